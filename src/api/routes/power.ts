@@ -1,0 +1,20 @@
+import { Hono } from "hono";
+import * as v from "valibot";
+import type { ApiDeps } from "../types";
+import { readJson } from "../validate";
+
+export const PowerBody = v.strictObject(
+  { action: v.picklist(["poweroff", "reboot"], 'must be "poweroff" or "reboot"') },
+  "unknown field",
+);
+
+/** Grace period so the 202 reaches the client before the server stops. */
+const POWER_DELAY_MS = 100;
+
+export function powerRoutes(deps: ApiDeps) {
+  return new Hono().post("/power", async (c) => {
+    const { action } = await readJson(c, PowerBody);
+    setTimeout(() => deps.power(action), POWER_DELAY_MS);
+    return c.json({ status: "accepted", action }, 202);
+  });
+}

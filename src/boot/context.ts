@@ -1,0 +1,83 @@
+/**
+ * What the boot phases share: the mode, the configuration, where things live,
+ * what the hardware check found, and the services started so far (stopped in
+ * reverse order at shutdown).
+ */
+import { join } from "node:path";
+import type { Config } from "../config";
+import type { BlockDevice, CpuInfo, MemInfo, NetInterface } from "../sys";
+import type { PhaseResult } from "./step";
+
+export type Mode = "pid1" | "dev";
+
+/** The filesystem layout of seed 003, rooted at `/` in the VM and at the state directory in dev mode. */
+export interface Paths {
+  root: string;
+  etc: string;
+  data: string;
+  secrets: string;
+  log: string;
+  run: string;
+}
+
+export function layout(root: string): Paths {
+  return {
+    root,
+    etc: join(root, "etc/aios"),
+    data: join(root, "var/lib/aios"),
+    secrets: join(root, "var/lib/aios/secrets"),
+    log: join(root, "var/log/aios"),
+    run: join(root, "run/aios"),
+  };
+}
+
+/** Directories under /var/lib/aios that seed 003 names, plus secrets. */
+export const DATA_DIRS = ["memory", "models", "vectors", "cache", "ledger", "secrets"] as const;
+
+export interface Service {
+  name: string;
+  stop(): Promise<void> | void;
+}
+
+export interface Hardware {
+  cpu: CpuInfo;
+  memory: MemInfo;
+  disks: BlockDevice[];
+  nics: NetInterface[];
+}
+
+export interface BootReport {
+  startedAt: number;
+  readyMs: number | null;
+  phases: PhaseResult[];
+}
+
+export interface BootOptions {
+  mode: Mode;
+  config: Config;
+  paths: Paths;
+  /** Admin token from the kernel command line or --token; generated when absent. */
+  token?: string;
+  /** API port override (dev mode --port). 0 picks a free port. */
+  port?: number;
+}
+
+export interface BootContext extends BootOptions {
+  report: BootReport;
+  services: Service[];
+  hardware?: Hardware;
+  /** Set once the API is listening. */
+  apiUrl?: string;
+  /** The admin token in force, once resolved. */
+  adminToken?: string;
+  /** Mount point of the data disk when one was mounted, for an orderly unmount. */
+  dataMount?: string;
+  /** Asks PID 1 for a power action; the main loop carries it out. */
+  power(action: "poweroff" | "reboot" | "halt", origin: string): void;
+  /** Started once the ready line is out, so the REPL prompt is the last thing on the console. */
+  afterReady: Array<() => void>;
+}
+
+export function createContext(opts: BootOptions, power: BootContext["power"]): BootContext {
+  return { ...opts, report: { startedAt: Date.now(), readyMs: null, phases: [] }, services: [], afterReady: [], power };
+}

@@ -1,0 +1,15 @@
+import { early } from "./phases/early";
+import { hardware } from "./phases/hardware";
+import { network } from "./phases/network";
+import { agents, autonomy, runtime } from "./phases/pending";
+import { services } from "./phases/services";
+import { storage } from "./phases/storage";
+import type { Phase } from "./step";
+
+/** Seed 003's boot sequence, in order. */
+export const PHASES: Phase[] = [early, hardware, storage, network, runtime, services, agents, autonomy];
+
+export { createContext, layout, type BootContext, type BootOptions, type Mode, type Paths } from "./context";
+export { resolveOptions, USAGE, UsageError } from "./options";
+export { runPhases, runPhase } from "./runner";
+export { defineStep, definePhase, type Phase, type Step, type PhaseResult, type StepResult } from "./step";

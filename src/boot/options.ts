@@ -1,0 +1,73 @@
+/**
+ * From argv and the kernel command line to BootOptions: mode, configuration,
+ * paths and token. As PID 1 the config is /etc/aios/config.toml and overrides
+ * come from /proc/cmdline; in dev mode everything lives under the state
+ * directory and `--cmdline` stands in for the kernel command line.
+ */
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { applyOverrides, loadConfig, parseCmdline } from "../config";
+import { AiosError, kernelCmdline, log, setLevel } from "../sys";
+// The default config ships inside the binary so dev mode can seed an editable copy.
+import defaultToml from "../../rootfs/etc/aios/config.toml" with { type: "text" };
+import { layout, type BootOptions } from "./context";
+
+export const USAGE = `usage: aios-init                  (as PID 1, started by the kernel)
+       aios-init --dev [--state DIR] [--port N] [--token T] [--config FILE] [--cmdline "aios.key=value ..."]
+
+  --dev       run the system unprivileged on this host; PID-1-only steps are skipped
+  --state     state directory (default ./.aios-dev)
+  --port      API port on 127.0.0.1 (default 8080; 0 picks a free one)
+  --token     admin token (default: saved in STATE/var/lib/aios/secrets/api-token)
+  --config    config file (default STATE/etc/aios/config.toml, created on first run)
+  --cmdline   aios.* overrides, as on the kernel command line`;
+
+export class UsageError extends AiosError {
+  constructor(message: string) {
+    super("EUSAGE", message);
+  }
+}
+
+export async function resolveOptions(argv: string[], pid: number = process.pid): Promise<BootOptions> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        dev: { type: "boolean" },
+        state: { type: "string" },
+        port: { type: "string" },
+        token: { type: "string" },
+        config: { type: "string" },
+        cmdline: { type: "string" },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const pid1 = pid === 1;
+  if (!pid1 && !values.dev) throw new UsageError("not PID 1: use --dev to run on this host");
+
+  const root = pid1 ? "/" : resolve(values.state ?? ".aios-dev");
+  const paths = layout(root);
+  const configPath = values.config ?? join(paths.etc, "config.toml");
+  if (!pid1 && !values.config && !existsSync(configPath)) {
+    mkdirSync(dirname(configPath), { recursive: true });
+    writeFileSync(configPath, defaultToml);
+  }
+
+  const loaded = await loadConfig(configPath);
+  const cmdline = parseCmdline(pid1 ? kernelCmdline() : (values.cmdline ?? ""));
+  const overridden = applyOverrides(loaded.config, cmdline.config);
+  setLevel(overridden.config.system.log_level);
+  for (const problem of [...loaded.problems, ...overridden.problems]) log.error(problem);
+
+  let port: number | undefined;
+  if (values.port !== undefined) {
+    port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: must be 0..65535 (got ${JSON.stringify(values.port)})`);
+  }
+  return { mode: pid1 ? "pid1" : "dev", config: overridden.config, paths, token: values.token ?? cmdline.token, port };
+}

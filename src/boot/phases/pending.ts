@@ -1,0 +1,26 @@
+/**
+ * Seed 003's later phases. They keep their place in the boot order and report
+ * `skipped` with the reason until the parts they start exist.
+ */
+import { definePhase } from "../step";
+
+export const runtime = definePhase({
+  name: "ai-runtime",
+  required: false,
+  steps: [],
+  pending: "no local inference runtime in this build yet",
+});
+
+export const agents = definePhase({
+  name: "agents",
+  required: false,
+  steps: [],
+  pending: "no agents in this build yet",
+});
+
+export const autonomy = definePhase({
+  name: "autonomy",
+  required: false,
+  steps: [],
+  pending: "no autonomy loop in this build yet",
+});

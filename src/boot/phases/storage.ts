@@ -1,0 +1,88 @@
+/**
+ * Storage: the data disk holds /var/lib/aios (the user's state). A blank disk
+ * is formatted on first boot; a disk with anything else on it is never
+ * formatted, and failing to mount it stops the boot rather than letting the
+ * system run on RAM while the user believes it is saving state.
+ */
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readSync } from "node:fs";
+import { join } from "node:path";
+import { AiosError, libc, logToFile, run } from "../../sys";
+import { DATA_DIRS } from "../context";
+import { definePhase, defineStep } from "../step";
+
+const EXT_MAGIC_OFFSET = 1080;
+const PROBE_BYTES = 128 * 1024;
+
+export type DiskContent = "ext" | "blank" | "other";
+
+/** Classifies the first bytes of a disk: an ext2/3/4 superblock, all zeros, or something else. */
+export function classifyDisk(head: Uint8Array): DiskContent {
+  if (head[EXT_MAGIC_OFFSET] === 0x53 && head[EXT_MAGIC_OFFSET + 1] === 0xef) return "ext";
+  return head.every((b) => b === 0) ? "blank" : "other";
+}
+
+function readHead(device: string): Uint8Array {
+  const fd = openSync(device, "r");
+  try {
+    const buf = new Uint8Array(PROBE_BYTES);
+    readSync(fd, buf, 0, PROBE_BYTES, 0);
+    return buf;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function waitFor(path: string, ms: number): Promise<boolean> {
+  for (const end = performance.now() + ms; performance.now() < end; await Bun.sleep(20)) {
+    if (existsSync(path)) return true;
+  }
+  return existsSync(path);
+}
+
+export const storage = definePhase({
+  name: "storage",
+  required: true,
+  steps: [
+    defineStep({
+      name: "data disk",
+      pid1Only: true,
+      describe: (ctx) => `blkid ${ctx.config.boot.data_device} || mke2fs -L aios-data ${ctx.config.boot.data_device}`,
+      run: async (ctx) => {
+        const device = ctx.config.boot.data_device;
+        if (!(await waitFor(device, 2000))) return { skip: `no ${device}: ${ctx.paths.data} lives in RAM until poweroff` };
+        const content = classifyDisk(readHead(device));
+        if (content === "other") throw new AiosError("EDISK", `${device}: holds something that is not an ext filesystem; refusing to format it`);
+        if (content === "blank") {
+          const r = await run(["/bin/mke2fs", "-L", "aios-data", device]);
+          if (r.exitCode !== 0) throw new AiosError("EDISK", `mke2fs ${device}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+          return `${device} was blank: formatted`;
+        }
+        return `${device}: ext filesystem`;
+      },
+    }),
+    defineStep({
+      name: "mount data",
+      pid1Only: true,
+      describe: (ctx) => `mount -t ext4 -o noatime ${ctx.config.boot.data_device} ${ctx.paths.data}`,
+      run: (ctx) => {
+        const device = ctx.config.boot.data_device;
+        if (!existsSync(device)) return { skip: `no ${device}` };
+        mkdirSync(ctx.paths.data, { recursive: true });
+        // Recorded before mounting so that EBUSY (already mounted) still gets unmounted at shutdown.
+        ctx.dataMount = ctx.paths.data;
+        libc.mount(device, ctx.paths.data, "ext4", libc.MS.NOATIME, null);
+      },
+    }),
+    defineStep({
+      name: "layout",
+      describe: (ctx) => `mkdir -p ${ctx.paths.data}/{${DATA_DIRS.join(",")}} ${ctx.paths.log} ${ctx.paths.run}; chmod 700 ${ctx.paths.secrets}`,
+      run: (ctx) => {
+        for (const dir of DATA_DIRS) mkdirSync(join(ctx.paths.data, dir), { recursive: true });
+        chmodSync(ctx.paths.secrets, 0o700);
+        mkdirSync(ctx.paths.log, { recursive: true });
+        mkdirSync(ctx.paths.run, { recursive: true });
+        logToFile(join(ctx.paths.log, "aios.log"));
+      },
+    }),
+  ],
+});

@@ -1,0 +1,77 @@
+/**
+ * Kernel command-line overrides: `aios.<key>=<value>`. Short aliases cover the
+ * common keys; any config key can be reached by its dotted path
+ * (`aios.boot.min_memory_mb=512`). `aios.token` is not a config key: the admin
+ * token never lives in config.toml.
+ */
+import * as v from "valibot";
+import { ConfigSchema, type Config } from "./schema";
+import { describeIssue } from "./load";
+
+const ALIASES: Record<string, string> = {
+  hostname: "system.hostname",
+  loglevel: "system.log_level",
+  log_level: "system.log_level",
+  autonomy_level: "system.autonomy_level",
+  autonomy: "system.autonomy_level",
+  port: "network.management_port",
+};
+
+export interface CmdlineOverrides {
+  /** Dotted config path → raw string value, in command-line order. */
+  config: Array<[string, string]>;
+  token?: string;
+}
+
+/** Splits a kernel command line into `aios.*` settings; quotes are honoured as the kernel does. */
+export function parseCmdline(cmdline: string): CmdlineOverrides {
+  const out: CmdlineOverrides = { config: [] };
+  for (const m of cmdline.matchAll(/(?:[^\s"]+|"[^"]*")+/g)) {
+    const word = m[0].replaceAll('"', "");
+    if (!word.startsWith("aios.")) continue;
+    const eq = word.indexOf("=");
+    if (eq < 0) continue;
+    const key = word.slice(5, eq);
+    const value = word.slice(eq + 1);
+    if (key === "token") out.token = value;
+    else out.config.push([ALIASES[key] ?? key, value]);
+  }
+  return out;
+}
+
+/** "42" → 42, "true" → true, a JSON array stays an array, anything else stays a string. */
+function coerce(value: string): unknown {
+  if (/^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  if (value === "true" || value === "false") return value === "true";
+  if (value.startsWith("[")) {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+/**
+ * Applies overrides one by one; an override that makes the config invalid is
+ * dropped and reported, the others still apply.
+ */
+export function applyOverrides(config: Config, overrides: Array<[string, string]>, origin = "kernel command line"): { config: Config; problems: string[] } {
+  let current = config;
+  const problems: string[] = [];
+  for (const [path, value] of overrides) {
+    const next = structuredClone(current) as Record<string, any>;
+    const keys = path.split(".");
+    let node = next;
+    for (const k of keys.slice(0, -1)) {
+      if (typeof node[k] !== "object" || node[k] === null) node[k] = {};
+      node = node[k];
+    }
+    node[keys.at(-1)!] = coerce(value);
+    const result = v.safeParse(ConfigSchema, next);
+    if (result.success) current = result.output;
+    else problems.push(`config: ${origin}: aios.${path}=${value}: ${describeIssue(result.issues[0]).replace(/^[^:]*: /, "")}; ignored`);
+  }
+  return { config: current, problems };
+}

@@ -1,0 +1,81 @@
+/**
+ * aios-init: PID 1 of aiOS, or the same system on a host with --dev.
+ * This file is the table of contents; each line is a phase of the machine's life.
+ */
+import { createContext, PHASES, resolveOptions, runPhases, USAGE, UsageError, type BootContext } from "./boot";
+import { Channel, consoleShell, DEV_SIGNALS, PID1_SIGNALS, shutdown, trapSignals, type InitEvent } from "./init";
+import { errorMessage, log, reapOrphans, uptimeMs } from "./sys";
+
+const REAP_INTERVAL_MS = 500;
+
+async function main(): Promise<void> {
+  const events = new Channel<InitEvent>();
+  trapSignals(events, process.pid === 1 ? PID1_SIGNALS : DEV_SIGNALS); // first: Bun exits on SIGTERM otherwise
+  surviveUncaughtErrors();
+
+  const options = await readOptionsOrExit(process.argv.slice(2));
+  const ctx = createContext(options, (action, origin) => events.push({ type: "power", action, origin }));
+
+  await runPhases(ctx, PHASES, { emergency: emergencyConsole });
+  announceReady(ctx);
+  if (ctx.mode === "pid1") reapOrphansForever();
+  await serveEvents(ctx, events);
+}
+
+function surviveUncaughtErrors(): void {
+  process.on("uncaughtException", (err) => log.error(`uncaught: ${err.stack ?? err.message}`));
+  process.on("unhandledRejection", (err) => log.error(`unhandled rejection: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+}
+
+async function readOptionsOrExit(argv: string[]) {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  try {
+    return await resolveOptions(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError) || process.pid === 1) throw err;
+    console.error(`aios-init: ${err.message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+async function emergencyConsole(phase: { name: string; steps: Array<{ name: string; error?: string }> }, ctx: BootContext): Promise<void> {
+  const failed = phase.steps.find((s) => s.error);
+  log.always(`emergency: phase ${phase.name} failed${failed ? ` at ${failed.name}: ${failed.error}` : ""}`);
+  log.always("emergency: starting a shell on the console; exit it to go on booting");
+  const code = await consoleShell(ctx.config.boot.shell, true).catch((err) => {
+    log.error(`emergency: shell: ${errorMessage(err)}`);
+    return -1;
+  });
+  log.always(`emergency: shell exited (${code}); resuming boot`);
+}
+
+function announceReady(ctx: BootContext): void {
+  // As PID 1, N counts from kernel start; on a host, from process start.
+  ctx.report.readyMs = ctx.mode === "pid1" ? uptimeMs() : Math.round(performance.now());
+  log.always(`ready in ${ctx.report.readyMs} ms${ctx.apiUrl ? ` (api ${ctx.apiUrl})` : ""}`);
+  for (const start of ctx.afterReady) start();
+}
+
+function reapOrphansForever(): void {
+  setInterval(() => {
+    for (const r of reapOrphans()) log.debug(`reaped orphan ${r.pid} (${r.comm}), status ${r.status}`);
+  }, REAP_INTERVAL_MS);
+}
+
+async function serveEvents(ctx: BootContext, events: Channel<InitEvent>): Promise<never> {
+  for (;;) {
+    const event = await events.next();
+    log.info(`${event.action} requested by ${event.origin}`);
+    await shutdown(ctx, event.action);
+  }
+}
+
+await main().catch((err) => {
+  // PID 1 must never return: log and keep the process (and the kernel) alive.
+  log.error(`aios-init: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  if (process.pid !== 1) process.exit(1);
+  setInterval(() => {}, 1 << 30);
+});

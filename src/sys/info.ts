@@ -1,0 +1,25 @@
+/** The facts `GET /api/v1/system` and the REPL's `status` report, read fresh each time. */
+import { hostname } from "node:os";
+import { kernelRelease, meminfo, uptimeMs } from "./proc";
+
+export interface PhaseSummary { name: string; status: string; ms: number }
+
+export interface SystemInfo {
+  pid: number;
+  hostname: string;
+  kernel: string;
+  uptimeMs: number;
+  memory: { totalBytes: number; availableBytes: number };
+  boot: { readyMs: number | null; phases: PhaseSummary[] };
+}
+
+export function systemInfo(boot: { readyMs: number | null; phases: PhaseSummary[] }): SystemInfo {
+  return {
+    pid: process.pid,
+    hostname: hostname(),
+    kernel: kernelRelease(),
+    uptimeMs: uptimeMs(),
+    memory: meminfo(),
+    boot: { readyMs: boot.readyMs, phases: boot.phases.map(({ name, status, ms }) => ({ name, status, ms })) },
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * Every libc call aiOS makes, in one place, over bun:ffi. Nothing else in the
+ * tree may dlopen libc: keeping the surface this small is what lets PID 1 stay
+ * auditable. libc is opened lazily so that dev mode and unit tests, which never
+ * mount or reboot, pay nothing for it.
+ */
+import { dlopen, FFIType, read, ptr } from "bun:ffi";
+import { SysError } from "./errors";
+
+const { i32, u64, ptr: pointer } = FFIType;
+
+const symbols = {
+  mount: { args: [pointer, pointer, pointer, u64, pointer], returns: i32 },
+  umount2: { args: [pointer, i32], returns: i32 },
+  reboot: { args: [i32], returns: i32 },
+  sethostname: { args: [pointer, u64], returns: i32 },
+  waitpid: { args: [i32, pointer, i32], returns: i32 },
+  kill: { args: [i32, i32], returns: i32 },
+  sync: { args: [], returns: FFIType.void },
+  __errno_location: { args: [], returns: pointer },
+} as const;
+
+type Libc = ReturnType<typeof dlopen<typeof symbols>>["symbols"];
+let libc: Libc | undefined;
+
+function lib(): Libc {
+  libc ??= dlopen("libc.so.6", symbols).symbols;
+  return libc;
+}
+
+function errno(): number {
+  const at = lib().__errno_location();
+  return at ? read.i32(at, 0) : 0;
+}
+
+/** NUL-terminated copy of a JS string, or null for an absent argument. */
+function cstr(s: string | null): Buffer | null {
+  return s === null ? null : Buffer.from(`${s}\0`);
+}
+
+function check(rc: number, what: string): number {
+  if (rc < 0) throw new SysError(errno(), what);
+  return rc;
+}
+
+export const MS = {
+  RDONLY: 1, NOSUID: 2, NODEV: 4, NOEXEC: 8, REMOUNT: 32, NOATIME: 1024, RELATIME: 1 << 21,
+} as const;
+
+export const MNT_DETACH = 2;
+
+/** reboot(2) commands; the values are unsigned in the ABI, so they are passed as int32. */
+export const RB = {
+  AUTOBOOT: 0x01234567,
+  HALT_SYSTEM: 0xcdef0123 | 0,
+  POWER_OFF: 0x4321fedc,
+  ENABLE_CAD: 0x89abcdef | 0,
+  /** With CAD disabled the kernel sends SIGINT to PID 1 instead of rebooting. */
+  DISABLE_CAD: 0,
+} as const;
+
+export const WNOHANG = 1;
+
+export function mount(source: string, target: string, fstype: string | null, flags = 0, data: string | null = null): void {
+  check(lib().mount(cstr(source), cstr(target), cstr(fstype), flags, cstr(data)), `mount ${fstype ?? source} on ${target}`);
+}
+
+export function umount2(target: string, flags = 0): void {
+  check(lib().umount2(cstr(target), flags), `umount ${target}`);
+}
+
+export function reboot(cmd: number): void {
+  check(lib().reboot(cmd), "reboot");
+}
+
+export function sethostname(name: string): void {
+  const buf = Buffer.from(name);
+  check(lib().sethostname(buf, buf.length), `sethostname ${name}`);
+}
+
+/** Non-blocking waitpid of one pid: returns its exit status, or null if it has not exited. */
+export function waitpidNoHang(pid: number): { status: number } | null {
+  const status = new Int32Array(1);
+  const rc = check(lib().waitpid(pid, ptr(status), WNOHANG), `waitpid ${pid}`);
+  return rc === 0 ? null : { status: status[0]! };
+}
+
+export function kill(pid: number, signal: number): void {
+  check(lib().kill(pid, signal), `kill ${pid}`);
+}
+
+export function sync(): void {
+  lib().sync();
+}
