@@ -132,7 +132,7 @@ describe("POST /api/v1/power", () => {
     const { app, power } = setup();
     const res = await post(app, '{"action":"halt"}');
     expect(res.status).toBe(400);
-    expect(await json(res)).toEqual({ error: { code: "bad_request", message: 'action: must be "poweroff" or "reboot"', field: "action" } });
+    expect(await json(res)).toEqual({ error: { code: "bad_request", message: 'action: must be "poweroff" or "reboot" (got "halt")', field: "action" } });
     const wrongType = await post(app, '{"action":5}');
     expect(wrongType.status).toBe(400);
     expect(((await wrongType.json()) as { error: { field: string } }).error.field).toBe("action");
@@ -168,7 +168,7 @@ describe("POST /api/v1/power", () => {
 
   // BUG (src/api/routes/power.ts:6-9): strictObject's one message ("unknown field") is used for
   // every issue of the object, so a missing `action` or a non-object body reads "unknown field".
-  test.failing("a missing action is not called an unknown field", async () => {
+  test("a missing action is not called an unknown field", async () => {
     const res = await post(setup().app, "{}");
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { field: string; message: string } };
@@ -176,7 +176,7 @@ describe("POST /api/v1/power", () => {
     expect(body.error.message).not.toContain("unknown field");
   });
 
-  test.failing("a JSON body that is not an object is not called an unknown field", async () => {
+  test("a JSON body that is not an object is not called an unknown field", async () => {
     const res = await post(setup().app, '"poweroff"');
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { field: string; message: string } };

@@ -4,11 +4,9 @@
  */
 import type { Context } from "hono";
 import * as v from "valibot";
+import { issuePath, issueReason } from "../config";
 import { HttpError } from "./errors";
 
-export function issueField(issue: v.BaseIssue<unknown>): string {
-  return issue.path?.map((p) => String(p.key)).join(".") || "body";
-}
 
 export async function readJson<S extends v.GenericSchema>(c: Context, schema: S): Promise<v.InferOutput<S>> {
   const text = await c.req.text();
@@ -22,8 +20,8 @@ export async function readJson<S extends v.GenericSchema>(c: Context, schema: S)
   const result = v.safeParse(schema, raw);
   if (!result.success) {
     const issue = result.issues[0];
-    const field = issueField(issue);
-    throw new HttpError(400, "bad_request", `${field}: ${issue.message}`, { field });
+    const field = issuePath(issue) ?? "body";
+    throw new HttpError(400, "bad_request", `${field}: ${issueReason(issue)}`, { field });
   }
   return result.output;
 }

@@ -91,7 +91,7 @@ describe("resolveOptions (dev mode; never as PID 1 in tests)", () => {
   });
 
   // BUG (src/boot/options.ts:69): Number("") is 0, so `--port ""` silently means "any free port".
-  test.failing('--port "" is a usage error, not port 0', async () => {
+  test('--port "" is a usage error, not port 0', async () => {
     expect(await resolveOptions(["--dev", "--state", state(), "--port", ""], NOT_PID1).catch((e) => e)).toBeInstanceOf(UsageError);
   });
 });

@@ -74,7 +74,7 @@ describe("resolveToken", () => {
 
   // BUG (src/boot/token.ts:21): writeFileSync's `mode` applies only when it creates the
   // file, so a new token written over an existing blank file keeps that file's looser mode.
-  test.failing("a new token written over a blank world-readable file is still 0600", () => {
+  test("a new token written over a blank world-readable file is still 0600", () => {
     const dir = secrets();
     const path = join(dir, TOKEN_FILE);
     writeFileSync(path, "");

@@ -4,7 +4,7 @@
  * one, saved 0600 and printed once on the console.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { log } from "../sys";
 
@@ -19,6 +19,7 @@ export function resolveToken(secretsDir: string, given?: string): { token: strin
   }
   const token = randomBytes(24).toString("base64url");
   writeFileSync(path, `${token}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600); // mode only applies to a new file; an existing empty one may be 0644
   log.always(`API token (shown once; saved in ${path}): ${token}`);
   return { token, source: `${path} (new)` };
 }

@@ -53,25 +53,38 @@ function coerce(value: string): unknown {
   return value;
 }
 
+const FORBIDDEN_KEYS = new Set(["__proto__", "prototype", "constructor"]);
+
+/** The config with one dotted path set to `value`, or the reason it cannot be. */
+function withValue(config: Config, path: string, value: unknown): { config: Config } | { problem: string } {
+  const keys = path.split(".");
+  if (keys.some((k) => FORBIDDEN_KEYS.has(k) || k === "")) return { problem: "not a config key" };
+  const next = structuredClone(config) as Record<string, any>;
+  let node = next;
+  for (const k of keys.slice(0, -1)) {
+    if (!Object.hasOwn(node, k) || typeof node[k] !== "object" || node[k] === null) node[k] = {};
+    node = node[k];
+  }
+  node[keys.at(-1)!] = value;
+  const result = v.safeParse(ConfigSchema, next);
+  return result.success ? { config: result.output } : { problem: describeIssue(result.issues[0]).replace(/^[^:]*: /, "") };
+}
+
 /**
  * Applies overrides one by one; an override that makes the config invalid is
- * dropped and reported, the others still apply.
+ * dropped and reported, the others still apply. A value is tried as a number
+ * or boolean first and as the plain string second, so `aios.hostname=42`
+ * stays a hostname.
  */
 export function applyOverrides(config: Config, overrides: Array<[string, string]>, origin = "kernel command line"): { config: Config; problems: string[] } {
   let current = config;
   const problems: string[] = [];
   for (const [path, value] of overrides) {
-    const next = structuredClone(current) as Record<string, any>;
-    const keys = path.split(".");
-    let node = next;
-    for (const k of keys.slice(0, -1)) {
-      if (typeof node[k] !== "object" || node[k] === null) node[k] = {};
-      node = node[k];
-    }
-    node[keys.at(-1)!] = coerce(value);
-    const result = v.safeParse(ConfigSchema, next);
-    if (result.success) current = result.output;
-    else problems.push(`config: ${origin}: aios.${path}=${value}: ${describeIssue(result.issues[0]).replace(/^[^:]*: /, "")}; ignored`);
+    const coerced = coerce(value);
+    const first = withValue(current, path, coerced);
+    const r = "problem" in first && coerced !== value ? withValue(current, path, value) : first;
+    if ("config" in r) current = r.config;
+    else if ("problem" in first) problems.push(`config: ${origin}: aios.${path}=${value}: ${first.problem}; ignored`);
   }
   return { config: current, problems };
 }

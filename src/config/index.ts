@@ -1,3 +1,4 @@
 export { ConfigSchema, defaultConfig, LOG_LEVELS, AUTONOMY_LEVELS, type Config } from "./schema";
 export { loadConfig, parseConfig, describeIssue, type LoadedConfig } from "./load";
 export { parseCmdline, applyOverrides, type CmdlineOverrides } from "./cmdline";
+export { issuePath, issueReason } from "./issues";

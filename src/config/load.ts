@@ -3,6 +3,7 @@
  * comes up on defaults and one console line names the key and the reason.
  */
 import * as v from "valibot";
+import { issuePath, issueReason } from "./issues";
 import { ConfigSchema, defaultConfig, type Config } from "./schema";
 
 export interface LoadedConfig {
@@ -13,11 +14,7 @@ export interface LoadedConfig {
 
 /** `system.hostname: must be ...` for the first issue valibot reports. */
 export function describeIssue(issue: v.BaseIssue<unknown>): string {
-  const path = issue.path?.map((p) => String(p.key)).join(".") ?? "(root)";
-  if (issue.message === "unknown key") return `${path}: unknown key`;
-  // valibot's own messages already say what they received; ours do not.
-  const got = issue.input === undefined || issue.message.startsWith("Invalid") ? "" : ` (got ${JSON.stringify(issue.input)})`;
-  return `${path}: ${issue.message}${got}`;
+  return `${issuePath(issue) ?? "(file)"}: ${issueReason(issue, { object: "a table", key: "key" })}`;
 }
 
 /**

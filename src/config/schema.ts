@@ -12,11 +12,12 @@ const hostname = v.pipe(
 const port = v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0, "must be 0..65535"), v.maxValue(65535, "must be 0..65535"));
 const positive = v.pipe(v.number(), v.minValue(0, "must not be negative"));
 const duration = v.pipe(v.string(), v.regex(/^\d+(ms|s|m|h)$/, 'must be a duration such as "30s", "5m" or "1h"'));
-const unknownKey = "unknown key";
+/** valibot takes arrays for objects; a TOML array where a table belongs is a mistake worth naming. */
+const notArray = v.check((input: unknown) => !Array.isArray(input), "must be a table");
 /** A table whose keys all have defaults, so a missing table means "all defaults". */
 const section = <T extends v.ObjectEntries>(entries: T) => {
-  const schema = v.strictObject(entries, unknownKey);
-  return v.optional(schema, () => ({}) as v.InferInput<typeof schema>);
+  const schema = v.strictObject(entries);
+  return v.optional(v.pipe(v.unknown(), notArray, schema), () => ({}) as v.InferInput<typeof schema>);
 };
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
@@ -93,7 +94,6 @@ export const ConfigSchema = v.strictObject(
       dns_servers: v.optional(v.array(v.pipe(v.string(), v.ip("must be an IP address"))), ["10.0.2.3"]),
     }),
   },
-  unknownKey,
 );
 
 export type Config = v.InferOutput<typeof ConfigSchema>;

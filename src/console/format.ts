@@ -11,7 +11,7 @@ export function mib(bytes: number): string {
 
 export function duration(ms: number): string {
   const s = Math.floor(ms / 1000);
-  if (s < 60) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 59_950) return `${(ms / 1000).toFixed(1)} s`;
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   return h ? `${h} h ${m} min` : `${m} min ${s % 60} s`;

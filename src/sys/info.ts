@@ -1,6 +1,6 @@
 /** The facts `GET /api/v1/system` and the REPL's `status` report, read fresh each time. */
 import { hostname } from "node:os";
-import { kernelRelease, meminfo, uptimeMs } from "./proc";
+import { kernelRelease, meminfo, rssBytes, uptimeMs } from "./proc";
 
 export interface PhaseSummary { name: string; status: string; ms: number }
 
@@ -9,6 +9,8 @@ export interface SystemInfo {
   hostname: string;
   kernel: string;
   uptimeMs: number;
+  /** Resident memory of this process (PID 1 in the VM). */
+  rssBytes: number;
   memory: { totalBytes: number; availableBytes: number };
   boot: { readyMs: number | null; phases: PhaseSummary[] };
 }
@@ -19,6 +21,7 @@ export function systemInfo(boot: { readyMs: number | null; phases: PhaseSummary[
     hostname: hostname(),
     kernel: kernelRelease(),
     uptimeMs: uptimeMs(),
+    rssBytes: rssBytes(),
     memory: meminfo(),
     boot: { readyMs: boot.readyMs, phases: boot.phases.map(({ name, status, ms }) => ({ name, status, ms })) },
   };

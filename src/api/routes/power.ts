@@ -3,10 +3,7 @@ import * as v from "valibot";
 import type { ApiDeps } from "../types";
 import { readJson } from "../validate";
 
-export const PowerBody = v.strictObject(
-  { action: v.picklist(["poweroff", "reboot"], 'must be "poweroff" or "reboot"') },
-  "unknown field",
-);
+export const PowerBody = v.strictObject({ action: v.picklist(["poweroff", "reboot"], 'must be "poweroff" or "reboot"') });
 
 /** Grace period so the 202 reaches the client before the server stops. */
 const POWER_DELAY_MS = 100;
