@@ -1,0 +1,21 @@
+# Kernel: Debian's cloud kernel, booted as an uncompressed ELF vmlinux (QEMU's
+# PVH entry: no in-guest decompression), plus the few modules the image loads.
+
+KVER    := $(patsubst linux-image-%,%,$(PKGNAME_kernel))
+VMLINUZ := $(PKG_kernel)/boot/vmlinuz-$(KVER)
+VMLINUX := $(O)/vmlinux
+
+# Wanted modules; their dependencies are added and ordered by build/modules.sh.
+MODULES      ?= virtio_pci virtio_net virtio_blk virtio_console virtio_rng
+MODULES_DIR  := $(BUILD)/modules
+MODULES_LIST := $(BUILD)/modules.list
+
+$(VMLINUX): $(BUILD)/pkg/kernel.stamp build/extract-vmlinux.sh | $(HOST_STAMP)
+	$(call msg,EXTRACT,$@ ($(KVER)))
+	$(Q)build/extract-vmlinux.sh $(VMLINUZ) $@
+
+$(MODULES_LIST): $(BUILD)/pkg/kernel.stamp $(BUILD)/pkg/busybox.stamp build/modules.sh \
+                 $(call track,$(BUILD)/modules.want,$(MODULES))
+	$(call msg,DEPMOD,$(MODULES_DIR) ($(MODULES)))
+	$(Q)build/modules.sh $(PKG_kernel) $(KVER) $(BUSYBOX) $(MODULES_DIR) $@.tmp $(MODULES)
+	$(Q)mv $@.tmp $@
