@@ -1,0 +1,36 @@
+/**
+ * compile.ts [ENTRY] [OUTFILE] — compile aios-init into one executable.
+ *
+ * Uses the Bun.build JS API rather than `bun build --compile` because the CLI
+ * takes no plugins, and later steps (stubbing `sharp`, rewriting onnxruntime's
+ * loader) need one: add them to `plugins` below.
+ *
+ * The result is ~100 MB: the Bun runtime plus our bytecode. Never strip it
+ * (strip drops the embedded program). It runs as PID 1 with / as cwd, so it
+ * must not pick up a stray .env or bunfig.toml at run time.
+ */
+const entry = process.argv[2] ?? process.env.ENTRY ?? "src/main.ts";
+const outfile = process.argv[3] ?? "out/aios-init";
+
+const result = await Bun.build({
+  entrypoints: [entry],
+  target: "bun",
+  format: "esm", // bytecode defaults to CommonJS, which has no top-level await
+  compile: {
+    target: "bun-linux-x64",
+    outfile,
+    autoloadDotenv: false,
+    autoloadBunfig: false,
+  },
+  minify: true,
+  bytecode: true,
+  sourcemap: "linked", // embedded (zstd) so stack traces point at src/
+  plugins: [],
+  throw: false,
+});
+
+for (const log of result.logs) console.error(log);
+if (!result.success) {
+  console.error(`compile: building ${entry} failed`);
+  process.exit(1);
+}
