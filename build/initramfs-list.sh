@@ -1,0 +1,64 @@
+#!/bin/sh
+# initramfs-list.sh image|floor — print the initramfs listing that mkcpio.ts
+# packs (gen_init_cpio format). Inputs come from the environment (build/rootfs.mk):
+#   BUSYBOX APPLETS                     static busybox, its `--list-full`
+#   LIBC_DIR LIBC_LIBS                  unpacked libc6 dir, the libraries to take
+#   MODULES_DIR MODULES_LIST            staged modules (lib/modules/KVER), load order
+#   AIOS_INIT ROOTFS                    compiled init, the rootfs/ overlay (goes last)
+#   FLOOR_INIT                          /init of the floor image
+# Layout: merged /usr (bin, sbin, lib, lib64 are links into /usr).
+set -eu
+kind=$1
+
+cat <<EOL
+# --- merged /usr skeleton ---
+dir   /usr/bin   0755
+dir   /usr/sbin  0755
+dir   /usr/lib   0755
+dir   /usr/lib64 0755
+slink /bin   usr/bin
+slink /sbin  usr/sbin
+slink /lib   usr/lib
+slink /lib64 usr/lib64
+dir   /proc 0555
+dir   /sys  0555
+dir   /dev  0755
+dir   /run  0755
+dir   /tmp  1777
+dir   /etc  0755
+dir   /root 0700
+dir   /mnt  0755
+dir   /var/log      0755
+dir   /var/lib/aios 0755
+dir   /home/workspaces 0755
+# PID 1 gets fds 0-2 from /dev/console before devtmpfs is mounted
+nod   /dev/console 0600 0 0 c 5 1
+nod   /dev/null    0666 0 0 c 1 3
+# --- BusyBox: every applet in /usr/bin (aios-init calls /bin/NAME); sbin ones in /usr/sbin too ---
+file  /usr/bin/busybox $BUSYBOX 0755
+EOL
+while read -r path; do
+	name=${path##*/}
+	[ "$name" = busybox ] && continue
+	echo "slink /usr/bin/$name busybox"
+	case $path in *sbin/*) echo "slink /usr/sbin/$name ../bin/busybox" ;; esac
+done <"$APPLETS"
+
+if [ "$kind" = floor ]; then
+	echo "file  /init $FLOOR_INIT 0755"
+	exit 0
+fi
+
+echo "# --- glibc from the pinned libc6 (default search path, no ld.so.cache needed) ---"
+for lib in $LIBC_LIBS; do
+	echo "file  /usr/lib/x86_64-linux-gnu/$lib $LIBC_DIR/$lib 0755"
+done
+echo "slink /usr/lib64/ld-linux-x86-64.so.2 ../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"
+cat <<EOL
+# --- kernel modules and the list aios-init loads ---
+tree  /usr/lib/modules $MODULES_DIR/lib/modules
+file  /etc/aios/modules $MODULES_LIST 0644
+# --- aiOS ---
+file  /usr/sbin/aios-init $AIOS_INIT 0755
+tree  / $ROOTFS
+EOL
