@@ -1,0 +1,118 @@
+# aiOS image build.  `make help` lists the verbs and variables.
+#
+# Kernel/buildroot manners: one .mk per component under build/, all outputs
+# under out/, pinned downloads cached in out/cache/, quiet "  GEN  out/x" lines
+# (V=1 shows the commands). A src/ change recompiles aios-init and re-packs the
+# initramfs, nothing else.
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules --no-builtin-variables --no-print-directory
+SHELL := /bin/sh
+
+V ?= 0
+ifeq ($(V),1)
+  Q :=
+  msg = @:
+else
+  Q := @
+  msg = @printf '  %-7s %s\n' '$(1)' '$(2)'
+endif
+
+O     := out
+CACHE := $(O)/cache
+BUILD := $(O)/build
+
+# ---- user variables (make VAR=value ...) ----------------------------------
+API_PORT      ?= 8080
+MEM           ?= 1024
+SMP           ?= 1
+ACCEL         ?= tcg
+FIRMWARE      ?= qboot
+CMDLINE_EXTRA ?=
+QEMU_EXTRA    ?=
+ENTRY         ?= src/main.ts
+
+# $(call track,FILE,VALUE): FILE holds VALUE and is rewritten (made newer) only
+# when VALUE changes, so a target can depend on the value of a variable.
+track = $(shell mkdir -p $(dir $(1)) && { [ "$$(cat $(1) 2>/dev/null)" = '$(2)' ] || printf '%s\n' '$(2)' >$(1); })$(1)
+
+# ---- host tools (apt) -------------------------------------------------------
+HOST_STAMP := $(BUILD)/host-tools.stamp
+$(HOST_STAMP): build/deps.sh
+	$(Q)build/deps.sh
+	$(Q)mkdir -p $(@D) && touch $@
+
+include build/debs.mk
+include build/bun.mk
+include build/busybox.mk
+include build/libc.mk
+include build/kernel.mk
+include build/rootfs.mk
+include build/image.mk
+
+# ---- verbs -----------------------------------------------------------------
+.PHONY: all image deps run test test-unit test-vm bench bench-boot floor dev \
+        clean distclean help print-qemu-cmd
+
+all: image
+
+image: $(VMLINUX) $(INITRAMFS) $(DATA_IMG)
+
+deps: $(HOST_STAMP) $(NPM_STAMP)
+
+test:
+	$(Q)$(MAKE) test-unit
+	$(Q)$(MAKE) test-vm
+
+test-unit: $(NPM_STAMP)
+	$(Q)$(BUN) test src
+
+test-vm: image $(NPM_STAMP)
+	$(Q)$(BUN) test test/vm --timeout 600000
+
+bench: bench-boot
+
+bench-boot: image floor $(NPM_STAMP)
+	$(Q)$(BUN) test/bench/boot.ts
+
+floor: $(VMLINUX) $(FLOOR_CPIO)
+
+dev: $(NPM_STAMP)
+	$(Q)$(BUN) src/main.ts --dev
+
+clean:
+	$(call msg,CLEAN,$(O) (keeps $(DATA_IMG) and $(CACHE)))
+	$(Q)if [ -d $(O) ]; then find $(O) -mindepth 1 -maxdepth 1 ! -name data.img ! -name cache -exec rm -rf {} +; fi
+
+distclean:
+	@if [ -e $(DATA_IMG) ]; then \
+	  echo "*** distclean: deleting $(DATA_IMG), the guest's persistent state (/var/lib/aios)."; \
+	  echo "*** Everything stored in it is gone; the next 'make image' creates a blank one."; \
+	fi
+	$(call msg,CLEAN,$(O))
+	$(Q)rm -rf $(O)
+
+help:
+	@echo 'aiOS build. Verbs:'
+	@echo '  all, image     out/vmlinux, out/initramfs.cpio, out/data.img (default)'
+	@echo '  run            boot the image in QEMU on this terminal (poweroff ends it, status 0)'
+	@echo '  test           test-unit, then test-vm'
+	@echo '  test-unit      bun test src'
+	@echo '  test-vm        bun test test/vm (boots QEMU; builds the image first)'
+	@echo '  bench          all benchmarks (now: bench-boot)'
+	@echo '  bench-boot     boot-time benchmark against the BusyBox-only floor'
+	@echo '  floor          out/floor.cpio: same kernel, BusyBox /init that prints "floor: pid1" and powers off'
+	@echo '  dev            run aios-init on the host (src/main.ts --dev)'
+	@echo '  deps           install missing host tools (apt) and node_modules (npm ci)'
+	@echo '  print-qemu-cmd the QEMU argv, one per line (same as build/qemu-cmd.sh)'
+	@echo '  clean          remove out/ except out/data.img and out/cache'
+	@echo '  distclean      remove all of out/, data.img included'
+	@echo 'Variables:'
+	@echo '  V=1            show commands                  ENTRY=$(ENTRY)  program compiled as aios-init'
+	@echo '  API_PORT=$(API_PORT)   host port -> guest :9090        MEM=$(MEM)  guest MiB    SMP=$(SMP)'
+	@echo '  ACCEL=$(ACCEL)      tcg (-cpu max) or kvm (-cpu host)   FIRMWARE=$(FIRMWARE)  qboot or seabios'
+	@echo '  CMDLINE_EXTRA  appended to the kernel command line (CMDLINE replaces it; default in build/qemu-cmd.sh)'
+	@echo '  QEMU_EXTRA     appended to the QEMU argv'
+	@echo 'Pinned packages: build/packages.lock (KVER $(KVER)).'

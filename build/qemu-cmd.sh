@@ -1,0 +1,75 @@
+#!/bin/sh
+# qemu-cmd.sh [--exec [ARG...]] — the QEMU command line that boots aiOS.
+#
+# Prints the argv, one argument per line (the first is the binary), so a test
+# harness can spawn QEMU itself; with --exec it runs it (`make run`), with any
+# further ARGs appended. Everything comes from the environment:
+#   QEMU          qemu-system-x86_64
+#   KERNEL        out/vmlinux            INITRD    out/initramfs.cpio
+#   DATA_IMG      out/data.img           ("" or none: no disk)
+#   MEM           1024 (MiB)             SMP       1
+#   FIRMWARE      qboot (minimal BIOS: faster, no SeaBIOS banner on the serial
+#                 line; falls back to QEMU's default if absent) | seabios
+#   ACCEL         tcg (-cpu max) | kvm (-cpu host; only if KVM really works)
+#   API_PORT      8080: host 127.0.0.1:API_PORT -> guest GUEST_PORT ("" or none: no forward)
+#   GUEST_PORT    9090                   HOST_ADDR 127.0.0.1
+#   CMDLINE       base kernel command line (default below)
+#   CMDLINE_EXTRA appended to it         QEMU_EXTRA  appended to argv (split on blanks)
+# The serial console is on stdin/stdout (-nographic: Ctrl-A x quits, Ctrl-A
+# Ctrl-A sends Ctrl-A). A guest power-off ends QEMU with status 0.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+: "${QEMU:=qemu-system-x86_64}"
+: "${KERNEL:=$root/out/vmlinux}"
+: "${INITRD:=$root/out/initramfs.cpio}"
+DATA_IMG=${DATA_IMG-$root/out/data.img}
+: "${MEM:=1024}"
+: "${SMP:=1}"
+: "${ACCEL:=tcg}"
+: "${FIRMWARE:=qboot}"
+API_PORT=${API_PORT-8080}
+: "${GUEST_PORT:=9090}"
+: "${HOST_ADDR:=127.0.0.1}"
+: "${CMDLINE:=console=ttyS0 rdinit=/init panic=-1 quiet}"
+CMDLINE_EXTRA=${CMDLINE_EXTRA-}
+QEMU_EXTRA=${QEMU_EXTRA-}
+
+case $ACCEL in
+tcg) accel="-accel tcg -cpu max" ;;
+kvm) accel="-accel kvm -cpu host" ;;
+*) echo "qemu-cmd.sh: ACCEL must be tcg or kvm, not '$ACCEL'" >&2; exit 2 ;;
+esac
+
+bios=""
+case $FIRMWARE in
+qboot) [ -f /usr/share/qemu/qboot.rom ] && bios="-bios qboot.rom" ;;
+seabios) ;;
+*) echo "qemu-cmd.sh: FIRMWARE must be qboot or seabios, not '$FIRMWARE'" >&2; exit 2 ;;
+esac
+
+netdev="user,id=n0"
+case $API_PORT in
+"" | none) ;;
+*) netdev="$netdev,hostfwd=tcp:$HOST_ADDR:$API_PORT-:$GUEST_PORT" ;;
+esac
+
+set -f   # word-split accel and QEMU_EXTRA without globbing
+mode=print
+if [ "${1-}" = --exec ]; then mode=exec; shift; fi
+extra_args=$*
+
+set -- "$QEMU" -nographic -no-reboot -nodefaults -serial mon:stdio \
+	-m "$MEM" -smp "$SMP" $accel $bios \
+	-kernel "$KERNEL" -initrd "$INITRD" \
+	-append "$CMDLINE${CMDLINE_EXTRA:+ $CMDLINE_EXTRA}" \
+	-netdev "$netdev" -device virtio-net-pci,netdev=n0,romfile= \
+	-device virtio-rng-pci
+case $DATA_IMG in
+"" | none) ;;
+*) set -- "$@" -drive "file=$DATA_IMG,if=virtio,format=raw" ;;
+esac
+set -- "$@" $QEMU_EXTRA $extra_args
+
+if [ $mode = exec ]; then exec "$@"; fi
+for a in "$@"; do printf '%s\n' "$a"; done
