@@ -1,0 +1,96 @@
+/**
+ * `make bench-boot`: boots the image N times under TCG and reports medians of
+ * QEMU start → first PID-1 line, → ready line, → first HTTP 200 on the
+ * forwarded port, per-phase times, PID 1's RSS, and image sizes; against the
+ * floor measured in the same run: the same kernel with a BusyBox-only
+ * initramfs whose /init prints a line and powers off.
+ */
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { OUT, Vm } from "../harness/vm";
+
+const RUNS = Number(process.env.RUNS ?? 5);
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+async function firstHttp200(vm: Vm, t0: number): Promise<number> {
+  for (;;) {
+    try {
+      const res = await vm.api("/health", { auth: false, signal: AbortSignal.timeout(500) });
+      if (res.status === 200) return performance.now() - t0;
+    } catch {
+      // not listening yet
+    }
+    await Bun.sleep(25);
+  }
+}
+
+async function bootOnce() {
+  const t0 = performance.now();
+  const vm = Vm.boot();
+  try {
+    const http = firstHttp200(vm, t0);
+    await vm.waitFor(/aios: /, 120_000);
+    const firstLine = performance.now() - t0;
+    await vm.waitFor(/aios: ready in (\d+) ms/, 120_000);
+    const ready = performance.now() - t0;
+    const httpMs = await http;
+    const sys = (await (await vm.api("/api/v1/system")).json()) as any;
+    await vm.api("/api/v1/power", { method: "POST", body: '{"action":"poweroff"}' });
+    await vm.waitExit();
+    return { firstLine, ready, http: httpMs, rss: sys.rssBytes as number, phases: sys.boot.phases as Array<{ name: string; ms: number }> };
+  } finally {
+    await vm.dispose();
+  }
+}
+
+async function floorOnce() {
+  const t0 = performance.now();
+  const vm = Vm.boot({ initrd: join(OUT, "floor.cpio") });
+  try {
+    await vm.waitFor(/floor: pid1/, 120_000);
+    const line = performance.now() - t0;
+    await vm.waitExit();
+    return { line, exit: performance.now() - t0 };
+  } finally {
+    await vm.dispose();
+  }
+}
+
+const runs: Array<Awaited<ReturnType<typeof bootOnce>>> = [];
+const floors: Array<Awaited<ReturnType<typeof floorOnce>>> = [];
+for (let i = 0; i < RUNS; i++) {
+  floors.push(await floorOnce());
+  runs.push(await bootOnce());
+  process.stderr.write(`run ${i + 1}/${RUNS}: ready ${Math.round(runs.at(-1)!.ready)} ms\n`);
+}
+
+const s = (ms: number) => (ms / 1000).toFixed(2);
+const mib = (b: number) => (b / (1024 * 1024)).toFixed(1);
+const floorLine = median(floors.map((f) => f.line));
+const rows = [
+  ["QEMU start → first PID-1 line", s(median(runs.map((r) => r.firstLine))), s(floorLine)],
+  ["QEMU start → ready line", s(median(runs.map((r) => r.ready))), ""],
+  ["QEMU start → first HTTP 200 on the host", s(median(runs.map((r) => r.http))), ""],
+];
+const phaseNames = runs[0]!.phases.map((p) => p.name);
+const phaseRows = phaseNames.map((name) => [name, String(median(runs.map((r) => r.phases.find((p) => p.name === name)?.ms ?? 0)))]);
+const sizes = ["aios-init", "initramfs.cpio", "vmlinux", "floor.cpio"].map((f) => [f, mib(statSync(join(OUT, f)).size)]);
+
+const table = (head: string[], body: string[][]) =>
+  [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...body.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+
+const ratio = median(runs.map((r) => r.firstLine)) / floorLine;
+console.log(`### Boot (median of ${RUNS}, TCG, -cpu max, ${new Date().toISOString().slice(0, 10)})
+
+${table(["measure", "aios (s)", "floor (s)"], rows)}
+
+First PID-1 line vs floor: ${ratio.toFixed(2)}× (floor: same kernel, BusyBox-only initramfs, /init prints a line).
+PID-1 RSS after ready: median ${mib(median(runs.map((r) => r.rss)))} MiB.
+
+${table(["phase", "median ms"], phaseRows)}
+
+${table(["file", "MiB"], sizes)}`);

@@ -1,0 +1,176 @@
+/**
+ * Boots the real image under QEMU (TCG) exactly as `make run` does, through
+ * build/qemu-cmd.sh, and scripts the serial console over pipes.
+ */
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, copyFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import type { Subprocess } from "bun";
+
+export const ROOT = resolve(import.meta.dir, "../..");
+export const OUT = join(ROOT, "out");
+export const TOKEN = "vm-test-token";
+const CURSOR_QUERY = "\x1b[6n";
+
+export interface VmOptions {
+  /** Data disk image; a fresh blank ext4 one when absent. */
+  dataImg?: string;
+  /** Appended to the kernel command line (after aios.token). */
+  cmdlineExtra?: string;
+  /** Files laid over the initramfs, path → content, e.g. a broken /etc/aios/config.toml. */
+  overlay?: Record<string, string>;
+  mem?: number;
+  initrd?: string;
+}
+
+/** A free TCP port on loopback. */
+export function freePort(): number {
+  const server = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = server.port;
+  server.stop(true);
+  return port;
+}
+
+/** A new ext4 data disk, as `make image` creates it. */
+export function freshDataImage(dir: string, sizeMb = 64): string {
+  const path = join(dir, "data.img");
+  const r = Bun.spawnSync(["mke2fs", "-q", "-F", "-t", "ext4", "-L", "aios-data", path, `${sizeMb}M`]);
+  if (r.exitCode !== 0) throw new Error(`mke2fs ${path}: ${r.stderr.toString()}`);
+  return path;
+}
+
+/** The image's initramfs with extra files appended as a second cpio archive (the kernel unpacks both, in order). */
+export function initrdWithOverlay(dir: string, files: Record<string, string>): string {
+  const stage = join(dir, "overlay");
+  for (const [path, content] of Object.entries(files)) {
+    const target = join(stage, path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, content);
+  }
+  const cpio = Bun.spawnSync(["sh", "-c", "find . -mindepth 1 | cpio -o -H newc -R 0:0 --quiet"], { cwd: stage });
+  if (cpio.exitCode !== 0) throw new Error(`cpio: ${cpio.stderr.toString()}`);
+  const out = join(dir, "initramfs.cpio");
+  copyFileSync(join(OUT, "initramfs.cpio"), out);
+  const base = Bun.file(out).size;
+  // The second archive must start on a 4-byte boundary.
+  const pad = new Uint8Array((4 - (base % 4)) % 4);
+  writeFileSync(out, Buffer.concat([pad, cpio.stdout]), { flag: "a" });
+  return out;
+}
+
+export function qemuArgv(env: Record<string, string>): string[] {
+  const r = Bun.spawnSync(["bash", join(ROOT, "build/qemu-cmd.sh")], { env: { ...process.env, ...env } });
+  if (r.exitCode !== 0) throw new Error(`build/qemu-cmd.sh: ${r.stderr.toString()}`);
+  return r.stdout.toString().split("\n").filter((l) => l.length > 0);
+}
+
+export class Vm {
+  output = "";
+  readonly exited: Promise<number>;
+  private readonly waiters = new Set<() => void>();
+
+  private constructor(
+    private readonly proc: Subprocess<"pipe", "pipe", "pipe">,
+    readonly port: number,
+    readonly dataImg: string,
+    private readonly workDir: string,
+  ) {
+    this.exited = proc.exited;
+    void this.pump(proc.stdout);
+    void this.pump(proc.stderr);
+    void this.exited.then(() => this.notify());
+  }
+
+  static boot(opts: VmOptions = {}): Vm {
+    const workDir = mkdtempSync(join(tmpdir(), "aios-vm-"));
+    const port = freePort();
+    const dataImg = opts.dataImg ?? freshDataImage(workDir);
+    const initrd = opts.initrd ?? (opts.overlay ? initrdWithOverlay(workDir, opts.overlay) : join(OUT, "initramfs.cpio"));
+    const argv = qemuArgv({
+      API_PORT: String(port),
+      MEM: String(opts.mem ?? 1024),
+      DATA_IMG: dataImg,
+      INITRD: initrd,
+      CMDLINE_EXTRA: `aios.token=${TOKEN} ${opts.cmdlineExtra ?? ""}`.trim(),
+    });
+    const proc = Bun.spawn(argv, { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+    return new Vm(proc, port, dataImg, workDir);
+  }
+
+  private async pump(stream: ReadableStream<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder();
+    let held = "";
+    for await (const chunk of stream) {
+      // BusyBox ash asks the terminal for the cursor position (ESC[6n) before
+      // each prompt; a pipe never answers, and the query is not output. A
+      // query split across chunks is held back until it is complete.
+      const text = held + decoder.decode(chunk, { stream: true }).replaceAll("\r", "");
+      const partial = text.match(/\x1b(\[6?)?$/);
+      held = partial ? partial[0] : "";
+      this.output += text.slice(0, text.length - held.length).replaceAll(CURSOR_QUERY, "");
+      this.notify();
+    }
+  }
+
+  private notify(): void {
+    for (const w of this.waiters) w();
+  }
+
+  /** Waits until the serial output after `from` matches; fails with the tail of the console. */
+  async waitFor(re: RegExp, timeoutMs = 60_000, from = 0): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const m = this.output.slice(from).match(re);
+      if (m) return m;
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${re}; console tail:\n${this.output.slice(-3000)}`);
+      let settled = false;
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          if (settled) return;
+          settled = true;
+          this.waiters.delete(wake);
+          resolve();
+        };
+        this.waiters.add(wake);
+        setTimeout(wake, 200);
+      });
+    }
+  }
+
+  /** Types text on the serial console. */
+  type(text: string): void {
+    this.proc.stdin.write(text);
+    this.proc.stdin.flush();
+  }
+
+  /** Runs a REPL (or shell) line and returns what the console printed until `until` matched. */
+  async run(line: string, until: RegExp, timeoutMs = 30_000): Promise<string> {
+    const from = this.output.length;
+    this.type(`${line}\r`);
+    const m = await this.waitFor(until, timeoutMs, from);
+    return this.output.slice(from, from + m.index! + m[0].length);
+  }
+
+  api(path: string, init: RequestInit & { auth?: boolean } = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (init.auth !== false) headers.set("authorization", `Bearer ${TOKEN}`);
+    return fetch(`http://127.0.0.1:${this.port}${path}`, { ...init, headers });
+  }
+
+  /** Waits for QEMU to exit on its own (a guest poweroff) and returns its exit code. */
+  async waitExit(timeoutMs = 60_000): Promise<number> {
+    const timeout = Bun.sleep(timeoutMs).then(() => {
+      throw new Error(`QEMU still running after ${timeoutMs} ms; console tail:\n${this.output.slice(-2000)}`);
+    });
+    return Promise.race([this.exited, timeout]);
+  }
+
+  /** Kills QEMU if it is still running and removes the work directory (a data image passed in is the caller's). */
+  async dispose(): Promise<void> {
+    if (this.proc.exitCode === null) {
+      this.proc.kill("SIGKILL");
+      await this.exited;
+    }
+    rmSync(this.workDir, { recursive: true, force: true });
+  }
+}

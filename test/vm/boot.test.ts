@@ -1,0 +1,158 @@
+/**
+ * The image, booted for real under QEMU/TCG: PID 1, the API through the
+ * forwarded port, the REPL on the serial line, orphan reaping, persistence of
+ * the data disk, and every way of powering off.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freshDataImage, Vm } from "../harness/vm";
+
+const READY = /aios: ready in (\d+) ms/;
+const PROMPT = /aios> $/;
+
+describe("a booted image", () => {
+  const dir = mkdtempSync(join(tmpdir(), "aios-vmtest-"));
+  const dataImg = freshDataImage(dir);
+  let vm: Vm;
+
+  beforeAll(async () => {
+    vm = Vm.boot({ dataImg });
+    await vm.waitFor(READY, 120_000);
+    await vm.waitFor(PROMPT);
+  });
+  afterAll(async () => {
+    await vm.dispose();
+  });
+
+  test("prints exactly one ready line, after every phase", () => {
+    expect(vm.output.match(/aios: ready in \d+ ms/g)?.length).toBe(1);
+    const ready = vm.output.indexOf("aios: ready in");
+    expect(vm.output.indexOf("boot: services ok")).toBeLessThan(ready);
+    expect(vm.output.indexOf("boot: autonomy skipped")).toBeLessThan(ready);
+  });
+
+  test("answers /health without a token and /api/v1/system only with it", async () => {
+    const health = await vm.api("/health", { auth: false });
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
+    expect((await vm.api("/api/v1/system", { auth: false })).status).toBe(401);
+    const res = await vm.api("/api/v1/system");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as any;
+    expect(body.pid).toBe(1);
+    expect(body.hostname).toBe("aios");
+    expect(body.kernel).toMatch(/^6\.1\.\d+-\d+-cloud-amd64$/);
+    expect(body.memory.totalBytes).toBeGreaterThan(512 * 1024 * 1024);
+    expect(body.boot.readyMs).toBeGreaterThan(0);
+    expect(body.boot.phases.map((p: any) => [p.name, p.status])).toEqual([
+      ["early", "ok"],
+      ["hardware", "ok"],
+      ["storage", "ok"],
+      ["network", "ok"],
+      ["ai-runtime", "skipped"],
+      ["services", "ok"],
+      ["agents", "skipped"],
+      ["autonomy", "skipped"],
+    ]);
+  });
+
+  test("rejects a bad power request with 400 naming the field", async () => {
+    const res = await vm.api("/api/v1/power", { method: "POST", body: '{"action":"explode"}' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as any).error.field).toBe("action");
+  });
+
+  test("REPL: help, status, boot and an unknown command", async () => {
+    const help = await vm.run("help", PROMPT);
+    for (const c of ["help", "status", "boot", "shell", "poweroff", "reboot"]) expect(help).toContain(c);
+    expect(await vm.run("status", PROMPT)).toMatch(/pid\s+1\n/);
+    const boot = await vm.run("boot", PROMPT);
+    expect(boot).toMatch(/mount \/sys\s+done/);
+    expect(boot).toMatch(/mount data\s+done/);
+    expect(await vm.run("frobnicate", PROMPT)).toContain("frobnicate: unknown command; type help for the list");
+  });
+
+  test("REPL: backspace and ctrl-C over the raw serial line", async () => {
+    // "stat" + "x" + DEL + "us" = "status"
+    expect(await vm.run("statx\x7fus", PROMPT)).toMatch(/hostname\s+aios/);
+    const from = vm.output.length;
+    vm.type("garbage\x03");
+    await vm.waitFor(/\^C\naios> $/, 10_000, from);
+    expect(await vm.run("help", PROMPT)).not.toContain("garbage");
+  });
+
+  test("reaps an orphan it did not spawn within a second", async () => {
+    await vm.run("shell", /aios-sh# $/);
+    // The inner sh exits at once, so `sleep` is re-parented to PID 1 and becomes its zombie when it ends.
+    await vm.run("sh -c 'sleep 0.2 & echo $! > /tmp/orphan'", /aios-sh# $/);
+    const out = await vm.run("sleep 1.5; cat /proc/$(cat /tmp/orphan)/stat 2>/dev/null || echo ORPHAN-GONE", /aios-sh# $/);
+    expect(out).toContain("ORPHAN-GONE");
+    await vm.run("echo persisted-$((6*7)) > /var/lib/aios/marker; sync", /aios-sh# $/);
+    expect(await vm.run("exit", PROMPT)).toContain("back in the aiOS REPL");
+  });
+
+  test("poweroff from the REPL ends QEMU with exit code 0", async () => {
+    vm.type("poweroff\r");
+    expect(await vm.waitExit()).toBe(0);
+    expect(vm.output).toContain("shutdown: unmounted /var/lib/aios");
+  });
+
+  test("the data disk keeps its files across a poweroff, and the API powers off too", async () => {
+    const again = Vm.boot({ dataImg });
+    try {
+      await again.waitFor(READY, 120_000);
+      await again.waitFor(PROMPT);
+      await again.run("shell", /aios-sh# $/);
+      expect(await again.run("cat /var/lib/aios/marker", /aios-sh# $/)).toContain("persisted-42");
+      await again.run("exit", PROMPT);
+      const res = await again.api("/api/v1/power", { method: "POST", body: JSON.stringify({ action: "poweroff" }) });
+      expect(res.status).toBe(202);
+      expect(await again.waitExit()).toBe(0);
+    } finally {
+      await again.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("boot under adverse conditions", () => {
+  test("a broken config.toml boots on defaults with one clear line; busybox poweroff exits 0", async () => {
+    const vm = Vm.boot({ overlay: { "etc/aios/config.toml": '[system]\nhostname = "ok"\nlog_level = "loud"\n' } });
+    try {
+      await vm.waitFor(READY, 120_000);
+      expect(vm.output).toContain('config: /etc/aios/config.toml: system.log_level: must be one of debug, info, warn, error (got "loud"); booting on defaults');
+      const body = (await (await vm.api("/api/v1/system")).json()) as any;
+      expect(body.hostname).toBe("aios");
+      await vm.waitFor(PROMPT);
+      await vm.run("shell", /aios-sh# $/);
+      vm.type("poweroff\r");
+      expect(await vm.waitExit()).toBe(0);
+    } finally {
+      await vm.dispose();
+    }
+  });
+
+  test("a failed required phase drops to an emergency shell and boot resumes when it exits", async () => {
+    const vm = Vm.boot({ cmdlineExtra: "aios.boot.min_memory_mb=100000 aios.hostname=rescued" });
+    try {
+      await vm.waitFor(/emergency: phase hardware failed at minimums: memory: \d+ MiB present, 100000 MiB required/, 120_000);
+      await vm.waitFor(/aios-sh# $/);
+      await vm.run("echo rescue-$((1+1))", /rescue-2\n/);
+      vm.type("exit\r");
+      await vm.waitFor(READY);
+      const body = (await (await vm.api("/api/v1/system")).json()) as any;
+      expect(body.hostname).toBe("rescued");
+      expect(body.boot.phases.find((p: any) => p.name === "hardware").status).toBe("failed");
+      await vm.waitFor(PROMPT);
+      // BusyBox `reboot` sends SIGTERM; with -no-reboot QEMU exits 0.
+      await vm.run("shell", /aios-sh# $/);
+      vm.type("reboot\r");
+      expect(await vm.waitExit()).toBe(0);
+      expect(vm.output).toContain("reboot requested by SIGTERM");
+    } finally {
+      await vm.dispose();
+    }
+  });
+});
