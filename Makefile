@@ -53,7 +53,7 @@ include build/rootfs.mk
 include build/image.mk
 
 # ---- verbs -----------------------------------------------------------------
-.PHONY: all image deps run test test-unit test-vm bench bench-boot floor dev \
+.PHONY: all image deps run test test-unit test-vm typecheck bench bench-boot floor dev \
         clean distclean help print-qemu-cmd
 
 all: image
@@ -66,8 +66,12 @@ test:
 	$(Q)$(MAKE) test-unit
 	$(Q)$(MAKE) test-vm
 
-test-unit: $(NPM_STAMP)
+test-unit: typecheck
 	$(Q)$(BUN) test src
+
+typecheck: $(NPM_STAMP)
+	$(call msg,TSC,--noEmit)
+	$(Q)node_modules/.bin/tsc --noEmit -p .
 
 test-vm: image $(NPM_STAMP)
 	$(Q)$(BUN) test test/vm --timeout 600000
@@ -99,7 +103,8 @@ help:
 	@echo '  all, image     out/vmlinux, out/initramfs.cpio, out/data.img (default)'
 	@echo '  run            boot the image in QEMU on this terminal (poweroff ends it, status 0)'
 	@echo '  test           test-unit, then test-vm'
-	@echo '  test-unit      bun test src'
+	@echo '  test-unit      typecheck, then bun test src'
+	@echo '  typecheck      tsc --noEmit over src, test and build'
 	@echo '  test-vm        bun test test/vm (boots QEMU; builds the image first)'
 	@echo '  bench          all benchmarks (now: bench-boot)'
 	@echo '  bench-boot     boot-time benchmark against the BusyBox-only floor'

@@ -9,6 +9,8 @@
  * (strip drops the embedded program). It runs as PID 1 with / as cwd, so it
  * must not pick up a stray .env or bunfig.toml at run time.
  */
+export {};
+
 const entry = process.argv[2] ?? process.env.ENTRY ?? "src/main.ts";
 const outfile = process.argv[3] ?? "out/aios-init";
 

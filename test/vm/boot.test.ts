@@ -155,4 +155,34 @@ describe("boot under adverse conditions", () => {
       await vm.dispose();
     }
   });
+
+  test("ctrl-alt-del (SIGINT, CAD disabled) reboots in order; busybox halt (SIGUSR1) halts", async () => {
+    const vm = Vm.boot();
+    try {
+      await vm.waitFor(READY, 120_000);
+      await vm.waitFor(PROMPT);
+      // Ctrl-A c switches the mon:stdio serial line to QEMU's monitor and back.
+      vm.type("\x01c");
+      await vm.waitFor(/\(qemu\) $/);
+      vm.type("sendkey ctrl-alt-delete\r\x01c");
+      expect(await vm.waitExit()).toBe(0);
+      expect(vm.output).toContain("reboot requested by SIGINT");
+      expect(vm.output).toContain("shutdown: unmounted /var/lib/aios");
+    } finally {
+      await vm.dispose();
+    }
+    const halted = Vm.boot();
+    try {
+      await halted.waitFor(READY, 120_000);
+      await halted.waitFor(PROMPT);
+      await halted.run("shell", /aios-sh# $/);
+      halted.type("halt\r");
+      // A halted machine stops but QEMU keeps running: the last line is the proof.
+      await halted.waitFor(/halt now/);
+      expect(halted.output).toContain("halt requested by SIGUSR1");
+      expect(halted.output).toContain("shutdown: unmounted /var/lib/aios");
+    } finally {
+      await halted.dispose();
+    }
+  });
 });

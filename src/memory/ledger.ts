@@ -1,0 +1,175 @@
+/**
+ * The audit ledger (/var/lib/aios/ledger/audit.db): an append-only table in
+ * which each row's hash covers the previous row's hash and the row itself, so
+ * an edited, removed or reordered row breaks the chain at that row.
+ *
+ * It runs with synchronous=NORMAL: a commit survives the process being killed
+ * and a power cut never corrupts the file, but a power cut may lose the last
+ * few appends (FULL would fsync every call and cap the pipeline near disk
+ * latency).
+ */
+import type { Statement } from "bun:sqlite";
+import { type Db, openDatabase } from "./db";
+import { LEDGER_MIGRATIONS } from "./migrations/ledger";
+
+export const GENESIS_HASH = "0".repeat(64);
+
+export interface AuditInput {
+  kind: string;
+  callId?: string;
+  tool?: string;
+  agent?: string;
+  correlationId?: string;
+  /** Any JSON value; stored as JSON text, which is what the hash covers. */
+  data?: unknown;
+}
+
+export interface AuditRow {
+  seq: number;
+  ts: number;
+  kind: string;
+  callId: string | null;
+  tool: string | null;
+  agent: string | null;
+  correlationId: string | null;
+  data: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditQuery {
+  limit?: number;
+  callId?: string;
+  correlationId?: string;
+  tool?: string;
+  /** Only rows with seq greater than this. */
+  afterSeq?: number;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  rows: number;
+  /** seq of the first row whose hash, link or position is wrong. */
+  firstBadRow?: number;
+  reason?: string;
+}
+
+interface RawRow {
+  seq: number;
+  ts: number;
+  kind: string;
+  call_id: string | null;
+  tool: string | null;
+  agent: string | null;
+  correlation_id: string | null;
+  data: string;
+  prev_hash: string;
+  hash: string;
+}
+
+type HashedFields = Omit<RawRow, "hash">;
+
+/** The hash of a row: sha256 over its fields, NUL-separated, starting with the previous hash. */
+export function rowHash(r: HashedFields): string {
+  const h = new Bun.CryptoHasher("sha256");
+  for (const part of [r.prev_hash, String(r.seq), String(r.ts), r.kind, r.call_id ?? "", r.tool ?? "", r.agent ?? "", r.correlation_id ?? "", r.data]) {
+    h.update(part);
+    h.update("\0");
+  }
+  return h.digest("hex");
+}
+
+function toRow(r: RawRow): AuditRow {
+  return {
+    seq: r.seq,
+    ts: r.ts,
+    kind: r.kind,
+    callId: r.call_id,
+    tool: r.tool,
+    agent: r.agent,
+    correlationId: r.correlation_id,
+    data: JSON.parse(r.data),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+export class AuditLedger {
+  readonly path: string;
+  private readonly db: Db;
+  private readonly insert: Statement;
+  private lastSeq: number;
+  private lastHash: string;
+
+  constructor(path: string) {
+    this.path = path;
+    this.db = openDatabase(path, { migrations: LEDGER_MIGRATIONS, synchronous: "normal" });
+    this.insert = this.db.prepare(
+      "INSERT INTO audit (seq, ts, kind, call_id, tool, agent, correlation_id, data, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    );
+    const last = this.db.query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").get() as { seq: number; hash: string } | null;
+    this.lastSeq = last?.seq ?? 0;
+    this.lastHash = last?.hash ?? GENESIS_HASH;
+  }
+
+  /** Appends one row and returns it; the chain head moves only if the insert committed. */
+  append(input: AuditInput): AuditRow {
+    const fields: HashedFields = {
+      seq: this.lastSeq + 1,
+      ts: Date.now(),
+      kind: input.kind,
+      call_id: input.callId ?? null,
+      tool: input.tool ?? null,
+      agent: input.agent ?? null,
+      correlation_id: input.correlationId ?? null,
+      data: JSON.stringify(input.data ?? null),
+      prev_hash: this.lastHash,
+    };
+    const hash = rowHash(fields);
+    this.insert.run(fields.seq, fields.ts, fields.kind, fields.call_id, fields.tool, fields.agent, fields.correlation_id, fields.data, fields.prev_hash, hash);
+    this.lastSeq = fields.seq;
+    this.lastHash = hash;
+    return toRow({ ...fields, hash });
+  }
+
+  /** Newest first. */
+  query(q: AuditQuery = {}): AuditRow[] {
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    if (q.callId !== undefined) (where.push("call_id = ?"), args.push(q.callId));
+    if (q.correlationId !== undefined) (where.push("correlation_id = ?"), args.push(q.correlationId));
+    if (q.tool !== undefined) (where.push("tool = ?"), args.push(q.tool));
+    if (q.afterSeq !== undefined) (where.push("seq > ?"), args.push(q.afterSeq));
+    const sql = `SELECT * FROM audit${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT ?`;
+    args.push(Math.max(0, Math.min(q.limit ?? 100, 10_000)));
+    return (this.db.query(sql).all(...args) as RawRow[]).map(toRow);
+  }
+
+  count(): number {
+    return (this.db.query("SELECT count(*) AS n FROM audit").get() as { n: number }).n;
+  }
+
+  /** Walks the whole chain from the first row and reports the first row that does not hold. */
+  verify(): VerifyResult {
+    let expectedSeq = 1;
+    let prev = GENESIS_HASH;
+    let rows = 0;
+    for (const r of this.db.query("SELECT * FROM audit ORDER BY seq").iterate() as IterableIterator<RawRow>) {
+      rows++;
+      if (r.seq !== expectedSeq) return { ok: false, rows, firstBadRow: r.seq, reason: `row ${expectedSeq} is missing` };
+      if (r.prev_hash !== prev) return { ok: false, rows, firstBadRow: r.seq, reason: "does not link to the previous row" };
+      if (rowHash(r) !== r.hash) return { ok: false, rows, firstBadRow: r.seq, reason: "content does not match its hash" };
+      prev = r.hash;
+      expectedSeq++;
+    }
+    // A cut-off tail leaves a valid chain; only the head this process wrote can tell.
+    if (expectedSeq - 1 < this.lastSeq) {
+      return { ok: false, rows, firstBadRow: expectedSeq, reason: `rows after ${expectedSeq - 1} are missing` };
+    }
+    return { ok: true, rows };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

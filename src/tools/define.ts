@@ -1,0 +1,78 @@
+/**
+ * `defineTool`: a tool is plain data plus an `execute` function. Its one
+ * valibot input schema drives validation, the API's JSON Schema, REPL help,
+ * MCP and provider tool definitions; `risk`, `readOnly` and `reversible` drive
+ * the autonomy gate and rollback. Tools never check permissions or write the
+ * audit ledger themselves: the executor does that, the same way for all.
+ */
+import type * as v from "valibot";
+
+export const RISKS = ["low", "medium", "high", "critical"] as const;
+export type Risk = (typeof RISKS)[number];
+
+/** Where tools act. In the VM `root` is "/"; in dev mode it is the state directory's sandbox. */
+export interface ToolEnv {
+  mode: "pid1" | "dev";
+  /** Host directory that guest paths resolve under ("/" in the VM, `<state>/sandbox` in dev mode). */
+  root: string;
+  /** Guest directories the fs tools may touch; everything else is refused. */
+  fsRoots: readonly string[];
+  /** aiOS's own directories, as host paths (state, logs, runtime). */
+  paths: { data: string; log: string; run: string; secrets: string };
+}
+
+export interface ToolContext {
+  callId: string;
+  /** The agent on whose behalf the call runs. */
+  agent: string;
+  /** Groups calls (a goal id) so they can be rolled back together. */
+  correlationId?: string;
+  /** Aborted on timeout or cancellation: long operations must stop when it fires. */
+  signal: AbortSignal;
+  env: ToolEnv;
+  /**
+   * Records what `undo` needs, before the change is made (previous content,
+   * mode, existence, started pid...). Last call wins. Only reversible tools use it.
+   */
+  saveUndo(record: unknown): void;
+  /** Shared services some tools need (service manager, ledger, capabilities), by name. */
+  host: ToolHost;
+}
+
+/**
+ * Services the executor hands to tools. Each family declares what it adds by
+ * interface merging in its own folder (`declare module "../define" { interface ToolHost { ... } }`),
+ * so this file never has to know them.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: extended by declaration merging
+export interface ToolHost {}
+
+export interface Tool<I = any, O = any, U = any> {
+  /** `namespace.verb`, e.g. `fs.write`. */
+  name: string;
+  description: string;
+  input: v.GenericSchema<unknown, I>;
+  output: v.GenericSchema<unknown, O>;
+  risk: Risk;
+  /** True when the call changes nothing on the system; `manual` autonomy lets only these through. */
+  readOnly: boolean;
+  /** Running it twice with the same arguments leaves the same state as once. */
+  idempotent: boolean;
+  /** It saves an undo record and has `undo`. */
+  reversible: boolean;
+  timeoutMs: number;
+  execute(args: I, ctx: ToolContext): O | Promise<O>;
+  undo?(record: U, ctx: ToolContext): void | Promise<void>;
+}
+
+export function defineTool<I, O, U = never>(tool: Tool<I, O, U>): Tool<I, O, U> {
+  if (!/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/.test(tool.name)) throw new Error(`defineTool ${tool.name}: name must be namespace.verb in lower case`);
+  if (tool.reversible !== Boolean(tool.undo)) throw new Error(`defineTool ${tool.name}: reversible must be true exactly when undo is given`);
+  if (tool.readOnly && tool.reversible) throw new Error(`defineTool ${tool.name}: a read-only tool has nothing to undo`);
+  return tool;
+}
+
+/** The namespace of a tool name: `fs` for `fs.write`. */
+export function namespaceOf(name: string): string {
+  return name.slice(0, name.indexOf("."));
+}
