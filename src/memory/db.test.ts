@@ -3,7 +3,13 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Migration, openDatabase, schemaVersion } from "./db";
+import { applyMigrations, type Migration, openDatabase, schemaVersion } from "./db";
+
+const open = (path: string, migrations: Migration[], synchronous?: "full" | "normal") => {
+  const db = openDatabase(path, { synchronous });
+  applyMigrations(db, "notes", migrations);
+  return db;
+};
 
 const V1: Migration = { version: 1, name: "notes", sql: "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);" };
 const V2: Migration = { version: 2, name: "notes_tag", sql: "ALTER TABLE notes ADD COLUMN tag TEXT NOT NULL DEFAULT '';" };
@@ -12,25 +18,25 @@ let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "aios-db-"))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("openDatabase", () => {
+describe("openDatabase and applyMigrations", () => {
   test("sets WAL, the synchronous level and foreign keys", () => {
-    const db = openDatabase(join(dir, "a/b.db"), { migrations: [V1] });
+    const db = open(join(dir, "a/b.db"), [V1]);
     expect(db.query("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
     expect(db.query("PRAGMA synchronous").get()).toEqual({ synchronous: 2 });
     expect(db.query("PRAGMA foreign_keys").get()).toEqual({ foreign_keys: 1 });
     db.close();
-    const n = openDatabase(join(dir, "n.db"), { migrations: [V1], synchronous: "normal" });
+    const n = open(join(dir, "n.db"), [V1], "normal");
     expect(n.query("PRAGMA synchronous").get()).toEqual({ synchronous: 1 });
     n.close();
   });
 
   test("an old database is migrated forward and keeps its rows", () => {
     const path = join(dir, "old.db");
-    const v1 = openDatabase(path, { migrations: [V1] });
+    const v1 = open(path, [V1]);
     v1.query("INSERT INTO notes (body) VALUES (?)").run("kept");
     v1.close();
-    const v2 = openDatabase(path, { migrations: [V1, V2] });
-    expect(schemaVersion(v2)).toBe(2);
+    const v2 = open(path, [V1, V2]);
+    expect(schemaVersion(v2, "notes")).toBe(2);
     expect(v2.query("SELECT body, tag FROM notes").all()).toEqual([{ body: "kept", tag: "" }]);
     v2.close();
   });
@@ -38,20 +44,29 @@ describe("openDatabase", () => {
   test("a failing migration leaves the database at the last good version", () => {
     const path = join(dir, "bad.db");
     const broken: Migration = { version: 2, name: "broken", sql: "CREATE TABLE x (a); SELECT nonsense FROM nowhere;" };
-    expect(() => openDatabase(path, { migrations: [V1, broken] })).toThrow(/bad\.db: migration 2 \(broken\): no such table: nowhere/);
+    expect(() => open(path, [V1, broken])).toThrow(/bad\.db \(notes\): migration 2 \(broken\): no such table: nowhere/);
     const raw = new Database(path);
-    expect(schemaVersion(raw)).toBe(1);
+    expect(schemaVersion(raw, "notes")).toBe(1);
     expect(raw.query("SELECT name FROM sqlite_master WHERE name = 'x'").get()).toBeNull();
     raw.close();
   });
 
   test("a database from a newer build is refused, not touched", () => {
     const path = join(dir, "new.db");
-    openDatabase(path, { migrations: [V1, V2] }).close();
-    expect(() => openDatabase(path, { migrations: [V1] })).toThrow("schema version 2 is newer than this aios-init knows (1)");
+    open(path, [V1, V2]).close();
+    expect(() => open(path, [V1])).toThrow("schema version 2 is newer than this aios-init knows (1)");
   });
 
   test("migrations must be numbered 1, 2, 3...", () => {
-    expect(() => openDatabase(join(dir, "x.db"), { migrations: [V2] })).toThrow("migration notes_tag is numbered 2, expected 1");
+    expect(() => open(join(dir, "x.db"), [V2])).toThrow("migration notes_tag is numbered 2, expected 1");
+  });
+
+  test("components sharing a file keep their own numbers", () => {
+    const db = open(join(dir, "shared.db"), [V1, V2]);
+    applyMigrations(db, "other", [{ version: 1, name: "other", sql: "CREATE TABLE other (x);" }]);
+    expect(schemaVersion(db, "notes")).toBe(2);
+    expect(schemaVersion(db, "other")).toBe(1);
+    expect(applyMigrations(db, "other", [{ version: 1, name: "other", sql: "CREATE TABLE other (x);" }])).toEqual([]);
+    db.close();
   });
 });

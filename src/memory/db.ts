@@ -17,7 +17,6 @@ export interface Migration {
 export class MigrationError extends AiosError {}
 
 export interface OpenOptions {
-  migrations: readonly Migration[];
   /**
    * `full` syncs the WAL on every commit (nothing acknowledged is lost on a
    * power cut); `normal` syncs at checkpoints only (still never corrupt, and
@@ -28,7 +27,7 @@ export interface OpenOptions {
 
 export type Db = Database;
 
-export function openDatabase(path: string, opts: OpenOptions): Db {
+export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { create: true, strict: true });
   db.exec("PRAGMA journal_mode = WAL");
@@ -36,26 +35,28 @@ export function openDatabase(path: string, opts: OpenOptions): Db {
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA busy_timeout = 5000");
   db.exec("PRAGMA temp_store = MEMORY");
-  try {
-    migrate(db, path, opts.migrations);
-  } catch (err) {
-    db.close();
-    throw err;
-  }
+  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (component TEXT PRIMARY KEY, version INTEGER NOT NULL, applied_at INTEGER NOT NULL)");
   return db;
 }
 
-export function schemaVersion(db: Db): number {
-  return (db.query("PRAGMA user_version").get() as { user_version: number }).user_version;
+/** The version of one component's schema in this database (0: none yet). */
+export function schemaVersion(db: Db, component: string): number {
+  const row = db.query("SELECT version FROM schema_migrations WHERE component = ?").get(component) as { version: number } | null;
+  return row?.version ?? 0;
 }
 
-/** Applies every migration newer than the database's user_version, in order. */
-export function migrate(db: Db, path: string, migrations: readonly Migration[]): number[] {
-  checkSequence(path, migrations);
-  const current = schemaVersion(db);
+/**
+ * Brings one component's tables up to date. Each store in this folder owns a
+ * component with its own numbered migrations, so stores sharing a database
+ * file never compete for numbers. Each migration runs in its own transaction.
+ */
+export function applyMigrations(db: Db, component: string, migrations: readonly Migration[]): number[] {
+  const where = `${db.filename || ":memory:"} (${component})`;
+  checkSequence(where, migrations);
+  const current = schemaVersion(db, component);
   const latest = migrations.at(-1)?.version ?? 0;
   if (current > latest) {
-    throw new MigrationError("ESCHEMA", `${path}: schema version ${current} is newer than this aios-init knows (${latest}); refusing to open it`);
+    throw new MigrationError("ESCHEMA", `${where}: schema version ${current} is newer than this aios-init knows (${latest}); refusing to use it`);
   }
   const applied: number[] = [];
   for (const m of migrations) {
@@ -63,18 +64,18 @@ export function migrate(db: Db, path: string, migrations: readonly Migration[]):
     try {
       db.transaction(() => {
         db.exec(m.sql);
-        db.exec(`PRAGMA user_version = ${m.version}`);
+        db.query("INSERT INTO schema_migrations (component, version, applied_at) VALUES (?1, ?2, ?3) ON CONFLICT (component) DO UPDATE SET version = ?2, applied_at = ?3").run(component, m.version, Date.now());
       })();
     } catch (err) {
-      throw new MigrationError("EMIGRATE", `${path}: migration ${m.version} (${m.name}): ${(err as Error).message}`, { cause: err });
+      throw new MigrationError("EMIGRATE", `${where}: migration ${m.version} (${m.name}): ${(err as Error).message}`, { cause: err });
     }
     applied.push(m.version);
   }
   return applied;
 }
 
-function checkSequence(path: string, migrations: readonly Migration[]): void {
+function checkSequence(where: string, migrations: readonly Migration[]): void {
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new MigrationError("ESCHEMA", `${path}: migration ${m.name} is numbered ${m.version}, expected ${i + 1}`);
+    if (m.version !== i + 1) throw new MigrationError("ESCHEMA", `${where}: migration ${m.name} is numbered ${m.version}, expected ${i + 1}`);
   });
 }

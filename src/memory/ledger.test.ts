@@ -27,14 +27,14 @@ function tamper(sql: string): void {
 
 describe("AuditLedger", () => {
   test("rows chain from the genesis hash and survive reopening", () => {
-    const a = new AuditLedger(path);
+    const a = AuditLedger.open(path);
     const first = a.append({ kind: "request", callId: "c1", data: { path: "/etc" } });
     const second = a.append({ kind: "result", callId: "c1", data: { ok: true } });
     expect(first.seq).toBe(1);
     expect(first.prevHash).toBe(GENESIS_HASH);
     expect(second.prevHash).toBe(first.hash);
     a.close();
-    const b = new AuditLedger(path);
+    const b = AuditLedger.open(path);
     const third = b.append({ kind: "request", callId: "c2" });
     expect(third.seq).toBe(3);
     expect(third.prevHash).toBe(second.hash);
@@ -43,7 +43,7 @@ describe("AuditLedger", () => {
   });
 
   test("query filters and returns newest first with data parsed", () => {
-    const a = new AuditLedger(path);
+    const a = AuditLedger.open(path);
     fill(a, 10);
     expect(a.query({ limit: 3 }).map((r) => r.seq)).toEqual([10, 9, 8]);
     expect(a.query({ callId: "c2" }).map((r) => r.kind)).toEqual(["result", "request"]);
@@ -53,7 +53,7 @@ describe("AuditLedger", () => {
   });
 
   test("updates and deletes are refused by the database itself", () => {
-    const a = new AuditLedger(path);
+    const a = AuditLedger.open(path);
     fill(a, 2);
     a.close();
     const raw = new Database(path);
@@ -63,27 +63,27 @@ describe("AuditLedger", () => {
   });
 
   test("an edited row is the first bad row", () => {
-    fill(new AuditLedger(path), 20);
+    fill(AuditLedger.open(path), 20);
     tamper(`UPDATE audit SET data = '{"i":99}' WHERE seq = 7`);
-    expect(new AuditLedger(path).verify()).toEqual({ ok: false, rows: 7, firstBadRow: 7, reason: "content does not match its hash" });
+    expect(AuditLedger.open(path).verify()).toEqual({ ok: false, rows: 7, firstBadRow: 7, reason: "content does not match its hash" });
   });
 
   test("a row edited with its hash recomputed breaks the link of the next row", () => {
-    fill(new AuditLedger(path), 20);
+    fill(AuditLedger.open(path), 20);
     tamper(`UPDATE audit SET hash = '${"f".repeat(64)}' WHERE seq = 12`);
-    const v = new AuditLedger(path).verify();
+    const v = AuditLedger.open(path).verify();
     expect(v.ok).toBe(false);
     expect(v.firstBadRow).toBe(12);
   });
 
   test("a removed row is found where the sequence breaks", () => {
-    fill(new AuditLedger(path), 20);
+    fill(AuditLedger.open(path), 20);
     tamper("DELETE FROM audit WHERE seq = 5");
-    expect(new AuditLedger(path).verify()).toMatchObject({ ok: false, firstBadRow: 6, reason: "row 5 is missing" });
+    expect(AuditLedger.open(path).verify()).toMatchObject({ ok: false, firstBadRow: 6, reason: "row 5 is missing" });
   });
 
   test("a tail cut while this process holds the ledger is found", () => {
-    const a = new AuditLedger(path);
+    const a = AuditLedger.open(path);
     fill(a, 10);
     tamper("DELETE FROM audit WHERE seq > 8");
     expect(a.verify()).toMatchObject({ ok: false, rows: 8, firstBadRow: 9 });

@@ -9,8 +9,8 @@
  * latency).
  */
 import type { Statement } from "bun:sqlite";
-import { type Db, openDatabase } from "./db";
-import { LEDGER_MIGRATIONS } from "./migrations/ledger";
+import { applyMigrations, type Db, openDatabase } from "./db";
+import { AUDIT_MIGRATIONS } from "./migrations/audit";
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -95,15 +95,19 @@ function toRow(r: RawRow): AuditRow {
 }
 
 export class AuditLedger {
-  readonly path: string;
   private readonly db: Db;
   private readonly insert: Statement;
   private lastSeq: number;
   private lastHash: string;
 
-  constructor(path: string) {
-    this.path = path;
-    this.db = openDatabase(path, { migrations: LEDGER_MIGRATIONS, synchronous: "normal" });
+  /** The ledger in its own file, /var/lib/aios/ledger/audit.db. */
+  static open(path: string): AuditLedger {
+    return new AuditLedger(openDatabase(path, { synchronous: "normal" }));
+  }
+
+  constructor(db: Db) {
+    this.db = db;
+    applyMigrations(db, "audit", AUDIT_MIGRATIONS);
     this.insert = this.db.prepare(
       "INSERT INTO audit (seq, ts, kind, call_id, tool, agent, correlation_id, data, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     );
@@ -167,6 +171,11 @@ export class AuditLedger {
       return { ok: false, rows, firstBadRow: expectedSeq, reason: `rows after ${expectedSeq - 1} are missing` };
     }
     return { ok: true, rows };
+  }
+
+  /** The database it lives in, for stores that keep their tables beside it (calls, approvals). */
+  get database(): Db {
+    return this.db;
   }
 
   close(): void {

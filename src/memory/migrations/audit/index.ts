@@ -1,0 +1,5 @@
+/** The audit ledger's migrations, embedded in the binary at build time. */
+import type { Migration } from "../../db";
+import audit from "./001_audit.sql" with { type: "text" };
+
+export const AUDIT_MIGRATIONS: readonly Migration[] = [{ version: 1, name: "audit", sql: audit }];

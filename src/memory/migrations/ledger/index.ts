@@ -1,5 +1,0 @@
-/** The ledger database's migrations, embedded in the binary at build time. */
-import type { Migration } from "../../db";
-import audit from "./001_audit.sql" with { type: "text" };
-
-export const LEDGER_MIGRATIONS: readonly Migration[] = [{ version: 1, name: "audit", sql: audit }];
