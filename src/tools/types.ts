@@ -1,0 +1,27 @@
+/** What callers hand the executor and what they get back. */
+
+export interface CallRequest {
+  tool: string;
+  args: unknown;
+  /** The agent the call runs as; its capabilities are checked. */
+  agent: string;
+  /** Groups calls (a goal id) for tracing and rollback together. */
+  correlationId?: string;
+  /** Cancels the call (a client that went away, a cancelled goal). */
+  signal?: AbortSignal;
+}
+
+/**
+ * `done`: it ran and returned `result`. `queued`: the autonomy gate holds it
+ * until a person approves; `settled` resolves with the eventual outcome.
+ * Failures (bad input, missing capability, timeout, denial, tool error) are
+ * thrown as ToolError subclasses.
+ */
+export type CallOutcome =
+  | { status: "done"; callId: string; result: unknown }
+  | { status: "queued"; callId: string; approvalId: string; settled: Promise<unknown> };
+
+/** The one door to the tools: the executor implements it, agents and the API use it. */
+export interface ToolCaller {
+  call(req: CallRequest): Promise<CallOutcome>;
+}
