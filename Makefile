@@ -78,8 +78,11 @@ test-vm: image $(NPM_STAMP)
 
 bench: bench-boot
 
+# Each benchmark prints markdown; record.ts files it in BENCHMARKS.md under its name.
+record = $(BUN) test/bench/record.ts $(1) 'make $(2)'
+
 bench-boot: image floor $(NPM_STAMP)
-	$(Q)$(BUN) test/bench/boot.ts
+	$(Q)$(BUN) test/bench/boot.ts | $(call record,boot,bench-boot)
 
 floor: $(VMLINUX) $(FLOOR_CPIO)
 
