@@ -1,6 +1,9 @@
 export * from "./errors";
 export * as libc from "./libc";
 export * from "./proc";
+export * from "./stats";
+export * from "./netinfo";
+export * from "./devices";
 export * from "./spawn";
 export * from "./reaper";
 export * from "./log";
