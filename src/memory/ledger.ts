@@ -42,6 +42,8 @@ export interface AuditQuery {
   callId?: string;
   correlationId?: string;
   tool?: string;
+  kind?: string;
+  agent?: string;
   /** Only rows with seq greater than this. */
   afterSeq?: number;
 }
@@ -71,12 +73,9 @@ type HashedFields = Omit<RawRow, "hash">;
 
 /** The hash of a row: sha256 over its fields, NUL-separated, starting with the previous hash. */
 export function rowHash(r: HashedFields): string {
-  const h = new Bun.CryptoHasher("sha256");
-  for (const part of [r.prev_hash, String(r.seq), String(r.ts), r.kind, r.call_id ?? "", r.tool ?? "", r.agent ?? "", r.correlation_id ?? "", r.data]) {
-    h.update(part);
-    h.update("\0");
-  }
-  return h.digest("hex");
+  // One string hashed at once: the same bytes as updating part by part, at a quarter of the cost.
+  const text = `${r.prev_hash}\0${r.seq}\0${r.ts}\0${r.kind}\0${r.call_id ?? ""}\0${r.tool ?? ""}\0${r.agent ?? ""}\0${r.correlation_id ?? ""}\0${r.data}\0`;
+  return Bun.CryptoHasher.hash("sha256", text, "hex") as string;
 }
 
 function toRow(r: RawRow): AuditRow {
@@ -108,9 +107,17 @@ export class AuditLedger {
   constructor(db: Db) {
     this.db = db;
     applyMigrations(db, "audit", AUDIT_MIGRATIONS);
-    this.insert = this.db.prepare(
+    // db.query, not db.prepare: close() finalizes cached statements, so the file is released at once.
+    this.insert = this.db.query(
       "INSERT INTO audit (seq, ts, kind, call_id, tool, agent, correlation_id, data, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     );
+    this.lastSeq = 0;
+    this.lastHash = GENESIS_HASH;
+    this.resyncHead();
+  }
+
+  /** Re-reads the chain head from the table: after an outer transaction that held an append was rolled back. */
+  resyncHead(): void {
     const last = this.db.query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").get() as { seq: number; hash: string } | null;
     this.lastSeq = last?.seq ?? 0;
     this.lastHash = last?.hash ?? GENESIS_HASH;
@@ -118,6 +125,20 @@ export class AuditLedger {
 
   /** Appends one row and returns it; the chain head moves only if the insert committed. */
   append(input: AuditInput): AuditRow {
+    return toRow(this.write(input, JSON.stringify(input.data ?? null)));
+  }
+
+  /**
+   * Appends one row whose data is already JSON text (the executor serialises
+   * arguments and results once for the calls table and the ledger); returns
+   * its seq. Inside an outer transaction call it last, so a failure before it
+   * leaves the chain head where it was.
+   */
+  appendJson(input: Omit<AuditInput, "data">, json: string): number {
+    return this.write(input, json).seq;
+  }
+
+  private write(input: Omit<AuditInput, "data">, json: string): RawRow {
     const fields: HashedFields = {
       seq: this.lastSeq + 1,
       ts: Date.now(),
@@ -126,14 +147,14 @@ export class AuditLedger {
       tool: input.tool ?? null,
       agent: input.agent ?? null,
       correlation_id: input.correlationId ?? null,
-      data: JSON.stringify(input.data ?? null),
+      data: json,
       prev_hash: this.lastHash,
     };
     const hash = rowHash(fields);
     this.insert.run(fields.seq, fields.ts, fields.kind, fields.call_id, fields.tool, fields.agent, fields.correlation_id, fields.data, fields.prev_hash, hash);
     this.lastSeq = fields.seq;
     this.lastHash = hash;
-    return toRow({ ...fields, hash });
+    return { ...fields, hash };
   }
 
   /** Newest first. */
@@ -143,6 +164,8 @@ export class AuditLedger {
     if (q.callId !== undefined) (where.push("call_id = ?"), args.push(q.callId));
     if (q.correlationId !== undefined) (where.push("correlation_id = ?"), args.push(q.correlationId));
     if (q.tool !== undefined) (where.push("tool = ?"), args.push(q.tool));
+    if (q.kind !== undefined) (where.push("kind = ?"), args.push(q.kind));
+    if (q.agent !== undefined) (where.push("agent = ?"), args.push(q.agent));
     if (q.afterSeq !== undefined) (where.push("seq > ?"), args.push(q.afterSeq));
     const sql = `SELECT * FROM audit${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT ?`;
     args.push(Math.max(0, Math.min(q.limit ?? 100, 10_000)));

@@ -37,3 +37,19 @@ describe("Capabilities", () => {
     expect(caps.allows("dev", "process.spawn")).toBe(false);
   });
 });
+
+describe("Capabilities entries (what undoing a grant or revoke restores)", () => {
+  test("entry, reset and changeFor bring a capability back to exactly where it was", () => {
+    const caps = new Capabilities();
+    caps.declare("dev", ["process"]);
+    const before = caps.entry("dev", "process");
+    expect(before).toEqual({ granted: false, revoked: false });
+    caps.revoke("dev", "process");
+    expect(caps.entry("dev", "process")).toEqual({ granted: false, revoked: true });
+    caps.apply(Capabilities.changeFor("dev", "process", before));
+    expect(caps.entry("dev", "process")).toEqual(before);
+    expect(caps.allows("dev", "process.spawn")).toBe(true);
+    caps.restore([{ agent: "dev", capability: "net", change: "grant" }, { agent: "dev", capability: "net", change: "reset" }]);
+    expect(caps.list("dev")).toEqual(["process"]);
+  });
+});

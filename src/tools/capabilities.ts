@@ -13,7 +13,14 @@ export function capabilityCovers(capability: string, tool: string): boolean {
 export interface CapabilityChange {
   agent: string;
   capability: string;
-  change: "grant" | "revoke";
+  /** `reset` drops a run-time grant or revoke, leaving the declared set in force (how an undo restores). */
+  change: "grant" | "revoke" | "reset";
+}
+
+/** Where one capability of an agent stands apart from its declaration; what undoing a grant or revoke restores. */
+export interface CapabilityEntry {
+  granted: boolean;
+  revoked: boolean;
 }
 
 export class Capabilities {
@@ -28,7 +35,29 @@ export class Capabilities {
 
   /** Replays stored run-time changes, oldest first (e.g. after a reboot). */
   restore(changes: readonly CapabilityChange[]): void {
-    for (const c of changes) c.change === "grant" ? this.grant(c.agent, c.capability) : this.revoke(c.agent, c.capability);
+    for (const c of changes) this.apply(c);
+  }
+
+  apply(c: CapabilityChange): void {
+    if (c.change === "grant") this.grant(c.agent, c.capability);
+    else if (c.change === "revoke") this.revoke(c.agent, c.capability);
+    else this.reset(c.agent, c.capability);
+  }
+
+  entry(agent: string, capability: string): CapabilityEntry {
+    return { granted: this.granted.get(agent)?.has(capability) ?? false, revoked: this.revoked.get(agent)?.has(capability) ?? false };
+  }
+
+  /** The change that brings a capability back to `entry` (grant and revoke each leave exactly one of the two set). */
+  static changeFor(agent: string, capability: string, entry: CapabilityEntry): CapabilityChange {
+    const change = entry.granted ? "grant" : entry.revoked ? "revoke" : "reset";
+    return { agent, capability, change };
+  }
+
+  /** Forgets a run-time grant or revoke of exactly this capability. */
+  reset(agent: string, capability: string): void {
+    this.granted.get(agent)?.delete(capability);
+    this.revoked.get(agent)?.delete(capability);
   }
 
   grant(agent: string, capability: string): void {

@@ -5,7 +5,10 @@
  */
 import { AiosError } from "../sys";
 
-export class ToolError extends AiosError {}
+export class ToolError extends AiosError {
+  /** The call it belongs to, once the executor gave it an id (absent for input and capability failures). */
+  callId?: string;
+}
 
 /** The arguments do not match the tool's input schema. */
 export class ToolInputError extends ToolError {
@@ -48,5 +51,74 @@ export class ToolDeniedError extends ToolError {
 export class ToolExecutionError extends ToolError {
   constructor(tool: string, cause: unknown) {
     super("failed", `${tool}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+
+  /** The code of what the tool threw (`ENOENT`, `EACCES`...), when it had one. */
+  get reason(): string | undefined {
+    const c = this.cause as { code?: unknown } | undefined;
+    return typeof c?.code === "string" ? c.code : undefined;
+  }
+}
+
+/** The caller's signal fired (a client that went away, a cancelled goal). */
+export class ToolCancelledError extends ToolError {
+  constructor(tool: string) {
+    super("cancelled", `${tool}: cancelled by the caller`);
+  }
+}
+
+/** The tool returned something its output schema rejects: a bug in the tool, never hidden. */
+export class ToolOutputError extends ToolError {
+  readonly field: string;
+  constructor(tool: string, field: string, reason: string) {
+    super("bad_output", `${tool}: output ${field}: ${reason} (a bug in the tool)`);
+    this.field = field;
+  }
+}
+
+export class CallNotFoundError extends ToolError {
+  constructor(callId: string) {
+    super("unknown_call", `${callId}: no such call`);
+  }
+}
+
+export class ApprovalNotFoundError extends ToolError {
+  constructor(approvalId: string) {
+    super("unknown_approval", `${approvalId}: no such approval`);
+  }
+}
+
+/** The approval was decided already (or its call no longer waits). */
+export class ApprovalDecidedError extends ToolError {
+  constructor(approvalId: string, status: string) {
+    super("already_decided", `${approvalId}: already ${status}`);
+  }
+}
+
+/** Rollback asked of something that cannot be undone: a tool without undo, a call that saved no record, one undone already. */
+export class UndoError extends ToolError {}
+
+export class NotReversibleError extends UndoError {
+  constructor(callId: string, tool: string) {
+    super("not_reversible", `${callId}: ${tool} is not reversible`);
+  }
+}
+
+export class AlreadyUndoneError extends UndoError {
+  constructor(callId: string) {
+    super("already_undone", `${callId}: already undone`);
+  }
+}
+
+export class NothingToUndoError extends UndoError {
+  constructor(callId: string, why: string) {
+    super("nothing_to_undo", `${callId}: nothing to undo (${why})`);
+  }
+}
+
+/** The tool's undo ran and failed; the call stays not undone. */
+export class UndoFailedError extends UndoError {
+  constructor(callId: string, tool: string, cause: unknown) {
+    super("undo_failed", `${callId}: ${tool} undo: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 }

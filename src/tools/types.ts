@@ -7,6 +7,8 @@ export interface CallRequest {
   agent: string;
   /** Groups calls (a goal id) for tracing and rollback together. */
   correlationId?: string;
+  /** A stricter autonomy level for this call (a goal submitted as `manual`); never a looser one. */
+  autonomy?: "full" | "supervised" | "manual";
   /** Cancels the call (a client that went away, a cancelled goal). */
   signal?: AbortSignal;
 }

@@ -1,0 +1,134 @@
+/**
+ * The approval queue and the remembered rules, beside the audit table in the
+ * ledger's database, so a held call survives a reboot and is still waiting
+ * for its decision afterwards.
+ */
+import type { Statement } from "bun:sqlite";
+import { applyMigrations, type Db } from "./db";
+import { APPROVALS_MIGRATIONS } from "./migrations/approvals";
+
+export type ApprovalStatus = "pending" | "approved" | "denied";
+
+export interface ApprovalRecord {
+  seq: number;
+  callSeq: number;
+  ts: number;
+  tool: string;
+  agent: string;
+  risk: string;
+  /** JSON text. */
+  args: string;
+  status: ApprovalStatus;
+  decidedAt: number | null;
+  decidedBy: string | null;
+  reason: string | null;
+}
+
+export interface RuleRecord {
+  seq: number;
+  ts: number;
+  tool: string;
+  /** JSON text: field → glob (string) or exact value. */
+  pattern: string;
+  createdBy: string;
+  fromApproval: number | null;
+}
+
+interface RawApproval {
+  seq: number;
+  call_seq: number;
+  ts: number;
+  tool: string;
+  agent: string;
+  risk: string;
+  args: string;
+  status: ApprovalStatus;
+  decided_at: number | null;
+  decided_by: string | null;
+  reason: string | null;
+}
+
+interface RawRule {
+  seq: number;
+  ts: number;
+  tool: string;
+  pattern: string;
+  created_by: string;
+  from_approval: number | null;
+}
+
+const toApproval = (r: RawApproval): ApprovalRecord => ({
+  seq: r.seq,
+  callSeq: r.call_seq,
+  ts: r.ts,
+  tool: r.tool,
+  agent: r.agent,
+  risk: r.risk,
+  args: r.args,
+  status: r.status,
+  decidedAt: r.decided_at,
+  decidedBy: r.decided_by,
+  reason: r.reason,
+});
+
+const toRule = (r: RawRule): RuleRecord => ({ seq: r.seq, ts: r.ts, tool: r.tool, pattern: r.pattern, createdBy: r.created_by, fromApproval: r.from_approval });
+
+export class ApprovalStore {
+  private readonly db: Db;
+  private readonly insertStmt: Statement;
+  private readonly getStmt: Statement;
+  private readonly decideStmt: Statement;
+
+  constructor(db: Db) {
+    this.db = db;
+    applyMigrations(db, "approvals", APPROVALS_MIGRATIONS);
+    this.insertStmt = db.query("INSERT INTO approvals (call_seq, ts, tool, agent, risk, args) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING seq");
+    this.getStmt = db.query("SELECT * FROM approvals WHERE seq = ?1");
+    this.decideStmt = db.query("UPDATE approvals SET status = ?2, decided_at = ?3, decided_by = ?4, reason = ?5 WHERE seq = ?1 AND status = 'pending'");
+  }
+
+  /** Queues a held call; returns the approval's number. */
+  insert(callSeq: number, ts: number, tool: string, agent: string, risk: string, argsJson: string): number {
+    return (this.insertStmt.get(callSeq, ts, tool, agent, risk, argsJson) as { seq: number }).seq;
+  }
+
+  get(seq: number): ApprovalRecord | undefined {
+    const r = this.getStmt.get(seq) as RawApproval | null;
+    return r ? toApproval(r) : undefined;
+  }
+
+  byCall(callSeq: number): ApprovalRecord | undefined {
+    const r = this.db.query("SELECT * FROM approvals WHERE call_seq = ?1").get(callSeq) as RawApproval | null;
+    return r ? toApproval(r) : undefined;
+  }
+
+  /** Oldest first: the order a person should read them in. */
+  pending(): ApprovalRecord[] {
+    return (this.db.query("SELECT * FROM approvals WHERE status = 'pending' ORDER BY seq").all() as RawApproval[]).map(toApproval);
+  }
+
+  /** Calls approved since `since` (ms): the ones that may have been running when the process stopped. */
+  approvedSince(since: number): number[] {
+    return (this.db.query("SELECT call_seq FROM approvals WHERE status = 'approved' AND decided_at >= ?1").all(since) as Array<{ call_seq: number }>).map((r) => r.call_seq);
+  }
+
+  /** Records a decision; false when the approval was not pending (decided already, or unknown). */
+  decide(seq: number, status: "approved" | "denied", at: number, by: string, reason?: string): boolean {
+    return this.decideStmt.run(seq, status, at, by, reason ?? null).changes === 1;
+  }
+
+  addRule(tool: string, patternJson: string, at: number, by: string, fromApproval?: number): number {
+    const row = this.db
+      .query("INSERT INTO approval_rules (ts, tool, pattern, created_by, from_approval) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING seq")
+      .get(at, tool, patternJson, by, fromApproval ?? null) as { seq: number };
+    return row.seq;
+  }
+
+  rules(): RuleRecord[] {
+    return (this.db.query("SELECT * FROM approval_rules ORDER BY seq").all() as RawRule[]).map(toRule);
+  }
+
+  removeRule(seq: number): boolean {
+    return this.db.query("DELETE FROM approval_rules WHERE seq = ?1").run(seq).changes === 1;
+  }
+}

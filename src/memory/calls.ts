@@ -1,0 +1,179 @@
+/**
+ * The tool-call store: one row per call the executor accepted, kept beside the
+ * audit table in the ledger's database. JSON columns arrive and leave as text:
+ * the executor serialises each value once and hands the same string to the
+ * ledger, so the hot path never parses what it just wrote.
+ */
+import type { Statement } from "bun:sqlite";
+import { applyMigrations, type Db } from "./db";
+import { CALLS_MIGRATIONS } from "./migrations/calls";
+
+export const CALL_STATUSES = ["queued", "running", "done", "failed", "denied", "interrupted"] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+
+export interface CallRecord {
+  seq: number;
+  ts: number;
+  tool: string;
+  agent: string;
+  correlationId: string | null;
+  /** JSON text. */
+  args: string;
+  status: CallStatus;
+  /** JSON text, or null. */
+  result: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** JSON text of the undo record, or null when none was saved. */
+  undo: string | null;
+  finishedAt: number | null;
+  undoneAt: number | null;
+}
+
+interface RawCall {
+  seq: number;
+  ts: number;
+  tool: string;
+  agent: string;
+  correlation_id: string | null;
+  args: string;
+  status: CallStatus;
+  result: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  undo: string | null;
+  finished_at: number | null;
+  undone_at: number | null;
+}
+
+function toRecord(r: RawCall): CallRecord {
+  return {
+    seq: r.seq,
+    ts: r.ts,
+    tool: r.tool,
+    agent: r.agent,
+    correlationId: r.correlation_id,
+    args: r.args,
+    status: r.status,
+    result: r.result,
+    errorCode: r.error_code,
+    errorMessage: r.error_message,
+    undo: r.undo,
+    finishedAt: r.finished_at,
+    undoneAt: r.undone_at,
+  };
+}
+
+export interface CallFinish {
+  status: "done" | "failed";
+  result: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  undo: string | null;
+  finishedAt: number;
+}
+
+export class CallStore {
+  private readonly db: Db;
+  private readonly insertStmt: Statement;
+  private readonly finishStmt: Statement;
+  private readonly getStmt: Statement;
+  private lastSeq: number;
+
+  constructor(db: Db) {
+    this.db = db;
+    applyMigrations(db, "calls", CALLS_MIGRATIONS);
+    this.insertStmt = db.query("INSERT INTO calls (seq, ts, tool, agent, correlation_id, args, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    this.finishStmt = db.query(
+      "UPDATE calls SET status = ?2, result = ?3, error_code = ?4, error_message = ?5, undo = ?6, finished_at = ?7 WHERE seq = ?1",
+    );
+    this.getStmt = db.query("SELECT * FROM calls WHERE seq = ?1");
+    this.lastSeq = (db.query("SELECT max(seq) AS n FROM calls").get() as { n: number | null }).n ?? 0;
+  }
+
+  /** The number the next call gets; ids are handed out before the row exists so the audit row can carry it. */
+  nextSeq(): number {
+    return ++this.lastSeq;
+  }
+
+  insert(seq: number, ts: number, tool: string, agent: string, correlationId: string | null, argsJson: string, status: "running" | "queued"): void {
+    this.insertStmt.run(seq, ts, tool, agent, correlationId, argsJson, status);
+  }
+
+  finish(seq: number, f: CallFinish): void {
+    this.finishStmt.run(seq, f.status, f.result, f.errorCode, f.errorMessage, f.undo, f.finishedAt);
+  }
+
+  /** queued → running (approved) or denied; false when the call was not queued. */
+  leaveQueue(seq: number, status: "running" | "denied", at: number, reason?: string): boolean {
+    const sql =
+      status === "running"
+        ? "UPDATE calls SET status = 'running' WHERE seq = ?1 AND status = 'queued'"
+        : "UPDATE calls SET status = 'denied', finished_at = ?2, error_code = 'denied', error_message = ?3 WHERE seq = ?1 AND status = 'queued'";
+    const args = status === "running" ? [seq] : [seq, at, reason ?? null];
+    return this.db.query(sql).run(...(args as [number])).changes === 1;
+  }
+
+  /** An undo record that arrived after the call was already answered (a timed-out tool that finished later). */
+  saveLateUndo(seq: number, undoJson: string): void {
+    this.db.query("UPDATE calls SET undo = ?2 WHERE seq = ?1 AND undo IS NULL").run(seq, undoJson);
+  }
+
+  /** Marks a call undone; false when it already was. */
+  markUndone(seq: number, at: number): boolean {
+    return this.db.query("UPDATE calls SET undone_at = ?2 WHERE seq = ?1 AND undone_at IS NULL").run(seq, at).changes === 1;
+  }
+
+  get(seq: number): CallRecord | undefined {
+    const r = this.getStmt.get(seq) as RawCall | null;
+    return r ? toRecord(r) : undefined;
+  }
+
+  /** Calls of one correlation id, newest first (the order they are undone in). */
+  byCorrelation(correlationId: string): CallRecord[] {
+    return (this.db.query("SELECT * FROM calls WHERE correlation_id = ?1 ORDER BY seq DESC").all(correlationId) as RawCall[]).map(toRecord);
+  }
+
+  /** Newest first. */
+  recent(limit = 50): CallRecord[] {
+    return (this.db.query("SELECT * FROM calls ORDER BY seq DESC LIMIT ?1").all(Math.max(0, Math.min(limit, 10_000))) as RawCall[]).map(toRecord);
+  }
+
+  /**
+   * Calls left `running` by a process that died: they may or may not have
+   * acted. Marked `interrupted` (their undo record, if any, was never saved).
+   * A call cannot run longer than `horizonMs` after it started, so only the
+   * newest rows are read (back to `horizonMs` before the newest call), plus
+   * `alsoCheck`: calls that started running later than their row was made
+   * (approved ones).
+   */
+  interruptRunning(at: number, horizonMs: number, alsoCheck: readonly number[] = []): number[] {
+    const found = new Set<number>();
+    const page = this.db.query("SELECT seq, ts, status FROM calls WHERE seq < ?1 ORDER BY seq DESC LIMIT 512");
+    let newest: number | undefined;
+    // Read in pages, never leaving a statement half-stepped (it would hold the database open past close()).
+    for (let before = Number.MAX_SAFE_INTEGER, done = false; !done; ) {
+      const rows = page.all(before) as Array<{ seq: number; ts: number; status: CallStatus }>;
+      done = rows.length < 512;
+      for (const r of rows) {
+        newest ??= r.ts;
+        if (r.ts < newest - horizonMs) {
+          done = true;
+          break;
+        }
+        if (r.status === "running") found.add(r.seq);
+        before = r.seq;
+      }
+    }
+    for (const seq of alsoCheck) if (this.get(seq)?.status === "running") found.add(seq);
+    const mark = this.db.query(
+      "UPDATE calls SET status = 'interrupted', finished_at = ?2, error_code = 'interrupted', error_message = 'aios-init stopped while the call ran' WHERE seq = ?1 AND status = 'running'",
+    );
+    for (const seq of found) mark.run(seq, at);
+    return [...found].sort((a, b) => a - b);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+}

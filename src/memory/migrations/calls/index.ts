@@ -1,0 +1,5 @@
+/** The tool-call store's migrations, embedded in the binary at build time. */
+import type { Migration } from "../../db";
+import calls from "./001_calls.sql" with { type: "text" };
+
+export const CALLS_MIGRATIONS: readonly Migration[] = [{ version: 1, name: "calls", sql: calls }];

@@ -1,0 +1,448 @@
+/**
+ * The one executor every tool call goes through, whoever makes it (agents,
+ * the API, the REPL), always in this order:
+ *
+ *   validate input → check the caller's capability → autonomy gate →
+ *   audit the request → execute (AbortSignal, timeout) → check the output →
+ *   audit the result and keep the undo record
+ *
+ * Each stage that writes does so in one transaction on the ledger's database
+ * (calls row + audit row), with statements prepared once. A held call is
+ * persisted with its approval and runs only after a person approves it.
+ */
+import { type AuditInput, type AuditLedger, ApprovalStore, CallStore, GrantStore } from "../memory";
+import { log } from "../sys";
+import { bounded, isPromiseLike } from "./bounded";
+import type { Capabilities } from "./capabilities";
+import type { Tool, ToolContext, ToolEnv, ToolHost } from "./define";
+import {
+  ApprovalDecidedError,
+  ApprovalNotFoundError,
+  CallNotFoundError,
+  ToolCancelledError,
+  ToolDeniedError,
+  ToolError,
+  ToolExecutionError,
+  ToolForbiddenError,
+  ToolOutputError,
+} from "./errors";
+import { type ApprovalRule, type ArgPattern, type AutonomyLevel, exactPattern, levelHolds, RuleSet, stricterLevel } from "./gate";
+import type { ToolRegistry } from "./registry";
+import { Rollback, type CorrelationUndo, type UndoOutcome } from "./rollback";
+import { checkOutput, parseArgs } from "./schema";
+import type { CallOutcome, CallRequest, ToolCaller } from "./types";
+import { type ApprovalView, approvalId, type CallView, callId, idNumber, toApprovalView, toCallView, toRule } from "./views";
+
+export interface ExecutorOptions {
+  registry: ToolRegistry;
+  ledger: AuditLedger;
+  capabilities: Capabilities;
+  env: ToolEnv;
+  /** From config `system.autonomy_level`; changed at run time with setLevel. Default supervised. */
+  level?: AutonomyLevel;
+  /** Services other tool families need (see ToolHost); the executor adds ledger, capabilities, grants, registry. */
+  host?: Partial<ToolHost>;
+  /** For tools that declare `timeoutMs: 0`. Default 30 s. */
+  defaultTimeoutMs?: number;
+  /** Results and audited arguments longer than this (JSON characters) are stored as a marker. Default 16 KiB. */
+  keepChars?: number;
+}
+
+export interface Decision {
+  /** Who decided: "api", "console", an operator's name. */
+  by: string;
+  /** Approve: remember a rule (true = exactly these arguments, or an argument pattern). */
+  remember?: boolean | ArgPattern;
+  /** Deny: why, shown in the audit and to the caller. */
+  reason?: string;
+}
+
+export type ApprovalOutcome =
+  | { approvalId: string; callId: string; decision: "approve"; result: unknown; ruleId?: string }
+  | { approvalId: string; callId: string; decision: "deny" };
+
+interface Waiter {
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
+const NO_UNDO = Symbol("no undo");
+const ZERO_DEFAULT_TIMEOUT_MS = 30_000;
+const RECOVERY_MARGIN_MS = 10 * 60_000;
+
+export class Executor implements ToolCaller {
+  readonly registry: ToolRegistry;
+  readonly ledger: AuditLedger;
+  readonly capabilities: Capabilities;
+  readonly env: ToolEnv;
+  readonly calls: CallStore;
+  readonly approvalStore: ApprovalStore;
+  readonly grants: GrantStore;
+  readonly host: ToolHost;
+  private readonly rollbacks: Rollback;
+  private readonly rules: RuleSet;
+  private readonly waiting = new Map<number, Waiter>();
+  private readonly defaultTimeoutMs: number;
+  private readonly keepChars: number;
+  private levelNow: AutonomyLevel;
+  private readonly beginTx: (seq: number, ts: number, tool: string, agent: string, corr: string | null, argsJson: string, audit: AuditInput, json: string) => void;
+  private readonly finishTx: (seq: number, f: Parameters<CallStore["finish"]>[1], audit: AuditInput, json: string) => void;
+
+  constructor(opts: ExecutorOptions) {
+    this.registry = opts.registry;
+    this.ledger = opts.ledger;
+    this.capabilities = opts.capabilities;
+    this.env = opts.env;
+    this.levelNow = opts.level ?? "supervised";
+    this.defaultTimeoutMs = opts.defaultTimeoutMs ?? ZERO_DEFAULT_TIMEOUT_MS;
+    this.keepChars = opts.keepChars ?? 16 * 1024;
+    const db = opts.ledger.database;
+    this.calls = new CallStore(db);
+    this.approvalStore = new ApprovalStore(db);
+    this.grants = new GrantStore(db);
+    this.host = { ...opts.host, ledger: this.ledger, capabilities: this.capabilities, grants: this.grants, registry: this.registry } as ToolHost;
+    this.rules = new RuleSet(this.approvalStore.rules().map(toRule));
+    this.rollbacks = new Rollback(this);
+    // The ledger append goes last in each transaction: if anything before it throws, the chain head never moved.
+    this.beginTx = db.transaction((seq, ts, tool, agent, corr, argsJson, audit, json) => {
+      this.calls.insert(seq, ts, tool, agent, corr, argsJson, "running");
+      this.ledger.appendJson(audit, json);
+    });
+    this.finishTx = db.transaction((seq, f, audit, json) => {
+      this.calls.finish(seq, f);
+      this.ledger.appendJson(audit, json);
+    });
+    this.recoverInterrupted();
+  }
+
+  // ---- the pipeline -------------------------------------------------------
+
+  async call(req: CallRequest): Promise<CallOutcome> {
+    const tool = this.registry.require(req.tool);
+    const args = parseArgs(tool, req.args);
+    this.authorize(tool, req.agent, req.correlationId);
+    if (req.signal?.aborted) throw new ToolCancelledError(tool.name);
+    const argsJson = JSON.stringify(args) ?? "null";
+    let via = "";
+    if (levelHolds(stricterLevel(this.levelNow, req.autonomy), tool)) {
+      const rule = this.rules.match(tool.name, args);
+      if (!rule) return this.hold(tool, req, argsJson);
+      via = `,"rule":"${rule.id}"`;
+    }
+    const seq = this.calls.nextSeq();
+    const id = callId(seq);
+    const corr = req.correlationId ?? null;
+    const audit: AuditInput = { kind: "request", callId: id, tool: tool.name, agent: req.agent, correlationId: req.correlationId };
+    this.write(() => this.beginTx(seq, Date.now(), tool.name, req.agent, corr, argsJson, audit, `{"args":${this.keep(argsJson)}${via}}`));
+    const result = await this.run(seq, tool, args, req.agent, req.correlationId, req.signal);
+    return { status: "done", callId: id, result };
+  }
+
+  /** Capability check; a refusal is audited (and is the only thing audited for that call). */
+  private authorize(tool: Tool, agent: string, correlationId: string | undefined, id?: string): void {
+    if (this.capabilities.allows(agent, tool.name)) return;
+    const err = new ToolForbiddenError(agent, tool.name);
+    this.write(() => this.ledger.appendJson({ kind: "refused", callId: id, tool: tool.name, agent, correlationId }, JSON.stringify({ capability: tool.name, message: err.message })));
+    if (id) err.callId = id;
+    throw err;
+  }
+
+  /** Executes a call whose request is already audited, and audits how it ended. */
+  private async run(seq: number, tool: Tool, args: unknown, agent: string, correlationId: string | undefined, signal?: AbortSignal): Promise<unknown> {
+    const id = callId(seq);
+    let undo: unknown = NO_UNDO;
+    let answered = false;
+    const controller = new AbortController();
+    const ctx: ToolContext = {
+      callId: id,
+      agent,
+      correlationId,
+      signal: controller.signal,
+      env: this.env,
+      host: this.host,
+      saveUndo: (record) => {
+        undo = record;
+        if (answered) this.lateUndo(seq, record);
+      },
+    };
+    const t0 = performance.now();
+    let result: unknown;
+    let error: ToolError | undefined;
+    try {
+      let out = tool.execute(args, ctx);
+      if (isPromiseLike(out)) {
+        const timeoutMs = tool.timeoutMs || this.defaultTimeoutMs;
+        out = await bounded(out, { tool: tool.name, timeoutMs, elapsedMs: performance.now() - t0, controller, signal, late: (o) => this.late(seq, tool, o) });
+      }
+      result = checkOutput(tool, out);
+    } catch (err) {
+      error = err instanceof ToolError ? err : new ToolExecutionError(tool.name, err);
+    }
+    answered = true;
+    const ms = (performance.now() - t0).toFixed(3);
+    let undoJson: string | null = null;
+    let resultJson = "null";
+    try {
+      undoJson = undo === NO_UNDO ? null : (JSON.stringify(undo) ?? null);
+    } catch (err) {
+      error ??= new ToolOutputError(tool.name, "undo", `the undo record is not JSON (${(err as Error).message}); the call cannot be undone`);
+    }
+    if (!error) {
+      try {
+        resultJson = this.keep(JSON.stringify(result) ?? "null");
+      } catch (err) {
+        error = new ToolOutputError(tool.name, "(root)", `not JSON (${(err as Error).message})`);
+      }
+    }
+    const audit: AuditInput = { kind: "result", callId: id, tool: tool.name, agent, correlationId };
+    if (error) {
+      const errJson = JSON.stringify({ code: error.code, message: error.message });
+      const f = { status: "failed" as const, result: null, errorCode: error.code, errorMessage: error.message, undo: undoJson, finishedAt: Date.now() };
+      this.write(() => this.finishTx(seq, f, audit, `{"ok":false,"ms":${ms},"error":${errJson}${undoJson ? ',"undo":true' : ""}}`));
+      error.callId = id;
+      throw error;
+    }
+    const f = { status: "done" as const, result: resultJson, errorCode: null, errorMessage: null, undo: undoJson, finishedAt: Date.now() };
+    this.write(() => this.finishTx(seq, f, audit, `{"ok":true,"ms":${ms},"result":${resultJson}${undoJson ? ',"undo":true' : ""}}`));
+    return result;
+  }
+
+  /** A tool that ignored its signal and finished after its caller was answered. */
+  private late(seq: number, tool: Tool, o: { ok: true; value: unknown } | { ok: false; error: unknown }): void {
+    const data = o.ok ? { ok: true } : { ok: false, error: o.error instanceof Error ? o.error.message : String(o.error) };
+    this.write(() => this.ledger.append({ kind: "late", callId: callId(seq), tool: tool.name, data }));
+    log.warn(`tools: ${callId(seq)} ${tool.name} finished after its deadline (${o.ok ? "ok" : "failed"})`);
+  }
+
+  private lateUndo(seq: number, record: unknown): void {
+    const json = JSON.stringify(record);
+    if (json !== undefined) this.write(() => this.calls.saveLateUndo(seq, json));
+  }
+
+  /** Held for approval: calls row, approval and audit row in one transaction. */
+  private hold(tool: Tool, req: CallRequest, argsJson: string): CallOutcome {
+    const seq = this.calls.nextSeq();
+    const id = callId(seq);
+    const now = Date.now();
+    let aSeq = 0;
+    this.write(() =>
+      this.calls.transaction(() => {
+        this.calls.insert(seq, now, tool.name, req.agent, req.correlationId ?? null, argsJson, "queued");
+        aSeq = this.approvalStore.insert(seq, now, tool.name, req.agent, tool.risk, argsJson);
+        this.ledger.appendJson(
+          { kind: "queued", callId: id, tool: tool.name, agent: req.agent, correlationId: req.correlationId },
+          `{"approval":"${approvalId(aSeq)}","risk":"${tool.risk}","level":"${this.levelNow}","args":${this.keep(argsJson)}}`,
+        );
+      }),
+    );
+    const settled = new Promise<unknown>((resolve, reject) => this.waiting.set(aSeq, { resolve, reject }));
+    settled.catch(() => {}); // nobody has to wait for it
+    log.info(`tools: ${id} ${tool.name} by ${req.agent} waits for approval ${approvalId(aSeq)} (${tool.risk} risk, ${this.levelNow})`);
+    return { status: "queued", callId: id, approvalId: approvalId(aSeq), settled };
+  }
+
+  // ---- approvals ----------------------------------------------------------
+
+  pending(): ApprovalView[] {
+    const now = Date.now();
+    return this.approvalStore.pending().map((r) => toApprovalView(r, now));
+  }
+
+  approval(id: string): ApprovalView {
+    return toApprovalView(this.findApproval(id));
+  }
+
+  private findApproval(id: string) {
+    const n = idNumber("a", id);
+    const a = n === undefined ? undefined : this.approvalStore.get(n);
+    if (!a) throw new ApprovalNotFoundError(id);
+    return a;
+  }
+
+  /** Runs a held call now; resolves with its result (or throws how it failed, as a direct call would). */
+  async approve(id: string, d: Decision): Promise<ApprovalOutcome> {
+    const a = this.findApproval(id);
+    if (a.status !== "pending") throw new ApprovalDecidedError(approvalId(a.seq), a.status);
+    const rec = this.calls.get(a.callSeq);
+    if (!rec) throw new CallNotFoundError(callId(a.callSeq));
+    const tool = this.registry.require(a.tool);
+    const cid = callId(a.callSeq);
+    const corr = rec.correlationId ?? undefined;
+    const pattern = d.remember === true ? exactPattern(JSON.parse(a.args)) : d.remember || undefined;
+    const now = Date.now();
+    let rule: ApprovalRule | undefined;
+    this.write(() =>
+      this.calls.transaction(() => {
+        if (!this.approvalStore.decide(a.seq, "approved", now, d.by)) throw new ApprovalDecidedError(approvalId(a.seq), "decided");
+        this.calls.leaveQueue(a.callSeq, "running", now);
+        if (pattern) {
+          const rSeq = this.approvalStore.addRule(a.tool, JSON.stringify(pattern), now, d.by, a.seq);
+          rule = { id: `r${rSeq}`, tool: a.tool, pattern, createdBy: d.by, ts: now };
+        }
+        this.ledger.appendJson(
+          { kind: "approval", callId: cid, tool: a.tool, agent: a.agent, correlationId: corr },
+          JSON.stringify({ approval: approvalId(a.seq), decision: "approve", by: d.by, rule: rule?.id }),
+        );
+      }),
+    );
+    if (rule) this.rules.add(rule);
+    const waiter = this.waiting.get(a.seq);
+    this.waiting.delete(a.seq);
+    try {
+      // Checked again: the agent may have lost the capability, or the tool changed, while the call waited.
+      const args = this.recheck(tool, a.callSeq, a.agent, corr, a.args);
+      this.write(() => this.ledger.appendJson({ kind: "request", callId: cid, tool: a.tool, agent: a.agent, correlationId: corr }, `{"args":${this.keep(a.args)},"approval":"${approvalId(a.seq)}"}`));
+      const result = await this.run(a.callSeq, tool, args, a.agent, corr);
+      waiter?.resolve(result);
+      return { approvalId: approvalId(a.seq), callId: cid, decision: "approve", result, ...(rule ? { ruleId: rule.id } : {}) };
+    } catch (err) {
+      waiter?.reject(err);
+      throw err;
+    }
+  }
+
+  private recheck(tool: Tool, seq: number, agent: string, corr: string | undefined, argsJson: string): unknown {
+    try {
+      const args = parseArgs(tool, JSON.parse(argsJson));
+      this.authorize(tool, agent, corr, callId(seq));
+      return args;
+    } catch (err) {
+      const e = err as ToolError;
+      e.callId = callId(seq);
+      this.write(() => this.calls.finish(seq, { status: "failed", result: null, errorCode: e.code, errorMessage: e.message, undo: null, finishedAt: Date.now() }));
+      throw e;
+    }
+  }
+
+  deny(id: string, d: Decision): ApprovalOutcome {
+    const a = this.findApproval(id);
+    if (a.status !== "pending") throw new ApprovalDecidedError(approvalId(a.seq), a.status);
+    const cid = callId(a.callSeq);
+    const now = Date.now();
+    const corr = this.calls.get(a.callSeq)?.correlationId ?? undefined;
+    const err = new ToolDeniedError(a.tool, approvalId(a.seq), d.by);
+    err.callId = cid;
+    this.write(() =>
+      this.calls.transaction(() => {
+        if (!this.approvalStore.decide(a.seq, "denied", now, d.by, d.reason)) throw new ApprovalDecidedError(approvalId(a.seq), "decided");
+        this.calls.leaveQueue(a.callSeq, "denied", now, d.reason ? `${err.message}: ${d.reason}` : err.message);
+        this.ledger.appendJson(
+          { kind: "approval", callId: cid, tool: a.tool, agent: a.agent, correlationId: corr },
+          JSON.stringify({ approval: approvalId(a.seq), decision: "deny", by: d.by, reason: d.reason }),
+        );
+      }),
+    );
+    const waiter = this.waiting.get(a.seq);
+    this.waiting.delete(a.seq);
+    waiter?.reject(err);
+    return { approvalId: approvalId(a.seq), callId: cid, decision: "deny" };
+  }
+
+  rulesList(): ApprovalRule[] {
+    return this.rules.list();
+  }
+
+  addRule(tool: string, pattern: ArgPattern, by: string): ApprovalRule {
+    this.registry.require(tool);
+    const now = Date.now();
+    let rule!: ApprovalRule;
+    this.write(() =>
+      this.calls.transaction(() => {
+        const seq = this.approvalStore.addRule(tool, JSON.stringify(pattern), now, by);
+        rule = { id: `r${seq}`, tool, pattern, createdBy: by, ts: now };
+        this.ledger.append({ kind: "rule", tool, data: { rule: rule.id, change: "add", pattern, by } });
+      }),
+    );
+    this.rules.add(rule);
+    return rule;
+  }
+
+  removeRule(id: string, by: string): boolean {
+    const n = idNumber("r", id);
+    if (n === undefined) return false;
+    let removed = false;
+    this.write(() =>
+      this.calls.transaction(() => {
+        removed = this.approvalStore.removeRule(n);
+        if (removed) this.ledger.append({ kind: "rule", data: { rule: id, change: "remove", by } });
+      }),
+    );
+    if (removed) this.rules.remove(`r${n}`);
+    return removed;
+  }
+
+  // ---- autonomy level -----------------------------------------------------
+
+  get level(): AutonomyLevel {
+    return this.levelNow;
+  }
+
+  setLevel(level: AutonomyLevel, by: string): void {
+    if (level === this.levelNow) return;
+    this.write(() => this.ledger.append({ kind: "autonomy", data: { from: this.levelNow, to: level, by } }));
+    log.info(`tools: autonomy ${this.levelNow} → ${level} (by ${by})`);
+    this.levelNow = level;
+  }
+
+  // ---- calls and rollback -------------------------------------------------
+
+  getCall(id: string): CallView {
+    const n = idNumber("c", id);
+    const r = n === undefined ? undefined : this.calls.get(n);
+    if (!r) throw new CallNotFoundError(id);
+    return toCallView(r, Boolean(this.registry.get(r.tool)?.reversible), this.approvalStore.byCall(r.seq)?.seq);
+  }
+
+  recentCalls(limit = 20): CallView[] {
+    return this.calls.recent(limit).map((r) => toCallView(r, Boolean(this.registry.get(r.tool)?.reversible)));
+  }
+
+  rollback(id: string, by: string): Promise<UndoOutcome> {
+    return this.rollbacks.one(id, by);
+  }
+
+  rollbackCorrelation(correlationId: string, by: string): Promise<CorrelationUndo> {
+    return this.rollbacks.correlation(correlationId, by);
+  }
+
+  // ---- plumbing -----------------------------------------------------------
+
+  /** Large values stay in the calls table only as a marker; the caller still gets them whole. */
+  keep(json: string): string {
+    return json.length <= this.keepChars ? json : `{"$truncated":true,"chars":${json.length}}`;
+  }
+
+  /** Runs a write; a failed transaction may have held an append, so the ledger re-reads its head. */
+  write<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      this.ledger.resyncHead();
+      throw err;
+    }
+  }
+
+  /** Calls left running by a process that died are marked interrupted, each with an audit row. */
+  private recoverInterrupted(): void {
+    const now = Date.now();
+    // No call outlives its deadline; the margin covers clock steps and slow shutdowns.
+    const horizon = Math.max(this.defaultTimeoutMs, ...this.registry.list().map((t) => t.timeoutMs)) + RECOVERY_MARGIN_MS;
+    const seqs = this.write(() =>
+      this.calls.transaction(() => {
+        const s = this.calls.interruptRunning(now, horizon, this.approvalStore.approvedSince(0)); // approvals are few: a person made each
+        for (const seq of s) {
+          const r = this.calls.get(seq)!;
+          this.ledger.append({ kind: "interrupted", callId: callId(seq), tool: r.tool, agent: r.agent, correlationId: r.correlationId ?? undefined, data: { undo: r.undo !== null } });
+        }
+        return s;
+      }),
+    );
+    if (seqs.length) log.warn(`tools: ${seqs.length} call(s) were running when aios-init stopped: ${seqs.map(callId).join(" ")} (interrupted)`);
+  }
+
+  /** Rejects the callers still waiting on held calls (the calls stay queued in the database). */
+  close(): void {
+    for (const w of this.waiting.values()) w.reject(new ToolError("closing", "tools: the executor is closing"));
+    this.waiting.clear();
+  }
+}

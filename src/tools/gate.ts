@@ -1,0 +1,113 @@
+/**
+ * The autonomy gate: which calls wait for a person. `full` runs everything;
+ * `supervised` holds calls of risk medium and above; `manual` holds every
+ * call that is not read-only. A remembered rule (tool + argument pattern)
+ * lets matching calls through without asking again.
+ */
+import { AUTONOMY_LEVELS } from "../config";
+import type { Risk, Tool } from "./define";
+
+export { AUTONOMY_LEVELS };
+export type AutonomyLevel = (typeof AUTONOMY_LEVELS)[number];
+
+const RISK_RANK: Record<Risk, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+/** The stricter of two levels: a goal may ask for more supervision than the system's, never less. */
+export function stricterLevel(system: AutonomyLevel, requested: AutonomyLevel | undefined): AutonomyLevel {
+  if (!requested) return system;
+  const rank = (l: AutonomyLevel) => ["full", "supervised", "manual"].indexOf(l);
+  return rank(requested) > rank(system) ? requested : system;
+}
+
+/** Whether the level holds this tool's calls for approval (before any rule is consulted). */
+export function levelHolds(level: AutonomyLevel, tool: Tool): boolean {
+  if (level === "full") return false;
+  if (level === "supervised") return RISK_RANK[tool.risk] >= RISK_RANK.medium;
+  return !tool.readOnly;
+}
+
+/**
+ * A rule's argument pattern: for each named argument, a string is a glob
+ * (Bun.Glob: `*` within one path segment, `**` across, `?`, `[..]`, `{a,b}`,
+ * `\` escapes) matched against a string argument; any other value must equal
+ * the argument exactly. Arguments the pattern does not name may be anything,
+ * so `{}` approves every call of the tool.
+ */
+export type ArgPattern = Record<string, unknown>;
+
+export interface ApprovalRule {
+  id: string;
+  tool: string;
+  pattern: ArgPattern;
+  createdBy: string;
+  ts: number;
+}
+
+/** Glob metacharacters escaped, so a remembered literal matches only itself. */
+export function globLiteral(s: string): string {
+  return s.replace(/[\\*?[\]{}!]/g, "\\$&");
+}
+
+/** The pattern that remembers exactly these arguments. */
+export function exactPattern(args: unknown): ArgPattern {
+  if (!args || typeof args !== "object" || Array.isArray(args)) return {};
+  const out: ArgPattern = {};
+  for (const [k, val] of Object.entries(args)) out[k] = typeof val === "string" ? globLiteral(val) : val;
+  return out;
+}
+
+type Matcher = (value: unknown) => boolean;
+
+function matcherFor(expected: unknown): Matcher {
+  if (typeof expected === "string") {
+    const glob = new Bun.Glob(expected);
+    return (value) => typeof value === "string" && glob.match(value);
+  }
+  return (value) => Bun.deepEquals(value, expected, true);
+}
+
+interface CompiledRule {
+  rule: ApprovalRule;
+  fields: Array<[string, Matcher]>;
+}
+
+/** The remembered rules, compiled once, grouped by tool. */
+export class RuleSet {
+  private readonly byTool = new Map<string, CompiledRule[]>();
+
+  constructor(rules: readonly ApprovalRule[] = []) {
+    for (const r of rules) this.add(r);
+  }
+
+  add(rule: ApprovalRule): void {
+    const compiled = { rule, fields: Object.entries(rule.pattern).map(([k, e]) => [k, matcherFor(e)] as [string, Matcher]) };
+    const list = this.byTool.get(rule.tool);
+    if (list) list.push(compiled);
+    else this.byTool.set(rule.tool, [compiled]);
+  }
+
+  remove(id: string): boolean {
+    for (const [tool, list] of this.byTool) {
+      const i = list.findIndex((c) => c.rule.id === id);
+      if (i >= 0) {
+        list.splice(i, 1);
+        if (!list.length) this.byTool.delete(tool);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The first rule that approves this call, if any. */
+  match(tool: string, args: unknown): ApprovalRule | undefined {
+    const list = this.byTool.get(tool);
+    if (!list) return undefined;
+    const obj = (args && typeof args === "object" ? args : {}) as Record<string, unknown>;
+    for (const c of list) if (c.fields.every(([k, m]) => m(obj[k]))) return c.rule;
+    return undefined;
+  }
+
+  list(): ApprovalRule[] {
+    return [...this.byTool.values()].flat().map((c) => c.rule).sort((a, b) => a.ts - b.ts || a.id.localeCompare(b.id));
+  }
+}

@@ -1,0 +1,53 @@
+/** sec.audit_query and sec.audit_verify: reading and checking the hash-chained audit ledger. */
+import * as v from "valibot";
+import { defineTool } from "../define";
+import "./host";
+
+const optionalText = v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty")));
+
+const AuditRowSchema = v.object({
+  seq: v.number(),
+  ts: v.number(),
+  kind: v.string(),
+  callId: v.nullable(v.string()),
+  tool: v.nullable(v.string()),
+  agent: v.nullable(v.string()),
+  correlationId: v.nullable(v.string()),
+  data: v.unknown(),
+  prevHash: v.string(),
+  hash: v.string(),
+});
+
+export const auditQuery = defineTool({
+  name: "sec.audit_query",
+  description: "Read audit ledger rows, newest first, filtered by call, correlation, tool, agent or kind",
+  input: v.strictObject({
+    limit: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1, "must be 1..1000"), v.maxValue(1000, "must be 1..1000")), 50),
+    callId: optionalText,
+    correlationId: optionalText,
+    tool: optionalText,
+    agent: optionalText,
+    kind: optionalText,
+    afterSeq: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0, "must not be negative"))),
+  }),
+  output: v.object({ rows: v.array(AuditRowSchema) }),
+  risk: "low",
+  readOnly: true,
+  idempotent: true,
+  reversible: false,
+  timeoutMs: 10_000,
+  execute: (args, ctx) => ({ rows: ctx.host.ledger.query(args) }),
+});
+
+export const auditVerify = defineTool({
+  name: "sec.audit_verify",
+  description: "Walk the audit ledger's hash chain and report the first row that was edited, removed or reordered",
+  input: v.strictObject({}),
+  output: v.object({ ok: v.boolean(), rows: v.number(), firstBadRow: v.optional(v.number()), reason: v.optional(v.string()) }),
+  risk: "low",
+  readOnly: true,
+  idempotent: true,
+  reversible: false,
+  timeoutMs: 120_000,
+  execute: (_args, ctx) => ctx.host.ledger.verify(),
+});
