@@ -1,0 +1,234 @@
+/**
+ * Path confinement, the heart of fs safety. Tools take guest paths (`/etc/x`);
+ * they resolve under `env.root` ("/" in the VM, the sandbox in dev mode) and
+ * must stay inside `env.fsRoots`. `..` is resolved lexically before the kernel
+ * ever sees the path, and symlinks are followed here, component by component,
+ * with the kernel's own rules (an absolute target restarts at the HOST root),
+ * so a link anywhere along the way that leads out is caught. The host path
+ * returned is the resolved one, so the kernel walks only what was checked.
+ *
+ * What remains is the usual check-then-use window: a symlink swapped in between
+ * the check and the syscall. Only aiOS writes under the roots in the VM.
+ */
+import { lstatSync, readlinkSync, type Stats } from "node:fs";
+import { dirname, join } from "node:path";
+import { errorCode } from "../../sys";
+import type { ToolEnv } from "../define";
+import { FsPathError, fsFailure } from "./errors";
+
+/** The kernel's limit (MAXSYMLINKS) on links followed while resolving one path. */
+const MAX_LINKS = 40;
+
+export interface Resolved {
+  /** The path as asked, normalized (`/etc/nginx/../x` → `/etc/x`). */
+  guest: string;
+  /** The guest path the operation acts on once symlinks are followed. */
+  real: string;
+  /** Host path of `real`, for node:fs. */
+  host: string;
+}
+
+export interface ResolveOptions {
+  /** Follow a symlink in the final component (read, write, chmod); false for operations on the link itself (delete, move, lstat). Default true. */
+  follow?: boolean;
+}
+
+interface Roots {
+  /** `env.root` with its own symlinks resolved. */
+  realRoot: string;
+  /** The allowed guest roots, as configured and with their symlinks resolved. */
+  allowed: string[];
+  /** aiOS's own directories that lie inside the guest tree (none in dev mode: they are outside the sandbox). */
+  reserved: string[];
+}
+
+const rootsCache = new WeakMap<ToolEnv, Roots>();
+
+function roots(env: ToolEnv): Roots {
+  let r = rootsCache.get(env);
+  if (r) return r;
+  const realRoot = walk("/", env.root.split("/"), true);
+  const allowed = new Set<string>();
+  for (const root of env.fsRoots) {
+    const lexical = normalizeGuest(root);
+    if (lexical === null) throw new Error(`fs roots: ${root} must be an absolute path that does not climb above /`);
+    allowed.add(lexical);
+    // A root that is itself a symlink (/var/run -> /run) allows where it leads: the admin chose it.
+    const real = hostToGuest(realRoot, walk(realRoot, lexical.split("/"), true));
+    if (real !== null) allowed.add(real);
+  }
+  const reserved: string[] = [];
+  for (const host of [env.paths.secrets, join(env.paths.data, "ledger"), join(env.paths.data, "cache/undo")]) {
+    const guest = hostToGuest(realRoot, walk("/", host.split("/"), true));
+    if (guest !== null) reserved.push(guest);
+  }
+  r = { realRoot, allowed: [...allowed], reserved };
+  rootsCache.set(env, r);
+  return r;
+}
+
+/** `/a/./b/../c` → `/a/c`; null when `..` climbs above `/` or the path is relative. */
+export function normalizeGuest(path: string): string | null {
+  if (!path.startsWith("/")) return null;
+  const out: string[] = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (out.length === 0) return null;
+      out.pop();
+    } else out.push(part);
+  }
+  return `/${out.join("/")}`;
+}
+
+export function within(path: string, root: string): boolean {
+  return root === "/" || path === root || path.startsWith(`${root}/`);
+}
+
+function hostToGuest(realRoot: string, host: string): string | null {
+  if (realRoot === "/") return host;
+  if (host === realRoot) return "/";
+  return host.startsWith(`${realRoot}/`) ? host.slice(realRoot.length) : null;
+}
+
+/**
+ * Resolves `components` from the real directory `start` the way the kernel
+ * does: `..` goes to the parent of what was actually reached, a symlink's
+ * target is spliced in (absolute targets restart at `/`). Stops at the first
+ * component that does not exist and appends the rest; those cannot be links.
+ */
+export function walk(start: string, components: readonly string[], followFinal: boolean): string {
+  let done = start;
+  const todo = [...components].reverse();
+  let links = 0;
+  while (todo.length > 0) {
+    const name = todo.pop() as string;
+    if (name === "" || name === ".") continue;
+    if (name === "..") {
+      done = dirname(done);
+      continue;
+    }
+    const next = done === "/" ? `/${name}` : `${done}/${name}`;
+    let st: Stats | undefined;
+    try {
+      st = lstatSync(next, { throwIfNoEntry: false });
+    } catch (err) {
+      if (errorCode(err) !== "ENOTDIR") throw err;
+    }
+    if (!st) return join(next, ...todo.reverse());
+    if (st.isSymbolicLink() && (todo.length > 0 || followFinal)) {
+      if (++links > MAX_LINKS) throw Object.assign(new Error(`${next}: too many levels of symbolic links`), { code: "ELOOP" });
+      const target = readlinkSync(next);
+      if (target.startsWith("/")) done = "/";
+      const parts = target.split("/");
+      for (let i = parts.length - 1; i >= 0; i--) todo.push(parts[i] as string);
+      continue;
+    }
+    done = next;
+  }
+  return done;
+}
+
+function printable(path: string): string {
+  return path.replace(/\0/g, "\\0");
+}
+
+/** Checks a guest path and returns where it really leads; throws FsPathError naming the path and the reason. */
+export function resolvePath(env: ToolEnv, tool: string, path: string, opts: ResolveOptions = {}): Resolved {
+  if (path.includes("\0")) throw new FsPathError("invalid_path", tool, printable(path), "contains a NUL byte");
+  if (!path.startsWith("/")) throw new FsPathError("invalid_path", tool, path, "must be an absolute path");
+  const guest = normalizeGuest(path);
+  const r = roots(env);
+  if (guest === null || !r.allowed.some((root) => within(guest, root))) {
+    throw new FsPathError("outside_roots", tool, path, "outside the allowed roots");
+  }
+  let host: string;
+  try {
+    host = walk(r.realRoot, guest.split("/"), opts.follow ?? true);
+  } catch (err) {
+    throw fsFailure(tool, path, err);
+  }
+  const real = hostToGuest(r.realRoot, host);
+  if (real === null || !r.allowed.some((root) => within(real, root))) {
+    throw new FsPathError("outside_roots", tool, path, "outside the allowed roots (through a symlink)");
+  }
+  if (r.reserved.some((d) => within(guest, d) || within(real, d))) throw reservedError(tool, path);
+  return { guest, real, host };
+}
+
+function reservedError(tool: string, path: string): FsPathError {
+  return new FsPathError("reserved", tool, path, "holds aiOS's own secrets, audit ledger or undo copies; fs tools never touch them");
+}
+
+/**
+ * The secrets, the audit ledger and the undo copies are never reachable
+ * through the fs tools, whatever the roots allow: true for those paths.
+ * Tree walks (list, search) skip them.
+ */
+export function isReserved(env: ToolEnv, guest: string): boolean {
+  return roots(env).reserved.some((d) => within(guest, d));
+}
+
+/** Refuses a whole-tree operation (delete, move, copy) on a directory that holds a reserved one. */
+export function refuseIfHoldsReserved(env: ToolEnv, tool: string, path: string, r: Resolved): void {
+  const hit = roots(env).reserved.find((d) => within(d, r.guest) || within(d, r.real));
+  if (hit !== undefined) throw reservedError(tool, path);
+}
+
+/** The guest path of a host path under the root, or null when it lies outside. */
+export function guestOfHost(env: ToolEnv, host: string): string | null {
+  return hostToGuest(roots(env).realRoot, host);
+}
+
+/** True when a guest path lies inside one of the allowed roots. */
+export function allowed(env: ToolEnv, guest: string): boolean {
+  return roots(env).allowed.some((root) => within(guest, root));
+}
+
+/** True for `/` and for each configured root itself: tools refuse to delete or move those wholesale. */
+export function isRootPath(env: ToolEnv, guest: string): boolean {
+  return guest === "/" || env.fsRoots.some((root) => normalizeGuest(root) === guest);
+}
+
+/** A guest absolute path as the host sees it, for link targets written in dev mode. */
+export function guestToHost(env: ToolEnv, guest: string): string {
+  return env.root === "/" ? guest : join(env.root, guest);
+}
+
+/** A link target as the guest should see it: absolute host targets under the root lose the root prefix. */
+export function linkTargetToGuest(env: ToolEnv, target: string): string {
+  if (!target.startsWith("/") || env.root === "/") return target;
+  const root = env.root.replace(/\/+$/, "");
+  if (target === root) return "/";
+  if (target.startsWith(`${root}/`)) return target.slice(root.length);
+  const real = hostToGuest(roots(env).realRoot, target);
+  return real ?? target;
+}
+
+/**
+ * Checks where a new symlink at `link` (already resolved, not followed) with
+ * `target` would lead, and returns the text to store in it. Absolute targets
+ * are guest paths, written under the root in dev mode; relative ones are kept
+ * and resolved from the link's real directory, as the kernel will.
+ */
+export function checkLinkTarget(env: ToolEnv, tool: string, link: Resolved, target: string): string {
+  if (target.includes("\0")) throw new FsPathError("invalid_path", tool, printable(target), "contains a NUL byte");
+  if (target === "") throw new FsPathError("invalid_path", tool, link.guest, "empty link target");
+  if (target.startsWith("/")) {
+    const t = resolvePath(env, tool, target);
+    return guestToHost(env, t.guest);
+  }
+  const r = roots(env);
+  let host: string;
+  try {
+    host = walk(dirname(link.host), target.split("/"), true);
+  } catch (err) {
+    throw fsFailure(tool, target, err);
+  }
+  const real = hostToGuest(r.realRoot, host);
+  if (real === null || !r.allowed.some((root) => within(real, root))) {
+    throw new FsPathError("outside_roots", tool, target, `outside the allowed roots (as the target of ${link.guest})`);
+  }
+  if (r.reserved.some((d) => within(real, d))) throw reservedError(tool, target);
+  return target;
+}
