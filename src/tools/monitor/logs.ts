@@ -1,0 +1,220 @@
+/**
+ * monitor.logs: the end of one of aiOS's logs (the main log, a service's log
+ * under services/, a detached process's under spawn/), filtered by text and time. The file is read backwards
+ * in chunks, so asking for the last lines of a large log costs only what is
+ * read; every chunk is an await, so a timeout or cancellation stops it.
+ */
+import { readdirSync, realpathSync, statSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import * as v from "valibot";
+import { errorCode } from "../../sys";
+import { defineTool } from "../define";
+import { intArg, MonitorError } from "./common";
+
+const CHUNK = 64 * 1024;
+const MAX_LINE = 8192;
+/** `service:web` reads services/web.log; any other `dir:name` reads dir/name.log. */
+const ALIASES: Record<string, string> = { service: "services" };
+const aliasOf = (subdir: string) => Object.entries(ALIASES).find(([, d]) => d === subdir)?.[0] ?? subdir;
+
+/** The lines of a file from last to first, read in chunks from the end (UTF-8 safe: splits on bytes). */
+export async function* linesBackward(path: string, signal?: AbortSignal, chunkSize = CHUNK): AsyncGenerator<string> {
+  const fh = await open(path, "r");
+  try {
+    const size = (await fh.stat()).size;
+    let pos = size;
+    let head = Buffer.alloc(0); // the start of the earliest line seen so far, possibly incomplete
+    while (pos > 0) {
+      if (signal?.aborted) throw signal.reason;
+      const len = Math.min(chunkSize, pos);
+      pos -= len;
+      const chunk = Buffer.alloc(len);
+      await fh.read(chunk, 0, len, pos);
+      const buf = Buffer.concat([chunk, head]);
+      let end = buf.length;
+      // The file's final newline ends the last line; it does not start an empty one.
+      if (pos + len === size && buf[end - 1] === 0x0a) end--;
+      // (lastIndexOf with a negative offset would count from the end, hence end > 0)
+      for (let nl = end > 0 ? buf.lastIndexOf(0x0a, end - 1) : -1; nl >= 0; nl = end > 0 ? buf.lastIndexOf(0x0a, end - 1) : -1) {
+        yield buf.toString("utf8", nl + 1, end);
+        end = nl;
+      }
+      head = buf.subarray(0, end);
+    }
+    if (size > 0) yield head.toString("utf8");
+  } finally {
+    await fh.close();
+  }
+}
+
+const LEADING_TIME = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)/;
+
+/** The time a log line starts with (aiOS writes `2025-01-31T12:00:00.000Z level msg`), in ms. */
+export function leadingTime(line: string): number | undefined {
+  const m = LEADING_TIME.exec(line);
+  if (!m) return undefined;
+  const t = Date.parse(m[1]!.replace(" ", "T"));
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** Log names a caller may ask for: `aios` for aios.log, `service:web` for services/web.log, `spawn:x` for spawn/x.log. */
+export function logSources(dir: string): string[] {
+  const names = (d: string, prefix: string) => {
+    try {
+      return readdirSync(d, { withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => prefix + (e.name.endsWith(".log") ? e.name.slice(0, -4) : e.name));
+    } catch {
+      return [];
+    }
+  };
+  let subdirs: string[] = [];
+  try {
+    subdirs = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch {
+    // no log directory yet
+  }
+  return [...names(dir, ""), ...subdirs.flatMap((d) => names(join(dir, d), `${aliasOf(d)}:`))].sort();
+}
+
+/**
+ * The file a source names, which must be a regular file inside the log
+ * directory after symlinks are followed. The schema already refused slashes and `..`.
+ */
+export function resolveLog(dir: string, source: string): { host: string; file: string } {
+  const colon = source.indexOf(":");
+  const prefix = colon < 0 ? "" : source.slice(0, colon);
+  const name = source.slice(colon + 1);
+  const base = prefix ? join(dir, ALIASES[prefix] ?? prefix) : dir;
+  let realDir: string;
+  try {
+    realDir = realpathSync(dir);
+  } catch {
+    throw new MonitorError("ENOENT", "monitor.logs", source, "no log directory yet");
+  }
+  for (const candidate of [join(base, `${name}.log`), join(base, name)]) {
+    let real: string;
+    try {
+      real = realpathSync(candidate);
+    } catch {
+      continue;
+    }
+    const rel = relative(realDir, real);
+    if (rel === "" || rel.startsWith("..") || rel.startsWith(sep)) {
+      throw new MonitorError("EACCES", "monitor.logs", source, "leads outside the log directory");
+    }
+    if (!statSync(real).isFile()) continue;
+    return { host: real, file: rel.split(sep).join("/") };
+  }
+  const have = logSources(dir);
+  throw new MonitorError("ENOENT", "monitor.logs", source, `no such log (have: ${have.length ? have.join(", ") : "none"})`);
+}
+
+function validRegex(s: string): boolean {
+  try {
+    new RegExp(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const input = v.pipe(
+  v.strictObject({
+    source: v.optional(
+      v.pipe(
+        v.string("must be a string"),
+        v.regex(/^([a-z][a-z0-9_-]{0,31}:)?[A-Za-z0-9_@][A-Za-z0-9._@-]{0,127}$/, "must be a log name such as aios or service:web (letters, digits, . _ - @; no slashes)"),
+        v.check((s) => !s.includes(".."), "must not contain .."),
+      ),
+      "aios",
+    ),
+    lines: v.optional(intArg(1, 1000), 100),
+    grep: v.optional(v.pipe(v.string("must be a string"), v.minLength(1, "must not be empty"), v.maxLength(500, "must be at most 500 characters"))),
+    regex: v.optional(v.boolean("must be true or false"), false),
+    ignoreCase: v.optional(v.boolean("must be true or false"), false),
+    since: v.optional(
+      v.pipe(
+        v.string("must be a string"),
+        v.check((s) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), "must be an ISO time such as 2025-01-31T12:00:00Z"),
+      ),
+    ),
+  }),
+  v.forward(v.check((a) => !a.regex || a.grep === undefined || validRegex(a.grep), "must be a valid regular expression"), ["grep"]),
+);
+
+export const monitorLogs = defineTool({
+  name: "monitor.logs",
+  description:
+    "The last lines of an aiOS log: source aios (the main log, default), service:<name> (a service's log), spawn:<id> (a detached process's output) or another file in the log directory by name (an unknown source lists those there are). grep keeps lines containing the text (a regular expression when regex is set); since keeps lines from that ISO time on (lines without a leading timestamp belong to the one above). Oldest first; truncated says more matching lines were left out.",
+  input,
+  output: v.object({
+    source: v.string(),
+    file: v.string(),
+    lines: v.array(v.string()),
+    truncated: v.boolean(),
+    scannedLines: v.number(),
+  }),
+  risk: "low",
+  readOnly: true,
+  idempotent: true,
+  reversible: false,
+  timeoutMs: 15_000,
+  async execute(args, ctx) {
+    const { host, file } = resolveLog(ctx.env.paths.log, args.source);
+    const flags = args.ignoreCase ? "i" : "";
+    const needle = args.grep === undefined ? undefined : args.regex ? new RegExp(args.grep, flags) : args.ignoreCase ? args.grep.toLowerCase() : args.grep;
+    const matches = (line: string) =>
+      needle === undefined ? true : needle instanceof RegExp ? needle.test(line) : (args.ignoreCase ? line.toLowerCase() : line).includes(needle);
+    const since = args.since === undefined ? undefined : Date.parse(args.since);
+    if (since !== undefined && statSync(host).mtimeMs < since) return { source: args.source, file, lines: [], truncated: false, scannedLines: 0 };
+
+    const newestFirst: string[] = [];
+    let truncated = false;
+    let scannedLines = 0;
+    /** Adds a line if it matches; false once the limit is reached and more lines would be needed. */
+    const take = (line: string): boolean => {
+      if (!matches(line)) return true;
+      if (newestFirst.length === args.lines) {
+        truncated = true;
+        return false;
+      }
+      newestFirst.push(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line);
+      return true;
+    };
+    // With since, undated lines wait until the dated line above them says whether they are recent.
+    let pending: string[] = [];
+    let decided = false;
+    try {
+      for await (const line of linesBackward(host, ctx.signal)) {
+        scannedLines++;
+        if (since === undefined) {
+          if (!take(line)) break;
+          continue;
+        }
+        const at = leadingTime(line);
+        if (at === undefined) {
+          if (matches(line) && pending.length <= args.lines) pending.push(line);
+          continue;
+        }
+        if (at < since) {
+          decided = true;
+          break;
+        }
+        const keep = [...pending, line];
+        pending = [];
+        if (!keep.every(take)) {
+          decided = true;
+          break;
+        }
+      }
+    } catch (err) {
+      if (err === ctx.signal.reason) throw err;
+      throw new MonitorError(errorCode(err) ?? "failed", "monitor.logs", args.source, String(err), { cause: err });
+    }
+    // Undated lines at the top of the file: the file changed after `since`, so they may be recent.
+    if (!decided) pending.every(take);
+    return { source: args.source, file, lines: newestFirst.reverse(), truncated, scannedLines };
+  },
+});

@@ -1,0 +1,11 @@
+/** The net.* tools: interfaces, ping, DNS, HTTP and TCP port checks, on the real network stack. */
+import { netCheckPort } from "./check-port";
+import { netDns } from "./dns";
+import { netHttpRequest } from "./http";
+import { netInterfaces } from "./interfaces";
+import { netPing } from "./ping";
+
+export { NetError } from "./common";
+export { netCheckPort, netDns, netHttpRequest, netInterfaces, netPing };
+
+export const netTools = [netInterfaces, netPing, netDns, netHttpRequest, netCheckPort];
