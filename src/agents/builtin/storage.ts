@@ -1,0 +1,11 @@
+import { defineAgent } from "../define";
+
+export const storage = defineAgent({
+  name: "storage",
+  description: "Files and directories, disk usage and space.",
+  capabilities: ["fs", "monitor.disk"],
+  handlers: {
+    /** Usage of every mounted filesystem. */
+    usage: (_msg, ctx) => ctx.result("monitor.disk", {}),
+  },
+});

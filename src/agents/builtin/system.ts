@@ -1,0 +1,20 @@
+import { defineAgent } from "../define";
+import { healthReport } from "../summary";
+
+export const system = defineAgent({
+  name: "system",
+  description: "Files, processes, services and hardware of the machine; the boot-time health check.",
+  capabilities: ["fs", "process", "service", "hw", "monitor.memory", "monitor.disk"],
+  handlers: {
+    /** hw.info (cpu) + monitor.memory + monitor.disk, summed up in one line with any problems. */
+    async health(_msg, ctx) {
+      const [hw, memory, disk] = await Promise.all([
+        ctx.attempt("hw.info", { section: "cpu" }),
+        ctx.attempt("monitor.memory", {}),
+        ctx.attempt("monitor.disk", {}),
+      ]);
+      const results = { "hw.info": hw, "monitor.memory": memory, "monitor.disk": disk };
+      return { ...healthReport(results), results };
+    },
+  },
+});

@@ -1,0 +1,75 @@
+/**
+ * An agent as actor logic. Each message goes to the handler for its type;
+ * what the handler returns is the reply. ToolErrors and AgentErrors are
+ * replies too (failed asks), because a refused or failed call is an answer;
+ * anything else a handler throws is a bug and crashes the agent, which its
+ * supervisor then restarts.
+ */
+import { type ActorLogic, defineActor } from "../actors";
+import { type CallOutcome, ToolError, type ToolCaller } from "../tools";
+import type { Agent, AgentContext, AgentMessage, Attempt } from "./define";
+import { AgentError, BadMessageError, CallQueuedError, UnknownMessageError } from "./errors";
+
+export interface AgentState {
+  /** Messages answered since this incarnation started. */
+  handled: number;
+}
+
+export function isExpected(err: unknown): err is ToolError | AgentError {
+  return err instanceof ToolError || err instanceof AgentError;
+}
+
+export function agentLogic(agent: Agent, caller: ToolCaller): ActorLogic<AgentMessage, AgentState> {
+  return defineActor<AgentMessage, AgentState>({
+    initial: () => ({ handled: 0 }),
+
+    async receive(state, msg, actx) {
+      const type = msg && typeof msg === "object" ? msg.type : undefined;
+      const handler = typeof type === "string" && Object.hasOwn(agent.handlers, type) ? agent.handlers[type] : undefined;
+      if (!handler) {
+        actx.replyError(new UnknownMessageError(agent.name, type));
+        return state;
+      }
+      if (msg.correlationId !== undefined && typeof msg.correlationId !== "string") {
+        actx.replyError(new BadMessageError(agent.name, type!, "correlationId", "must be a string"));
+        return state;
+      }
+      try {
+        actx.reply(await handler(msg, context(agent.name, caller, actx.signal, msg.correlationId)));
+      } catch (err) {
+        if (!isExpected(err)) throw err;
+        actx.replyError(err);
+      }
+      return { handled: state.handled + 1 };
+    },
+  });
+}
+
+function context(name: string, caller: ToolCaller, signal: AbortSignal, correlationId: string | undefined): AgentContext {
+  const call = async (tool: string, args: unknown): Promise<CallOutcome> => {
+    const outcome = await caller.call({ tool, args, agent: name, correlationId, signal });
+    // Nobody may ever await a queued call's outcome; a later denial must not surface as an unhandled rejection.
+    if (outcome.status === "queued") outcome.settled.catch(() => {});
+    return outcome;
+  };
+  const result = async <T>(tool: string, args: unknown): Promise<T> => {
+    const outcome = await call(tool, args);
+    if (outcome.status === "queued") throw new CallQueuedError(name, tool, outcome.callId, outcome.approvalId);
+    return outcome.result as T;
+  };
+  return {
+    agent: name,
+    correlationId,
+    signal,
+    call,
+    result,
+    async attempt<T>(tool: string, args: unknown): Promise<Attempt<T>> {
+      try {
+        return { ok: true, result: await result<T>(tool, args) };
+      } catch (err) {
+        if (!isExpected(err)) throw err;
+        return { ok: false, error: { code: err.code, message: err.message } };
+      }
+    },
+  };
+}
