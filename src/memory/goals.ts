@@ -1,0 +1,236 @@
+/**
+ * Goals in working memory: the states of seed 003's goal lifecycle, the moves
+ * between them as a table, and a store whose `transition` checks the table and
+ * records each move in `goal_transitions`, in one transaction.
+ */
+import type { Statement } from "bun:sqlite";
+import type { Db } from "./db";
+import { MemoryError, TransitionError } from "./errors";
+
+export const GOAL_STATES = ["pending", "planning", "awaiting_approval", "running", "done", "failed", "cancelled"] as const;
+export type GoalState = (typeof GOAL_STATES)[number];
+
+/**
+ * Legal moves. `awaiting_approval → planning`: a rejected plan goes back to be
+ * planned again; `running → planning`: re-planning after a failed step;
+ * `failed → pending`: a retry. `done` and `cancelled` are final.
+ */
+export const GOAL_TRANSITIONS: Readonly<Record<GoalState, readonly GoalState[]>> = {
+  pending: ["planning", "cancelled"],
+  planning: ["awaiting_approval", "running", "failed", "cancelled"],
+  awaiting_approval: ["running", "planning", "failed", "cancelled"],
+  running: ["done", "failed", "planning", "cancelled"],
+  done: [],
+  failed: ["pending"],
+  cancelled: [],
+};
+
+export const FINAL_GOAL_STATES: readonly GoalState[] = ["done", "failed", "cancelled"];
+
+export function canTransition(from: GoalState, to: GoalState): boolean {
+  return GOAL_TRANSITIONS[from].includes(to);
+}
+
+export interface Goal {
+  id: number;
+  title: string;
+  description: string;
+  /** Who asked: "api", "console", "autonomy", ... */
+  source: string;
+  state: GoalState;
+  /** Higher runs first. */
+  priority: number;
+  plan: unknown;
+  result: unknown;
+  error: string | null;
+  createdAt: number;
+  updatedAt: number;
+  /** When it reached done, failed or cancelled. */
+  finishedAt: number | null;
+}
+
+export interface GoalInput {
+  title: string;
+  description?: string;
+  source?: string;
+  priority?: number;
+  plan?: unknown;
+}
+
+export interface GoalTransition {
+  from: GoalState;
+  to: GoalState;
+  at: number;
+  reason: string | null;
+}
+
+export interface TransitionPatch {
+  plan?: unknown;
+  result?: unknown;
+  error?: string | null;
+  reason?: string;
+}
+
+export interface GoalQuery {
+  state?: GoalState | readonly GoalState[];
+  limit?: number;
+}
+
+interface RawGoal {
+  id: number;
+  title: string;
+  description: string;
+  source: string;
+  state: GoalState;
+  priority: number;
+  plan: string | null;
+  result: string | null;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
+const parse = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
+
+function toGoal(r: RawGoal): Goal {
+  return {
+    id: r.id,
+    title: r.title,
+    description: r.description,
+    source: r.source,
+    state: r.state,
+    priority: r.priority,
+    plan: parse(r.plan),
+    result: parse(r.result),
+    error: r.error,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+export class GoalStore {
+  private readonly insertStmt: Statement;
+  private readonly getStmt: Statement;
+  private readonly moveStmt: Statement;
+  private readonly historyStmt: Statement;
+  private readonly logStmt: Statement;
+  private readonly nextStmt: Statement;
+  private readonly countStmt: Statement;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare(
+      "INSERT INTO goals (title, description, source, priority, plan, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING *",
+    );
+    this.getStmt = db.prepare("SELECT * FROM goals WHERE id = ?");
+    this.moveStmt = db.prepare(
+      `UPDATE goals SET state = ?3, updated_at = ?4,
+         plan = CASE WHEN ?5 THEN ?6 ELSE plan END,
+         result = CASE WHEN ?7 THEN ?8 ELSE result END,
+         error = CASE WHEN ?9 THEN ?10 ELSE error END,
+         finished_at = CASE WHEN ?3 IN ('done', 'failed', 'cancelled') THEN ?4 ELSE NULL END
+       WHERE id = ?1 AND state = ?2 RETURNING *`,
+    );
+    this.logStmt = db.prepare("INSERT INTO goal_transitions (goal_id, from_state, to_state, at, reason) VALUES (?1, ?2, ?3, ?4, ?5)");
+    this.historyStmt = db.prepare("SELECT from_state, to_state, at, reason FROM goal_transitions WHERE goal_id = ? ORDER BY id");
+    this.nextStmt = db.prepare("SELECT * FROM goals WHERE state = 'pending' ORDER BY priority DESC, id LIMIT 1");
+    this.countStmt = db.prepare("SELECT state, count(*) AS n FROM goals GROUP BY state");
+  }
+
+  create(input: GoalInput): Goal {
+    const title = input.title.trim();
+    if (!title) throw new MemoryError("EINVAL", "goal: title must not be empty");
+    const priority = input.priority ?? 0;
+    if (!Number.isInteger(priority)) throw new MemoryError("EINVAL", `goal ${title}: priority must be an integer`);
+    const row = this.insertStmt.get(title, input.description ?? "", input.source ?? "", priority, json(input.plan), Date.now()) as RawGoal;
+    return toGoal(row);
+  }
+
+  get(id: number): Goal | null {
+    const r = this.getStmt.get(id) as RawGoal | null;
+    return r ? toGoal(r) : null;
+  }
+
+  /** Newest first; a state or list of states narrows it. */
+  list(q: GoalQuery = {}): Goal[] {
+    const states = q.state === undefined ? null : typeof q.state === "string" ? [q.state] : q.state;
+    const limit = Math.max(0, Math.min(q.limit ?? 100, 10_000));
+    const rows = states
+      ? this.db.query("SELECT * FROM goals WHERE state IN (SELECT value FROM json_each(?1)) ORDER BY id DESC LIMIT ?2").all(JSON.stringify(states), limit)
+      : this.db.query("SELECT * FROM goals ORDER BY id DESC LIMIT ?1").all(limit);
+    return (rows as RawGoal[]).map(toGoal);
+  }
+
+  /** The pending goal to start next: highest priority, then oldest. */
+  next(): Goal | null {
+    const r = this.nextStmt.get() as RawGoal | null;
+    return r ? toGoal(r) : null;
+  }
+
+  /**
+   * Moves a goal to `to` if the table allows it from its current state,
+   * updating plan/result/error when the patch names them, and logs the move.
+   */
+  transition(id: number, to: GoalState, patch: TransitionPatch = {}): Goal {
+    return this.db.transaction(() => {
+      const current = this.get(id);
+      if (!current) throw new MemoryError("ENOTFOUND", `goal ${id}: no such goal`);
+      if (!canTransition(current.state, to)) throw new TransitionError(`goal ${id}`, current.state, to);
+      const now = Date.now();
+      const row = this.moveStmt.get(
+        id,
+        current.state,
+        to,
+        now,
+        "plan" in patch ? 1 : 0,
+        json(patch.plan),
+        "result" in patch ? 1 : 0,
+        json(patch.result),
+        "error" in patch ? 1 : 0,
+        patch.error ?? null,
+      ) as RawGoal | null;
+      if (!row) throw new TransitionError(`goal ${id}`, current.state, to);
+      this.logStmt.run(id, current.state, to, now, patch.reason ?? null);
+      return toGoal(row);
+    })();
+  }
+
+  /** Changes fields that are not the state (a plan refined while planning, a new priority). */
+  update(id: number, fields: { title?: string; description?: string; priority?: number; plan?: unknown }): Goal {
+    const current = this.get(id);
+    if (!current) throw new MemoryError("ENOTFOUND", `goal ${id}: no such goal`);
+    const row = this.db
+      .query("UPDATE goals SET title = ?2, description = ?3, priority = ?4, plan = ?5, updated_at = ?6 WHERE id = ?1 RETURNING *")
+      .get(
+        id,
+        fields.title ?? current.title,
+        fields.description ?? current.description,
+        fields.priority ?? current.priority,
+        "plan" in fields ? json(fields.plan) : json(current.plan),
+        Date.now(),
+      ) as RawGoal;
+    return toGoal(row);
+  }
+
+  history(id: number): GoalTransition[] {
+    return (this.historyStmt.all(id) as Array<{ from_state: GoalState; to_state: GoalState; at: number; reason: string | null }>).map((r) => ({
+      from: r.from_state,
+      to: r.to_state,
+      at: r.at,
+      reason: r.reason,
+    }));
+  }
+
+  counts(): Record<GoalState, number> {
+    const out = Object.fromEntries(GOAL_STATES.map((s) => [s, 0])) as Record<GoalState, number>;
+    for (const r of this.countStmt.all() as Array<{ state: GoalState; n: number }>) out[r.state] = r.n;
+    return out;
+  }
+
+  /** Retention: deletes goals (with their tasks and history) that finished before `before`. */
+  deleteFinishedBefore(before: number): number {
+    return this.db.query("DELETE FROM goals WHERE state IN ('done', 'failed', 'cancelled') AND finished_at < ?").run(before).changes;
+  }
+}

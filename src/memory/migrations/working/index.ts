@@ -1,0 +1,9 @@
+/** Working memory's migrations (working.db, component "working"), embedded in the binary at build time. */
+import type { Migration } from "../../db";
+import working from "./001_working.sql" with { type: "text" };
+import history from "./002_history.sql" with { type: "text" };
+
+export const WORKING_MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: "working", sql: working },
+  { version: 2, name: "history", sql: history },
+];
