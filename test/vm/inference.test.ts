@@ -1,0 +1,122 @@
+/**
+ * Local inference inside the guest: the compiled aios-init loads onnxruntime
+ * from the read-only runtime disk and runs the tiny test models through
+ * transformers.js' pipeline(), reached over the forwarded API; a model folder
+ * is imported from the guest's shell; without the runtime disk the system
+ * still boots and says why inference is unavailable.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { OUT, Vm } from "../harness/vm";
+
+const READY = /aios: ready in (\d+) ms/;
+const PROMPT = /aios> $/;
+const SHELL = /aios-sh# $/;
+
+function sse(text: string): any[] {
+  return text.trim().split("\n\n").map((e) => (e === "data: [DONE]" ? "[DONE]" : JSON.parse(e.replace(/^data: /, ""))));
+}
+
+describe("inference in the guest", () => {
+  let vm: Vm;
+  let readyMs = 0;
+
+  beforeAll(async () => {
+    if (!existsSync(join(OUT, "runtime.img"))) throw new Error("out/runtime.img is missing: run make image");
+    vm = Vm.boot({ cmdlineExtra: "aios.models.embedding=tiny-random-bert" });
+    readyMs = Number((await vm.waitFor(READY, 120_000))[1]);
+    await vm.waitFor(PROMPT);
+  });
+  afterAll(async () => {
+    await vm?.dispose();
+  });
+
+  test("the ai-runtime phase mounts the runtime disk and registers the image's models without loading any", async () => {
+    const sys = (await (await vm.api("/api/v1/system")).json()) as any;
+    const phase = sys.boot.phases.find((p: any) => p.name === "ai-runtime");
+    expect(phase.status).toBe("ok");
+    console.log(`ready in ${readyMs} ms; ai-runtime phase ${phase.ms} ms`);
+    expect(vm.output).not.toContain("inference engine loaded");
+    const boot = await vm.run("boot", PROMPT);
+    expect(boot).toMatch(/runtime disk\s+done/);
+    expect(boot).toMatch(/registry\s+done\s+\d+\s+3 models, embedding: tiny-random-bert/);
+  });
+
+  test("GET /v1/models lists the tiny test models shipped on the runtime disk", async () => {
+    const body = (await (await vm.api("/v1/models")).json()) as any;
+    const byId = Object.fromEntries(body.data.map((m: any) => [m.id, m]));
+    expect(byId["tiny-random-bert"]).toMatchObject({ task: "embed", owned_by: "aios", test: true, dimensions: 32, loaded: false });
+    expect(byId["tiny-random-gpt2"]).toMatchObject({ task: "generate", owned_by: "aios", test: true });
+  });
+
+  test("embeds with the tiny BERT inside the guest", async () => {
+    const started = performance.now();
+    const res = await vm.api("/v1/embeddings", { method: "POST", body: JSON.stringify({ model: "tiny-random-bert", input: ["hello from the host", "the kernel starts init"] }) });
+    const firstMs = performance.now() - started;
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as any;
+    expect(body.data).toHaveLength(2);
+    for (const d of body.data) {
+      expect(d.embedding).toHaveLength(32);
+      expect(Math.hypot(...d.embedding)).toBeCloseTo(1, 3);
+    }
+    const engine = vm.output.match(/inference engine loaded in (\d+) ms/);
+    expect(engine).not.toBeNull();
+    console.log(`first embedding request ${Math.round(firstMs)} ms (engine load ${engine![1]} ms)`);
+  });
+
+  test("generates with the tiny GPT-2 (KV cache) inside the guest, plain and streamed", async () => {
+    const chat = { model: "tiny-random-gpt2", messages: [{ role: "user", content: "Hello" }], max_tokens: 16, temperature: 0 };
+    const plain = (await (await vm.api("/v1/chat/completions", { method: "POST", body: JSON.stringify(chat) })).json()) as any;
+    expect(plain.object).toBe("chat.completion");
+    expect(plain.usage.completion_tokens).toBe(16);
+    const res = await vm.api("/v1/chat/completions", { method: "POST", body: JSON.stringify({ ...chat, stream: true }) });
+    expect(res.headers.get("content-type")).toStartWith("text/event-stream");
+    const events = sse(await res.text());
+    expect(events.at(-1)).toBe("[DONE]");
+    const chunks = events.slice(0, -1);
+    expect(chunks.every((c) => c.object === "chat.completion.chunk")).toBe(true);
+    expect(chunks.at(-1).choices[0].finish_reason).toBe("length");
+    expect(chunks.map((c) => c.choices[0].delta.content ?? "").join("")).toBe(plain.choices[0].message.content);
+  });
+
+  test("aios-init models import works from the guest's shell and the running system sees the model", async () => {
+    await vm.run("shell", SHELL);
+    const out = await vm.run("aios-init models import /usr/lib/aios/models/tiny-random-bert --name copied-bert; echo rc=$?", /rc=\d+/, 120_000);
+    expect(out).toMatch(/imported copied-bert \(embed, tactical, ~9 MiB\) into \/var\/lib\/aios\/models\/copied-bert: loaded and ran in \d+ ms, embedding of 32 dimensions/);
+    expect(out).toContain("rc=0");
+    await vm.run("exit", PROMPT);
+    const models = (await (await vm.api("/v1/models")).json()) as any;
+    expect(models.data.find((m: any) => m.id === "copied-bert")).toMatchObject({ owned_by: "user", task: "embed" });
+    const input = "same weights, same vector";
+    const a = (await (await vm.api("/v1/embeddings", { method: "POST", body: JSON.stringify({ model: "copied-bert", input }) })).json()) as any;
+    const b = (await (await vm.api("/v1/embeddings", { method: "POST", body: JSON.stringify({ model: "tiny-random-bert", input }) })).json()) as any;
+    expect(a.data[0].embedding).toEqual(b.data[0].embedding);
+  });
+
+  test("poweroff unloads the models and exits 0", async () => {
+    await vm.api("/api/v1/power", { method: "POST", body: '{"action":"poweroff"}' });
+    expect(await vm.waitExit()).toBe(0);
+    expect(vm.output).toContain("shutdown: inference stopped");
+  });
+});
+
+describe("without the runtime disk", () => {
+  test("boots, lists no image models, and inference on them is a 404", async () => {
+    const vm = Vm.boot({ runtimeImg: "none" });
+    try {
+      const ready = Number((await vm.waitFor(READY, 120_000))[1]);
+      console.log(`ready in ${ready} ms without the runtime disk`);
+      const sys = (await (await vm.api("/api/v1/system")).json()) as any;
+      expect(sys.boot.phases.find((p: any) => p.name === "ai-runtime").status).toBe("ok");
+      expect(((await (await vm.api("/v1/models")).json()) as any).data).toEqual([]);
+      const res = await vm.api("/v1/embeddings", { method: "POST", body: '{"model":"tiny-random-bert","input":"x"}' });
+      expect(res.status).toBe(404);
+      await vm.api("/api/v1/power", { method: "POST", body: '{"action":"poweroff"}' });
+      expect(await vm.waitExit()).toBe(0);
+    } finally {
+      await vm.dispose();
+    }
+  });
+});
