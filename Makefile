@@ -51,14 +51,16 @@ include build/libc.mk
 include build/kernel.mk
 include build/rootfs.mk
 include build/image.mk
+include build/runtime.mk
+include build/repo.mk
 
 # ---- verbs -----------------------------------------------------------------
-.PHONY: all image deps run test test-unit test-vm typecheck bench bench-boot floor dev \
+.PHONY: all image deps run test test-unit test-vm typecheck bench bench-boot bench-inference bench-tools floor dev \
         clean distclean help print-qemu-cmd
 
 all: image
 
-image: $(VMLINUX) $(INITRAMFS) $(DATA_IMG)
+image: $(VMLINUX) $(INITRAMFS) $(DATA_IMG) $(RUNTIME_IMG)
 
 deps: $(HOST_STAMP) $(NPM_STAMP)
 
@@ -76,13 +78,19 @@ typecheck: $(NPM_STAMP)
 test-vm: image $(NPM_STAMP)
 	$(Q)$(BUN) test test/vm --timeout 600000
 
-bench: bench-boot
+bench: bench-boot bench-inference bench-tools
 
 # Each benchmark prints markdown; record.ts files it in BENCHMARKS.md under its name.
 record = $(BUN) test/bench/record.ts $(1) 'make $(2)'
 
 bench-boot: image floor $(NPM_STAMP)
 	$(Q)$(BUN) test/bench/boot.ts | $(call record,boot,bench-boot)
+
+bench-inference: $(NPM_STAMP)
+	$(Q)$(BUN) test/bench/inference.ts | $(call record,inference,bench-inference)
+
+bench-tools: $(NPM_STAMP)
+	$(Q)$(BUN) test/bench/tools.ts | $(call record,tools,bench-tools)
 
 floor: $(VMLINUX) $(FLOOR_CPIO)
 
@@ -103,18 +111,23 @@ distclean:
 
 help:
 	@echo 'aiOS build. Verbs:'
-	@echo '  all, image     out/vmlinux, out/initramfs.cpio, out/data.img (default)'
+	@echo '  all, image     out/vmlinux, out/initramfs.cpio, out/data.img, out/runtime.img (default)'
+	@echo '  models         make models MODEL=DIR [NAME=..] [TASK=..] [TIER=..]: add a Hugging Face ONNX model to out/runtime.img'
 	@echo '  run            boot the image in QEMU on this terminal (poweroff ends it, status 0)'
 	@echo '  test           test-unit, then test-vm'
 	@echo '  test-unit      typecheck, then bun test src'
 	@echo '  typecheck      tsc --noEmit over src, test and build'
 	@echo '  test-vm        bun test test/vm (boots QEMU; builds the image first)'
-	@echo '  bench          all benchmarks (now: bench-boot)'
+	@echo '  bench          all benchmarks (bench-boot, bench-inference, bench-tools)'
 	@echo '  bench-boot     boot-time benchmark against the BusyBox-only floor'
+	@echo '  bench-inference embedding throughput (tiny BERT); PP-OCRv4 through the runtime queue vs raw onnxruntime'
+	@echo '  bench-tools    fs.stat through the full audited tool pipeline vs a bare statSync'
 	@echo '  floor          out/floor.cpio: same kernel, BusyBox /init that prints "floor: pid1" and powers off'
 	@echo '  dev            run aios-init on the host (src/main.ts --dev)'
 	@echo '  deps           install missing host tools (apt) and node_modules (npm ci)'
 	@echo '  print-qemu-cmd the QEMU argv, one per line (same as build/qemu-cmd.sh)'
+	@echo '  repo           out/repo.img: offline apt repository of REPO_PACKAGES (nginx) and its closure (build/repo.lock)'
+	@echo '  repo-lock      recompute build/repo.lock with the pkg resolver against the host apt lists'
 	@echo '  clean          remove out/ except out/data.img and out/cache'
 	@echo '  distclean      remove all of out/, data.img included'
 	@echo 'Variables:'
@@ -123,4 +136,5 @@ help:
 	@echo '  ACCEL=$(ACCEL)      tcg (-cpu max) or kvm (-cpu host)   FIRMWARE=$(FIRMWARE)  qboot or seabios'
 	@echo '  CMDLINE_EXTRA  appended to the kernel command line (CMDLINE replaces it; default in build/qemu-cmd.sh)'
 	@echo '  QEMU_EXTRA     appended to the QEMU argv'
+	@echo '  REPO=1         make run attaches out/repo.img read-only (pkg mounts it at /mnt/repo)'
 	@echo 'Pinned packages: build/packages.lock (KVER $(KVER)).'

@@ -9,7 +9,7 @@
  * (strip drops the embedded program). It runs as PID 1 with / as cwd, so it
  * must not pick up a stray .env or bunfig.toml at run time.
  */
-export {};
+import { inferencePlugin } from "./inference-plugin";
 
 const entry = process.argv[2] ?? process.env.ENTRY ?? "src/main.ts";
 const outfile = process.argv[3] ?? "out/aios-init";
@@ -27,7 +27,7 @@ const result = await Bun.build({
   minify: true,
   bytecode: true,
   sourcemap: "linked", // embedded (zstd) so stack traces point at src/
-  plugins: [],
+  plugins: [inferencePlugin], // sharp stub, static onnxruntime-node and binding (build/inference-plugin.ts)
   throw: false,
 });
 

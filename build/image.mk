@@ -16,7 +16,7 @@ $(DATA_IMG): | $(HOST_STAMP)
 
 qemu_env = API_PORT='$(API_PORT)' MEM='$(MEM)' SMP='$(SMP)' ACCEL='$(ACCEL)' FIRMWARE='$(FIRMWARE)' \
            $(if $(CMDLINE),CMDLINE='$(CMDLINE)') CMDLINE_EXTRA='$(CMDLINE_EXTRA)' QEMU_EXTRA='$(QEMU_EXTRA)' \
-           KERNEL=$(VMLINUX) INITRD=$(INITRAMFS) DATA_IMG=$(DATA_IMG)
+           KERNEL=$(VMLINUX) INITRD=$(INITRAMFS) DATA_IMG=$(DATA_IMG) RUNTIME_IMG=$(RUNTIME_IMG)
 
 run: image | $(HOST_STAMP)
 	@echo "  RUN     qemu ($(ACCEL), $(MEM) MiB, http://127.0.0.1:$(API_PORT) -> guest :9090; Ctrl-A x quits)"

@@ -5,6 +5,7 @@
 #   LIBC_DIR LIBC_LIBS                  unpacked libc6 dir, the libraries to take
 #   MODULES_DIR MODULES_LIST            staged modules (lib/modules/KVER), load order
 #   AIOS_INIT ROOTFS                    compiled init, the rootfs/ overlay (goes last)
+#   PROVIDED                            the base image's package list for pkg (build/repo.mk)
 #   FLOOR_INIT                          /init of the floor image
 # Layout: merged /usr (bin, sbin, lib, lib64 are links into /usr).
 set -eu
@@ -60,5 +61,12 @@ tree  /usr/lib/modules $MODULES_DIR/lib/modules
 file  /etc/aios/modules $MODULES_LIST 0644
 # --- aiOS ---
 file  /usr/sbin/aios-init $AIOS_INIT 0755
+EOL
+if [ -n "${PROVIDED-}" ]; then
+	echo "dir   /etc/aios/pkg 0755"
+	echo "file  /etc/aios/pkg/provided $PROVIDED 0644"
+	echo "dir   /mnt/repo 0755"
+fi
+cat <<EOL
 tree  / $ROOTFS
 EOL

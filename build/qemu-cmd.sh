@@ -7,6 +7,11 @@
 #   QEMU          qemu-system-x86_64
 #   KERNEL        out/vmlinux            INITRD    out/initramfs.cpio
 #   DATA_IMG      out/data.img           ("" or none: no disk)
+#   RUNTIME_IMG   out/runtime.img        read-only runtime disk (onnxruntime, models), serial
+#                 aios-runtime, in PCI slot 0x1f so the data disk stays vda; attached when the
+#                 file exists and there is a data disk (the guest takes vda as its data disk)
+#   REPO_IMG      offline apt repository disk (make repo; `make run REPO=1`), read-only, serial
+#                 and ext4 label aios-repo; pkg mounts it at /mnt/repo ("" or none, the default: not attached)
 #   MEM           1024 (MiB)             SMP       1
 #   FIRMWARE      qboot (minimal BIOS: faster, no SeaBIOS banner on the serial
 #                 line; falls back to QEMU's default if absent) | seabios
@@ -24,6 +29,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 : "${KERNEL:=$root/out/vmlinux}"
 : "${INITRD:=$root/out/initramfs.cpio}"
 DATA_IMG=${DATA_IMG-$root/out/data.img}
+RUNTIME_IMG=${RUNTIME_IMG-$root/out/runtime.img}
+REPO_IMG=${REPO_IMG-}
 : "${MEM:=1024}"
 : "${SMP:=1}"
 : "${ACCEL:=tcg}"
@@ -68,6 +75,19 @@ set -- "$QEMU" -nographic -no-reboot -nodefaults -serial mon:stdio \
 case $DATA_IMG in
 "" | none) ;;
 *) set -- "$@" -drive "file=$DATA_IMG,if=virtio,format=raw" ;;
+esac
+case $RUNTIME_IMG in
+"" | none) ;;
+*) if [ -f "$RUNTIME_IMG" ] && [ "$DATA_IMG" != "" ] && [ "$DATA_IMG" != none ]; then
+	set -- "$@" -drive "file=$RUNTIME_IMG,if=none,id=runtime,format=raw,readonly=on" \
+		-device virtio-blk-pci,drive=runtime,serial=aios-runtime,addr=0x1f
+   fi ;;
+esac
+case $REPO_IMG in
+"" | none) ;;
+*) [ -f "$REPO_IMG" ] || { echo "qemu-cmd.sh: REPO_IMG $REPO_IMG does not exist (make repo)" >&2; exit 2; }
+   set -- "$@" -drive "file=$REPO_IMG,if=none,id=repo,format=raw,readonly=on" \
+	-device virtio-blk-pci,drive=repo,serial=aios-repo ;;
 esac
 set -- "$@" $QEMU_EXTRA $extra_args
 

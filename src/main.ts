@@ -2,13 +2,15 @@
  * aios-init: PID 1 of aiOS, or the same system on a host with --dev.
  * This file is the table of contents; each line is a phase of the machine's life.
  */
-import { createContext, PHASES, resolveOptions, runPhases, USAGE, UsageError, type BootContext } from "./boot";
+import { createContext, modelsCommand, PHASES, resolveOptions, runPhases, USAGE, UsageError, type BootContext } from "./boot";
 import { Channel, consoleShell, DEV_SIGNALS, PID1_SIGNALS, shutdown, trapSignals, type InitEvent } from "./init";
 import { errorMessage, log, reapOrphans, uptimeMs } from "./sys";
 
 const REAP_INTERVAL_MS = 500;
 
 async function main(): Promise<void> {
+  // A tool, not the system: `aios-init models import DIR` from a shell or the build.
+  if (process.argv[2] === "models" && process.pid !== 1) process.exit(await modelsCommand(process.argv.slice(3)));
   const events = new Channel<InitEvent>();
   trapSignals(events, process.pid === 1 ? PID1_SIGNALS : DEV_SIGNALS); // first: Bun exits on SIGTERM otherwise
   surviveUncaughtErrors();

@@ -6,7 +6,17 @@ import { Hono } from "hono";
 import { log } from "../sys";
 import { bearerAuth } from "./auth";
 import { errorResponse, HttpError } from "./errors";
+import { ToolError } from "../tools";
+import { agentRoutes } from "./routes/agents";
+import { approvalRoutes } from "./routes/approvals";
+import { auditRoutes } from "./routes/audit";
+import { callRoutes } from "./routes/calls";
+import { gatewayRoutes } from "./routes/gateway";
+import { toolErrorResponse } from "./routes/tool-errors";
+import { toolRoutes } from "./routes/tools";
 import { health } from "./routes/health";
+import { openaiRoutes } from "./routes/openai";
+import { memoryRoutes } from "./routes/memory";
 import { powerRoutes } from "./routes/power";
 import { systemRoutes } from "./routes/system";
 import type { ApiDeps } from "./types";
@@ -19,11 +29,18 @@ export function createApi(deps: ApiDeps): Hono {
   v1.use("*", bearerAuth(deps.token));
   v1.route("/", systemRoutes(deps));
   v1.route("/", powerRoutes(deps));
+  v1.route("/", agentRoutes(deps));
+  v1.route("/", gatewayRoutes(deps));
+  v1.route("/", memoryRoutes(() => deps.memory?.()));
+  if (deps.tools) for (const routes of [toolRoutes, callRoutes, auditRoutes, approvalRoutes]) v1.route("/", routes(deps.tools));
   app.route("/api/v1", v1);
+  // OpenAI-compatible inference, same token; its errors take OpenAI's shape.
+  app.route("/v1", openaiRoutes(deps));
 
   app.notFound((c) => errorResponse(c, new HttpError(404, "not_found", `${c.req.method} ${c.req.path}: no such route`)));
   app.onError((err, c) => {
     if (err instanceof HttpError) return errorResponse(c, err);
+    if (err instanceof ToolError) return toolErrorResponse(c, err);
     log.error(`api: ${c.req.method} ${c.req.path}: ${err.message}`);
     return errorResponse(c, new HttpError(500, "internal", `${c.req.method} ${c.req.path}: internal error`));
   });

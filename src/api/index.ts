@@ -1,4 +1,4 @@
 export { createApi } from "./app";
 export { startServer, type RunningServer, type ServerOptions } from "./server";
 export { HttpError } from "./errors";
-export type { ApiDeps, PowerAction, SystemInfo } from "./types";
+export type { ApiDeps, PowerAction, SystemInfo, ToolsApi } from "./types";

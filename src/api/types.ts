@@ -1,5 +1,10 @@
 /** What the API needs from the rest of the system, injected so the app runs without a socket in tests. */
+import type { AgentInfo } from "../agents";
+import type { InferenceRuntime } from "../inference";
 import type { SystemInfo } from "../sys";
+import type { GatewayOff, GatewayStatus } from "../gateway";
+import type { AuditLedger, Memory } from "../memory";
+import type { Executor, ToolRegistry } from "../tools";
 
 export type PowerAction = "poweroff" | "reboot";
 export type { SystemInfo };
@@ -8,4 +13,22 @@ export interface ApiDeps {
   token(): string;
   system(): SystemInfo;
   power(action: PowerAction): void;
+  /** The agents with status, restarts, mailbox depth and capabilities in force; absent or empty before they run. */
+  agents?(): AgentInfo[];
+  /** The local inference runtime behind /v1; absent when the ai-runtime phase did not start one. */
+  inference?(): InferenceRuntime | undefined;
+  /** The tool registry, executor and ledger behind /tools, /calls, /audit, /approvals; absent when the tools step did not run. */
+  tools?: ToolsApi;
+  /** The model gateway's status (never keys), or why boot built none. */
+  gateway?(): GatewayStatus | GatewayOff;
+  /** The memory tiers behind /memory; absent when the memory step did not open them. */
+  memory?(): Memory | undefined;
+}
+
+export interface ToolsApi {
+  registry: ToolRegistry;
+  executor: Executor;
+  ledger: AuditLedger;
+  /** Picks the agent for a call that names none (the agents layer); undefined when none fits. */
+  route?(tool: string): string | undefined;
 }

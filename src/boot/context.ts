@@ -4,8 +4,14 @@
  * reverse order at shutdown).
  */
 import { join } from "node:path";
+import type { ActorSystem } from "../actors";
+import type { AgentRuntime } from "../agents";
 import type { Config } from "../config";
+import type { Gateway } from "../gateway";
+import type { Embedder, InferenceRuntime } from "../inference";
+import type { Memory } from "../memory";
 import type { BlockDevice, CpuInfo, MemInfo, NetInterface } from "../sys";
+import type { Capabilities, ToolCaller, ToolSystem } from "../tools";
 import type { PhaseResult } from "./step";
 
 export type Mode = "pid1" | "dev";
@@ -76,6 +82,24 @@ export interface BootContext extends BootOptions {
   power(action: "poweroff" | "reboot" | "halt", origin: string): void;
   /** Started once the ready line is out, so the REPL prompt is the last thing on the console. */
   afterReady: Array<() => void>;
+  /** The one tool executor and the agents' capabilities, once the tool system is up. */
+  caller?: ToolCaller;
+  capabilities?: Capabilities;
+  /** The tool system: registry, executor (the same object as `caller`), capabilities, audit ledger. */
+  tools?: ToolSystem;
+  /** The actor system; its root supervisor (`root`) belongs to PID 1. */
+  actors?: ActorSystem;
+  /** The running agents, once the agents phase has spawned them. */
+  agents?: AgentRuntime;
+  /** The local inference runtime (ai-runtime phase); absent if that phase did not run. */
+  inference?: InferenceRuntime;
+  /** The configured embedding model (models.embedding) for the memory layer; absent when none is installed. */
+  embedder?: Embedder;
+  /** The external model gateway; absent when no provider can be called, with the reason in `gatewayOff`. */
+  gateway?: Gateway;
+  gatewayOff?: string;
+  /** The memory tiers (operational, working.db, longterm.db), once the memory step has opened them. */
+  memory?: Memory;
 }
 
 export function createContext(opts: BootOptions, power: BootContext["power"]): BootContext {

@@ -1,7 +1,9 @@
 import { early } from "./phases/early";
 import { hardware } from "./phases/hardware";
 import { network } from "./phases/network";
-import { agents, autonomy, runtime } from "./phases/pending";
+import { agents } from "./phases/agents";
+import { autonomy } from "./phases/pending";
+import { runtime } from "./phases/runtime";
 import { services } from "./phases/services";
 import { storage } from "./phases/storage";
 import type { Phase } from "./step";
@@ -11,5 +13,6 @@ export const PHASES: Phase[] = [early, hardware, storage, network, runtime, serv
 
 export { createContext, layout, type BootContext, type BootOptions, type Mode, type Paths } from "./context";
 export { resolveOptions, USAGE, UsageError } from "./options";
+export { modelsCommand, MODELS_USAGE } from "./models";
 export { runPhases, runPhase } from "./runner";
 export { defineStep, definePhase, type Phase, type Step, type PhaseResult, type StepResult } from "./step";

@@ -71,6 +71,15 @@ describe("resolveOptions (dev mode; never as PID 1 in tests)", () => {
     expect((await resolveOptions(["--dev", "--state", state(), "--token", "A", "--cmdline", "aios.token=B"], NOT_PID1)).token).toBe("A");
   });
 
+  test("--autonomy sets the level over config and --cmdline; a bad level is a usage error", async () => {
+    expect((await resolveOptions(["--dev", "--state", state()], NOT_PID1)).config.system.autonomy_level).toBe("supervised");
+    const opts = await resolveOptions(["--dev", "--state", state(), "--cmdline", "aios.autonomy=full", "--autonomy", "manual"], NOT_PID1);
+    expect(opts.config.system.autonomy_level).toBe("manual");
+    const err = await resolveOptions(["--dev", "--state", state(), "--autonomy", "yolo"], NOT_PID1).catch((e) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toBe('--autonomy: must be one of full, supervised, manual (got "yolo")');
+  });
+
   test("--config elsewhere: not seeded, problems logged, defaults used", async () => {
     const dir = state();
     const cfg = join(root, `bad${n}.toml`);

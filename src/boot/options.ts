@@ -7,21 +7,23 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { applyOverrides, loadConfig, parseCmdline } from "../config";
+import { applyOverrides, AUTONOMY_LEVELS, loadConfig, parseCmdline } from "../config";
 import { AiosError, kernelCmdline, log, setLevel } from "../sys";
 // The default config ships inside the binary so dev mode can seed an editable copy.
 import defaultToml from "../../rootfs/etc/aios/config.toml" with { type: "text" };
 import { layout, type BootOptions } from "./context";
 
 export const USAGE = `usage: aios-init                  (as PID 1, started by the kernel)
-       aios-init --dev [--state DIR] [--port N] [--token T] [--config FILE] [--cmdline "aios.key=value ..."]
+       aios-init --dev [--state DIR] [--port N] [--token T] [--config FILE] [--cmdline "aios.key=value ..."] [--autonomy LEVEL]
+       aios-init models import DIR | models list   (the model manager; aios-init models --help)
 
   --dev       run the system unprivileged on this host; PID-1-only steps are skipped
   --state     state directory (default ./.aios-dev)
   --port      API port on 127.0.0.1 (default 8080; 0 picks a free one)
   --token     admin token (default: saved in STATE/var/lib/aios/secrets/api-token)
   --config    config file (default STATE/etc/aios/config.toml, created on first run)
-  --cmdline   aios.* overrides, as on the kernel command line`;
+  --cmdline   aios.* overrides, as on the kernel command line
+  --autonomy  full | supervised | manual: which tool calls wait for approval (overrides config and --cmdline)`;
 
 export class UsageError extends AiosError {
   constructor(message: string) {
@@ -41,6 +43,7 @@ export async function resolveOptions(argv: string[], pid: number = process.pid):
         token: { type: "string" },
         config: { type: "string" },
         cmdline: { type: "string" },
+        autonomy: { type: "string" },
       },
       strict: true,
     }));
@@ -61,6 +64,11 @@ export async function resolveOptions(argv: string[], pid: number = process.pid):
   const loaded = await loadConfig(configPath);
   const cmdline = parseCmdline(pid1 ? kernelCmdline() : (values.cmdline ?? ""));
   const overridden = applyOverrides(loaded.config, cmdline.config);
+  if (values.autonomy !== undefined) {
+    const flag = applyOverrides(overridden.config, [["system.autonomy_level", values.autonomy]], "--autonomy");
+    if (flag.problems.length) throw new UsageError(`--autonomy: must be one of ${AUTONOMY_LEVELS.join(", ")} (got ${JSON.stringify(values.autonomy)})`);
+    overridden.config = flag.config;
+  }
   setLevel(overridden.config.system.log_level);
   for (const problem of [...loaded.problems, ...overridden.problems]) log.error(problem);
 

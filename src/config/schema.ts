@@ -22,6 +22,14 @@ const section = <T extends v.ObjectEntries>(entries: T) => {
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export const AUTONOMY_LEVELS = ["full", "supervised", "manual"] as const;
+export const DEFAULT_FS_ROOTS = ["/etc", "/srv", "/var/www", "/var/lib/aios", "/var/log", "/tmp", "/home", "/opt", "/usr/local", "/run/aios"] as const;
+
+/** "30s" → 30000; the schema's `duration` strings only. */
+export function durationMs(text: string): number {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(text);
+  if (!m) throw new Error(`not a duration: ${JSON.stringify(text)}`);
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "ms" | "s" | "m" | "h"];
+}
 
 const modelTier = (defaults: { max_tokens: number; temperature: number }) =>
   section({
@@ -33,14 +41,55 @@ const modelTier = (defaults: { max_tokens: number; temperature: number }) =>
     unload_after_idle: v.optional(duration, "5m"),
   });
 
-const provider = (defaults: { model: string; fallback_only: boolean }) =>
-  section({
-    model: v.optional(v.string(), defaults.model),
-    max_tokens: v.optional(v.pipe(v.number(), v.integer("must be an integer")), 4096),
-    monthly_budget_usd: v.optional(positive, 0),
-    rate_limit_rpm: v.optional(positive, 50),
-    fallback_only: v.optional(v.boolean(), defaults.fallback_only),
-  });
+export const PROTOCOLS = ["anthropic", "openai"] as const;
+const url = v.pipe(v.string(), v.regex(/^(https?:\/\/\S+)?$/, "must be an http:// or https:// URL"));
+const providerName = /^[a-z][a-z0-9_-]{0,31}$/;
+
+/** One [api.<name>] table: how to reach a model provider, what it costs and how hard to push it. */
+const providerTable = (d: { protocol: (typeof PROTOCOLS)[number]; base_url: string; api_key_file: string; model: string; fallback_only: boolean; price_input: number; price_output: number }) =>
+  v.pipe(
+    v.unknown(),
+    notArray,
+    v.strictObject({
+      protocol: v.optional(v.picklist(PROTOCOLS, `must be one of ${PROTOCOLS.join(", ")}`), d.protocol),
+      base_url: v.optional(url, d.base_url),
+      /** "" means /var/lib/aios/secrets/<name>.key. */
+      api_key_file: v.optional(v.string(), d.api_key_file),
+      api_key: v.optional(v.string(), ""),
+      model: v.optional(v.string(), d.model),
+      max_tokens: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1, "must be at least 1")), 4096),
+      monthly_budget_usd: v.optional(positive, 0),
+      rate_limit_rpm: v.optional(positive, 50),
+      rate_limit_tpm: v.optional(positive, 0),
+      timeout: v.optional(duration, "60s"),
+      max_retries: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0, "must be 0..10"), v.maxValue(10, "must be 0..10")), 2),
+      price_input_per_mtok: v.optional(positive, d.price_input),
+      price_output_per_mtok: v.optional(positive, d.price_output),
+      fallback_only: v.optional(v.boolean(), d.fallback_only),
+    }),
+  );
+
+/** [api.claude] and [api.openai] with their defaults, plus any [api.<name>] OpenAI-compatible server (Ollama, llama.cpp). */
+const apiSection = () => {
+  const known = {
+    claude: v.optional(providerTable({ protocol: "anthropic", base_url: "https://api.anthropic.com", api_key_file: "/var/lib/aios/secrets/claude.key", model: "claude-sonnet-4-5-20250929", fallback_only: false, price_input: 3, price_output: 15 }), () => ({})),
+    openai: v.optional(providerTable({ protocol: "openai", base_url: "https://api.openai.com/v1", api_key_file: "/var/lib/aios/secrets/openai.key", model: "gpt-4o", fallback_only: true, price_input: 2.5, price_output: 10 }), () => ({})),
+  };
+  const extra = providerTable({ protocol: "openai", base_url: "", api_key_file: "", model: "", fallback_only: false, price_input: 0, price_output: 0 });
+  const schema = v.pipe(
+    v.objectWithRest(known, extra),
+    // Names the bad key, never echoes the table: it may hold an api_key.
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      const t = dataset.value as Record<string, unknown>;
+      const bad = Object.keys(t).find((k) => !providerName.test(k));
+      if (bad !== undefined) {
+        addIssue({ message: "must be a provider name: lower-case letters, digits, - and _, at most 32", input: bad, path: [{ type: "object", origin: "key", input: t, key: bad, value: t[bad] }] });
+      }
+    }),
+  );
+  return v.optional(v.pipe(v.unknown(), notArray, schema), () => ({}) as v.InferInput<typeof schema>);
+};
 
 export const ConfigSchema = v.strictObject(
   {
@@ -60,24 +109,58 @@ export const ConfigSchema = v.strictObject(
     models: section({
       runtime: v.optional(v.picklist(["onnx"], "must be onnx"), "onnx"),
       model_dir: v.optional(v.string(), "/var/lib/aios/models"),
+      /** The embedding model the memory layer uses (a name from GET /v1/models); "" means full-text search only. */
+      embedding: v.optional(v.string(), ""),
+      /** Loaded models' estimated memory stays under this; the least recently used idle model is unloaded to make room. */
+      memory_budget_mb: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1, "must be at least 1")), 512),
+      /** Inference requests waiting at most; beyond it the API answers 429 with Retry-After. */
+      queue_length: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0, "must not be negative")), 32),
+      /** Requests run at once (each already uses `threads` cores). */
+      concurrency: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1, "must be at least 1")), 1),
+      /** onnxruntime intra-op threads; 0 means one per core. */
+      threads: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0, "must not be negative")), 0),
       operational: modelTier({ max_tokens: 512, temperature: 0.1 }),
       tactical: modelTier({ max_tokens: 2048, temperature: 0.3 }),
     }),
-    api: section({
-      claude: provider({ model: "claude-sonnet-4-5-20250929", fallback_only: false }),
-      openai: provider({ model: "gpt-4o", fallback_only: true }),
+    api: apiSection(),
+    gateway: section({
+      /** Providers tried first to last; unlisted ones follow in file order; fallback_only ones come last. */
+      order: v.optional(v.array(v.pipe(v.string(), v.regex(providerName, "must be a provider name"))), []),
+      /** Longest a call waits for a rate limit or a retry-after before it tries the next provider. */
+      max_wait: v.optional(duration, "10s"),
+      cache: v.optional(v.boolean(), false),
+      cache_ttl: v.optional(duration, "1h"),
+      cache_dir: v.optional(v.string(), "/var/lib/aios/cache/gateway"),
     }),
     memory: section({
       operational_max_entries: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1, "must be at least 1")), 10000),
       working_db: v.optional(v.string(), "/var/lib/aios/memory/working.db"),
       longterm_db: v.optional(v.string(), "/var/lib/aios/memory/longterm.db"),
       vector_db: v.optional(v.string(), "/var/lib/aios/vectors"),
+      /** Long-term memory chunks: largest size and overlap with the previous chunk, in characters. */
+      chunk_size: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(100, "must be 100..20000"), v.maxValue(20000, "must be 100..20000")), 1000),
+      chunk_overlap: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0, "must not be negative")), 150),
+      /** IVF lists scanned per vector query; 0: a sixteenth of them or enough for ~4096 vectors, whichever is more (at least 8). */
+      vector_nprobe: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0, "must not be negative")), 0),
+      /** Retention: decisions older than this many days, or beyond the newest N, are deleted (0: keep). */
+      decision_max_age_days: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0, "must not be negative")), 365),
+      decision_max_count: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0, "must not be negative")), 10000),
+      /** Finished goals (done, failed, cancelled) older than this many days are deleted with their tasks (0: keep). */
+      goal_retention_days: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0, "must not be negative")), 90),
+      /** How often maintenance (retention, PRAGMA optimize, VACUUM when a quarter of the file is free) is due. */
+      compact_interval: v.optional(duration, "24h"),
     }),
     security: section({
       capability_mode: v.optional(v.picklist(["strict", "permissive"], "must be strict or permissive"), "strict"),
       audit_all_tool_calls: v.optional(v.boolean(), true),
       sandbox_untrusted: v.optional(v.boolean(), true),
       auto_patch: v.optional(v.boolean(), false),
+    }),
+    tools: section({
+      /** Guest directories the fs.* tools may touch; anything else (and any symlink leading out) is refused. */
+      fs_roots: v.optional(v.array(v.pipe(v.string(), v.regex(/^\/[^\0]*$/, "must be an absolute path"))), () => [...DEFAULT_FS_ROOTS]),
+      /** Deadline for tools that declare none of their own (timeoutMs 0). */
+      default_timeout: v.optional(duration, "30s"),
     }),
     network: section({
       management_port: v.optional(port, 9090),
@@ -92,6 +175,26 @@ export const ConfigSchema = v.strictObject(
       static_address: v.optional(v.pipe(v.string(), v.regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, "must be an address with prefix, such as 10.0.2.15/24")), "10.0.2.15/24"),
       gateway: v.optional(v.pipe(v.string(), v.ip("must be an IP address")), "10.0.2.2"),
       dns_servers: v.optional(v.array(v.pipe(v.string(), v.ip("must be an IP address"))), ["10.0.2.3"]),
+    }),
+    pkg: section({
+      /** apt repositories, tried in order: [[pkg.repositories]] url/suite/components. */
+      repositories: v.optional(
+        v.array(
+          v.strictObject({
+            url: v.pipe(v.string(), v.regex(/^(file:\/\/\/\S*|https?:\/\/\S+)$/, "must be a file:///path or http:// URL")),
+            suite: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9._-]*$/, "must be a suite name such as bookworm")), "bookworm"),
+            components: v.optional(v.array(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9._/-]*$/, "must be a component name such as main"))), ["main"]),
+          }),
+        ),
+        () => [{ url: "file:///mnt/repo", suite: "bookworm", components: ["main"] }],
+      ),
+      architecture: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9-]+$/, "must be a dpkg architecture such as amd64")), "amd64"),
+      cache_dir: v.optional(v.string(), "/var/lib/aios/cache/pkg"),
+      /** The base image's packages (generated at build time), so libc6 is never installed over it. */
+      provided: v.optional(v.string(), "/etc/aios/pkg/provided"),
+      /** Mounted read-only at a file:// repository's path when that path holds no repository. */
+      repo_device: v.optional(v.string(), "LABEL=aios-repo"),
+      timeout: v.optional(duration, "30s"),
     }),
   },
 );

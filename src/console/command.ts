@@ -2,7 +2,10 @@
  * REPL commands are data: `defineCommand` returns a plain object that the
  * help text, the dispatcher and the tests all read.
  */
+import type { AgentInfo } from "../agents";
+import type { AuditLedger, Memory } from "../memory";
 import type { SystemInfo } from "../sys";
+import type { Executor, ToolRegistry } from "../tools";
 
 export interface StepView { name: string; status: string; ms: number; command: string; detail?: string; error?: string }
 export interface PhaseView { name: string; status: string; ms: number; reason?: string; steps: StepView[] }
@@ -14,6 +17,20 @@ export interface ConsoleDeps {
   /** Runs a shell on the console; resolves with its exit code when it exits. */
   shell(): Promise<number>;
   power(action: "poweroff" | "reboot"): void;
+  /** The agents with status, restarts, mailbox depth and capabilities in force; absent before they run. */
+  agents?(): AgentInfo[];
+  /** The tool registry, executor and ledger (tools, call, approvals, audit, rollback); absent when the tools step did not run. */
+  tools?: ConsoleTools;
+  /** The memory tiers (remember, recall, memory); absent when the memory step did not open them. */
+  memory?(): Memory | undefined;
+}
+
+export interface ConsoleTools {
+  registry: ToolRegistry;
+  executor: Executor;
+  ledger: AuditLedger;
+  /** Picks the agent for `call` without `as <agent>` (the agents layer). */
+  route?(tool: string): string | undefined;
 }
 
 export interface CommandIO {

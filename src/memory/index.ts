@@ -1,3 +1,21 @@
 /** The memory layer: the only code that opens SQLite databases. */
 export { AuditLedger, GENESIS_HASH, type AuditInput, type AuditQuery, type AuditRow, type VerifyResult } from "./ledger";
 export { MigrationError, type Migration } from "./db";
+export { openDatabase, type Db } from "./db";
+export { monthOf, NANO_PER_USD, UsageStore, type UsageEntry, type UsageRow, type UsageTotal } from "./usage";
+export { CallStore, CALL_STATUSES, type CallFinish, type CallRecord, type CallStatus } from "./calls";
+export { ApprovalStore, type ApprovalRecord, type ApprovalStatus, type RuleRecord } from "./approvals";
+export { GrantStore, type GrantChange, type StoredCapabilityChange } from "./grants";
+export { ServiceStore, type ServiceStateRecord, type StoredService } from "./services";
+export { PackageStore, type AccountKind, type AccountRow, type InstalledDirRow, type InstalledFileRow, type InstalledFileType, type InstalledPackageRow, type PackageRecordInput } from "./packages";
+export { openMemory, Memory, type MemoryConfig, type MemoryPaths, type MemoryStats, type MaintenanceReport, type FileSize } from "./open";
+export { EmbedderError, type Embedder } from "./embedder";
+export { MemoryError, TransitionError } from "./errors";
+export { OperationalMemory, Ring, type OperationalEvent, type MetricSample, type MetricSummary, type OperationalStats, type RecentQuery, type RingStats } from "./operational";
+export { WorkingMemory, type WorkingStats } from "./working";
+export { canTransition, FINAL_GOAL_STATES, GOAL_STATES, GOAL_TRANSITIONS, GoalStore, type Goal, type GoalInput, type GoalQuery, type GoalState, type GoalTransition, type TransitionPatch } from "./goals";
+export { TASK_STATES, TASK_TRANSITIONS, TaskStore, type Task, type TaskInput, type TaskState } from "./tasks";
+export { KvStore } from "./kv";
+export { LongTermMemory, type Document, type DecisionInput, type IngestInput, type IngestResult, type LongTermOptions, type ProcedureInput, type RetentionPolicy, type SearchHit, type SearchOptions, type SearchResult } from "./knowledge/longterm";
+export { DOCUMENT_KINDS, type DocumentKind } from "./knowledge/documents";
+export type { Retriever } from "./knowledge/hybrid";

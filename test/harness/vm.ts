@@ -21,6 +21,8 @@ export interface VmOptions {
   overlay?: Record<string, string>;
   mem?: number;
   initrd?: string;
+  /** The read-only runtime disk (onnxruntime, models); "none" boots without one. Default out/runtime.img when built. */
+  runtimeImg?: string;
 }
 
 /** A free TCP port on loopback. */
@@ -92,6 +94,7 @@ export class Vm {
       DATA_IMG: dataImg,
       INITRD: initrd,
       CMDLINE_EXTRA: `aios.token=${TOKEN} ${opts.cmdlineExtra ?? ""}`.trim(),
+      ...(opts.runtimeImg !== undefined ? { RUNTIME_IMG: opts.runtimeImg } : {}),
     });
     const proc = Bun.spawn(argv, { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
     return new Vm(proc, port, dataImg, workDir);

@@ -51,9 +51,9 @@ describe("a booted image", () => {
       ["hardware", "ok"],
       ["storage", "ok"],
       ["network", "ok"],
-      ["ai-runtime", "skipped"],
+      ["ai-runtime", "ok"],
       ["services", "ok"],
-      ["agents", "skipped"],
+      ["agents", "ok"],
       ["autonomy", "skipped"],
     ]);
   });

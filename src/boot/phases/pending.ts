@@ -4,20 +4,6 @@
  */
 import { definePhase } from "../step";
 
-export const runtime = definePhase({
-  name: "ai-runtime",
-  required: false,
-  steps: [],
-  pending: "no local inference runtime in this build yet",
-});
-
-export const agents = definePhase({
-  name: "agents",
-  required: false,
-  steps: [],
-  pending: "no agents in this build yet",
-});
-
 export const autonomy = definePhase({
   name: "autonomy",
   required: false,

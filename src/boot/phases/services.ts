@@ -1,12 +1,20 @@
 /**
- * Core services: the admin token, the HTTP management API and the console REPL.
+ * Core services: the admin token, the tool system (ledger, registry, executor),
+ * the HTTP management API and the console REPL.
  * Each started service is pushed on ctx.services so shutdown stops them in
  * reverse order.
  */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { createApi, startServer } from "../../api";
 import { builtins, Repl } from "../../console";
 import { consoleShell } from "../../init";
-import { systemInfo } from "../../sys";
+import { durationMs } from "../../config";
+import { buildGateway } from "../../gateway";
+import { type Db, openDatabase, openMemory, UsageStore } from "../../memory";
+import { log, systemInfo } from "../../sys";
+import { openToolSystem, type ToolEnv } from "../../tools";
+import { pkgSettings } from "../../tools/pkg";
 import type { BootContext } from "../context";
 import { definePhase, defineStep } from "../step";
 import { resolveToken } from "../token";
@@ -24,6 +32,18 @@ function info(ctx: BootContext) {
   return systemInfo(ctx.report);
 }
 
+const ledgerPath = (ctx: BootContext) => join(ctx.paths.data, "ledger/audit.db");
+/** The working tier's database (memory.working_db), which holds the gateway's usage. */
+const workingDb = (ctx: BootContext) => join(ctx.paths.root, ctx.config.memory.working_db);
+const longtermDb = (ctx: BootContext) => join(ctx.paths.root, ctx.config.memory.longterm_db);
+
+/** Where tools act: the machine in the VM; `<state>/sandbox` in dev mode, so nothing on the host is touched. */
+function toolEnv(ctx: BootContext): ToolEnv {
+  const root = ctx.mode === "pid1" ? "/" : join(ctx.paths.root, "sandbox");
+  const { data, log, run, secrets } = ctx.paths;
+  return { mode: ctx.mode, root, fsRoots: ctx.config.tools.fs_roots, paths: { data, log, run, secrets } };
+}
+
 export const services = definePhase({
   name: "services",
   required: true,
@@ -38,6 +58,57 @@ export const services = definePhase({
       },
     }),
     defineStep({
+      name: "memory",
+      required: false,
+      describe: (ctx) => `aios-memory --working ${workingDb(ctx)} --longterm ${longtermDb(ctx)}`,
+      run: (ctx) => {
+        const memory = openMemory({ working: workingDb(ctx), longterm: longtermDb(ctx) }, ctx.config.memory, ctx.embedder);
+        ctx.memory = memory;
+        ctx.services.push({ name: "memory", stop: () => memory.close() });
+        const s = memory.longterm.stats();
+        const docs = s.documents.document + s.documents.procedure + s.documents.decision;
+        return `${docs} documents, ${s.chunks} chunks; embedding: ${s.vectors.model ? `${s.vectors.model} (${s.vectors.indexed} vectors)` : "none, full-text search only"}`;
+      },
+    }),
+    defineStep({
+      name: "tools",
+      required: false,
+      describe: (ctx) => `aios-tools --ledger ${ledgerPath(ctx)} --root ${toolEnv(ctx).root} --autonomy ${ctx.config.system.autonomy_level}`,
+      run: async (ctx) => {
+        const env = toolEnv(ctx);
+        if (ctx.mode === "dev") for (const r of env.fsRoots) mkdirSync(join(env.root, r), { recursive: true });
+        const level = ctx.config.system.autonomy_level;
+        const tools = await openToolSystem({ ledgerPath: ledgerPath(ctx), env, level, defaultTimeoutMs: durationMs(ctx.config.tools.default_timeout) });
+        ctx.tools = tools;
+        tools.executor.host.pkg.configure(pkgSettings(env, ctx.config.pkg)); // [pkg] of config.toml
+        ctx.caller = tools.executor;
+        ctx.capabilities = tools.capabilities;
+        ctx.services.push({ name: "tools", stop: () => tools.close() });
+        return `${tools.registry.size} tools, autonomy ${level}, ledger at row ${tools.ledger.count()}, ${tools.executor.pending().length} approvals pending`;
+      },
+    }),
+    defineStep({
+      name: "gateway",
+      required: false,
+      describe: (ctx) => `aios-gateway --providers ${Object.keys(ctx.config.api).join(",")} --usage ${workingDb(ctx)}`,
+      run: (ctx) => {
+        let db: Db | undefined;
+        const usage = () => new UsageStore((db = openDatabase(workingDb(ctx))));
+        const { gateway, notes, reason } = buildGateway(ctx.config, { root: ctx.paths.root, usage });
+        for (const note of notes) log.warn(`gateway: ${note}`);
+        if (!gateway) {
+          ctx.gatewayOff = reason;
+          return { skip: reason ?? "no provider" };
+        }
+        ctx.gateway = gateway;
+        ctx.services.push({ name: "gateway", stop: () => db?.close() });
+        return gateway
+          .status()
+          .providers.map((p) => (p.available ? `${p.name} ${p.model}${p.fallbackOnly ? " (fallback)" : ""}` : `${p.name} off: ${p.reason}`))
+          .join("; ");
+      },
+    }),
+    defineStep({
       name: "api",
       describe: (ctx) => {
         const a = apiAddress(ctx);
@@ -48,6 +119,11 @@ export const services = definePhase({
           token: () => ctx.adminToken ?? "",
           system: () => info(ctx),
           power: (action) => ctx.power(action, "api"),
+          agents: () => ctx.agents?.list() ?? [], // the agents phase runs after this one
+          inference: () => ctx.inference,
+          gateway: () => ctx.gateway?.status() ?? { enabled: false, reason: ctx.gatewayOff ?? "the gateway step did not run" },
+          memory: () => ctx.memory,
+          tools: ctx.tools && { registry: ctx.tools.registry, executor: ctx.tools.executor, ledger: ctx.tools.ledger, route: (tool) => ctx.agents?.route(tool) },
         });
         const n = ctx.config.network;
         const server = startServer(app, { ...apiAddress(ctx), tls: n.management_tls ? { cert: n.tls_cert, key: n.tls_key } : undefined });
@@ -70,6 +146,9 @@ export const services = definePhase({
             phases: () => ctx.report.phases,
             shell: () => repl.lend(() => consoleShell(ctx.config.boot.shell, ctx.mode === "pid1")),
             power: (action) => ctx.power(action, "console"),
+            agents: () => ctx.agents?.list() ?? [],
+            memory: () => ctx.memory,
+            tools: ctx.tools && { registry: ctx.tools.registry, executor: ctx.tools.executor, ledger: ctx.tools.ledger, route: (tool) => ctx.agents?.route(tool) },
           },
         });
         ctx.afterReady.push(() => repl.start());

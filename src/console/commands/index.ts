@@ -1,4 +1,13 @@
 import type { Command } from "../command";
+import { agents } from "./agents";
+import { approvals, approve, autonomy, deny } from "./approvals";
+import { audit } from "./audit";
+import { call } from "./call";
+import { rollback } from "./rollback";
+import { memory } from "./memory";
+import { recall } from "./recall";
+import { remember } from "./remember";
+import { tools } from "./tools";
 import { boot } from "./boot";
 import { help } from "./help";
 import { poweroff, reboot } from "./power";
@@ -6,4 +15,4 @@ import { shell } from "./shell";
 import { status } from "./status";
 
 /** The built-in commands, in the order `help` lists them. */
-export const builtins: readonly Command[] = [help, status, boot, shell, poweroff, reboot];
+export const builtins: readonly Command[] = [help, status, boot, agents, tools, call, approvals, approve, deny, autonomy, audit, rollback, remember, recall, memory, shell, poweroff, reboot];

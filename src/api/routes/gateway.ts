@@ -1,0 +1,11 @@
+import { Hono } from "hono";
+import type { ApiDeps } from "../types";
+
+/**
+ * GET /gateway: providers, models, budget spent and left this month, rate
+ * limit state, cache settings. Keys are never part of it (the gateway's
+ * status holds only where a key came from).
+ */
+export function gatewayRoutes(deps: ApiDeps) {
+  return new Hono().get("/gateway", (c) => c.json(deps.gateway?.() ?? { enabled: false, reason: "no gateway in this build" }));
+}

@@ -1,0 +1,88 @@
+/**
+ * The ai-runtime phase in dev mode: the runtime disk is PID-1 only; the
+ * registry reads the state directory's /usr/lib/aios/models and
+ * /var/lib/aios/models; always_loaded loads (and pins) a tier's model.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defaultConfig } from "../../config";
+import { installTinyModels } from "../../inference/fixtures";
+import { setSink } from "../../sys";
+import { createContext, layout } from "../context";
+import { runPhase } from "../runner";
+import { findRuntimeDisk, runtime } from "./runtime";
+
+const root = mkdtempSync(join(tmpdir(), "aios-runtime-phase-"));
+const previousSink = setSink(() => {});
+beforeAll(async () => {
+  // One model as the image ships it, one imported by the user.
+  await installTinyModels(join(root, "usr/lib/aios/models"), ["tiny-random-bert"]);
+  await installTinyModels(join(root, "var/lib/aios/models"), ["tiny-random-gpt2"]);
+}, 60_000);
+afterAll(() => {
+  setSink(previousSink);
+  rmSync(root, { recursive: true, force: true });
+});
+
+function context(models: Record<string, unknown> = {}) {
+  const config = defaultConfig();
+  Object.assign(config.models, models);
+  return createContext({ mode: "dev", config, paths: layout(root) }, () => {});
+}
+
+describe("findRuntimeDisk", () => {
+  test("finds the virtio disk whose serial is aios-runtime", () => {
+    const sys = join(root, "sys-block");
+    for (const [dev, serial] of [["vda", ""], ["vdb", "aios-runtime\n"], ["loop0", null]] as const) {
+      mkdirSync(join(sys, dev), { recursive: true });
+      if (serial !== null) writeFileSync(join(sys, dev, "serial"), serial);
+    }
+    expect(findRuntimeDisk(sys)).toBe("/dev/vdb");
+    rmSync(join(sys, "vdb"), { recursive: true });
+    expect(findRuntimeDisk(sys)).toBeUndefined();
+    expect(findRuntimeDisk(join(root, "absent"))).toBeUndefined();
+  });
+});
+
+describe("ai-runtime phase", () => {
+  test("opens the registry over the image's and the imported models; loads nothing by default", async () => {
+    const ctx = context({ embedding: "tiny-random-bert" });
+    const r = await runPhase(ctx, runtime);
+    expect(r.status).toBe("ok");
+    expect(r.steps.map((s) => [s.name, s.status])).toEqual([["runtime disk", "skipped"], ["registry", "done"], ["always loaded", "skipped"]]);
+    expect(r.steps[1]!.detail).toBe("2 models, embedding: tiny-random-bert");
+    expect(ctx.inference!.list().map((m) => [m.name, m.origin])).toEqual([["tiny-random-bert", "image"], ["tiny-random-gpt2", "imported"]]);
+    expect(ctx.inference!.status().loaded).toEqual([]);
+    expect([ctx.embedder!.model, ctx.embedder!.dims]).toEqual(["tiny-random-bert", 32]);
+    expect(ctx.services.map((s) => s.name)).toEqual(["inference"]);
+    await ctx.services[0]!.stop();
+  });
+
+  test("with nothing needed at boot, the folders are not even scanned until first use", async () => {
+    const ctx = context();
+    const r = await runPhase(ctx, runtime);
+    expect(r.steps[1]).toMatchObject({ status: "done", detail: "no model needed at boot: scanned on first use" });
+    expect(ctx.embedder).toBeUndefined();
+    expect(ctx.inference!.list()).toHaveLength(2);
+    await ctx.services[0]!.stop();
+  });
+
+  test("always_loaded loads the tier's model at boot and pins it", async () => {
+    const ctx = context({ operational: { ...defaultConfig().models.operational, name: "tiny-random-bert", always_loaded: true } });
+    const r = await runPhase(ctx, runtime);
+    expect(r.steps[2]).toMatchObject({ name: "always loaded", status: "done", detail: "loaded tiny-random-bert" });
+    expect(ctx.inference!.status().loaded.map((s) => [s.name, s.pinned])).toEqual([["tiny-random-bert", true]]);
+    await ctx.services[0]!.stop();
+  });
+
+  test("an always_loaded model that is not installed degrades the phase, boot goes on", async () => {
+    const ctx = context({ tactical: { ...defaultConfig().models.tactical, name: "missing-model", always_loaded: true } });
+    const r = await runPhase(ctx, runtime);
+    expect(r.status).toBe("degraded");
+    expect(r.steps[2]!.error).toBe("model missing-model: not installed (GET /v1/models lists the installed ones)");
+    expect(runtime.required).toBe(false);
+    await ctx.services[0]!.stop();
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * AI runtime (seed 003 phase 2): mount the read-only runtime disk (onnxruntime
+ * and the image's models), open the model registry and start the inference
+ * runtime, and load the tier models that `always_loaded` asks for. Nothing
+ * else is loaded here: the inference engine is imported on first use, and the
+ * model folders are scanned on first use unless models.embedding or an
+ * always_loaded model needs them now, so such a boot pays only for a mount.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { InferenceRuntime, RUNTIME_DISK_SERIAL, RUNTIME_MOUNT, runtimeOptions, TIERS } from "../../inference";
+import { libc } from "../../sys";
+import type { BootContext } from "../context";
+import { definePhase, defineStep } from "../step";
+
+/** The virtio disk whose serial is aios-runtime (build/qemu-cmd.sh), whatever vdX it became. */
+export function findRuntimeDisk(sysBlock = "/sys/block"): string | undefined {
+  if (!existsSync(sysBlock)) return undefined;
+  for (const name of readdirSync(sysBlock)) {
+    const serial = join(sysBlock, name, "serial");
+    if (existsSync(serial) && readFileSync(serial, "utf8").trim() === RUNTIME_DISK_SERIAL) return `/dev/${name}`;
+  }
+  return undefined;
+}
+
+function guestPath(ctx: BootContext): (p: string) => string {
+  return (p) => (ctx.mode === "pid1" ? p : join(ctx.paths.root, p));
+}
+
+/** Names of the tier models config.toml asks to keep loaded. */
+function pinned(ctx: BootContext): string[] {
+  return TIERS.map((t) => ctx.config.models[t]).filter((t) => t.always_loaded && t.name).map((t) => t.name);
+}
+
+export const runtime = definePhase({
+  name: "ai-runtime",
+  required: false,
+  steps: [
+    defineStep({
+      name: "runtime disk",
+      pid1Only: true,
+      required: false,
+      describe: () => `mount -t ext4 -o ro,noatime /dev/disk/by-serial/${RUNTIME_DISK_SERIAL} ${RUNTIME_MOUNT}`,
+      run: () => {
+        const device = findRuntimeDisk();
+        if (!device) return { skip: `no disk with serial ${RUNTIME_DISK_SERIAL}: only imported models, and no onnxruntime library` };
+        mkdirSync(RUNTIME_MOUNT, { recursive: true });
+        libc.mount(device, RUNTIME_MOUNT, "ext4", libc.MS.RDONLY | libc.MS.NOATIME | libc.MS.NODEV | libc.MS.NOSUID, null);
+        return `${device} on ${RUNTIME_MOUNT}`;
+      },
+    }),
+    defineStep({
+      name: "registry",
+      describe: (ctx) => `ls ${RUNTIME_MOUNT}/models ${ctx.config.models.model_dir}`,
+      run: (ctx) => {
+        const rt = new InferenceRuntime(runtimeOptions(ctx.config, guestPath(ctx)));
+        ctx.inference = rt;
+        ctx.services.push({ name: "inference", stop: () => rt.close() });
+        // Scanning costs ~0.1 s under TCG: done now only if the boot needs a model, else on first use.
+        if (!ctx.config.models.embedding && !pinned(ctx).length) return "no model needed at boot: scanned on first use";
+        const models = rt.list();
+        ctx.embedder = rt.embedder();
+        const skipped = rt.registry.skipped().length;
+        return `${models.length} models${skipped ? ` (${skipped} skipped)` : ""}, embedding: ${ctx.embedder ? ctx.embedder.model : "none"}`;
+      },
+    }),
+    defineStep({
+      name: "always loaded",
+      required: false,
+      describe: (ctx) => {
+        const names = pinned(ctx);
+        return names.length ? `aios-runtime load ${names.join(" ")}` : "true  # no tier has always_loaded";
+      },
+      run: async (ctx) => {
+        const rt = ctx.inference;
+        if (!rt) return { skip: "no runtime" };
+        const tiers = Object.entries(rt.options.tiers).filter(([, t]) => t.alwaysLoaded && t.name);
+        if (!tiers.length) return { skip: "no tier has always_loaded with a name" };
+        const loaded: string[] = [];
+        for (const [tier, t] of tiers) {
+          await rt.load(t.name, `models.${tier}.always_loaded`);
+          loaded.push(t.name);
+        }
+        return `loaded ${loaded.join(", ")}`;
+      },
+    }),
+  ],
+});

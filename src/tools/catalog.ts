@@ -1,0 +1,37 @@
+/**
+ * Every tool aiOS has, family by family. To add a family: import its array
+ * and spread it into CATALOG (one line each). A family whose tools need a
+ * long-lived service (a service manager...) also adds a HostProvider that
+ * starts it and returns the ToolHost members it declared.
+ */
+import type { Tool, ToolEnv, ToolHost } from "./define";
+import { fsTools } from "./fs";
+import { hwTools } from "./hw";
+import { monitorTools } from "./monitor";
+import { netTools } from "./net";
+import { pkgHost, pkgTools } from "./pkg";
+import { processTools } from "./process";
+import { secTools } from "./sec";
+import { serviceHost, serviceTools } from "./service";
+
+export const CATALOG: readonly Tool[] = [
+  ...fsTools,
+  ...hwTools,
+  ...monitorTools,
+  ...netTools,
+  ...pkgTools,
+  ...processTools,
+  ...secTools,
+  ...serviceTools,
+];
+
+/** What a family's provider adds to the host the executor hands its tools, and how to stop it. */
+export interface HostPart {
+  host: Partial<ToolHost>;
+  stop?(): void | Promise<void>;
+}
+
+export type HostProvider = (env: ToolEnv) => HostPart | Promise<HostPart>;
+
+// pkgHost first: it reinstalls recorded packages whose files are gone before services start.
+export const HOST_PROVIDERS: readonly HostProvider[] = [pkgHost, serviceHost];
