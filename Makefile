@@ -28,6 +28,7 @@ BUILD := $(O)/build
 API_PORT      ?= 8080
 MEM           ?= 1024
 SMP           ?= 1
+MACHINE       ?= q35
 ACCEL         ?= tcg
 FIRMWARE      ?= qboot
 CMDLINE_EXTRA ?=

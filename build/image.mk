@@ -14,7 +14,7 @@ $(DATA_IMG): | $(HOST_STAMP)
 	$(Q)PATH="$$PATH:/usr/sbin:/sbin" mke2fs -q -t ext4 -L aios-data -F $@.tmp
 	$(Q)mv $@.tmp $@
 
-qemu_env = API_PORT='$(API_PORT)' MEM='$(MEM)' SMP='$(SMP)' ACCEL='$(ACCEL)' FIRMWARE='$(FIRMWARE)' \
+qemu_env = API_PORT='$(API_PORT)' MEM='$(MEM)' SMP='$(SMP)' MACHINE='$(MACHINE)' ACCEL='$(ACCEL)' FIRMWARE='$(FIRMWARE)' \
            $(if $(CMDLINE),CMDLINE='$(CMDLINE)') CMDLINE_EXTRA='$(CMDLINE_EXTRA)' QEMU_EXTRA='$(QEMU_EXTRA)' \
            KERNEL=$(VMLINUX) INITRD=$(INITRAMFS) DATA_IMG=$(DATA_IMG) RUNTIME_IMG=$(RUNTIME_IMG)
 

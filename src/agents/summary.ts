@@ -53,6 +53,8 @@ export function diskFigures(result: unknown): FsFigures[] {
   if (!Array.isArray(list)) return [];
   const out: FsFigures[] = [];
   for (const fs of list) {
+    // A read-only image (the runtime disk) is full by construction and cannot fill up further.
+    if (field(fs, "readOnly") === true) continue;
     const mount = str(field(fs, "mountpoint", "mount", "path", "target"));
     let used = num(field(fs, "usedPercent", "usePercent", "percent"));
     if (used === undefined) {

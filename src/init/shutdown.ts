@@ -3,7 +3,7 @@
  * process, sync, unmount the data disk, then reboot(2). In dev mode the last
  * steps are skipped and the process exits 0 instead.
  */
-import { errorCode, errorMessage, libc, log, processes } from "../sys";
+import { errorCode, errorMessage, libc, log, openFilesUnder, processes } from "../sys";
 import type { PowerAction } from "./events";
 
 export interface ShutdownTarget {
@@ -66,7 +66,8 @@ function unmountData(target: string): void {
     log.info(`shutdown: unmounted ${target}`);
   } catch (err) {
     // Something still holds it: read-only is as safe for the data as unmounted.
-    log.warn(`shutdown: ${errorMessage(err)}; remounting read-only`);
+    const held = openFilesUnder(target);
+    log.warn(`shutdown: ${errorMessage(err)}${held.length ? ` (aios-init still holds ${held.join(", ")})` : ""}; remounting read-only`);
     libc.mount("none", target, null, libc.MS.REMOUNT | libc.MS.RDONLY, null);
   }
 }

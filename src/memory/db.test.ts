@@ -1,6 +1,6 @@
 import { Database } from "bun:sqlite";
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyMigrations, type Migration, openDatabase, schemaVersion } from "./db";
@@ -68,5 +68,23 @@ describe("openDatabase and applyMigrations", () => {
     expect(schemaVersion(db, "other")).toBe(1);
     expect(applyMigrations(db, "other", [{ version: 1, name: "other", sql: "CREATE TABLE other (x);" }])).toEqual([]);
     db.close();
+  });
+});
+
+describe("close", () => {
+  test("releases the files even when statements were prepared (the data disk must unmount)", () => {
+    const path = join(dir, "held.db");
+    const db = openDatabase(path);
+    db.exec("CREATE TABLE t (x)");
+    db.prepare("SELECT * FROM t").all();
+    db.close();
+    const open = readdirSync("/proc/self/fd").map((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return "";
+      }
+    });
+    expect(open.filter((f) => f.startsWith(path))).toEqual([]);
   });
 });

@@ -25,11 +25,35 @@ export interface OpenOptions {
   synchronous?: "full" | "normal";
 }
 
+/**
+ * bun:sqlite closes a database only once every statement made by `prepare`
+ * is finalized (sqlite3_close_v2); until then the files stay open and the
+ * data disk cannot be unmounted at shutdown. So this subclass remembers its
+ * prepared statements and finalizes them on close.
+ */
+class AiosDatabase extends Database {
+  private readonly prepared = new Set<{ finalize(): void }>();
+
+  // biome-ignore lint/suspicious/noExplicitAny: forwards bun:sqlite's own overloads
+  override prepare(...args: any[]): any {
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    const statement = (super.prepare as any)(...args);
+    this.prepared.add(statement);
+    return statement;
+  }
+
+  override close(throwOnError?: boolean): void {
+    for (const s of this.prepared) s.finalize();
+    this.prepared.clear();
+    super.close(throwOnError);
+  }
+}
+
 export type Db = Database;
 
 export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { create: true, strict: true });
+  const db = new AiosDatabase(path, { create: true, strict: true });
   db.exec("PRAGMA journal_mode = WAL");
   db.exec(`PRAGMA synchronous = ${opts.synchronous === "normal" ? "NORMAL" : "FULL"}`);
   db.exec("PRAGMA foreign_keys = ON");

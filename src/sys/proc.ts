@@ -125,3 +125,25 @@ export function rssBytes(pid: number | "self" = "self"): number {
   const m = /^VmRSS:\s+(\d+) kB/m.exec(tryRead(`/proc/${pid}/status`) ?? "");
   return m ? Number(m[1]) * 1024 : 0;
 }
+
+/** Files a process holds open under a directory (what keeps a mount busy). */
+export function openFilesUnder(dir: string, pid: number | "self" = "self", procRoot = "/proc"): string[] {
+  const prefix = dir.endsWith("/") ? dir : `${dir}/`;
+  const fdDir = `${procRoot}/${pid}/fd`;
+  let fds: string[];
+  try {
+    fds = readdirSync(fdDir);
+  } catch {
+    return [];
+  }
+  const held: string[] = [];
+  for (const fd of fds) {
+    try {
+      const target = readlinkSync(`${fdDir}/${fd}`);
+      if (target === dir || target.startsWith(prefix)) held.push(target);
+    } catch {
+      // closed while we looked
+    }
+  }
+  return [...new Set(held)].sort();
+}
