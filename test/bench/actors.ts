@@ -93,7 +93,7 @@ const msf = (ms: number) => ms.toFixed(2);
 const askMed = quantile(a.ask, 0.5);
 const bareMed = quantile(a.bare, 0.5);
 const lines = [
-  `actor runtime, ${ASKS} asks, ${RESTARTS} restarts (bun ${Bun.version}, ${process.arch})`,
+  `## Actors: ${ASKS} asks, ${RESTARTS} restarts (bun ${Bun.version}, ${process.arch})`,
   "",
   "| measure | aiOS | baseline (same run) | ratio |",
   "|---|---|---|---|",

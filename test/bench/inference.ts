@@ -146,7 +146,7 @@ const er = median(embedRuntime);
 const ed = median(embedDirect);
 const or = median(ocrRuntime);
 const ow = median(ocrRaw);
-console.log(`### Inference runtime
+console.log(`## Inference runtime
 
 | measure | through the runtime | baseline, same run | ratio |
 |---|---|---|---|

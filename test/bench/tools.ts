@@ -66,7 +66,7 @@ if (!verify.ok) throw new Error(`ledger chain broken after the benchmark: ${JSON
 
 const us = (x: number) => x.toFixed(1);
 const row = (name: string, r: ReturnType<typeof stats>) => `| ${name} | ${Math.round(r.perSec).toLocaleString("en-US")} | ${us(r.median)} | ${us(r.p99)} | ${(r.median / bare.median).toFixed(1)}× |`;
-console.log(`### Tool pipeline: \`${tool.name}\`, ${N.toLocaleString("en-US")} sequential calls after ${WARMUP.toLocaleString("en-US")} warm-up
+console.log(`## Tool pipeline: \`${tool.name}\`, ${N.toLocaleString("en-US")} sequential calls after ${WARMUP.toLocaleString("en-US")} warm-up
 
 | path | calls/s | median µs | p99 µs | vs bare statSync |
 |---|---:|---:|---:|---:|
