@@ -7,12 +7,15 @@
 import type { Tool, ToolEnv, ToolHost } from "./define";
 import { fsTools } from "./fs";
 import { hwTools } from "./hw";
-import { monitorTools } from "./monitor";
+import { monitorHost, monitorTools } from "./monitor";
 import { netTools } from "./net";
 import { pkgHost, pkgTools } from "./pkg";
 import { processTools } from "./process";
+import { scheduleHost, scheduleTools } from "./schedule";
 import { secTools } from "./sec";
 import { serviceHost, serviceTools } from "./service";
+import { sysTools } from "./sys";
+import { userTools } from "./user";
 
 export const CATALOG: readonly Tool[] = [
   ...fsTools,
@@ -21,8 +24,11 @@ export const CATALOG: readonly Tool[] = [
   ...netTools,
   ...pkgTools,
   ...processTools,
+  ...scheduleTools,
   ...secTools,
   ...serviceTools,
+  ...sysTools,
+  ...userTools,
 ];
 
 /** What a family's provider adds to the host the executor hands its tools, and how to stop it. */
@@ -34,4 +40,4 @@ export interface HostPart {
 export type HostProvider = (env: ToolEnv) => HostPart | Promise<HostPart>;
 
 // pkgHost first: it reinstalls recorded packages whose files are gone before services start.
-export const HOST_PROVIDERS: readonly HostProvider[] = [pkgHost, serviceHost];
+export const HOST_PROVIDERS: readonly HostProvider[] = [pkgHost, serviceHost, monitorHost, scheduleHost];

@@ -2,8 +2,8 @@ import { defineAgent } from "../define";
 
 export const storage = defineAgent({
   name: "storage",
-  description: "Files and directories, disk usage and space.",
-  capabilities: ["fs", "monitor.disk"],
+  description: "Files and directories, disk usage and space, freeing it.",
+  capabilities: ["fs", "monitor.disk", "sys.cleanup"],
   handlers: {
     /** Usage of every mounted filesystem. */
     usage: (_msg, ctx) => ctx.result("monitor.disk", {}),

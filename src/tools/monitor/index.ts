@@ -1,10 +1,20 @@
-/** The monitor.* tools: CPU, memory, disk and log views of the running system. */
+/** The monitor.* tools: CPU, memory, disk and log views of the running system, and the autonomy loop's watchlist. */
+import { join } from "node:path";
+import { WatchStore } from "../../memory";
+import type { HostProvider } from "../catalog";
 import { monitorCpu } from "./cpu";
 import { monitorDisk } from "./disk";
 import { monitorLogs } from "./logs";
 import { monitorMemory } from "./memory";
+import { monitorUnwatch, monitorWatch, monitorWatchlist } from "./watch";
 
 export { MonitorError } from "./common";
-export { monitorCpu, monitorDisk, monitorLogs, monitorMemory };
+export { monitorCpu, monitorDisk, monitorLogs, monitorMemory, monitorUnwatch, monitorWatch, monitorWatchlist };
 
-export const monitorTools = [monitorCpu, monitorMemory, monitorDisk, monitorLogs];
+export const monitorTools = [monitorCpu, monitorMemory, monitorDisk, monitorLogs, monitorWatch, monitorUnwatch, monitorWatchlist];
+
+/** ToolHost.watches: the watchlist in the working database, closed with the tool system. */
+export const monitorHost: HostProvider = (env) => {
+  const watches = WatchStore.open(join(env.paths.data, "memory/working.db"));
+  return { host: { watches }, stop: () => watches.close() };
+};

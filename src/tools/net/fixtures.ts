@@ -6,6 +6,7 @@ import { findPing } from "./ping";
 
 let server: Server<unknown> | undefined;
 let listener: TCPSocketListener<unknown> | undefined;
+let checked: Server<unknown> | undefined;
 
 export const fixtures = defineFixtures({
   "net.interfaces": {
@@ -61,6 +62,22 @@ export const fixtures = defineFixtures({
     teardown: () => {
       listener?.stop(true);
       listener = undefined;
+    },
+  },
+  "net.http_check": {
+    setup: () => {
+      checked = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => Response.json({ status: "ok" }) });
+    },
+    args: () => ({ url: `http://127.0.0.1:${checked!.port}/health`, expectStatus: 200, contains: "ok", assert: true }),
+    invalid: [
+      { args: { url: "http://127.0.0.1/", method: "POST" }, field: "args.method" },
+      { args: { url: "http://127.0.0.1/", expectStatus: "2xx" }, field: "args.expectStatus" },
+      { args: { url: "ftp://127.0.0.1/" }, field: "args.url" },
+    ],
+    verify: (r) => expect(r).toMatchObject({ ok: true, status: 200, snippet: '{"status":"ok"}', reason: null, attempts: 1 }),
+    teardown: () => {
+      checked?.stop(true);
+      checked = undefined;
     },
   },
 });

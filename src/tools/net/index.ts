@@ -2,10 +2,11 @@
 import { netCheckPort } from "./check-port";
 import { netDns } from "./dns";
 import { netHttpRequest } from "./http";
+import { netHttpCheck } from "./http-check";
 import { netInterfaces } from "./interfaces";
 import { netPing } from "./ping";
 
 export { NetError } from "./common";
-export { netCheckPort, netDns, netHttpRequest, netInterfaces, netPing };
+export { netCheckPort, netDns, netHttpCheck, netHttpRequest, netInterfaces, netPing };
 
-export const netTools = [netInterfaces, netPing, netDns, netHttpRequest, netCheckPort];
+export const netTools = [netInterfaces, netPing, netDns, netHttpRequest, netCheckPort, netHttpCheck];

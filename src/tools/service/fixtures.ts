@@ -74,4 +74,16 @@ export const fixtures = defineFixtures({
     verify: (r) => expect(r.services.map((s: { name: string }) => s.name)).toEqual([DB, WEB]),
     teardown: clear,
   },
+  "service.remove": {
+    args: { name: WEB },
+    invalid: [{ args: { name: "../web" }, field: "args.name" }],
+    setup: running,
+    state: table,
+    verify: (r, t) => {
+      expect(r).toMatchObject({ name: WEB, wasActive: true, wasEnabled: true, definition: { after: [DB] } });
+      expect(services(t).has(WEB)).toBe(false);
+      expect(services(t).status(DB).state).toBe("running");
+    },
+    teardown: clear,
+  },
 });

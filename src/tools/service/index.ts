@@ -4,9 +4,10 @@ import { ServiceStore } from "../../memory";
 import { errorMessage, log } from "../../sys";
 import type { HostProvider } from "../catalog";
 import { ServiceManager } from "./manager";
+import { serviceRemove } from "./remove";
 import { serviceList, serviceRestart, serviceStart, serviceStatus, serviceStop } from "./tools";
 
-export const serviceTools = [serviceStart, serviceStop, serviceRestart, serviceStatus, serviceList];
+export const serviceTools = [serviceStart, serviceStop, serviceRestart, serviceStatus, serviceList, serviceRemove];
 
 /**
  * Opens the service table in the working database, starts what was enabled
@@ -33,4 +34,4 @@ export { RESTART_POLICIES, SERVICE_STATES, ServiceDefinitionSchema, TRANSITIONS,
 export { ServiceError } from "./errors";
 export { ServiceManager, type ServiceManagerOptions } from "./manager";
 export type { ServiceStatus } from "./runtime";
-export { serviceList, serviceRestart, serviceStart, serviceStatus, serviceStop };
+export { serviceList, serviceRemove, serviceRestart, serviceStart, serviceStatus, serviceStop };

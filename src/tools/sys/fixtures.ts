@@ -1,0 +1,43 @@
+/** Contract fixtures for the sys.* tools (see src/tools/contract.ts): real old and new files in the sandbox and the data directory. */
+import { expect } from "bun:test";
+import { existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { type ContractEnv, defineFixtures } from "../contract";
+
+const TEN_DAYS_AGO = new Date(Date.now() - 10 * 86_400_000);
+
+function put(path: string, content: string, old: boolean): string {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+  if (old) utimesSync(path, TEN_DAYS_AGO, TEN_DAYS_AGO);
+  return path;
+}
+
+const undoEntry = (t: ContractEnv) => join(t.env.paths.data, "cache/undo/contract-sys-old");
+
+export const fixtures = defineFixtures({
+  "sys.cleanup": {
+    setup: (t) => {
+      put(t.host("/tmp/old.txt"), "old", true);
+      put(t.host("/tmp/new.txt"), "new", false);
+      put(t.host("/var/log/nginx/access.log.1"), "rotated", true);
+      put(t.host("/var/log/nginx/access.log"), "live", true);
+      put(join(undoEntry(t), "file"), "copy", true);
+      utimesSync(undoEntry(t), TEN_DAYS_AGO, TEN_DAYS_AGO);
+    },
+    args: { olderThanDays: 1 },
+    invalid: [
+      { args: { olderThanDays: -1 }, field: "args.olderThanDays" },
+      { args: { dryRun: "no" }, field: "args.dryRun" },
+    ],
+    verify: (r, t) => {
+      const paths = r.removed.map((x: { path: string }) => x.path);
+      expect(paths).toContain("/tmp/old.txt");
+      expect(paths).toContain("/var/log/nginx/access.log.1");
+      expect(paths).toContain("/var/lib/aios/cache/undo/contract-sys-old");
+      expect(r.freedBytes).toBeGreaterThanOrEqual(3 + 7 + 4);
+      expect([existsSync(t.host("/tmp/new.txt")), existsSync(t.host("/var/log/nginx/access.log")), existsSync(t.host("/tmp/old.txt"))]).toEqual([true, true, false]);
+    },
+    teardown: (t) => rmSync(undoEntry(t), { recursive: true, force: true }),
+  },
+});

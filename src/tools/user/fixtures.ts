@@ -1,0 +1,48 @@
+/** Contract fixtures for the user.* tools (see src/tools/contract.ts): real account files in the sandbox's /etc. */
+import { expect } from "bun:test";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { type ContractEnv, defineFixtures } from "../contract";
+
+function accounts(t: ContractEnv, extra: { passwd?: string[]; group?: string[]; shadow?: string[] } = {}): void {
+  const etc = t.host("/etc");
+  writeFileSync(`${etc}/passwd`, ["root:x:0:0:root:/root:/bin/sh", "www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin", ...(extra.passwd ?? [])].join("\n") + "\n");
+  writeFileSync(`${etc}/group`, ["root:x:0:", "sudo:x:27:", "www-data:x:33:", ...(extra.group ?? [])].join("\n") + "\n");
+  writeFileSync(`${etc}/shadow`, ["root:*:19000:0:99999:7:::", ...(extra.shadow ?? [])].join("\n") + "\n");
+  chmodSync(`${etc}/shadow`, 0o640);
+}
+
+export const fixtures = defineFixtures({
+  "user.create": {
+    setup: (t) => accounts(t),
+    args: { name: "alice", groups: ["sudo"], comment: "Alice" },
+    invalid: [
+      { args: { name: "Alice" }, field: "args.name" },
+      { args: { name: "alice", uid: 0 }, field: "args.uid" },
+      { args: { name: "alice", comment: "a:b" }, field: "args.comment" },
+      { args: { name: "alice", home: "home/alice" }, field: "args.home" },
+    ],
+    verify: (r, t) => {
+      expect(r).toMatchObject({ name: "alice", uid: 1000, gid: 1000, group: "alice", home: "/home/alice", homeCreated: true, line: "alice:x:1000:1000:Alice:/home/alice:/bin/sh" });
+      expect(readFileSync(t.host("/etc/group"), "utf8")).toContain("sudo:x:27:alice\n");
+      expect(readFileSync(t.host("/etc/shadow"), "utf8")).toMatch(/\nalice:!:\d+:0:99999:7:::\n$/);
+    },
+  },
+  "user.delete": {
+    setup: (t) => {
+      accounts(t, { passwd: ["alice:x:1000:1000:Alice:/home/alice:/bin/sh"], group: ["alice:x:1000:"], shadow: ["alice:!:19000:0:99999:7:::"] });
+      writeFileSync(t.host("/etc/group"), readFileSync(t.host("/etc/group"), "utf8").replace("sudo:x:27:", "sudo:x:27:alice"));
+      mkdirSync(t.host("/home/alice/.config"), { recursive: true, mode: 0o750 });
+      writeFileSync(t.host("/home/alice/.config/notes"), "keep me\n");
+    },
+    args: { name: "alice", removeHome: true },
+    invalid: [
+      { args: { name: "alice", removeHome: "yes" }, field: "args.removeHome" },
+      { args: { name: "../root" }, field: "args.name" },
+    ],
+    verify: (r, t) => {
+      expect(r).toEqual({ name: "alice", uid: 1000, groupRemoved: "alice", leftGroups: ["sudo"], homeRemoved: "/home/alice" });
+      expect(readFileSync(t.host("/etc/passwd"), "utf8")).not.toContain("alice");
+      expect(readFileSync(t.host("/etc/group"), "utf8")).toBe("root:x:0:\nsudo:x:27:\nwww-data:x:33:\n");
+    },
+  },
+});
