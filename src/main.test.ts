@@ -110,7 +110,7 @@ describe("aios-init --dev", () => {
     expect(sys.hostname).toBe(hostname()); // dev mode never sets the host's name
     expect(sys.boot.phases.map((p) => p.name)).toEqual(["early", "hardware", "storage", "network", "ai-runtime", "services", "agents", "autonomy"]);
     const status = Object.fromEntries(sys.boot.phases.map((p) => [p.name, p.status]));
-    expect(status).toMatchObject({ early: "skipped", hardware: "ok", storage: "ok", network: "skipped", "ai-runtime": "ok", services: "ok", agents: "ok", autonomy: "skipped" });
+    expect(status).toMatchObject({ early: "skipped", hardware: "ok", storage: "ok", network: "skipped", "ai-runtime": "ok", services: "ok", agents: "ok", autonomy: "ok" });
     expect(sys.boot.readyMs).toBe(Number(/ready in (\d+) ms/.exec(d.stderr)![1]));
 
     // The REPL reads lines from the stdin pipe and writes to stdout.

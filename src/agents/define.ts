@@ -12,6 +12,10 @@ export interface AgentMessage {
   type: string;
   /** Groups the calls it leads to (a goal id) for tracing and rollback together. */
   correlationId?: string;
+  /** A stricter autonomy level for the calls it leads to (a goal submitted as `manual`). */
+  autonomy?: "full" | "supervised" | "manual";
+  /** Cancels the calls it leads to (the sender gave up: a cancelled goal). Agents live in the same process, so a signal can travel in a message. */
+  signal?: AbortSignal;
   [field: string]: unknown;
 }
 

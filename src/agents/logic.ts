@@ -35,7 +35,7 @@ export function agentLogic(agent: Agent, caller: ToolCaller): ActorLogic<AgentMe
         return state;
       }
       try {
-        actx.reply(await handler(msg, context(agent.name, caller, actx.signal, msg.correlationId)));
+        actx.reply(await handler(msg, context(agent.name, caller, actx.signal, msg)));
       } catch (err) {
         if (!isExpected(err)) throw err;
         actx.replyError(err);
@@ -45,9 +45,11 @@ export function agentLogic(agent: Agent, caller: ToolCaller): ActorLogic<AgentMe
   });
 }
 
-function context(name: string, caller: ToolCaller, signal: AbortSignal, correlationId: string | undefined): AgentContext {
+function context(name: string, caller: ToolCaller, actorSignal: AbortSignal, msg: AgentMessage): AgentContext {
+  const { correlationId, autonomy } = msg;
+  const signal = msg.signal instanceof AbortSignal ? AbortSignal.any([actorSignal, msg.signal]) : actorSignal;
   const call = async (tool: string, args: unknown): Promise<CallOutcome> => {
-    const outcome = await caller.call({ tool, args, agent: name, correlationId, signal });
+    const outcome = await caller.call({ tool, args, agent: name, correlationId, signal, autonomy });
     // Nobody may ever await a queued call's outcome; a later denial must not surface as an unhandled rejection.
     if (outcome.status === "queued") outcome.settled.catch(() => {});
     return outcome;

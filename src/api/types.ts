@@ -4,6 +4,7 @@ import type { InferenceRuntime } from "../inference";
 import type { SystemInfo } from "../sys";
 import type { GatewayOff, GatewayStatus } from "../gateway";
 import type { AuditLedger, Memory } from "../memory";
+import type { GoalEngine } from "../orchestrator";
 import type { Executor, ToolRegistry } from "../tools";
 
 export type PowerAction = "poweroff" | "reboot";
@@ -23,6 +24,8 @@ export interface ApiDeps {
   gateway?(): GatewayStatus | GatewayOff;
   /** The memory tiers behind /memory; absent when the memory step did not open them. */
   memory?(): Memory | undefined;
+  /** The goal engine behind /goals; absent when the orchestrator step did not run. */
+  goals?(): GoalEngine | undefined;
 }
 
 export interface ToolsApi {

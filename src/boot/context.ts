@@ -10,6 +10,7 @@ import type { Config } from "../config";
 import type { Gateway } from "../gateway";
 import type { Embedder, InferenceRuntime } from "../inference";
 import type { Memory } from "../memory";
+import type { AutonomyLoop, GoalEngine } from "../orchestrator";
 import type { BlockDevice, CpuInfo, MemInfo, NetInterface } from "../sys";
 import type { Capabilities, ToolCaller, ToolSystem } from "../tools";
 import type { PhaseResult } from "./step";
@@ -98,6 +99,10 @@ export interface BootContext extends BootOptions {
   /** The external model gateway; absent when no provider can be called, with the reason in `gatewayOff`. */
   gateway?: Gateway;
   gatewayOff?: string;
+  /** The goal engine (services phase); it takes goals once the autonomy phase starts it. */
+  orchestrator?: GoalEngine;
+  /** The autonomy loop (autonomy phase). */
+  autonomy?: AutonomyLoop;
   /** The memory tiers (operational, working.db, longterm.db), once the memory step has opened them. */
   memory?: Memory;
 }

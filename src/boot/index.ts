@@ -2,7 +2,7 @@ import { early } from "./phases/early";
 import { hardware } from "./phases/hardware";
 import { network } from "./phases/network";
 import { agents } from "./phases/agents";
-import { autonomy } from "./phases/pending";
+import { autonomy } from "./phases/autonomy";
 import { runtime } from "./phases/runtime";
 import { services } from "./phases/services";
 import { storage } from "./phases/storage";

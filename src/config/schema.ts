@@ -21,6 +21,7 @@ const section = <T extends v.ObjectEntries>(entries: T) => {
 };
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export const PLANNERS = ["gateway", "memory", "local", "heuristic"] as const;
 export const AUTONOMY_LEVELS = ["full", "supervised", "manual"] as const;
 export const DEFAULT_FS_ROOTS = ["/etc", "/srv", "/var/www", "/var/lib/aios", "/var/log", "/tmp", "/home", "/opt", "/usr/local", "/run/aios"] as const;
 
@@ -161,6 +162,42 @@ export const ConfigSchema = v.strictObject(
       fs_roots: v.optional(v.array(v.pipe(v.string(), v.regex(/^\/[^\0]*$/, "must be an absolute path"))), () => [...DEFAULT_FS_ROOTS]),
       /** Deadline for tools that declare none of their own (timeoutMs 0). */
       default_timeout: v.optional(duration, "30s"),
+    }),
+    orchestrator: section({
+      /** Planners tried in this order; each says why it passed (gateway, memory, local, heuristic). */
+      planners: v.optional(
+        v.pipe(
+          v.array(v.picklist(PLANNERS, `must be one of ${PLANNERS.join(", ")}`)),
+          v.check((l) => new Set(l).size === l.length, "must not name a planner twice"),
+        ),
+        () => [...PLANNERS],
+      ),
+      /** A failed or cancelled goal undoes its reversible tool calls, newest first. */
+      rollback_on_failure: v.optional(v.boolean(), true),
+      max_concurrent_goals: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1, "must be at least 1"), v.maxValue(16, "must be at most 16")), 2),
+    }),
+    autonomy: section({
+      /** How often the loop checks services, disks, memory, load and the watchlist, and runs due jobs. */
+      tick: v.optional(duration, "30s"),
+      /** A service that gave up (failed) is restarted at most once per this interval. */
+      heal_interval: v.optional(duration, "5m"),
+      /** Scheduled jobs besides those added with schedule.add: each runs a goal or one tool call. */
+      jobs: v.optional(
+        v.array(
+          v.pipe(
+            v.strictObject({
+              name: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, "must be 1-64 of a-z 0-9 _ . - starting with a letter or digit")),
+              cron: v.pipe(v.string(), v.minLength(1, "must not be empty")),
+              goal: v.optional(v.string()),
+              tool: v.optional(v.string()),
+              args: v.optional(v.record(v.string(), v.unknown()), () => ({})),
+              agent: v.optional(v.string()),
+            }),
+            v.check((j) => (j.goal === undefined) !== (j.tool === undefined), "needs exactly one of goal or tool"),
+          ),
+        ),
+        () => [],
+      ),
     }),
     network: section({
       management_port: v.optional(port, 9090),

@@ -4,6 +4,7 @@
  */
 import type { AgentInfo } from "../agents";
 import type { AuditLedger, Memory } from "../memory";
+import type { GoalEngine } from "../orchestrator";
 import type { SystemInfo } from "../sys";
 import type { Executor, ToolRegistry } from "../tools";
 
@@ -23,6 +24,8 @@ export interface ConsoleDeps {
   tools?: ConsoleTools;
   /** The memory tiers (remember, recall, memory); absent when the memory step did not open them. */
   memory?(): Memory | undefined;
+  /** The goal engine (goal, goals, trace, cancel); absent when the orchestrator step did not run. */
+  goals?(): GoalEngine | undefined;
 }
 
 export interface ConsoleTools {

@@ -13,13 +13,15 @@ export type GoalState = (typeof GOAL_STATES)[number];
 /**
  * Legal moves. `awaiting_approval → planning`: a rejected plan goes back to be
  * planned again; `running → planning`: re-planning after a failed step;
+ * `running ⇄ awaiting_approval`: a call of the plan waits for a person;
+ * `planning → pending`: planning interrupted by a restart starts over;
  * `failed → pending`: a retry. `done` and `cancelled` are final.
  */
 export const GOAL_TRANSITIONS: Readonly<Record<GoalState, readonly GoalState[]>> = {
   pending: ["planning", "cancelled"],
-  planning: ["awaiting_approval", "running", "failed", "cancelled"],
+  planning: ["pending", "awaiting_approval", "running", "failed", "cancelled"],
   awaiting_approval: ["running", "planning", "failed", "cancelled"],
-  running: ["done", "failed", "planning", "cancelled"],
+  running: ["done", "failed", "planning", "awaiting_approval", "cancelled"],
   done: [],
   failed: ["pending"],
   cancelled: [],

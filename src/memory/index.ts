@@ -7,6 +7,8 @@ export { CallStore, CALL_STATUSES, type CallFinish, type CallRecord, type CallSt
 export { ApprovalStore, type ApprovalRecord, type ApprovalStatus, type RuleRecord } from "./approvals";
 export { GrantStore, type GrantChange, type StoredCapabilityChange } from "./grants";
 export { ServiceStore, type ServiceStateRecord, type StoredService } from "./services";
+export { WatchStore, type Watch, type WatchSpec } from "./watches";
+export { ScheduleStore, type ScheduledJob, type ScheduleSpec } from "./schedules";
 export { PackageStore, type AccountKind, type AccountRow, type InstalledDirRow, type InstalledFileRow, type InstalledFileType, type InstalledPackageRow, type PackageRecordInput } from "./packages";
 export { openMemory, Memory, type MemoryConfig, type MemoryPaths, type MemoryStats, type MaintenanceReport, type FileSize } from "./open";
 export { EmbedderError, type Embedder } from "./embedder";
@@ -19,3 +21,4 @@ export { KvStore } from "./kv";
 export { LongTermMemory, type Document, type DecisionInput, type IngestInput, type IngestResult, type LongTermOptions, type ProcedureInput, type RetentionPolicy, type SearchHit, type SearchOptions, type SearchResult } from "./knowledge/longterm";
 export { DOCUMENT_KINDS, type DocumentKind } from "./knowledge/documents";
 export type { Retriever } from "./knowledge/hybrid";
+export { TraceStore, type TraceEvent } from "./trace";

@@ -9,6 +9,7 @@ import { GoalStore, type GoalState } from "./goals";
 import { KvStore } from "./kv";
 import { WORKING_MIGRATIONS } from "./migrations/working";
 import { TaskStore } from "./tasks";
+import { TraceStore } from "./trace";
 
 export interface WorkingStats {
   goals: Record<GoalState, number>;
@@ -20,6 +21,7 @@ export class WorkingMemory {
   readonly goals: GoalStore;
   readonly tasks: TaskStore;
   readonly kv: KvStore;
+  readonly trace: TraceStore;
 
   static open(path: string): WorkingMemory {
     return new WorkingMemory(openDatabase(path, { synchronous: "full" }));
@@ -30,6 +32,7 @@ export class WorkingMemory {
     this.goals = new GoalStore(db);
     this.tasks = new TaskStore(db);
     this.kv = new KvStore(db);
+    this.trace = new TraceStore(db);
   }
 
   stats(): WorkingStats {

@@ -33,6 +33,8 @@ export interface Kit {
   build: GatewayBuild;
   gateway: ModelGateway;
   logs: string[];
+  /** Whether close() ran (a closed kit's gateway can no longer read its usage). */
+  readonly closed: boolean;
   /** Same state directory and database file, a new gateway: what a reboot does. */
   reopen(toml?: string): Kit;
   close(): void;
@@ -72,6 +74,9 @@ export function gatewayKit(toml: string, opts: KitOptions = {}): Kit {
     build,
     gateway: build.gateway,
     logs,
+    get closed() {
+      return closed;
+    },
     reopen(next = toml) {
       kit.close();
       const again = gatewayKit(next, { ...opts, keys: {}, dir });

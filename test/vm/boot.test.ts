@@ -54,7 +54,7 @@ describe("a booted image", () => {
       ["ai-runtime", "ok"],
       ["services", "ok"],
       ["agents", "ok"],
-      ["autonomy", "skipped"],
+      ["autonomy", "ok"],
     ]);
   });
 

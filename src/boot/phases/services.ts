@@ -17,6 +17,7 @@ import { openToolSystem, type ToolEnv } from "../../tools";
 import { pkgSettings } from "../../tools/pkg";
 import type { BootContext } from "../context";
 import { definePhase, defineStep } from "../step";
+import { orchestratorStep } from "./orchestrator";
 import { resolveToken } from "../token";
 
 /** Dev mode binds loopback on the port `make run` forwards, so the same curl works for both. */
@@ -108,6 +109,7 @@ export const services = definePhase({
           .join("; ");
       },
     }),
+    orchestratorStep,
     defineStep({
       name: "api",
       describe: (ctx) => {
@@ -123,6 +125,7 @@ export const services = definePhase({
           inference: () => ctx.inference,
           gateway: () => ctx.gateway?.status() ?? { enabled: false, reason: ctx.gatewayOff ?? "the gateway step did not run" },
           memory: () => ctx.memory,
+          goals: () => ctx.orchestrator,
           tools: ctx.tools && { registry: ctx.tools.registry, executor: ctx.tools.executor, ledger: ctx.tools.ledger, route: (tool) => ctx.agents?.route(tool) },
         });
         const n = ctx.config.network;
@@ -148,6 +151,7 @@ export const services = definePhase({
             power: (action) => ctx.power(action, "console"),
             agents: () => ctx.agents?.list() ?? [],
             memory: () => ctx.memory,
+            goals: () => ctx.orchestrator,
             tools: ctx.tools && { registry: ctx.tools.registry, executor: ctx.tools.executor, ledger: ctx.tools.ledger, route: (tool) => ctx.agents?.route(tool) },
           },
         });

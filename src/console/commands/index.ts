@@ -3,6 +3,7 @@ import { agents } from "./agents";
 import { approvals, approve, autonomy, deny } from "./approvals";
 import { audit } from "./audit";
 import { call } from "./call";
+import { cancel, goal, goals, trace } from "./goals";
 import { rollback } from "./rollback";
 import { memory } from "./memory";
 import { recall } from "./recall";
@@ -15,4 +16,4 @@ import { shell } from "./shell";
 import { status } from "./status";
 
 /** The built-in commands, in the order `help` lists them. */
-export const builtins: readonly Command[] = [help, status, boot, agents, tools, call, approvals, approve, deny, autonomy, audit, rollback, remember, recall, memory, shell, poweroff, reboot];
+export const builtins: readonly Command[] = [help, status, boot, goal, goals, trace, cancel, agents, tools, call, approvals, approve, deny, autonomy, audit, rollback, remember, recall, memory, shell, poweroff, reboot];

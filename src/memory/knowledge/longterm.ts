@@ -97,6 +97,8 @@ export interface ProcedureInput {
   /** The goal it achieved. */
   goal?: string;
   source?: string;
+  /** The machine-readable plan that worked, so a similar goal can reuse it. */
+  plan?: unknown;
 }
 
 export interface DecisionInput {
@@ -316,7 +318,7 @@ export class LongTermMemory {
     if (steps.length === 0) throw new MemoryError("EINVAL", `procedure ${p.title}: steps must not be empty`);
     const text = [`# ${p.title.trim()}`, p.goal ? `Goal: ${p.goal.trim()}` : "", steps.map((s, i) => `${i + 1}. ${s}`).join("\n")].filter(Boolean).join("\n\n");
     const source = p.source ?? `procedure:${p.title.trim().toLowerCase().replace(/\s+/g, " ")}`;
-    return this.ingest({ title: p.title, text, source, kind: "procedure", format: "markdown", meta: { steps, goal: p.goal ?? null } });
+    return this.ingest({ title: p.title, text, source, kind: "procedure", format: "markdown", meta: { steps, goal: p.goal ?? null, plan: p.plan ?? null } });
   }
 
   /** A decision and why it was taken; subject to the decision retention policy. */

@@ -1,0 +1,73 @@
+/**
+ * The orchestrator step of the core services (seed 003 phase 3): the goal
+ * engine over working and long-term memory, the tool executor and, once
+ * they run, the agents; its planners in the order [orchestrator] planners
+ * names. It takes goals only when the autonomy phase starts it.
+ */
+import { errorMessage } from "../../sys";
+import type { InferenceRuntime } from "../../inference";
+import {
+  gatewayPlanner,
+  GoalEngine,
+  type LocalGenerator,
+  localPlanner,
+  memoryPlanner,
+  memoryStores,
+  type Planner,
+  toolPorts,
+} from "../../orchestrator";
+import { heuristicPlanner } from "../../orchestrator/planners/heuristic";
+import type { BootContext } from "../context";
+import { defineStep } from "../step";
+
+function localGenerator(rt: InferenceRuntime): LocalGenerator {
+  return {
+    tactical() {
+      try {
+        const { manifest } = rt.resolve("tactical");
+        return { name: manifest.name, task: manifest.task };
+      } catch (err) {
+        return { none: errorMessage(err) };
+      }
+    },
+    generate: (name, req, opts) => rt.generate(name, req, opts),
+  };
+}
+
+function planners(ctx: BootContext): Planner[] {
+  const registry = ctx.tools!.registry;
+  const byName: Record<string, () => Planner> = {
+    gateway: () => gatewayPlanner({ gateway: () => ctx.gateway, whyNone: () => ctx.gatewayOff ?? "the gateway step did not run", registry }),
+    memory: () => memoryPlanner(),
+    local: () => localPlanner({ runtime: () => (ctx.inference ? localGenerator(ctx.inference) : undefined), registry }),
+    heuristic: () => heuristicPlanner(),
+  };
+  return ctx.config.orchestrator.planners.map((name) => byName[name]!());
+}
+
+/** The API's port as seen inside the system (a reverse proxy points here). */
+function apiPort(ctx: BootContext): number {
+  const port = ctx.apiUrl ? Number(new URL(ctx.apiUrl).port) : Number.NaN;
+  return Number.isFinite(port) && port > 0 ? port : ctx.config.network.management_port;
+}
+
+export const orchestratorStep = defineStep({
+  name: "orchestrator",
+  required: false,
+  describe: (ctx) => `aios-orchestrator --planners ${ctx.config.orchestrator.planners.join(",")}`,
+  run: (ctx) => {
+    if (!ctx.memory) return { skip: "no working memory (the memory step did not run)" };
+    if (!ctx.tools) return { skip: "no tool executor (the tools step did not run)" };
+    const o = ctx.config.orchestrator;
+    ctx.orchestrator = new GoalEngine({
+      stores: memoryStores(ctx.memory),
+      tools: toolPorts(ctx.tools),
+      agents: () => ctx.agents,
+      planners: planners(ctx),
+      facts: () => ({ apiPort: apiPort(ctx), hostname: ctx.config.system.hostname, mode: ctx.mode }),
+      rollbackOnFailure: o.rollback_on_failure,
+      maxConcurrentGoals: o.max_concurrent_goals,
+    });
+    return `planners ${o.planners.join(" → ")}; rollback on failure ${o.rollback_on_failure ? "on" : "off"}`;
+  },
+});

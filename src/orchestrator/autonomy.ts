@@ -1,0 +1,291 @@
+/**
+ * Seed 003 phase 5, the autonomy loop. Each tick the monitor agent checks
+ * cpu, memory, disks and services; watches that are due are probed; a
+ * service that gave up (failed) is restarted when its restart policy allows
+ * and it was not healed too recently, with the reason recorded as a
+ * decision; scheduled jobs that are due run as goals or tool calls. Every
+ * action is a tool call made by an agent, so it passes the same executor,
+ * autonomy gate and audit ledger as a person's.
+ */
+import { Cron } from "croner";
+import type { CallOutcome } from "../tools";
+import { errorMessage, log } from "../sys";
+import type { GoalSubmission } from "./engine";
+
+/** What the loop needs of the agents: questions to one agent, and tool calls in an agent's name. */
+export interface LoopAgents {
+  ask<R = unknown>(name: string, msg: { type: string; [k: string]: unknown }, timeoutMs?: number): Promise<R>;
+  call(req: { tool: string; args?: unknown; agent?: string; correlationId?: string }, timeoutMs?: number): Promise<CallOutcome>;
+}
+
+export interface LoopJob {
+  name: string;
+  cron: string;
+  goal?: string | null;
+  tool?: string | null;
+  args?: Record<string, unknown> | null;
+  agent?: string | null;
+  /** Where it comes from: config.toml or schedule.add. */
+  origin: "config" | "schedule";
+  lastRunAt?: number | null;
+}
+
+export interface LoopWatch {
+  name: string;
+  service: string | null;
+  url: string | null;
+  port: { host: string; port: number } | null;
+  everyS: number;
+  lastCheckAt: number | null;
+}
+
+export interface AutonomyOptions {
+  tickMs: number;
+  healIntervalMs: number;
+  agents: () => LoopAgents | undefined;
+  submit: (goal: GoalSubmission) => { id: number };
+  /** Jobs from config.toml ([[autonomy.jobs]]). */
+  configJobs: readonly Omit<LoopJob, "origin">[];
+  /** Bookkeeping of watches and schedule.add jobs (the tool hosts' stores). */
+  records?: {
+    watchChecked(name: string, ok: boolean, detail: string | null, at: number): void;
+    jobRan(name: string, status: string, detail: string | null, at: number): void;
+  };
+  /** Where the loop writes what it saw and why it acted. */
+  observe?: {
+    metric(name: string, value: number, ts: number): void;
+    event(kind: string, source: string, data?: unknown): void;
+    decision(d: { title: string; decision: string; rationale: string; outcome: string }): Promise<unknown>;
+    maintenance?(): void;
+  };
+  now?: () => number;
+}
+
+export interface TickReport {
+  at: number;
+  summary?: string;
+  problems: string[];
+  healed: Array<{ service: string; why: string; outcome: string }>;
+  watches: Array<{ name: string; ok: boolean; detail: string }>;
+  jobs: Array<{ name: string; outcome: string }>;
+  ms: number;
+}
+
+export interface AutonomyStatus {
+  running: boolean;
+  tickMs: number;
+  ticks: number;
+  last?: TickReport;
+}
+
+const CHECK_TIMEOUT_MS = 20_000;
+const CALL_TIMEOUT_MS = 60_000;
+/** Policies under which a failed service is healed; `never` means the person wants it down when it fails. */
+const RESTART_POLICIES_HEALED = new Set(["always", "on-failure"]);
+
+export class AutonomyLoop {
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private ticking: Promise<TickReport> | undefined;
+  private ticks = 0;
+  private last: TickReport | undefined;
+  private readonly healedAt = new Map<string, number>();
+  private readonly configLastRun = new Map<string, number>();
+  private readonly now: () => number;
+
+  constructor(private readonly opts: AutonomyOptions) {
+    this.now = opts.now ?? Date.now;
+    // Config jobs are first seen now: a boot never replays the runs it missed while off.
+    for (const j of opts.configJobs) this.configLastRun.set(j.name, this.now());
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.tick(), this.opts.tickMs);
+    this.timer.unref?.();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.ticking?.catch(() => {});
+  }
+
+  status(): AutonomyStatus {
+    return { running: !!this.timer, tickMs: this.opts.tickMs, ticks: this.ticks, last: this.last };
+  }
+
+  /** One pass; a tick still running makes this one wait for it instead of overlapping. */
+  tick(): Promise<TickReport> {
+    if (this.ticking) return this.ticking;
+    this.ticking = this.pass().finally(() => (this.ticking = undefined));
+    return this.ticking;
+  }
+
+  private async pass(): Promise<TickReport> {
+    const t0 = performance.now();
+    const at = this.now();
+    const report: TickReport = { at, problems: [], healed: [], watches: [], jobs: [], ms: 0 };
+    const agents = this.opts.agents();
+    if (agents) {
+      await this.check(agents, report);
+      await this.probeWatches(agents, report);
+      await this.runJobs(agents, report);
+    } else {
+      report.problems.push("no agents are running");
+    }
+    try {
+      this.opts.observe?.maintenance?.();
+    } catch (err) {
+      report.problems.push(`memory maintenance: ${errorMessage(err)}`);
+    }
+    report.ms = Math.round(performance.now() - t0);
+    this.ticks++;
+    this.last = report;
+    for (const p of report.problems) this.opts.observe?.event("problem", "autonomy", p);
+    return report;
+  }
+
+  /** The monitor agent's check; failed services are candidates for healing. */
+  private async check(agents: LoopAgents, report: TickReport): Promise<void> {
+    let check: { summary: string; problems: string[]; results: Record<string, { ok: boolean; result?: unknown }> };
+    try {
+      check = await agents.ask("monitor", { type: "check" }, CHECK_TIMEOUT_MS);
+    } catch (err) {
+      report.problems.push(`monitor check: ${errorMessage(err)}`);
+      return;
+    }
+    report.summary = check.summary;
+    report.problems.push(...check.problems);
+    this.recordMetrics(check.results, report.at);
+    const list = check.results["service.list"];
+    const services = list?.ok ? ((list.result as { services?: Array<{ name: string; state: string; reason: string | null; restarts: number }> }).services ?? []) : [];
+    for (const s of services.filter((x) => x.state === "failed")) {
+      await this.heal(agents, s.name, `state failed${s.reason ? ` (${s.reason})` : ""} after ${s.restarts} restarts`, report);
+    }
+  }
+
+  private recordMetrics(results: Record<string, { ok: boolean; result?: unknown }>, ts: number): void {
+    const observe = this.opts.observe;
+    if (!observe) return;
+    const num = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : undefined);
+    const cpu = results["monitor.cpu"];
+    const mem = results["monitor.memory"];
+    const cpuBusy = cpu?.ok ? num((cpu.result as { total?: { busyPercent?: number } }).total?.busyPercent) : undefined;
+    const memUsed = mem?.ok ? num((mem.result as { usedPercent?: number }).usedPercent) : undefined;
+    if (cpuBusy !== undefined) observe.metric("cpu.busy_percent", cpuBusy, ts);
+    if (memUsed !== undefined) observe.metric("memory.used_percent", memUsed, ts);
+  }
+
+  /** Restarts a failed service when its policy allows and it was not healed within heal_interval. */
+  private async heal(agents: LoopAgents, service: string, why: string, report: TickReport): Promise<void> {
+    const last = this.healedAt.get(service);
+    if (last !== undefined && report.at - last < this.opts.healIntervalMs) return;
+    let policy = "unknown";
+    try {
+      const status = await agents.call({ tool: "service.status", args: { name: service, lines: 0 }, agent: "monitor", correlationId: "autonomy" }, CALL_TIMEOUT_MS);
+      policy = String((status.status === "done" && (status.result as { definition?: { restart?: string } }).definition?.restart) || "unknown");
+    } catch (err) {
+      report.problems.push(`heal ${service}: ${errorMessage(err)}`);
+      return;
+    }
+    if (!RESTART_POLICIES_HEALED.has(policy)) return;
+    this.healedAt.set(service, report.at);
+    let outcome: string;
+    try {
+      const r = await agents.call({ tool: "service.restart", args: { name: service }, agent: "system", correlationId: "autonomy" }, CALL_TIMEOUT_MS);
+      outcome = r.status === "queued" ? `held for approval ${r.approvalId} (${r.callId})` : `restarted (${r.callId})`;
+    } catch (err) {
+      outcome = `restart failed: ${errorMessage(err)}`;
+    }
+    report.healed.push({ service, why, outcome });
+    log.warn(`autonomy: service ${service}: ${why}; restart=${policy}: ${outcome}`);
+    await this.opts.observe
+      ?.decision({ title: `self-heal ${service}`, decision: `restart service ${service}`, rationale: `${why}; its restart policy is ${policy}`, outcome })
+      .catch((err) => log.warn(`autonomy: record decision: ${errorMessage(err)}`));
+  }
+
+  private async probeWatches(agents: LoopAgents, report: TickReport): Promise<void> {
+    let watches: LoopWatch[];
+    try {
+      const r = await agents.call({ tool: "monitor.watchlist", args: {}, agent: "monitor", correlationId: "autonomy" }, CALL_TIMEOUT_MS);
+      watches = r.status === "done" ? ((r.result as { watches: LoopWatch[] }).watches ?? []) : [];
+    } catch (err) {
+      report.problems.push(`watchlist: ${errorMessage(err)}`);
+      return;
+    }
+    for (const w of watches) {
+      if (w.lastCheckAt !== null && report.at - w.lastCheckAt < w.everyS * 1000) continue;
+      const { ok, detail } = await this.probe(agents, w);
+      report.watches.push({ name: w.name, ok, detail });
+      this.opts.records?.watchChecked(w.name, ok, detail, report.at);
+      if (!ok) {
+        report.problems.push(`watch ${w.name}: ${detail}`);
+        if (w.service) await this.heal(agents, w.service, `watch ${w.name} failed: ${detail}`, report);
+      }
+    }
+  }
+
+  private async probe(agents: LoopAgents, w: LoopWatch): Promise<{ ok: boolean; detail: string }> {
+    const call = async (tool: string, args: Record<string, unknown>) => {
+      const r = await agents.call({ tool, args, agent: "monitor", correlationId: "autonomy" }, CALL_TIMEOUT_MS);
+      if (r.status !== "done") throw new Error(`${tool} held for approval ${r.approvalId}`);
+      return r.result as Record<string, unknown>;
+    };
+    try {
+      if (w.url) {
+        const r = await call("net.http_check", { url: w.url });
+        return { ok: r.ok === true, detail: `${w.url}: ${r.status ?? "no answer"}` };
+      }
+      if (w.port) {
+        const r = await call("net.check_port", { host: w.port.host, port: w.port.port });
+        return { ok: r.open === true || r.state === "open", detail: `${w.port.host}:${w.port.port} ${String(r.state ?? (r.open ? "open" : "closed"))}` };
+      }
+      if (w.service) {
+        const r = await call("service.status", { name: w.service, lines: 0 });
+        return { ok: r.state === "running", detail: `service ${w.service} ${String(r.state)}` };
+      }
+      return { ok: true, detail: "nothing to check" };
+    } catch (err) {
+      return { ok: false, detail: errorMessage(err) };
+    }
+  }
+
+  private async runJobs(agents: LoopAgents, report: TickReport): Promise<void> {
+    const jobs: LoopJob[] = this.opts.configJobs.map((j) => ({ ...j, origin: "config" as const, lastRunAt: this.configLastRun.get(j.name) }));
+    try {
+      const r = await agents.call({ tool: "schedule.list", args: {}, agent: "task", correlationId: "autonomy" }, CALL_TIMEOUT_MS);
+      if (r.status === "done") for (const j of (r.result as { jobs: Array<Omit<LoopJob, "origin"> & { createdAt: number }> }).jobs) jobs.push({ ...j, origin: "schedule", lastRunAt: j.lastRunAt ?? j.createdAt });
+    } catch (err) {
+      report.problems.push(`schedule: ${errorMessage(err)}`);
+    }
+    for (const job of jobs) {
+      if (!isDue(job.cron, job.lastRunAt ?? report.at, report.at)) continue;
+      const outcome = await this.runJob(agents, job);
+      report.jobs.push({ name: job.name, outcome });
+      if (job.origin === "config") this.configLastRun.set(job.name, report.at);
+      else this.opts.records?.jobRan(job.name, outcome.startsWith("failed") ? "failed" : "ok", outcome, report.at);
+      this.opts.observe?.event("job", "autonomy", { name: job.name, outcome });
+    }
+  }
+
+  private async runJob(agents: LoopAgents, job: LoopJob): Promise<string> {
+    try {
+      if (job.goal) return `goal ${this.opts.submit({ goal: job.goal, source: `schedule:${job.name}` }).id} submitted`;
+      const r = await agents.call({ tool: job.tool!, args: job.args ?? {}, agent: job.agent ?? undefined, correlationId: `job:${job.name}` }, CALL_TIMEOUT_MS);
+      return r.status === "queued" ? `held for approval ${r.approvalId} (${r.callId})` : `ran ${job.tool} (${r.callId})`;
+    } catch (err) {
+      return `failed: ${errorMessage(err)}`;
+    }
+  }
+}
+
+/** Whether a cron expression fired in (since, now]. */
+export function isDue(cron: string, since: number, now: number): boolean {
+  const c = new Cron(cron, { paused: true });
+  try {
+    const next = c.nextRun(new Date(since));
+    return next !== null && next.getTime() <= now;
+  } finally {
+    c.stop();
+  }
+}

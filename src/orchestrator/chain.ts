@@ -1,0 +1,54 @@
+/**
+ * The planner chain, in the order config.toml names: each planner either
+ * returns a plan that validates or passes with its reason, and every step is
+ * kept for the trace ("gateway: no provider has a key; memory: no procedure
+ * for this goal; heuristic: matched install-package(nginx)").
+ */
+import { errorMessage } from "../sys";
+import type { ToolRegistry } from "../tools/registry";
+import type { Plan } from "./plan";
+import type { Planner, PlanningContext } from "./types";
+import { checkPlan } from "./validate";
+
+export interface ChainStep {
+  planner: string;
+  outcome: "planned" | "passed";
+  why: string;
+  ms: number;
+}
+
+export type ChainResult = { plan: Plan; planner: string; steps: ChainStep[] } | { plan?: undefined; steps: ChainStep[] };
+
+export async function planWithChain(planners: readonly Planner[], ctx: PlanningContext, registry: ToolRegistry): Promise<ChainResult> {
+  const steps: ChainStep[] = [];
+  for (const planner of planners) {
+    if (ctx.signal.aborted) break;
+    const t0 = performance.now();
+    const ms = () => Math.round(performance.now() - t0);
+    let result: Awaited<ReturnType<Planner["plan"]>>;
+    try {
+      result = await planner.plan(ctx);
+    } catch (err) {
+      steps.push({ planner: planner.name, outcome: "passed", why: `failed: ${errorMessage(err)}`, ms: ms() });
+      continue;
+    }
+    if ("pass" in result) {
+      steps.push({ planner: planner.name, outcome: "passed", why: result.pass, ms: ms() });
+      continue;
+    }
+    const checked = checkPlan(result.plan, registry);
+    if (!checked.ok) {
+      steps.push({ planner: planner.name, outcome: "passed", why: `its plan does not validate: ${checked.problem}`, ms: ms() });
+      continue;
+    }
+    steps.push({ planner: planner.name, outcome: "planned", why: result.why, ms: ms() });
+    return { plan: checked.plan, planner: planner.name, steps };
+  }
+  return { steps };
+}
+
+/** One line for a person: why no planner could plan the goal. */
+export function whyUnplanned(steps: readonly ChainStep[]): string {
+  if (steps.length === 0) return "no planner is configured ([orchestrator] planners is empty)";
+  return `no planner could plan it: ${steps.map((s) => `${s.planner}: ${s.why}`).join("; ")}`;
+}

@@ -1,0 +1,103 @@
+/**
+ * Running a routed plan: every task goes to its agent's mailbox, one tool
+ * call after another; independent tasks run at the same time (runSchedule).
+ * A call the autonomy gate holds puts the goal in `awaiting_approval` until a
+ * person decides; a denial fails the task like any other error.
+ */
+import type { CallOutcome } from "../tools";
+import { errorMessage } from "../sys";
+import type { Plan, TaskPlan } from "./plan";
+import type { Route } from "./router";
+import { runSchedule, type ScheduleResult } from "./schedule";
+
+/** The slice of the agent runtime the engine needs. */
+export interface AgentPort {
+  call(
+    req: { tool: string; args: unknown; agent: string; correlationId: string; autonomy?: "full" | "supervised" | "manual"; signal?: AbortSignal },
+    timeoutMs?: number,
+  ): Promise<CallOutcome>;
+}
+
+export interface CallRecord {
+  tool: string;
+  callId: string;
+  /** The approval it waited for, if the gate held it. */
+  approvalId?: string;
+  result: unknown;
+}
+
+export interface ExecutionHooks {
+  taskStarted(task: TaskPlan, agent: string): void;
+  taskEnded(task: TaskPlan, agent: string, outcome: { ok: true; calls: CallRecord[] } | { ok: false; error: string; calls: CallRecord[] }): void;
+  callDone(task: TaskPlan, agent: string, record: CallRecord): void;
+  /** A call is held; resolves when it is decided. */
+  waiting(task: TaskPlan, agent: string, call: { tool: string; callId: string; approvalId: string }): void;
+  resumed(task: TaskPlan, call: { callId: string; approvalId: string }): void;
+}
+
+export interface ExecutionOptions {
+  agents: AgentPort;
+  routes: ReadonlyMap<string, Route>;
+  correlationId: string;
+  autonomy?: "full" | "supervised" | "manual";
+  signal: AbortSignal;
+  /** How long an agent may take to answer one call (the tool's own timeout is enforced by the executor). */
+  callTimeoutMs: (tool: string) => number;
+  hooks: ExecutionHooks;
+}
+
+export class TaskFailure extends Error {
+  constructor(
+    message: string,
+    readonly calls: CallRecord[],
+  ) {
+    super(message);
+  }
+}
+
+export function executePlan(plan: Plan, opts: ExecutionOptions): Promise<ScheduleResult> {
+  return runSchedule(plan, (task, signal) => runTask(task, signal, opts), { signal: opts.signal });
+}
+
+async function runTask(task: TaskPlan, signal: AbortSignal, opts: ExecutionOptions): Promise<CallRecord[]> {
+  const agent = opts.routes.get(task.id)!.agent;
+  const calls: CallRecord[] = [];
+  opts.hooks.taskStarted(task, agent);
+  try {
+    for (const call of task.calls) {
+      if (signal.aborted) throw new Error(`not run: ${errorMessage(signal.reason)}`);
+      const outcome = await opts.agents.call(
+        { tool: call.tool, args: call.args, agent, correlationId: opts.correlationId, autonomy: opts.autonomy, signal },
+        opts.callTimeoutMs(call.tool),
+      );
+      let record: CallRecord;
+      if (outcome.status === "queued") {
+        const held = { tool: call.tool, callId: outcome.callId, approvalId: outcome.approvalId };
+        opts.hooks.waiting(task, agent, held);
+        const result = await untilDecidedOrAborted(outcome.settled, signal);
+        opts.hooks.resumed(task, held);
+        record = { ...held, result };
+      } else {
+        record = { tool: call.tool, callId: outcome.callId, result: outcome.result };
+      }
+      calls.push(record);
+      opts.hooks.callDone(task, agent, record);
+    }
+  } catch (err) {
+    const message = `${task.calls[calls.length]?.tool ?? task.id}: ${errorMessage(err)}`;
+    opts.hooks.taskEnded(task, agent, { ok: false, error: message, calls });
+    throw new TaskFailure(message, calls);
+  }
+  opts.hooks.taskEnded(task, agent, { ok: true, calls });
+  return calls;
+}
+
+/** A held call stays held when its goal is cancelled; the engine denies it, which settles it. */
+function untilDecidedOrAborted(settled: Promise<unknown>, signal: AbortSignal): Promise<unknown> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new Error(`cancelled while waiting for approval: ${errorMessage(signal.reason)}`));
+    signal.addEventListener("abort", onAbort, { once: true });
+    settled.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

@@ -1,0 +1,14 @@
+/** The AI orchestrator: goal engine, planner chain, agent router, decision logger and the autonomy loop. */
+export { memoryStores, toolPorts } from "./adapters";
+export { AutonomyLoop, isDue, type AutonomyOptions, type AutonomyStatus, type LoopAgents, type TickReport } from "./autonomy";
+export { planWithChain, whyUnplanned, type ChainResult, type ChainStep } from "./chain";
+export { GoalEngine, GoalError, type Autonomy, type EngineOptions, type GoalSubmission } from "./engine";
+export { PlanSchema, topologicalOrder, type Plan, type TaskPlan, type ToolCallPlan } from "./plan";
+export { gatewayPlanner } from "./planners/gateway";
+export { localPlanner, type LocalGenerator } from "./planners/local";
+export { memoryPlanner, normalizeGoal, type StoredProcedure } from "./planners/memory";
+export type { EngineStores, EngineTools } from "./ports";
+export { routeTask, RoutingError, type RoutableAgent, type Route } from "./router";
+export { runSchedule, type ScheduleResult, type TaskOutcome } from "./schedule";
+export type { Planner, PlannerResult, PlanningContext, PlanningFacts } from "./types";
+export { checkPlan } from "./validate";
