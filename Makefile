@@ -76,7 +76,7 @@ typecheck: $(NPM_STAMP)
 	$(call msg,TSC,--noEmit)
 	$(Q)node_modules/.bin/tsc --noEmit -p .
 
-test-vm: image $(NPM_STAMP)
+test-vm: image $(REPO_IMG) $(NPM_STAMP)
 	$(Q)$(BUN) test test/vm --timeout 600000
 
 bench: bench-boot bench-inference bench-tools bench-actors bench-memory

@@ -7,8 +7,10 @@
 #   QEMU          qemu-system-x86_64
 #   KERNEL        out/vmlinux            INITRD    out/initramfs.cpio
 #   DATA_IMG      out/data.img           ("" or none: no disk)
+#                 Disks sit in fixed PCI slots, so the guest names them by slot order:
+#                 data 0x1a (vda, serial aios-data), repo 0x1c, runtime 0x1e.
 #   RUNTIME_IMG   out/runtime.img        read-only runtime disk (onnxruntime, models), serial
-#                 aios-runtime, in PCI slot 0x1e so the data disk stays vda; attached when the
+#                 aios-runtime, in PCI slot 0x1e (after the data disk); attached when the
 #                 file exists and there is a data disk (the guest takes vda as its data disk)
 #   REPO_IMG      offline apt repository disk (make repo; `make run REPO=1`), read-only, serial
 #                 and ext4 label aios-repo; pkg mounts it at /mnt/repo ("" or none, the default: not attached)
@@ -20,6 +22,7 @@
 #   ACCEL         tcg (-cpu max) | kvm (-cpu host; only if KVM really works)
 #   API_PORT      8080: host 127.0.0.1:API_PORT -> guest GUEST_PORT ("" or none: no forward)
 #   GUEST_PORT    9090                   HOST_ADDR 127.0.0.1
+#   FORWARD       more forwards, HOSTPORT:GUESTPORT[,...] (e.g. 8081:80 for a web server in the guest)
 #   CMDLINE       base kernel command line (default below)
 #   CMDLINE_EXTRA appended to it         QEMU_EXTRA  appended to argv (split on blanks)
 # The serial console is on stdin/stdout (-nographic: Ctrl-A x quits, Ctrl-A
@@ -39,6 +42,7 @@ REPO_IMG=${REPO_IMG-}
 : "${ACCEL:=tcg}"
 : "${FIRMWARE:=qboot}"
 API_PORT=${API_PORT-8080}
+FORWARD=${FORWARD-}
 : "${GUEST_PORT:=9090}"
 : "${HOST_ADDR:=127.0.0.1}"
 : "${CMDLINE:=console=ttyS0 rdinit=/init panic=-1 quiet}"
@@ -63,6 +67,12 @@ case $API_PORT in
 "" | none) ;;
 *) netdev="$netdev,hostfwd=tcp:$HOST_ADDR:$API_PORT-:$GUEST_PORT" ;;
 esac
+for pair in $(echo "$FORWARD" | tr , ' '); do   # HOSTPORT:GUESTPORT,...
+	case $pair in
+	*[!0-9:]* | *:*:* | :* | *:) echo "qemu-cmd.sh: FORWARD wants HOSTPORT:GUESTPORT[,...], not '$pair'" >&2; exit 2 ;;
+	esac
+	netdev="$netdev,hostfwd=tcp:$HOST_ADDR:${pair%%:*}-:${pair#*:}"
+done
 
 set -f   # word-split accel and QEMU_EXTRA without globbing
 mode=print
@@ -77,7 +87,8 @@ set -- "$QEMU" -nographic -no-reboot -nodefaults -serial mon:stdio \
 	-device virtio-rng-pci
 case $DATA_IMG in
 "" | none) ;;
-*) set -- "$@" -drive "file=$DATA_IMG,if=virtio,format=raw" ;;
+*) set -- "$@" -drive "file=$DATA_IMG,if=none,id=data,format=raw" \
+	-device virtio-blk-pci,drive=data,serial=aios-data,addr=0x1a ;;
 esac
 case $RUNTIME_IMG in
 "" | none) ;;
@@ -90,7 +101,7 @@ case $REPO_IMG in
 "" | none) ;;
 *) [ -f "$REPO_IMG" ] || { echo "qemu-cmd.sh: REPO_IMG $REPO_IMG does not exist (make repo)" >&2; exit 2; }
    set -- "$@" -drive "file=$REPO_IMG,if=none,id=repo,format=raw,readonly=on" \
-	-device virtio-blk-pci,drive=repo,serial=aios-repo ;;
+	-device virtio-blk-pci,drive=repo,serial=aios-repo,addr=0x1c ;;
 esac
 set -- "$@" $QEMU_EXTRA $extra_args
 

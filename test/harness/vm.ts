@@ -23,6 +23,10 @@ export interface VmOptions {
   initrd?: string;
   /** The read-only runtime disk (onnxruntime, models); "none" boots without one. Default out/runtime.img when built. */
   runtimeImg?: string;
+  /** The offline apt repository disk (`make repo`), attached read-only. */
+  repoImg?: string;
+  /** Extra host → guest TCP forwards: guest port → a free host port, readable as vm.forwarded[guestPort]. */
+  forward?: number[];
 }
 
 /** A free TCP port on loopback. */
@@ -68,6 +72,8 @@ export function qemuArgv(env: Record<string, string>): string[] {
 
 export class Vm {
   output = "";
+  /** Host ports of the extra forwards, by guest port. */
+  forwarded: Record<number, number> = {};
   readonly exited: Promise<number>;
   private readonly waiters = new Set<() => void>();
 
@@ -88,6 +94,8 @@ export class Vm {
     const port = freePort();
     const dataImg = opts.dataImg ?? freshDataImage(workDir);
     const initrd = opts.initrd ?? (opts.overlay ? initrdWithOverlay(workDir, opts.overlay) : join(OUT, "initramfs.cpio"));
+    const forwarded: Record<number, number> = {};
+    for (const guest of opts.forward ?? []) forwarded[guest] = freePort();
     const argv = qemuArgv({
       API_PORT: String(port),
       MEM: String(opts.mem ?? 1024),
@@ -95,9 +103,13 @@ export class Vm {
       INITRD: initrd,
       CMDLINE_EXTRA: `aios.token=${TOKEN} ${opts.cmdlineExtra ?? ""}`.trim(),
       ...(opts.runtimeImg !== undefined ? { RUNTIME_IMG: opts.runtimeImg } : {}),
+      ...(opts.repoImg !== undefined ? { REPO_IMG: opts.repoImg } : {}),
+      FORWARD: Object.entries(forwarded).map(([guest, host]) => `${host}:${guest}`).join(","),
     });
     const proc = Bun.spawn(argv, { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
-    return new Vm(proc, port, dataImg, workDir);
+    const vm = new Vm(proc, port, dataImg, workDir);
+    vm.forwarded = forwarded;
+    return vm;
   }
 
   private async pump(stream: ReadableStream<Uint8Array>): Promise<void> {
