@@ -56,7 +56,7 @@ include build/runtime.mk
 include build/repo.mk
 
 # ---- verbs -----------------------------------------------------------------
-.PHONY: all image deps run test test-unit test-vm typecheck bench bench-boot bench-inference bench-tools bench-actors bench-memory floor dev \
+.PHONY: all image deps run test test-unit test-vm typecheck bench bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals floor dev \
         clean distclean help print-qemu-cmd
 
 all: image
@@ -79,7 +79,7 @@ typecheck: $(NPM_STAMP)
 test-vm: image $(REPO_IMG) $(NPM_STAMP)
 	$(Q)$(BUN) test test/vm --timeout 600000
 
-bench: bench-boot bench-inference bench-tools bench-actors bench-memory
+bench: bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals
 
 # Each benchmark prints markdown; record.ts files it in BENCHMARKS.md under its name.
 record = $(BUN) test/bench/record.ts $(1) 'make $(2)'
@@ -98,6 +98,9 @@ bench-actors: $(NPM_STAMP)
 
 bench-memory: $(NPM_STAMP)
 	$(Q)$(BUN) test/bench/memory.ts | $(call record,memory,bench-memory)
+
+bench-goals: $(NPM_STAMP)
+	$(Q)$(BUN) test/bench/goals.ts | $(call record,goals,bench-goals)
 
 floor: $(VMLINUX) $(FLOOR_CPIO)
 
@@ -125,11 +128,12 @@ help:
 	@echo '  test-unit      typecheck, then bun test src'
 	@echo '  typecheck      tsc --noEmit over src, test and build'
 	@echo '  test-vm        bun test test/vm (boots QEMU; builds the image first)'
-	@echo '  bench          all benchmarks (bench-boot, bench-inference, bench-tools, bench-actors, bench-memory)'
+	@echo '  bench          all benchmarks (bench-boot, bench-inference, bench-tools, bench-actors, bench-memory, bench-goals)'
 	@echo '  bench-boot     boot-time benchmark against the BusyBox-only floor'
 	@echo '  bench-inference embedding throughput (tiny BERT); PP-OCRv4 through the runtime queue vs raw onnxruntime'
 	@echo '  bench-tools    fs.stat through the full audited tool pipeline vs a bare statSync'
 	@echo '  bench-actors   actor ask round trip vs a bare microtask loop; supervised restart time'
+	@echo '  bench-goals    a 7-task goal submit -> done, orchestration overhead per task, vs the bare executor'
 	@echo '  bench-memory   inserts vs plain SQLite; top-10 vector search vs brute force (10k, 100k x 384); hybrid search'
 	@echo '  floor          out/floor.cpio: same kernel, BusyBox /init that prints "floor: pid1" and powers off'
 	@echo '  dev            run aios-init on the host (src/main.ts --dev)'

@@ -1,7 +1,12 @@
 /**
  * Working memory (/var/lib/aios/memory/working.db): goals, tasks and small
- * runtime state, the things that must survive a reboot. The file runs with
- * synchronous=FULL: a write that returned is on disk even if the power goes.
+ * runtime state, the things that must survive a reboot. Goals and the
+ * key/value state go through a synchronous=FULL connection: a goal the API
+ * acknowledged is on disk even if the power goes. Tasks and the trace, a
+ * dozen small writes per task, go through a second connection with
+ * synchronous=NORMAL: in WAL mode they are never corrupt, any later FULL
+ * commit makes them durable too, and a power cut can only lose the last few
+ * lines of a run that recovery fails anyway.
  * Other stores of the same file (services) open their own component on `db`.
  */
 import { applyMigrations, type Db, openDatabase } from "./db";
@@ -24,15 +29,21 @@ export class WorkingMemory {
   readonly trace: TraceStore;
 
   static open(path: string): WorkingMemory {
-    return new WorkingMemory(openDatabase(path, { synchronous: "full" }));
+    const db = openDatabase(path, { synchronous: "full" });
+    applyMigrations(db, "working", WORKING_MIGRATIONS);
+    return new WorkingMemory(db, openDatabase(path, { synchronous: "normal" }));
   }
 
-  constructor(readonly db: Db) {
+  /** `fast` may be `db` itself (one connection, everything FULL). */
+  constructor(
+    readonly db: Db,
+    private readonly fast: Db = db,
+  ) {
     applyMigrations(db, "working", WORKING_MIGRATIONS);
     this.goals = new GoalStore(db);
-    this.tasks = new TaskStore(db);
+    this.tasks = new TaskStore(fast);
     this.kv = new KvStore(db);
-    this.trace = new TraceStore(db);
+    this.trace = new TraceStore(fast);
   }
 
   stats(): WorkingStats {
@@ -44,6 +55,7 @@ export class WorkingMemory {
   }
 
   close(): void {
+    if (this.fast !== this.db) this.fast.close();
     this.db.close();
   }
 }
