@@ -14,7 +14,7 @@
 #                 file exists and there is a data disk (the guest takes vda as its data disk)
 #   REPO_IMG      offline apt repository disk (make repo; `make run REPO=1`), read-only, serial
 #                 and ext4 label aios-repo; pkg mounts it at /mnt/repo ("" or none, the default: not attached)
-#   MEM           1024 (MiB)             SMP       1
+#   MEM           1024 (MiB)             SMP       2 (TCG runs one host thread per vCPU: Bun's JIT and GC threads get the second core)
 #   MACHINE       q35 (its PCIe setup makes virtio_pci probe in ~0.25 s under TCG, against
 #                 ~0.75 s on the default i440fx `pc`)
 #   FIRMWARE      qboot (minimal BIOS: faster, no SeaBIOS banner on the serial
@@ -37,7 +37,7 @@ DATA_IMG=${DATA_IMG-$root/out/data.img}
 RUNTIME_IMG=${RUNTIME_IMG-$root/out/runtime.img}
 REPO_IMG=${REPO_IMG-}
 : "${MEM:=1024}"
-: "${SMP:=1}"
+: "${SMP:=2}"
 : "${MACHINE:=q35}"
 : "${ACCEL:=tcg}"
 : "${FIRMWARE:=qboot}"

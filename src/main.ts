@@ -9,6 +9,7 @@ import { errorMessage, log, reapOrphans, uptimeMs } from "./sys";
 const REAP_INTERVAL_MS = 500;
 
 async function main(): Promise<void> {
+  const mainMs = clockMs();
   // A tool, not the system: `aios-init models import DIR` from a shell or the build.
   if (process.argv[2] === "models" && process.pid !== 1) process.exit(await modelsCommand(process.argv.slice(3)));
   const events = new Channel<InitEvent>();
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
 
   const options = await readOptionsOrExit(process.argv.slice(2));
   const ctx = createContext(options, (action, origin) => events.push({ type: "power", action, origin }));
+  ctx.report.mainMs = mainMs;
 
   await runPhases(ctx, PHASES, { emergency: emergencyConsole });
   announceReady(ctx);
@@ -54,9 +56,13 @@ async function emergencyConsole(phase: { name: string; steps: Array<{ name: stri
   log.always(`emergency: shell exited (${code}); resuming boot`);
 }
 
+/** As PID 1, milliseconds since the kernel started; on a host, since the process started. */
+function clockMs(): number {
+  return process.pid === 1 ? uptimeMs() : Math.round(performance.now());
+}
+
 function announceReady(ctx: BootContext): void {
-  // As PID 1, N counts from kernel start; on a host, from process start.
-  ctx.report.readyMs = ctx.mode === "pid1" ? uptimeMs() : Math.round(performance.now());
+  ctx.report.readyMs = clockMs();
   log.always(`ready in ${ctx.report.readyMs} ms${ctx.apiUrl ? ` (api ${ctx.apiUrl})` : ""}`);
   for (const start of ctx.afterReady) start();
 }

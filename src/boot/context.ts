@@ -56,6 +56,8 @@ export interface Hardware {
 export interface BootReport {
   startedAt: number;
   readyMs: number | null;
+  /** When aios-init's main() began, on the same clock as readyMs: what came before is the kernel, the initramfs and loading the program. */
+  mainMs: number | null;
   phases: PhaseResult[];
 }
 
@@ -108,5 +110,5 @@ export interface BootContext extends BootOptions {
 }
 
 export function createContext(opts: BootOptions, power: BootContext["power"]): BootContext {
-  return { ...opts, report: { startedAt: Date.now(), readyMs: null, phases: [] }, services: [], afterReady: [], power };
+  return { ...opts, report: { startedAt: Date.now(), readyMs: null, mainMs: null, phases: [] }, services: [], afterReady: [], power };
 }

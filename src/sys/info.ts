@@ -12,10 +12,10 @@ export interface SystemInfo {
   /** Resident memory of this process (PID 1 in the VM). */
   rssBytes: number;
   memory: { totalBytes: number; availableBytes: number };
-  boot: { readyMs: number | null; phases: PhaseSummary[] };
+  boot: { readyMs: number | null; mainMs?: number | null; phases: PhaseSummary[] };
 }
 
-export function systemInfo(boot: { readyMs: number | null; phases: PhaseSummary[] }): SystemInfo {
+export function systemInfo(boot: { readyMs: number | null; mainMs?: number | null; phases: PhaseSummary[] }): SystemInfo {
   return {
     pid: process.pid,
     hostname: hostname(),
@@ -23,6 +23,6 @@ export function systemInfo(boot: { readyMs: number | null; phases: PhaseSummary[
     uptimeMs: uptimeMs(),
     rssBytes: rssBytes(),
     memory: meminfo(),
-    boot: { readyMs: boot.readyMs, phases: boot.phases.map(({ name, status, ms }) => ({ name, status, ms })) },
+    boot: { readyMs: boot.readyMs, mainMs: boot.mainMs ?? null, phases: boot.phases.map(({ name, status, ms }) => ({ name, status, ms })) },
   };
 }

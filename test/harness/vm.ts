@@ -40,7 +40,7 @@ export function freePort(): number {
 /** A new ext4 data disk, as `make image` creates it. */
 export function freshDataImage(dir: string, sizeMb = 64): string {
   const path = join(dir, "data.img");
-  const r = Bun.spawnSync(["mke2fs", "-q", "-F", "-t", "ext4", "-L", "aios-data", path, `${sizeMb}M`]);
+  const r = Bun.spawnSync(["mke2fs", "-q", "-F", "-t", "ext4", "-E", "lazy_itable_init=0,lazy_journal_init=0", "-L", "aios-data", path, `${sizeMb}M`]);
   if (r.exitCode !== 0) throw new Error(`mke2fs ${path}: ${r.stderr.toString()}`);
   return path;
 }
@@ -70,6 +70,12 @@ export function qemuArgv(env: Record<string, string>): string[] {
   return r.stdout.toString().split("\n").filter((l) => l.length > 0);
 }
 
+/** QEMUs still running; killed when the test process exits however it exits (a timed-out test never disposes). */
+const live = new Set<Subprocess>();
+process.on("exit", () => {
+  for (const p of live) p.kill("SIGKILL");
+});
+
 export class Vm {
   output = "";
   /** Host ports of the extra forwards, by guest port. */
@@ -84,6 +90,8 @@ export class Vm {
     private readonly workDir: string,
   ) {
     this.exited = proc.exited;
+    live.add(proc);
+    void proc.exited.then(() => live.delete(proc));
     void this.pump(proc.stdout);
     void this.pump(proc.stderr);
     void this.exited.then(() => this.notify());

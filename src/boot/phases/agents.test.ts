@@ -14,7 +14,7 @@ import type { ToolEnv } from "../../tools";
 import { openToolSystem } from "../../tools/system";
 import { createContext, layout } from "../context";
 import { runPhase } from "../runner";
-import { agents } from "./agents";
+import { agents, systemHealth } from "./agents";
 
 const logs: string[] = [];
 const previousSink = setSink((l) => logs.push(l));
@@ -57,8 +57,11 @@ describe("agents phase", () => {
       ]);
       expect(r.status).toBe("ok");
       expect(r.steps[1]!.detail).toBe("8 agents under root/agents");
-      expect(r.steps[2]!.detail).toMatch(/^\d+ cpus? .*GiB memory available; /);
-      expect(logs.some((l) => l.includes(`agents: system health: ${r.steps[2]!.detail}`))).toBe(true);
+      expect(r.steps[2]!.detail).toBe("scheduled right after ready");
+      expect(ctx.afterReady).toHaveLength(1);
+      const line = await systemHealth(ctx.agents!);
+      expect(line).toMatch(/^\d+ cpus? .*GiB memory available; /);
+      expect(logs.some((l) => l.includes(`agents: system health: ${line}`))).toBe(true);
 
       const list = ctx.agents!.list();
       expect(list.map((a) => `${a.name} ${a.status}`)).toEqual(

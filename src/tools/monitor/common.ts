@@ -1,5 +1,4 @@
 /** What the monitor tools share. */
-import * as v from "valibot";
 import { ToolError } from "../errors";
 
 /** Why a monitor tool failed: `monitor.logs nginx: no such log (have: aios, service:web)`. */
@@ -25,13 +24,4 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** An integer within bounds, with messages that say so. */
-export function intArg(min: number, max: number, unit = "") {
-  const u = unit ? ` ${unit}` : "";
-  return v.pipe(
-    v.number("must be a number"),
-    v.integer("must be an integer"),
-    v.minValue(min, `must be at least ${min}${u}`),
-    v.maxValue(max, `must be at most ${max}${u}`),
-  );
-}
+export { intArg } from "../args";

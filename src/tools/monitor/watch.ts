@@ -8,7 +8,8 @@
 import * as v from "valibot";
 import type { Watch, WatchStore } from "../../memory";
 import { defineTool, type ToolContext } from "../define";
-import { hostArg, intArg as netInt } from "../net/common";
+import { intArg } from "../args";
+import { hostArg } from "../net/common";
 import { MonitorError } from "./common";
 
 declare module "../define" {
@@ -68,8 +69,8 @@ export const monitorWatch = defineTool({
       name: watchName,
       service: v.optional(v.pipe(v.string("must be a string"), v.regex(/^[a-z0-9][a-z0-9_.@-]{0,63}$/, "must be a service name"))),
       url: v.optional(v.pipe(v.string("must be a string"), v.maxLength(2048, "must be at most 2048 characters"), v.url("must be an absolute URL"), v.check(isHttpUrl, "must use http or https"))),
-      port: v.optional(v.strictObject({ host: hostArg, port: netInt(1, 65_535) }, "must be {host, port}")),
-      everyS: v.optional(netInt(5, 86_400, "seconds"), 60),
+      port: v.optional(v.strictObject({ host: hostArg, port: intArg(1, 65_535) }, "must be {host, port}")),
+      everyS: v.optional(intArg(5, 86_400, "seconds"), 60),
     }),
     v.check((a) => a.service !== undefined || a.url !== undefined || a.port !== undefined, "give at least one of service, url and port"),
   ),

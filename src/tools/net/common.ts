@@ -29,16 +29,7 @@ export const hostArg = v.pipe(
   v.check(isHost, "must be a host name or an IP address, without scheme, port, path or brackets"),
 );
 
-/** An integer within bounds, with messages that say so. */
-export function intArg(min: number, max: number, unit = "") {
-  const u = unit ? ` ${unit}` : "";
-  return v.pipe(
-    v.number("must be a number"),
-    v.integer("must be an integer"),
-    v.minValue(min, `must be at least ${min}${u}`),
-    v.maxValue(max, `must be at most ${max}${u}`),
-  );
-}
+export { intArg } from "../args";
 
 /** Milliseconds since `start`, to 0.01 ms. */
 export function elapsedMs(start: number): number {
