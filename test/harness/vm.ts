@@ -51,7 +51,7 @@ export function initrdWithOverlay(dir: string, files: Record<string, string>): s
   for (const [path, content] of Object.entries(files)) {
     const target = join(stage, path);
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, content);
+    writeFileSync(target, content, { mode: content.startsWith("#!") ? 0o755 : 0o644 }); // scripts stay executable
   }
   const cpio = Bun.spawnSync(["sh", "-c", "find . -mindepth 1 | cpio -o -H newc -R 0:0 --quiet"], { cwd: stage });
   if (cpio.exitCode !== 0) throw new Error(`cpio: ${cpio.stderr.toString()}`);
