@@ -38,6 +38,8 @@ export interface ConsoleTools {
 
 export interface CommandIO {
   print(text: string): void;
+  /** The line after the command name as typed, before word splitting (for JSON arguments). */
+  raw?: string;
   deps: ConsoleDeps;
   commands: readonly Command[];
 }

@@ -131,7 +131,7 @@ export class Repl {
     if (words.length) {
       this.busy = true;
       try {
-        await this.runCommand(words[0]!, words.slice(1));
+        await this.runCommand(words[0]!, words.slice(1), line.trim().slice(words[0]!.length).trim());
       } finally {
         this.busy = false;
       }
@@ -139,7 +139,8 @@ export class Repl {
     if (this.active) this.showPrompt();
   }
 
-  async runCommand(name: string, args: string[]): Promise<void> {
+  /** `raw` is the line after the command name, unsplit (JSON with spaces stays whole). */
+  async runCommand(name: string, args: string[], raw = args.join(" ")): Promise<void> {
     const print = (text: string) => this.write(`${text}\n`);
     const command = this.opts.commands.find((c) => c.name === name);
     if (!command) {
@@ -147,7 +148,7 @@ export class Repl {
       return;
     }
     try {
-      await command.run(args, { print, deps: this.opts.deps, commands: this.opts.commands });
+      await command.run(args, { print, deps: this.opts.deps, commands: this.opts.commands, raw });
     } catch (err) {
       print(`${name}: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -1,9 +1,8 @@
 /**
  * `call <tool> [args] [as <agent>]`: one call through the executor, as the API
- * makes it. Arguments are a JSON object without spaces outside strings
- * (`{"path":"/etc/hostname"}`), or key=value words (`path=/etc/hostname`;
- * values that parse as JSON are taken as JSON; quote a whole word to keep
- * spaces: "content=hello world").
+ * makes it. Arguments are a JSON object (`{"path": "/etc/hostname"}`), or
+ * key=value words (`path=/etc/hostname`; values that parse as JSON are taken
+ * as JSON; quote a whole word to keep spaces: "content=hello world").
  */
 import { ToolError } from "../../tools";
 import { defineCommand } from "../command";
@@ -30,7 +29,18 @@ export function parseCallArgs(words: string[]): unknown {
   try {
     return JSON.parse(words.join(" "));
   } catch {
-    throw new Error('arguments must be JSON without spaces outside strings ({"path":"/etc"}) or key=value words (path=/etc)');
+    throw new Error('arguments must be a JSON object ({"path": "/etc"}) or key=value words (path=/etc)');
+  }
+}
+
+/** The JSON object as typed, spaces and all, when the arguments are one (`call fs.read {"path": "/etc"} as system`). */
+function jsonArgs(raw: string | undefined, tool: string): unknown {
+  const text = raw?.slice(raw.indexOf(tool) + tool.length).replace(/\s+as\s+[A-Za-z0-9_-]+\s*$/, "").trim();
+  if (!text?.startsWith("{")) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`arguments: malformed JSON: ${(err as Error).message}`);
   }
 }
 
@@ -62,7 +72,7 @@ export const call = defineCommand({
     }
     let args: unknown;
     try {
-      args = parseCallArgs(rest);
+      args = jsonArgs(io.raw, tool) ?? parseCallArgs(rest);
     } catch (err) {
       io.print(`call: ${(err as Error).message}`);
       return;

@@ -24,7 +24,7 @@ async function type(line: string, withTools = true): Promise<string> {
   const [name, ...args] = splitWords(line);
   const out: string[] = [];
   const deps = { tools: withTools ? { registry: s.registry, executor: s.executor, ledger: s.ledger, route: (t: string) => route?.(t) } : undefined } as ConsoleDeps;
-  const io: CommandIO = { print: (t) => out.push(t), deps, commands: builtins };
+  const io: CommandIO = { print: (t) => out.push(t), deps, commands: builtins, raw: line.slice(name!.length).trim() };
   const command = builtins.find((c) => c.name === name)!;
   try {
     await command.run(args, io);
@@ -55,6 +55,8 @@ describe("call, approvals, approve, deny", () => {
     writeFileSync(s.host("/srv/a"), "hello");
     expect(await type('call probe.peek {"path":"/srv/a"} as ops')).toBe('c1 done\n{\n  "content": "hello"\n}');
     expect(await type("call probe.peek path=/srv/a as ops")).toStartWith("c2 done");
+    expect(await type('call probe.peek { "path": "/srv/a" } as ops')).toStartWith("c3 done");
+    expect(await type('call probe.peek {"path": "/srv/a" as ops')).toStartWith("call: arguments: malformed JSON");
   });
 
   test("a held call prints its approval; approve runs it; deny stops it for good", async () => {
@@ -76,7 +78,8 @@ describe("call, approvals, approve, deny", () => {
     expect(await type('call probe.touch {"path":"rel","content":"x"} as ops')).toBe('call: probe.touch: args.path: must be an absolute path (got "rel")');
     expect(await type('call probe.touch {"path":"/srv/x","content":"x"} as reader')).toBe("call: agent reader lacks capability probe.touch");
     expect(await type("call probe.fail how=throw as ops")).toBe("call: probe.fail: probe.fail: /dev/probe: EIO (call c1)");
-    expect(await type('call probe.peek {"path": "/srv/a"} as ops')).toStartWith("call: arguments must be JSON");
+    expect(await type('call probe.peek {"path": as ops')).toStartWith("call: arguments: malformed JSON");
+    expect(await type("call probe.peek /srv/a as ops")).toStartWith("call: arguments must be a JSON object");
     expect(await type('call probe.peek {"path":"/srv/a"}')).toBe("call: say which agent calls it: call probe.peek ... as <agent>");
     route = () => "reader";
     expect(await type('call probe.peek {"path":"/srv/a"}')).toStartWith("c2 done");
