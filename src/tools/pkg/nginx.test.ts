@@ -23,7 +23,9 @@ const missing = [REPO, PROVIDED].filter((p) => !existsSync(p));
 const why = missing.length ? ` (skipped: no ${missing.map((p) => p.slice(CHECKOUT.length + 1)).join(", ")}; run make repo)` : "";
 const asRoot = process.getuid?.() === 0;
 
-describe.skipIf(missing.length > 0)(`nginx from the offline repository${why}`, () => {
+// Bun runs a skipped describe's body to collect its tests, and this body builds a tree from build outputs.
+if (missing.length > 0) test.skip(`nginx from the offline repository${why}`, () => {});
+else describe("nginx from the offline repository", () => {
   const dir = mkdtempSync(join(tmpdir(), "aios-nginx-"));
   const root = join(dir, "root");
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -131,7 +131,8 @@ export const sysCleanup = defineTool({
   timeoutMs: 300_000,
   execute(args, ctx) {
     const cutoff = Date.now() - args.olderThanDays * DAY_MS;
-    const old = (st: Stats) => st.mtimeMs <= cutoff;
+    // 0 takes all, even a file written this very millisecond (mtime has sub-ms precision, Date.now() does not).
+    const old = (st: Stats) => args.olderThanDays === 0 || st.mtimeMs <= cutoff;
     const found = new Map<string, Candidate>();
     const notes: string[] = [];
     const add = (host: string, st: Stats, kind: Kind) => {
