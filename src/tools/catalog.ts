@@ -4,6 +4,7 @@
  * long-lived service (a service manager...) also adds a HostProvider that
  * starts it and returns the ToolHost members it declared.
  */
+import type { Db } from "../memory";
 import type { Tool, ToolEnv, ToolHost } from "./define";
 import { fsTools } from "./fs";
 import { hwTools } from "./hw";
@@ -37,7 +38,15 @@ export interface HostPart {
   stop?(): void | Promise<void>;
 }
 
-export type HostProvider = (env: ToolEnv) => HostPart | Promise<HostPart>;
+/** What a provider gets: where tools act, the one shared working-db connection, and what the providers before it added. */
+export interface HostContext {
+  env: ToolEnv;
+  /** working.db (synchronous=FULL), shared by every family's store; the tool system's owner closes it. */
+  working: Db;
+  host: Partial<ToolHost>;
+}
 
-// pkgHost first: it reinstalls recorded packages whose files are gone before services start.
+export type HostProvider = (ctx: HostContext) => HostPart | Promise<HostPart>;
+
+// pkgHost first: services wait for it to put back recorded packages whose files are gone.
 export const HOST_PROVIDERS: readonly HostProvider[] = [pkgHost, serviceHost, monitorHost, scheduleHost];

@@ -3,7 +3,8 @@
  * stores beside it, the registry of the catalog, capabilities with their
  * run-time changes replayed, the host services, and the executor.
  */
-import { AuditLedger } from "../memory";
+import { join } from "node:path";
+import { AuditLedger, type Db, openDatabase } from "../memory";
 import { Capabilities } from "./capabilities";
 import { CATALOG, HOST_PROVIDERS, type HostPart, type HostProvider } from "./catalog";
 import type { Tool, ToolEnv, ToolHost } from "./define";
@@ -21,6 +22,8 @@ export interface ToolSystemOptions {
   tools?: readonly Tool[];
   /** Default: HOST_PROVIDERS. */
   providers?: readonly HostProvider[];
+  /** The working database the families' stores share (boot passes memory's); absent: opened at <data>/memory/working.db and closed with the system. */
+  workingDb?: Db;
 }
 
 export interface ToolSystem {
@@ -44,8 +47,15 @@ export async function openToolSystem(opts: ToolSystemOptions): Promise<ToolSyste
   ledger.database.exec("PRAGMA wal_autocheckpoint = 4000");
   ledger.database.exec(`PRAGMA journal_size_limit = ${32 * 1024 * 1024}`);
   const parts: HostPart[] = [];
+  const ownWorking = opts.workingDb ? undefined : openDatabase(join(opts.env.paths.data, "memory/working.db"));
+  const working = (opts.workingDb ?? ownWorking)!;
   try {
-    for (const provide of opts.providers ?? HOST_PROVIDERS) parts.push(await provide(opts.env));
+    const provided: Partial<ToolHost> = {};
+    for (const provide of opts.providers ?? HOST_PROVIDERS) {
+      const part = await provide({ env: opts.env, working, host: provided });
+      parts.push(part);
+      Object.assign(provided, part.host);
+    }
     const registry = new ToolRegistry(opts.tools ?? CATALOG);
     const capabilities = new Capabilities();
     const host = Object.assign({}, ...parts.map((p) => p.host)) as Partial<ToolHost>;
@@ -59,11 +69,13 @@ export async function openToolSystem(opts: ToolSystemOptions): Promise<ToolSyste
       close: async () => {
         executor.close();
         for (const p of parts.reverse()) await p.stop?.();
+        ownWorking?.close();
         ledger.close();
       },
     };
   } catch (err) {
     for (const p of parts.reverse()) await p.stop?.();
+    ownWorking?.close();
     ledger.close();
     throw err;
   }

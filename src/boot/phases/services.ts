@@ -79,7 +79,13 @@ export const services = definePhase({
         const env = toolEnv(ctx);
         if (ctx.mode === "dev") for (const r of env.fsRoots) mkdirSync(join(env.root, r), { recursive: true });
         const level = ctx.config.system.autonomy_level;
-        const tools = await openToolSystem({ ledgerPath: ledgerPath(ctx), env, level, defaultTimeoutMs: durationMs(ctx.config.tools.default_timeout) });
+        const tools = await openToolSystem({
+          ledgerPath: ledgerPath(ctx),
+          env,
+          level,
+          defaultTimeoutMs: durationMs(ctx.config.tools.default_timeout),
+          workingDb: ctx.memory?.working.db, // one connection for every family's store, not one each
+        });
         ctx.tools = tools;
         tools.executor.host.pkg.configure(pkgSettings(env, ctx.config.pkg)); // [pkg] of config.toml
         ctx.caller = tools.executor;
@@ -93,8 +99,8 @@ export const services = definePhase({
       required: false,
       describe: (ctx) => `aios-gateway --providers ${Object.keys(ctx.config.api).join(",")} --usage ${workingDb(ctx)}`,
       run: (ctx) => {
-        let db: Db | undefined;
-        const usage = () => new UsageStore((db = openDatabase(workingDb(ctx))));
+        let db: Db | undefined; // opened here only when the memory step did not run
+        const usage = () => new UsageStore(ctx.memory?.working.db ?? (db = openDatabase(workingDb(ctx))));
         const { gateway, notes, reason } = buildGateway(ctx.config, { root: ctx.paths.root, usage });
         for (const note of notes) log.warn(`gateway: ${note}`);
         if (!gateway) {

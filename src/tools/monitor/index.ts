@@ -1,5 +1,4 @@
 /** The monitor.* tools: CPU, memory, disk and log views of the running system, and the autonomy loop's watchlist. */
-import { join } from "node:path";
 import { WatchStore } from "../../memory";
 import type { HostProvider } from "../catalog";
 import { monitorCpu } from "./cpu";
@@ -13,8 +12,5 @@ export { monitorCpu, monitorDisk, monitorLogs, monitorMemory, monitorUnwatch, mo
 
 export const monitorTools = [monitorCpu, monitorMemory, monitorDisk, monitorLogs, monitorWatch, monitorUnwatch, monitorWatchlist];
 
-/** ToolHost.watches: the watchlist in the working database, closed with the tool system. */
-export const monitorHost: HostProvider = (env) => {
-  const watches = WatchStore.open(join(env.paths.data, "memory/working.db"));
-  return { host: { watches }, stop: () => watches.close() };
-};
+/** ToolHost.watches: the watchlist in the working database. */
+export const monitorHost: HostProvider = ({ working }) => ({ host: { watches: new WatchStore(working) } });

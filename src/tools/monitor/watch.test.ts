@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { WatchStore } from "../../memory";
+import { openDatabase, WatchStore } from "../../memory";
+import type { HostPart } from "../catalog";
 import { call, makeCtx, makeEnv, type TestEnv, undo } from "../fs/testing";
 import { checkOutput, parseArgs } from "../schema";
 import { monitorHost } from "./index";
@@ -55,11 +56,12 @@ describe("the watchlist tools over a real SQLite store", () => {
     expect(() => parseArgs(monitorWatch, { name: "x", service: "x", everyS: 1 })).toThrow("args.everyS");
   });
 
-  test("the host provider opens the store in the working database and closes it", async () => {
-    const part = await monitorHost(t.env);
+  test("the host provider keeps the watchlist in the working database it is given", async () => {
+    const working = openDatabase(join(t.env.paths.data, "memory/working.db"));
+    const part = monitorHost({ env: t.env, working, host: {} }) as HostPart;
     expect(part.host.watches!.list()).toEqual([]);
     watches.set({ name: "a", service: "a", url: null, port: null, everyS: 60 });
     expect(part.host.watches!.list().map((w) => w.name)).toEqual(["a"]);
-    await part.stop?.();
+    working.close();
   });
 });

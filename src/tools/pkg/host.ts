@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type Config, defaultConfig, durationMs } from "../../config";
 import { PackageStore } from "../../memory";
-import { log } from "../../sys";
+import { errorMessage, log } from "../../sys";
 import type { HostProvider } from "../catalog";
 import type { ToolEnv } from "../define";
 import { PkgManager, type PkgSettings } from "./manager";
@@ -55,12 +55,16 @@ export function workingDb(env: ToolEnv, config?: Config): string {
  * (the VM's root is in RAM) before the service provider starts services.
  */
 export function pkgProvider(config?: Config): HostProvider {
-  return async (env) => {
-    const store = PackageStore.open(workingDb(env, config));
-    const pkg = new PkgManager(store, pkgSettings(env, config?.pkg));
-    const r = await pkg.restore({ root: env.root, callId: null, lenientOwners: env.mode === "dev" && process.getuid?.() !== 0 });
-    if (r.restored.length) log.info(`pkg: reinstalled ${r.restored.length} packages from the cache (${r.restored.join(", ")})`);
-    for (const f of r.failed) log.warn(`pkg: ${f.name} is recorded as installed but its files are missing and it could not be reinstalled: ${f.error}`);
-    return { host: { pkg }, stop: () => store.close() };
+  return ({ env, working }) => {
+    const pkg = new PkgManager(new PackageStore(working), pkgSettings(env, config?.pkg));
+    // In the background: boot does not wait; pkg calls queue behind it (the manager is exclusive) and services wait for `restored`.
+    pkg.restored = pkg.restore({ root: env.root, callId: null, lenientOwners: env.mode === "dev" && process.getuid?.() !== 0 }).then(
+      (r) => {
+        if (r.restored.length) log.info(`pkg: reinstalled ${r.restored.length} packages from the cache (${r.restored.join(", ")})`);
+        for (const f of r.failed) log.warn(`pkg: ${f.name} is recorded as installed but its files are missing and it could not be reinstalled: ${f.error}`);
+      },
+      (err) => log.warn(`pkg: putting installed packages back: ${errorMessage(err)}`),
+    );
+    return { host: { pkg }, stop: () => pkg.restored };
   };
 }

@@ -51,6 +51,8 @@ export class PkgManager {
   private client: RepoClient;
   private baseCache: PackageRecord[] | null = null;
   private tail: Promise<unknown> = Promise.resolve();
+  /** Settles once the packages recorded as installed are back on disk (boot runs restore in the background). */
+  restored: Promise<void> = Promise.resolve();
 
   constructor(store: PackageStore, settings: PkgSettings) {
     this.store = store;

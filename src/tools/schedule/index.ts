@@ -1,5 +1,4 @@
 /** The schedule.* tools: cron jobs (a goal or one tool call) that the autonomy loop runs when due. */
-import { join } from "node:path";
 import { ScheduleStore } from "../../memory";
 import type { HostProvider } from "../catalog";
 import { scheduleAdd, scheduleList, scheduleRemove } from "./tools";
@@ -9,8 +8,5 @@ export { ScheduleError, scheduleAdd, scheduleList, scheduleRemove } from "./tool
 
 export const scheduleTools = [scheduleAdd, scheduleRemove, scheduleList];
 
-/** ToolHost.schedules: the jobs in the working database, closed with the tool system. */
-export const scheduleHost: HostProvider = (env) => {
-  const schedules = ScheduleStore.open(join(env.paths.data, "memory/working.db"));
-  return { host: { schedules }, stop: () => schedules.close() };
-};
+/** ToolHost.schedules: the jobs in the working database. */
+export const scheduleHost: HostProvider = ({ working }) => ({ host: { schedules: new ScheduleStore(working) } });

@@ -1,5 +1,4 @@
 /** The service tools and the manager behind them: supervised processes with restart policy and dependencies. */
-import { join } from "node:path";
 import { ServiceStore } from "../../memory";
 import { errorMessage, log } from "../../sys";
 import type { HostProvider } from "../catalog";
@@ -11,22 +10,21 @@ export const serviceTools = [serviceStart, serviceStop, serviceRestart, serviceS
 
 /**
  * Opens the service table in the working database, starts what was enabled
- * (in the background: boot does not wait for services), and stops every
+ * (in the background: boot does not wait for services; they wait for the
+ * package manager to put back the packages they run), and stops every
  * service, dependents first, when the tool system closes.
  */
-export const serviceHost: HostProvider = (env) => {
-  const store = ServiceStore.open(join(env.paths.data, "memory/working.db"));
+export const serviceHost: HostProvider = ({ env, working, host }) => {
+  const store = new ServiceStore(working);
   const services = new ServiceManager({ env, store });
-  services.startEnabled().then(
+  const packagesBack = host.pkg?.restored ?? Promise.resolve();
+  packagesBack.then(() => services.startEnabled()).then(
     (started) => started.length > 0 && log.info(`services: started ${started.join(", ")}`),
     (err) => log.warn(`services: ${errorMessage(err)}`),
   );
   return {
     host: { services },
-    stop: async () => {
-      await services.stopAll();
-      store.close();
-    },
+    stop: () => services.stopAll(),
   };
 };
 

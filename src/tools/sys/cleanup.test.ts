@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { closeSync, existsSync, mkdirSync, openSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { PackageStore } from "../../memory";
+import { type Db, openDatabase, PackageStore } from "../../memory";
 import { setSink } from "../../sys";
 import type { HostPart } from "../catalog";
 import { call, makeCtx, makeEnv } from "../fs/testing";
@@ -15,6 +15,7 @@ const OLD = new Date(Date.now() - 30 * 86_400_000);
 const SHA = (c: string) => c.repeat(64);
 let pkg: HostPart;
 let records: PackageStore;
+let working: Db;
 
 function put(host: string, content: string, old: boolean): string {
   mkdirSync(dirname(host), { recursive: true });
@@ -27,8 +28,9 @@ const debs = () => join(t.env.paths.data, "cache/pkg/debs");
 
 beforeAll(async () => {
   // The real package manager on this environment, with nginx recorded as installed in its real store.
-  pkg = await pkgHost(t.env);
-  records = PackageStore.open(workingDb(t.env));
+  working = openDatabase(workingDb(t.env));
+  records = new PackageStore(working);
+  pkg = await pkgHost({ env: t.env, working, host: {} });
   records.record({
     pkg: { name: "nginx", version: "1.22.1-9", architecture: "amd64", auto: false, control: "Package: nginx\n", sha256: SHA("a"), repository: "file:///repo", installedAt: Date.now(), callId: null, scriptsSkipped: [] },
     files: [],
@@ -37,8 +39,8 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  records.close();
   await pkg.stop?.();
+  working.close();
   t.cleanup();
   setSink(restoreSink);
 });
