@@ -8,3 +8,4 @@ export * from "./spawn";
 export * from "./reaper";
 export * from "./log";
 export * from "./info";
+export * from "./random";

@@ -26,7 +26,7 @@ import { type Embedder, openDatabase } from "../../src/memory";
 import { ftsQuery } from "../../src/memory/knowledge/fts";
 import { LongTermMemory } from "../../src/memory/knowledge/longterm";
 import { defaultNlist, defaultNprobe } from "../../src/memory/knowledge/vector/ivf";
-import { rng } from "../../src/memory/knowledge/vector/kmeans";
+import { seededRandom as rng } from "../../src/sys/random";
 import { loadCorpus } from "../../src/memory/testdata/corpus";
 import { setSink } from "../../src/sys";
 

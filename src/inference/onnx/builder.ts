@@ -5,18 +5,8 @@
  * seed always writes the same bytes.
  */
 import { DT, encodeModel, type AttrValue, type DataType, type Dim, type Graph, type Tensor } from "./proto";
+import { seededRandom } from "../../sys/random";
 
-/** mulberry32: tiny, seedable, good enough for random weights. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class GraphBuilder {
   private readonly graph: Graph;
@@ -25,7 +15,7 @@ export class GraphBuilder {
 
   constructor(name: string, seed: number) {
     this.graph = { name, nodes: [], initializers: [], inputs: [], outputs: [] };
-    this.random = rng(seed);
+    this.random = seededRandom(seed);
   }
 
   input(name: string, type: DataType, shape: Dim[]): string {

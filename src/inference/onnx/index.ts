@@ -12,7 +12,7 @@ import { tinyGpt2Onnx } from "./gpt2";
 import { byteLevelBpeTokenizer, wordPieceTokenizer, type TokenizerFiles } from "./tokenizers";
 
 export { encodeModel, DT, type Graph } from "./proto";
-export { GraphBuilder, rng } from "./builder";
+export { GraphBuilder } from "./builder";
 
 export type TinyKind = "bert" | "bert-classifier" | "gpt2";
 export const TINY_KINDS: TinyKind[] = ["bert", "bert-classifier", "gpt2"];

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { IvfIndex } from "./ivf";
-import { rng } from "./kmeans";
+import { seededRandom as rng } from "../../../sys/random";
 import { normalized } from "./math";
 import { TopK } from "./topk";
 

@@ -5,18 +5,8 @@
  * built in the background.
  */
 import { dot } from "./math";
+import { seededRandom } from "../../../sys/random";
 
-/** A seeded PRNG (mulberry32): training is reproducible for a given seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export type Pause = () => Promise<void>;
 
@@ -116,7 +106,7 @@ export interface Coarse {
  * two levels cost about 2√nlist.
  */
 export async function trainCoarse(sample: Float32Array, n: number, dims: number, nlist: number, opts: { iterations: number; seed: number; pause?: Pause }): Promise<Coarse> {
-  const random = rng(opts.seed);
+  const random = seededRandom(opts.seed);
   const k1 = Math.max(1, Math.min(n, Math.round(Math.sqrt(nlist))));
   const groups = await sphericalKMeans(sample, n, dims, { k: k1, iterations: opts.iterations, random, pause: opts.pause });
   const members: number[][] = Array.from({ length: k1 }, () => []);

@@ -2,7 +2,8 @@
  * The few vector operations the index needs, written as plain loops over typed
  * arrays: JavaScriptCore compiles them to tight scalar code, and four
  * accumulators break the add dependency chain (measured ~0.5 ns per float32
- * element on the 2-core VM host).
+ * element on the 2-core VM host). The float32 and int8 versions are separate
+ * on purpose: one array type per function keeps each loop monomorphic.
  */
 
 /** Dot product of `a` with the `dims` floats of `b` starting at `offset`. */
