@@ -146,7 +146,7 @@ help:
 	@echo 'Variables:'
 	@echo '  V=1            show commands                  ENTRY=$(ENTRY)  program compiled as aios-init'
 	@echo '  API_PORT=$(API_PORT)   host port -> guest :9090        MEM=$(MEM)  guest MiB    SMP=$(SMP)'
-	@echo '  ACCEL=$(ACCEL)      tcg (-cpu max) or kvm (-cpu host)   FIRMWARE=$(FIRMWARE)  qboot or seabios'
+	@echo '  ACCEL=$(ACCEL)      tcg (-cpu max,-erms,-fsrm) or kvm (-cpu host)   FIRMWARE=$(FIRMWARE)  qboot or seabios'
 	@echo '  CMDLINE_EXTRA  appended to the kernel command line (CMDLINE replaces it; default in build/qemu-cmd.sh)'
 	@echo '  QEMU_EXTRA     appended to the QEMU argv'
 	@echo '  REPO=1         make run attaches out/repo.img read-only (pkg mounts it at /mnt/repo)'

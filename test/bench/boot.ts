@@ -94,7 +94,7 @@ const table = (head: string[], body: string[][]) =>
   [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...body.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 
 const ratio = median(runs.map((r) => r.firstLine)) / floorLine;
-console.log(`## Boot (median of ${RUNS}, TCG, -cpu max, ${new Date().toISOString().slice(0, 10)})
+console.log(`## Boot (median of ${RUNS}, TCG, -cpu max,-erms,-fsrm, ${new Date().toISOString().slice(0, 10)})
 
 ${table(["measure", "aios (s)", "floor (s)"], rows)}
 
