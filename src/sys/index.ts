@@ -4,6 +4,7 @@ export * from "./proc";
 export * from "./stats";
 export * from "./netinfo";
 export * from "./devices";
+export * from "./modules";
 export * from "./spawn";
 export * from "./reaper";
 export * from "./log";

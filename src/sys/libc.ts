@@ -7,7 +7,7 @@
 import { dlopen, FFIType, read, ptr } from "bun:ffi";
 import { SysError } from "./errors";
 
-const { i32, u64, ptr: pointer } = FFIType;
+const { i32, i64, u64, ptr: pointer } = FFIType;
 
 const symbols = {
   mount: { args: [pointer, pointer, pointer, u64, pointer], returns: i32 },
@@ -17,6 +17,11 @@ const symbols = {
   waitpid: { args: [i32, pointer, i32], returns: i32 },
   kill: { args: [i32, i32], returns: i32 },
   sync: { args: [], returns: FFIType.void },
+  // syscall(2) is variadic; on x86-64 its integer arguments travel in the same registers as fixed ones.
+  syscall: { args: [i64, i32, pointer, i32], returns: i64 },
+  socket: { args: [i32, i32, i32], returns: i32 },
+  ioctl: { args: [i32, u64, pointer], returns: i32 },
+  close: { args: [i32], returns: i32 },
   __errno_location: { args: [], returns: pointer },
 } as const;
 
@@ -91,4 +96,39 @@ export function kill(pid: number, signal: number): void {
 
 export function sync(): void {
   lib().sync();
+}
+
+const SYS_finit_module = 313; // x86-64; glibc has no wrapper
+/** finit_module flag: the file is compressed (.ko.xz, .ko.zst) and the kernel decompresses it. */
+export const MODULE_INIT_COMPRESSED_FILE = 4;
+
+/** finit_module(2): load the kernel module open on `fd`, as modprobe does once it has found the file. */
+export function finitModule(fd: number, what: string, flags = 0): void {
+  check(Number(lib().syscall(SYS_finit_module, fd, cstr(""), flags)), what);
+}
+
+const AF_INET = 2;
+const SOCK_DGRAM = 2;
+const SOCK_CLOEXEC = 0o2000000;
+const SIOCGIFFLAGS = 0x8913;
+const SIOCSIFFLAGS = 0x8914;
+const IFF_UP = 0x1;
+/** struct ifreq: the name (IFNAMSIZ bytes, NUL-terminated), then a 24-byte union whose first member is ifr_flags. */
+const IFNAMSIZ = 16;
+const IFREQ_BYTES = 40;
+const ENODEV = 19;
+
+/** `ip link set NAME up` without a process: SIOCSIFFLAGS on a datagram socket. */
+export function linkUp(name: string): void {
+  const what = `link ${name} up`;
+  const req = Buffer.alloc(IFREQ_BYTES);
+  if (!name || name.includes("\0") || req.write(name, "utf8") >= IFNAMSIZ) throw new SysError(ENODEV, what);
+  const fd = check(lib().socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), what);
+  try {
+    check(lib().ioctl(fd, SIOCGIFFLAGS, ptr(req)), what);
+    req.writeInt16LE(req.readInt16LE(IFNAMSIZ) | IFF_UP, IFNAMSIZ);
+    check(lib().ioctl(fd, SIOCSIFFLAGS, ptr(req)), what);
+  } finally {
+    lib().close(fd);
+  }
 }

@@ -1,9 +1,10 @@
 /**
  * Network: loopback, then the configured interface by DHCP (BusyBox udhcpc),
- * falling back to a static address that suits QEMU's user network.
+ * falling back to a static address that suits QEMU's user network. Links come
+ * up by ioctl (libc.linkUp), so udhcpc is the only process on the usual path.
  */
 import { existsSync, writeFileSync } from "node:fs";
-import { AiosError, run } from "../../sys";
+import { AiosError, libc, run } from "../../sys";
 import type { BootContext } from "../context";
 import { definePhase, defineStep } from "../step";
 
@@ -26,7 +27,7 @@ export const network = definePhase({
       name: "loopback",
       pid1Only: true,
       describe: () => "ip link set lo up",
-      run: () => sh(["/bin/ip", "link", "set", "lo", "up"]),
+      run: () => libc.linkUp("lo"),
     }),
     defineStep({
       name: "address",
@@ -35,12 +36,13 @@ export const network = definePhase({
       describe: (ctx) => {
         const n = ctx.config.network;
         const fallback = `ip addr add ${n.static_address} dev ${n.interface}; ip route add default via ${n.gateway}`;
-        return n.dhcp ? `udhcpc -i ${n.interface} -n -q -t 3 -T 1 -s ${UDHCPC_SCRIPT} || { ${fallback}; }` : fallback;
+        const up = `ip link set ${n.interface} up`;
+        return n.dhcp ? `${up}; udhcpc -i ${n.interface} -n -q -t 3 -T 1 -s ${UDHCPC_SCRIPT} || { ${fallback}; }` : `${up}; ${fallback}`;
       },
       run: async (ctx) => {
         const n = ctx.config.network;
         if (!hasInterface(ctx)) return { skip: `no interface ${n.interface}` };
-        await sh(["/bin/ip", "link", "set", n.interface, "up"]);
+        libc.linkUp(n.interface);
         if (n.dhcp) {
           const r = await run(["/bin/udhcpc", "-i", n.interface, "-n", "-q", "-t", "3", "-T", "1", "-s", UDHCPC_SCRIPT]);
           if (r.exitCode === 0) return `${n.interface}: dhcp`;
