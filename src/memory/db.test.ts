@@ -71,12 +71,34 @@ describe("openDatabase and applyMigrations", () => {
   });
 });
 
+describe("prepare", () => {
+  test("compiles on first use: stores open without compiling SQL, and a mistake shows when the statement runs", () => {
+    const db = openDatabase(":memory:");
+    const bad = db.prepare("SELECT * FROM no_such_table");
+    const insert = db.prepare("INSERT INTO t (x) VALUES (?)");
+    db.exec("CREATE TABLE t (x)"); // after the prepare: an eager compile would have failed
+    insert.run(1);
+    insert.run(2);
+    expect(db.prepare("SELECT x FROM t ORDER BY x").all()).toEqual([{ x: 1 }, { x: 2 }]);
+    expect(db.prepare("SELECT x FROM t ORDER BY x").values()).toEqual([[1], [2]]);
+    expect(db.prepare("SELECT count(*) AS n FROM t").get()).toEqual({ n: 2 });
+    expect([...db.prepare("SELECT x FROM t").iterate()].length).toBe(2);
+    expect(db.prepare("SELECT x, x * 2 AS y FROM t").columnNames).toEqual(["x", "y"]);
+    expect(() => bad.all()).toThrow("no such table: no_such_table");
+    bad.finalize(); // never compiled: nothing to release
+    insert.finalize();
+    expect(() => insert.run(3)).toThrow("Statement has finalized");
+    db.close();
+  });
+});
+
 describe("close", () => {
   test("releases the files even when statements were prepared (the data disk must unmount)", () => {
     const path = join(dir, "held.db");
     const db = openDatabase(path);
     db.exec("CREATE TABLE t (x)");
     db.prepare("SELECT * FROM t").all();
+    db.prepare("SELECT x FROM t"); // never used, so never compiled
     db.close();
     const open = readdirSync("/proc/self/fd").map((fd) => {
       try {

@@ -3,7 +3,7 @@
  * numbered migrations embedded in the binary and applied in order, each in
  * its own transaction. This folder is the only code that touches bun:sqlite.
  */
-import { Database } from "bun:sqlite";
+import { Database, type Statement } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { AiosError } from "../sys";
@@ -26,20 +26,86 @@ export interface OpenOptions {
 }
 
 /**
+ * A statement compiled on first use. Stores prepare their statements when
+ * they open, and they all open at boot: compiling some fifty statements there
+ * cost ~120 ms of an emulated CPU, for SQL that may not run until much later.
+ * A mistake in the SQL therefore shows at first use, which every store's
+ * tests reach.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: bun:sqlite's bindings and row classes
+type Params = any[];
+
+class LazyStatement {
+  private compiled: Statement | null = null;
+  private finalized = false;
+
+  constructor(
+    private readonly compile: () => Statement,
+    private readonly release: (s: Statement) => void,
+  ) {}
+
+  private get statement(): Statement {
+    if (this.finalized) throw new Error("Statement has finalized"); // as bun:sqlite says
+    this.compiled ??= this.compile();
+    return this.compiled;
+  }
+
+  run(...params: Params) {
+    return this.statement.run(...params);
+  }
+  get(...params: Params) {
+    return this.statement.get(...params);
+  }
+  all(...params: Params) {
+    return this.statement.all(...params);
+  }
+  values(...params: Params) {
+    return this.statement.values(...params);
+  }
+  iterate(...params: Params) {
+    return this.statement.iterate(...params);
+  }
+  as(rowClass: Params[number]) {
+    return this.statement.as(rowClass);
+  }
+  get columnNames() {
+    return this.statement.columnNames;
+  }
+  get paramsCount() {
+    return this.statement.paramsCount;
+  }
+  toString() {
+    return this.statement.toString();
+  }
+  finalize(): void {
+    this.finalized = true;
+    if (!this.compiled) return;
+    this.release(this.compiled);
+    this.compiled.finalize();
+    this.compiled = null;
+  }
+}
+
+/**
  * bun:sqlite closes a database only once every statement made by `prepare`
  * is finalized (sqlite3_close_v2); until then the files stay open and the
  * data disk cannot be unmounted at shutdown. So this subclass remembers its
- * prepared statements and finalizes them on close.
+ * compiled statements and finalizes them on close.
  */
 class AiosDatabase extends Database {
-  private readonly prepared = new Set<{ finalize(): void }>();
+  private readonly prepared = new Set<Statement>();
 
   // biome-ignore lint/suspicious/noExplicitAny: forwards bun:sqlite's own overloads
   override prepare(...args: any[]): any {
-    // biome-ignore lint/suspicious/noExplicitAny: see above
-    const statement = (super.prepare as any)(...args);
-    this.prepared.add(statement);
-    return statement;
+    return new LazyStatement(
+      () => {
+        // biome-ignore lint/suspicious/noExplicitAny: see above
+        const statement = (super.prepare as any)(...args) as Statement;
+        this.prepared.add(statement);
+        return statement;
+      },
+      (statement) => this.prepared.delete(statement),
+    );
   }
 
   override close(throwOnError?: boolean): void {
