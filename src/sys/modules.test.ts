@@ -40,12 +40,14 @@ describe("modules.dep", () => {
     expect(() => loadOrder(parseModulesDep(DEP), ["virtio_net", "nosuch"])).toThrow("modprobe nosuch: not in modules.dep");
   });
 
-  test("loadModules names a missing modules.dep or module file before any load", () => {
+  test("loadModules names a missing modules.dep or module file before any load; built-in names need none", () => {
     const dir = mkdtempSync(join(tmpdir(), "aios-modules-"));
     try {
       expect(() => loadModules(["virtio_ring"], dir)).toThrow(/modules\.dep/);
       writeFileSync(join(dir, "modules.dep"), DEP);
       expect(() => loadModules(["virtio_ring"], dir)).toThrow(/virtio_ring\.ko/);
+      writeFileSync(join(dir, "modules.builtin"), "kernel/fs/ext4/ext4.ko\nkernel/drivers/virtio/virtio_mmio.ko\n");
+      expect(loadModules(["ext4", "virtio-mmio"], dir)).toEqual({ loaded: [], already: [], builtin: ["ext4", "virtio-mmio"] });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

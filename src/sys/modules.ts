@@ -56,13 +56,24 @@ export interface LoadReport {
   loaded: string[];
   /** Already in the kernel (EEXIST). */
   already: string[];
+  /** Built into the kernel (modules.builtin): nothing to load, and no error, as with modprobe. */
+  builtin: string[];
+}
+
+function builtinNames(dir: string): Set<string> {
+  try {
+    return new Set(readFileSync(join(dir, "modules.builtin"), "utf8").split("\n").filter(Boolean).map(moduleName));
+  } catch {
+    return new Set(); // depmod writes it; without one, every name must be in modules.dep
+  }
 }
 
 /** Loads `names` and their dependencies from DIR (default /lib/modules/$(uname -r)). */
 export function loadModules(names: string[], dir = join("/lib/modules", kernelRelease())): LoadReport {
   const modules = parseModulesDep(readFileSync(join(dir, "modules.dep"), "utf8"));
-  const report: LoadReport = { loaded: [], already: [] };
-  for (const path of loadOrder(modules, names)) {
+  const builtin = builtinNames(dir);
+  const report: LoadReport = { loaded: [], already: [], builtin: names.filter((n) => builtin.has(moduleName(n))) };
+  for (const path of loadOrder(modules, names.filter((n) => !builtin.has(moduleName(n))))) {
     const name = moduleName(path);
     const fd = openSync(join(dir, path), "r");
     try {

@@ -29,8 +29,8 @@ export const hardware = definePhase({
         if (!existsSync(MODULES_LIST)) return { skip: `no ${MODULES_LIST} in the image` };
         const names = moduleNames(readFileSync(MODULES_LIST, "utf8"));
         if (!names.length) return { skip: "module list is empty" };
-        const { loaded, already } = loadModules(names);
-        return `${loaded.length} modules${already.length ? `, ${already.length} already loaded` : ""}`;
+        const { loaded, already, builtin } = loadModules(names);
+        return [`${loaded.length} modules`, already.length && `${already.length} already loaded`, builtin.length && `${builtin.join(" ")} built in`].filter(Boolean).join(", ");
       },
     }),
     defineStep({
