@@ -23,7 +23,8 @@ if (!body) {
 const root = resolve(import.meta.dir, "../..");
 const file = join(root, "BENCHMARKS.md");
 const commit = Bun.spawnSync(["git", "-C", root, "rev-parse", "--short", "HEAD"]).stdout.toString().trim() || "unknown";
-const dirty = Bun.spawnSync(["git", "-C", root, "status", "--porcelain", "--untracked-files=no"]).stdout.toString().trim() ? "+changes" : "";
+// BENCHMARKS.md itself does not count: `make bench` files one section after another into it.
+const dirty = Bun.spawnSync(["git", "-C", root, "status", "--porcelain", "--untracked-files=no", "--", ".", ":!BENCHMARKS.md"]).stdout.toString().trim() ? "+changes" : "";
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}`;
 const stamp = `_\`${command}\` · ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC · commit ${commit}${dirty} · ${machine}_`;
 
