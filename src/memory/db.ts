@@ -25,6 +25,9 @@ export interface OpenOptions {
   synchronous?: "full" | "normal";
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: bun:sqlite's bindings and row classes
+type Params = any[];
+
 /**
  * A statement compiled on first use. Stores prepare their statements when
  * they open, and they all open at boot: compiling some fifty statements there
@@ -32,9 +35,6 @@ export interface OpenOptions {
  * A mistake in the SQL therefore shows at first use, which every store's
  * tests reach.
  */
-// biome-ignore lint/suspicious/noExplicitAny: bun:sqlite's bindings and row classes
-type Params = any[];
-
 class LazyStatement {
   private compiled: Statement | null = null;
   private finalized = false;
