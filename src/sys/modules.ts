@@ -16,10 +16,13 @@ export interface ModuleEntry {
   deps: string[];
 }
 
+/** A module file the kernel decompresses itself (finit_module with MODULE_INIT_COMPRESSED_FILE). */
+const COMPRESSED = /\.(xz|zst|gz)$/;
+
 /** Module names use `_` where file names may use `-` (virtio-net.ko is virtio_net). */
 export function moduleName(pathOrName: string): string {
   const base = pathOrName.slice(pathOrName.lastIndexOf("/") + 1);
-  return base.replace(/\.ko(\.(xz|zst|gz))?$/, "").replaceAll("-", "_");
+  return base.replace(COMPRESSED, "").replace(/\.ko$/, "").replaceAll("-", "_");
 }
 
 /** modules.dep: `kernel/x/a.ko: kernel/x/b.ko kernel/x/c.ko`, one module a line. */
@@ -77,7 +80,7 @@ export function loadModules(names: string[], dir = join("/lib/modules", kernelRe
     const name = moduleName(path);
     const fd = openSync(join(dir, path), "r");
     try {
-      finitModule(fd, `modprobe ${name}`, /\.ko\.(xz|zst|gz)$/.test(path) ? MODULE_INIT_COMPRESSED_FILE : 0);
+      finitModule(fd, `modprobe ${name}`, COMPRESSED.test(path) ? MODULE_INIT_COMPRESSED_FILE : 0);
       report.loaded.push(name);
     } catch (err) {
       if (!(err instanceof SysError && err.code === "EEXIST")) throw err;
