@@ -10,3 +10,4 @@ export * from "./reaper";
 export * from "./log";
 export * from "./info";
 export * from "./random";
+export * from "./durable";
