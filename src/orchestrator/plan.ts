@@ -14,6 +14,8 @@ export const ToolCallSchema = v.strictObject({
   args: v.pipe(v.record(v.string(), v.unknown()), v.description("arguments, as the tool's input schema says")),
   /** Why this call is in the plan; shown in the trace. */
   why: v.optional(v.pipe(v.string(), v.maxLength(500))),
+  /** Whether this call's result belongs in the goal's answer (default true); false for the plan's own checks. */
+  answer: v.optional(v.boolean()),
 });
 
 export const TaskSchema = v.strictObject({

@@ -63,6 +63,13 @@ export interface Tool<I = any, O = any, U = any> {
   timeoutMs: number;
   execute(args: I, ctx: ToolContext): O | Promise<O>;
   undo?(record: U, ctx: ToolContext): void | Promise<void>;
+  /**
+   * What the call found or did, as one to a few lines a person reads, with
+   * the figures ("nginx 1.22.1-9 is installed", "Top memory: nginx 12.3 MiB
+   * (pid 412), ..."). Built from the typed output alone, never guessed keys:
+   * goal answers, the REPL and the console show it.
+   */
+  summarize?(output: O, args: I): string;
 }
 
 export function defineTool<I, O, U = never>(tool: Tool<I, O, U>): Tool<I, O, U> {
