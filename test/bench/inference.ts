@@ -14,7 +14,7 @@
  *   runtime disk against without it, alternating boots (BOOTS each, default
  *   3; BOOTS=0 skips), and the guest's first embedding request.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pipeline } from "@huggingface/transformers";
@@ -141,6 +141,20 @@ if (image && BOOTS > 0) {
   }
 }
 const size = (f: string) => (existsSync(join(OUT, f)) ? `${fmt(statSync(join(OUT, f)).size / 1e6)} MB` : "not built");
+/** Bytes under a directory of the runtime disk's staging tree, measured (not quoted). */
+function treeBytes(dir: string, match: (name: string) => boolean = () => true): number {
+  if (!existsSync(dir)) return 0;
+  let total = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile() && match(e.name)) total += statSync(join(e.parentPath, e.name)).size;
+  }
+  return total;
+}
+const STAGE = join(OUT, "build", "runtime");
+const mb = (n: number) => (n ? `${fmt(n / 1e6)} MB` : "none");
+const onnxBytes = treeBytes(join(STAGE, "lib"), (n) => n.includes("onnxruntime"));
+const cxxBytes = treeBytes(join(STAGE, "lib"), (n) => !n.includes("onnxruntime"));
+const modelBytes = treeBytes(join(STAGE, "models"));
 
 const er = median(embedRuntime);
 const ed = median(embedDirect);
@@ -170,4 +184,4 @@ ${
 `
     : "\n(no guest figures: build the image first, or BOOTS=0 was set)\n"
 }
-Image: aios-init ${size("aios-init")}, initramfs ${size("initramfs.cpio")}, runtime disk ${size("runtime.img")} (read-only ext4: onnxruntime 45.8 MB, C++ runtime 2.3 MB, test models 0.5 MB).`);
+Image: aios-init ${size("aios-init")}, initramfs ${size("initramfs.cpio")}, runtime disk ${size("runtime.img")} (read-only ext4, measured in out/build/runtime: onnxruntime ${mb(onnxBytes)}, other libraries ${mb(cxxBytes)}, test models ${mb(modelBytes)}).`);

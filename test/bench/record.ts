@@ -2,7 +2,8 @@
  * record.ts NAME COMMAND < section.md — puts a benchmark's markdown into
  * BENCHMARKS.md between `<!-- bench:NAME -->` markers, replacing the previous
  * figures of that benchmark only, with the command, date, commit and machine
- * that produced them. The benchmark's output also goes to stdout.
+ * that produced them. The benchmark's output also goes to stdout. It refuses
+ * to file figures measured on a tree with uncommitted changes.
  */
 import { cpus } from "node:os";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -24,9 +25,14 @@ const root = resolve(import.meta.dir, "../..");
 const file = join(root, "BENCHMARKS.md");
 const commit = Bun.spawnSync(["git", "-C", root, "rev-parse", "--short", "HEAD"]).stdout.toString().trim() || "unknown";
 // BENCHMARKS.md itself does not count: `make bench` files one section after another into it.
-const dirty = Bun.spawnSync(["git", "-C", root, "status", "--porcelain", "--untracked-files=no", "--", ".", ":!BENCHMARKS.md"]).stdout.toString().trim() ? "+changes" : "";
+const changed = Bun.spawnSync(["git", "-C", root, "status", "--porcelain", "--untracked-files=no", "--", ".", ":!BENCHMARKS.md"]).stdout.toString().trim();
+// Figures must be reproducible from the commit they name: a dirty tree's are printed, never filed.
+if (changed) {
+  console.error(`record.ts: ${name}: the tree has uncommitted changes, so these figures are not filed in BENCHMARKS.md (commit first):\n${changed}`);
+  process.exit(1);
+}
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}`;
-const stamp = `_\`${command}\` · ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC · commit ${commit}${dirty} · ${machine}_`;
+const stamp = `_\`${command}\` · ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC · commit ${commit} · ${machine}_`;
 
 const begin = `<!-- bench:${name} -->`;
 const end = `<!-- /bench:${name} -->`;
