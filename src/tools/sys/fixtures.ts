@@ -13,6 +13,7 @@ function put(path: string, content: string, old: boolean): string {
   return path;
 }
 
+let undoTarget = "";
 const undoEntry = (t: ContractEnv) => join(t.env.paths.data, "cache/undo/contract-sys-old");
 
 export const fixtures = defineFixtures({
@@ -39,5 +40,20 @@ export const fixtures = defineFixtures({
       expect([existsSync(t.host("/tmp/new.txt")), existsSync(t.host("/var/log/nginx/access.log")), existsSync(t.host("/tmp/old.txt"))]).toEqual([true, true, false]);
     },
     teardown: (t) => rmSync(undoEntry(t), { recursive: true, force: true }),
+  },
+  "sys.undo": {
+    setup: async (t) => {
+      const out = await t.executor.call({ tool: "fs.write", args: { path: "/srv/undo-me", content: "x" }, agent: t.agent });
+      undoTarget = out.callId;
+    },
+    args: () => ({ call: undoTarget }),
+    invalid: [
+      { args: { call: "12" }, field: "args.call" },
+      { args: { goal: 0 }, field: "args.goal" },
+    ],
+    verify: (r, t) => {
+      expect(r).toMatchObject({ target: "call", undone: [{ callId: undoTarget, tool: "fs.write" }], failed: null });
+      expect(existsSync(t.host("/srv/undo-me"))).toBe(false);
+    },
   },
 });
