@@ -44,13 +44,13 @@ export const sysUndo = defineTool({
   description:
     "Undo changes through rollback: {} the most recent change that can still be undone, {call: \"c12\"} one call, {goal: 7} every change of goal 7 that can still be undone (newest first). " +
     "The caller must hold the capability of each tool it undoes. Not itself reversible.",
-  input: v.union(
-    [
-      v.strictObject({ call: v.pipe(v.string("must be a string"), v.regex(/^c\d{1,15}$/, 'must be a call id such as "c12"')) }),
-      v.strictObject({ goal: v.pipe(v.number("must be a number"), v.integer("must be an integer"), v.minValue(1, "must be at least 1")) }),
-      v.strictObject({}),
-    ],
-    'must be {}, {call: "c12"} or {goal: 7}',
+  // One object schema (what tool definitions for models need); call and goal exclude each other.
+  input: v.pipe(
+    v.strictObject({
+      call: v.optional(v.pipe(v.string("must be a string"), v.regex(/^c\d{1,15}$/, 'must be a call id such as "c12"'))),
+      goal: v.optional(v.pipe(v.number("must be a number"), v.integer("must be an integer"), v.minValue(1, "must be at least 1"))),
+    }),
+    v.check((a) => a.call === undefined || a.goal === undefined, "give call or goal, not both ({} undoes the most recent change)"),
   ),
   output: v.object({
     target: v.picklist(["latest", "call", "goal"]),
@@ -65,10 +65,10 @@ export const sysUndo = defineTool({
   timeoutMs: 600_000,
   async execute(args, ctx) {
     const rollback = port(ctx);
-    const target = "call" in args ? "call" : "goal" in args ? "goal" : "latest";
+    const target = args.call !== undefined ? "call" : args.goal !== undefined ? "goal" : "latest";
     let calls: UndoCandidate[];
-    if ("call" in args) calls = [rollback.call(args.call)];
-    else if ("goal" in args) {
+    if (args.call !== undefined) calls = [rollback.call(args.call)];
+    else if (args.goal !== undefined) {
       calls = rollback.correlation(`g${args.goal}`);
       if (!calls.length) throw new NothingToUndoError(`goal ${args.goal}`, "none of its changes can still be undone");
     } else {
