@@ -2,8 +2,8 @@
 import { join } from "node:path";
 import * as v from "valibot";
 import { ToolError } from "../errors";
-import type { ToolEnv } from "../define";
-import type { GroupEntry, LineEdit, PasswdEntry, Tables } from "./tables";
+import type { ToolContext, ToolEnv } from "../define";
+import { type GroupEntry, type LineEdit, type PasswdEntry, Tables } from "./tables";
 
 /** Why a user tool refused or failed: `user.create alice: already exists (uid 1000)`. */
 export class UserError extends ToolError {
@@ -47,4 +47,9 @@ export function requireGroup(t: Tables, tool: string, name: string): GroupEntry 
 /** The undo record of the tools that only edit table lines: exactly those lines go back. */
 export interface LinesUndo {
   edits: LineEdit[];
+}
+
+/** The undo of those tools (a line someone changed since is left as they made it). */
+export function revertLines(rec: LinesUndo, ctx: ToolContext): void {
+  new Tables(ctx.env.root).revert(rec.edits);
 }

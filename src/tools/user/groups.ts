@@ -8,7 +8,7 @@
  */
 import * as v from "valibot";
 import { defineTool, type ToolContext } from "../define";
-import { accountName, type LinesUndo, requireGroup, requireUser, UserError } from "./common";
+import { accountName, type LinesUndo, requireGroup, requireUser, revertLines, UserError } from "./common";
 import { EditList, Tables, withMembers } from "./tables";
 
 const input = v.strictObject({ user: accountName, group: accountName });
@@ -52,41 +52,28 @@ function membership(tool: string, join: boolean) {
   };
 }
 
-function undoLines(rec: LinesUndo, ctx: ToolContext): void {
-  new Tables(ctx.env.root).revert(rec.edits);
-}
+/** What the two share: {user, group} in, the same output, an exact undo of the lines. */
+const shared = { input, output, readOnly: false, idempotent: true, reversible: true, timeoutMs: 10_000, undo: revertLines } as const;
 
 export const userAddToGroup = defineTool({
+  ...shared,
   name: "user.add_to_group",
   description:
     "Add a user to an existing supplementary group (sudo, adm, wheel, docker...): its member list in /etc/group and /etc/gshadow. " +
     "Refuses an unknown user or group (groups are not created on the way). Membership of sudo or wheel grants root. Undo takes the line back exactly.",
-  input,
-  output,
   // It can hand out root (sudo, wheel): as weighty as creating an account.
   risk: "high",
-  readOnly: false,
-  idempotent: true,
-  reversible: true,
-  timeoutMs: 10_000,
   execute: membership("user.add_to_group", true),
-  undo: undoLines,
   summarize: (o) =>
     o.changed ? `${o.user} is now a member of ${o.group} (gid ${o.gid})` : `${o.user} was already a member of ${o.group}${o.primary ? " (its primary group)" : ""}; nothing changed`,
 });
 
 export const userRemoveFromGroup = defineTool({
+  ...shared,
   name: "user.remove_from_group",
   description:
     "Take a user out of a supplementary group's member list in /etc/group and /etc/gshadow. Refuses an unknown user or group, and the user's primary group. Undo puts the membership back.",
-  input,
-  output,
   risk: "medium",
-  readOnly: false,
-  idempotent: true,
-  reversible: true,
-  timeoutMs: 10_000,
   execute: membership("user.remove_from_group", false),
-  undo: undoLines,
   summarize: (o) => (o.changed ? `${o.user} is no longer a member of ${o.group}` : `${o.user} was not a member of ${o.group}; nothing changed`),
 });

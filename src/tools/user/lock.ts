@@ -8,7 +8,7 @@
  */
 import * as v from "valibot";
 import { defineTool, type ToolContext } from "../define";
-import { accountName, type LinesUndo, requireUser, UserError } from "./common";
+import { accountName, type LinesUndo, requireUser, revertLines, UserError } from "./common";
 import { EditList, Tables } from "./tables";
 
 const output = v.object({
@@ -58,37 +58,22 @@ function setLocked(tool: string, lock: boolean) {
 
 const input = v.strictObject({ name: accountName });
 
-function undoLines(rec: LinesUndo, ctx: ToolContext): void {
-  new Tables(ctx.env.root).revert(rec.edits);
-}
+/** What the two share: one account name in, the same output, an exact undo of the line. */
+const shared = { input, output, risk: "medium", readOnly: false, idempotent: true, reversible: true, timeoutMs: 10_000, undo: revertLines } as const;
 
 export const userLock = defineTool({
+  ...shared,
   name: "user.lock",
   description:
     "Lock a user's password (passwd -l: a \"!\" before the hash in /etc/shadow), so password logins fail; the hash is kept and SSH keys are not affected. root is refused. Undo unlocks exactly as before.",
-  input,
-  output,
-  risk: "medium",
-  readOnly: false,
-  idempotent: true,
-  reversible: true,
-  timeoutMs: 10_000,
   execute: setLocked("user.lock", true),
-  undo: undoLines,
   summarize: (o) => (o.changed ? `Locked ${o.name}'s password (uid ${o.uid}); password logins now fail` : `${o.name} was already locked; nothing changed`),
 });
 
 export const userUnlock = defineTool({
+  ...shared,
   name: "user.unlock",
   description: "Unlock a user's password (passwd -u: the \"!\" before the hash goes). Refused when the account has no password (it would allow a login without one). Undo locks it again.",
-  input,
-  output,
-  risk: "medium",
-  readOnly: false,
-  idempotent: true,
-  reversible: true,
-  timeoutMs: 10_000,
   execute: setLocked("user.unlock", false),
-  undo: undoLines,
   summarize: (o) => (o.changed ? `Unlocked ${o.name}'s password (uid ${o.uid})` : `${o.name} was not locked; nothing changed`),
 });
