@@ -199,7 +199,7 @@ describe("startAgents", () => {
       expect(a.mailboxDepth).toBe(0);
       expect(a.description.length).toBeGreaterThan(10);
     }
-    expect(agents.get("system")!.capabilities).toEqual(["fs", "hw", "monitor.disk", "monitor.memory", "process", "service", "user"]);
+    expect(agents.get("system")!.capabilities).toEqual(["fs", "hw", "log", "monitor.disk", "monitor.memory", "process", "service", "sys.undo", "user"]);
     expect(agents.get("security")!.capabilities).toEqual(["fs.list", "fs.read", "fs.stat", "sec"]);
     expect(agents.supervisorId).toBe("root/agents");
     expect(actors().get("root/agents/monitor")).toBe(agents.ref("monitor")!);

@@ -134,6 +134,11 @@ export class CallStore {
     return (this.db.query("SELECT * FROM calls WHERE correlation_id = ?1 ORDER BY seq DESC").all(correlationId) as RawCall[]).map(toRecord);
   }
 
+  /** Calls that saved an undo record not used yet, newest first, older than `beforeSeq`: what rollback can still take back. */
+  undoable(limit: number, beforeSeq = Number.MAX_SAFE_INTEGER): CallRecord[] {
+    return (this.db.query("SELECT * FROM calls WHERE seq < ?1 AND undo IS NOT NULL AND undone_at IS NULL ORDER BY seq DESC LIMIT ?2").all(beforeSeq, limit) as RawCall[]).map(toRecord);
+  }
+
   /** Newest first. */
   recent(limit = 50): CallRecord[] {
     return (this.db.query("SELECT * FROM calls ORDER BY seq DESC LIMIT ?1").all(Math.max(0, Math.min(limit, 10_000))) as RawCall[]).map(toRecord);

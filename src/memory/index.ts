@@ -9,6 +9,7 @@ export { GrantStore, type GrantChange, type StoredCapabilityChange } from "./gra
 export { ServiceStore, type ServiceStateRecord, type StoredService } from "./services";
 export { WatchStore, type Watch, type WatchSpec } from "./watches";
 export { ScheduleStore, type ScheduledJob, type ScheduleSpec } from "./schedules";
+export { LogPolicyStore, type LogFileState, type LogPolicy, type LogPolicySpec } from "./logs";
 export { PackageStore, type AccountKind, type AccountRow, type InstalledDirRow, type InstalledFileRow, type InstalledFileType, type InstalledPackageRow, type PackageRecordInput } from "./packages";
 export { openMemory, Memory, type MemoryConfig, type MemoryPaths, type MemoryStats, type MaintenanceReport, type FileSize } from "./open";
 export { EmbedderError, type Embedder } from "./embedder";

@@ -4,7 +4,7 @@
  * long-term memory), a watch probed, and due jobs run as goals and tool calls.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { setSink } from "../sys";
 import { AutonomyLoop, isDue } from "./autonomy";
 import { fixedPlanner, openWorld, removeWorld, type World } from "./testing";
@@ -26,6 +26,7 @@ function loopFor(w: World, extra: Partial<ConstructorParameters<typeof AutonomyL
     agents: () => w.agents,
     submit: (g) => w.engine.submit(g),
     configJobs: [],
+    logs: host.logs,
     records: {
       watchChecked: (n, ok, d, at) => void host.watches.recordCheck(n, ok, d, at),
       jobRan: (n, s, d, at) => void host.schedules.recordRun(n, s, d, at),
@@ -127,5 +128,22 @@ describe("a tick", () => {
     expect(await w.until(goalId, ["done", "failed"])).toBe("done");
     expect(w.engine.get(goalId)!.source).toBe("schedule:goal");
     expect((await loop.tick()).jobs).toEqual([]); // not again until tomorrow
+  });
+
+  test("rotates the logs whose policy is due, and records it as an event", async () => {
+    const w = await openWorld({ planners: [], level: "supervised" });
+    worlds.push(w);
+    mkdirSync(w.host("/var/log/app"), { recursive: true });
+    writeFileSync(w.host("/var/log/app/big.log"), "x".repeat(2048));
+    writeFileSync(w.host("/var/log/app/small.log"), "x");
+    expect((await w.agents.call({ tool: "log.set_policy", agent: "system", args: { pattern: "/var/log/app/*.log", maxBytes: 1024, keep: 2 } })).status).toBe("queued");
+    // Under supervised the policy itself waits for a person; the loop then applies it without asking again.
+    const approval = w.tools.executor.pending()[0]!;
+    await w.tools.executor.approve(approval.approvalId, { by: "test" });
+    const r = await loopFor(w).tick();
+    expect(r.rotated).toEqual([{ path: "/var/log/app/big.log", reason: "size" }]);
+    expect(readdirSync(w.host("/var/log/app")).sort()).toEqual(["big.log", "big.log.1", "small.log"]);
+    expect(w.memory.operational.recentEvents({ kind: "logs-rotated" }).map((e) => e.source)).toEqual(["autonomy"]);
+    expect((await loopFor(w).tick()).rotated).toEqual([]);
   });
 });

@@ -3,9 +3,13 @@
  * cpu, memory, disks and services; watches that are due are probed; a
  * service that gave up (failed) is restarted when its restart policy allows
  * and it was not healed too recently, with the reason recorded as a
- * decision; scheduled jobs that are due run as goals or tool calls. Every
- * action is a tool call made by an agent, so it passes the same executor,
- * autonomy gate and audit ledger as a person's.
+ * decision; scheduled jobs that are due run as goals or tool calls; logs
+ * whose rotation policy is due are rotated. Every action is a tool call made
+ * by an agent, so it passes the same executor, autonomy gate and audit
+ * ledger as a person's, with one exception: log rotation applies a policy a
+ * person set (log.set_policy, itself a gated and audited call), as the
+ * supervisor applies a service's restart policy; what it rotated is recorded
+ * as an event.
  */
 import { Cron } from "croner";
 import type { CallOutcome } from "../tools";
@@ -51,6 +55,10 @@ export interface AutonomyOptions {
     watchChecked(name: string, ok: boolean, detail: string | null, at: number): void;
     jobRan(name: string, status: string, detail: string | null, at: number): void;
   };
+  /** Log rotation policies (ToolHost.logs): the files that are due are rotated each tick. */
+  logs?: {
+    rotateDue(): Promise<{ rotated: Array<{ path: string; reason: string; bytes: number }>; skipped: Array<{ path: string; reason: string }>; notes: string[] }>;
+  };
   /** Where the loop writes what it saw and why it acted. */
   observe?: {
     metric(name: string, value: number, ts: number): void;
@@ -68,6 +76,8 @@ export interface TickReport {
   healed: Array<{ service: string; why: string; outcome: string }>;
   watches: Array<{ name: string; ok: boolean; detail: string }>;
   jobs: Array<{ name: string; outcome: string }>;
+  /** Logs rotated by their policy this tick. */
+  rotated: Array<{ path: string; reason: string }>;
   ms: number;
 }
 
@@ -124,7 +134,7 @@ export class AutonomyLoop {
   private async pass(): Promise<TickReport> {
     const t0 = performance.now();
     const at = this.now();
-    const report: TickReport = { at, problems: [], healed: [], watches: [], jobs: [], ms: 0 };
+    const report: TickReport = { at, problems: [], healed: [], watches: [], jobs: [], rotated: [], ms: 0 };
     const agents = this.opts.agents();
     if (agents) {
       await this.check(agents, report);
@@ -133,6 +143,7 @@ export class AutonomyLoop {
     } else {
       report.problems.push("no agents are running");
     }
+    await this.rotateLogs(report);
     try {
       this.opts.observe?.maintenance?.();
     } catch (err) {
@@ -143,6 +154,22 @@ export class AutonomyLoop {
     this.last = report;
     for (const p of report.problems) this.opts.observe?.event("problem", "autonomy", p);
     return report;
+  }
+
+  /** Rotates the logs whose policy is due; a failure is a problem of this tick, not of the loop. */
+  private async rotateLogs(report: TickReport): Promise<void> {
+    if (!this.opts.logs) return;
+    try {
+      const r = await this.opts.logs.rotateDue();
+      report.rotated = r.rotated.map((x) => ({ path: x.path, reason: x.reason }));
+      for (const s of r.skipped) report.problems.push(`log ${s.path}: ${s.reason}`);
+      if (r.rotated.length) {
+        log.info(`autonomy: rotated ${r.rotated.map((x) => `${x.path} (${x.reason})`).join(", ")}`);
+        this.opts.observe?.event("logs-rotated", "autonomy", { rotated: r.rotated, notes: r.notes });
+      }
+    } catch (err) {
+      report.problems.push(`log rotation: ${errorMessage(err)}`);
+    }
   }
 
   /** The monitor agent's check; failed services are candidates for healing. */

@@ -11,3 +11,4 @@ export * from "./log";
 export * from "./info";
 export * from "./random";
 export * from "./durable";
+export * from "./rotate";

@@ -1,8 +1,12 @@
 /**
  * The console log. Lines go to a sink (stderr by default; the REPL swaps in a
  * sink that redraws its prompt) and, once the data disk is up, to a log file.
+ * The file stays open; a rotation (rotate.ts) makes it reopen in the same
+ * synchronous step as the rename, so no line lands in a renamed file. Past a
+ * size cap (`capLogFile`) it asks for a rotation, once, outside the write.
  */
-import { appendFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, writeSync } from "node:fs";
+import { onRotate } from "./rotate";
 
 export const LEVELS = ["debug", "info", "warn", "error"] as const;
 export type Level = (typeof LEVELS)[number];
@@ -23,8 +27,54 @@ export function setSink(next: Sink): Sink {
   return previous;
 }
 
+let fd: number | undefined;
+let size = 0;
+let unregister: (() => void) | undefined;
+let cap: { maxBytes: number; full: () => void } | undefined;
+let asked = false;
+
+function closeFile(): void {
+  try {
+    if (fd !== undefined) closeSync(fd);
+  } catch {
+    // already closed
+  }
+  fd = undefined;
+  asked = false;
+}
+
 export function logToFile(path: string | undefined): void {
+  closeFile();
+  unregister?.();
+  unregister = path === undefined ? undefined : onRotate(path, closeFile);
   file = path;
+}
+
+/** The log file lines go to, if any. */
+export function logFile(): string | undefined {
+  return file;
+}
+
+/** Calls `full` (later, once per file) when the log file reaches `maxBytes`; undefined removes the cap. */
+export function capLogFile(next: { maxBytes: number; full: () => void } | undefined): void {
+  cap = next;
+  asked = false;
+}
+
+function writeFile(text: string): void {
+  if (fd === undefined) {
+    fd = openSync(file!, "a", 0o640);
+    size = fstatSync(fd).size;
+  }
+  const buf = Buffer.from(text);
+  for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off);
+  size += buf.length;
+  if (cap && !asked && size >= cap.maxBytes) {
+    asked = true;
+    const full = cap.full;
+    // Not from inside a write: the rotation itself may log.
+    setTimeout(full, 0);
+  }
 }
 
 function emit(level: Level, msg: string): void {
@@ -33,9 +83,9 @@ function emit(level: Level, msg: string): void {
   sink(line);
   if (file) {
     try {
-      appendFileSync(file, `${new Date().toISOString()} ${level} ${msg}\n`);
+      writeFile(`${new Date().toISOString()} ${level} ${msg}\n`);
     } catch {
-      file = undefined; // a full or vanished disk must not take the console down with it
+      logToFile(undefined); // a full or vanished disk must not take the console down with it
     }
   }
 }

@@ -8,6 +8,7 @@ import type { Db } from "../memory";
 import type { Tool, ToolEnv, ToolHost } from "./define";
 import { fsTools } from "./fs";
 import { hwTools } from "./hw";
+import { logHost, logTools } from "./log";
 import { monitorHost, monitorTools } from "./monitor";
 import { netTools } from "./net";
 import { pkgHost, pkgTools } from "./pkg";
@@ -21,6 +22,7 @@ import { userTools } from "./user";
 export const CATALOG: readonly Tool[] = [
   ...fsTools,
   ...hwTools,
+  ...logTools,
   ...monitorTools,
   ...netTools,
   ...pkgTools,
@@ -49,4 +51,4 @@ export interface HostContext {
 export type HostProvider = (ctx: HostContext) => HostPart | Promise<HostPart>;
 
 // pkgHost first: services wait for it to put back recorded packages whose files are gone.
-export const HOST_PROVIDERS: readonly HostProvider[] = [pkgHost, serviceHost, monitorHost, scheduleHost];
+export const HOST_PROVIDERS: readonly HostProvider[] = [pkgHost, serviceHost, monitorHost, scheduleHost, logHost];

@@ -103,6 +103,7 @@ export class Executor implements ToolCaller {
     this.host = { ...opts.host, ledger: this.ledger, capabilities: this.capabilities, grants: this.grants, registry: this.registry } as ToolHost;
     this.rules = new RuleSet(this.approvalStore.rules().map(toRule));
     this.rollbacks = new Rollback(this);
+    this.host.rollback = this.rollbacks.port();
     // The ledger append goes last in each transaction: if anything before it throws, the chain head never moved.
     this.beginTx = db.transaction((seq, ts, tool, agent, corr, argsJson, audit, json) => {
       this.calls.insert(seq, ts, tool, agent, corr, argsJson, "running");

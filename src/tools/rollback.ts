@@ -3,13 +3,20 @@
  * from the database, so it works the same after a reboot). Undoing every
  * call of a correlation id goes newest first and stops at the first failure.
  * Each undo writes an audit row before (`stage: request`) and after
- * (`stage: result`); a call is undone at most once.
+ * (`stage: result`); a call is undone at most once, and its undo copies
+ * (undo-cache.ts) go once it is.
+ *
+ * Tools reach rollback only through the narrow RollbackPort (ToolHost.rollback:
+ * what can still be undone, and undo one call), never the Executor; whoever
+ * calls it checks the caller's capability for each tool it undoes.
  */
-import type { AuditInput } from "../memory";
+import type { AuditInput, CallRecord } from "../memory";
+import { errorMessage, log } from "../sys";
 import { bounded, isPromiseLike } from "./bounded";
 import type { ToolContext } from "./define";
 import { AlreadyUndoneError, CallNotFoundError, NotReversibleError, NothingToUndoError, ToolError, UndoError, UndoFailedError } from "./errors";
 import type { Executor } from "./executor";
+import { dropCopies } from "./undo-cache";
 import { callId, idNumber } from "./views";
 
 export interface UndoOutcome {
@@ -27,22 +34,91 @@ export interface CorrelationUndo {
   failed?: { callId: string; code: string; message: string };
 }
 
+/** A call that can still be undone, as the port shows it. */
+export interface UndoCandidate {
+  callId: string;
+  tool: string;
+  agent: string;
+  correlationId: string | null;
+  /** When it was accepted (ms since the epoch). */
+  ts: number;
+  args: unknown;
+  /** Its result, when kept whole. */
+  result?: unknown;
+}
+
+/** What tools may do with rollback (sys.undo): look up what can still be undone, and undo one call. */
+export interface RollbackPort {
+  /** The most recent call that can still be undone. */
+  latest(): UndoCandidate | undefined;
+  /** One call; throws (unknown, not reversible, already undone, no record) when it cannot be undone. */
+  call(id: string): UndoCandidate;
+  /** The calls of a correlation id that can still be undone, newest first (the order to undo them in). */
+  correlation(correlationId: string): UndoCandidate[];
+  undo(id: string, by: string): Promise<UndoOutcome>;
+}
+
+declare module "./define" {
+  interface ToolHost {
+    /** Rollback through the executor (src/tools/rollback.ts), as narrow as sys.undo needs. */
+    rollback: RollbackPort;
+  }
+}
+
 const UNDO_TIMEOUT_FLOOR_MS = 5_000;
+const PAGE = 64;
 
 export class Rollback {
   private readonly inFlight = new Set<number>();
 
   constructor(private readonly x: Executor) {}
 
-  async one(id: string, by: string): Promise<UndoOutcome> {
+  /** The call `id` if it can be undone now; throws why not. */
+  private undoable(id: string): CallRecord {
     const n = idNumber("c", id);
     const rec = n === undefined ? undefined : this.x.calls.get(n);
     if (!rec) throw new CallNotFoundError(id);
     const cid = callId(rec.seq);
-    const tool = this.x.registry.get(rec.tool);
-    if (!tool?.undo) throw new NotReversibleError(cid, rec.tool);
+    if (!this.x.registry.get(rec.tool)?.undo) throw new NotReversibleError(cid, rec.tool);
     if (rec.undoneAt !== null || this.inFlight.has(rec.seq)) throw new AlreadyUndoneError(cid);
     if (rec.undo === null) throw new NothingToUndoError(cid, rec.status === "done" ? "the call saved no undo record" : `the call is ${rec.status} and saved no undo record`);
+    return rec;
+  }
+
+  private candidate(r: CallRecord): UndoCandidate {
+    const c: UndoCandidate = { callId: callId(r.seq), tool: r.tool, agent: r.agent, correlationId: r.correlationId, ts: r.ts, args: JSON.parse(r.args) };
+    if (r.status === "done" && r.result !== null) {
+      const result = JSON.parse(r.result);
+      if (!(result && typeof result === "object" && "$truncated" in result)) c.result = result;
+    }
+    return c;
+  }
+
+  private canUndo(r: CallRecord): boolean {
+    return r.undo !== null && r.undoneAt === null && !this.inFlight.has(r.seq) && Boolean(this.x.registry.get(r.tool)?.undo);
+  }
+
+  port(): RollbackPort {
+    return {
+      latest: () => {
+        for (let before = Number.MAX_SAFE_INTEGER; ; ) {
+          const page = this.x.calls.undoable(PAGE, before);
+          const found = page.find((r) => this.canUndo(r));
+          if (found) return this.candidate(found);
+          if (page.length < PAGE) return undefined;
+          before = page.at(-1)!.seq;
+        }
+      },
+      call: (id) => this.candidate(this.undoable(id)),
+      correlation: (corr) => this.x.calls.byCorrelation(corr).filter((r) => this.canUndo(r)).map((r) => this.candidate(r)),
+      undo: (id, by) => this.one(id, by),
+    };
+  }
+
+  async one(id: string, by: string): Promise<UndoOutcome> {
+    const rec = this.undoable(id);
+    const cid = callId(rec.seq);
+    const tool = this.x.registry.get(rec.tool)!;
 
     this.inFlight.add(rec.seq);
     const audit: AuditInput = { kind: "undo", callId: cid, tool: rec.tool, agent: rec.agent, correlationId: rec.correlationId ?? undefined };
@@ -60,7 +136,7 @@ export class Rollback {
       };
       const t0 = performance.now();
       try {
-        const out = tool.undo(JSON.parse(rec.undo), ctx);
+        const out = tool.undo!(JSON.parse(rec.undo!), ctx);
         if (isPromiseLike(out)) {
           await bounded(out, { tool: `${rec.tool} undo`, timeoutMs: Math.max(tool.timeoutMs, UNDO_TIMEOUT_FLOOR_MS), elapsedMs: performance.now() - t0, controller });
         }
@@ -76,6 +152,11 @@ export class Rollback {
           this.x.ledger.appendJson(audit, JSON.stringify({ stage: "result", ok: true, by }));
         }),
       );
+      try {
+        dropCopies(this.x.env, cid);
+      } catch (err) {
+        log.warn(`tools: ${cid}: its undo copies stay: ${errorMessage(err)}`);
+      }
       return { callId: cid, tool: rec.tool, undone: true };
     } finally {
       this.inFlight.delete(rec.seq);

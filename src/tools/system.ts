@@ -11,6 +11,7 @@ import type { Tool, ToolEnv, ToolHost } from "./define";
 import { Executor } from "./executor";
 import type { AutonomyLevel } from "./gate";
 import { ToolRegistry } from "./registry";
+import { collectUndoCopies } from "./undo-cache";
 
 export interface ToolSystemOptions {
   /** Host path of the ledger database (/var/lib/aios/ledger/audit.db in the VM). */
@@ -61,6 +62,7 @@ export async function openToolSystem(opts: ToolSystemOptions): Promise<ToolSyste
     const host = Object.assign({}, ...parts.map((p) => p.host)) as Partial<ToolHost>;
     const executor = new Executor({ registry, ledger, capabilities, env: opts.env, level: opts.level, host, defaultTimeoutMs: opts.defaultTimeoutMs });
     capabilities.restore(executor.grants.all());
+    collectUndoCopies(opts.env, (seq) => executor.calls.get(seq), (tool) => Boolean(registry.get(tool)?.undo));
     return {
       registry,
       executor,

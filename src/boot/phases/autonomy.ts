@@ -21,6 +21,7 @@ function loop(ctx: BootContext): AutonomyLoop {
     agents: () => ctx.agents,
     submit: (g) => ctx.orchestrator!.submit(g),
     configJobs: a.jobs,
+    logs: host?.logs,
     records: host && {
       watchChecked: (name, ok, detail, at) => void host.watches.recordCheck(name, ok, detail, at),
       jobRan: (name, status, detail, at) => void host.schedules.recordRun(name, status, detail, at),

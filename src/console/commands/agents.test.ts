@@ -34,7 +34,7 @@ describe("agents", () => {
     const lines = text.split("\n");
     expect(lines[0]).toMatch(/^NAME\s+STATUS\s+RESTARTS\s+MAILBOX\s+CAPABILITIES$/);
     expect(lines.every((l) => l.length <= 80)).toBe(true);
-    expect(text).toMatch(/^system\s+running\s+0\s+0\s+fs,hw,monitor\.disk,monitor\.memory,process,\n\s+service,user$/m);
+    expect(text).toMatch(/^system\s+running\s+0\s+0\s+fs,hw,log,monitor\.disk,monitor\.memory,\n\s+process,service,sys\.undo,user$/m);
     expect(text).toMatch(/^network\s+running\s+0\s+0\s+net$/m);
     expect(text).toMatch(/^monitor\s+running\s+0\s+0\s+hw\.info,monitor,net\.check_port,$/m);
     expect(text).toMatch(/^\s+net\.http_check,net\.http_request,$/m);

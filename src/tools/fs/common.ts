@@ -3,6 +3,7 @@ import { type Stats } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import type { ToolEnv } from "../define";
+import { undoCacheDir } from "../undo-cache";
 
 /** A guest path; the schema catches the obvious mistakes, resolvePath() the rest. */
 export const guestPath = v.pipe(
@@ -42,7 +43,7 @@ export function decode(content: string, enc: "utf8" | "base64"): Buffer {
 
 /** The host directory that holds the copies one call keeps for its undo (large files, deleted trees). */
 export function undoDir(env: ToolEnv, id: string): string {
-  return join(env.paths.data, "cache", "undo", id);
+  return join(undoCacheDir(env), id);
 }
 
 /** A call id as a safe single path component. */

@@ -38,6 +38,8 @@ export const ServiceDefinitionSchema = v.strictObject({
 });
 
 export type ServiceDefinition = v.InferOutput<typeof ServiceDefinitionSchema>;
+/** The part of a definition service.set_restart changes. */
+export type RestartSettings = Pick<ServiceDefinition, "restart" | "maxRestarts" | "withinMs">;
 export type ServiceDefinitionInput = v.InferInput<typeof ServiceDefinitionSchema>;
 
 export const SERVICE_STATES = ["stopped", "starting", "running", "stopping", "failed", "backoff"] as const;

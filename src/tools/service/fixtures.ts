@@ -86,4 +86,19 @@ export const fixtures = defineFixtures({
     },
     teardown: clear,
   },
+  "service.set_restart": {
+    args: { name: WEB, restart: "always", maxRestarts: 3 },
+    invalid: [
+      { args: { name: WEB, restart: "sometimes" }, field: "args.restart" },
+      { args: { name: WEB, restart: "never", maxRestarts: -1 }, field: "args.maxRestarts" },
+      { args: { name: WEB, restart: "never", withinMs: "1m" }, field: "args.withinMs" },
+    ],
+    setup: running,
+    state: table,
+    verify: (r, t) => {
+      expect(r).toEqual({ name: WEB, before: { restart: "on-failure", maxRestarts: 5, withinMs: 60_000 }, after: { restart: "always", maxRestarts: 3, withinMs: 60_000 }, changed: true });
+      expect(services(t).definition(WEB)).toMatchObject({ restart: "always", maxRestarts: 3, after: [DB] });
+    },
+    teardown: clear,
+  },
 });

@@ -4,9 +4,10 @@ import { errorMessage, log } from "../../sys";
 import type { HostProvider } from "../catalog";
 import { ServiceManager } from "./manager";
 import { serviceRemove } from "./remove";
+import { serviceSetRestart } from "./restart-policy";
 import { serviceList, serviceRestart, serviceStart, serviceStatus, serviceStop } from "./tools";
 
-export const serviceTools = [serviceStart, serviceStop, serviceRestart, serviceStatus, serviceList, serviceRemove];
+export const serviceTools = [serviceStart, serviceStop, serviceRestart, serviceStatus, serviceList, serviceRemove, serviceSetRestart];
 
 /**
  * Opens the service table in the working database, starts what was enabled
@@ -33,3 +34,4 @@ export { ServiceError } from "./errors";
 export { ServiceManager, type ServiceManagerOptions } from "./manager";
 export type { ServiceStatus } from "./runtime";
 export { serviceList, serviceRemove, serviceRestart, serviceStart, serviceStatus, serviceStop };
+export { serviceSetRestart };

@@ -8,6 +8,7 @@
  */
 import { closeSync, fstatSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { onRotate } from "../../sys";
 
 export const DEFAULT_LOG_MAX_BYTES = 1024 * 1024;
 export const DEFAULT_TAIL_LINES = 100;
@@ -21,6 +22,7 @@ export interface LogStream {
 
 export class ServiceLog {
   private fd: number | null = null;
+  private unregister: (() => void) | undefined;
   private size = 0;
   private readonly lines: string[] = [];
   private readonly encoder = new TextEncoder();
@@ -83,6 +85,8 @@ export class ServiceLog {
       mkdirSync(dirname(this.path), { recursive: true });
       this.fd = openSync(this.path, "a", 0o640);
       this.size = fstatSync(this.fd).size;
+      // log.rotate renamed the file away: the next line opens the new one.
+      this.unregister ??= onRotate(this.path, () => this.close());
     }
     return this.fd;
   }
@@ -101,5 +105,7 @@ export class ServiceLog {
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
+    this.unregister?.();
+    this.unregister = undefined;
   }
 }

@@ -19,7 +19,7 @@ import type { ToolEnv } from "../define";
 import { resolvePath } from "../fs/paths";
 import { readStat, stillRunning } from "../process/procfs";
 import { baseEnv } from "../process/spawn";
-import { canTransition, type ServiceDefinition, ServiceDefinitionSchema, type ServiceDefinitionInput, type ServiceState } from "./definition";
+import { canTransition, type RestartSettings, type ServiceDefinition, ServiceDefinitionSchema, type ServiceDefinitionInput, type ServiceState } from "./definition";
 import { ServiceError } from "./errors";
 import { findCycle, fullOrder, type Node, startOrder, stopOrder } from "./graph";
 import { ServiceLog } from "./log";
@@ -139,6 +139,18 @@ export class ServiceManager {
     else this.runtime(def);
     this.opts.store?.save(def.name, def);
     return def;
+  }
+
+  /**
+   * Changes how a service is restarted. The supervisor reads the policy when
+   * a process exits, so a running service's next exit already follows it;
+   * persisted with the definition.
+   */
+  setRestart(name: string, policy: RestartSettings): { before: RestartSettings; after: RestartSettings } {
+    const def = this.get(name).def;
+    const before = { restart: def.restart, maxRestarts: def.maxRestarts, withinMs: def.withinMs };
+    const next = this.define({ ...def, ...policy });
+    return { before, after: { restart: next.restart, maxRestarts: next.maxRestarts, withinMs: next.withinMs } };
   }
 
   /** Drops a definition; the service must not be running. */

@@ -7,6 +7,7 @@ import type { HostPart } from "../catalog";
 import { call, makeCtx, makeEnv } from "../fs/testing";
 import { pkgHost, workingDb } from "../pkg";
 import { checkOutput } from "../schema";
+import * as v from "valibot";
 import { ROTATED, sysCleanup } from "./cleanup";
 
 const restoreSink = setSink(() => {});
@@ -72,25 +73,36 @@ beforeEach(() => {
 });
 
 const run = (args: Record<string, unknown>) => call(sysCleanup, args, makeCtx(t.env, pkg.host));
+const ALL = (days: number) => ({ scopes: [{ kind: "logs", olderThanDays: days }, { kind: "package-cache", olderThanDays: days }, { kind: "tmp", olderThanDays: days }] });
 
 describe("sys.cleanup on real files", () => {
-  test("removes only what is safe and old, says what and how much", async () => {
+  test("removes only what is safe and old, in the scopes given, says what and how much", async () => {
     try {
-      const r = await run({ olderThanDays: 7 });
+      const r = await run(ALL(7));
       expect(() => checkOutput(sysCleanup, r)).not.toThrow();
       expect(r.removed.map((x) => `${x.kind} ${x.path}`).sort()).toEqual([
+        "logs /var/log/aios/services/web.log.1",
+        "logs /var/log/nginx/error.log.2.gz",
         `package-cache /var/lib/aios/cache/pkg/debs/curl_${SHA("b")}.deb`,
         `package-cache /var/lib/aios/cache/pkg/debs/zlib_${SHA("d")}.deb.tmp`,
-        "rotated-log /var/log/aios/services/web.log.1",
-        "rotated-log /var/log/nginx/error.log.2.gz",
         "tmp /tmp/emptied/deeper/x",
         "tmp /tmp/old.txt",
-        "undo-cache /var/lib/aios/cache/undo/call-old",
       ]);
-      expect(r.freedBytes).toBe([13, 7, 12, 7, 1, 3, 9].reduce((a, b) => a + b, 0));
-      expect(r).toMatchObject({ dryRun: false, removedCount: 7, byKind: { "package-cache": { count: 2, bytes: 20 } }, skipped: [], notes: [] });
-      // kept: the installed package's .deb, a fresh one, live logs, fresh and in-use /tmp files
-      for (const p of [join(debs(), `nginx_${SHA("a")}.deb`), join(debs(), `curl_${SHA("c")}.deb`), sandbox("var/log/nginx/access.log"), sandbox("tmp/new.txt"), sandbox("tmp/held.so"), join(t.env.paths.data, "cache/undo/call-new")]) {
+      expect(r.freedBytes).toBe([13, 7, 12, 7, 1, 3].reduce((a, b) => a + b, 0));
+      expect(r).toMatchObject({
+        dryRun: false,
+        removedCount: 6,
+        scopes: [
+          { kind: "logs", olderThanDays: 7, count: 2, bytes: 19 },
+          { kind: "package-cache", olderThanDays: 7, count: 2, bytes: 20 },
+          { kind: "tmp", olderThanDays: 7, count: 2, bytes: 4 },
+        ],
+        skipped: [],
+        notes: [],
+      });
+      expect(sysCleanup.summarize!(r, r as never)).toBe("Freed 43 B: 2 rotated logs (19 B), 2 cached packages (20 B), 2 files in /tmp (4 B)");
+      // kept: the installed package's .deb, a fresh one, live logs, fresh and in-use /tmp files, every undo copy
+      for (const p of [join(debs(), `nginx_${SHA("a")}.deb`), join(debs(), `curl_${SHA("c")}.deb`), sandbox("var/log/nginx/access.log"), sandbox("tmp/new.txt"), sandbox("tmp/held.so"), join(t.env.paths.data, "cache/undo/call-old"), join(t.env.paths.data, "cache/undo/call-new")]) {
         expect(existsSync(p)).toBe(true);
       }
       expect(existsSync(sandbox("tmp/emptied"))).toBe(false);
@@ -100,14 +112,31 @@ describe("sys.cleanup on real files", () => {
     }
   });
 
+  test('"logs" touches rotated logs only: nothing in /tmp, the package cache or the undo copies, and never a live log', async () => {
+    closeSync(held!);
+    const r = await run({ scopes: [{ kind: "logs", olderThanDays: 0 }] });
+    expect(r.removed.map((x) => x.path).sort()).toEqual(["/var/log/aios/services/web.log.1", "/var/log/nginx/error.log.2.gz"]);
+    for (const p of [sandbox("tmp/old.txt"), join(debs(), `curl_${SHA("b")}.deb`), sandbox("var/log/nginx/access.log"), join(t.env.paths.data, "cache/undo/call-old/copy")]) expect(existsSync(p)).toBe(true);
+  });
+
+  test("each scope has its own age", async () => {
+    closeSync(held!);
+    const r = await run({ dryRun: true, scopes: [{ kind: "tmp", olderThanDays: 0 }, { kind: "logs", olderThanDays: 3650 }] });
+    expect(r.scopes).toEqual([
+      { kind: "tmp", olderThanDays: 0, count: 4, bytes: 13 },
+      { kind: "logs", olderThanDays: 3650, count: 0, bytes: 0 },
+    ]);
+  });
+
   test("dryRun lists the same without deleting; olderThanDays 0 takes fresh files too", async () => {
     closeSync(held!);
-    const dry = await run({ dryRun: true, olderThanDays: 0 });
+    const dry = await run({ dryRun: true, ...ALL(0) });
     expect(dry.dryRun).toBe(true);
+    expect(sysCleanup.summarize!(dry, dry as never)).toMatch(/^Would free /);
     expect(existsSync(sandbox("tmp/new.txt"))).toBe(true);
     expect(dry.removed.map((x) => x.path)).toContain("/tmp/new.txt");
     expect(dry.removed.map((x) => x.path)).toContain("/tmp/held.so");
-    const real = await run({ olderThanDays: 0 });
+    const real = await run(ALL(0));
     expect(real.removed.map((x) => x.path).sort()).toEqual(dry.removed.map((x) => x.path).sort());
     expect(existsSync(sandbox("tmp/new.txt"))).toBe(false);
     expect(existsSync(join(debs(), `nginx_${SHA("a")}.deb`))).toBe(true);
@@ -115,12 +144,26 @@ describe("sys.cleanup on real files", () => {
 
   test("without a package manager the cache is left alone and the result says so", async () => {
     closeSync(held!);
-    const r = await call(sysCleanup, { dryRun: true }, makeCtx(t.env));
+    const r = await call(sysCleanup, { dryRun: true, scopes: [{ kind: "package-cache", olderThanDays: 1 }] }, makeCtx(t.env));
     expect(r.notes).toEqual(["no package manager on this host: the package cache was not looked at"]);
-    expect(r.removed.every((x) => x.kind !== "package-cache")).toBe(true);
+    expect(sysCleanup.summarize!(r, r as never)).toBe("Nothing to clean up (package-cache older than 1 day)\nno package manager on this host: the package cache was not looked at");
+  });
+
+  test("no scope, a repeated scope or a missing age is refused: nothing is deleted by default", () => {
+    closeSync(held!);
+    const issue = (args: unknown) => {
+      const r = v.safeParse(sysCleanup.input, args);
+      return r.success ? "ok" : `${r.issues[0]!.path?.map((p) => p.key).join(".") ?? ""}: ${r.issues[0]!.message}`;
+    };
+    expect(issue({})).toBe("scopes: Invalid key: Expected \"scopes\" but received undefined");
+    expect(issue({ scopes: [] })).toBe("scopes: must name at least one scope");
+    expect(issue({ scopes: [{ kind: "tmp" }] })).toMatch(/^scopes\.0\.olderThanDays: /);
+    expect(issue({ scopes: [{ kind: "tmp", olderThanDays: 1 }, { kind: "tmp", olderThanDays: 2 }] })).toBe("scopes: must name each kind once");
+    expect(issue({ scopes: [{ kind: "undo-cache", olderThanDays: 1 }] })).toBe("scopes.0.kind: must be logs, package-cache or tmp");
   });
 
   test("rotated log names", () => {
+    closeSync(held!);
     expect(["syslog.1", "error.log.2.gz", "auth.log.old", "messages.gz", "x.log.10.xz"].every((n) => ROTATED.test(n))).toBe(true);
     expect(["syslog", "access.log", "aios.log", "lastlog"].some((n) => ROTATED.test(n))).toBe(false);
     expect(sysCleanup.reversible || sysCleanup.readOnly).toBe(false);

@@ -1,36 +1,43 @@
 /**
- * sys.cleanup: frees disk space in places known to be safe, and nowhere else:
+ * sys.cleanup: frees disk space in the places a person names, and nowhere
+ * else. Each scope says where and how old:
  *
- * - downloaded .debs in the package cache whose package is not installed
- *   (an installed package's .deb stays: the package manager reinstalls from
- *   it at boot, the VM's root being in RAM), and unfinished downloads;
- * - undo copies in <data>/cache/undo (fs.write/fs.delete backups...);
- * - files in /tmp (not sockets or pipes, nor files a process holds open or
- *   has mapped);
- * - rotated logs (name.1, name.2.gz, name.gz, name.old) under /var/log and
- *   aiOS's own log directory;
+ * - "logs": rotated generations only (name.1, name.2.gz, name.gz, name.old)
+ *   under /var/log and aiOS's own log directory; never a live log, nor a
+ *   generation a process still holds open;
+ * - "package-cache": downloaded .debs in the package cache whose package is
+ *   not installed (an installed package's .deb stays: the package manager
+ *   reinstalls from it at boot, the VM's root being in RAM), and unfinished
+ *   downloads;
+ * - "tmp": files in /tmp (not sockets or pipes, nor files a process holds
+ *   open or has mapped), then the directories that left empty;
  *
- * each only when older than olderThanDays (default 7; 0 takes all). It is
- * not reversible: that is the point. What it deletes cannot be had back,
- * and calls whose undo copies it deletes can no longer be undone, nor can a
- * package removal whose .deb it deletes.
+ * each only when older than its olderThanDays (0 takes all). There is no
+ * default scope: nothing is deleted that was not asked for. aiOS's undo
+ * copies are not a scope: they belong to the tool system, which drops them
+ * once their call can no longer be rolled back (src/tools/undo-cache.ts).
+ * It is not reversible: that is the point. A package removal whose .deb it
+ * deletes can no longer be undone.
  */
-import { lstatSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, type Stats } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, readlinkSync, rmdirSync, type Stats } from "node:fs";
 import { join, relative } from "node:path";
 import * as v from "valibot";
-import { errorCode } from "../../sys";
+import { errorCode, fsyncParent, removeDurable } from "../../sys";
 import { defineTool, type ToolContext } from "../define";
+import { size } from "../log/format";
+import { ROTATED } from "../log/paths";
 
 const DAY_MS = 86_400_000;
 const LISTED = 1000;
 
-/** A rotated log's name: a numbered or compressed generation, or `.old`. */
-export const ROTATED = /(\.\d+(\.(gz|xz|bz2|zst|lz4))?|\.(gz|xz|bz2|zst|lz4)|\.old)$/;
+export { ROTATED };
 /** A cached package: `<name>_<sha256>.deb` (Debian names have no `_`). */
 const CACHED_DEB = /^([a-z0-9][a-z0-9+.-]+)_[0-9a-f]{64}\.deb$/;
 
-export const CLEANUP_KINDS = ["package-cache", "undo-cache", "tmp", "rotated-log"] as const;
+export const CLEANUP_KINDS = ["logs", "package-cache", "tmp"] as const;
 type Kind = (typeof CLEANUP_KINDS)[number];
+
+const KIND_WORDS: Record<Kind, [string, string]> = { logs: ["rotated log", "rotated logs"], "package-cache": ["cached package", "cached packages"], tmp: ["file in /tmp", "files in /tmp"] };
 
 interface Candidate {
   host: string;
@@ -104,23 +111,33 @@ function guestOf(ctx: ToolContext, host: string): string {
   return under(ctx.env.paths.data, "/var/lib/aios") ?? under(ctx.env.paths.log, "/var/log/aios") ?? under(ctx.env.root, "/") ?? host;
 }
 
+const scopeInput = v.strictObject({
+  kind: v.picklist(CLEANUP_KINDS, "must be logs, package-cache or tmp"),
+  olderThanDays: v.pipe(v.number("must be a number"), v.integer("must be an integer"), v.minValue(0, "must not be negative"), v.maxValue(3650, "must be at most 3650")),
+});
+
+const removedEntry = v.object({ path: v.string(), bytes: v.number(), kind: v.picklist(CLEANUP_KINDS) });
+
 export const sysCleanup = defineTool({
   name: "sys.cleanup",
   description:
-    "Frees disk space in known-safe places only: cached .debs of packages that are not installed, aiOS's undo copies, files in /tmp that no process holds open, and rotated logs (x.1, x.2.gz, x.old), each only when older than olderThanDays (default 7; 0: all). " +
-    "NOT reversible: what it deletes is gone, and calls whose undo copies it deletes can no longer be undone. dryRun lists what would go without deleting.",
+    "Frees disk space in the scopes given, each with its own age: logs (rotated generations only: x.1, x.2.gz, x.old; never a live log), package-cache (cached .debs of packages not installed), tmp (files in /tmp no process holds open). " +
+    "Only what is older than the scope's olderThanDays (0: all) goes; there is no default scope. NOT reversible: what it deletes is gone. dryRun lists what would go without deleting.",
   input: v.strictObject({
-    olderThanDays: v.optional(v.pipe(v.number("must be a number"), v.integer("must be an integer"), v.minValue(0, "must not be negative"), v.maxValue(3650, "must be at most 3650")), 7),
+    scopes: v.pipe(
+      v.array(scopeInput, "must be an array of {kind, olderThanDays}"),
+      v.minLength(1, "must name at least one scope"),
+      v.check((s) => new Set(s.map((x) => x.kind)).size === s.length, "must name each kind once"),
+    ),
     dryRun: v.optional(v.boolean("must be true or false"), false),
   }),
   output: v.object({
     dryRun: v.boolean(),
-    olderThanDays: v.number(),
+    scopes: v.array(v.object({ kind: v.picklist(CLEANUP_KINDS), olderThanDays: v.number(), count: v.number(), bytes: v.number() })),
     freedBytes: v.number(),
     removedCount: v.number(),
     /** The first 1000 of what went (or would go). */
-    removed: v.array(v.object({ path: v.string(), bytes: v.number(), kind: v.picklist(CLEANUP_KINDS) })),
-    byKind: v.record(v.string(), v.object({ count: v.number(), bytes: v.number() })),
+    removed: v.array(removedEntry),
     skipped: v.array(v.object({ path: v.string(), error: v.string() })),
     notes: v.array(v.string()),
   }),
@@ -130,9 +147,9 @@ export const sysCleanup = defineTool({
   reversible: false,
   timeoutMs: 300_000,
   execute(args, ctx) {
-    const cutoff = Date.now() - args.olderThanDays * DAY_MS;
+    const now = Date.now();
     // 0 takes all, even a file written this very millisecond (mtime has sub-ms precision, Date.now() does not).
-    const old = (st: Stats) => args.olderThanDays === 0 || st.mtimeMs <= cutoff;
+    const oldFor = (days: number) => (st: Stats) => days === 0 || st.mtimeMs <= now - days * DAY_MS;
     const found = new Map<string, Candidate>();
     const notes: string[] = [];
     const add = (host: string, st: Stats, kind: Kind) => {
@@ -141,62 +158,62 @@ export const sysCleanup = defineTool({
     const aborted = () => {
       if (ctx.signal.aborted) throw ctx.signal.reason;
     };
+    const scope = new Map(args.scopes.map((x) => [x.kind, oldFor(x.olderThanDays)]));
+    let inUse: Set<string> | undefined;
+    const held = () => (inUse ??= filesInUse());
 
-    // 1. The package cache: .debs of packages not installed, and unfinished downloads.
+    // The package cache: .debs of packages not installed, and unfinished downloads.
+    const pkgOld = scope.get("package-cache");
     const pkg = ctx.host.pkg;
-    if (pkg) {
+    if (pkgOld && pkg) {
       const installed = new Set(pkg.list().packages.map((p) => p.name));
       const debs = join(pkg.config.cacheDir, "debs");
       for (const name of entries(debs)) {
         const st = lstat(join(debs, name));
-        if (!st?.isFile() || !old(st)) continue;
+        if (!st?.isFile() || !pkgOld(st)) continue;
         const m = CACHED_DEB.exec(name);
         if ((m && !installed.has(m[1]!)) || name.endsWith(".tmp")) add(join(debs, name), st, "package-cache");
       }
-    } else notes.push("no package manager on this host: the package cache was not looked at");
+    } else if (pkgOld) notes.push("no package manager on this host: the package cache was not looked at");
 
-    // 2. Undo copies, one directory per call.
-    const undo = join(ctx.env.paths.data, "cache", "undo");
-    for (const name of entries(undo)) {
-      const st = lstat(join(undo, name));
-      if (st && old(st)) add(join(undo, name), st, "undo-cache");
+    // /tmp: regular files and links, never sockets or pipes a program is using; then empty old directories.
+    const tmpOld = scope.get("tmp");
+    const emptyDirs: string[] = [];
+    if (tmpOld) {
+      const walkTmp = (dir: string, depth: number): boolean => {
+        aborted();
+        let empty = true;
+        for (const name of entries(dir)) {
+          const p = join(dir, name);
+          const st = lstat(p);
+          if (!st) continue;
+          if (st.isDirectory() && depth < 32) {
+            if (walkTmp(p, depth + 1) && tmpOld(st)) emptyDirs.push(p);
+            else empty = false;
+          } else if ((st.isFile() || st.isSymbolicLink()) && tmpOld(st) && !held().has(p)) add(p, st, "tmp");
+          else empty = false;
+        }
+        return empty;
+      };
+      walkTmp(ctx.env.root === "/" ? "/tmp" : join(ctx.env.root, "tmp"), 0);
     }
 
-    // 3. /tmp: regular files and links, never sockets or pipes a program is using; then empty old directories.
-    const tmp = ctx.env.root === "/" ? "/tmp" : join(ctx.env.root, "tmp");
-    const emptyDirs: string[] = [];
-    const walkTmp = (dir: string, depth: number): boolean => {
-      aborted();
-      let empty = true;
-      for (const name of entries(dir)) {
-        const p = join(dir, name);
-        const st = lstat(p);
-        if (!st) continue;
-        if (st.isDirectory() && depth < 32) {
-          if (walkTmp(p, depth + 1) && old(st)) emptyDirs.push(p);
-          else empty = false;
-        } else if ((st.isFile() || st.isSymbolicLink()) && old(st)) add(p, st, "tmp");
-        else empty = false;
-      }
-      return empty;
-    };
-    const inUse = filesInUse();
-    walkTmp(tmp, 0);
-    for (const [host, c] of found) if (c.kind === "tmp" && inUse.has(host)) found.delete(host);
-
-    // 4. Rotated logs, whatever wrote them (ours under paths.log; /var/log holds it in the VM, deduplicated by path).
-    const walkLogs = (dir: string, depth: number) => {
-      aborted();
-      for (const name of entries(dir)) {
-        const p = join(dir, name);
-        const st = lstat(p);
-        if (!st) continue;
-        if (st.isDirectory() && depth < 8) walkLogs(p, depth + 1);
-        else if (st.isFile() && ROTATED.test(name) && old(st)) add(p, st, "rotated-log");
-      }
-    };
-    walkLogs(ctx.env.root === "/" ? "/var/log" : join(ctx.env.root, "var/log"), 0);
-    walkLogs(ctx.env.paths.log, 0);
+    // Rotated logs, whatever wrote them (ours under paths.log; /var/log holds it in the VM, deduplicated by path).
+    const logsOld = scope.get("logs");
+    if (logsOld) {
+      const walkLogs = (dir: string, depth: number) => {
+        aborted();
+        for (const name of entries(dir)) {
+          const p = join(dir, name);
+          const st = lstat(p);
+          if (!st) continue;
+          if (st.isDirectory() && depth < 8) walkLogs(p, depth + 1);
+          else if (st.isFile() && ROTATED.test(name) && logsOld(st) && !held().has(p)) add(p, st, "logs");
+        }
+      };
+      walkLogs(ctx.env.root === "/" ? "/var/log" : join(ctx.env.root, "var/log"), 0);
+      walkLogs(ctx.env.paths.log, 0);
+    }
 
     const removed: Candidate[] = [];
     const skipped: Array<{ path: string; error: string }> = [];
@@ -204,7 +221,7 @@ export const sysCleanup = defineTool({
       aborted();
       if (!args.dryRun) {
         try {
-          rmSync(c.host, { recursive: c.dir, force: true });
+          removeDurable(c.host);
         } catch (err) {
           skipped.push({ path: c.path, error: errorCode(err) ?? String(err) });
           continue;
@@ -212,23 +229,36 @@ export const sysCleanup = defineTool({
       }
       removed.push(c);
     }
-    // Directories emptied above, deepest first; one that got a file meanwhile stays.
-    if (!args.dryRun) for (const d of emptyDirs) try { rmdirSync(d); } catch { /* not empty after all */ }
-    const byKind: Record<string, { count: number; bytes: number }> = {};
-    for (const c of removed) {
-      const k = (byKind[c.kind] ??= { count: 0, bytes: 0 });
-      k.count++;
-      k.bytes += c.bytes;
+    // Directories emptied above, deepest first; one that got a file meanwhile stays (rmdir, never a recursive remove).
+    if (!args.dryRun) {
+      for (const d of emptyDirs) {
+        try {
+          rmdirSync(d);
+          fsyncParent(d);
+        } catch {
+          // not empty after all
+        }
+      }
     }
     return {
       dryRun: args.dryRun,
-      olderThanDays: args.olderThanDays,
+      scopes: args.scopes.map((x) => {
+        const mine = removed.filter((c) => c.kind === x.kind);
+        return { kind: x.kind, olderThanDays: x.olderThanDays, count: mine.length, bytes: mine.reduce((n, c) => n + c.bytes, 0) };
+      }),
       freedBytes: removed.reduce((n, c) => n + c.bytes, 0),
       removedCount: removed.length,
       removed: removed.slice(0, LISTED).map((c) => ({ path: c.path, bytes: c.bytes, kind: c.kind })),
-      byKind,
       skipped,
       notes,
     };
+  },
+  summarize: (o) => {
+    const parts = o.scopes.filter((x) => x.count > 0).map((x) => `${x.count} ${KIND_WORDS[x.kind][x.count === 1 ? 0 : 1]} (${size(x.bytes)})`);
+    const asked = o.scopes.map((x) => `${x.kind} older than ${x.olderThanDays} ${x.olderThanDays === 1 ? "day" : "days"}`).join(", ");
+    const lines = [parts.length ? `${o.dryRun ? "Would free" : "Freed"} ${size(o.freedBytes)}: ${parts.join(", ")}` : `Nothing to clean up (${asked})`];
+    if (o.skipped.length) lines.push(`${o.skipped.length} could not be removed (first: ${o.skipped[0]!.path}: ${o.skipped[0]!.error})`);
+    lines.push(...o.notes);
+    return lines.join("\n");
   },
 });

@@ -13,6 +13,7 @@ function put(path: string, content: string, old: boolean): string {
   return path;
 }
 
+let undoTarget = "";
 const undoEntry = (t: ContractEnv) => join(t.env.paths.data, "cache/undo/contract-sys-old");
 
 export const fixtures = defineFixtures({
@@ -25,19 +26,35 @@ export const fixtures = defineFixtures({
       put(join(undoEntry(t), "file"), "copy", true);
       utimesSync(undoEntry(t), TEN_DAYS_AGO, TEN_DAYS_AGO);
     },
-    args: { olderThanDays: 1 },
+    args: { scopes: [{ kind: "tmp", olderThanDays: 1 }, { kind: "logs", olderThanDays: 1 }] },
     invalid: [
-      { args: { olderThanDays: -1 }, field: "args.olderThanDays" },
-      { args: { dryRun: "no" }, field: "args.dryRun" },
+      { args: {}, field: "args.scopes" },
+      { args: { scopes: [{ kind: "tmp", olderThanDays: -1 }] }, field: "args.scopes.0.olderThanDays" },
+      { args: { scopes: [{ kind: "undo-cache", olderThanDays: 1 }] }, field: "args.scopes.0.kind" },
+      { args: { scopes: [{ kind: "tmp", olderThanDays: 1 }], dryRun: "no" }, field: "args.dryRun" },
     ],
     verify: (r, t) => {
       const paths = r.removed.map((x: { path: string }) => x.path);
-      expect(paths).toContain("/tmp/old.txt");
-      expect(paths).toContain("/var/log/nginx/access.log.1");
-      expect(paths).toContain("/var/lib/aios/cache/undo/contract-sys-old");
-      expect(r.freedBytes).toBeGreaterThanOrEqual(3 + 7 + 4);
-      expect([existsSync(t.host("/tmp/new.txt")), existsSync(t.host("/var/log/nginx/access.log")), existsSync(t.host("/tmp/old.txt"))]).toEqual([true, true, false]);
+      expect(paths.sort()).toEqual(["/tmp/old.txt", "/var/log/nginx/access.log.1"]);
+      expect(r.freedBytes).toBe(3 + 7);
+      expect([existsSync(t.host("/tmp/new.txt")), existsSync(t.host("/var/log/nginx/access.log")), existsSync(t.host("/tmp/old.txt")), existsSync(undoEntry(t))]).toEqual([true, true, false, true]);
     },
     teardown: (t) => rmSync(undoEntry(t), { recursive: true, force: true }),
+  },
+  "sys.undo": {
+    setup: async (t) => {
+      const out = await t.executor.call({ tool: "fs.write", args: { path: "/srv/undo-me", content: "x" }, agent: t.agent });
+      undoTarget = out.callId;
+    },
+    args: () => ({ call: undoTarget }),
+    invalid: [
+      { args: { call: "12" }, field: "args.call" },
+      { args: { goal: 0 }, field: "args.goal" },
+      { args: { call: "c1", goal: 1 }, field: "args" },
+    ],
+    verify: (r, t) => {
+      expect(r).toMatchObject({ target: "call", undone: [{ callId: undoTarget, tool: "fs.write" }], failed: null });
+      expect(existsSync(t.host("/srv/undo-me"))).toBe(false);
+    },
   },
 });

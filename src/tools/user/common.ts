@@ -1,8 +1,9 @@
-/** What the user tools share: the name schema, id ranges and their error class. */
+/** What the user tools share: the name schema, id ranges, their error class and the lookups that refuse unknown names. */
 import { join } from "node:path";
 import * as v from "valibot";
 import { ToolError } from "../errors";
-import type { ToolEnv } from "../define";
+import type { ToolContext, ToolEnv } from "../define";
+import { type GroupEntry, type LineEdit, type PasswdEntry, Tables } from "./tables";
 
 /** Why a user tool refused or failed: `user.create alice: already exists (uid 1000)`. */
 export class UserError extends ToolError {
@@ -27,4 +28,28 @@ export function hostPath(env: ToolEnv, guest: string): string {
 /** Days since the epoch, shadow's "last changed" field. */
 export function today(): number {
   return Math.floor(Date.now() / 86_400_000);
+}
+
+/** A user by name, or the refusal every user tool gives for an unknown one (code `unknown_user`). */
+export function requireUser(t: Tables, tool: string, name: string): PasswdEntry {
+  const u = t.user(name);
+  if (!u) throw new UserError("unknown_user", tool, name, "no such user");
+  return u;
+}
+
+/** A group by name, or the refusal for an unknown one (code `unknown_group`); groups are never made implicitly. */
+export function requireGroup(t: Tables, tool: string, name: string): GroupEntry {
+  const g = t.group(name);
+  if (!g) throw new UserError("unknown_group", tool, name, "no such group (creating groups is a separate change)");
+  return g;
+}
+
+/** The undo record of the tools that only edit table lines: exactly those lines go back. */
+export interface LinesUndo {
+  edits: LineEdit[];
+}
+
+/** The undo of those tools (a line someone changed since is left as they made it). */
+export function revertLines(rec: LinesUndo, ctx: ToolContext): void {
+  new Tables(ctx.env.root).revert(rec.edits);
 }

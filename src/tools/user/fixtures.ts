@@ -45,4 +45,46 @@ export const fixtures = defineFixtures({
       expect(readFileSync(t.host("/etc/group"), "utf8")).toBe("root:x:0:\nsudo:x:27:\nwww-data:x:33:\n");
     },
   },
+  "user.add_to_group": {
+    setup: (t) => accounts(t, { passwd: ["alice:x:1000:1000::/home/alice:/bin/sh"], group: ["alice:x:1000:"], shadow: ["alice:!:19000:0:99999:7:::"] }),
+    args: { user: "alice", group: "sudo" },
+    invalid: [
+      { args: { user: "alice" }, field: "args.group" },
+      { args: { user: "Alice", group: "sudo" }, field: "args.user" },
+    ],
+    verify: (r, t) => {
+      expect(r).toEqual({ user: "alice", group: "sudo", gid: 27, changed: true, members: ["alice"], primary: false });
+      expect(readFileSync(t.host("/etc/group"), "utf8")).toContain("\nsudo:x:27:alice\n");
+    },
+  },
+  "user.remove_from_group": {
+    setup: (t) => {
+      accounts(t, { passwd: ["alice:x:1000:1000::/home/alice:/bin/sh"], group: ["alice:x:1000:"] });
+      writeFileSync(t.host("/etc/group"), readFileSync(t.host("/etc/group"), "utf8").replace("sudo:x:27:", "sudo:x:27:bob,alice"));
+    },
+    args: { user: "alice", group: "sudo" },
+    invalid: [{ args: { user: "alice", group: "" }, field: "args.group" }],
+    verify: (r, t) => {
+      expect(r).toMatchObject({ changed: true, members: ["bob"] });
+      expect(readFileSync(t.host("/etc/group"), "utf8")).toContain("\nsudo:x:27:bob\n");
+    },
+  },
+  "user.lock": {
+    setup: (t) => accounts(t, { passwd: ["alice:x:1000:1000::/home/alice:/bin/sh"], shadow: ["alice:$6$salt$hash:19000:0:99999:7:::"] }),
+    args: { name: "alice" },
+    invalid: [{ args: {}, field: "args.name" }],
+    verify: (r, t) => {
+      expect(r).toEqual({ name: "alice", uid: 1000, locked: true, changed: true, file: "shadow" });
+      expect(readFileSync(t.host("/etc/shadow"), "utf8")).toContain("\nalice:!$6$salt$hash:19000:0:99999:7:::\n");
+    },
+  },
+  "user.unlock": {
+    setup: (t) => accounts(t, { passwd: ["alice:x:1000:1000::/home/alice:/bin/sh"], shadow: ["alice:!$6$salt$hash:19000:0:99999:7:::"] }),
+    args: { name: "alice" },
+    invalid: [{ args: { name: 7 }, field: "args.name" }],
+    verify: (r, t) => {
+      expect(r).toEqual({ name: "alice", uid: 1000, locked: false, changed: true, file: "shadow" });
+      expect(readFileSync(t.host("/etc/shadow"), "utf8")).toContain("\nalice:$6$salt$hash:19000:0:99999:7:::\n");
+    },
+  },
 });

@@ -2,11 +2,13 @@
  * /etc/passwd, /etc/group, /etc/shadow and /etc/gshadow under a root, edited
  * as lists of lines. Every change is a LineEdit (a line added, removed or
  * replaced at an index), so a call's undo reverts exactly its own lines and
- * leaves alone what others changed since. Files are replaced in one rename,
- * keeping their mode; shadow files are only touched when they exist.
+ * leaves alone what others changed since. Files are replaced durably in one
+ * rename (src/sys/durable.ts), keeping their mode and owner; shadow files are
+ * only touched when they exist.
  */
-import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileDurable } from "../../sys";
 
 export const TABLES = ["passwd", "group", "shadow", "gshadow"] as const;
 export type TableName = (typeof TABLES)[number];
@@ -106,10 +108,7 @@ export class Tables {
     for (const [file, lines] of files) {
       const p = this.path(file);
       const mode = existsSync(p) ? statSync(p).mode & 0o7777 : DEFAULT_MODES[file];
-      const tmp = `${p}.aios-new`;
-      writeFileSync(tmp, lines.length ? `${lines.join("\n")}\n` : "");
-      chmodSync(tmp, mode);
-      renameSync(tmp, p);
+      writeFileDurable(p, lines.length ? `${lines.join("\n")}\n` : "", { mode });
     }
   }
 }

@@ -8,6 +8,8 @@ import { clauseOf, type Intent, isRefusal } from "./intent";
 import { checkEndpoint, configureProxy, controlService, editFile, freeDiskSpace, INTENTS, installPackage, manageUser, removePackage, scheduleJob, showUsage, writeFile } from "./intents";
 import { planningContext } from "./testing";
 
+const ALL_SCOPES = ["logs", "package-cache", "tmp"];
+
 const ctx = planningContext("");
 
 /** The first intent of the catalogue that answers, as the planner tries them. */
@@ -128,11 +130,12 @@ cases(showUsage, [
 ]);
 
 cases(freeDiskSpace, [
-  ["free disk space", { olderThanDays: 7, dryRun: false }],
-  ["free up some disk space", { olderThanDays: 7, dryRun: false }],
-  ["clean up files older than 3 days", { olderThanDays: 3, dryRun: false }],
-  ["clean up the disk (dry run)", { olderThanDays: 7, dryRun: true }],
-  ["how much space could I free?", { olderThanDays: 7, dryRun: true }],
+  ["free disk space", { olderThanDays: 7, dryRun: false, scopes: ALL_SCOPES }],
+  ["free up some disk space", { olderThanDays: 7, dryRun: false, scopes: ALL_SCOPES }],
+  ["clean up files older than 3 days", { olderThanDays: 3, dryRun: false, scopes: ALL_SCOPES }],
+  ["clean up the disk (dry run)", { olderThanDays: 7, dryRun: true, scopes: ALL_SCOPES }],
+  ["how much space could I free?", { olderThanDays: 7, dryRun: true, scopes: ALL_SCOPES }],
+  ["clean up old logs", { olderThanDays: 7, dryRun: false, scopes: ["logs"] }],
 ], [
   ["clean the kitchen", null],
   ["clean /var/cache/app", null],

@@ -247,8 +247,9 @@ describe("the other intents, planned and routed", () => {
     const { plan } = await planOf("free disk space older than 3 days");
     expect(plan.tasks.map((t) => [t.id, t.calls[0]!.tool, t.calls[0]!.args, t.dependsOn])).toEqual([
       ["disk-usage", "monitor.disk", {}, []],
-      ["cleanup", "sys.cleanup", { olderThanDays: 3, dryRun: false }, ["disk-usage"]],
+      ["cleanup", "sys.cleanup", { scopes: [{ kind: "logs", olderThanDays: 3 }, { kind: "package-cache", olderThanDays: 3 }, { kind: "tmp", olderThanDays: 3 }], dryRun: false }, ["disk-usage"]],
     ]);
+    expect((await planOf("clean up old logs")).plan.tasks[1]!.calls[0]!.args).toEqual({ scopes: [{ kind: "logs", olderThanDays: 7 }], dryRun: false });
   });
 
   test("create and delete users", async () => {

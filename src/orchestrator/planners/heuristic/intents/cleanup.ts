@@ -10,7 +10,11 @@ import { call, task } from "./common";
 export interface CleanupArgs {
   olderThanDays: number;
   dryRun: boolean;
+  /** The scopes the sentence names ("old logs": logs only), else all three. */
+  scopes: Array<"logs" | "package-cache" | "tmp">;
 }
+
+const SCOPES = [["logs", /\blogs?\b/], ["tmp", /\b(?:tmp|temp(?:orary)?\s+files)\b/], ["package-cache", /\b(?:caches?|packages?|debs?)\b/]] as const;
 
 const DEFAULT_DAYS = 7;
 const FREE = /^(?:free|clean|cleanup|clear|reclaim|recover|make)\b/;
@@ -27,14 +31,15 @@ export const freeDiskSpace = defineIntent<CleanupArgs>({
     if (!asks && !(FREE.test(t) && (WHAT.test(t) || olderThanDays(t) !== undefined))) return null;
     if (/^make\b/.test(t) && !/\b(?:room|space)\b/.test(t)) return null;
     if (/\/|https?:/.test(t)) return null; // a path: cleaning a particular directory is not this intent
-    return { olderThanDays: olderThanDays(t) ?? DEFAULT_DAYS, dryRun: asks || DRY.test(t) };
+    const named = SCOPES.filter(([, re]) => re.test(t)).map(([kind]) => kind);
+    return { olderThanDays: olderThanDays(t) ?? DEFAULT_DAYS, dryRun: asks || DRY.test(t), scopes: named.length ? named : ["logs", "package-cache", "tmp"] };
   },
-  describe: (a) => `older than ${a.olderThanDays} days${a.dryRun ? ", dry run" : ""}`,
+  describe: (a) => `${a.scopes.join(", ")} older than ${a.olderThanDays} days${a.dryRun ? ", dry run" : ""}`,
   async plan(a) {
     return [
       task("disk-usage", "Show disk usage before cleaning", "storage", [call("monitor.disk", {})]),
       task("cleanup", a.dryRun ? "List what a cleanup would free" : "Free disk space in known-safe places", "storage", [
-        call("sys.cleanup", { olderThanDays: a.olderThanDays, dryRun: a.dryRun }, "cached .debs of packages not installed, old undo copies, old /tmp files, rotated logs; not reversible"),
+        call("sys.cleanup", { scopes: a.scopes.map((kind) => ({ kind, olderThanDays: a.olderThanDays })), dryRun: a.dryRun }, `only ${a.scopes.join(", ")} (rotated logs, never live ones; never an undo record); not reversible`),
       ], ["disk-usage"]),
     ];
   },
