@@ -12,3 +12,4 @@ export * from "./info";
 export * from "./random";
 export * from "./durable";
 export * from "./rotate";
+export * from "./utmp";
