@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { formatBytes, formatDuration, formatPercent } from "./units";
+import { formatBytes, formatClock, formatDuration, formatPercent } from "./units";
 
 describe("formatBytes", () => {
   test("bytes below 1 KiB, then binary units with one decimal", () => {
@@ -31,4 +31,10 @@ describe("formatDuration", () => {
 
 test("formatPercent keeps one decimal at most", () => {
   expect([0.54, 12, 99.99].map(formatPercent)).toEqual(["0.5%", "12%", "100%"]);
+});
+
+test("formatClock: the time alone today, the date too otherwise", () => {
+  const now = new Date(2025, 0, 31, 15, 0).getTime();
+  expect(formatClock(new Date(2025, 0, 31, 10, 2).getTime(), now)).toBe("10:02");
+  expect(formatClock(new Date(2025, 0, 30, 23, 59).getTime(), now)).toBe("2025-01-30 23:59");
 });

@@ -44,3 +44,14 @@ export function formatDuration(seconds: number): string {
 export function formatPercent(p: number): string {
   return `${Math.round(p * 10) / 10}%`;
 }
+
+const pad2 = (n: number) => String(n).padStart(2, "0");
+
+/** A moment in local time: `10:02` when it is today, `2025-01-30 10:02` otherwise. */
+export function formatClock(ms: number, now = Date.now()): string {
+  const d = new Date(ms);
+  const today = new Date(now);
+  const hm = `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+  const sameDay = d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate();
+  return sameDay ? hm : `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${hm}`;
+}
