@@ -13,3 +13,4 @@ export * from "./random";
 export * from "./durable";
 export * from "./rotate";
 export * from "./utmp";
+export * from "./build";
