@@ -50,6 +50,7 @@ export const fixtures = defineFixtures({
       { args: { source: "../../etc/passwd" }, field: "args.source" },
       { args: { grep: "(", regex: true }, field: "args.grep" },
       { args: { lines: 5000 }, field: "args.lines" },
+      { args: { path: "/etc/passwd" }, field: "args.path" },
     ],
     verify: (r) => expect(r.lines).toEqual(["2025-01-31T12:01:00.000Z warn two"]),
   },
