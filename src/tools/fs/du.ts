@@ -248,8 +248,9 @@ export const fsDu = defineTool({
   summarize(out) {
     const where = out.scope.length === 1 && out.scope[0] === out.path ? out.path : `${out.path} (the allowed roots: ${out.scope.join(", ")})`;
     const lines = [`${where}: ${formatBytes(out.totalBytes)} allocated in ${out.files.toLocaleString("en-US")} files and ${out.dirs.toLocaleString("en-US")} directories${out.complete ? "" : " (walk stopped at its time limit: partial figures)"}.`];
-    const top = out.entries.slice(0, SUMMARY_ENTRIES);
-    if (top.length > 0) lines.push(`Largest: ${top.map((e) => `${e.path} ${formatBytes(e.bytes)}`).join(", ")}${out.entries.length > top.length || out.truncated ? ", …" : ""}`);
+    // Empty entries (a tmpfs directory holds no blocks) say nothing about where the space went.
+    const top = out.entries.filter((e) => e.bytes > 0).slice(0, SUMMARY_ENTRIES);
+    if (top.length > 0) lines.push(`Largest: ${top.map((e) => `${e.path} ${formatBytes(e.bytes)}`).join(", ")}${out.entries.filter((e) => e.bytes > 0).length > top.length || out.truncated ? ", …" : ""}`);
     const notes: string[] = [];
     if (out.errors > 0) notes.push(`${out.errors} unreadable (${[...new Set(out.errorSamples.map((e) => e.code))].join(", ")})`);
     if (out.otherFilesystems.length > 0) notes.push(`other filesystems not counted: ${out.otherFilesystems.join(", ")}`);

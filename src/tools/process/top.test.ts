@@ -37,6 +37,7 @@ describe("process.top", () => {
     expect(r.processes.length).toBeLessThanOrEqual(100);
     const rss = r.processes.map((p) => p.rssBytes);
     expect(rss).toEqual([...rss].sort((a, b) => b - a));
+    expect(rss.every((b) => b > 0)).toBe(true); // kernel threads hold none and are left out
     const self = r.processes.find((p) => p.pid === process.pid)!;
     expect(self).toMatchObject({ comm: "bun", uid: process.geteuid!(), cpuPercent: null });
     expect(Math.abs(self.rssBytes - rssBytes()) / rssBytes()).toBeLessThan(0.25);
@@ -56,6 +57,7 @@ describe("process.top", () => {
       expect(row!.cpuPercent!).toBeLessThanOrEqual(100 * r.cpuCount);
       const cpu = r.processes.map((p) => p.cpuPercent!);
       expect(cpu).toEqual([...cpu].sort((a, b) => b - a));
+      expect(cpu.every((c) => c > 0)).toBe(true);
       expect(processTop.summarize!(r, { by: "cpu", limit: 100, sampleMs: 400 })).toMatch(/^Top CPU over 0\.\d s \(percent of one CPU, \d+ CPUs\): /);
     } finally {
       busy.kill("SIGKILL");
@@ -75,6 +77,6 @@ describe("process.top", () => {
     const rows = Array.from({ length: 7 }, (_, i) => ({ pid: i + 1, comm: `p${i}`, cmdline: [], state: "S", uid: 0, user: "root", rssBytes: (7 - i) * 1024 * 1024, memoryPercent: 1, cpuPercent: null }));
     const s = processTop.summarize!({ by: "memory", sampleMs: null, cpuCount: 2, memoryTotalBytes: 2 * 1024 ** 3, scanned: 7, processes: rows }, { by: "memory", limit: 7, sampleMs: 500 });
     expect(s).toBe("Top memory (of 2.0 GiB): p0 7.0 MiB (pid 1), p1 6.0 MiB (pid 2), p2 5.0 MiB (pid 3), p3 4.0 MiB (pid 4), p4 3.0 MiB (pid 5), …");
-    expect(processTop.summarize!({ by: "cpu", sampleMs: 500, cpuCount: 2, memoryTotalBytes: 1, scanned: 0, processes: [] }, { by: "cpu", limit: 1, sampleMs: 500 })).toBe("No processes found.");
+    expect(processTop.summarize!({ by: "cpu", sampleMs: 500, cpuCount: 2, memoryTotalBytes: 1, scanned: 9, processes: [] }, { by: "cpu", limit: 1, sampleMs: 500 })).toBe("No process used measurable CPU over 0.5 s.");
   });
 });

@@ -75,7 +75,7 @@ function effectiveUid(pid: number): number | null {
 export const processTop = defineTool({
   name: "process.top",
   description:
-    "The processes using the most memory (by: memory, the default: resident set size) or CPU (by: cpu: sampled over sampleMs, in percent of one CPU as top shows it), largest first: pid, comm, command line, user, RSS, share of memory and CPU percent.",
+    "The processes using the most memory (by: memory, the default: resident set size) or CPU (by: cpu: sampled over sampleMs, in percent of one CPU as top shows it), largest first: pid, comm, command line, user, RSS, share of memory and CPU percent. Processes using none (kernel threads for memory, idle ones for CPU) are left out.",
   input: v.strictObject({
     by: v.optional(v.picklist(["memory", "cpu"], "must be memory or cpu"), "memory"),
     limit: v.optional(intArg(1, 100), 10),
@@ -109,7 +109,9 @@ export const processTop = defineTool({
       procs = later;
     }
     const memoryTotalBytes = meminfo().totalBytes;
-    const ranked = [...procs.values()].sort((a, b) =>
+    // Kernel threads hold no memory of their own, and an idle process no CPU: neither answers the question.
+    const using = [...procs.values()].filter((p) => (cpu ? (cpu.get(p.pid) ?? 0) > 0 : p.rssBytes > 0));
+    const ranked = using.sort((a, b) =>
       cpu ? (cpu.get(b.pid) ?? 0) - (cpu.get(a.pid) ?? 0) || b.rssBytes - a.rssBytes || a.pid - b.pid : b.rssBytes - a.rssBytes || a.pid - b.pid,
     );
     const names = new Map(new Tables("/").users().map((u) => [u.uid, u.name]));
@@ -130,7 +132,7 @@ export const processTop = defineTool({
     return { by: args.by, sampleMs, cpuCount: cpuTimes().cpus.length, memoryTotalBytes, scanned: procs.size, processes: rows };
   },
   summarize(out) {
-    if (out.processes.length === 0) return "No processes found.";
+    if (out.processes.length === 0) return out.by === "cpu" ? `No process used measurable CPU over ${round1((out.sampleMs ?? 0) / 1000)} s.` : "No process holds resident memory.";
     const shown = out.processes.slice(0, SUMMARY_ROWS);
     const more = out.processes.length > shown.length ? ", …" : "";
     if (out.by === "cpu") {
