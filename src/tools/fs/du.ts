@@ -13,7 +13,6 @@
  * ledger, undo copies): their totals are reported, never what is inside them.
  */
 import { lstatSync, readdirSync, type Stats } from "node:fs";
-import { join } from "node:path";
 import * as v from "valibot";
 import { errorCode } from "../../sys";
 import { intArg } from "../args";
@@ -86,31 +85,27 @@ function trim(w: Walk): void {
 
 const child = (dir: string, name: string) => (dir === "/" ? `/${name}` : `${dir}/${name}`);
 
+/** Allocated bytes of a non-directory; a hard-linked inode counts at its first name only (du does the same). */
+function fileBytes(w: Walk, st: Stats): number {
+  w.files++;
+  if (st.nlink > 1) {
+    const key = `${st.dev}:${st.ino}`;
+    if (w.seenInodes.has(key)) return 0;
+    w.seenInodes.add(key);
+  }
+  return st.blocks * 512;
+}
+
 /**
- * Allocated bytes of one entry and, for a directory, everything below it.
- * `guest` is the path as shown, `real` the guest path with the start's
- * symlinks resolved (what reserved directories are matched against);
- * `listed` is false below a reserved directory (sizes only).
+ * Allocated bytes of a directory and everything below it. `guest` is the
+ * path as shown, `real` the guest path with the start's symlinks resolved
+ * (what reserved directories are matched against); `listed` is false below a
+ * reserved directory (sizes only). Files are counted inline: only directories
+ * cost an await.
  */
-async function size(w: Walk, host: string, guest: string, real: string, st: Stats, depth: number, dev: number, listed: boolean): Promise<number> {
-  if (++w.visited % YIELD_EVERY === 0) {
-    await Bun.sleep(0);
-    if (w.signal.aborted) throw w.signal.reason;
-    if (performance.now() > w.deadline) w.complete = false;
-  }
-  if (!st.isDirectory()) {
-    w.files++;
-    // Hard links share their blocks: the first name counts them (du does the same).
-    if (st.nlink > 1) {
-      const key = `${st.dev}:${st.ino}`;
-      if (w.seenInodes.has(key)) return 0;
-      w.seenInodes.add(key);
-    }
-    return st.blocks * 512;
-  }
+async function dirBytes(w: Walk, host: string, guest: string, real: string, st: Stats, depth: number, dev: number, listed: boolean): Promise<number> {
   w.dirs++;
   let total = st.blocks * 512;
-  if (!w.complete) return total;
   let names: string[];
   try {
     names = readdirSync(host);
@@ -118,27 +113,34 @@ async function size(w: Walk, host: string, guest: string, real: string, st: Stat
     failed(w, guest, err);
     return total;
   }
+  const shown = listed && depth + 1 <= w.maxDepth;
   for (const name of names) {
+    if (++w.visited % YIELD_EVERY === 0) {
+      await Bun.sleep(0);
+      if (w.signal.aborted) throw w.signal.reason;
+      if (performance.now() > w.deadline) w.complete = false;
+    }
     if (!w.complete) break;
-    const h = join(host, name);
-    const g = child(guest, name);
-    const r = child(real, name);
+    const h = child(host, name);
     let cst: Stats | undefined;
     try {
       cst = lstatSync(h, { throwIfNoEntry: false });
     } catch (err) {
-      failed(w, g, err);
+      failed(w, child(guest, name), err);
       continue;
     }
     if (!cst) continue; // removed while we walked
-    if (cst.isDirectory() && w.oneFilesystem && cst.dev !== dev) {
-      if (w.otherFilesystems.length < MAX_OTHER_FILESYSTEMS) w.otherFilesystems.push(g);
-      continue;
-    }
-    const keep = listed && !isReserved(w.env, r);
-    const bytes = await size(w, h, g, r, cst, depth + 1, dev, keep);
+    let bytes: number;
+    if (cst.isDirectory()) {
+      if (w.oneFilesystem && cst.dev !== dev) {
+        if (w.otherFilesystems.length < MAX_OTHER_FILESYSTEMS) w.otherFilesystems.push(child(guest, name));
+        continue;
+      }
+      const r = child(real, name);
+      bytes = await dirBytes(w, h, child(guest, name), r, cst, depth + 1, dev, listed && !isReserved(w.env, r));
+    } else bytes = fileBytes(w, cst);
     total += bytes;
-    if (listed && depth + 1 <= w.maxDepth) offer(w, { path: g, type: typeOfEntry(cst), bytes, depth: depth + 1 });
+    if (shown) offer(w, { path: child(guest, name), type: typeOfEntry(cst), bytes, depth: depth + 1 });
   }
   return total;
 }
@@ -210,7 +212,7 @@ export async function diskUsage(env: ToolEnv, args: DuArgs, signal: AbortSignal,
     // Each root of `/` is a level-1 entry measured on its own filesystem; a path is measured on its own.
     const depth = wholeRoots ? 1 : 0;
     // resolvePath refuses a reserved start, so the start is always listed.
-    const bytes = await size(w, r.host, r.guest, r.real, st, depth, st.dev, true);
+    const bytes = st.isDirectory() ? await dirBytes(w, r.host, r.guest, r.real, st, depth, st.dev, true) : fileBytes(w, st);
     total += bytes;
     if (wholeRoots) offer(w, { path: r.guest, type: typeOfEntry(st), bytes, depth: 1 });
   }
