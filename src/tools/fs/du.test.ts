@@ -134,6 +134,13 @@ describe("fs.du", () => {
     expect(r.complete).toBe(true);
     expect(r.totalBytes).toBe(du("/dev"));
   });
+  test.skipIf(!/ \/dev\/pts devpts /.test(mounts) || !/ \/dev\/shm /.test(mounts))("this host: crossing mounts on request, but never into a kernel pseudo filesystem", async () => {
+    const env: ToolEnv = { mode: "pid1", root: "/", fsRoots: ["/dev"], paths: t.env.paths };
+    const r = await call(fsDu, { path: "/dev", oneFilesystem: false }, makeCtx(env));
+    expect(r.otherFilesystems).toContain("/dev/pts");
+    expect(r.otherFilesystems).not.toContain("/dev/shm");
+    expect(r.totalBytes).toBe(Number(Bun.spawnSync(["du", "-s", "-B1", "/dev"]).stdout.toString().split("\t")[0]));
+  });
   test("this host: a system directory agrees with du", async () => {
     const env: ToolEnv = { mode: "pid1", root: "/", fsRoots: ["/usr/share"], paths: t.env.paths };
     const r = await call(fsDu, { path: "/usr/share/zoneinfo", depth: 2, limit: 100 }, makeCtx(env));

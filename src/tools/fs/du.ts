@@ -3,7 +3,8 @@
  * allocated blocks (st_blocks × 512, what the files really take on disk, so a
  * sparse file counts what it holds and a tiny file a whole block), each hard
  * link's inode once, symlinks as themselves and never followed, other
- * filesystems left out when oneFilesystem is set. The walk is async and
+ * filesystems left out when oneFilesystem is set (kernel pseudo filesystems
+ * such as proc and sysfs always). The walk is async and
  * yields every few hundred entries, stops when the call's signal fires, and
  * returns what it counted, marked incomplete, when its time budget runs out.
  *
@@ -12,9 +13,9 @@
  * path every size counts, even under aiOS's reserved directories (secrets,
  * ledger, undo copies): their totals are reported, never what is inside them.
  */
-import { lstatSync, readdirSync, type Stats } from "node:fs";
+import { lstatSync, readdirSync, type Stats, statSync } from "node:fs";
 import * as v from "valibot";
-import { errorCode } from "../../sys";
+import { errorCode, mounts, PSEUDO_FILESYSTEMS } from "../../sys";
 import { intArg } from "../args";
 import { defineTool, type ToolEnv } from "../define";
 import { formatBytes } from "../units";
@@ -49,6 +50,8 @@ interface Walk {
   deadline: number;
   maxDepth: number;
   oneFilesystem: boolean;
+  /** Devices of kernel pseudo filesystems (proc, sysfs...): never walked, they hold no blocks and can be vast. */
+  pseudoDevs: ReadonlySet<number>;
   seenInodes: Set<string>;
   entries: Entry[];
   candidates: number;
@@ -132,7 +135,7 @@ async function dirBytes(w: Walk, host: string, guest: string, real: string, st: 
     if (!cst) continue; // removed while we walked
     let bytes: number;
     if (cst.isDirectory()) {
-      if (w.oneFilesystem && cst.dev !== dev) {
+      if ((w.oneFilesystem && cst.dev !== dev) || w.pseudoDevs.has(cst.dev)) {
         if (w.otherFilesystems.length < MAX_OTHER_FILESYSTEMS) w.otherFilesystems.push(child(guest, name));
         continue;
       }
@@ -143,6 +146,21 @@ async function dirBytes(w: Walk, host: string, guest: string, real: string, st: 
     if (shown) offer(w, { path: child(guest, name), type: typeOfEntry(cst), bytes, depth: depth + 1 });
   }
   return total;
+}
+
+/** The st_dev of every mounted pseudo filesystem (only needed when the walk may cross mounts). */
+function pseudoDevices(): Set<number> {
+  const devs = new Set<number>();
+  try {
+    for (const m of mounts()) {
+      if (!PSEUDO_FILESYSTEMS.has(m.fstype)) continue;
+      const st = statSync(m.mountpoint, { throwIfNoEntry: false });
+      if (st) devs.add(st.dev);
+    }
+  } catch {
+    // no /proc/mounts: nothing known to skip
+  }
+  return devs;
 }
 
 /** The directories `/` stands for when it is not itself allowed: each allowed root once, none inside another. */
@@ -175,7 +193,7 @@ const output = v.object({
   complete: v.boolean(),
   errors: v.number(),
   errorSamples: v.array(v.object({ path: v.string(), code: v.string() })),
-  /** Mount points below the path that were not walked (oneFilesystem), the first 20. */
+  /** Mount points below the path that were not walked (oneFilesystem; kernel pseudo filesystems always), the first 20. */
   otherFilesystems: v.array(v.string()),
 });
 type DuOutput = v.InferOutput<typeof output>;
@@ -191,6 +209,7 @@ export async function diskUsage(env: ToolEnv, args: DuArgs, signal: AbortSignal,
     deadline: performance.now() + budgetMs,
     maxDepth: args.depth,
     oneFilesystem: args.oneFilesystem,
+    pseudoDevs: args.oneFilesystem ? new Set() : pseudoDevices(),
     seenInodes: new Set(),
     entries: [],
     candidates: 0,
