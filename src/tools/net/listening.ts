@@ -53,7 +53,8 @@ export const netListening = defineTool({
     const protocols: SocketProtocol[] = args.protocol === "all" ? ["tcp", "udp"] : [args.protocol];
     const listening = sockets(protocols).filter(isListening);
     const held = await socketOwners(new Set(listening.map((s) => s.inode).filter((i) => i > 0)), { signal: ctx.signal });
-    const names = new Map(new Tables("/").users().map((u) => [u.uid, u.name]));
+    // The machine's passwd, not the sandbox's: /proc shows the machine's processes even in dev mode.
+    const names = new Tables("/").namesByUid();
     const rows: SocketRow[] = listening.map((s) => ({
       protocol: s.protocol,
       family: s.family,

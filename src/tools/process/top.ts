@@ -114,7 +114,8 @@ export const processTop = defineTool({
     const ranked = using.sort((a, b) =>
       cpu ? (cpu.get(b.pid) ?? 0) - (cpu.get(a.pid) ?? 0) || b.rssBytes - a.rssBytes || a.pid - b.pid : b.rssBytes - a.rssBytes || a.pid - b.pid,
     );
-    const names = new Map(new Tables("/").users().map((u) => [u.uid, u.name]));
+    // The machine's passwd, not the sandbox's: /proc shows the machine's processes even in dev mode.
+    const names = new Tables("/").namesByUid();
     const rows: Row[] = ranked.slice(0, args.limit).map((p) => {
       const uid = effectiveUid(p.pid);
       return {
