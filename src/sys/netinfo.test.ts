@@ -179,7 +179,7 @@ describe("/proc/net sockets", () => {
   test("socketOwners stops when its signal fires", async () => {
     const c = new AbortController();
     c.abort(new Error("stop"));
-    expect(socketOwners(new Set([1]), { signal: c.signal })).rejects.toThrow("stop");
+    await expect(socketOwners(new Set([1]), { signal: c.signal })).rejects.toThrow("stop");
     expect(await socketOwners(new Set())).toEqual(new Map());
   });
 });
