@@ -274,6 +274,7 @@ export async function socketOwners(inodes: ReadonlySet<number>, options: { procR
   const procRoot = options.procRoot ?? "/proc";
   const owners = new Map<number, number[]>();
   if (inodes.size === 0) return owners;
+  if (options.signal?.aborted) throw options.signal.reason;
   const pids = readdirSync(procRoot).filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
   for (const [i, pid] of pids.entries()) {
     if (i % 32 === 31) {
