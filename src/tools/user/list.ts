@@ -1,7 +1,8 @@
 /**
  * user.list: the accounts in /etc/passwd with their groups (/etc/group:
  * the primary by gid, the others by membership), home, shell and whether the
- * password is locked (shadow's `!` prefix, as passwd -l writes it).
+ * password is locked (a `!` before the hash, as passwd -l and user.lock write
+ * it: in /etc/shadow, or in /etc/passwd on a system without shadow).
  */
 import * as v from "valibot";
 import { errorCode } from "../../sys";
@@ -22,7 +23,7 @@ const account = v.object({
   gecos: v.string(),
   home: v.string(),
   shell: v.string(),
-  /** Password locked (`!` in /etc/shadow); null when shadow has no line for it or cannot be read. */
+  /** Password locked (a leading `!` in /etc/shadow, or in /etc/passwd where the hash lives there); null when unknown. */
   locked: v.nullable(v.boolean()),
   /** A service account (uid 1-999, or nobody): listed only with system: true. */
   system: v.boolean(),
@@ -42,7 +43,7 @@ export const userList = defineTool({
     users: v.array(account),
     /** Accounts in /etc/passwd, system ones included. */
     total: v.number(),
-    /** False when /etc/shadow is missing or unreadable: locked is then null for everyone. */
+    /** False when /etc/shadow is missing or unreadable: locked is then null unless passwd holds the hash. */
     shadowRead: v.boolean(),
   }),
   risk: "low",
@@ -70,7 +71,9 @@ export const userList = defineTool({
     const rows = users
       .filter((u) => args.system || regular(u.uid))
       .map((u) => {
-        const password = shadow?.get(u.name);
+        // As user.lock reads it: shadow's field when shadow has the user, else passwd's own (never the "x" placeholder).
+        const inPasswd = u.line.split(":")[1] ?? "";
+        const password = shadow?.get(u.name) ?? (inPasswd === "x" ? undefined : inPasswd);
         return {
           name: u.name,
           uid: u.uid,

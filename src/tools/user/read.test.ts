@@ -5,6 +5,7 @@ import { UTMP_RECORD_SIZE } from "../../sys";
 import { call, makeCtx, makeEnv } from "../fs/testing";
 import { checkOutput } from "../schema";
 import { userList } from "./list";
+import { userLock } from "./lock";
 import { userSessions } from "./sessions";
 
 const t = makeEnv(["/etc", "/home"]);
@@ -48,12 +49,22 @@ describe("user.list", () => {
     ]);
   });
 
-  test("no shadow file: locked unknown; no regular users said plainly", async () => {
+  test("no shadow file: the lock read from passwd where the hash lives there, else unknown; no regular users said plainly", async () => {
     rmSync(join(t.root, "etc/shadow"));
-    etc("passwd", ["daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin"]);
+    etc("passwd", ["root:x:0:0:root:/root:/bin/sh", "carol:!$6$salt$hash:1002:1002::/home/carol:/bin/sh", "dave:$6$salt$hash:1003:1003::/home/dave:/bin/sh"]);
     const r = await call(userList, {}, makeCtx(t.env));
-    expect(r).toEqual({ users: [], total: 1, shadowRead: false });
-    expect(userList.summarize!(r, { system: false })).toBe("No regular user accounts (1 system accounts; system: true lists them).");
+    expect(r.users.map((u) => [u.name, u.locked])).toEqual([["root", null], ["carol", true], ["dave", false]]);
+    expect(r.shadowRead).toBe(false);
+    etc("passwd", ["daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin"]);
+    const none = await call(userList, {}, makeCtx(t.env));
+    expect(none).toEqual({ users: [], total: 1, shadowRead: false });
+    expect(userList.summarize!(none, { system: false })).toBe("No regular user accounts (1 system accounts; system: true lists them).");
+  });
+
+  test("user.lock's change shows at once", async () => {
+    expect((await call(userList, {}, makeCtx(t.env))).users.find((u) => u.name === "alice")?.locked).toBe(false);
+    await call(userLock, { name: "alice" }, makeCtx(t.env));
+    expect((await call(userList, {}, makeCtx(t.env))).users.find((u) => u.name === "alice")?.locked).toBe(true);
   });
 
   test("this host's accounts parse", async () => {
