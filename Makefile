@@ -56,7 +56,7 @@ include build/runtime.mk
 include build/repo.mk
 
 # ---- verbs -----------------------------------------------------------------
-.PHONY: all image deps run test test-unit test-vm typecheck bench bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals floor dev \
+.PHONY: all image deps run test test-unit test-vm typecheck bench bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du floor dev \
         clean distclean help print-qemu-cmd
 
 all: image
@@ -79,7 +79,7 @@ typecheck: $(NPM_STAMP)
 test-vm: image $(REPO_IMG) $(NPM_STAMP)
 	$(Q)$(BUN) test test/vm --timeout 600000
 
-bench: bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals
+bench: bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du
 
 # Each benchmark prints markdown; record.ts files it in BENCHMARKS.md under its name.
 record = $(BUN) test/bench/record.ts $(1) 'make $(2)'
@@ -101,6 +101,9 @@ bench-memory: $(NPM_STAMP)
 
 bench-goals: $(NPM_STAMP)
 	$(Q)$(BUN) test/bench/goals.ts | $(call record,goals,bench-goals)
+
+bench-du: $(NPM_STAMP)
+	$(Q)$(BUN) test/bench/du.ts | $(call record,du,bench-du)
 
 floor: $(VMLINUX) $(FLOOR_CPIO)
 
@@ -128,13 +131,14 @@ help:
 	@echo '  test-unit      typecheck, then bun test src'
 	@echo '  typecheck      tsc --noEmit over src, test and build'
 	@echo '  test-vm        bun test test/vm (boots QEMU; builds the image first)'
-	@echo '  bench          all benchmarks (bench-boot, bench-inference, bench-tools, bench-actors, bench-memory, bench-goals)'
+	@echo '  bench          all benchmarks (bench-boot, bench-inference, bench-tools, bench-actors, bench-memory, bench-goals, bench-du)'
 	@echo '  bench-boot     boot-time benchmark against the BusyBox-only floor'
 	@echo '  bench-inference embedding throughput (tiny BERT); PP-OCRv4 through the runtime queue vs raw onnxruntime'
 	@echo '  bench-tools    fs.stat through the full audited tool pipeline vs a bare statSync'
 	@echo '  bench-actors   actor ask round trip vs a bare microtask loop; supervised restart time'
 	@echo '  bench-goals    a 7-task goal submit -> done, orchestration overhead per task, vs the bare executor'
 	@echo '  bench-memory   inserts vs plain SQLite; top-10 vector search vs brute force (10k, 100k x 384); hybrid search'
+	@echo '  bench-du       fs.du walking a 20k-entry tree vs coreutils du -sx'
 	@echo '  floor          out/floor.cpio: same kernel, BusyBox /init that prints "floor: pid1" and powers off'
 	@echo '  dev            run aios-init on the host (src/main.ts --dev)'
 	@echo '  deps           install missing host tools (apt) and node_modules (npm ci)'

@@ -9,6 +9,7 @@
  * (strip drops the embedded program). It runs as PID 1 with / as cwd, so it
  * must not pick up a stray .env or bunfig.toml at run time.
  */
+import { buildDefines } from "./defines";
 import { inferencePlugin } from "./inference-plugin";
 
 const entry = process.argv[2] ?? process.env.ENTRY ?? "src/main.ts";
@@ -27,6 +28,7 @@ const result = await Bun.build({
   minify: true,
   bytecode: true,
   sourcemap: "linked", // embedded (zstd) so stack traces point at src/
+  define: buildDefines(), // AIOS_VERSION, AIOS_COMMIT (src/sys/build.ts)
   plugins: [inferencePlugin], // sharp stub, static onnxruntime-node and binding (build/inference-plugin.ts)
   throw: false,
 });

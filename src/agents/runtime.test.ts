@@ -199,8 +199,8 @@ describe("startAgents", () => {
       expect(a.mailboxDepth).toBe(0);
       expect(a.description.length).toBeGreaterThan(10);
     }
-    expect(agents.get("system")!.capabilities).toEqual(["fs", "hw", "log", "monitor.disk", "monitor.memory", "process", "service", "sys.undo", "user"]);
-    expect(agents.get("security")!.capabilities).toEqual(["fs.list", "fs.read", "fs.stat", "sec"]);
+    expect(agents.get("system")!.capabilities).toEqual(["fs", "hw", "log", "monitor.disk", "monitor.memory", "monitor.pressure", "process", "service", "sys.undo", "sys.uptime", "sys.version", "user"]);
+    expect(agents.get("security")!.capabilities).toEqual(["fs.list", "fs.read", "fs.stat", "net.listening", "sec", "user.list", "user.sessions"]);
     expect(agents.supervisorId).toBe("root/agents");
     expect(actors().get("root/agents/monitor")).toBe(agents.ref("monitor")!);
   });

@@ -12,3 +12,5 @@ export * from "./info";
 export * from "./random";
 export * from "./durable";
 export * from "./rotate";
+export * from "./utmp";
+export * from "./build";

@@ -2,7 +2,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defaultRoute4, defaultRoute6, defaultRoutes, hexToIPv4, interfaceDetails, parseRoutes, pciAddressFromPath } from "./netinfo";
+import { createSocket } from "node:dgram";
+import { defaultRoute4, defaultRoute6, defaultRoutes, hexToIPv4, interfaceDetails, isListening, parseRoutes, parseSockets, pciAddressFromPath, procHexToIPv6, sockets, socketOwners } from "./netinfo";
 
 // Recorded from a QEMU user-net guest plus a second, higher-metric default on eth1.
 const ROUTE = `Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT
@@ -104,5 +105,81 @@ describe("on the real system", () => {
     expect(defaultRoutes(fixture)).toEqual({ ipv4: { iface: "eth0", gateway: "10.0.2.2", metric: 0 }, ipv6: { iface: "eth0", gateway: "fd00::1", metric: 0x400 } });
     expect(defaultRoutes(join(fixture, "missing"))).toEqual({ ipv4: null, ipv6: null });
     rmSync(fixture, { recursive: true });
+  });
+});
+
+// Recorded on kernel 6.18 (x86_64): listeners on 0.0.0.0:2024, 127.0.0.1, [::], [::1], a loopback connection, an IPv4 client of [::].
+const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 00000000:07E8 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 345 1 000000008ea08ea4 100 0 0 10 0
+   1: 0100007F:808D 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 29204 1 0000000039835810 100 0 0 10 0
+   2: 020200C0:B6FC 507100CB:0050 06 00000000:00000000 03:000005B7 00000000     0        0 0 3 000000003b8035c3
+`;
+const TCP6 = `  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 00000000000000000000000000000000:B133 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 29203 1 000000007f85be76 100 0 0 10 0
+   1: 00000000000000000000000001000000:8835 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 29202 1 000000007f04015d 100 0 0 10 0
+   2: 00000000000000000000000001000000:8835 00000000000000000000000001000000:CBEE 01 00000000:00000000 00:00000000 00000000     0        0 29208 1 000000006013f37f 20 0 0 10 -1
+   3: 0000000000000000FFFF00000100007F:8151 0000000000000000FFFF00000100007F:81B4 01 00000000:00000000 00:00000000 00000000     0        0 29935 1 000000009d74226d 20 0 0 10 -1
+`;
+const UDP = `   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops
+ 5536: 0100007F:BE0C 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 29206 2 000000000cf11fc4 0
+ 5537: 0F02000A:0044 0202000A:0043 01 00000000:00000000 00:00000000 00000000     0        0 4121 2 000000000cf11fc5 0
+`;
+const UDP6 = `  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops
+11806: 00000000000000000000000001000000:D68A 00000000000000000000000000000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 29205 2 00000000cda5eadb 0
+`;
+
+describe("/proc/net sockets", () => {
+  test("IPv6 words in host order; IPv4-mapped addresses in dotted form", () => {
+    expect(procHexToIPv6("00000000000000000000000001000000")).toBe("::1");
+    expect(procHexToIPv6("00000000000000000000000000000000")).toBe("::");
+    expect(procHexToIPv6("0000000000000000FFFF00000100007F")).toBe("::ffff:127.0.0.1");
+    expect(procHexToIPv6("000080FE00000000FF005452563412FE")).toBe("fe80::5254:ff:fe12:3456");
+  });
+  test("tcp rows: addresses, ports, state, uid and inode", () => {
+    const rows = parseSockets(TCP, "tcp", "IPv4");
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toEqual({ protocol: "tcp", family: "IPv4", localAddress: "0.0.0.0", localPort: 2024, remoteAddress: "0.0.0.0", remotePort: 0, state: 0x0a, uid: 0, inode: 345 });
+    expect(rows[1]).toMatchObject({ localAddress: "127.0.0.1", localPort: 32909, uid: 1000, inode: 29204 });
+    expect(rows[2]).toMatchObject({ localAddress: "192.0.2.2", remoteAddress: "203.0.113.80", remotePort: 80, state: 6 });
+    expect(rows.map(isListening)).toEqual([true, true, false]);
+  });
+  test("tcp6 rows; only LISTEN counts as listening", () => {
+    const rows = parseSockets(TCP6, "tcp", "IPv6");
+    expect(rows.map((r) => `${r.localAddress}:${r.localPort}`)).toEqual([":::45363", "::1:34869", "::1:34869", "::ffff:127.0.0.1:33105"]);
+    expect(rows.map(isListening)).toEqual([true, true, false, false]);
+  });
+  test("udp: bound and unconnected is listening, connected is not", () => {
+    const v4 = parseSockets(UDP, "udp", "IPv4");
+    expect(v4.map((r) => [r.localAddress, r.localPort, isListening(r)])).toEqual([["127.0.0.1", 48652, true], ["10.0.2.15", 68, false]]);
+    expect(parseSockets(UDP6, "udp", "IPv6").map((r) => [r.localAddress, r.localPort, isListening(r)])).toEqual([["::1", 54922, true]]);
+  });
+  test("headers and garbage are skipped", () => {
+    expect(parseSockets("  sl  local_address\nnonsense\n", "tcp", "IPv4")).toEqual([]);
+    expect(parseSockets(TCP6, "tcp", "IPv4")).toEqual([]);
+  });
+
+  test("this host: a listener of ours is found with this process as its owner", async () => {
+    const tcp = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    const udp = createSocket("udp4");
+    await new Promise<void>((resolve) => udp.bind(0, "127.0.0.1", resolve));
+    try {
+      const all = sockets();
+      const t = all.find((s) => s.protocol === "tcp" && s.localPort === tcp.port && isListening(s));
+      const u = all.find((s) => s.protocol === "udp" && s.localPort === udp.address().port && isListening(s));
+      expect(t).toMatchObject({ family: "IPv4", localAddress: "127.0.0.1", uid: process.getuid!() });
+      expect(u).toMatchObject({ family: "IPv4", localAddress: "127.0.0.1" });
+      const owners = await socketOwners(new Set([t!.inode, u!.inode]));
+      expect(owners.get(t!.inode)).toEqual([process.pid]);
+      expect(owners.get(u!.inode)).toEqual([process.pid]);
+    } finally {
+      tcp.stop(true);
+      udp.close();
+    }
+  });
+  test("socketOwners stops when its signal fires", async () => {
+    const c = new AbortController();
+    c.abort(new Error("stop"));
+    await expect(socketOwners(new Set([1]), { signal: c.signal })).rejects.toThrow("stop");
+    expect(await socketOwners(new Set())).toEqual(new Map());
   });
 });

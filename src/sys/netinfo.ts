@@ -3,9 +3,9 @@
  * and counters. Addresses come from getifaddrs (node:os), which is what the
  * kernel reports over netlink; /proc has no per-interface IPv4 list.
  */
-import { readFileSync, realpathSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync } from "node:fs";
 import { networkInterfaces } from "node:os";
-import { netInterfaces, type NetInterface } from "./proc";
+import { fdTargets, netInterfaces, type NetInterface } from "./proc";
 
 export interface Route4 {
   iface: string;
@@ -66,7 +66,8 @@ export function defaultRoute4(routes: readonly Route4[]): DefaultRoute | null {
   return { iface: r.iface, gateway: r.flags & RTF_GATEWAY ? r.gateway : "0.0.0.0", metric: r.metric };
 }
 
-function hexToIPv6(hex: string): string {
+/** 32 hex digits in network order (as /proc/net/ipv6_route writes them) as RFC 5952 text. */
+export function hexToIPv6(hex: string): string {
   const groups = (hex.match(/.{4}/g) ?? []).map((g) => Number.parseInt(g, 16).toString(16));
   // Compress the longest run of zero groups, as RFC 5952 asks.
   let bestStart = -1;
@@ -189,4 +190,106 @@ export function interfaceDetails(sysNet = "/sys/class/net", addrs: IfAddrs = net
       },
     };
   });
+}
+
+export const SOCKET_PROTOCOLS = ["tcp", "udp"] as const;
+export type SocketProtocol = (typeof SOCKET_PROTOCOLS)[number];
+
+/** One row of /proc/net/{tcp,tcp6,udp,udp6}. */
+export interface Socket {
+  protocol: SocketProtocol;
+  family: "IPv4" | "IPv6";
+  localAddress: string;
+  localPort: number;
+  remoteAddress: string;
+  remotePort: number;
+  /** The kernel's TCP state number (include/net/tcp_states.h); UDP uses the same numbers. */
+  state: number;
+  uid: number;
+  inode: number;
+}
+
+/** include/net/tcp_states.h */
+export const TCP_ESTABLISHED = 0x01;
+export const TCP_CLOSE = 0x07;
+export const TCP_LISTEN = 0x0a;
+
+/**
+ * /proc/net/tcp6 writes an address as four 32-bit words, each in host order
+ * (little-endian on x86 and arm64); an IPv4-mapped address reads as
+ * `::ffff:127.0.0.1`, as ss shows it.
+ */
+export function procHexToIPv6(hex: string): string {
+  const network = (hex.match(/.{8}/g) ?? []).map((w) => (w.match(/../g) ?? []).reverse().join("")).join("");
+  if (/^0{20}ffff/i.test(network)) return `::ffff:${hexToIPv4(network.slice(24).match(/../g)!.reverse().join(""))}`;
+  return hexToIPv6(network);
+}
+
+/** The rows of one /proc/net socket table; the header and malformed lines are skipped. */
+export function parseSockets(text: string, protocol: SocketProtocol, family: "IPv4" | "IPv6"): Socket[] {
+  const addr = family === "IPv4" ? /^([0-9A-Fa-f]{8}):([0-9A-Fa-f]{4})$/ : /^([0-9A-Fa-f]{32}):([0-9A-Fa-f]{4})$/;
+  const toText = family === "IPv4" ? hexToIPv4 : procHexToIPv6;
+  const out: Socket[] = [];
+  for (const line of text.split("\n")) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10 || !/^\d+:$/.test(f[0]!)) continue;
+    const local = addr.exec(f[1]!);
+    const remote = addr.exec(f[2]!);
+    if (!local || !remote) continue;
+    out.push({
+      protocol,
+      family,
+      localAddress: toText(local[1]!),
+      localPort: Number.parseInt(local[2]!, 16),
+      remoteAddress: toText(remote[1]!),
+      remotePort: Number.parseInt(remote[2]!, 16),
+      state: Number.parseInt(f[3]!, 16),
+      uid: Number(f[7]),
+      inode: Number(f[9]),
+    });
+  }
+  return out;
+}
+
+/** What `ss -l` shows: TCP in LISTEN, UDP bound but not connected to a peer. */
+export function isListening(s: Socket): boolean {
+  return s.protocol === "tcp" ? s.state === TCP_LISTEN : s.state === TCP_CLOSE && s.remotePort === 0;
+}
+
+/** Every socket of the given protocols, IPv4 and IPv6; a table the kernel lacks (no IPv6) reads as empty. */
+export function sockets(protocols: readonly SocketProtocol[] = SOCKET_PROTOCOLS, procNet = "/proc/net"): Socket[] {
+  return protocols.flatMap((p) => [...parseSockets(tryReadFile(`${procNet}/${p}`), p, "IPv4"), ...parseSockets(tryReadFile(`${procNet}/${p}6`), p, "IPv6")]);
+}
+
+const SOCKET_LINK = /^socket:\[(\d+)\]$/;
+
+/**
+ * The processes holding each socket inode open, found through
+ * /proc/<pid>/fd (as ss -p and fuser do). Walks every process's descriptors
+ * (a socket shared after fork, by a server's workers, has several owners, so
+ * there is no stopping at the first), yielding to the event loop every few
+ * processes; other users' processes are invisible without root.
+ */
+export async function socketOwners(inodes: ReadonlySet<number>, options: { procRoot?: string; signal?: AbortSignal } = {}): Promise<Map<number, number[]>> {
+  const procRoot = options.procRoot ?? "/proc";
+  const owners = new Map<number, number[]>();
+  if (inodes.size === 0) return owners;
+  if (options.signal?.aborted) throw options.signal.reason;
+  const pids = readdirSync(procRoot).filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
+  for (const [i, pid] of pids.entries()) {
+    if (i % 32 === 31) {
+      await Bun.sleep(0);
+      if (options.signal?.aborted) throw options.signal.reason;
+    }
+    for (const target of fdTargets(pid, procRoot)) {
+      const m = SOCKET_LINK.exec(target);
+      if (!m) continue;
+      const inode = Number(m[1]);
+      if (!inodes.has(inode)) continue;
+      const list = owners.get(inode) ?? [];
+      if (!list.includes(pid)) list.push(pid);
+      owners.set(inode, list);
+    }
+  }
+  return owners;
 }

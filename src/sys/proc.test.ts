@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { blockDevices, netInterfaces, parseCpuinfo, parseMeminfo, parseProcStat, parseUptimeMs, processes, rssBytes, uptimeMs } from "./proc";
+import { blockDevices, fdTargets, netInterfaces, openFilesUnder, osRelease, parseCpuinfo, parseMeminfo, parseOsRelease, parseProcStat, parseUptimeMs, processes, rssBytes, uname, uptimeMs } from "./proc";
 
 const MEMINFO = `MemTotal:        2035444 kB
 MemFree:          512000 kB
@@ -135,5 +135,72 @@ describe("readers on fixture trees", () => {
       { name: "lo", mac: "00:00:00:00:00:00", state: "unknown", driver: null },
     ]);
     expect(netInterfaces(join(root, "missing"))).toEqual([]);
+  });
+});
+
+describe("uname", () => {
+  test("a fixture tree, and the fallback for a kernel before 6.1 (no arch file)", () => {
+    const d = mkdtempSync(join(tmpdir(), "aios-uname-"));
+    try {
+      writeFileSync(join(d, "ostype"), "Linux\n");
+      writeFileSync(join(d, "osrelease"), "6.1.0-56-cloud-amd64\n");
+      writeFileSync(join(d, "version"), "#1 SMP PREEMPT_DYNAMIC Debian 6.1.158-1 (2025-11-09)\n");
+      expect(uname(d)).toEqual({ sysname: "Linux", release: "6.1.0-56-cloud-amd64", version: "#1 SMP PREEMPT_DYNAMIC Debian 6.1.158-1 (2025-11-09)", machine: process.arch === "x64" ? "x86_64" : expect.any(String) });
+      writeFileSync(join(d, "arch"), "aarch64\n");
+      expect(uname(d).machine).toBe("aarch64");
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+  test("this host agrees with uname(1)", () => {
+    const u = uname();
+    const sh = (flag: string) => Bun.spawnSync(["uname", flag]).stdout.toString().trim();
+    expect([u.sysname, u.release, u.version, u.machine]).toEqual([sh("-s"), sh("-r"), sh("-v"), sh("-m")]);
+  });
+});
+
+describe("os-release", () => {
+  test("quotes, escapes, comments and junk", () => {
+    const text = [
+      "# a comment",
+      'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"',
+      "NAME='Debian GNU/Linux'",
+      "VERSION_ID=12",
+      'VARIANT="say \\"hi\\" for \\$5"',
+      "lowercase=ignored",
+      "not a line",
+      "",
+    ].join("\n");
+    expect(parseOsRelease(text)).toEqual({ PRETTY_NAME: "Debian GNU/Linux 12 (bookworm)", NAME: "Debian GNU/Linux", VERSION_ID: "12", VARIANT: 'say "hi" for $5' });
+  });
+  test("the first file that exists; null when none does", () => {
+    const d = mkdtempSync(join(tmpdir(), "aios-osr-"));
+    try {
+      expect(osRelease([join(d, "a"), join(d, "b")])).toBeNull();
+      writeFileSync(join(d, "b"), "ID=aios\n");
+      expect(osRelease([join(d, "a"), join(d, "b")])).toEqual({ path: join(d, "b"), fields: { ID: "aios" } });
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+  test.skipIf(osRelease() === null)("this host's os-release has a NAME or an ID", () => {
+    const r = osRelease()!;
+    expect(r.fields.NAME ?? r.fields.ID).toBeTruthy();
+    expect(readFileSync(r.path, "utf8")).toContain(r.fields.NAME ?? r.fields.ID!);
+  });
+});
+
+describe("fdTargets", () => {
+  test("this process's open files; a process that is gone has none", () => {
+    const d = mkdtempSync(join(tmpdir(), "aios-fd-"));
+    const fd = openSync(join(d, "held"), "w");
+    try {
+      expect(fdTargets()).toContain(join(d, "held"));
+      expect(openFilesUnder(d)).toEqual([join(d, "held")]);
+      expect(fdTargets(4_194_304 + 1)).toEqual([]);
+    } finally {
+      closeSync(fd);
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 });

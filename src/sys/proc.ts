@@ -55,6 +55,61 @@ export function kernelRelease(): string {
   return tryRead("/proc/sys/kernel/osrelease") ?? "unknown";
 }
 
+/** uname(2)'s fields, from /proc/sys/kernel. */
+export interface Uname {
+  /** `Linux` */
+  sysname: string;
+  /** `6.1.0-56-cloud-amd64` */
+  release: string;
+  /** `#1 SMP PREEMPT_DYNAMIC Debian 6.1.x (2025-...)` */
+  version: string;
+  /** `x86_64`, `aarch64` */
+  machine: string;
+}
+
+/** Node's names for the machines aiOS runs on, as uname -m spells them. */
+const MACHINES: Record<string, string> = { x64: "x86_64", arm64: "aarch64", ia32: "i686", arm: "armv7l", riscv64: "riscv64", ppc64: "ppc64le", s390x: "s390x" };
+
+/**
+ * uname without a libc call. /proc/sys/kernel/arch came with Linux 6.1's
+ * sysctl cleanup; before it the machine is what this binary was built for,
+ * which is the kernel's own on every system aiOS supports (no compat layers).
+ */
+export function uname(procSys = "/proc/sys/kernel"): Uname {
+  return {
+    sysname: tryRead(`${procSys}/ostype`) ?? "Linux",
+    release: tryRead(`${procSys}/osrelease`) ?? "unknown",
+    version: tryRead(`${procSys}/version`) ?? "unknown",
+    machine: tryRead(`${procSys}/arch`) ?? MACHINES[process.arch] ?? process.arch,
+  };
+}
+
+/**
+ * os-release(5): `KEY=value` lines, values optionally quoted, with shell
+ * escapes (\\, \", \$, \`) inside double quotes; comments and malformed lines skipped.
+ */
+export function parseOsRelease(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const raw of text.split("\n")) {
+    const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(raw.trim());
+    if (!m) continue;
+    let value = m[2]!;
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1).replace(/\\([\\"$`])/g, "$1");
+    else if (value.length >= 2 && value.startsWith("'") && value.endsWith("'")) value = value.slice(1, -1);
+    out[m[1]!] = value;
+  }
+  return out;
+}
+
+/** The first os-release file that exists (/etc wins over /usr/lib, as os-release(5) says), or null. */
+export function osRelease(paths: readonly string[] = ["/etc/os-release", "/usr/lib/os-release"]): { path: string; fields: Record<string, string> } | null {
+  for (const path of paths) {
+    const text = tryRead(path);
+    if (text !== undefined) return { path, fields: parseOsRelease(text) };
+  }
+  return null;
+}
+
 export function kernelCmdline(): string {
   return tryRead("/proc/cmdline") ?? "";
 }
@@ -126,9 +181,8 @@ export function rssBytes(pid: number | "self" = "self"): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
-/** Files a process holds open under a directory (what keeps a mount busy). */
-export function openFilesUnder(dir: string, pid: number | "self" = "self", procRoot = "/proc"): string[] {
-  const prefix = dir.endsWith("/") ? dir : `${dir}/`;
+/** What each open file descriptor of a process points at (`/etc/x`, `socket:[1234]`, `pipe:[5]`); empty when gone or not ours to see. */
+export function fdTargets(pid: number | "self" = "self", procRoot = "/proc"): string[] {
   const fdDir = `${procRoot}/${pid}/fd`;
   let fds: string[];
   try {
@@ -136,14 +190,20 @@ export function openFilesUnder(dir: string, pid: number | "self" = "self", procR
   } catch {
     return [];
   }
-  const held: string[] = [];
+  const out: string[] = [];
   for (const fd of fds) {
     try {
-      const target = readlinkSync(`${fdDir}/${fd}`);
-      if (target === dir || target.startsWith(prefix)) held.push(target);
+      out.push(readlinkSync(`${fdDir}/${fd}`));
     } catch {
       // closed while we looked
     }
   }
+  return out;
+}
+
+/** Files a process holds open under a directory (what keeps a mount busy). */
+export function openFilesUnder(dir: string, pid: number | "self" = "self", procRoot = "/proc"): string[] {
+  const prefix = dir.endsWith("/") ? dir : `${dir}/`;
+  const held = fdTargets(pid, procRoot).filter((target) => target === dir || target.startsWith(prefix));
   return [...new Set(held)].sort();
 }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { cpuTimes, cpuUsage, loadavg, memoryStats, mountFor, mounts, parseCpuTimes, parseLoadavg, parseMemoryStats, parseMounts } from "./stats";
+import { existsSync, readFileSync } from "node:fs";
+import { cpuTimes, cpuUsage, loadavg, memoryStats, mountFor, mounts, parseBootTime, parseCpuTimes, parseLoadavg, parseMemoryStats, parseMounts, parsePressure, pressure, PRESSURE_RESOURCES } from "./stats";
 
 // Recorded on a 2-CPU x86_64 guest (kernel 6.1), trimmed after `ctxt`.
 const STAT = `cpu  29562 0 8561 596151 615 0 137 174 0 0
@@ -135,5 +136,42 @@ describe("on the real /proc", () => {
     expect(m.totalBytes).toBeGreaterThan(0);
     expect(m.availableBytes).toBeLessThanOrEqual(m.totalBytes);
     expect(mounts().some((x) => x.mountpoint === "/")).toBe(true);
+  });
+});
+
+describe("parseBootTime", () => {
+  test("the btime line; absent reads as null", () => {
+    expect(parseBootTime(STAT)).toBe(1_700_000_000);
+    expect(parseBootTime("cpu 1 2 3 4\n")).toBeNull();
+  });
+  test("this host booted in the past, after 2000", () => {
+    const btime = parseBootTime(readFileSync("/proc/stat", "utf8"));
+    expect(btime).toBeGreaterThan(946_684_800);
+    expect(btime!).toBeLessThanOrEqual(Date.now() / 1000);
+  });
+});
+
+describe("pressure", () => {
+  // Recorded on kernel 6.1 under a busy build (memory) and idle disks (io).
+  const MEMORY = "some avg10=3.17 avg60=3.88 avg300=1.85 total=11610756\nfull avg10=2.39 avg60=2.76 avg300=1.18 total=8259631\n";
+  test("some and full lines", () => {
+    expect(parsePressure(MEMORY)).toEqual({
+      some: { avg10: 3.17, avg60: 3.88, avg300: 1.85, totalUs: 11_610_756 },
+      full: { avg10: 2.39, avg60: 2.76, avg300: 1.18, totalUs: 8_259_631 },
+    });
+  });
+  test("a kernel before 5.13 has no full line for cpu", () => {
+    expect(parsePressure("some avg10=0.00 avg60=0.10 avg300=0.05 total=42\n")).toEqual({ some: { avg10: 0, avg60: 0.1, avg300: 0.05, totalUs: 42 }, full: null });
+  });
+  test("a missing directory is reported by its code", () => {
+    expect(pressure("cpu", "/nonexistent/pressure")).toEqual({ ok: false, code: "ENOENT" });
+  });
+  test.skipIf(!existsSync("/proc/pressure"))("this host's files parse, each with a some line", () => {
+    for (const r of PRESSURE_RESOURCES) {
+      const p = pressure(r);
+      if (!p.ok) throw new Error(`/proc/pressure/${r}: ${p.code}`);
+      expect(p.pressure.some!.avg300).toBeGreaterThanOrEqual(0);
+      expect(p.pressure.some!.avg10).toBeLessThanOrEqual(100);
+    }
   });
 });

@@ -4,6 +4,7 @@
  * function that reads the real file.
  */
 import { readFileSync } from "node:fs";
+import { errorCode } from "./errors";
 
 /** Jiffies one CPU (or all, `cpu`) spent in each state since boot, from /proc/stat. */
 export interface CpuTimes {
@@ -185,4 +186,52 @@ export function mountFor(list: readonly Mount[], path: string): Mount | undefine
     if (covers && (!best || mp.length >= best.mountpoint.length)) best = m;
   }
   return best;
+}
+
+/** When the system booted, in seconds since the epoch: the `btime` line of /proc/stat; null when absent. */
+export function parseBootTime(text: string): number | null {
+  const m = /^btime\s+(\d+)\s*$/m.exec(text);
+  return m ? Number(m[1]) : null;
+}
+
+/** One line of a /proc/pressure file: the share of time (percent) some or all tasks stalled, and the total in µs. */
+export interface PressureFigures { avg10: number; avg60: number; avg300: number; totalUs: number }
+
+export interface Pressure {
+  /** Some task stalled on the resource. */
+  some: PressureFigures | null;
+  /** Every non-idle task stalled at once (cpu has it since 5.13, always 0 system-wide). */
+  full: PressureFigures | null;
+}
+
+export const PRESSURE_RESOURCES = ["cpu", "memory", "io"] as const;
+export type PressureResource = (typeof PRESSURE_RESOURCES)[number];
+
+/** `some avg10=0.96 avg60=5.59 avg300=7.25 total=51697341` and the `full` line (see Documentation/accounting/psi.rst). */
+export function parsePressure(text: string): Pressure {
+  const out: Pressure = { some: null, full: null };
+  for (const line of text.split("\n")) {
+    const m = /^(some|full)\s+(.*)$/.exec(line.trim());
+    if (!m) continue;
+    const kv = Object.fromEntries(m[2]!.split(/\s+/).map((f) => f.split("=") as [string, string]));
+    const n = (k: string) => {
+      const x = Number(kv[k]);
+      return Number.isFinite(x) ? x : 0;
+    };
+    out[m[1] as "some" | "full"] = { avg10: n("avg10"), avg60: n("avg60"), avg300: n("avg300"), totalUs: n("total") };
+  }
+  return out;
+}
+
+/**
+ * /proc/pressure/<resource>, or why it cannot be read: kernels without
+ * CONFIG_PSI have no directory (ENOENT), and with `psi=0` on the command line
+ * reading fails with EOPNOTSUPP.
+ */
+export function pressure(resource: PressureResource, dir = "/proc/pressure"): { ok: true; pressure: Pressure } | { ok: false; code: string } {
+  try {
+    return { ok: true, pressure: parsePressure(readFileSync(`${dir}/${resource}`, "utf8")) };
+  } catch (err) {
+    return { ok: false, code: errorCode(err) ?? "EIO" };
+  }
 }

@@ -55,3 +55,19 @@ export function bounded<T>(work: PromiseLike<T>, b: Bounds): Promise<T> {
     );
   });
 }
+
+/** Waits `ms`, or rejects with the signal's reason as soon as it fires (a sample's interval, a retry's pause). */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -4,7 +4,7 @@ import { checkReport } from "../summary";
 export const monitor = defineAgent({
   name: "monitor",
   description: "Watches cpu, memory, disks, logs, services and endpoints.",
-  capabilities: ["monitor", "hw.info", "net.check_port", "net.http_check", "net.http_request", "service.status", "service.list"],
+  capabilities: ["monitor", "hw.info", "net.check_port", "net.http_check", "net.http_request", "service.status", "service.list", "process.top", "net.listening", "sys.uptime"],
   handlers: {
     /** cpu, memory, disk and service status, summed up with what is wrong. */
     async check(_msg, ctx) {

@@ -93,4 +93,23 @@ export const fixtures = defineFixtures({
     setup: conf,
     verify: (r) => expect(r.matches).toEqual([{ path: "/srv/app/conf.d/extra.conf", line: 1, text: "gzip on" }]),
   },
+  "fs.du": {
+    setup: (t) => {
+      mkdirSync(t.host("/srv/big/deeper"), { recursive: true });
+      writeFileSync(t.host("/srv/big/deeper/data"), Buffer.alloc(256 * 1024, 1));
+      mkdirSync(t.host("/srv/small"));
+      writeFileSync(t.host("/srv/small/note"), "x");
+    },
+    args: { path: "/srv", depth: 2 },
+    invalid: [
+      { args: { path: "/srv", depth: 5 }, field: "args.depth" },
+      { args: { path: "srv" }, field: "args.path" },
+      { args: { path: "/srv", oneFilesystem: "yes" }, field: "args.oneFilesystem" },
+    ],
+    verify: (r) => {
+      expect(r.entries.map((e: { path: string }) => e.path)).toEqual(["/srv/big", "/srv/big/deeper", "/srv/small", "/srv/small/note"].slice(0, r.entries.length));
+      expect(r.entries[0].bytes).toBeGreaterThanOrEqual(256 * 1024);
+      expect(r).toMatchObject({ path: "/srv", measure: "allocated", files: 2, dirs: 4, complete: true, errors: 0 });
+    },
+  },
 });

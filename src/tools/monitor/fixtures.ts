@@ -1,6 +1,6 @@
 /** Contract fixtures for the monitor.* tools (see src/tools/contract.ts). */
 import { expect } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ContractEnv, defineFixtures } from "../contract";
 import type { WatchStore } from "../../memory";
@@ -50,6 +50,7 @@ export const fixtures = defineFixtures({
       { args: { source: "../../etc/passwd" }, field: "args.source" },
       { args: { grep: "(", regex: true }, field: "args.grep" },
       { args: { lines: 5000 }, field: "args.lines" },
+      { args: { path: "/etc/passwd" }, field: "args.path" },
     ],
     verify: (r) => expect(r.lines).toEqual(["2025-01-31T12:01:00.000Z warn two"]),
   },
@@ -83,5 +84,14 @@ export const fixtures = defineFixtures({
     invalid: [{ args: { name: "web" }, field: "args.name" }],
     verify: (r) => expect(r.watches.map((w: { name: string }) => w.name)).toEqual(["api", "web"]),
     teardown: clearWatches,
+  },
+  "monitor.pressure": {
+    args: {},
+    invalid: [{ args: { resource: "cpu" }, field: "args.resource" }],
+    verify: (r) => {
+      expect(r.supported).toBe(existsSync("/proc/pressure"));
+      if (r.supported) expect(r.memory.some.avg300).toBeGreaterThanOrEqual(0);
+      else expect(r.cpu.reason).toContain("does not report it");
+    },
   },
 });

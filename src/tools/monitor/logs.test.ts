@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { checkOutput, parseArgs } from "../schema";
 import { call, makeCtx, makeEnv } from "../fs/testing";
-import { leadingTime, linesBackward, logSources, monitorLogs, resolveLog } from "./logs";
+import { leadingTime, linesBackward, logSources, monitorLogs, resolveLog, resolveVarLog } from "./logs";
 
 const t = makeEnv();
 afterAll(() => t.cleanup());
@@ -128,7 +129,7 @@ describe("monitor.logs", () => {
   });
 
   test("arguments are checked: traversal, slashes, bad regex, bad time, limits", () => {
-    expect(parseArgs(monitorLogs, {})).toEqual({ source: "aios", lines: 100, regex: false, ignoreCase: false });
+    expect(parseArgs(monitorLogs, {})).toEqual({ lines: 100, regex: false, ignoreCase: false });
     for (const source of ["../etc/passwd", "services/web", "/etc/passwd", "a..b", "..", ".hidden", "service:../x", "..:x", "a:b:c", "Up:x"]) {
       expect(() => parseArgs(monitorLogs, { source })).toThrow("args.source");
     }
@@ -143,3 +144,54 @@ describe("monitor.logs", () => {
     expect(parseArgs(monitorLogs, { since: "2025-01-31" })).toMatchObject({ since: "2025-01-31" });
   });
 });
+
+describe("monitor.logs path: files under /var/log", () => {
+  const varLog = join(t.root, "var/log");
+  mkdirSync(join(varLog, "nginx"), { recursive: true });
+  writeFileSync(join(varLog, "syslog"), Array.from({ length: 80 }, (_, i) => `Jan 31 12:00:${String(i % 60).padStart(2, "0")} host kernel: line ${i}`).join("\n") + "\n");
+  writeFileSync(join(varLog, "nginx/error.log"), "2025/01/31 12:00:00 [error] 12#12: open() failed\n");
+  writeFileSync(join(varLog, "nginx/access.log.2.gz"), gzipSync("GET / 200\nGET /old 404\n"));
+  writeFileSync(join(varLog, "bomb.gz"), gzipSync(Buffer.alloc(65 * 1024 * 1024)));
+  writeFileSync(join(varLog, "broken.gz"), "not gzip at all");
+  writeFileSync(join(t.dir, "outside.log"), "secret\n");
+  symlinkSync(join(t.dir, "outside.log"), join(varLog, "sneaky.log"));
+  symlinkSync("nginx/error.log", join(varLog, "error.log")); // a link that stays inside is fine
+
+  test("the last lines of a file under /var/log", async () => {
+    const r = await call(monitorLogs, { path: "/var/log/syslog", lines: 50 }, makeCtx(t.env));
+    expect(r.source).toBe("/var/log/syslog");
+    expect(r.file).toBe("/var/log/syslog");
+    expect(r.lines).toHaveLength(50);
+    expect(r.lines[0]).toEndWith("line 30");
+    expect(r.lines.at(-1)).toEndWith("line 79");
+    expect(r.truncated).toBe(true);
+    const grepped = await call(monitorLogs, { path: "/var/log/nginx/error.log", grep: "failed" }, makeCtx(t.env));
+    expect(grepped.lines).toEqual(["2025/01/31 12:00:00 [error] 12#12: open() failed"]);
+    expect((await call(monitorLogs, { path: "/var/log/error.log" }, makeCtx(t.env))).file).toBe("/var/log/nginx/error.log");
+  });
+
+  test("a gzip'd rotation is read; a bomb and a broken file are refused by name", async () => {
+    const r = await call(monitorLogs, { path: "/var/log/nginx/access.log.2.gz", lines: 1 }, makeCtx(t.env));
+    expect(r).toMatchObject({ lines: ["GET /old 404"], truncated: true });
+    await expect(call(monitorLogs, { path: "/var/log/bomb.gz" }, makeCtx(t.env))).rejects.toThrow("monitor.logs /var/log/bomb.gz: inflates to more than 64 MiB");
+    await expect(call(monitorLogs, { path: "/var/log/broken.gz" }, makeCtx(t.env))).rejects.toThrow("monitor.logs /var/log/broken.gz: not a readable gzip file");
+  });
+
+  test("confinement: only below /var/log, no .., no links out, files only", async () => {
+    for (const path of ["/etc/passwd", "/var/log", "/var/log/", "/var/logs/x", "var/log/syslog", "/var/log/../../etc/passwd", "/var/log/a\0b"]) {
+      expect(() => parseArgs(monitorLogs, { path })).toThrow("args.path");
+    }
+    expect(() => parseArgs(monitorLogs, { path: "/var/log/syslog", source: "aios" })).toThrow("args.path: give source or path, not both");
+    expect(() => resolveVarLog(t.env, "/var/log/sneaky.log")).toThrow("monitor.logs /var/log/sneaky.log: leads outside /var/log");
+    expect(() => resolveVarLog(t.env, "/var/log/nginx")).toThrow("monitor.logs /var/log/nginx: is a directory; it has: access.log.2.gz, error.log");
+    expect(() => resolveVarLog(t.env, "/var/log/messages")).toThrow("monitor.logs /var/log/messages: no such log file; /var/log has: bomb.gz, broken.gz, error.log, nginx/, sneaky.log, syslog");
+  });
+
+  test("a service name that is no aiOS log points at /var/log when the program logs there", async () => {
+    await expect(call(monitorLogs, { source: "service:nginx" }, makeCtx(t.env))).rejects.toThrow(
+      "monitor.logs service:nginx: no such log (have: aios, big, service:web, spawn:c1); /var/log/nginx has: access.log.2.gz, error.log (ask with path)",
+    );
+    await expect(call(monitorLogs, { source: "syslog" }, makeCtx(t.env))).rejects.toThrow("; /var/log/syslog exists (ask with path)");
+  });
+});
+

@@ -1,15 +1,20 @@
 /**
  * monitor.logs: the end of one of aiOS's logs (the main log, a service's log
- * under services/, a detached process's under spawn/), filtered by text and time. The file is read backwards
- * in chunks, so asking for the last lines of a large log costs only what is
- * read; every chunk is an await, so a timeout or cancellation stops it.
+ * under services/, a detached process's under spawn/) or of any file under
+ * /var/log (syslog, nginx/error.log...), filtered by text and time. The file
+ * is read backwards in chunks, so asking for the last lines of a large log
+ * costs only what is read; every chunk is an await, so a timeout or
+ * cancellation stops it. A gzip-compressed rotated log is inflated in memory,
+ * up to a bound.
  */
-import { readdirSync, realpathSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
+import { gunzipSync } from "node:zlib";
 import * as v from "valibot";
 import { errorCode } from "../../sys";
-import { defineTool } from "../define";
+import { defineTool, type ToolEnv } from "../define";
+import { guestToHost, normalizeGuest, within } from "../fs/paths";
 import { intArg, MonitorError } from "./common";
 
 const CHUNK = 64 * 1024;
@@ -78,11 +83,105 @@ export function logSources(dir: string): string[] {
   return [...names(dir, ""), ...subdirs.flatMap((d) => names(join(dir, d), `${aliasOf(d)}:`))].sort();
 }
 
+/** `real`'s path below `realDir` with `/` separators, or null when it is not strictly inside. */
+function inside(realDir: string, real: string): string | null {
+  const rel = relative(realDir, real);
+  return rel === "" || rel.startsWith("..") || rel.startsWith(sep) ? null : rel.split(sep).join("/");
+}
+
+/** The one directory `path` may name files in: /var/log, below the tools' root. */
+export const VAR_LOG = "/var/log";
+
+/** What is in a directory under /var/log, for an error that helps: `aios/, nginx/, syslog`. */
+function listing(host: string): string {
+  try {
+    const names = readdirSync(host, { withFileTypes: true }).map((e) => (e.isDirectory() ? `${e.name}/` : e.name)).sort();
+    return names.length ? `${names.slice(0, 20).join(", ")}${names.length > 20 ? ", …" : ""}` : "nothing";
+  } catch {
+    return "nothing";
+  }
+}
+
+/**
+ * A file under /var/log by its guest path: a regular file inside /var/log
+ * once symlinks are followed (in dev mode, the sandbox's /var/log). The schema
+ * already refused relative paths, NUL bytes and `..`.
+ */
+export function resolveVarLog(env: ToolEnv, path: string): { host: string; file: string } {
+  const guest = normalizeGuest(path) ?? path;
+  let realDir: string;
+  try {
+    realDir = realpathSync(guestToHost(env, VAR_LOG));
+  } catch {
+    throw new MonitorError("ENOENT", "monitor.logs", path, `there is no ${VAR_LOG} here`);
+  }
+  let real: string;
+  try {
+    real = realpathSync(guestToHost(env, guest));
+  } catch (err) {
+    const parent = guest.slice(0, guest.lastIndexOf("/")) || "/";
+    const dir = errorCode(err) === "ENOENT" && within(parent, VAR_LOG) ? `; ${parent} has: ${listing(guestToHost(env, parent))}` : "";
+    throw new MonitorError(errorCode(err) ?? "failed", "monitor.logs", path, `${errorCode(err) === "ENOENT" ? "no such log file" : String(err)}${dir}`, { cause: err });
+  }
+  const rel = inside(realDir, real);
+  if (rel === null) throw new MonitorError("EACCES", "monitor.logs", path, `leads outside ${VAR_LOG}`);
+  const st = statSync(real);
+  if (st.isDirectory()) throw new MonitorError("EISDIR", "monitor.logs", path, `is a directory; it has: ${listing(real)}`);
+  if (!st.isFile()) throw new MonitorError("EINVAL", "monitor.logs", path, "is not a regular file");
+  return { host: real, file: `${VAR_LOG}/${rel}` };
+}
+
+/**
+ * A source that names no aiOS log may still be a program logging under
+ * /var/log (a package's nginx writes /var/log/nginx/): say where to look.
+ */
+function varLogHint(env: ToolEnv, source: string): string {
+  const name = source.slice(source.indexOf(":") + 1);
+  for (const candidate of [`${VAR_LOG}/${name}`, `${VAR_LOG}/${name}.log`]) {
+    try {
+      const st = statSync(guestToHost(env, candidate));
+      return st.isDirectory() ? `; ${candidate} has: ${listing(guestToHost(env, candidate))} (ask with path)` : `; ${candidate} exists (ask with path)`;
+    } catch {
+      // not there
+    }
+  }
+  return "";
+}
+
+/** Gzip'd rotated logs are inflated whole; past this the call refuses rather than fill memory. */
+const MAX_INFLATED = 64 * 1024 * 1024;
+
+/** The lines of an in-memory text from last to first, checking the signal every few thousand. */
+async function* bufferLinesBackward(text: string, signal?: AbortSignal): AsyncGenerator<string> {
+  const lines = text.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  for (let i = lines.length - 1, n = 0; i >= 0; i--, n++) {
+    if (n % 4096 === 4095) {
+      await Bun.sleep(0);
+      if (signal?.aborted) throw signal.reason;
+    }
+    yield lines[i]!;
+  }
+}
+
+function linesOf(host: string, label: string, signal: AbortSignal): AsyncGenerator<string> {
+  if (!host.endsWith(".gz")) return linesBackward(host, signal);
+  let text: string;
+  try {
+    text = gunzipSync(readFileSync(host), { maxOutputLength: MAX_INFLATED }).toString("utf8");
+  } catch (err) {
+    const code = errorCode(err);
+    const reason = code === "ERR_BUFFER_TOO_LARGE" ? `inflates to more than ${MAX_INFLATED >> 20} MiB` : `not a readable gzip file (${code ?? String(err)})`;
+    throw new MonitorError(code === "ERR_BUFFER_TOO_LARGE" ? "E2BIG" : "EINVAL", "monitor.logs", label, reason, { cause: err });
+  }
+  return bufferLinesBackward(text, signal);
+}
+
 /**
  * The file a source names, which must be a regular file inside the log
  * directory after symlinks are followed. The schema already refused slashes and `..`.
  */
-export function resolveLog(dir: string, source: string): { host: string; file: string } {
+export function resolveLog(dir: string, source: string, hint: () => string = () => ""): { host: string; file: string } {
   const colon = source.indexOf(":");
   const prefix = colon < 0 ? "" : source.slice(0, colon);
   const name = source.slice(colon + 1);
@@ -100,15 +199,13 @@ export function resolveLog(dir: string, source: string): { host: string; file: s
     } catch {
       continue;
     }
-    const rel = relative(realDir, real);
-    if (rel === "" || rel.startsWith("..") || rel.startsWith(sep)) {
-      throw new MonitorError("EACCES", "monitor.logs", source, "leads outside the log directory");
-    }
+    const rel = inside(realDir, real);
+    if (rel === null) throw new MonitorError("EACCES", "monitor.logs", source, "leads outside the log directory");
     if (!statSync(real).isFile()) continue;
-    return { host: real, file: rel.split(sep).join("/") };
+    return { host: real, file: rel };
   }
   const have = logSources(dir);
-  throw new MonitorError("ENOENT", "monitor.logs", source, `no such log (have: ${have.length ? have.join(", ") : "none"})`);
+  throw new MonitorError("ENOENT", "monitor.logs", source, `no such log (have: ${have.length ? have.join(", ") : "none"})${hint()}`);
 }
 
 function validRegex(s: string): boolean {
@@ -122,13 +219,22 @@ function validRegex(s: string): boolean {
 
 const input = v.pipe(
   v.strictObject({
+    /** Default aios (when path is not given). */
     source: v.optional(
       v.pipe(
         v.string("must be a string"),
         v.regex(/^([a-z][a-z0-9_-]{0,31}:)?[A-Za-z0-9_@][A-Za-z0-9._@-]{0,127}$/, "must be a log name such as aios or service:web (letters, digits, . _ - @; no slashes)"),
         v.check((s) => !s.includes(".."), "must not contain .."),
       ),
-      "aios",
+    ),
+    path: v.optional(
+      v.pipe(
+        v.string("must be a string"),
+        v.maxLength(4096, "must be at most 4096 characters"),
+        v.check((s) => !s.includes("\0"), "must not contain a NUL byte"),
+        v.check((s) => !s.split("/").includes(".."), "must not contain .. segments"),
+        v.check((s) => s.startsWith(`${VAR_LOG}/`) && (normalizeGuest(s) ?? "/") !== VAR_LOG, `must be a file under ${VAR_LOG}, such as ${VAR_LOG}/syslog`),
+      ),
     ),
     lines: v.optional(intArg(1, 1000), 100),
     grep: v.optional(v.pipe(v.string("must be a string"), v.minLength(1, "must not be empty"), v.maxLength(500, "must be at most 500 characters"))),
@@ -142,15 +248,18 @@ const input = v.pipe(
     ),
   }),
   v.forward(v.check((a) => !a.regex || a.grep === undefined || validRegex(a.grep), "must be a valid regular expression"), ["grep"]),
+  v.forward(v.check((a) => a.source === undefined || a.path === undefined, "give source or path, not both"), ["path"]),
 );
 
 export const monitorLogs = defineTool({
   name: "monitor.logs",
   description:
-    "The last lines of an aiOS log: source aios (the main log, default), service:<name> (a service's log), spawn:<id> (a detached process's output) or another file in the log directory by name (an unknown source lists those there are). grep keeps lines containing the text (a regular expression when regex is set); since keeps lines from that ISO time on (lines without a leading timestamp belong to the one above). Oldest first; truncated says more matching lines were left out.",
+    "The last lines of a log: source aios (aiOS's main log, the default), service:<name> (a supervised service's output), spawn:<id> (a detached process's output) or another file in aiOS's log directory by name (an unknown source lists those there are); or path, any file under /var/log (/var/log/syslog, /var/log/nginx/error.log; .gz rotations are inflated). grep keeps lines containing the text (a regular expression when regex is set); since keeps lines from that ISO time on (lines without a leading timestamp belong to the one above). Oldest first; truncated says more matching lines were left out.",
   input,
   output: v.object({
+    /** The source asked for (`aios`, `service:web`), or the path under /var/log. */
     source: v.string(),
+    /** The file read: relative to aiOS's log directory for a source, the full guest path for a path. */
     file: v.string(),
     lines: v.array(v.string()),
     truncated: v.boolean(),
@@ -162,13 +271,14 @@ export const monitorLogs = defineTool({
   reversible: false,
   timeoutMs: 15_000,
   async execute(args, ctx) {
-    const { host, file } = resolveLog(ctx.env.paths.log, args.source);
+    const source = args.path === undefined ? (args.source ?? "aios") : (normalizeGuest(args.path) ?? args.path);
+    const { host, file } = args.path !== undefined ? resolveVarLog(ctx.env, args.path) : resolveLog(ctx.env.paths.log, source, () => varLogHint(ctx.env, source));
     const flags = args.ignoreCase ? "i" : "";
     const needle = args.grep === undefined ? undefined : args.regex ? new RegExp(args.grep, flags) : args.ignoreCase ? args.grep.toLowerCase() : args.grep;
     const matches = (line: string) =>
       needle === undefined ? true : needle instanceof RegExp ? needle.test(line) : (args.ignoreCase ? line.toLowerCase() : line).includes(needle);
     const since = args.since === undefined ? undefined : Date.parse(args.since);
-    if (since !== undefined && statSync(host).mtimeMs < since) return { source: args.source, file, lines: [], truncated: false, scannedLines: 0 };
+    if (since !== undefined && statSync(host).mtimeMs < since) return { source, file, lines: [], truncated: false, scannedLines: 0 };
 
     const newestFirst: string[] = [];
     let truncated = false;
@@ -187,7 +297,7 @@ export const monitorLogs = defineTool({
     let pending: string[] = [];
     let decided = false;
     try {
-      for await (const line of linesBackward(host, ctx.signal)) {
+      for await (const line of linesOf(host, source, ctx.signal)) {
         scannedLines++;
         if (since === undefined) {
           if (!take(line)) break;
@@ -210,11 +320,11 @@ export const monitorLogs = defineTool({
         }
       }
     } catch (err) {
-      if (err === ctx.signal.reason) throw err;
-      throw new MonitorError(errorCode(err) ?? "failed", "monitor.logs", args.source, String(err), { cause: err });
+      if (err === ctx.signal.reason || err instanceof MonitorError) throw err;
+      throw new MonitorError(errorCode(err) ?? "failed", "monitor.logs", source, String(err), { cause: err });
     }
     // Undated lines at the top of the file: the file changed after `since`, so they may be recent.
     if (!decided) pending.every(take);
-    return { source: args.source, file, lines: newestFirst.reverse(), truncated, scannedLines };
+    return { source, file, lines: newestFirst.reverse(), truncated, scannedLines };
   },
 });

@@ -80,4 +80,18 @@ export const fixtures = defineFixtures({
       checked = undefined;
     },
   },
+  "net.listening": {
+    setup: () => {
+      listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    },
+    args: { protocol: "tcp" },
+    invalid: [{ args: { protocol: "icmp" }, field: "args.protocol" }, { args: { port: 80 }, field: "args.port" }],
+    verify: (r) => {
+      expect(r.sockets.find((s: { port: number }) => s.port === listener!.port)).toMatchObject({ protocol: "tcp", address: "127.0.0.1", processes: [{ pid: process.pid }] });
+    },
+    teardown: () => {
+      listener?.stop(true);
+      listener = undefined;
+    },
+  },
 });

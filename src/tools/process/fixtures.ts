@@ -69,4 +69,17 @@ export const fixtures = defineFixtures({
     },
     teardown: endChild,
   },
+  "process.top": {
+    args: { by: "memory", limit: 100 },
+    invalid: [
+      { args: { by: "disk" }, field: "args.by" },
+      { args: { limit: 101 }, field: "args.limit" },
+      { args: { by: "cpu", sampleMs: 10 }, field: "args.sampleMs" },
+    ],
+    verify: (r) => {
+      const rss = r.processes.map((p: { rssBytes: number }) => p.rssBytes);
+      expect(rss).toEqual([...rss].sort((a, b) => b - a));
+      expect(r.processes.find((p: { pid: number }) => p.pid === process.pid)).toMatchObject({ comm: "bun", cpuPercent: null });
+    },
+  },
 });

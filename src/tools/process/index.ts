@@ -2,8 +2,9 @@
 import { processInfo, processList } from "./list";
 import { processKill, processSignal } from "./signal";
 import { processSpawn } from "./spawn";
+import { processTop } from "./top";
 
-export const processTools = [processList, processInfo, processSpawn, processKill, processSignal];
+export const processTools = [processList, processInfo, processSpawn, processKill, processSignal, processTop];
 
 export { ProcessError } from "./errors";
-export { processInfo, processKill, processList, processSignal, processSpawn };
+export { processInfo, processKill, processList, processSignal, processSpawn, processTop };

@@ -57,4 +57,22 @@ export const fixtures = defineFixtures({
       expect(existsSync(t.host("/srv/undo-me"))).toBe(false);
     },
   },
+  "sys.uptime": {
+    args: {},
+    invalid: [{ args: { since: "boot" }, field: "args.since" }],
+    verify: (r) => {
+      expect(r.uptimeSeconds).toBeGreaterThan(0);
+      expect(r.cpuCount).toBeGreaterThanOrEqual(1);
+      expect(Date.parse(r.bootTime)).toBeLessThan(Date.now());
+    },
+  },
+  "sys.version": {
+    args: {},
+    invalid: [{ args: { verbose: true }, field: "args.verbose" }],
+    verify: (r) => {
+      expect(r.kernel.name).toBe("Linux");
+      expect(r.kernel.release).toMatch(/^\d+\.\d+/);
+      expect(r.aios.version).toMatch(/^\d+\.\d+\.\d+/);
+    },
+  },
 });

@@ -20,6 +20,11 @@ export const USER_IDS = { first: 1000, last: 59_999 } as const;
 export const SYSTEM_IDS = { first: 100, last: 999 } as const;
 export const NOBODY = 65_534;
 
+/** A service account, not a person's: below Debian's first user id, or nobody. root is one too. */
+export function isSystemUid(uid: number): boolean {
+  return uid < USER_IDS.first || uid === NOBODY;
+}
+
 /** Host path of a guest path under the tools' root. */
 export function hostPath(env: ToolEnv, guest: string): string {
   return env.root === "/" ? guest : join(env.root, guest);

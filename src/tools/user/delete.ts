@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import * as v from "valibot";
 import { undoDir, undoId } from "../fs/common";
 import { defineTool } from "../define";
-import { accountName, hostPath, NOBODY, USER_IDS, UserError } from "./common";
+import { accountName, hostPath, isSystemUid, UserError } from "./common";
 import { EditList, type LineEdit, Tables, withMembers } from "./tables";
 import { moveTree } from "./tree";
 
@@ -44,7 +44,7 @@ export const userDelete = defineTool({
     const user = users.find((u) => u.name === args.name);
     if (!user) throw new UserError("not_found", TOOL, args.name, "no such user");
     if (user.uid === 0) throw new UserError("refused", TOOL, args.name, "uid 0 is root; refusing");
-    if ((user.uid < USER_IDS.first || user.uid === NOBODY) && !args.system) throw new UserError("refused", TOOL, args.name, `is a system account (uid ${user.uid}); set system to delete it`);
+    if (isSystemUid(user.uid) && !args.system) throw new UserError("refused", TOOL, args.name, `is a system account (uid ${user.uid}); set system to delete it`);
 
     const edits = new EditList(t);
     edits.change("passwd", args.name, () => null);

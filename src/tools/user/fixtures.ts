@@ -87,4 +87,18 @@ export const fixtures = defineFixtures({
       expect(readFileSync(t.host("/etc/shadow"), "utf8")).toContain("\nalice:$6$salt$hash:19000:0:99999:7:::\n");
     },
   },
+  "user.list": {
+    setup: (t) => accounts(t, { passwd: ["alice:x:1000:1000:Alice:/home/alice:/bin/sh"], group: ["alice:x:1000:"], shadow: ["alice:!:19000:0:99999:7:::"] }),
+    args: {},
+    invalid: [{ args: { system: "yes" }, field: "args.system" }, { args: { name: "alice" }, field: "args.name" }],
+    verify: (r) => {
+      expect(r.users.map((u: { name: string; locked: boolean | null }) => [u.name, u.locked])).toEqual([["root", false], ["alice", true]]);
+      expect(r).toMatchObject({ total: 3, shadowRead: true });
+    },
+  },
+  "user.sessions": {
+    args: {},
+    invalid: [{ args: { user: "alice" }, field: "args.user" }],
+    verify: (r) => expect(r).toEqual({ recorded: false, source: null, sessions: [], bootTime: null }),
+  },
 });

@@ -2,10 +2,12 @@
 import { userCreate } from "./create";
 import { userDelete } from "./delete";
 import { userAddToGroup, userRemoveFromGroup } from "./groups";
+import { userList } from "./list";
 import { userLock, userUnlock } from "./lock";
+import { userSessions } from "./sessions";
 
 export { UserError } from "./common";
-export { userCreate, userDelete };
+export { userCreate, userDelete, userList, userSessions };
 export { userAddToGroup, userLock, userRemoveFromGroup, userUnlock };
 
-export const userTools = [userCreate, userDelete, userAddToGroup, userRemoveFromGroup, userLock, userUnlock];
+export const userTools = [userCreate, userDelete, userAddToGroup, userRemoveFromGroup, userLock, userUnlock, userList, userSessions];

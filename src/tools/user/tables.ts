@@ -74,6 +74,13 @@ export class Tables {
     });
   }
 
+  /** uid → account name (the first line wins when two share a uid, as getpwuid does). */
+  namesByUid(): Map<number, string> {
+    const out = new Map<number, string>();
+    for (const u of this.users()) if (!out.has(u.uid)) out.set(u.uid, u.name);
+    return out;
+  }
+
   user(name: string): PasswdEntry | undefined {
     return this.users().find((u) => u.name === name);
   }

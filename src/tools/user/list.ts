@@ -1,0 +1,102 @@
+/**
+ * user.list: the accounts in /etc/passwd with their groups (/etc/group:
+ * the primary by gid, the others by membership), home, shell and whether the
+ * password is locked (a `!` before the hash, as passwd -l and user.lock write
+ * it: in /etc/shadow, or in /etc/passwd on a system without shadow).
+ */
+import * as v from "valibot";
+import { errorCode } from "../../sys";
+import { defineTool } from "../define";
+import { isSystemUid, UserError } from "./common";
+import { Tables } from "./tables";
+
+const SUMMARY_USERS = 8;
+
+const account = v.object({
+  name: v.string(),
+  uid: v.number(),
+  gid: v.number(),
+  /** The primary group's name; null when no group has the gid. */
+  group: v.nullable(v.string()),
+  /** Supplementary groups (where the user is listed as a member), by name. */
+  groups: v.array(v.string()),
+  gecos: v.string(),
+  home: v.string(),
+  shell: v.string(),
+  /** Password locked (a leading `!` in /etc/shadow, or in /etc/passwd where the hash lives there); null when unknown. */
+  locked: v.nullable(v.boolean()),
+  /** A service account (uid 1-999, or nobody): listed only with system: true. */
+  system: v.boolean(),
+});
+
+/** What user.list shows by default: root and people's accounts (uid 1000 and up, nobody aside). */
+function regular(uid: number): boolean {
+  return uid === 0 || !isSystemUid(uid);
+}
+
+export const userList = defineTool({
+  name: "user.list",
+  description:
+    "User accounts from /etc/passwd: name, uid, gid, primary and supplementary groups (from /etc/group), comment, home, shell and whether the password is locked (/etc/shadow). By default root and people's accounts (uid 1000 and up); system: true adds the service accounts.",
+  input: v.strictObject({ system: v.optional(v.boolean("must be true or false"), false) }),
+  output: v.object({
+    users: v.array(account),
+    /** Accounts in /etc/passwd, system ones included. */
+    total: v.number(),
+    /** False when /etc/shadow is missing or unreadable: locked is then null unless passwd holds the hash. */
+    shadowRead: v.boolean(),
+  }),
+  risk: "low",
+  readOnly: true,
+  idempotent: true,
+  reversible: false,
+  timeoutMs: 5_000,
+  execute(args, ctx) {
+    const tables = new Tables(ctx.env.root);
+    let users: ReturnType<Tables["users"]>;
+    let groups: ReturnType<Tables["groups"]>;
+    try {
+      users = tables.users();
+      groups = tables.groups();
+    } catch (err) {
+      throw new UserError(errorCode(err) ?? "failed", "user.list", "/etc/passwd", `cannot be read: ${errorCode(err) ?? String(err)}`, { cause: err });
+    }
+    let shadow: Map<string, string> | null = null;
+    try {
+      if (tables.exists("shadow")) shadow = new Map(tables.lines("shadow").map((l) => [l.slice(0, l.indexOf(":")), l.split(":")[1] ?? ""]));
+    } catch {
+      // unreadable shadow (not root): locked stays unknown
+    }
+    const groupOf = new Map(groups.map((g) => [g.gid, g.name]));
+    const rows = users
+      .filter((u) => args.system || regular(u.uid))
+      .map((u) => {
+        // As user.lock reads it: shadow's field when shadow has the user, else passwd's own (never the "x" placeholder).
+        const inPasswd = u.line.split(":")[1] ?? "";
+        const password = shadow?.get(u.name) ?? (inPasswd === "x" ? undefined : inPasswd);
+        return {
+          name: u.name,
+          uid: u.uid,
+          gid: u.gid,
+          group: groupOf.get(u.gid) ?? null,
+          groups: groups.filter((g) => g.members.includes(u.name) && g.gid !== u.gid).map((g) => g.name),
+          gecos: u.gecos,
+          home: u.home,
+          shell: u.shell,
+          locked: password === undefined ? null : password.startsWith("!"),
+          system: !regular(u.uid),
+        };
+      });
+    return { users: rows, total: users.length, shadowRead: shadow !== null };
+  },
+  summarize(out, args) {
+    if (out.users.length === 0) return args.system ? "No accounts in /etc/passwd." : `No regular user accounts (${out.total} system accounts; system: true lists them).`;
+    const shown = out.users.slice(0, SUMMARY_USERS).map((u) => {
+      const groups = [u.group, ...u.groups].filter((g): g is string => g !== null);
+      return `${u.name} (uid ${u.uid}${groups.length ? `, groups ${groups.join(", ")}` : ""}${u.locked ? ", locked" : ""})`;
+    });
+    const more = out.users.length - shown.length;
+    const kind = args.system ? "accounts" : "user accounts";
+    return `${out.users.length} ${kind}: ${shown.join(", ")}${more > 0 ? `, and ${more} more` : ""}`;
+  },
+});
