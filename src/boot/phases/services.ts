@@ -88,6 +88,8 @@ export const services = definePhase({
         });
         ctx.tools = tools;
         tools.executor.host.pkg.configure(pkgSettings(env, ctx.config.pkg)); // [pkg] of config.toml
+        tools.executor.host.power = (action, origin) => ctx.power(action, origin); // sys.power: the REPL's orderly shutdown
+        tools.executor.host.firewall.setProtected([{ port: apiAddress(ctx).port, protocol: "tcp", what: "the management API" }]);
         ctx.caller = tools.executor;
         ctx.capabilities = tools.capabilities;
         ctx.services.push({ name: "tools", stop: () => tools.close() });
