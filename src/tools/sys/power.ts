@@ -61,7 +61,10 @@ export const sysPower = defineTool({
     const at = Date.now() + delayMs;
     scheduled = { action: args.action, at, callId: ctx.callId };
     log.always(`sys.power: ${args.action} in ${args.delaySeconds} s (${ctx.callId} by ${ctx.agent})`);
-    setTimeout(() => power(args.action, `sys.power (${ctx.callId} by ${ctx.agent})`), delayMs);
+    setTimeout(() => {
+      scheduled = null; // a shutdown that fails leaves PID 1 up, and the next call may try again
+      power(args.action, `sys.power (${ctx.callId} by ${ctx.agent})`);
+    }, delayMs);
     return { action: args.action, delaySeconds: args.delaySeconds, at: new Date(at).toISOString() };
   },
   summarize: (o) => `${o.action === "reboot" ? "Rebooting" : "Powering off"} in ${o.delaySeconds} s (at ${o.at.slice(11, 19)} UTC); the API is unreachable until ${o.action === "reboot" ? "it is back" : "the machine is started again"}.`,
