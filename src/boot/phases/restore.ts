@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { libc, log } from "../../sys";
-import { FirewallManager, systemFirewallOptions } from "../../tools/firewall";
+import { FirewallManager, rulesPath, systemFirewallOptions } from "../../tools/firewall";
 import { currentHostname, HOSTNAME, LOCALTIME, readSetting, setProcessZone, writeLocaltime, ZONEINFO, zoneProblem } from "../../tools/sys";
 import type { BootContext } from "../context";
 import { defineStep } from "../step";
@@ -62,10 +62,10 @@ export const firewallStep = defineStep({
   name: "firewall",
   pid1Only: true,
   required: false,
-  describe: (ctx) => `test -e ${systemFirewallOptions("pid1", ctx.paths.data).rulesPath} && nft -f <rules as table inet aios>`,
+  describe: (ctx) => `test -e ${rulesPath(ctx.paths.data)} && nft -f <rules as table inet aios>`,
   run: async (ctx) => {
+    if (!existsSync(rulesPath(ctx.paths.data))) return { skip: "no rules kept" };
     const firewall = new FirewallManager(systemFirewallOptions(ctx.mode, ctx.paths.data));
-    if (!existsSync(firewall.rulesPath)) return { skip: "no rules kept" };
     firewall.requireAvailable();
     const { rules } = await firewall.restore();
     return rules ? `${rules} rules in table inet aios` : { skip: "no rules kept" };
