@@ -21,6 +21,7 @@ const PROMPT = /aios> $/;
 const SHELL = /aios-sh# $/;
 const READY = /aios: ready in (\d+) ms/;
 const WEB = 8081;
+const RESTORED = /aios: firewall: 1 rules back in table inet aios after ready \(nf_tables \d+ ms, nft \d+ ms\)/;
 
 describe("hostname, time zone, firewall and reboot in the guest", () => {
   const dir = mkdtempSync(join(tmpdir(), "aios-vm-system-"));
@@ -127,15 +128,17 @@ describe("hostname, time zone, firewall and reboot in the guest", () => {
     expect(power).toMatchObject({ action: "reboot", delaySeconds: 1 });
     await vm.waitFor(/aios: reboot now/, 60_000, from);
     await vm.waitFor(READY, 180_000, vm.output.indexOf("aios: reboot now", from));
-    await vm.waitFor(PROMPT, 30_000, vm.output.lastIndexOf("aios: ready in"));
+    // The rules come back right after ready; its log line redraws the prompt, so the REPL is read after it.
+    const restored = await vm.waitFor(RESTORED, 60_000, vm.output.lastIndexOf("aios: ready in"));
+    await vm.waitFor(PROMPT, 30_000, vm.output.lastIndexOf(restored[0]));
 
     const sys = (await (await vm.api("/api/v1/system")).json()) as any;
     expect([sys.hostname, sys.timezone]).toEqual(["web-7", "Europe/Berlin"]);
     expect(sys.localTime).toMatch(/GMT\+0[12]00/);
     const boot = await bootTable();
     expect(boot).toMatch(/hostname and time zone\s+done\s+\d+\s+hostname web-7 \(data disk\), time zone Europe\/Berlin \(data disk\)/);
-    expect(boot).toMatch(/firewall\s+done\s+\d+\s+1 rules in table inet aios \(nf_tables \d+ ms, nft \d+ ms\)/);
-    console.log(`boot with kept settings: ${/firewall\s+done.*/.exec(boot)![0]}; ${/hostname and time zone\s+done.*/.exec(boot)![0]}`);
+    expect(boot).toMatch(/firewall\s+done\s+\d+\s+rules kept: restored right after ready, before services start/);
+    console.log(`boot with kept settings: ${/hostname and time zone\s+done\s+\d+/.exec(boot)![0]} ms; ${/firewall\s+done\s+\d+/.exec(boot)![0]} ms; after ready: ${restored[0]}`);
     expect(await shell("hostname; date +%Z")).toMatch(/\nweb-7\nCES?T\n/);
 
     // Closed across the reboot while the web service came back (enabled): opening it shows it is there.
@@ -151,7 +154,8 @@ describe("hostname, time zone, firewall and reboot in the guest", () => {
     await vm.dispose();
     vm = Vm.boot({ dataImg, cmdlineExtra: "aios.hostname=cmdhost" });
     await vm.waitFor(READY, 180_000);
-    await vm.waitFor(PROMPT);
+    const restored = await vm.waitFor(RESTORED, 60_000);
+    await vm.waitFor(PROMPT, 30_000, vm.output.lastIndexOf(restored[0]));
     const sys = (await (await vm.api("/api/v1/system")).json()) as any;
     expect([sys.hostname, sys.timezone]).toEqual(["cmdhost", "Europe/Berlin"]);
     expect(await bootTable()).toMatch(/hostname cmdhost \(kernel command line\), time zone Europe\/Berlin \(data disk\)/);

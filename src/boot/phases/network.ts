@@ -7,7 +7,6 @@ import { existsSync, writeFileSync } from "node:fs";
 import { AiosError, libc, run } from "../../sys";
 import type { BootContext } from "../context";
 import { definePhase, defineStep } from "../step";
-import { firewallStep } from "./restore";
 
 const UDHCPC_SCRIPT = "/usr/share/udhcpc/default.script";
 
@@ -30,7 +29,6 @@ export const network = definePhase({
       describe: () => "ip link set lo up",
       run: () => libc.linkUp("lo"),
     }),
-    firewallStep, // before the address: a port closed before the reboot is never open on the network
     defineStep({
       name: "address",
       pid1Only: true,

@@ -1,14 +1,14 @@
 /**
  * What tools changed on the machine and the data disk keeps, put back at boot:
  * the hostname and time zone (storage phase, once the disk is mounted) and the
- * firewall rules (network phase, before the interface gets an address, so a
- * closed port is never open on the network). Each costs nothing when there is
- * nothing to restore: no nft run and no module loaded without rules.
+ * firewall rules (right after ready, before services start). Each costs
+ * nothing when there is nothing to restore: no nft run and no module loaded
+ * without rules.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { libc, log } from "../../sys";
-import { FirewallManager, loadNfTables, rulesPath, systemFirewallOptions } from "../../tools/firewall";
+import { errorMessage, libc, log } from "../../sys";
+import { rulesPath } from "../../tools/firewall";
 import { currentHostname, HOSTNAME, LOCALTIME, readSetting, setProcessZone, writeLocaltime, ZONEINFO, zoneProblem } from "../../tools/sys";
 import type { BootContext } from "../context";
 import { defineStep } from "../step";
@@ -32,18 +32,20 @@ function applyHostname(ctx: BootContext): string {
 function applyTimezone(ctx: BootContext): string {
   const dir = join(ctx.paths.root, ZONEINFO);
   // The zone was checked against ICU when sys.timezone stored it; boot checks only the file (ICU's first use costs time under TCG).
-  const valid = (z: string) => zoneProblem(dir, z, { icu: false }) === null;
-  const c = chooseSetting("system.timezone", ctx.config.system.timezone, readSetting(ctx.paths.data, "timezone"), valid, ctx.cmdlineKeys);
+  const problems = new Map<string, string | null>();
+  const problemOf = (z: string) => (problems.has(z) ? problems.get(z)! : problems.set(z, zoneProblem(dir, z, { icu: false })).get(z)!);
+  const c = chooseSetting("system.timezone", ctx.config.system.timezone, readSetting(ctx.paths.data, "timezone"), (z) => problemOf(z) === null, ctx.cmdlineKeys);
   if (c.ignored) log.warn(`boot: ${join(ctx.paths.data, "system/timezone")}: "${c.ignored}" is not a zone in ${ZONEINFO}; using ${c.value}`);
   const localtime = join(ctx.paths.root, LOCALTIME);
   if (c.value === "UTC" && c.source === "config.toml" && !existsSync(localtime)) return "time zone UTC (default)";
-  const problem = zoneProblem(dir, c.value, { icu: false });
+  const problem = problemOf(c.value);
   if (problem) {
     log.warn(`boot: time zone ${c.value} (${c.source}): ${problem}; staying on UTC`);
     return `time zone UTC (${c.value}: ${problem})`;
   }
   writeLocaltime(localtime, { kind: "link", target: `${ZONEINFO}/${c.value}` });
-  setProcessZone(ctx.mode, c.value);
+  // aios-init's own clock right after ready: Bun re-reads its zone data when TZ changes (~0.1 s under TCG), and nothing before ready shows local time.
+  ctx.afterReady.push(() => setProcessZone(ctx.mode, c.value));
   return `time zone ${c.value} (${c.source})`;
 }
 
@@ -58,20 +60,29 @@ export const settingsStep = defineStep({
   run: (ctx) => `${applyHostname(ctx)}, ${applyTimezone(ctx)}`,
 });
 
+/**
+ * Services phase, once the tool system is open: with rules kept, the tool
+ * system's firewall restores them right after ready (loading nf_tables and
+ * the first nft run cost about a second under TCG: not on the way to ready),
+ * ahead of any firewall call and before supervised services start. Until
+ * then only aios-init listens: the management API, which is closed only with
+ * force. No rules: nothing is loaded or run.
+ */
 export const firewallStep = defineStep({
   name: "firewall",
   pid1Only: true,
   required: false,
-  describe: (ctx) => `test -e ${rulesPath(ctx.paths.data)} && nft -f <rules as table inet aios>`,
-  run: async (ctx) => {
+  describe: (ctx) => `test -e ${rulesPath(ctx.paths.data)} && nft -f <rules as table inet aios> (after ready)`,
+  // Reading and checking the rules waits too: even that is tens of ms under TCG.
+  run: (ctx) => {
+    const firewall = ctx.tools?.executor.host.firewall;
     if (!existsSync(rulesPath(ctx.paths.data))) return { skip: "no rules kept" };
-    const firewall = new FirewallManager(systemFirewallOptions(ctx.mode, ctx.paths.data));
+    if (!firewall) return { skip: "no tool system" };
     firewall.requireAvailable();
-    const t0 = performance.now();
-    loadNfTables();
-    const t1 = performance.now();
-    const { rules } = await firewall.restore();
-    const ms = (a: number, b: number) => Math.round(b - a);
-    return rules ? `${rules} rules in table inet aios (nf_tables ${ms(t0, t1)} ms, nft ${ms(t1, performance.now())} ms)` : { skip: "no rules kept" };
+    firewall.restoreAfter(new Promise<void>((go) => ctx.afterReady.push(go))).then(
+      (r) => r.rules && log.info(`firewall: ${r.rules} rules back in table inet aios after ready (nf_tables ${r.kernelMs} ms, nft ${r.nftMs} ms)`),
+      (err) => log.error(`firewall: the kept rules could not be restored: ${errorMessage(err)}; ports closed before the reboot are OPEN`),
+    );
+    return "rules kept: restored right after ready, before services start";
   },
 });

@@ -18,6 +18,7 @@ import { pkgSettings } from "../../tools/pkg";
 import type { BootContext } from "../context";
 import { definePhase, defineStep } from "../step";
 import { orchestratorStep } from "./orchestrator";
+import { firewallStep } from "./restore";
 import { resolveToken } from "../token";
 
 /** Dev mode binds loopback on the port `make run` forwards, so the same curl works for both. */
@@ -96,6 +97,7 @@ export const services = definePhase({
         return `${tools.registry.size} tools, autonomy ${level}, ledger at row ${tools.ledger.count()}, ${tools.executor.pending().length} approvals pending`;
       },
     }),
+    firewallStep,
     defineStep({
       name: "gateway",
       required: false,

@@ -50,7 +50,7 @@ describe.skipIf(Boolean(skip))("the firewall manager, with nft in a private netw
 
   test("nothing kept: restore runs nothing and the kernel has no table of ours", async () => {
     const m = manager();
-    expect(await m.restore()).toEqual({ rules: 0 });
+    expect(await m.restore()).toEqual({ rules: 0, kernelMs: 0, nftMs: 0 });
     expect(await m.live()).toEqual({ present: false, policy: null, rules: [] });
   });
 
@@ -94,8 +94,30 @@ describe.skipIf(Boolean(skip))("the firewall manager, with nft in a private netw
     const m = manager();
     await m.applyLive([]);
     expect((await m.live()).present).toBe(false);
-    expect(await manager().restore()).toEqual({ rules: m.rules().length });
+    expect(await manager().restore()).toMatchObject({ rules: m.rules().length });
     expect(inSync(m.rules(), await m.live())).toBe(true);
+  });
+
+  test("boot's restore waits for its gate (ready), calls made meanwhile queue behind it, and `restored` follows it", async () => {
+    const m = manager();
+    await m.applyLive([]);
+    let open!: () => void;
+    const restoring = m.restoreAfter(new Promise<void>((go) => (open = go)));
+    let restored = false;
+    void m.restored.then(() => (restored = true));
+    const kept = m.rules().length;
+    const meanwhile = m.change((rules) => closePort(rules, { port: 1004, protocol: "udp", from: null }));
+    const listed = m.snapshot();
+    await Bun.sleep(50);
+    expect(restored).toBe(false);
+    open();
+    expect((await restoring).rules).toBe(kept);
+    await m.restored;
+    expect(restored).toBe(true);
+    expect((await meanwhile).change.rules.length).toBe(kept + 1);
+    const snap = await listed; // queued behind both
+    expect(snap.rules.length).toBe(kept + 1);
+    expect(inSync(snap.rules, snap.live)).toBe(true);
   });
 
   test("a failed write puts the previous rules back in the kernel: disk and kernel never disagree", async () => {
@@ -114,7 +136,7 @@ describe.skipIf(Boolean(skip))("the firewall manager, with nft in a private netw
   test("calls run one at a time: concurrent changes all land", async () => {
     const m = manager();
     await Promise.all([1001, 1002, 1003].map((port) => m.change((rules) => closePort(rules, { port, protocol: "udp", from: null }))));
-    expect(m.rules().filter((r) => r.protocol === "udp").map((r) => r.port).sort()).toEqual([1001, 1002, 1003]);
+    expect(m.rules().filter((r) => r.protocol === "udp" && r.port < 1004).map((r) => r.port).sort()).toEqual([1001, 1002, 1003]);
     expect(inSync(m.rules(), await m.live())).toBe(true);
   });
 });

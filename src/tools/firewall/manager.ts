@@ -66,6 +66,13 @@ export function systemFirewallOptions(mode: "pid1" | "dev", dataDir: string): Fi
   return { rulesPath: path, nft: { argv: [NFT_PATH] }, loadKernel: loadNfTables };
 }
 
+export interface RestoreReport {
+  rules: number;
+  /** Loading nf_tables (0 when loaded already), and nft -f. */
+  kernelMs: number;
+  nftMs: number;
+}
+
 export interface ChangeResult {
   change: Change;
   live: LiveTable;
@@ -150,6 +157,12 @@ export class FirewallManager {
     }
   }
 
+  /** The kept rules and the live table read together, after any change under way. */
+  snapshot(signal?: AbortSignal): Promise<{ rules: Rule[]; live: LiveTable }> {
+    this.requireAvailable();
+    return this.exclusive(async () => ({ rules: this.rules(), live: await this.live(signal) }));
+  }
+
   /**
    * Computes a change from the kept rules, puts it in the kernel, then on the
    * data disk. A change that changes nothing touches neither.
@@ -180,13 +193,39 @@ export class FirewallManager {
     }
   }
 
-  /** Boot: the kept rules back into the kernel. Nothing kept: nothing is loaded or run. */
-  restore(): Promise<{ rules: number }> {
-    return this.exclusive(async () => {
-      const rules = this.rules();
-      if (rules.length) await this.applyLive(rules);
-      return { rules: rules.length };
+  /** Resolves once the kept rules are back in the kernel after a boot (at once where none wait); services start after it. */
+  restored: Promise<void> = Promise.resolve();
+
+  /** The kept rules back into the kernel. Nothing kept: nothing is loaded or run. */
+  restore(): Promise<RestoreReport> {
+    return this.exclusive(() => this.restoreNow());
+  }
+
+  /**
+   * Boot: restores the kept rules once `gate` resolves (boot passes "after
+   * ready": loading nf_tables and the first nft run cost about a second under
+   * TCG), ahead of any firewall call made meanwhile. `restored` follows it.
+   */
+  restoreAfter(gate: Promise<unknown>): Promise<RestoreReport> {
+    const done = this.exclusive(async () => {
+      await gate;
+      return this.restoreNow();
     });
+    this.restored = done.then(
+      () => {},
+      () => {},
+    );
+    return done;
+  }
+
+  private async restoreNow(): Promise<RestoreReport> {
+    const rules = this.rules();
+    if (!rules.length) return { rules: 0, kernelMs: 0, nftMs: 0 };
+    const t0 = performance.now();
+    this.opts.loadKernel?.();
+    const t1 = performance.now();
+    await this.applyLive(rules);
+    return { rules: rules.length, kernelMs: Math.round(t1 - t0), nftMs: Math.round(performance.now() - t1) };
   }
 
   /** Undo of one call: takes out the rule it added and puts back those it removed (unless a later call made a rule for the same port and source). */

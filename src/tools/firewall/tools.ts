@@ -204,8 +204,7 @@ export const firewallList = defineTool({
   timeoutMs: 30_000,
   async execute(_args, ctx) {
     const m = manager(ctx);
-    const rules = m.rules();
-    const live = await m.live(ctx.signal);
+    const { rules, live } = await m.snapshot(ctx.signal);
     return { rules: chainOrder(rules), live, inSync: inSync(rules, live), protected: m.protectedPorts() };
   },
   summarize: (o: ListOutput) => {
