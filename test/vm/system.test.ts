@@ -80,7 +80,7 @@ describe("hostname, time zone, firewall and reboot in the guest", () => {
     expect(await reachable()).toBe("200 hello from the guest");
   });
 
-  test("firewall.close drops the port as seen from the host, list counts the drops, firewall.open lets it through again", async () => {
+  test("firewall.close drops the port as seen from the host, list counts the drops, firewall.open lets it through, its undo closes it again", async () => {
     const closed = await ok("firewall.close", { port: WEB });
     expect(closed).toMatchObject({ port: WEB, protocol: "tcp", changed: true, inSync: true });
     expect(closed.live.rules.map((r: any) => [r.comment, r.verdict])).toEqual([["aios: loopback", "accept"], [`tcp/${WEB}`, "drop"]]);
@@ -91,8 +91,17 @@ describe("hostname, time zone, firewall and reboot in the guest", () => {
     expect(listed.rules).toMatchObject([{ action: "drop", port: WEB, protocol: "tcp", from: null }]);
     expect(listed.live.rules.find((r: any) => r.comment === `tcp/${WEB}`).packets).toBeGreaterThan(0);
 
-    const opened = await ok("firewall.open", { port: WEB });
-    expect(opened.removed).toMatchObject([{ action: "drop", port: WEB }]);
+    const opened = await call("firewall.open", { port: WEB });
+    expect(opened.status).toBe(200);
+    expect(opened.body.result.removed).toMatchObject([{ action: "drop", port: WEB }]);
+    expect(await reachable()).toBe("200 hello from the guest");
+
+    // Undo of the open (the executor's rollback) puts the drop back; opening again lets it through.
+    const undo = await vm.api(`/api/v1/calls/${opened.body.callId}/rollback`, { method: "POST", body: "{}" });
+    expect(undo.status).toBe(200);
+    expect(await fromHost()).toStartWith("no answer");
+    expect((await ok("firewall.list", {})).rules).toMatchObject([{ action: "drop", port: WEB }]);
+    await ok("firewall.open", { port: WEB });
     expect(await reachable()).toBe("200 hello from the guest");
   });
 
