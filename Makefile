@@ -50,6 +50,8 @@ include build/bun.mk
 include build/busybox.mk
 include build/libc.mk
 include build/kernel.mk
+include build/nft.mk
+include build/tzdata.mk
 include build/rootfs.mk
 include build/image.mk
 include build/runtime.mk

@@ -5,6 +5,7 @@
 #   LIBC_DIR LIBC_LIBS                  unpacked libc6 dir, the libraries to take
 #   MODULES_DIR MODULES_LIST            staged modules (lib/modules/KVER), load order
 #   AIOS_INIT ROOTFS                    compiled init, the rootfs/ overlay (goes last)
+#   NFT_STAGE ZONEINFO_STAGE            nft and its libraries (usr/...), /usr/share/zoneinfo
 #   PROVIDED                            the base image's package list for pkg (build/repo.mk)
 #   FLOOR_INIT                          /init of the floor image
 # Layout: merged /usr (bin, sbin, lib, lib64 are links into /usr).
@@ -55,6 +56,9 @@ for lib in $LIBC_LIBS; do
 	echo "file  /usr/lib/x86_64-linux-gnu/$lib $LIBC_DIR/$lib 0755"
 done
 echo "slink /usr/lib64/ld-linux-x86-64.so.2 ../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"
+echo "# --- nft and its libraries (build/nft.mk), time zones (build/tzdata.mk) ---"
+echo "tree  /usr $NFT_STAGE/usr"
+echo "tree  /usr/share/zoneinfo $ZONEINFO_STAGE"
 cat <<EOL
 # --- kernel modules and the list aios-init loads ---
 tree  /usr/lib/modules $MODULES_DIR/lib/modules

@@ -7,6 +7,8 @@ VMLINUX := $(O)/vmlinux
 
 # Wanted modules; their dependencies are added and ordered by build/modules.sh.
 MODULES      ?= virtio_pci virtio_net virtio_blk virtio_console virtio_rng
+# In the image but not loaded at boot: aios-init loads them on first use (firewall.*: nf_tables).
+MODULES_ONDEMAND ?= nf_tables
 MODULES_DIR  := $(BUILD)/modules
 MODULES_LIST := $(BUILD)/modules.list
 
@@ -15,7 +17,7 @@ $(VMLINUX): $(BUILD)/pkg/kernel.stamp build/extract-vmlinux.sh | $(HOST_STAMP)
 	$(Q)build/extract-vmlinux.sh $(VMLINUZ) $@
 
 $(MODULES_LIST): $(BUILD)/pkg/kernel.stamp $(BUILD)/pkg/busybox.stamp build/modules.sh \
-                 $(call track,$(BUILD)/modules.want,$(MODULES))
-	$(call msg,DEPMOD,$(MODULES_DIR) ($(MODULES)))
-	$(Q)build/modules.sh $(PKG_kernel) $(KVER) $(BUSYBOX) $(MODULES_DIR) $@.tmp $(MODULES)
+                 $(call track,$(BUILD)/modules.want,$(MODULES) -- $(MODULES_ONDEMAND))
+	$(call msg,DEPMOD,$(MODULES_DIR) ($(MODULES); on demand: $(MODULES_ONDEMAND)))
+	$(Q)build/modules.sh $(PKG_kernel) $(KVER) $(BUSYBOX) $(MODULES_DIR) $@.tmp $(MODULES) -- $(MODULES_ONDEMAND)
 	$(Q)mv $@.tmp $@

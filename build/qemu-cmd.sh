@@ -33,6 +33,7 @@
 #                 vDSO) and cryptomgr.notests (the crypto self-tests take ~0.7 s of an
 #                 emulated CPU; they check the kernel's own implementations, not input)
 #   CMDLINE_EXTRA appended to it         QEMU_EXTRA  appended to argv (split on blanks)
+#   ON_REBOOT     exit (-no-reboot: a guest reboot ends QEMU, as a poweroff does) | reboot (the guest boots again)
 # The serial console is on stdin/stdout (-nographic: Ctrl-A x quits, Ctrl-A
 # Ctrl-A sends Ctrl-A). A guest power-off ends QEMU with status 0.
 set -eu
@@ -56,11 +57,18 @@ FORWARD=${FORWARD-}
 : "${CMDLINE:=console=ttyS0 rdinit=/init panic=-1 quiet tsc=reliable cryptomgr.notests}"
 CMDLINE_EXTRA=${CMDLINE_EXTRA-}
 QEMU_EXTRA=${QEMU_EXTRA-}
+: "${ON_REBOOT:=exit}"
 
 case $ACCEL in
 tcg) accel="-accel tcg -cpu max,-erms,-fsrm" ;;
 kvm) accel="-accel kvm -cpu host" ;;
 *) echo "qemu-cmd.sh: ACCEL must be tcg or kvm, not '$ACCEL'" >&2; exit 2 ;;
+esac
+
+case $ON_REBOOT in
+exit) noreboot=-no-reboot ;;
+reboot) noreboot="" ;;
+*) echo "qemu-cmd.sh: ON_REBOOT must be exit or reboot, not '$ON_REBOOT'" >&2; exit 2 ;;
 esac
 
 bios=""
@@ -87,7 +95,7 @@ mode=print
 if [ "${1-}" = --exec ]; then mode=exec; shift; fi
 extra_args=$*
 
-set -- "$QEMU" -nographic -no-reboot -nodefaults -serial mon:stdio \
+set -- "$QEMU" -nographic $noreboot -nodefaults -serial mon:stdio \
 	-machine "$MACHINE" -m "$MEM" -smp "$SMP" $accel $bios \
 	-kernel "$KERNEL" -initrd "$INITRD" \
 	-append "$CMDLINE${CMDLINE_EXTRA:+ $CMDLINE_EXTRA}" \

@@ -12,9 +12,10 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 cpio_env = BUSYBOX=$(BUSYBOX) APPLETS=$(BUSYBOX_APPLETS) \
            LIBC_DIR=$(LIBC_DIR) LIBC_LIBS='$(LIBC_LIBS)' \
            MODULES_DIR=$(MODULES_DIR) MODULES_LIST=$(MODULES_LIST) \
-           AIOS_INIT=$(AIOS_INIT) ROOTFS=rootfs FLOOR_INIT=build/floor-init.sh
+           AIOS_INIT=$(AIOS_INIT) ROOTFS=rootfs FLOOR_INIT=build/floor-init.sh \
+           NFT_STAGE=$(NFT_STAGE) ZONEINFO_STAGE=$(ZONEINFO_STAGE)
 
-$(INITRAMFS): $(AIOS_INIT) $(LIBC_CHECK) $(BUSYBOX_APPLETS) $(MODULES_LIST) $(ROOTFS_FILES) \
+$(INITRAMFS): $(AIOS_INIT) $(LIBC_CHECK) $(BUSYBOX_APPLETS) $(MODULES_LIST) $(ROOTFS_FILES) $(NFT_STAMP) $(ZONEINFO_STAMP) \
               build/initramfs-list.sh build/mkcpio.ts $(NPM_STAMP)
 	$(call msg,CPIO,$@)
 	$(Q)$(cpio_env) build/initramfs-list.sh image >$(BUILD)/initramfs.list

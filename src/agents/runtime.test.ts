@@ -199,7 +199,7 @@ describe("startAgents", () => {
       expect(a.mailboxDepth).toBe(0);
       expect(a.description.length).toBeGreaterThan(10);
     }
-    expect(agents.get("system")!.capabilities).toEqual(["fs", "hw", "log", "monitor.disk", "monitor.memory", "monitor.pressure", "process", "service", "sys.undo", "sys.uptime", "sys.version", "user"]);
+    expect(agents.get("system")!.capabilities).toEqual(["fs", "hw", "log", "monitor.disk", "monitor.memory", "monitor.pressure", "process", "service", "sys.hostname", "sys.power", "sys.timezone", "sys.undo", "sys.uptime", "sys.version", "user"]);
     expect(agents.get("security")!.capabilities).toEqual(["fs.list", "fs.read", "fs.stat", "net.listening", "sec", "user.list", "user.sessions"]);
     expect(agents.supervisorId).toBe("root/agents");
     expect(actors().get("root/agents/monitor")).toBe(agents.ref("monitor")!);
@@ -250,7 +250,7 @@ describe("call", () => {
     const path = join(dir, "f.txt");
     caps.grant("network", "fs.stat");
     expect((await agents.ask<CallOutcome>("network", { type: "call", tool: "fs.stat", args: { path } })).status).toBe("done");
-    expect(agents.get("network")!.capabilities).toEqual(["fs.stat", "net"]);
+    expect(agents.get("network")!.capabilities).toEqual(["firewall", "fs.stat", "net"]);
   });
 
   test("a queued call is returned as such; a handler needing its result gets CallQueuedError; a later denial leaks nothing", async () => {

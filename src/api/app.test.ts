@@ -7,6 +7,8 @@ const TOKEN = "s3cret-token";
 const SYSTEM: SystemInfo = {
   pid: 1,
   hostname: "aios",
+  timezone: "UTC",
+  localTime: "Fri Jan 31 2025 12:00:00 GMT+0000 (Coordinated Universal Time)",
   kernel: "6.6.0",
   uptimeMs: 1234,
   rssBytes: 40 * 1024 * 1024,

@@ -69,6 +69,8 @@ export interface BootOptions {
   token?: string;
   /** API port override (dev mode --port). 0 picks a free port. */
   port?: number;
+  /** Config keys (dotted) the kernel command line (--cmdline) set: they win over settings kept on the data disk (sys.hostname). */
+  cmdlineKeys?: string[];
 }
 
 export interface BootContext extends BootOptions {

@@ -77,5 +77,5 @@ export async function resolveOptions(argv: string[], pid: number = process.pid):
     port = /^\d+$/.test(values.port) ? Number(values.port) : Number.NaN;
     if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port: must be 0..65535 (got ${JSON.stringify(values.port)})`);
   }
-  return { mode: pid1 ? "pid1" : "dev", config: overridden.config, paths, token: values.token ?? cmdline.token, port };
+  return { mode: pid1 ? "pid1" : "dev", config: overridden.config, paths, token: values.token ?? cmdline.token, port, cmdlineKeys: overridden.applied };
 }

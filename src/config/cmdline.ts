@@ -10,6 +10,7 @@ import { describeIssue } from "./load";
 
 const ALIASES: Record<string, string> = {
   hostname: "system.hostname",
+  timezone: "system.timezone",
   loglevel: "system.log_level",
   log_level: "system.log_level",
   autonomy_level: "system.autonomy_level",
@@ -76,15 +77,18 @@ function withValue(config: Config, path: string, value: unknown): { config: Conf
  * or boolean first and as the plain string second, so `aios.hostname=42`
  * stays a hostname.
  */
-export function applyOverrides(config: Config, overrides: Array<[string, string]>, origin = "kernel command line"): { config: Config; problems: string[] } {
+export function applyOverrides(config: Config, overrides: Array<[string, string]>, origin = "kernel command line"): { config: Config; problems: string[]; applied: string[] } {
   let current = config;
   const problems: string[] = [];
+  const applied: string[] = [];
   for (const [path, value] of overrides) {
     const coerced = coerce(value);
     const first = withValue(current, path, coerced);
     const r = "problem" in first && coerced !== value ? withValue(current, path, value) : first;
-    if ("config" in r) current = r.config;
-    else if ("problem" in first) problems.push(`config: ${origin}: aios.${path}=${value}: ${first.problem}; ignored`);
+    if ("config" in r) {
+      current = r.config;
+      applied.push(path);
+    } else if ("problem" in first) problems.push(`config: ${origin}: aios.${path}=${value}: ${first.problem}; ignored`);
   }
-  return { config: current, problems };
+  return { config: current, problems, applied };
 }

@@ -10,6 +10,9 @@ const hostname = v.pipe(
   v.regex(/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/, "must be letters, digits and inner hyphens, at most 63 characters"),
 );
 const port = v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0, "must be 0..65535"), v.maxValue(65535, "must be 0..65535"));
+/** An IANA time zone name as in /usr/share/zoneinfo ("UTC", "Europe/Berlin"); boot checks the file exists. */
+export const TIME_ZONE = /^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+){0,2}$/;
+const timezone = v.pipe(v.string(), v.maxLength(64, "must be at most 64 characters"), v.regex(TIME_ZONE, 'must be a time zone name such as "UTC" or "Europe/Berlin"'));
 const positive = v.pipe(v.number(), v.minValue(0, "must not be negative"));
 const duration = v.pipe(v.string(), v.regex(/^\d+(ms|s|m|h)$/, 'must be a duration such as "30s", "5m" or "1h"'));
 /** valibot takes arrays for objects; a TOML array where a table belongs is a mistake worth naming. */
@@ -96,6 +99,7 @@ export const ConfigSchema = v.strictObject(
   {
     system: section({
       hostname: v.optional(hostname, "aios"),
+      timezone: v.optional(timezone, "UTC"),
       log_level: v.optional(v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`), "info"),
       autonomy_level: v.optional(v.picklist(AUTONOMY_LEVELS, `must be one of ${AUTONOMY_LEVELS.join(", ")}`), "supervised"),
     }),

@@ -33,6 +33,8 @@ class FakeInput extends EventEmitter {
 const SYSTEM: SystemInfo = {
   pid: 1,
   hostname: "testhost",
+  timezone: "UTC",
+  localTime: "Fri Jan 31 2025 12:00:00 GMT+0000 (Coordinated Universal Time)",
   kernel: "6.6.0-aios",
   uptimeMs: 83_000,
   rssBytes: 50 * 1024 * 1024,
@@ -182,7 +184,7 @@ describe("Repl on a pipe (not a TTY)", () => {
     const h = start(harness(false));
     const out = await command(h, "status");
     expect(out).toBe(
-      ["hostname  testhost", "pid       1", "kernel    6.6.0-aios", "uptime    1 min 23 s", "memory    1500 MiB available of 2048 MiB", "ready     in 412 ms", ""].join("\n"),
+      ["hostname  testhost", "time      Fri Jan 31 2025 12:00:00 GMT+0000 (UTC)", "pid       1", "kernel    6.6.0-aios", "uptime    1 min 23 s", "memory    1500 MiB available of 2048 MiB", "ready     in 412 ms", ""].join("\n"),
     );
   });
 

@@ -7,6 +7,9 @@ export interface PhaseSummary { name: string; status: string; ms: number }
 export interface SystemInfo {
   pid: number;
   hostname: string;
+  /** aios-init's own time zone (TZ, set by sys.timezone and at boot) and its local time as Bun prints it. */
+  timezone: string;
+  localTime: string;
   kernel: string;
   uptimeMs: number;
   /** Resident memory of this process (PID 1 in the VM). */
@@ -19,6 +22,8 @@ export function systemInfo(boot: { readyMs: number | null; mainMs?: number | nul
   return {
     pid: process.pid,
     hostname: hostname(),
+    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    localTime: new Date().toString(),
     kernel: kernelRelease(),
     uptimeMs: uptimeMs(),
     rssBytes: rssBytes(),

@@ -20,9 +20,10 @@ export function spawn(argv: string[], options: SpawnOptions.OptionsObject<any, a
 
 export interface RunResult { exitCode: number; stdout: string; stderr: string }
 
-/** Runs a command to completion and captures its output. */
-export async function run(argv: string[], options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunResult> {
-  const child = spawn(argv, { stdout: "pipe", stderr: "pipe", stdin: "ignore", env: options.env, timeout: options.timeoutMs });
+/** Runs a command to completion and captures its output; `stdin` is written to it, `signal` kills it. */
+export async function run(argv: string[], options: { timeoutMs?: number; env?: Record<string, string>; stdin?: string; signal?: AbortSignal } = {}): Promise<RunResult> {
+  const stdin = options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin);
+  const child = spawn(argv, { stdout: "pipe", stderr: "pipe", stdin, env: options.env, timeout: options.timeoutMs, signal: options.signal });
   const [stdout, stderr, exitCode] = await Promise.all([
     new Response(child.stdout as ReadableStream).text(),
     new Response(child.stderr as ReadableStream).text(),

@@ -6,6 +6,7 @@
  */
 import type { Db } from "../memory";
 import type { Tool, ToolEnv, ToolHost } from "./define";
+import { firewallHost, firewallTools } from "./firewall";
 import { fsTools } from "./fs";
 import { hwTools } from "./hw";
 import { logHost, logTools } from "./log";
@@ -20,6 +21,7 @@ import { sysTools } from "./sys";
 import { userTools } from "./user";
 
 export const CATALOG: readonly Tool[] = [
+  ...firewallTools,
   ...fsTools,
   ...hwTools,
   ...logTools,
@@ -51,4 +53,4 @@ export interface HostContext {
 export type HostProvider = (ctx: HostContext) => HostPart | Promise<HostPart>;
 
 // pkgHost first: services wait for it to put back recorded packages whose files are gone.
-export const HOST_PROVIDERS: readonly HostProvider[] = [pkgHost, serviceHost, monitorHost, scheduleHost, logHost];
+export const HOST_PROVIDERS: readonly HostProvider[] = [pkgHost, serviceHost, monitorHost, scheduleHost, logHost, firewallHost];

@@ -54,6 +54,11 @@ export interface Tool<I = any, O = any, U = any> {
   input: v.GenericSchema<unknown, I>;
   output: v.GenericSchema<unknown, O>;
   risk: Risk;
+  /**
+   * The risk of one call when its arguments raise it above `risk` (firewall.close
+   * with force: high). The gate and the approval use the higher of the two.
+   */
+  riskOf?(args: I): Risk;
   /** True when the call changes nothing on the system; `manual` autonomy lets only these through. */
   readOnly: boolean;
   /** Running it twice with the same arguments leaves the same state as once. */
@@ -77,6 +82,14 @@ export function defineTool<I, O, U = never>(tool: Tool<I, O, U>): Tool<I, O, U> 
   if (tool.reversible !== Boolean(tool.undo)) throw new Error(`defineTool ${tool.name}: reversible must be true exactly when undo is given`);
   if (tool.readOnly && tool.reversible) throw new Error(`defineTool ${tool.name}: a read-only tool has nothing to undo`);
   return tool;
+}
+
+const RISK_ORDER: readonly Risk[] = RISKS;
+
+/** A call's risk: the tool's, raised by `riskOf` for these arguments, never lowered. */
+export function callRisk<I>(tool: Tool<I>, args: I): Risk {
+  const raised = tool.riskOf?.(args);
+  return raised && RISK_ORDER.indexOf(raised) > RISK_ORDER.indexOf(tool.risk) ? raised : tool.risk;
 }
 
 /** The namespace of a tool name: `fs` for `fs.write`. */

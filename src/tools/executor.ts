@@ -14,7 +14,7 @@ import { type AuditInput, type AuditLedger, ApprovalStore, CallStore, GrantStore
 import { log } from "../sys";
 import { bounded, isPromiseLike } from "./bounded";
 import type { Capabilities } from "./capabilities";
-import type { Tool, ToolContext, ToolEnv, ToolHost } from "./define";
+import { callRisk, type Risk, type Tool, type ToolContext, type ToolEnv, type ToolHost } from "./define";
 import {
   ApprovalDecidedError,
   ApprovalNotFoundError,
@@ -125,9 +125,10 @@ export class Executor implements ToolCaller {
     if (req.signal?.aborted) throw new ToolCancelledError(tool.name);
     const argsJson = JSON.stringify(args) ?? "null";
     let via = "";
-    if (levelHolds(stricterLevel(this.levelNow, req.autonomy), tool)) {
+    const risk = callRisk(tool, args);
+    if (levelHolds(stricterLevel(this.levelNow, req.autonomy), tool, risk)) {
       const rule = this.rules.match(tool.name, args);
-      if (!rule) return this.hold(tool, req, argsJson);
+      if (!rule) return this.hold(tool, req, argsJson, risk);
       via = `,"rule":"${rule.id}"`;
     }
     const seq = this.calls.nextSeq();
@@ -221,7 +222,7 @@ export class Executor implements ToolCaller {
   }
 
   /** Held for approval: calls row, approval and audit row in one transaction. */
-  private hold(tool: Tool, req: CallRequest, argsJson: string): CallOutcome {
+  private hold(tool: Tool, req: CallRequest, argsJson: string, risk: Risk): CallOutcome {
     const seq = this.calls.nextSeq();
     const id = callId(seq);
     const now = Date.now();
@@ -229,16 +230,16 @@ export class Executor implements ToolCaller {
     this.write(() =>
       this.calls.transaction(() => {
         this.calls.insert(seq, now, tool.name, req.agent, req.correlationId ?? null, argsJson, "queued");
-        aSeq = this.approvalStore.insert(seq, now, tool.name, req.agent, tool.risk, argsJson);
+        aSeq = this.approvalStore.insert(seq, now, tool.name, req.agent, risk, argsJson);
         this.ledger.appendJson(
           { kind: "queued", callId: id, tool: tool.name, agent: req.agent, correlationId: req.correlationId },
-          `{"approval":"${approvalId(aSeq)}","risk":"${tool.risk}","level":"${this.levelNow}","args":${this.keep(argsJson)}}`,
+          `{"approval":"${approvalId(aSeq)}","risk":"${risk}","level":"${this.levelNow}","args":${this.keep(argsJson)}}`,
         );
       }),
     );
     const settled = new Promise<unknown>((resolve, reject) => this.waiting.set(aSeq, { resolve, reject }));
     settled.catch(() => {}); // nobody has to wait for it
-    log.info(`tools: ${id} ${tool.name} by ${req.agent} waits for approval ${approvalId(aSeq)} (${tool.risk} risk, ${this.levelNow})`);
+    log.info(`tools: ${id} ${tool.name} by ${req.agent} waits for approval ${approvalId(aSeq)} (${risk} risk, ${this.levelNow})`);
     return { status: "queued", callId: id, approvalId: approvalId(aSeq), settled };
   }
 

@@ -19,10 +19,10 @@ export function stricterLevel(system: AutonomyLevel, requested: AutonomyLevel | 
   return rank(requested) > rank(system) ? requested : system;
 }
 
-/** Whether the level holds this tool's calls for approval (before any rule is consulted). */
-export function levelHolds(level: AutonomyLevel, tool: Tool): boolean {
+/** Whether the level holds this tool's calls (of this risk: callRisk) for approval, before any rule is consulted. */
+export function levelHolds(level: AutonomyLevel, tool: Tool, risk: Risk = tool.risk): boolean {
   if (level === "full") return false;
-  if (level === "supervised") return RISK_RANK[tool.risk] >= RISK_RANK.medium;
+  if (level === "supervised") return RISK_RANK[risk] >= RISK_RANK.medium;
   return !tool.readOnly;
 }
 

@@ -27,6 +27,8 @@ export interface VmOptions {
   repoImg?: string;
   /** Extra host → guest TCP forwards: guest port → a free host port, readable as vm.forwarded[guestPort]. */
   forward?: number[];
+  /** A guest reboot boots again in the same QEMU (default: it ends QEMU, as a poweroff does). */
+  reboot?: boolean;
 }
 
 /** A free TCP port on loopback. */
@@ -113,6 +115,7 @@ export class Vm {
       ...(opts.runtimeImg !== undefined ? { RUNTIME_IMG: opts.runtimeImg } : {}),
       ...(opts.repoImg !== undefined ? { REPO_IMG: opts.repoImg } : {}),
       FORWARD: Object.entries(forwarded).map(([guest, host]) => `${host}:${guest}`).join(","),
+      ON_REBOOT: opts.reboot ? "reboot" : "exit",
     });
     const proc = Bun.spawn(argv, { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
     const vm = new Vm(proc, port, dataImg, workDir);

@@ -18,6 +18,7 @@ import { pkgSettings } from "../../tools/pkg";
 import type { BootContext } from "../context";
 import { definePhase, defineStep } from "../step";
 import { orchestratorStep } from "./orchestrator";
+import { firewallStep } from "./restore";
 import { resolveToken } from "../token";
 
 /** Dev mode binds loopback on the port `make run` forwards, so the same curl works for both. */
@@ -88,12 +89,15 @@ export const services = definePhase({
         });
         ctx.tools = tools;
         tools.executor.host.pkg.configure(pkgSettings(env, ctx.config.pkg)); // [pkg] of config.toml
+        tools.executor.host.power = (action, origin) => ctx.power(action, origin); // sys.power: the REPL's orderly shutdown
+        tools.executor.host.firewall.setProtected([{ port: apiAddress(ctx).port, protocol: "tcp", what: "the management API" }]);
         ctx.caller = tools.executor;
         ctx.capabilities = tools.capabilities;
         ctx.services.push({ name: "tools", stop: () => tools.close() });
         return `${tools.registry.size} tools, autonomy ${level}, ledger at row ${tools.ledger.count()}, ${tools.executor.pending().length} approvals pending`;
       },
     }),
+    firewallStep,
     defineStep({
       name: "gateway",
       required: false,

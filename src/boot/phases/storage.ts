@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { AiosError, libc, logToFile, run } from "../../sys";
 import { DATA_DIRS } from "../context";
 import { definePhase, defineStep } from "../step";
+import { settingsStep } from "./restore";
 
 const EXT_MAGIC_OFFSET = 1080;
 const PROBE_BYTES = 128 * 1024;
@@ -84,5 +85,6 @@ export const storage = definePhase({
         logToFile(join(ctx.paths.log, "aios.log"));
       },
     }),
+    settingsStep,
   ],
 });

@@ -51,7 +51,7 @@ describe("agents", () => {
       expect(cell.slice(0, -1).every((part) => part.endsWith(","))).toBe(true);
       expect(cell.join("")).toBe([...runtime.get(name)!.capabilities].sort().join(","));
     }
-    expect(text).toMatch(/^network\s+running\s+0\s+0\s+net$/m);
+    expect(text).toMatch(/^network\s+running\s+0\s+0\s+firewall,net$/m);
     expect(text).toMatch(/^crashy\s+running\s+1\s+0\s+fs\.read$/m);
   });
 

@@ -8,6 +8,7 @@ export const status = defineCommand({
     const s = io.deps.system();
     io.print(table([
       ["hostname", s.hostname],
+      ["time", `${s.localTime.replace(/ \(.*\)$/, "")} (${s.timezone})`],
       ["pid", String(s.pid)],
       ["kernel", s.kernel],
       ["uptime", duration(s.uptimeMs)],

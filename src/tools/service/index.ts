@@ -19,7 +19,8 @@ export const serviceHost: HostProvider = ({ env, working, host }) => {
   const store = new ServiceStore(working);
   const services = new ServiceManager({ env, store });
   const packagesBack = host.pkg?.restored ?? Promise.resolve();
-  packagesBack.then(() => services.startEnabled()).then(
+  // ...and for the firewall's kept rules, so a port closed before the reboot is closed before its server starts.
+  packagesBack.then(() => host.firewall?.restored).then(() => services.startEnabled()).then(
     (started) => started.length > 0 && log.info(`services: started ${started.join(", ")}`),
     (err) => log.warn(`services: ${errorMessage(err)}`),
   );

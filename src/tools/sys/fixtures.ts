@@ -1,8 +1,9 @@
 /** Contract fixtures for the sys.* tools (see src/tools/contract.ts): real old and new files in the sandbox and the data directory. */
 import { expect } from "bun:test";
-import { existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readlinkSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type ContractEnv, defineFixtures } from "../contract";
+import { readSetting } from "./settings";
 
 const TEN_DAYS_AGO = new Date(Date.now() - 10 * 86_400_000);
 
@@ -74,5 +75,42 @@ export const fixtures = defineFixtures({
       expect(r.kernel.release).toMatch(/^\d+\.\d+/);
       expect(r.aios.version).toMatch(/^\d+\.\d+\.\d+/);
     },
+  },
+  "sys.hostname": {
+    args: { name: "web-1.example" },
+    invalid: [
+      { args: { name: "-web" }, field: "args.name" },
+      { args: { name: "a".repeat(65) }, field: "args.name" },
+      { args: { name: "web_1" }, field: "args.name" },
+    ],
+    state: (t) => readSetting(t.env.paths.data, "hostname"),
+    verify: (r, t) => {
+      expect(r).toMatchObject({ hostname: "web-1.example", live: false, persisted: true, bootOverride: null });
+      expect(readSetting(t.env.paths.data, "hostname")).toBe("web-1.example");
+    },
+  },
+  "sys.timezone": {
+    args: { zone: "Europe/Berlin" },
+    invalid: [
+      { args: { zone: "../../etc/passwd" }, field: "args.zone" },
+      { args: { zone: "Europe/Berln" }, field: "args.zone" },
+      { args: { zone: 1 }, field: "args.zone" },
+    ],
+    state: (t) => readSetting(t.env.paths.data, "timezone"),
+    verify: (r, t) => {
+      expect(r).toMatchObject({ zone: "Europe/Berlin", live: false, persisted: true, localtime: "/etc/localtime -> /usr/share/zoneinfo/Europe/Berlin" });
+      expect(r.utcOffset).toMatch(/^\+0[12]:00$/);
+      expect(readlinkSync(t.host("/etc/localtime"))).toBe("/usr/share/zoneinfo/Europe/Berlin");
+      expect(readSetting(t.env.paths.data, "timezone")).toBe("Europe/Berlin");
+    },
+    skip: existsSync("/usr/share/zoneinfo/Europe/Berlin") ? undefined : "no tzdata on this host (dev mode reads the host's /usr/share/zoneinfo)",
+  },
+  "sys.power": {
+    args: { action: "reboot", delaySeconds: 0 },
+    invalid: [
+      { args: { action: "halt" }, field: "args.action" },
+      { args: { action: "reboot", delaySeconds: 3601 }, field: "args.delaySeconds" },
+    ],
+    skip: "dev mode refuses by design (code unavailable, power.test.ts); test/vm/system.test.ts reboots for real",
   },
 });
