@@ -67,7 +67,10 @@ image: $(VMLINUX) $(INITRAMFS) $(DATA_IMG) $(RUNTIME_IMG)
 
 deps: $(HOST_STAMP) $(NPM_STAMP)
 
+# The image and the repository disk first: unit tests that need build outputs
+# (the image's nft, the nginx repository) then run instead of skipping.
 test:
+	$(Q)$(MAKE) image $(REPO_IMG)
 	$(Q)$(MAKE) test-unit
 	$(Q)$(MAKE) test-vm
 
