@@ -4,6 +4,7 @@
  * the fixture each family provides).
  */
 import { afterAll, describe, expect, test } from "bun:test";
+import * as v from "valibot";
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -86,6 +87,11 @@ describe("the catalog", () => {
     expect(missing).toEqual([]);
   });
 
+  // Goal answers are composed from these: a tool without one leaves a hole in the answer.
+  test("every tool summarizes its output for a person", () => {
+    expect(CATALOG.filter((x) => typeof x.summarize !== "function").map((x) => x.name)).toEqual([]);
+  });
+
   test("each tool's input converts to a JSON Schema object", () => {
     for (const d of sys.registry.describeAll()) expect(d.inputSchema.type).toBe("object");
   });
@@ -138,6 +144,10 @@ for (const tool of CATALOG as Tool[]) {
         expect(out.status).toBe("done");
         if (out.status !== "done") return;
         await f!.verify?.(out.result, t);
+        const summary = tool.summarize?.(out.result, v.parse(tool.input, argsOf(f!)));
+        expect(typeof summary).toBe("string");
+        expect(summary!.trim()).not.toBe("");
+        expect(summary).not.toMatch(/undefined|NaN|\[object Object\]/);
         const rows = sys.ledger.query({ callId: out.callId }).reverse();
         expect(rows.map((r) => r.kind)).toEqual(["request", "result"]);
         expect((rows[1]!.data as { ok: boolean }).ok).toBe(true);

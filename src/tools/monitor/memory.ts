@@ -1,6 +1,7 @@
 /** monitor.memory: RAM and swap use from /proc/meminfo. */
 import * as v from "valibot";
 import { memoryStats } from "../../sys";
+import { percent, size } from "../summary";
 import { defineTool } from "../define";
 
 export const monitorMemory = defineTool({
@@ -29,4 +30,7 @@ export const monitorMemory = defineTool({
   execute() {
     return memoryStats();
   },
+  summarize: (o) =>
+    `Memory: ${size(o.usedBytes)} used of ${size(o.totalBytes)} (${percent(o.usedPercent)}), ${size(o.availableBytes)} available` +
+    (o.swapTotalBytes > 0 ? `; swap ${size(o.swapUsedBytes)} used of ${size(o.swapTotalBytes)} (${percent(o.swapUsedPercent)})` : "; no swap"),
 });

@@ -74,4 +74,8 @@ export const netCheckPort = defineTool({
     const r = await probe(args.host, args.port, args.timeoutMs, ctx.signal);
     return { host: args.host, port: args.port, open: r.state === "open", ...r };
   },
+  summarize: (o) => {
+    const state = { open: "open", closed: "closed (connection refused)", timeout: "not answering (timed out; a firewall may drop it)", unreachable: "unreachable (no route to the host)" }[o.state];
+    return `Port ${o.port} on ${o.host} is ${state}${o.state === "open" && o.latencyMs !== null ? ` (connected in ${o.latencyMs} ms)` : ""}`;
+  },
 });

@@ -4,6 +4,7 @@
  * which would turn this into a way around the fs tools' confinement.
  */
 import * as v from "valibot";
+import { indented, size } from "../summary";
 import { defineTool } from "../define";
 import { elapsedMs, intArg, NetError } from "./common";
 
@@ -144,5 +145,9 @@ export const netHttpRequest = defineTool({
     } finally {
       clearTimeout(timer);
     }
+  },
+  summarize: (o, args) => {
+    const head = `${args.method} ${o.url}: HTTP ${o.status}${o.statusText ? ` ${o.statusText}` : ""}, ${size(o.bodyBytes)}${o.truncated ? " (cut)" : ""} in ${o.timing.totalMs} ms${o.redirected ? " after a redirect" : ""}`;
+    return o.body.trim() ? [head, ...indented(o.body.trim().split("\n"), 10, "head")].join("\n") : head;
   },
 });

@@ -6,6 +6,7 @@
  */
 import * as v from "valibot";
 import { spawn } from "../../sys";
+import { percent, plural } from "../summary";
 import { defineTool } from "../define";
 import { checkAborted, hostArg, intArg, NetError } from "./common";
 
@@ -98,4 +99,7 @@ export const netPing = defineTool({
       ctx.signal.removeEventListener("abort", kill);
     }
   },
+  summarize: (o) =>
+    `${o.host}${o.address && o.address !== o.host ? ` (${o.address})` : ""}: ${o.received} of ${plural(o.transmitted, "ping")} answered (${percent(o.lossPercent)} loss)` +
+    (o.rttMs ? `, round trip ${o.rttMs.min}/${o.rttMs.avg}/${o.rttMs.max} ms min/avg/max` : ""),
 });
