@@ -61,7 +61,7 @@ export async function openWorld(opts: WorldOptions): Promise<World> {
   mkdirSync(env.root, { recursive: true });
   const config = defaultConfig();
   const memory = openMemory({ working: join(paths.data, "memory/working.db"), longterm: join(paths.data, "memory/longterm.db") }, config.memory);
-  const tools = await openToolSystem({ ledgerPath: join(paths.data, "ledger/audit.db"), env, level: opts.level ?? "full" });
+  const tools = await openToolSystem({ ledgerPath: join(paths.data, "ledger/audit.db"), env, level: opts.level ?? "full", host: { knowledge: memory.longterm } });
   const actors = createActorSystem();
   const agents = await startAgents({ agents: AGENTS, caller: tools.executor, capabilities: tools.capabilities, actors });
   const engine = new GoalEngine({

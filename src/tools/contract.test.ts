@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_FS_ROOTS } from "../config";
+import { LongTermMemory } from "../memory";
 import { setSink } from "../sys";
 import { CATALOG } from "./catalog";
 import { type ContractEnv, type ContractFixture, snapshotTree, treeDiff } from "./contract";
@@ -22,7 +23,8 @@ const root = join(dir, "sandbox");
 const paths = { data: join(dir, "data"), log: join(dir, "log"), run: join(dir, "run"), secrets: join(dir, "data/secrets") };
 for (const p of Object.values(paths)) mkdirSync(p, { recursive: true });
 const env: ToolEnv = { mode: "dev", root, fsRoots: [...DEFAULT_FS_ROOTS], paths };
-const sys = await openToolSystem({ ledgerPath: join(dir, "ledger/audit.db"), env, level: "full" });
+const longterm = LongTermMemory.open(join(dir, "longterm.db"), { chunkSize: 1200, chunkOverlap: 100 });
+const sys = await openToolSystem({ ledgerPath: join(dir, "ledger/audit.db"), env, level: "full", host: { knowledge: longterm } });
 const AGENT = "contract";
 const OUTSIDER = "outsider";
 sys.capabilities.declare(AGENT, ["*"]);
@@ -31,6 +33,7 @@ const t: ContractEnv = { env, host: (p) => join(root, p), executor: sys.executor
 
 afterAll(async () => {
   await sys.close();
+  longterm.close();
   rmSync(dir, { recursive: true, force: true });
   setSink(previousSink);
 });
