@@ -10,6 +10,7 @@ import type { TraceEvent } from "../memory";
 import { setSink } from "../sys";
 import { ToolRegistry } from "../tools/registry";
 import { CATALOG } from "../tools/catalog";
+import { readFileSync } from "node:fs";
 import { answerEnded, closestTools } from "./answer";
 import type { Plan } from "./plan";
 import { fixedPlanner, openWorld, removeWorld, type World } from "./testing";
@@ -45,6 +46,16 @@ describe("answers", () => {
     const r = await finished(w, "how much memory is free?");
     expect(r.state).toBe("done");
     expect(r.answer).toMatch(/^Memory: [\d.]+ [KMG]iB used of [\d.]+ [KMG]iB \([\d.]+%\), [\d.]+ [KMG]iB available(; no swap|; swap .*)$/);
+  });
+
+  test("a knowledge question: passages from aiOS's own documents, cited", async () => {
+    const plan: Plan = { summary: "answer from the knowledge base", tasks: [{ id: "kb", title: "search", dependsOn: [], calls: [one("memory.search", { query: "how do I import a model?" })] }] };
+    const w = await world({ planners: [fixedPlanner("script", plan)] });
+    await w.memory.longterm.ingest({ title: "Models", source: "models/README.md", text: readFileSync(new URL("../../models/README.md", import.meta.url), "utf8") });
+    const r = await finished(w, "how do I import a model?");
+    expect(r.state).toBe("done");
+    expect(r.answer).toMatch(/^From the knowledge base \(full-text search\), \d passages?:\n {2}\[1\] /);
+    expect(r.answer!.split("\n").at(-1)).toMatch(/^Sources: .*models\/README\.md/);
   });
 
   test("a change: what was done, with the figures", async () => {
