@@ -10,6 +10,7 @@ import type { Goal, GoalState, GoalTransition, Task, TraceEvent } from "../memor
 import { AiosError, errorMessage, log } from "../sys";
 import { answerDone, answeredCall, answerEnded, answerRefused, closestTools, type AnsweredCall, type Ending } from "./answer";
 import { planWithChain, whyUnplanned } from "./chain";
+import { type AnswerPhraser, phraseAnswer } from "./phrase";
 import { DecisionLog } from "./decisions";
 import { executePlan, type AgentPort } from "./execute";
 import type { Plan } from "./plan";
@@ -39,6 +40,8 @@ export interface EngineOptions {
   facts: () => PlanningFacts;
   rollbackOnFailure: boolean;
   maxConcurrentGoals: number;
+  /** Models that may reword an answer (never its figures), tried in order; none: the composed answer stands. */
+  phrasers?: readonly AnswerPhraser[];
 }
 
 export class GoalError extends AiosError {}
@@ -285,8 +288,9 @@ export class GoalEngine {
       const failed = result.failed ?? result.tasks.find((t) => t.status !== "done");
       return this.end(id, "running", { state: "failed", reason: `task ${failed?.id}: ${failed?.error ?? "did not finish"}`, calls }, this.opts.rollbackOnFailure);
     }
-    const answer = answerDone(plan.summary, calls, this.opts.tools.registry);
-    this.opts.stores.goals.transition(id, "done", { result: { answer, calls: calls.map(({ tool, callId }) => ({ tool, callId })) }, answer, reason: "every task done" });
+    const facts = answerDone(plan.summary, calls, this.opts.tools.registry);
+    const answer = await this.phrase(id, goal, "done", facts);
+    this.opts.stores.goals.transition(id, "done", { result: { answer, facts, calls: calls.map(({ tool, callId }) => ({ tool, callId })) }, answer, reason: "every task done" });
     this.log.event(id, "outcome", `done: ${plan.summary}`, { calls: calls.length, answer });
     await this.log.rememberProcedure(goal, plan);
   }
@@ -294,13 +298,27 @@ export class GoalEngine {
   /** Ends a goal as failed or cancelled: rolls back (if asked), composes the answer, then moves the state, then says so. */
   private async end(id: number, from: GoalState, e: Ending, rollback: boolean): Promise<void> {
     const undo = rollback ? await this.rollback(id, "orchestrator") : { clause: "", off: !this.opts.rollbackOnFailure };
-    const answer = answerEnded({ ...e, rollback: undo }, this.opts.tools.registry);
+    const goal = this.get(id);
+    const facts = answerEnded({ ...e, rollback: undo }, this.opts.tools.registry);
+    const answer = goal ? await this.phrase(id, goal, e.state, facts) : facts;
     const error = `${e.reason}${undo.clause}`;
     this.opts.stores.goals.transition(id, e.state, { error, answer, reason: `${e.state} while ${from}` });
     this.log.event(id, "outcome", `${e.state}: ${error}`, { answer });
   }
 
-  /** No planner could plan it: nothing ran, so nothing is rolled back. */
+  /**
+   * The answer in a model's words when one is configured and keeps every figure
+   * of the composed one; the composed answer otherwise. The trace says which.
+   */
+  private async phrase(id: number, goal: Goal, state: "done" | "failed" | "cancelled", facts: string): Promise<string> {
+    if (!this.opts.phrasers?.length) return facts;
+    const r = await phraseAnswer(this.opts.phrasers, { goal: goal.description || goal.title, state, facts });
+    if (r.by) this.log.event(id, "answer", `answer worded by ${r.by}; its figures are the tools'`, { by: r.by, facts });
+    else if (r.why) this.log.event(id, "answer", `kept the composed answer: ${r.why}`, { why: r.why });
+    return r.answer;
+  }
+
+  /** No planner could plan it: nothing ran, so nothing is rolled back; the refusal is not reworded. */
   private refuse(id: number, goal: string, why: string): void {
     const answer = answerRefused(why, closestTools(goal, this.opts.tools.registry));
     this.opts.stores.goals.transition(id, "failed", { error: why, answer, reason: "failed while planning" });

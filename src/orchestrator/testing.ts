@@ -16,6 +16,7 @@ import type { AutonomyLevel } from "../tools/gate";
 import { openToolSystem, type ToolSystem } from "../tools/system";
 import { memoryStores, toolPorts } from "./adapters";
 import { GoalEngine } from "./engine";
+import type { AnswerPhraser } from "./phrase";
 import type { Plan } from "./plan";
 import type { Planner } from "./types";
 
@@ -40,6 +41,8 @@ export interface WorldOptions {
   /** Reuse the state of an earlier world (a "reboot"). */
   dir?: string;
   start?: boolean;
+  /** Models that may word the answers (the gateway against the fake model server). */
+  phrasers?: AnswerPhraser[];
 }
 
 /** A planner that always returns the same plan: the input of engine tests, not a stand-in for a part. */
@@ -72,6 +75,7 @@ export async function openWorld(opts: WorldOptions): Promise<World> {
     facts: () => ({ apiPort: 9090, hostname: "test", mode: "dev" }),
     rollbackOnFailure: opts.rollbackOnFailure ?? true,
     maxConcurrentGoals: 2,
+    phrasers: opts.phrasers,
   });
   if (opts.start !== false) {
     await engine.recover();
