@@ -5,7 +5,7 @@
  * closest tools, a cancellation. And the engine's ordering: whoever reacts to
  * an event reads the state it announces.
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { TraceEvent } from "../memory";
 import { setSink } from "../sys";
 import { ToolRegistry } from "../tools/registry";
@@ -13,22 +13,11 @@ import { CATALOG } from "../tools/catalog";
 import { readFileSync } from "node:fs";
 import { answerEnded, closestTools } from "./answer";
 import type { Plan } from "./plan";
-import { fixedPlanner, openWorld, removeWorld, type World } from "./testing";
+import { fixedPlanner, type World, worldPerTest } from "./testing";
 
 setSink(() => {});
 
-const worlds: World[] = [];
-afterEach(async () => {
-  for (const w of worlds.splice(0)) {
-    await w.close().catch(() => {});
-    removeWorld(w);
-  }
-});
-async function world(...args: Parameters<typeof openWorld>): Promise<World> {
-  const w = await openWorld(...args);
-  worlds.push(w);
-  return w;
-}
+const world = worldPerTest();
 
 const one = (tool: string, args: Record<string, unknown>, extra: Partial<Plan["tasks"][number]["calls"][number]> = {}) => ({ tool, args, ...extra });
 

@@ -4,6 +4,7 @@
  * sandbox, the eight agents under supervision, and a goal engine over them.
  * Only the planners are chosen by the test.
  */
+import { afterEach } from "bun:test";
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -109,4 +110,20 @@ export async function openWorld(opts: WorldOptions): Promise<World> {
 
 export function removeWorld(w: World): void {
   rmSync(w.dir, { recursive: true, force: true });
+}
+
+/** `world(opts)` for a test file: each world it opens is closed and removed after the test. */
+export function worldPerTest(): (opts: WorldOptions) => Promise<World> {
+  const open: World[] = [];
+  afterEach(async () => {
+    for (const w of open.splice(0)) {
+      await w.close().catch(() => {});
+      removeWorld(w);
+    }
+  });
+  return async (opts) => {
+    const w = await openWorld(opts);
+    open.push(w);
+    return w;
+  };
 }

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { fixedPlanner, openWorld, removeWorld, type World } from "../../orchestrator/testing";
+import { fixedPlanner, worldPerTest } from "../../orchestrator/testing";
 import type { Plan } from "../../orchestrator/plan";
 import { setSink } from "../../sys";
 import { PROMPT, Repl } from "../repl";
@@ -15,14 +15,10 @@ import { builtins } from "./index";
 
 setSink(() => {});
 
-const worlds: World[] = [];
+const world = worldPerTest();
 const repls: Repl[] = [];
-afterEach(async () => {
+afterEach(() => {
   for (const r of repls.splice(0)) r.stop();
-  for (const w of worlds.splice(0)) {
-    await w.close().catch(() => {});
-    removeWorld(w);
-  }
 });
 
 const PAGE: Plan = {
@@ -31,8 +27,7 @@ const PAGE: Plan = {
 };
 
 async function console_(level: "full" | "supervised") {
-  const w = await openWorld({ planners: [fixedPlanner("heuristic", (goal) => (goal.includes("page") ? PAGE : `no intent in the catalogue matches "${goal}"`))], level });
-  worlds.push(w);
+  const w = await world({ planners: [fixedPlanner("heuristic", (goal) => (goal.includes("page") ? PAGE : `no intent in the catalogue matches "${goal}"`))], level });
   const input = new FakeInput(true);
   let written = "";
   const repl = new Repl({
