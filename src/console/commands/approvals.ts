@@ -37,7 +37,7 @@ export const approve = defineCommand({
       (out) => {
         if (out.decision !== "approve") return;
         const summary = held ? summarizeCall({ tool: held.tool, callId: out.callId, args: (held.args ?? {}) as Record<string, unknown>, result: out.result, answer: true }, t.registry) : JSON.stringify(out.result);
-        io.print(`${out.approvalId}: ${out.callId} done${out.ruleId ? ` (remembered as rule ${out.ruleId})` : ""}: ${summary}`);
+        io.print(`${out.approvalId}: ${out.callId} done${out.ruleId ? ` (remembered as rule ${out.ruleId})` : ""}: ${summary.replace(/\n/g, "\n  ")}`);
       },
       (err) => io.print(`approve: ${describeFailure(err)}`),
     );
