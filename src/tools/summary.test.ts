@@ -1,5 +1,5 @@
 /**
- * The units answers are written in, and one answer per tool family from a
+ * The words answers are written in, and one answer per tool family from a
  * typed output as the tool returns it (the contract suite also summarizes
  * every tool's real result; here the exact wording is held).
  */
@@ -15,30 +15,24 @@ import { processList } from "./process";
 import { scheduleList } from "./schedule";
 import { auditVerify } from "./sec/audit";
 import { serviceStatus } from "./service";
-import { duration, indented, listOf, percent, plural, size, when } from "./summary";
+import { clip, indented, listOf, plural } from "./summary";
 import { sysCleanup } from "./sys";
 import { userCreate } from "./user";
+
+/** A moment in local time, as the tools' ISO strings carry it: answers show local time. */
+const local = (y: number, mo: number, d: number, h: number, mi: number) => new Date(y, mo - 1, d, h, mi).toISOString();
 
 /** The tool's summary of `output`, checked against its output schema first: a fixture that drifts from the schema fails here. */
 function answer<I, O>(tool: Tool<I, O>, output: O, args: unknown = {}): string {
   return tool.summarize!(v.parse(tool.output, output), v.parse(tool.input, args));
 }
 
-describe("units", () => {
-  test("sizes in binary units with one decimal", () => {
-    expect([0, 512, 1023, 1024, 1536, 12.3 * 2 ** 20, 2 ** 30 - 1, 1.5 * 2 ** 40].map(size)).toEqual(["0 B", "512 B", "1023 B", "1.0 KiB", "1.5 KiB", "12.3 MiB", "1.0 GiB", "1.5 TiB"]);
-  });
-
-  test("durations a person reads", () => {
-    expect([850, 12_400, 10_000, 200_000, 11_520_000, 3 * 86_400_000 + 3_600_000].map(duration)).toEqual(["850 ms", "12.4 s", "10 s", "3 min 20 s", "3 h 12 min", "3 days 1 h"]);
-  });
-
-  test("counts, lists, percentages, times and excerpts", () => {
+describe("words", () => {
+  test("counts, lists and excerpts", () => {
     expect([plural(1, "file"), plural(3, "file"), plural(2, "entry", "entries")]).toEqual(["1 file", "3 files", "2 entries"]);
     expect(listOf(["a", "b", "c", "d"], 2)).toBe("a, b and 2 more");
     expect(listOf([])).toBe("none");
-    expect(percent(12.345)).toBe("12.3%");
-    expect(when(Date.UTC(2025, 0, 31, 12, 5))).toBe("2025-01-31 12:05 UTC");
+    expect(clip("a  long\nline", 6)).toBe("a lon…");
     expect(indented(["1", "2", "3"], 2)).toEqual(["  (1 earlier line not shown)", "  2", "  3"]);
     expect(indented(["1", "2", "3"], 2, "head")).toEqual(["  1", "  2", "  (1 more line not shown)"]);
   });
@@ -85,9 +79,9 @@ describe("an answer per tool family", () => {
   test("pkg: installed with its version; an install with its dependencies", () => {
     const info = {
       name: "nginx", virtual: false, providers: [], available: null, provided: null, repositoryError: null,
-      installed: { version: "1.22.1-9", auto: false, installedAt: "2025-01-31T12:00:00.000Z", callId: "c7", scriptsSkipped: [], filesTotal: 42, files: [], directories: [], accounts: [] },
+      installed: { version: "1.22.1-9", auto: false, installedAt: local(2025, 1, 31, 12, 0), callId: "c7", scriptsSkipped: [], filesTotal: 42, files: [], directories: [], accounts: [] },
     };
-    expect(answer(pkgInfo, info, { name: "nginx" })).toBe("nginx 1.22.1-9 is installed (42 files, on 2025-01-31 12:00 UTC)");
+    expect(answer(pkgInfo, info, { name: "nginx" })).toBe("nginx 1.22.1-9 is installed (42 files, on 2025-01-31 12:00)");
     const planned = (name: string, auto: boolean) => ({ name, version: "1.0", auto, reason: auto ? "dependency" : "requested", size: 100 });
     const install = {
       dryRun: false, installed: [planned("nginx", false), planned("libpcre2", true)], alreadyInstalled: [], downloadedBytes: 3 * 2 ** 20, scriptsSkipped: [],
@@ -102,8 +96,8 @@ describe("an answer per tool family", () => {
   });
 
   test("schedule: the jobs with their next run", () => {
-    const job = { name: "backup", cron: "0 3 * * *", goal: "free disk space", tool: null, args: null, agent: null, createdAt: 0, updatedAt: 0, lastRunAt: null, lastStatus: null, lastDetail: null, nextRuns: ["2025-02-01T03:00:00.000Z"] };
-    expect(answer(scheduleList, { jobs: [job] })).toBe('1 scheduled job:\n  backup (0 3 * * *: goal "free disk space"; next 2025-02-01 03:00 UTC)');
+    const job = { name: "backup", cron: "0 3 * * *", goal: "free disk space", tool: null, args: null, agent: null, createdAt: 0, updatedAt: 0, lastRunAt: null, lastStatus: null, lastDetail: null, nextRuns: [local(2025, 2, 1, 3, 0)] };
+    expect(answer(scheduleList, { jobs: [job] })).toBe('1 scheduled job:\n  backup (0 3 * * *: goal "free disk space"; next 2025-02-01 03:00)');
     expect(answer(scheduleList, { jobs: [] })).toBe("No job is scheduled");
   });
 
@@ -114,11 +108,11 @@ describe("an answer per tool family", () => {
 
   test("service: state, pid and the last lines", () => {
     const status = {
-      name: "nginx", state: "running" as const, enabled: true, pid: 412, since: "2025-01-31T12:00:00.000Z", restarts: 0, lastExit: null, reason: null, after: [], log: "/var/log/aios/services/nginx.log",
+      name: "nginx", state: "running" as const, enabled: true, pid: 412, since: local(2025, 1, 31, 12, 0), restarts: 0, lastExit: null, reason: null, after: [], log: "/var/log/aios/services/nginx.log",
       definition: {}, tail: ["ready"],
     };
     expect(answer(serviceStatus, status, { name: "nginx" })).toBe(
-      "nginx is running (pid 412, since 2025-01-31 12:00 UTC, started at boot)\nLast 1 line of /var/log/aios/services/nginx.log:\n  ready",
+      "nginx is running (pid 412, since 2025-01-31 12:00, started at boot)\nLast 1 line of /var/log/aios/services/nginx.log:\n  ready",
     );
   });
 

@@ -1,7 +1,8 @@
 /** fs.read: a file's content, as text or base64, up to a byte limit. */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import * as v from "valibot";
-import { indented, size } from "../summary";
+import { indented } from "../summary";
+import { formatBytes } from "../units";
 import { defineTool } from "../define";
 import { attempt, FsError } from "./errors";
 import { encoding, guestPath } from "./common";
@@ -54,7 +55,7 @@ export const fsRead = defineTool({
     });
   },
   summarize: (o) => {
-    const head = `${o.path}: ${size(o.bytes)}${o.truncated ? ` of ${size(o.size)} shown` : ""}`;
+    const head = `${o.path}: ${formatBytes(o.bytes)}${o.truncated ? ` of ${formatBytes(o.size)} shown` : ""}`;
     if (o.encoding !== "utf8") return `${head} (base64)`;
     const lines = o.content.replace(/\n$/, "").split("\n");
     return o.bytes === 0 ? `${o.path} is empty` : [head, ...indented(lines, 20, "head")].join("\n");

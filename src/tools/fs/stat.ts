@@ -2,7 +2,8 @@
 import { lstatSync, readdirSync, readlinkSync, type Stats, statSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
-import { listOf, plural, size, when } from "../summary";
+import { listOf, plural } from "../summary";
+import { formatBytes, formatClock } from "../units";
 import { defineTool, type ToolEnv } from "../define";
 import { attempt, FsError } from "./errors";
 import { entryOutput, FILE_TYPES, formatMode, guestPath, typeOf } from "./common";
@@ -47,8 +48,8 @@ export const fsStat = defineTool({
   },
   summarize: (o) => {
     if (!o.exists) return `${o.path} does not exist`;
-    const what = o.type === "dir" ? "a directory" : o.type === "symlink" ? `a symlink to ${o.target}` : o.type === "file" ? `a file of ${size(o.size ?? 0)}` : "a special file";
-    return `${o.path} is ${what}, mode ${o.mode}, owner ${o.uid}:${o.gid}, modified ${when(o.mtime ?? "")}`;
+    const what = o.type === "dir" ? "a directory" : o.type === "symlink" ? `a symlink to ${o.target}` : o.type === "file" ? `a file of ${formatBytes(o.size ?? 0)}` : "a special file";
+    return `${o.path} is ${what}, mode ${o.mode}, owner ${o.uid}:${o.gid}, modified ${formatClock(o.mtime ?? "")}`;
   },
 });
 

@@ -1,7 +1,7 @@
 /** monitor.memory: RAM and swap use from /proc/meminfo. */
 import * as v from "valibot";
 import { memoryStats } from "../../sys";
-import { percent, size } from "../summary";
+import { formatBytes, formatPercent } from "../units";
 import { defineTool } from "../define";
 
 export const monitorMemory = defineTool({
@@ -31,6 +31,6 @@ export const monitorMemory = defineTool({
     return memoryStats();
   },
   summarize: (o) =>
-    `Memory: ${size(o.usedBytes)} used of ${size(o.totalBytes)} (${percent(o.usedPercent)}), ${size(o.availableBytes)} available` +
-    (o.swapTotalBytes > 0 ? `; swap ${size(o.swapUsedBytes)} used of ${size(o.swapTotalBytes)} (${percent(o.swapUsedPercent)})` : "; no swap"),
+    `Memory: ${formatBytes(o.usedBytes)} used of ${formatBytes(o.totalBytes)} (${formatPercent(o.usedPercent)}), ${formatBytes(o.availableBytes)} available` +
+    (o.swapTotalBytes > 0 ? `; swap ${formatBytes(o.swapUsedBytes)} used of ${formatBytes(o.swapTotalBytes)} (${formatPercent(o.swapUsedPercent)})` : "; no swap"),
 });

@@ -7,7 +7,7 @@
  */
 import * as v from "valibot";
 import type { Watch, WatchStore } from "../../memory";
-import { duration, when } from "../summary";
+import { formatClock, formatMs } from "../units";
 import { defineTool, type ToolContext } from "../define";
 import { intArg } from "../args";
 import { hostArg } from "../net/common";
@@ -53,8 +53,8 @@ const watchOutput = v.object({
 /** "nginx (service nginx running, every 60 s; last check ok at ...)". */
 function describeWatch(w: v.InferOutput<typeof watchOutput>): string {
   const what = [w.service && `service ${w.service} running`, w.url && `${w.url} answering`, w.port && `port ${w.port.port} on ${w.port.host} open`].filter(Boolean).join(", ");
-  const last = w.lastCheckAt === null ? "not checked yet" : `last check ${w.lastOk ? "ok" : `failed${w.lastDetail ? `: ${w.lastDetail}` : ""}`} at ${when(w.lastCheckAt)}`;
-  return `${w.name} (${what}, every ${duration(w.everyS * 1000)}; ${last})`;
+  const last = w.lastCheckAt === null ? "not checked yet" : `last check ${w.lastOk ? "ok" : `failed${w.lastDetail ? `: ${w.lastDetail}` : ""}`} at ${formatClock(w.lastCheckAt)}`;
+  return `${w.name} (${what}, every ${formatMs(w.everyS * 1000)}; ${last})`;
 }
 
 /** What undo puts back: the entry before the call, or nothing (the call added it). */

@@ -4,7 +4,8 @@
  * which would turn this into a way around the fs tools' confinement.
  */
 import * as v from "valibot";
-import { indented, size } from "../summary";
+import { indented } from "../summary";
+import { formatBytes } from "../units";
 import { defineTool } from "../define";
 import { elapsedMs, intArg, NetError } from "./common";
 
@@ -147,7 +148,7 @@ export const netHttpRequest = defineTool({
     }
   },
   summarize: (o, args) => {
-    const head = `${args.method} ${o.url}: HTTP ${o.status}${o.statusText ? ` ${o.statusText}` : ""}, ${size(o.bodyBytes)}${o.truncated ? " (cut)" : ""} in ${o.timing.totalMs} ms${o.redirected ? " after a redirect" : ""}`;
+    const head = `${args.method} ${o.url}: HTTP ${o.status}${o.statusText ? ` ${o.statusText}` : ""}, ${formatBytes(o.bodyBytes)}${o.truncated ? " (cut)" : ""} in ${o.timing.totalMs} ms${o.redirected ? " after a redirect" : ""}`;
     return o.body.trim() ? [head, ...indented(o.body.trim().split("\n"), 10, "head")].join("\n") : head;
   },
 });

@@ -6,7 +6,8 @@
  */
 import * as v from "valibot";
 import { spawn } from "../../sys";
-import { percent, plural } from "../summary";
+import { plural } from "../summary";
+import { formatPercent } from "../units";
 import { defineTool } from "../define";
 import { checkAborted, hostArg, intArg, NetError } from "./common";
 
@@ -100,6 +101,6 @@ export const netPing = defineTool({
     }
   },
   summarize: (o) =>
-    `${o.host}${o.address && o.address !== o.host ? ` (${o.address})` : ""}: ${o.received} of ${plural(o.transmitted, "ping")} answered (${percent(o.lossPercent)} loss)` +
+    `${o.host}${o.address && o.address !== o.host ? ` (${o.address})` : ""}: ${o.received} of ${plural(o.transmitted, "ping")} answered (${formatPercent(o.lossPercent)} loss)` +
     (o.rttMs ? `, round trip ${o.rttMs.min}/${o.rttMs.avg}/${o.rttMs.max} ms min/avg/max` : ""),
 });

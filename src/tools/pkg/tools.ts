@@ -1,6 +1,7 @@
 /** The pkg.* tools: thin over PkgManager (ToolHost.pkg), which does the work. */
 import * as v from "valibot";
-import { clip, listOf, plural, size, when } from "../summary";
+import { clip, listOf, plural } from "../summary";
+import { formatBytes, formatClock } from "../units";
 import { defineTool, type ToolContext } from "../define";
 import { ToolError } from "../errors";
 import type { InstallUndo, PkgManager, RemoveUndo, Target } from "./manager";
@@ -79,7 +80,7 @@ export const pkgInstall = defineTool({
     const deps = o.installed.filter((p) => p.auto);
     const lines: string[] = [];
     if (o.installed.length) {
-      lines.push(`${verb} ${listOf(asked.map((p) => `${p.name} ${p.version}`))}${deps.length ? ` with ${plural(deps.length, "dependency", "dependencies")} (${listOf(deps.map((p) => p.name), 8)})` : ""}` + (o.dryRun ? "" : `, ${size(o.downloadedBytes)} downloaded`));
+      lines.push(`${verb} ${listOf(asked.map((p) => `${p.name} ${p.version}`))}${deps.length ? ` with ${plural(deps.length, "dependency", "dependencies")} (${listOf(deps.map((p) => p.name), 8)})` : ""}` + (o.dryRun ? "" : `, ${formatBytes(o.downloadedBytes)} downloaded`));
     }
     if (o.alreadyInstalled.length) lines.push(`Already there: ${listOf(o.alreadyInstalled.map((p) => `${p.name} ${p.version}${p.origin === "base" ? " (base image)" : ""}`))}`);
     if (o.serviceFiles.length) lines.push(`Service files: ${listOf(o.serviceFiles, 4)}`);
@@ -202,12 +203,12 @@ export const pkgInfo = defineTool({
   },
   summarize: (o) => {
     const lines: string[] = [];
-    if (o.installed) lines.push(`${o.name} ${o.installed.version} is installed (${plural(o.installed.filesTotal, "file")}, on ${when(o.installed.installedAt)}${o.installed.auto ? ", as a dependency" : ""})`);
+    if (o.installed) lines.push(`${o.name} ${o.installed.version} is installed (${plural(o.installed.filesTotal, "file")}, on ${formatClock(o.installed.installedAt)}${o.installed.auto ? ", as a dependency" : ""})`);
     else if (o.provided) lines.push(`${o.name} ${o.provided.version} is part of the base image`);
     else lines.push(`${o.name} is not installed`);
     if (o.available) {
       const newer = o.installed && o.installed.version !== o.available.version ? ` (the repository has ${o.available.version})` : "";
-      lines.push(`${newer ? `Available${newer}` : `Available: ${o.available.version}`}, ${size(o.available.size)} download, ${size(o.available.installedSize * 1024)} installed: ${clip(o.available.summary, 100)}`);
+      lines.push(`${newer ? `Available${newer}` : `Available: ${o.available.version}`}, ${formatBytes(o.available.size)} download, ${formatBytes(o.available.installedSize * 1024)} installed: ${clip(o.available.summary, 100)}`);
     } else if (o.virtual) lines.push(`${o.name} is a virtual package${o.providers.length ? ` provided by ${listOf(o.providers)}` : ""}`);
     else if (o.repositoryError) lines.push(`The repository could not be read: ${o.repositoryError}`);
     else if (!o.installed && !o.provided) lines.push("No repository has it");

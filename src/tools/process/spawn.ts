@@ -9,7 +9,8 @@ import { closeSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import { spawn } from "../../sys";
-import { clip, duration, indented } from "../summary";
+import { clip, indented } from "../summary";
+import { formatMs } from "../units";
 import { defineTool } from "../define";
 import { guestPath, undoId } from "../fs/common";
 import { resolvePath } from "../fs/paths";
@@ -174,7 +175,7 @@ export const processSpawn = defineTool({
   summarize: (o, args) => {
     const cmd = clip(args.argv.join(" "), 80);
     if (o.detached) return `Started ${cmd} in the background as pid ${o.pid}; its output goes to ${o.log}`;
-    const how = o.timedOut ? `was stopped after ${duration(o.durationMs ?? 0)} (timed out)` : o.signal ? `was killed by ${o.signal}` : `exited with ${o.exitCode} after ${duration(o.durationMs ?? 0)}`;
+    const how = o.timedOut ? `was stopped after ${formatMs(o.durationMs ?? 0)} (timed out)` : o.signal ? `was killed by ${o.signal}` : `exited with ${o.exitCode} after ${formatMs(o.durationMs ?? 0)}`;
     const out = (o.stdout ?? "").trim();
     const err = (o.stderr ?? "").trim();
     return [

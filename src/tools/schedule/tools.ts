@@ -6,7 +6,8 @@
  */
 import * as v from "valibot";
 import type { ScheduledJob, ScheduleStore } from "../../memory";
-import { clip, when } from "../summary";
+import { clip } from "../summary";
+import { formatClock } from "../units";
 import { defineTool, type ToolContext } from "../define";
 import { ToolError } from "../errors";
 import { cronProblem, nextRuns } from "./cron";
@@ -55,8 +56,8 @@ const withNext = (j: ScheduledJob) => ({ ...j, nextRuns: nextRuns(j.cron, NEXT_R
 /** "backup (0 3 * * *: goal \"free disk space\"; next 2025-02-01 03:00 UTC; last run ok)". */
 function describeJob(j: v.InferOutput<typeof jobOutput>): string {
   const what = j.goal !== null ? `goal ${JSON.stringify(clip(j.goal, 60))}` : `${j.tool}${j.args && Object.keys(j.args).length ? ` ${clip(JSON.stringify(j.args), 60)}` : ""}`;
-  const next = j.nextRuns[0] ? `; next ${when(j.nextRuns[0])}` : "";
-  const last = j.lastRunAt === null ? "" : `; last run ${when(j.lastRunAt)}: ${j.lastStatus ?? "?"}`;
+  const next = j.nextRuns[0] ? `; next ${formatClock(j.nextRuns[0])}` : "";
+  const last = j.lastRunAt === null ? "" : `; last run ${formatClock(j.lastRunAt)}: ${j.lastStatus ?? "?"}`;
   return `${j.name} (${j.cron}: ${what}${next}${last})`;
 }
 

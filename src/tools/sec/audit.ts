@@ -1,6 +1,7 @@
 /** sec.audit_query and sec.audit_verify: reading and checking the hash-chained audit ledger. */
 import * as v from "valibot";
-import { indented, plural, when } from "../summary";
+import { indented, plural } from "../summary";
+import { formatClock } from "../units";
 import { defineTool } from "../define";
 import "./host";
 
@@ -40,7 +41,7 @@ export const auditQuery = defineTool({
   execute: (args, ctx) => ({ rows: ctx.host.ledger.query(args) }),
   summarize: (o) => {
     if (!o.rows.length) return "No audit entry matches";
-    const rows = o.rows.map((r) => `${when(r.ts)} #${r.seq} ${r.kind}${r.tool ? ` ${r.tool}` : ""}${r.callId ? ` (${r.callId})` : ""}${r.agent ? ` by ${r.agent}` : ""}${r.correlationId ? ` for ${r.correlationId}` : ""}`);
+    const rows = o.rows.map((r) => `${formatClock(r.ts)} #${r.seq} ${r.kind}${r.tool ? ` ${r.tool}` : ""}${r.callId ? ` (${r.callId})` : ""}${r.agent ? ` by ${r.agent}` : ""}${r.correlationId ? ` for ${r.correlationId}` : ""}`);
     return [`${plural(o.rows.length, "audit entry", "audit entries")}, newest first:`, ...indented(rows, 20, "head")].join("\n");
   },
 });

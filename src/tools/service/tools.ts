@@ -6,7 +6,8 @@
  * that call stopped. Both put the enabled flag back.
  */
 import * as v from "valibot";
-import { indented, listOf, plural, when } from "../summary";
+import { indented, listOf, plural } from "../summary";
+import { formatClock } from "../units";
 import { defineTool, type ToolContext } from "../define";
 import { SERVICE_STATES, type ServiceDefinition, ServiceDefinitionSchema, serviceName } from "./definition";
 import { ServiceError } from "./errors";
@@ -40,8 +41,8 @@ const statusOutput = v.object({
 
 /** "nginx is running (pid 412 since 2025-01-31 12:00 UTC, enabled, 0 restarts)". */
 export function describeService(s: v.InferOutput<typeof statusOutput>): string {
-  const facts = [s.pid !== null && `pid ${s.pid}`, s.since && `since ${when(s.since)}`, s.enabled ? "started at boot" : "not started at boot", s.restarts ? `${plural(s.restarts, "restart")}` : ""].filter(Boolean);
-  const exit = s.lastExit && s.state !== "running" ? `; last exit ${s.lastExit.signal ?? `code ${s.lastExit.code}`} at ${when(s.lastExit.at)}` : "";
+  const facts = [s.pid !== null && `pid ${s.pid}`, s.since && `since ${formatClock(s.since)}`, s.enabled ? "started at boot" : "not started at boot", s.restarts ? `${plural(s.restarts, "restart")}` : ""].filter(Boolean);
+  const exit = s.lastExit && s.state !== "running" ? `; last exit ${s.lastExit.signal ?? `code ${s.lastExit.code}`} at ${formatClock(s.lastExit.at)}` : "";
   return `${s.name} is ${s.state} (${facts.join(", ")})${s.reason ? `: ${s.reason}` : ""}${exit}`;
 }
 
