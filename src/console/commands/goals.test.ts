@@ -74,6 +74,8 @@ describe("goal at the console never blocks", () => {
     expect(c.text()).toContain(`${PROMPT}\r\x1b[Kgoal 1: heuristic planned 1 tasks: publish a page\n${PROMPT}`);
     await c.until(new RegExp(`goal 1 done:\\n  Wrote 12 B to /srv/index.html \\(a new file\\)\\n${PROMPT}$`));
     expect(readFileSync(c.w.host("/srv/index.html"), "utf8")).toBe("<h1>hi</h1>\n");
+    c.input.type("trace 1\r");
+    await c.until(/\[outcome\] done: publish a page\n(?:.*\n)*?answer:\n {2}Wrote 12 B to \/srv\/index\.html \(a new file\)\n/);
     expect(c.lines().at(-1)).toBe(PROMPT);
   });
 

@@ -103,14 +103,15 @@ export const goals = defineCommand({
 
 export const trace = defineCommand({
   name: "trace",
-  summary: "the full trace of a goal: planners, plan, routing, tasks, tool calls, outcome",
+  summary: "the full trace of a goal: planners, plan, routing, tasks, tool calls, outcome, answer",
   usage: "trace <goal id>",
   run: (args, io) => {
     const engine = engineOf(io);
     const id = goalId(args[0], "trace <goal id>");
     const g = engine.get(id);
     if (!g) return io.print(`goal ${id}: no such goal`);
-    io.print([`goal ${id} (${g.state}): ${g.description || g.title}`, ...engine.trace(id).map((e) => `${new Date(e.ts).toISOString().slice(11, 23)} ${line(e)}`)].join("\n"));
+    const events = engine.trace(id).map((e) => `${new Date(e.ts).toISOString().slice(11, 23)} ${line(e)}`);
+    io.print([`goal ${id} (${g.state}): ${g.description || g.title}`, ...events, ...(g.answer ? [`answer:\n${g.answer.replace(/^/gm, "  ")}`] : [])].join("\n"));
   },
 });
 
