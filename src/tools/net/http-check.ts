@@ -8,6 +8,7 @@
 import * as v from "valibot";
 import { errorCode } from "../../sys";
 import { plural } from "../summary";
+import { formatMs } from "../units";
 import { defineTool } from "../define";
 import { elapsedMs, intArg, NetError } from "./common";
 
@@ -149,5 +150,5 @@ export const netHttpCheck = defineTool({
   },
   summarize: (o) =>
     `${o.url} ${o.ok ? "answers" : "does not answer as expected"}: ${o.status === null ? "no HTTP status" : `HTTP ${o.status}`}` +
-    `${o.latencyMs !== null ? ` in ${o.latencyMs} ms` : ""}${o.reason ? ` (${o.reason})` : ""}${o.attempts > 1 ? ` after ${plural(o.attempts, "attempt")}` : ""}`,
+    `${o.latencyMs !== null ? ` in ${formatMs(o.latencyMs)}` : ""}${o.reason ? ` (${o.reason})` : ""}${o.attempts > 1 ? ` after ${plural(o.attempts, "attempt")}` : ""}`,
 });

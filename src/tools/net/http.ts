@@ -5,7 +5,7 @@
  */
 import * as v from "valibot";
 import { indented } from "../summary";
-import { formatBytes } from "../units";
+import { formatBytes, formatMs } from "../units";
 import { defineTool } from "../define";
 import { elapsedMs, intArg, NetError } from "./common";
 
@@ -148,7 +148,7 @@ export const netHttpRequest = defineTool({
     }
   },
   summarize: (o, args) => {
-    const head = `${args.method} ${o.url}: HTTP ${o.status}${o.statusText ? ` ${o.statusText}` : ""}, ${formatBytes(o.bodyBytes)}${o.truncated ? " (cut)" : ""} in ${o.timing.totalMs} ms${o.redirected ? " after a redirect" : ""}`;
+    const head = `${args.method} ${o.url}: HTTP ${o.status}${o.statusText ? ` ${o.statusText}` : ""}, ${formatBytes(o.bodyBytes)}${o.truncated ? " (cut)" : ""} in ${formatMs(o.timing.totalMs)}${o.redirected ? " after a redirect" : ""}`;
     return o.body.trim() ? [head, ...indented(o.body.trim().split("\n"), 10, "head")].join("\n") : head;
   },
 });
