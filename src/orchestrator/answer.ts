@@ -139,14 +139,22 @@ export function closestTools(goal: string, registry: ToolRegistry, max = 3): str
   const scored = registry
     .list()
     .map((t) => {
-      const name = words(t.name.replace(/[._]/g, " "));
+      const [family = "", verb = ""] = t.name.split(".");
+      const noun = words(family);
+      const action = words(verb.replace(/_/g, " "));
       const desc = words(t.description);
       let score = 0;
-      for (const w of want) score += name.has(w) ? 2 : desc.has(w) ? 1 : 0;
-      return { t, score };
+      let verbs = 0;
+      // The family names what it acts on (firewall, process): 2. A verb or a word of the
+      // description: 1, once per word, so "open the pod bay doors" is not firewall.open.
+      for (const w of want) {
+        score += noun.has(w) ? 2 : action.has(w) || desc.has(w) ? 1 : 0;
+        if (action.has(w)) verbs++;
+      }
+      return { t, score, verbs };
     })
-    .filter((s) => s.score >= 2) // a word of the name, or two of the description: one shared word is chance
-    .sort((a, b) => b.score - a.score || a.t.name.localeCompare(b.t.name));
+    .filter((s) => s.score >= 2) // one shared word is chance
+    .sort((a, b) => b.score - a.score || b.verbs - a.verbs || a.t.name.localeCompare(b.t.name));
   return scored.slice(0, max).map(({ t }) => `${t.name} (${firstSentence(t.description)})`);
 }
 
