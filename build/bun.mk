@@ -14,7 +14,8 @@ $(NPM_STAMP): package-lock.json package.json | $(HOST_STAMP)
 
 SRC_TS := $(shell find src -type f -not -name '*.test.ts' 2>/dev/null)
 
-$(AIOS_INIT): $(SRC_TS) $(ENTRY) package.json tsconfig.json bunfig.toml build/compile.ts build/defines.ts \
+# The documentation it ingests into its knowledge base is embedded too (src/boot/phases/docs.ts).
+$(AIOS_INIT): $(SRC_TS) $(ENTRY) README.md models/README.md package.json tsconfig.json bunfig.toml build/compile.ts build/defines.ts \
               $(call track,$(BUILD)/entry,$(ENTRY)) $(NPM_STAMP)
 	$(call msg,BUN,$@ ($(ENTRY)))
 	$(Q)mkdir -p $(@D)

@@ -3,3 +3,9 @@ declare module "*.sql" {
   const text: string;
   export default text;
 }
+
+/** Markdown files are imported as text the same way (aiOS's own documentation, src/boot/phases/docs.ts). */
+declare module "*.md" {
+  const text: string;
+  export default text;
+}

@@ -37,7 +37,10 @@ export interface ConsoleTools {
 }
 
 export interface CommandIO {
+  /** Prints a line; after the command returned (or ^C left it), the line goes above the prompt. */
   print(text: string): void;
+  /** Aborted when the person presses ^C: the prompt is theirs again; stop, or go on quietly in the background. */
+  signal?: AbortSignal;
   /** The line after the command name as typed, before word splitting (for JSON arguments). */
   raw?: string;
   deps: ConsoleDeps;

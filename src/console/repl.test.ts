@@ -1,34 +1,10 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { EventEmitter } from "node:events";
 import { log, setSink, type SystemInfo } from "../sys";
 import type { ConsoleDeps, PhaseView } from "./command";
 import { builtins } from "./commands";
 import { defineCommand } from "./command";
 import { PROMPT, Repl, splitWords } from "./repl";
-
-class FakeInput extends EventEmitter {
-  raw: boolean[] = [];
-  paused = 0;
-  resumed = 0;
-  constructor(readonly isTTY: boolean) {
-    super();
-  }
-  setRawMode(raw: boolean) {
-    this.raw.push(raw);
-    return this;
-  }
-  pause() {
-    this.paused++;
-    return this;
-  }
-  resume() {
-    this.resumed++;
-    return this;
-  }
-  type(text: string) {
-    this.emit("data", Buffer.from(text));
-  }
-}
+import { FakeInput } from "./testing";
 
 const SYSTEM: SystemInfo = {
   pid: 1,
@@ -297,6 +273,37 @@ describe("Repl on a TTY", () => {
     expect(h.text()).toBe("aios: warn: disk slow\n");
     release();
     await until(h, (t) => t.endsWith(PROMPT));
+  });
+
+  test("^C while a command runs gives the prompt back at once; the command is told and the next line runs", async () => {
+    let seen: AbortSignal | undefined;
+    let release!: () => void;
+    const hang = defineCommand({ name: "hang", summary: "", run: async (_a, io) => {
+      seen = io.signal;
+      await new Promise<void>((r) => (release = r));
+      io.print("hang finally done");
+    } });
+    const echo = defineCommand({ name: "echo", summary: "", run: (args, io) => io.print(args.join(" ")) });
+    const h = start(harness(true, {}, [hang, echo]));
+    h.input.type("hang\r");
+    await until(h, () => release !== undefined);
+    h.input.type("\x03");
+    expect(seen?.aborted).toBe(true);
+    expect(h.text()).toEndWith(`hang\n^C\n${PROMPT}`);
+    h.input.type("echo still here\r");
+    await until(h, (t) => t.endsWith(`still here\n${PROMPT}`));
+    expect(h.text()).toEndWith(`echo still here\nstill here\n${PROMPT}`);
+    // What the left command prints later goes above the prompt, and what is being typed is redrawn.
+    h.input.type("ech");
+    release();
+    await until(h, (t) => t.includes("hang finally done"));
+    expect(h.text()).toEndWith(`\r\x1b[Khang finally done\n${PROMPT}ech`);
+  });
+
+  test("^C with nothing running shows a fresh prompt, and again", () => {
+    const h = start(harness(true));
+    h.input.type("\x03\x03");
+    expect(h.text()).toBe(`${PROMPT}^C\n${PROMPT}^C\n${PROMPT}`);
   });
 
   test("lend() releases raw mode and input for the borrower and takes them back after", async () => {

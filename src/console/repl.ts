@@ -2,6 +2,11 @@
  * The REPL on the serial console. On a terminal it puts the line in raw mode
  * and edits lines itself (lineedit.ts), so backspace and ^C behave over a bare
  * serial line; on a pipe it reads plain lines, which is how tests drive it.
+ *
+ * It never blocks: commands run one at a time, but ^C always gives the
+ * prompt back (the command is told through its signal and may go on in the
+ * background), and whatever a command prints after it returned or was left
+ * (a goal's progress and answer) goes above the prompt, as log lines do.
  */
 import { setSink } from "../sys";
 import type { Command, ConsoleDeps } from "./command";
@@ -31,12 +36,20 @@ export function splitWords(line: string): string[] {
   return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : m[2]!));
 }
 
+/** The command that has the console now; `release` gives the prompt back, whether it finished or was left. */
+interface Job {
+  attached: boolean;
+  controller: AbortController;
+  release(): void;
+}
+
 export class Repl {
   private state: EditorState = initialState();
   private readonly prompt: string;
   private readonly echo: boolean;
   private queue: Promise<void> = Promise.resolve();
   private busy = false;
+  private current?: Job;
   private active = false;
   private restoreSink?: (line: string) => void;
   private readonly onData = (chunk: Buffer | string) => this.handle(String(chunk));
@@ -116,7 +129,11 @@ export class Repl {
         if (this.echo) this.write(`\r\x1b[K${this.prompt}${this.state.buffer}`);
         break;
       case "interrupt":
-        if (!this.busy) this.showPrompt();
+        // ^C leaves the command (it is told, and may finish in the background) and gives the prompt back.
+        if (this.current) {
+          this.current.controller.abort(new Error("interrupted (^C)"));
+          this.current.release();
+        } else this.showPrompt();
         break;
       case "eof":
         break; // the console of PID 1 cannot be logged out of
@@ -126,29 +143,43 @@ export class Repl {
     }
   }
 
-  private async execute(line: string): Promise<void> {
+  /** Resolves when the command finished or was left with ^C: the next line may run then. */
+  private execute(line: string): Promise<void> {
     const words = splitWords(line.trim());
-    if (words.length) {
-      this.busy = true;
-      try {
-        await this.runCommand(words[0]!, words.slice(1), line.trim().slice(words[0]!.length).trim());
-      } finally {
-        this.busy = false;
-      }
+    if (!words.length) {
+      if (this.active) this.showPrompt();
+      return Promise.resolve();
     }
-    if (this.active) this.showPrompt();
+    return new Promise<void>((resolve) => {
+      const job: Job = {
+        attached: true,
+        controller: new AbortController(),
+        release: () => {
+          if (!job.attached) return;
+          job.attached = false;
+          this.busy = false;
+          this.current = undefined;
+          if (this.active) this.showPrompt();
+          resolve();
+        },
+      };
+      this.current = job;
+      this.busy = true;
+      void this.runCommand(words[0]!, words.slice(1), line.trim().slice(words[0]!.length).trim(), job).finally(job.release);
+    });
   }
 
   /** `raw` is the line after the command name, unsplit (JSON with spaces stays whole). */
-  async runCommand(name: string, args: string[], raw = args.join(" ")): Promise<void> {
-    const print = (text: string) => this.write(`${text}\n`);
+  async runCommand(name: string, args: string[], raw = args.join(" "), job?: Job): Promise<void> {
+    // While it has the console a command prints plainly; once it returned or was left, above the prompt.
+    const print = (text: string) => (!job || job.attached ? this.write(`${text}\n`) : this.printAbove(text));
     const command = this.opts.commands.find((c) => c.name === name);
     if (!command) {
       print(`${name}: unknown command; type help for the list`);
       return;
     }
     try {
-      await command.run(args, { print, deps: this.opts.deps, commands: this.opts.commands, raw });
+      await command.run(args, { print, deps: this.opts.deps, commands: this.opts.commands, raw, signal: job?.controller.signal });
     } catch (err) {
       print(`${name}: ${err instanceof Error ? err.message : String(err)}`);
     }

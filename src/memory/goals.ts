@@ -45,6 +45,8 @@ export interface Goal {
   plan: unknown;
   result: unknown;
   error: string | null;
+  /** What a person reads once it ended: the figures found, what failed and was rolled back, or what was not understood. */
+  answer: string | null;
   createdAt: number;
   updatedAt: number;
   /** When it reached done, failed or cancelled. */
@@ -70,6 +72,7 @@ export interface TransitionPatch {
   plan?: unknown;
   result?: unknown;
   error?: string | null;
+  answer?: string;
   reason?: string;
 }
 
@@ -88,6 +91,7 @@ interface RawGoal {
   plan: string | null;
   result: string | null;
   error: string | null;
+  answer: string | null;
   created_at: number;
   updated_at: number;
   finished_at: number | null;
@@ -107,6 +111,7 @@ function toGoal(r: RawGoal): Goal {
     plan: parse(r.plan),
     result: parse(r.result),
     error: r.error,
+    answer: r.answer,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     finishedAt: r.finished_at,
@@ -132,6 +137,7 @@ export class GoalStore {
          plan = CASE WHEN ?5 THEN ?6 ELSE plan END,
          result = CASE WHEN ?7 THEN ?8 ELSE result END,
          error = CASE WHEN ?9 THEN ?10 ELSE error END,
+         answer = CASE WHEN ?11 THEN ?12 ELSE answer END,
          finished_at = CASE WHEN ?3 IN ('done', 'failed', 'cancelled') THEN ?4 ELSE NULL END
        WHERE id = ?1 AND state = ?2 RETURNING *`,
     );
@@ -192,6 +198,8 @@ export class GoalStore {
         json(patch.result),
         "error" in patch ? 1 : 0,
         patch.error ?? null,
+        "answer" in patch ? 1 : 0,
+        patch.answer ?? null,
       ) as RawGoal | null;
       if (!row) throw new TransitionError(`goal ${id}`, current.state, to);
       this.logStmt.run(id, current.state, to, now, patch.reason ?? null);

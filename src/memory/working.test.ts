@@ -124,7 +124,7 @@ describe("kv", () => {
 });
 
 describe("migrations", () => {
-  test("a version-1 working.db keeps its goals and tasks and gains history and attempts", () => {
+  test("a version-1 working.db keeps its goals and tasks and gains history, attempts and answers", () => {
     const path = join(dir, "old.db");
     const v1 = openDatabase(path);
     applyMigrations(v1, "working", WORKING_MIGRATIONS.slice(0, 1));
@@ -134,11 +134,11 @@ describe("migrations", () => {
     v1.close();
     const m = WorkingMemory.open(path);
     try {
-      expect(schemaVersion(m.db, "working")).toBe(2);
-      expect(m.goals.get(1)).toMatchObject({ title: "from v1", state: "running" });
+      expect(schemaVersion(m.db, "working")).toBe(WORKING_MIGRATIONS.at(-1)!.version);
+      expect(m.goals.get(1)).toMatchObject({ title: "from v1", state: "running", answer: null });
       expect(m.tasks.get(1)).toMatchObject({ title: "step", attempts: 0, startedAt: null });
       expect(m.kv.get("k")).toBe("v");
-      m.goals.transition(1, "done");
+      expect(m.goals.transition(1, "done", { answer: "Wrote 6 B to /srv/note.txt" }).answer).toBe("Wrote 6 B to /srv/note.txt");
       expect(m.goals.history(1)).toHaveLength(1);
     } finally {
       m.close();

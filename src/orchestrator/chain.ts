@@ -47,8 +47,17 @@ export async function planWithChain(planners: readonly Planner[], ctx: PlanningC
   return { steps };
 }
 
-/** One line for a person: why no planner could plan the goal. */
+/**
+ * One line for a person: why the goal was not planned. The heuristic
+ * catalogue's reason is the one a person can act on (the words it did not
+ * understand, what it knows), so it stands alone; the model planners'
+ * passes ("no provider has a key") stay in the trace. Without a heuristic
+ * planner, the last planner's reason, named.
+ */
 export function whyUnplanned(steps: readonly ChainStep[]): string {
   if (steps.length === 0) return "no planner is configured ([orchestrator] planners is empty)";
-  return `no planner could plan it: ${steps.map((s) => `${s.planner}: ${s.why}`).join("; ")}`;
+  const heuristic = steps.find((s) => s.planner === "heuristic");
+  if (heuristic) return heuristic.why;
+  const last = steps.at(-1)!;
+  return `${last.planner}: ${last.why}`;
 }

@@ -48,7 +48,7 @@ describe("the lifecycle", () => {
     expect(messages).toContain("script: planned: script knows this one");
     expect(messages.some((m) => /^task dir → storage agent: planner chose storage/.test(m))).toBe(true);
     expect(messages.some((m) => /^task page → \w+ agent: \w+ is the most specialised agent that may call fs\.write/.test(m))).toBe(true);
-    expect(messages.at(-2)).toBe("Goal completed. publish a page");
+    expect(messages.at(-2)).toBe("done: publish a page");
 
     const tasks = w.memory.working.tasks.forGoal(goal.id);
     expect(tasks.map((t) => [t.title, t.state])).toEqual([["make the site directory", "done"], ["write the page", "done"], ["read it back", "done"]]);
@@ -58,7 +58,9 @@ describe("the lifecycle", () => {
     for (const id of callIds) expect(audited).toContain(id);
 
     const final = w.engine.get(goal.id)!;
-    expect(final.result).toMatchObject({ summary: "Goal completed. publish a page" });
+    // The answer: each call's summary from its typed result, in plan order.
+    expect(final.answer).toBe("Created /srv, /srv/site\nWrote 12 B to /srv/site/index.html (a new file)\n/srv/site/index.html: 12 B\n  <h1>hi</h1>");
+    expect(final.result).toMatchObject({ answer: final.answer, calls: [{ tool: "fs.mkdir" }, { tool: "fs.write" }, { tool: "fs.read" }] });
     const procedures = await w.memory.longterm.search("publish page", { kinds: ["procedure"] });
     expect(procedures.hits[0]?.title).toBe("publish a page");
   });
@@ -78,7 +80,8 @@ describe("the lifecycle", () => {
     const w = await world({ planners: [fixedPlanner("a", "not mine"), fixedPlanner("b", "nor mine")] });
     const goal = w.engine.submit({ goal: "make coffee" });
     expect(await w.until(goal.id, ["failed"])).toBe("failed");
-    expect(w.engine.get(goal.id)!.error).toBe("no planner could plan it: a: not mine; b: nor mine");
+    expect(w.engine.get(goal.id)!.error).toBe("b: nor mine");
+    expect(w.engine.get(goal.id)!.answer).toBe("Not done: b: nor mine");
     expect(w.tools.ledger.query({ correlationId: `g${goal.id}` })).toEqual([]);
   });
 

@@ -8,13 +8,16 @@
  */
 import type { Goal, GoalState, GoalTransition, Task, TraceEvent } from "../memory";
 import { AiosError, errorMessage, log } from "../sys";
+import { answerDone, answeredCall, answerEnded, answerRefused, closestTools, type AnsweredCall, type Ending } from "./answer";
 import { planWithChain, whyUnplanned } from "./chain";
+import { type AnswerPhraser, phraseAnswer } from "./phrase";
 import { DecisionLog } from "./decisions";
-import { executePlan, type AgentPort, type CallRecord } from "./execute";
+import { executePlan, type AgentPort } from "./execute";
 import type { Plan } from "./plan";
 import { type RoutableAgent, type Route, routeTask } from "./router";
 import type { Planner, PlanningContext, PlanningFacts } from "./types";
 import type { EngineStores, EngineTools } from "./ports";
+import type { CorrelationUndo } from "../tools/rollback";
 
 export type Autonomy = "full" | "supervised" | "manual";
 
@@ -37,6 +40,8 @@ export interface EngineOptions {
   facts: () => PlanningFacts;
   rollbackOnFailure: boolean;
   maxConcurrentGoals: number;
+  /** Models that may reword an answer (never its figures), tried in order; none: the composed answer stands. */
+  phrasers?: readonly AnswerPhraser[];
 }
 
 export class GoalError extends AiosError {}
@@ -77,8 +82,9 @@ export class GoalEngine {
       this.denyHeldCalls(id, by, "goal cancelled");
       return this.require(id); // the run ends it as cancelled once its tasks stop
     }
-    this.log.event(id, "cancelled", `cancelled by ${by} before it started`);
-    return this.opts.stores.goals.transition(id, "cancelled", { reason: `cancelled by ${by}` });
+    const after = this.opts.stores.goals.transition(id, "cancelled", { reason: `cancelled by ${by}`, error: `cancelled by ${by}`, answer: `Cancelled by ${by} before it started; nothing was done.` });
+    this.log.event(id, "cancelled", `cancelled by ${by} before it started`, { answer: after.answer });
+    return after;
   }
 
   get(id: number): Goal | null {
@@ -122,16 +128,19 @@ export class GoalEngine {
     let failed = 0;
     for (const goal of this.opts.stores.goals.list({ state: ["planning", "running", "awaiting_approval"], limit: 10_000 })) {
       if (goal.state === "planning") {
-        this.log.event(goal.id, "recovered", "planning was interrupted by a restart; planning again");
         this.opts.stores.goals.transition(goal.id, "pending", { reason: "interrupted by a restart while planning" });
+        this.log.event(goal.id, "recovered", "planning was interrupted by a restart; planning again");
         replanned++;
         continue;
       }
       this.denyHeldCalls(goal.id, "recovery", "goal interrupted by a restart");
-      const undone = this.opts.rollbackOnFailure ? await this.rollback(goal.id, "recovery") : "";
-      const reason = `interrupted by a restart while ${goal.state === "running" ? "running" : "waiting for approval"}${undone}`;
-      this.log.event(goal.id, "recovered", reason);
-      this.opts.stores.goals.transition(goal.id, "failed", { error: reason, reason });
+      const rollback = this.opts.rollbackOnFailure ? await this.rollback(goal.id, "recovery") : { clause: "", off: true };
+      const why = `interrupted by a restart while ${goal.state === "running" ? "running" : "waiting for approval"}`;
+      const reason = `${why}${rollback.clause}`;
+      // The results of the calls before the restart are in the audit ledger, not in memory: the answer says what was undone.
+      const answer = answerEnded({ state: "failed", reason: why, calls: [], rollback }, this.opts.tools.registry);
+      this.opts.stores.goals.transition(goal.id, "failed", { error: reason, reason, answer });
+      this.log.event(goal.id, "recovered", reason, { answer });
       failed++;
     }
     return { replanned, failed };
@@ -179,13 +188,13 @@ export class GoalEngine {
     const plan = await this.planGoal(goal, signal);
     if (!plan) return;
     const agents = this.opts.agents();
-    if (!agents) return this.fail(id, "planning", "no agents are running", false);
+    if (!agents) return this.end(id, "planning", { state: "failed", reason: "no agents are running", calls: [] }, false);
     let routes: Map<string, Route>;
     try {
       const list = agents.list();
       routes = new Map(plan.tasks.map((t) => [t.id, routeTask(t, list, (a, tool) => this.opts.tools.allows(a, tool))]));
     } catch (err) {
-      return this.fail(id, "planning", errorMessage(err), false);
+      return this.end(id, "planning", { state: "failed", reason: errorMessage(err), calls: [] }, false);
     }
     for (const r of routes.values()) this.log.event(id, "route", `task ${r.taskId} → ${r.agent} agent: ${r.why}`, r);
     if (signal.aborted) return this.finishCancelled(id, "planning");
@@ -213,7 +222,7 @@ export class GoalEngine {
       return undefined;
     }
     if (!chain.plan) {
-      this.fail(id, "planning", whyUnplanned(chain.steps), false);
+      this.refuse(id, goal.description || goal.title, whyUnplanned(chain.steps));
       return undefined;
     }
     this.log.event(id, "plan", `${chain.planner} planned ${chain.plan.tasks.length} tasks: ${chain.plan.summary}`, { planner: chain.planner, plan: chain.plan });
@@ -240,7 +249,11 @@ export class GoalEngine {
     const id = goal.id;
     const taskIds = this.log.tasks(id, plan, routes);
     const held = new Set<string>();
+    /** Each finished call's typed result, kept with its task's plan entry until the answer is composed. */
+    const calls: AnsweredCall[] = [];
     const autonomy = this.opts.stores.kv.get(AUTONOMY_KEY(id)) as Autonomy | undefined;
+    // The goal's state changes here and only here while it runs, always before the event that
+    // announces it: whoever reacts to the event (the REPL, the SSE stream) reads the new state.
     const result = await executePlan(plan, {
       agents,
       routes,
@@ -251,57 +264,85 @@ export class GoalEngine {
       hooks: {
         taskStarted: (task, agent) => this.log.taskStarted(id, taskIds.get(task.id)!, task, agent),
         taskEnded: (task, agent, o) => this.log.taskEnded(id, taskIds.get(task.id)!, task, agent, o),
-        callDone: (task, agent, r) => this.log.callDone(id, taskIds.get(task.id)!, task, agent, r),
+        callDone: (task, agent, r) => {
+          calls.push(answeredCall(task, r));
+          this.log.callDone(id, taskIds.get(task.id)!, task, agent, r);
+        },
         waiting: (task, agent, call) => {
           held.add(call.approvalId);
-          this.log.event(id, "approval", `task ${task.id}: ${call.tool} (${call.callId}) by ${agent} waits for approval ${call.approvalId}`, call);
           if (held.size === 1) this.opts.stores.goals.transition(id, "awaiting_approval", { reason: `approval ${call.approvalId}` });
+          this.log.event(id, "approval", `task ${task.id}: ${call.tool} (${call.callId}) by ${agent} waits for approval ${call.approvalId}`, call);
         },
         resumed: (_task, call) => {
           held.delete(call.approvalId);
-          if (held.size === 0 && this.get(id)?.state === "awaiting_approval") this.opts.stores.goals.transition(id, "running", { reason: `approval ${call.approvalId} decided` });
+          // A call denied because its goal was cancelled is decided after the goal ended; one the
+          // shutdown settles stays held in the database, and recover() finds the goal still waiting.
+          if (held.size === 0 && !this.stopping && this.get(id)?.state === "awaiting_approval") this.opts.stores.goals.transition(id, "running", { reason: `approval ${call.approvalId} decided` });
         },
       },
     });
     if (signal.aborted && this.stopping) return; // left as it is: recover() deals with it at the next boot
     for (const t of result.tasks) if (t.status === "skipped") this.log.taskSkipped(id, taskIds.get(t.id)!, t.id, t.error ?? "not started");
-    const state = this.get(id)!.state;
-    if (state === "awaiting_approval") this.opts.stores.goals.transition(id, "running", { reason: "no approval pending" });
-    if (signal.aborted) return this.finishCancelled(id, "running");
+    if (signal.aborted) return this.end(id, "running", { state: "cancelled", reason: errorMessage(signal.reason), calls }, this.opts.rollbackOnFailure);
     if (!result.ok) {
       const failed = result.failed ?? result.tasks.find((t) => t.status !== "done");
-      return this.fail(id, "running", `task ${failed?.id}: ${failed?.error ?? "did not finish"}`, this.opts.rollbackOnFailure);
+      return this.end(id, "running", { state: "failed", reason: `task ${failed?.id}: ${failed?.error ?? "did not finish"}`, calls }, this.opts.rollbackOnFailure);
     }
-    const calls = result.tasks.flatMap((t) => (t.result as CallRecord[] | undefined) ?? []);
-    const summary = `Goal completed. ${plan.summary}`;
-    this.opts.stores.goals.transition(id, "done", { result: { summary, calls: calls.map(({ tool, callId }) => ({ tool, callId })) }, reason: "every task done" });
-    this.log.event(id, "outcome", summary, { calls: calls.length });
+    const facts = answerDone(plan.summary, calls, this.opts.tools.registry);
+    const answer = await this.phrase(id, goal, "done", facts);
+    this.opts.stores.goals.transition(id, "done", { result: { answer, facts, calls: calls.map(({ tool, callId }) => ({ tool, callId })) }, answer, reason: "every task done" });
+    this.log.event(id, "outcome", `done: ${plan.summary}`, { calls: calls.length, answer });
     await this.log.rememberProcedure(goal, plan);
   }
 
-  private async fail(id: number, from: GoalState, reason: string, rollback: boolean, cancelled = false): Promise<void> {
-    const undone = rollback ? await this.rollback(id, "orchestrator") : "";
-    const to: GoalState = cancelled ? "cancelled" : "failed";
-    this.log.event(id, "outcome", `${to}: ${reason}${undone}`);
-    if (this.get(id)?.state === "awaiting_approval") this.opts.stores.goals.transition(id, "running", { reason: "stopped waiting" });
-    this.opts.stores.goals.transition(id, to, { error: `${reason}${undone}`, reason: `${to} while ${from}` });
+  /** Ends a goal as failed or cancelled: rolls back (if asked), composes the answer, then moves the state, then says so. */
+  private async end(id: number, from: GoalState, e: Ending, rollback: boolean): Promise<void> {
+    const undo = rollback ? await this.rollback(id, "orchestrator") : { clause: "", off: !this.opts.rollbackOnFailure };
+    const goal = this.get(id);
+    const facts = answerEnded({ ...e, rollback: undo }, this.opts.tools.registry);
+    const answer = goal ? await this.phrase(id, goal, e.state, facts) : facts;
+    const error = `${e.reason}${undo.clause}`;
+    this.opts.stores.goals.transition(id, e.state, { error, answer, reason: `${e.state} while ${from}` });
+    this.log.event(id, "outcome", `${e.state}: ${error}`, { answer });
+  }
+
+  /**
+   * The answer in a model's words when one is configured and keeps every figure
+   * of the composed one; the composed answer otherwise. The trace says which.
+   */
+  private async phrase(id: number, goal: Goal, state: "done" | "failed" | "cancelled", facts: string): Promise<string> {
+    if (!this.opts.phrasers?.length) return facts;
+    const r = await phraseAnswer(this.opts.phrasers, { goal: goal.description || goal.title, state, facts });
+    if (r.by) this.log.event(id, "answer", `answer worded by ${r.by}; its figures are the tools'`, { by: r.by, facts });
+    else if (r.why) this.log.event(id, "answer", `kept the composed answer: ${r.why}`, { why: r.why });
+    return r.answer;
+  }
+
+  /** No planner could plan it: nothing ran, so nothing is rolled back; the refusal is not reworded. */
+  private refuse(id: number, goal: string, why: string): void {
+    const answer = answerRefused(why, closestTools(goal, this.opts.tools.registry));
+    this.opts.stores.goals.transition(id, "failed", { error: why, answer, reason: "failed while planning" });
+    this.log.event(id, "outcome", `failed: ${why}`, { answer });
   }
 
   private async finishCancelled(id: number, from: GoalState): Promise<void> {
     if (this.stopping) return; // shutting down: recover() deals with it at the next boot
-    return this.fail(id, from, "cancelled", this.opts.rollbackOnFailure && from !== "planning", true);
+    const live = this.running.get(id);
+    const reason = live?.signal.aborted ? errorMessage(live.signal.reason) : "cancelled";
+    return this.end(id, from, { state: "cancelled", reason, calls: [] }, this.opts.rollbackOnFailure && from !== "planning");
   }
 
-  /** Undoes the goal's reversible calls, newest first; returns a clause for the outcome line. */
-  private async rollback(id: number, by: string): Promise<string> {
+  /** Undoes the goal's reversible calls, newest first; what was done, and a clause for the error line. */
+  private async rollback(id: number, by: string): Promise<{ clause: string; undo?: CorrelationUndo; error?: string }> {
     try {
       const r = await this.opts.tools.rollbackCorrelation(correlationOf(id), by);
       this.log.event(id, "rollback", `rolled back ${r.undone.length} calls${r.undone.length ? ` (${r.undone.join(", ")})` : ""}${r.failed ? `; undo of ${r.failed.callId} failed: ${r.failed.message}` : ""}`, r);
-      if (r.failed) return `; rollback stopped at ${r.failed.callId}: ${r.failed.message}`;
-      return r.undone.length ? `; rolled back ${r.undone.length} calls` : "";
+      if (r.failed) return { clause: `; rollback stopped at ${r.failed.callId}: ${r.failed.message}`, undo: r };
+      return { clause: r.undone.length ? `; rolled back ${r.undone.length} calls` : "", undo: r };
     } catch (err) {
+      if (err instanceof AiosError && err.code === "unknown_call") return { clause: "" }; // no call ran: nothing to undo
       this.log.event(id, "rollback", `rollback failed: ${errorMessage(err)}`);
-      return `; rollback failed: ${errorMessage(err)}`;
+      return { clause: `; rollback failed: ${errorMessage(err)}`, error: errorMessage(err) };
     }
   }
 

@@ -21,6 +21,8 @@ export interface AgentPort {
 export interface CallRecord {
   tool: string;
   callId: string;
+  /** Its place in the task's calls (the plan entry it ran). */
+  index: number;
   /** The approval it waited for, if the gate held it. */
   approvalId?: string;
   result: unknown;
@@ -30,8 +32,9 @@ export interface ExecutionHooks {
   taskStarted(task: TaskPlan, agent: string): void;
   taskEnded(task: TaskPlan, agent: string, outcome: { ok: true; calls: CallRecord[] } | { ok: false; error: string; calls: CallRecord[] }): void;
   callDone(task: TaskPlan, agent: string, record: CallRecord): void;
-  /** A call is held; resolves when it is decided. */
+  /** A call is held until a person decides. */
   waiting(task: TaskPlan, agent: string, call: { tool: string; callId: string; approvalId: string }): void;
+  /** The held call was decided (approved or denied), even after its run stopped waiting for it. */
   resumed(task: TaskPlan, call: { callId: string; approvalId: string }): void;
 }
 
@@ -64,7 +67,7 @@ async function runTask(task: TaskPlan, signal: AbortSignal, opts: ExecutionOptio
   const calls: CallRecord[] = [];
   opts.hooks.taskStarted(task, agent);
   try {
-    for (const call of task.calls) {
+    for (const [index, call] of task.calls.entries()) {
       if (signal.aborted) throw new Error(`not run: ${errorMessage(signal.reason)}`);
       const outcome = await opts.agents.call(
         { tool: call.tool, args: call.args, agent, correlationId: opts.correlationId, autonomy: opts.autonomy, signal },
@@ -74,11 +77,12 @@ async function runTask(task: TaskPlan, signal: AbortSignal, opts: ExecutionOptio
       if (outcome.status === "queued") {
         const held = { tool: call.tool, callId: outcome.callId, approvalId: outcome.approvalId };
         opts.hooks.waiting(task, agent, held);
-        const result = await untilDecidedOrAborted(outcome.settled, signal);
-        opts.hooks.resumed(task, held);
-        record = { ...held, result };
+        // Approved or denied, it no longer waits; a cancelled run leaves it held until it is denied.
+        const decided = outcome.settled.finally(() => opts.hooks.resumed(task, held));
+        const result = await untilDecidedOrAborted(decided, signal);
+        record = { ...held, index, result };
       } else {
-        record = { tool: call.tool, callId: outcome.callId, result: outcome.result };
+        record = { tool: call.tool, callId: outcome.callId, index, result: outcome.result };
       }
       calls.push(record);
       opts.hooks.callDone(task, agent, record);

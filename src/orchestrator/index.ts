@@ -3,6 +3,7 @@ export { memoryStores, toolPorts } from "./adapters";
 export { AutonomyLoop, isDue, type AutonomyOptions, type AutonomyStatus, type LoopAgents, type TickReport } from "./autonomy";
 export { planWithChain, whyUnplanned, type ChainResult, type ChainStep } from "./chain";
 export { GoalEngine, GoalError, type Autonomy, type EngineOptions, type GoalSubmission } from "./engine";
+export { gatewayPhraser, keepsFigures, localPhraser, phraseAnswer, type AnswerPhraser } from "./phrase";
 export { PlanSchema, topologicalOrder, type Plan, type TaskPlan, type ToolCallPlan } from "./plan";
 export { gatewayPlanner } from "./planners/gateway";
 export { localPlanner, type LocalGenerator } from "./planners/local";

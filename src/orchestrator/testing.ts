@@ -4,6 +4,7 @@
  * sandbox, the eight agents under supervision, and a goal engine over them.
  * Only the planners are chosen by the test.
  */
+import { afterEach } from "bun:test";
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +17,7 @@ import type { AutonomyLevel } from "../tools/gate";
 import { openToolSystem, type ToolSystem } from "../tools/system";
 import { memoryStores, toolPorts } from "./adapters";
 import { GoalEngine } from "./engine";
+import type { AnswerPhraser } from "./phrase";
 import type { Plan } from "./plan";
 import type { Planner } from "./types";
 
@@ -40,6 +42,8 @@ export interface WorldOptions {
   /** Reuse the state of an earlier world (a "reboot"). */
   dir?: string;
   start?: boolean;
+  /** Models that may word the answers (the gateway against the fake model server). */
+  phrasers?: AnswerPhraser[];
 }
 
 /** A planner that always returns the same plan: the input of engine tests, not a stand-in for a part. */
@@ -61,7 +65,7 @@ export async function openWorld(opts: WorldOptions): Promise<World> {
   mkdirSync(env.root, { recursive: true });
   const config = defaultConfig();
   const memory = openMemory({ working: join(paths.data, "memory/working.db"), longterm: join(paths.data, "memory/longterm.db") }, config.memory);
-  const tools = await openToolSystem({ ledgerPath: join(paths.data, "ledger/audit.db"), env, level: opts.level ?? "full" });
+  const tools = await openToolSystem({ ledgerPath: join(paths.data, "ledger/audit.db"), env, level: opts.level ?? "full", host: { knowledge: memory.longterm } });
   const actors = createActorSystem();
   const agents = await startAgents({ agents: AGENTS, caller: tools.executor, capabilities: tools.capabilities, actors });
   const engine = new GoalEngine({
@@ -72,6 +76,7 @@ export async function openWorld(opts: WorldOptions): Promise<World> {
     facts: () => ({ apiPort: 9090, hostname: "test", mode: "dev" }),
     rollbackOnFailure: opts.rollbackOnFailure ?? true,
     maxConcurrentGoals: 2,
+    phrasers: opts.phrasers,
   });
   if (opts.start !== false) {
     await engine.recover();
@@ -105,4 +110,20 @@ export async function openWorld(opts: WorldOptions): Promise<World> {
 
 export function removeWorld(w: World): void {
   rmSync(w.dir, { recursive: true, force: true });
+}
+
+/** `world(opts)` for a test file: each world it opens is closed and removed after the test. */
+export function worldPerTest(): (opts: WorldOptions) => Promise<World> {
+  const open: World[] = [];
+  afterEach(async () => {
+    for (const w of open.splice(0)) {
+      await w.close().catch(() => {});
+      removeWorld(w);
+    }
+  });
+  return async (opts) => {
+    const w = await openWorld(opts);
+    open.push(w);
+    return w;
+  };
 }

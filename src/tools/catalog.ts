@@ -10,6 +10,7 @@ import { firewallHost, firewallTools } from "./firewall";
 import { fsTools } from "./fs";
 import { hwTools } from "./hw";
 import { logHost, logTools } from "./log";
+import { memoryTools } from "./memory";
 import { monitorHost, monitorTools } from "./monitor";
 import { netTools } from "./net";
 import { pkgHost, pkgTools } from "./pkg";
@@ -25,6 +26,7 @@ export const CATALOG: readonly Tool[] = [
   ...fsTools,
   ...hwTools,
   ...logTools,
+  ...memoryTools,
   ...monitorTools,
   ...netTools,
   ...pkgTools,

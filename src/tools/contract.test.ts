@@ -4,10 +4,12 @@
  * the fixture each family provides).
  */
 import { afterAll, describe, expect, test } from "bun:test";
+import * as v from "valibot";
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_FS_ROOTS } from "../config";
+import { LongTermMemory } from "../memory";
 import { setSink } from "../sys";
 import { CATALOG } from "./catalog";
 import { type ContractEnv, type ContractFixture, snapshotTree, treeDiff } from "./contract";
@@ -21,7 +23,8 @@ const root = join(dir, "sandbox");
 const paths = { data: join(dir, "data"), log: join(dir, "log"), run: join(dir, "run"), secrets: join(dir, "data/secrets") };
 for (const p of Object.values(paths)) mkdirSync(p, { recursive: true });
 const env: ToolEnv = { mode: "dev", root, fsRoots: [...DEFAULT_FS_ROOTS], paths };
-const sys = await openToolSystem({ ledgerPath: join(dir, "ledger/audit.db"), env, level: "full" });
+const longterm = LongTermMemory.open(join(dir, "longterm.db"), { chunkSize: 1200, chunkOverlap: 100 });
+const sys = await openToolSystem({ ledgerPath: join(dir, "ledger/audit.db"), env, level: "full", host: { knowledge: longterm } });
 const AGENT = "contract";
 const OUTSIDER = "outsider";
 sys.capabilities.declare(AGENT, ["*"]);
@@ -30,6 +33,7 @@ const t: ContractEnv = { env, host: (p) => join(root, p), executor: sys.executor
 
 afterAll(async () => {
   await sys.close();
+  longterm.close();
   rmSync(dir, { recursive: true, force: true });
   setSink(previousSink);
 });
@@ -86,6 +90,11 @@ describe("the catalog", () => {
     expect(missing).toEqual([]);
   });
 
+  // Goal answers are composed from these: a tool without one leaves a hole in the answer.
+  test("every tool summarizes its output for a person", () => {
+    expect(CATALOG.filter((x) => typeof x.summarize !== "function").map((x) => x.name)).toEqual([]);
+  });
+
   test("each tool's input converts to a JSON Schema object", () => {
     for (const d of sys.registry.describeAll()) expect(d.inputSchema.type).toBe("object");
   });
@@ -138,6 +147,10 @@ for (const tool of CATALOG as Tool[]) {
         expect(out.status).toBe("done");
         if (out.status !== "done") return;
         await f!.verify?.(out.result, t);
+        const summary = tool.summarize?.(out.result, v.parse(tool.input, argsOf(f!)));
+        expect(typeof summary).toBe("string");
+        expect(summary!.trim()).not.toBe("");
+        expect(summary).not.toMatch(/undefined|NaN|\[object Object\]/);
         const rows = sys.ledger.query({ callId: out.callId }).reverse();
         expect(rows.map((r) => r.kind)).toEqual(["request", "result"]);
         expect((rows[1]!.data as { ok: boolean }).ok).toBe(true);

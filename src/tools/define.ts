@@ -66,7 +66,8 @@ export interface Tool<I = any, O = any, U = any> {
   /** It saves an undo record and has `undo`. */
   reversible: boolean;
   timeoutMs: number;
-  execute(args: I, ctx: ToolContext): O | Promise<O>;
+  /** Its result must fit `output`: O is inferred from the schema alone (NoInfer), so `summarize` sees the declared shape. */
+  execute(args: I, ctx: ToolContext): NoInfer<O> | Promise<NoInfer<O>>;
   undo?(record: U, ctx: ToolContext): void | Promise<void>;
   /**
    * What the call found or did, as one to a few lines a person reads, with

@@ -47,6 +47,7 @@ export const probeTouch = defineTool<{ path: string; content: string }, { path: 
     if (previous === null) unlinkSync(file);
     else writeFileSync(file, previous);
   },
+  summarize: (o) => `Wrote ${o.bytes} bytes to ${o.path}`,
 });
 
 /** Reads a file: read-only, low risk. */
@@ -65,6 +66,7 @@ export const probePeek = defineTool({
     const file = hostPath(ctx, path);
     return { content: existsSync(file) ? readFileSync(file, "utf8") : null };
   },
+  summarize: (o, args) => (o.content === null ? `${args.path} does not exist` : `${args.path} holds ${JSON.stringify(o.content)}`),
 });
 
 /** Removes a file; critical risk, not reversible: what a denied call must never do. */
@@ -85,6 +87,7 @@ export const probeWipe = defineTool({
     rmSync(file, { force: true });
     return { removed };
   },
+  summarize: (o, args) => (o.removed ? `Deleted ${args.path}` : `${args.path} was not there`),
 });
 
 /** Waits `ms`, or until its signal fires (recording the reason); `ignoreSignal` makes it finish late. */
@@ -118,6 +121,7 @@ export const probeSleep = defineTool({
     });
   },
   undo: ({ path }: { path: string }, ctx) => rmSync(hostPath(ctx, path), { force: true }),
+  summarize: (o) => `Slept ${o.slept} ms`,
 });
 
 /** Throws an errno-style error, or returns a result its output schema rejects. */
@@ -136,6 +140,7 @@ export const probeFail = defineTool({
     if (how === "throw") throw Object.assign(new Error("probe.fail: /dev/probe: EIO"), { code: "EIO" });
     return { ok: "yes" } as unknown as { ok: true };
   },
+  summarize: () => "probe.fail did not fail",
 });
 
 /** statSync of a guest path: the benchmark's stand-in for fs.stat when that is not in the catalog. */
@@ -153,6 +158,7 @@ export const probeStat = defineTool({
     const st = statSync(hostPath(ctx, path));
     return { size: st.size, mode: st.mode & 0o7777, mtimeMs: st.mtimeMs, type: st.isDirectory() ? "directory" : "file" };
   },
+  summarize: (o, args) => `${args.path} is a ${o.type} of ${o.size} bytes`,
 });
 
 export const PROBE_TOOLS: readonly Tool[] = [probeTouch, probePeek, probeWipe, probeSleep, probeFail, probeStat];

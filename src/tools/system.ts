@@ -23,6 +23,8 @@ export interface ToolSystemOptions {
   tools?: readonly Tool[];
   /** Default: HOST_PROVIDERS. */
   providers?: readonly HostProvider[];
+  /** Host members the boot layer provides itself, not a family's provider (long-term memory for memory.search). */
+  host?: Partial<ToolHost>;
   /** The working database the families' stores share (boot passes memory's); absent: opened at <data>/memory/working.db and closed with the system. */
   workingDb?: Db;
 }
@@ -59,7 +61,7 @@ export async function openToolSystem(opts: ToolSystemOptions): Promise<ToolSyste
     }
     const registry = new ToolRegistry(opts.tools ?? CATALOG);
     const capabilities = new Capabilities();
-    const host = Object.assign({}, ...parts.map((p) => p.host)) as Partial<ToolHost>;
+    const host = Object.assign({}, opts.host, ...parts.map((p) => p.host)) as Partial<ToolHost>;
     const executor = new Executor({ registry, ledger, capabilities, env: opts.env, level: opts.level, host, defaultTimeoutMs: opts.defaultTimeoutMs });
     capabilities.restore(executor.grants.all());
     collectUndoCopies(opts.env, (seq) => executor.calls.get(seq), (tool) => Boolean(registry.get(tool)?.undo));

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { formatBytes, formatClock, formatDuration, formatPercent } from "./units";
+import { formatBytes, formatClock, formatDuration, formatMs, formatPercent } from "./units";
 
 describe("formatBytes", () => {
   test("bytes below 1 KiB, then binary units with one decimal", () => {
@@ -29,6 +29,11 @@ describe("formatDuration", () => {
   });
 });
 
+test("formatMs: milliseconds, then seconds with a decimal, then as formatDuration", () => {
+  expect([850, 12_400, 10_000, 200_000, 11_520_000].map(formatMs)).toEqual(["850 ms", "12.4 s", "10 s", "3 min 20 s", "3 h 12 min"]);
+  expect(formatMs(-1)).toBe("? s");
+});
+
 test("formatPercent keeps one decimal at most", () => {
   expect([0.54, 12, 99.99].map(formatPercent)).toEqual(["0.5%", "12%", "100%"]);
 });
@@ -37,4 +42,5 @@ test("formatClock: the time alone today, the date too otherwise", () => {
   const now = new Date(2025, 0, 31, 15, 0).getTime();
   expect(formatClock(new Date(2025, 0, 31, 10, 2).getTime(), now)).toBe("10:02");
   expect(formatClock(new Date(2025, 0, 30, 23, 59).getTime(), now)).toBe("2025-01-30 23:59");
+  expect(formatClock(new Date(2025, 0, 30, 23, 59).toISOString(), now)).toBe("2025-01-30 23:59");
 });

@@ -40,6 +40,14 @@ export function formatDuration(seconds: number): string {
   return `${s} s`;
 }
 
+/** A short span from milliseconds: `850 ms`, `12.4 s`, `10 s`, then as formatDuration (`3 min 20 s`). */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return "? s";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 59_950) return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+  return formatDuration(Math.round(ms / 1000));
+}
+
 /** A percentage with one decimal at most: `0.5%`, `12%`, `100%`. */
 export function formatPercent(p: number): string {
   return `${Math.round(p * 10) / 10}%`;
@@ -47,9 +55,10 @@ export function formatPercent(p: number): string {
 
 const pad2 = (n: number) => String(n).padStart(2, "0");
 
-/** A moment in local time: `10:02` when it is today, `2025-01-30 10:02` otherwise. */
-export function formatClock(ms: number, now = Date.now()): string {
-  const d = new Date(ms);
+/** A moment (ms since the epoch, or an ISO string) in local time: `10:02` when it is today, `2025-01-30 10:02` otherwise. */
+export function formatClock(at: number | string, now = Date.now()): string {
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return String(at);
   const today = new Date(now);
   const hm = `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
   const sameDay = d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate();

@@ -23,6 +23,17 @@ async function submit(vm: Vm, goal: string): Promise<number> {
   return ((await res.json()) as { id: number }).id;
 }
 
+/** Polls `f` until it returns something, or fails after `ms`. */
+async function poll<T>(f: () => T | undefined, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = f();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`nothing after ${ms} ms`);
+    await Bun.sleep(100);
+  }
+}
+
 async function goalOf(vm: Vm, id: number): Promise<any> {
   return (await vm.api(`/api/v1/goals/${id}`)).json();
 }
@@ -85,7 +96,23 @@ describe("the acceptance goal, full autonomy", () => {
     const audited = new Set(audit.rows.map((r: any) => r.callId));
     for (const e of g.trace.filter((x: any) => x.kind === "call")) expect(audited.has(e.data.callId)).toBe(true);
     expect(((await (await vm.api("/api/v1/audit/verify", { method: "POST", body: "{}" })).json()) as any).ok).toBe(true);
-    expect(await vm.run("trace 1", PROMPT)).toContain("[outcome] Goal completed.");
+    expect(await vm.run("trace 1", PROMPT)).toContain("[outcome] done: ");
+    // The answer, composed from the tools' typed results.
+    expect(g.answer).toMatch(/^Installed nginx \S+/m);
+    expect(g.answer).toMatch(/answers: HTTP 200/);
+  });
+
+  test("aiOS's own documentation is in its knowledge base, embedded in the binary and ingested after ready", async () => {
+    let hits: any[] = [];
+    for (let i = 0; i < 120 && !hits.some((h) => h.source === "models/README.md"); i++) {
+      hits = ((await (await vm.api("/api/v1/memory/search?q=import%20a%20model&k=5")).json()) as any).hits;
+      if (!hits.some((h) => h.source === "models/README.md")) await Bun.sleep(500);
+    }
+    expect(hits.map((h) => h.source)).toContain("models/README.md");
+    const res = await vm.api("/api/v1/tools/memory.search", { method: "POST", body: JSON.stringify({ agent: "task", args: { query: "what does supervised mean?" } }) });
+    const out = (await res.json()) as any;
+    expect(out.result.results.map((r: any) => r.source)).toContain("README.md");
+    expect(vm.output).toMatch(/docs: ingested aiOS's own documentation: \d+ of \d+ documents new or changed/);
   });
 
   test("a second goal removes nginx and leaves no file of it behind", async () => {
@@ -127,14 +154,51 @@ describe("the acceptance goal, supervised", () => {
     }
   }
 
-  test("waits for approvals granted from the REPL, then ends done", async () => {
-    const id = await submit(vm, GOAL);
-    await until(vm, id, ["awaiting_approval"]);
-    expect(await vm.run("approvals", PROMPT)).toContain("pkg.install");
-    const g = await approveAll(id);
-    expect(g.error).toBeNull();
-    expect(g.state).toBe("done");
+  test("the README's walkthrough, typed at the serial REPL: the prompt comes back at once, approvals are typed while it waits, the answer prints", async () => {
+    const from = vm.output.length;
+    // `goal` gives the prompt back at once: the submission line is followed by the prompt, not by the goal's progress.
+    const submitted = await vm.run(`goal ${GOAL}`, /goal (\d+) submitted[^\n]*\naios> /, 15_000);
+    const id = Number(/goal (\d+) submitted/.exec(submitted)![1]);
+    const end = new RegExp(`goal ${id} (done|failed|cancelled):\n((?: {2}[^\n]*\n)+)`);
+    const approved = new Set<string>();
+    let listed = false;
+    for (;;) {
+      // What a person reads on the console: the next approval the goal waits for, or its answer.
+      const next = await poll(() => {
+        const out = vm.output.slice(from);
+        if (end.test(out)) return { ended: true };
+        const waiting = [...out.matchAll(new RegExp(`goal ${id}: [^\n]*waits for approval (a\\d+)`, "g"))].map((w) => w[1]!).find((a) => !approved.has(a));
+        return waiting ? { waiting } : undefined;
+      }, 240_000);
+      if (!("waiting" in next)) break;
+      const approval = next.waiting!;
+      if (!listed) {
+        // A person looks first: the held call is listed while the goal waits.
+        const list = await vm.run("approvals", new RegExp(`${approval}\\s+c\\d+\\s+pkg\\.install\\s`), 15_000);
+        expect(list).toMatch(/ID\s+CALL\s+TOOL/);
+        listed = true;
+      }
+      // The prompt comes back once the decision is taken, while the call runs.
+      await vm.run(`approve ${approval}`, new RegExp(`${approval} approved: [^\n]*\n(?:[^\n]*\n)*?aios> `), 15_000);
+      approved.add(approval);
+    }
+    const m = vm.output.slice(from).match(end)!;
+    expect(m[1]).toBe("done");
+    const answer = m[2]!;
+    console.log(`the answer printed at the console:\n${answer}`);
+    expect(answer).toMatch(/^ {2}Installed nginx \S+/m);
+    expect(answer).toMatch(/answers: HTTP 200/);
+    expect(approved.size).toBeGreaterThan(0);
     expect((await fetch(`http://127.0.0.1:${vm.forwarded[80]}/health`)).status).toBe(200);
+    expect((await goalOf(vm, id)).answer).toBe(answer.replace(/^ {2}/gm, "").trimEnd());
+
+    // Not understood: the refusal prints and the prompt is there; ^C always gives the prompt back.
+    const refused = await vm.run("goal make me a sandwich", /goal \d+ failed:\n {2}Not done: [^\n]*\n(?:[^\n]*\n)*?aios> /, 30_000);
+    expect(refused).toContain("make me a sandwich");
+    const beforeInterrupt = vm.output.length;
+    vm.type("\x03");
+    await vm.waitFor(/\^C\naios> /, 5_000, beforeInterrupt);
+
     const removal = await approveAll(await submit(vm, "Remove nginx"));
     expect(removal.state).toBe("done");
   });

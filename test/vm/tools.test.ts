@@ -46,7 +46,8 @@ describe("tools in the guest", () => {
     expect(await vm.run("cat /etc/motd || echo NO-MOTD-YET", /aios-sh# $/)).toContain("NO-MOTD-YET");
     await vm.run("exit", PROMPT);
 
-    await vm.run(`approve ${approvalId}`, PROMPT);
+    // The prompt comes back once approved; the call's result prints above it when done.
+    await vm.run(`approve ${approvalId}`, new RegExp(`${approvalId}: ${callId} done: Wrote 16 B to /etc/motd`));
     const call = (await (await vm.api(`/api/v1/calls/${callId}`)).json()) as any;
     expect(call.status).toBe("done");
     await vm.run("shell", /aios-sh# $/);

@@ -42,6 +42,7 @@ describe("/api/v1/goals", () => {
     expect(g.tasks.map((t: any) => [t.title, t.agent, t.state])).toEqual([["make /srv/x", expect.any(String), "done"]]);
     expect(g.trace.map((e: any) => e.kind)).toEqual(expect.arrayContaining(["submitted", "planner", "plan", "route", "task", "call", "outcome"]));
     expect(g.transitions.map((t: any) => t.to)).toEqual(["planning", "running", "done"]);
+    expect(g.answer).toBe("Created /srv, /srv/x");
     const list = (await (await get("/api/v1/goals")).json()) as any;
     expect(list.goals[0]).toMatchObject({ id, state: "done", goal: "make a directory" });
   });
@@ -75,7 +76,16 @@ describe("/api/v1/goals", () => {
     expect(events[0]).toBe("submitted");
     expect(events).toEqual(expect.arrayContaining(["plan", "approval", "call", "outcome"]));
     expect(events.at(-1)).toBe("end");
-    expect(text).toContain(`"state":"done"`);
+    const end = JSON.parse(/event: end\ndata: (.*)\n/.exec(text)![1]!);
+    expect(end).toEqual({ id, state: "done", answer: "/srv/x already exists" });
+  });
+
+  test("a goal no planner understands ends at once: its answer says what was not understood", async () => {
+    const { id } = (await (await post("/api/v1/goals", { goal: "make coffee" })).json()) as any;
+    const text = await (await get(`/api/v1/goals/${id}/events`)).text();
+    const end = JSON.parse(/event: end\ndata: (.*)\n/.exec(text)![1]!);
+    expect(end).toEqual({ id, state: "failed", answer: "Not done: script: no" });
+    expect(((await (await get(`/api/v1/goals/${id}`)).json()) as any).answer).toBe("Not done: script: no");
   });
 
   test("cancel a waiting goal, then 409 once it is final", async () => {

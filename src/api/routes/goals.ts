@@ -2,10 +2,11 @@
  * Goals over HTTP, seed 003's request lifecycle from the outside:
  *   POST /goals {goal, priority?, autonomy?} → 202 {id, state}
  *   GET  /goals?limit=N → {goals: [...]}, newest first
- *   GET  /goals/{id} → the goal with its plan, tasks, results and full trace
+ *   GET  /goals/{id} → the goal with its answer, plan, tasks, results and full trace
  *   POST /goals/{id}/cancel → 200 {id, state}
  *   GET  /goals/{id}/events → server-sent events: the trace so far, then live,
- *        until the goal is done, failed or cancelled
+ *        until the goal is done, failed or cancelled; the last, `end`, carries
+ *        {id, state, answer}
  */
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
@@ -32,6 +33,7 @@ const summary = (g: Goal) => ({
   updatedAt: g.updatedAt,
   finishedAt: g.finishedAt,
   error: g.error,
+  answer: g.answer,
 });
 
 const FINAL = new Set(["done", "failed", "cancelled"]);
@@ -98,9 +100,9 @@ export function goalRoutes(engine: () => GoalEngine | undefined) {
           for (const ev of e.trace(g.id)) await send(ev);
           for (;;) {
             while (queue.length) await send(queue.shift()!);
-            const state = e.get(g.id)!.state;
-            if (FINAL.has(state) || stream.aborted) {
-              await stream.writeSSE({ event: "end", data: JSON.stringify({ id: g.id, state }) });
+            const now = e.get(g.id)!;
+            if (FINAL.has(now.state) || stream.aborted) {
+              await stream.writeSSE({ event: "end", data: JSON.stringify({ id: g.id, state: now.state, answer: now.answer }) });
               break;
             }
             await new Promise<void>((resolve) => {

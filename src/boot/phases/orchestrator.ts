@@ -7,9 +7,11 @@
 import { errorMessage } from "../../sys";
 import type { InferenceRuntime } from "../../inference";
 import {
+  gatewayPhraser,
   gatewayPlanner,
   GoalEngine,
   type LocalGenerator,
+  localPhraser,
   localPlanner,
   memoryPlanner,
   memoryStores,
@@ -67,6 +69,8 @@ export const orchestratorStep = defineStep({
       facts: () => ({ apiPort: apiPort(ctx), hostname: ctx.config.system.hostname, mode: ctx.mode }),
       rollbackOnFailure: o.rollback_on_failure,
       maxConcurrentGoals: o.max_concurrent_goals,
+      // A configured model may word the answers; a wording with a figure the tools did not report is dropped.
+      phrasers: [gatewayPhraser(() => ctx.gateway), localPhraser(() => (ctx.inference ? localGenerator(ctx.inference) : undefined))],
     });
     return `planners ${o.planners.join(" → ")}; rollback on failure ${o.rollback_on_failure ? "on" : "off"}`;
   },

@@ -17,6 +17,7 @@ import { openToolSystem, type ToolEnv } from "../../tools";
 import { pkgSettings } from "../../tools/pkg";
 import type { BootContext } from "../context";
 import { definePhase, defineStep } from "../step";
+import { docsStep } from "./docs";
 import { orchestratorStep } from "./orchestrator";
 import { firewallStep } from "./restore";
 import { resolveToken } from "../token";
@@ -86,6 +87,7 @@ export const services = definePhase({
           level,
           defaultTimeoutMs: durationMs(ctx.config.tools.default_timeout),
           workingDb: ctx.memory?.working.db, // one connection for every family's store, not one each
+          host: ctx.memory ? { knowledge: ctx.memory.longterm } : {}, // memory.search
         });
         ctx.tools = tools;
         tools.executor.host.pkg.configure(pkgSettings(env, ctx.config.pkg)); // [pkg] of config.toml
@@ -120,6 +122,7 @@ export const services = definePhase({
       },
     }),
     orchestratorStep,
+    docsStep,
     defineStep({
       name: "api",
       describe: (ctx) => {

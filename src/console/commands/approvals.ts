@@ -2,6 +2,7 @@
 import { AUTONOMY_LEVELS, type AutonomyLevel } from "../../tools";
 import { defineCommand } from "../command";
 import { duration } from "../format";
+import { summarizeCall } from "../../orchestrator/answer";
 import { describeFailure } from "./call";
 import { fitTable, toolsOf } from "./tools";
 
@@ -22,7 +23,7 @@ export const approvals = defineCommand({
 
 export const approve = defineCommand({
   name: "approve",
-  summary: "run a held call; remember approves matching calls from now on",
+  summary: "run a held call (the prompt comes back at once; its result prints when done); remember approves matching calls from now on",
   usage: "approve <id> [remember]",
   run: async ([id, flag], io) => {
     const t = toolsOf(io);
@@ -30,13 +31,19 @@ export const approve = defineCommand({
       io.print("usage: approve <id> [remember]");
       return;
     }
-    try {
-      const out = await t.executor.approve(id, { by: "console", remember: flag === "remember" });
-      if (out.decision !== "approve") return;
-      io.print(`${out.approvalId} approved${out.ruleId ? `, remembered as rule ${out.ruleId}` : ""}; ${out.callId} done\n${JSON.stringify(out.result, null, 2)}`);
-    } catch (err) {
-      io.print(`approve: ${describeFailure(err)}`);
-    }
+    const held = t.executor.pending().find((a) => a.approvalId === id);
+    const running = t.executor.approve(id, { by: "console", remember: flag === "remember" });
+    const report = running.then(
+      (out) => {
+        if (out.decision !== "approve") return;
+        const summary = held ? summarizeCall({ tool: held.tool, callId: out.callId, args: (held.args ?? {}) as Record<string, unknown>, result: out.result, answer: true }, t.registry) : JSON.stringify(out.result);
+        io.print(`${out.approvalId}: ${out.callId} done${out.ruleId ? ` (remembered as rule ${out.ruleId})` : ""}: ${summary.replace(/\n/g, "\n  ")}`);
+      },
+      (err) => io.print(`approve: ${describeFailure(err)}`),
+    );
+    // The decision is taken before the call runs: a call that takes minutes (an install) reports above the prompt.
+    if (!held) return report;
+    io.print(`${id} approved: ${held.tool} runs now (call ${held.callId}); its result will print here`);
   },
 });
 

@@ -1,12 +1,12 @@
 /**
- * Goals on the console: `goal <text>` submits one and prints its progress
- * live; `goals` lists them; `trace <id>` prints the decision log of one;
- * `cancel <id>` stops one. While a goal waits for approval the prompt comes
- * back (so `approve <id>` can be typed) and progress goes on as log lines.
+ * Goals on the console: `goal <text>` submits one and gives the prompt back
+ * at once; its progress (plan, tasks, approvals it waits for) and then its
+ * answer print above the prompt as log lines do, so `approvals`, `approve`
+ * and `deny` can be typed while it runs. `goals` lists them; `trace <id>`
+ * prints the decision log of one; `cancel <id>` stops one.
  */
 import type { TraceEvent } from "../../memory";
 import type { GoalEngine } from "../../orchestrator";
-import { log } from "../../sys";
 import { type CommandIO, defineCommand } from "../command";
 import { table } from "../format";
 
@@ -25,11 +25,60 @@ function goalId(raw: string | undefined, usage: string): number {
 
 const line = (e: TraceEvent) => `[${e.kind}] ${e.message}`;
 
+/** The trace events a person follows live; the rest (planners' passes, routing, calls) is in `trace <id>`. */
+function progress(e: TraceEvent): string | undefined {
+  switch (e.kind) {
+    case "plan":
+    case "task":
+    case "rollback":
+      return e.message;
+    case "approval": {
+      const d = e.data as { approvalId?: string } | null;
+      return d?.approvalId ? `${e.message}: type 'approve ${d.approvalId}' or 'deny ${d.approvalId}' ('approvals' lists them)` : e.message;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** "goal 3 done:" and the answer, indented. */
+export function answerLines(id: number, state: string, answer: string | null, error: string | null): string {
+  const text = answer ?? error ?? "";
+  return text ? `goal ${id} ${state}:\n${text.replace(/^/gm, "  ")}` : `goal ${id} ${state}`;
+}
+
+/** Prints a goal's progress and, once it ends, its answer, through `print` (above the prompt once the command returned). */
+export function follow(engine: GoalEngine, id: number, print: (text: string) => void): void {
+  let seen = 0;
+  let ended = false;
+  const show = (e: TraceEvent) => {
+    if (e.id <= seen || ended) return;
+    seen = e.id;
+    const text = progress(e);
+    if (text) print(`goal ${id}: ${text}`);
+  };
+  const settle = () => {
+    const g = engine.get(id);
+    if (!g || ended || !FINAL.has(g.state)) return;
+    ended = true;
+    unsubscribe();
+    print(answerLines(id, g.state, g.answer, g.error));
+  };
+  // The engine changes a goal's state before it logs the event that announces it, so the
+  // event that ends the goal finds it final here.
+  const unsubscribe = engine.subscribe(id, (e) => {
+    show(e);
+    settle();
+  });
+  for (const e of engine.trace(id)) show(e);
+  settle();
+}
+
 export const goal = defineCommand({
   name: "goal",
-  summary: "submit a goal and follow it live (planning, tasks, approvals, outcome)",
+  summary: "submit a goal; the prompt comes back at once, its progress and answer print above it",
   usage: "goal <what you want done>",
-  run: async (args, io) => {
+  run: (args, io) => {
     const text = args.join(" ").trim();
     if (!text) {
       io.print('usage: goal <what you want done>, e.g. goal "show disk usage"');
@@ -37,36 +86,8 @@ export const goal = defineCommand({
     }
     const engine = engineOf(io);
     const g = engine.submit({ goal: text, source: "console" });
-    io.print(`goal ${g.id} submitted`);
-    let detached = false;
-    await new Promise<void>((resolve) => {
-      let seen = 0;
-      const show = (e: TraceEvent) => {
-        if (e.id <= seen) return;
-        seen = e.id;
-        if (detached) log.always(`goal ${g.id}: ${line(e)}`);
-        else io.print(line(e));
-      };
-      const settle = () => {
-        const state = engine.get(g.id)!.state;
-        if (FINAL.has(state)) {
-          unsubscribe();
-          if (!detached) resolve();
-          else log.always(`goal ${g.id}: ${state}`);
-        } else if (state === "awaiting_approval" && !detached) {
-          detached = true;
-          io.print(`goal ${g.id} waits for approval: see 'approvals', then 'approve <id>' or 'deny <id>'; progress goes on below`);
-          resolve();
-        }
-      };
-      const unsubscribe = engine.subscribe(g.id, (e) => {
-        show(e);
-        settle();
-      });
-      for (const e of engine.trace(g.id)) show(e);
-      settle();
-    });
-    if (!detached) io.print(`goal ${g.id}: ${engine.get(g.id)!.state}${engine.get(g.id)!.error ? `: ${engine.get(g.id)!.error}` : ""}`);
+    io.print(`goal ${g.id} submitted; its progress and answer will print here ('cancel ${g.id}' stops it)`);
+    follow(engine, g.id, io.print);
   },
 });
 
@@ -82,14 +103,15 @@ export const goals = defineCommand({
 
 export const trace = defineCommand({
   name: "trace",
-  summary: "the full trace of a goal: planners, plan, routing, tasks, tool calls, outcome",
+  summary: "the full trace of a goal: planners, plan, routing, tasks, tool calls, outcome, answer",
   usage: "trace <goal id>",
   run: (args, io) => {
     const engine = engineOf(io);
     const id = goalId(args[0], "trace <goal id>");
     const g = engine.get(id);
     if (!g) return io.print(`goal ${id}: no such goal`);
-    io.print([`goal ${id} (${g.state}): ${g.description || g.title}`, ...engine.trace(id).map((e) => `${new Date(e.ts).toISOString().slice(11, 23)} ${line(e)}`)].join("\n"));
+    const events = engine.trace(id).map((e) => `${new Date(e.ts).toISOString().slice(11, 23)} ${line(e)}`);
+    io.print([`goal ${id} (${g.state}): ${g.description || g.title}`, ...events, ...(g.answer ? [`answer:\n${g.answer.replace(/^/gm, "  ")}`] : [])].join("\n"));
   },
 });
 

@@ -19,8 +19,11 @@ afterEach(async () => {
   await s.dispose();
 });
 
-/** Types a line as on the console: split as the REPL splits, run the command, return what it printed. */
-async function type(line: string, withTools = true): Promise<string> {
+/**
+ * Types a line as on the console: split as the REPL splits, run the command, return what it printed
+ * (and, with `later`, what it goes on printing after it returned, until that matches).
+ */
+async function type(line: string, withTools = true, later?: RegExp): Promise<string> {
   const [name, ...args] = splitWords(line);
   const out: string[] = [];
   const deps = { tools: withTools ? { registry: s.registry, executor: s.executor, ledger: s.ledger, route: (t: string) => route?.(t) } : undefined } as ConsoleDeps;
@@ -31,6 +34,7 @@ async function type(line: string, withTools = true): Promise<string> {
   } catch (err) {
     out.push(`${name}: ${(err as Error).message}`);
   }
+  for (let i = 0; later && i < 400 && !later.test(out.join("\n")); i++) await Bun.sleep(5);
   return out.join("\n");
 }
 
@@ -66,7 +70,9 @@ describe("call, approvals, approve, deny", () => {
     expect(list.split("\n")[0]).toMatch(/^ID\s+CALL\s+TOOL\s+AGENT\s+RISK\s+AGE\s+ARGS$/);
     expect(list).toMatch(/^a1\s+c1\s+probe\.touch\s+ops\s+medium\s+\S+ s\s+\{"path":"\/srv\/n","content":"hi"\}$/m);
     expect(existsSync(s.host("/srv/n"))).toBe(false);
-    expect(await type("approve a1 remember")).toBe('a1 approved, remembered as rule r1; c1 done\n{\n  "path": "/srv/n",\n  "bytes": 2\n}');
+    // The prompt comes back once the decision is taken; the result follows when the call is done.
+    expect(await type("approve a1 remember", true, /done/)).toBe("a1 approved: probe.touch runs now (call c1); its result will print here\na1: c1 done (remembered as rule r1): Wrote 2 bytes to /srv/n");
+    expect(await type("approve a9")).toBe("approve: a9: no such approval");
     expect(readFileSync(s.host("/srv/n"), "utf8")).toBe("hi");
     expect(await type("deny a2 not now")).toBe("a2 denied; c2 will not run");
     expect(existsSync(s.host("/srv/m"))).toBe(false);

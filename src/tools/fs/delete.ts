@@ -1,6 +1,8 @@
 /** fs.delete: files, links and (with recursive) directories; undo rebuilds exactly what was removed. */
 import { lstatSync, readdirSync, rmSync } from "node:fs";
 import * as v from "valibot";
+import { plural } from "../summary";
+import { formatBytes } from "../units";
 import { defineTool } from "../define";
 import { attempt, FsError, FsPathError } from "./errors";
 import { FILE_TYPES, guestPath, typeOf } from "./common";
@@ -53,4 +55,5 @@ export const fsDelete = defineTool({
     attempt("fs.delete", rec.path, () => restore(r.host, rec.before, store));
     if (rec.store) store.discard();
   },
+  summarize: (o) => `Deleted ${o.path} (${o.type === "dir" ? `a directory of ${plural(o.entries, "entry", "entries")}` : o.type}, ${formatBytes(o.bytes)}); a copy is kept so it can be undone`,
 });

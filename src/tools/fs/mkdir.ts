@@ -1,6 +1,7 @@
 /** fs.mkdir and fs.chmod: small changes whose undo is exact by construction. */
 import { chmodSync, lstatSync, statSync } from "node:fs";
 import * as v from "valibot";
+import { listOf } from "../summary";
 import { defineTool } from "../define";
 import { attempt, FsError } from "./errors";
 import { formatMode, guestPath, octalMode, parseMode } from "./common";
@@ -45,6 +46,7 @@ export const fsMkdir = defineTool({
   undo(rec: MkdirUndo, ctx) {
     removeDirs(ctx.env, "fs.mkdir", rec.dirs);
   },
+  summarize: (o) => (o.created.length ? `Created ${listOf(o.created)}` : `${o.path} already exists`),
 });
 
 interface ChmodUndo {
@@ -76,4 +78,5 @@ export const fsChmod = defineTool({
     const r = again(ctx.env, "fs.chmod", rec.path);
     attempt("fs.chmod", rec.path, () => chmodSync(r.host, rec.mode));
   },
+  summarize: (o) => (o.mode === o.previous ? `${o.path} already had mode ${o.mode}` : `Changed the mode of ${o.path} from ${o.previous} to ${o.mode}`),
 });

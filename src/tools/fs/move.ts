@@ -2,6 +2,8 @@
 import { lstatSync, renameSync, rmSync, statSync } from "node:fs";
 import * as v from "valibot";
 import { errorCode } from "../../sys";
+import { plural } from "../summary";
+import { formatBytes } from "../units";
 import { defineTool, type ToolContext } from "../define";
 import { attempt, FsError, FsPathError } from "./errors";
 import { FILE_TYPES, guestPath, typeOf } from "./common";
@@ -88,6 +90,7 @@ export const fsMove = defineTool({
     });
     if (rec.store) store.discard();
   },
+  summarize: (o) => `Moved ${o.from} to ${o.to}`,
 });
 
 interface CopyUndo {
@@ -135,4 +138,5 @@ export const fsCopy = defineTool({
     attempt("fs.copy", rec.to, () => restore(to.host, rec.toBefore, store));
     if (rec.store) store.discard();
   },
+  summarize: (o) => `Copied ${o.from} to ${o.to} (${plural(o.entries, "entry", "entries")}, ${formatBytes(o.bytes)})`,
 });

@@ -1,6 +1,8 @@
 /** fs.read: a file's content, as text or base64, up to a byte limit. */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import * as v from "valibot";
+import { indented } from "../summary";
+import { formatBytes } from "../units";
 import { defineTool } from "../define";
 import { attempt, FsError } from "./errors";
 import { encoding, guestPath } from "./common";
@@ -51,5 +53,11 @@ export const fsRead = defineTool({
         closeSync(fd);
       }
     });
+  },
+  summarize: (o) => {
+    const head = `${o.path}: ${formatBytes(o.bytes)}${o.truncated ? ` of ${formatBytes(o.size)} shown` : ""}`;
+    if (o.encoding !== "utf8") return `${head} (base64)`;
+    const lines = o.content.replace(/\n$/, "").split("\n");
+    return o.bytes === 0 ? `${o.path} is empty` : [head, ...indented(lines, 20, "head")].join("\n");
   },
 });

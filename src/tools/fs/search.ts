@@ -6,6 +6,7 @@
 import { closeSync, lstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
+import { indented, plural } from "../summary";
 import { defineTool } from "../define";
 import { ToolInputError } from "../errors";
 import { attempt, FsError } from "./errors";
@@ -101,6 +102,11 @@ export const fsSearch = defineTool({
     };
     await visit(r.host, r.guest, r.real, 0);
     return { path: r.guest, matches, scanned, truncated };
+  },
+  summarize: (o) => {
+    if (o.matches.length === 0) return `Nothing matched under ${o.path} (${plural(o.scanned, "entry", "entries")} looked at)`;
+    const lines = o.matches.map((m) => (m.line === undefined ? m.path : `${m.path}:${m.line}: ${m.text ?? ""}`));
+    return [`${plural(o.matches.length, "match", "matches")} under ${o.path}${o.truncated ? " (stopped at the limit; there may be more)" : ""}:`, ...indented(lines, 20, "head")].join("\n");
   },
 });
 

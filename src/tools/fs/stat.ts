@@ -2,6 +2,8 @@
 import { lstatSync, readdirSync, readlinkSync, type Stats, statSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
+import { listOf, plural } from "../summary";
+import { formatBytes, formatClock } from "../units";
 import { defineTool, type ToolEnv } from "../define";
 import { attempt, FsError } from "./errors";
 import { entryOutput, FILE_TYPES, formatMode, guestPath, typeOf } from "./common";
@@ -43,6 +45,11 @@ export const fsStat = defineTool({
     const st = attempt("fs.stat", args.path, () => lstatSync(r.host, { throwIfNoEntry: false }));
     if (!st) return { path: r.guest, exists: false };
     return { ...describe(ctx.env, r.guest, r.host, st), path: r.guest, exists: true, uid: st.uid, gid: st.gid };
+  },
+  summarize: (o) => {
+    if (!o.exists) return `${o.path} does not exist`;
+    const what = o.type === "dir" ? "a directory" : o.type === "symlink" ? `a symlink to ${o.target}` : o.type === "file" ? `a file of ${formatBytes(o.size ?? 0)}` : "a special file";
+    return `${o.path} is ${what}, mode ${o.mode}, owner ${o.uid}:${o.gid}, modified ${formatClock(o.mtime ?? "")}`;
   },
 });
 
@@ -89,5 +96,11 @@ export const fsList = defineTool({
       }
     }
     return { path: r.guest, entries, truncated };
+  },
+  summarize: (o) => {
+    const prefix = o.path === "/" ? "/" : `${o.path}/`;
+    const names = o.entries.map((e) => `${e.path.startsWith(prefix) ? e.path.slice(prefix.length) : e.path}${e.type === "dir" ? "/" : ""}`);
+    if (names.length === 0) return `${o.path} is empty`;
+    return `${o.path}: ${plural(names.length, "entry", "entries")}${o.truncated ? " (more not listed)" : ""}: ${listOf(names, 15)}`;
   },
 });

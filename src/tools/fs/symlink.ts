@@ -46,4 +46,5 @@ export const fsSymlink = defineTool({
     attempt("fs.symlink", rec.path, () => restore(r.host, rec.before, store));
     if (rec.store) store.discard();
   },
+  summarize: (o) => `Linked ${o.path} → ${o.target}`,
 });

@@ -1,6 +1,7 @@
 /** fs.write and fs.append. Undo puts back the previous content and mode, or removes what was created. */
 import { appendFileSync, chmodSync, lstatSync, writeFileSync } from "node:fs";
 import * as v from "valibot";
+import { formatBytes } from "../units";
 import { defineTool } from "../define";
 import { attempt, FsError } from "./errors";
 import { decode, encoding, guestPath, octalMode, parseMode } from "./common";
@@ -59,6 +60,7 @@ export const fsWrite = defineTool({
     removeDirs(ctx.env, tool, rec.dirs);
     if (rec.store) store.discard();
   },
+  summarize: (o) => `Wrote ${formatBytes(o.bytes)} to ${o.path}${o.created ? " (a new file)" : ""}`,
 });
 
 interface AppendUndo {
@@ -91,4 +93,5 @@ export const fsAppend = defineTool({
     const r = again(ctx.env, "fs.append", rec.path);
     attempt("fs.append", rec.path, () => truncateBack(r.host, rec.size));
   },
+  summarize: (o) => `Appended ${formatBytes(o.bytes)} to ${o.path} (now ${formatBytes(o.size)})`,
 });

@@ -2,6 +2,8 @@
 import { readFileSync } from "node:fs";
 import * as v from "valibot";
 import { disks, interfaceDetails, meminfo, NOTABLE_CPU_FLAGS, parseCpuExtra, parseCpuinfo, pciDevices } from "../../sys";
+import { listOf, plural } from "../summary";
+import { formatBytes } from "../units";
 import { defineTool } from "../define";
 
 export const HW_SECTIONS = ["cpu", "memory", "disks", "pci", "nics"] as const;
@@ -104,5 +106,14 @@ export const hwInfo = defineTool({
         .map((i) => ({ name: i.name, mac: i.mac, driver: i.driver, pci: i.pci, speedMbps: i.speedMbps, state: i.state }));
     }
     return out;
+  },
+  summarize: (o) => {
+    const lines: string[] = [];
+    if (o.cpu) lines.push(`CPU: ${o.cpu.count} × ${o.cpu.model}${o.cpu.mhz ? ` at ${Math.round(o.cpu.mhz)} MHz` : ""}${o.cpu.flags.length ? ` (${listOf(o.cpu.flags, 8)})` : ""}`);
+    if (o.memory) lines.push(`Memory: ${formatBytes(o.memory.totalBytes)}, ${formatBytes(o.memory.availableBytes)} available`);
+    if (o.disks) lines.push(`Disks: ${listOf(o.disks.map((d) => `${d.name} ${formatBytes(d.sizeBytes)}${d.model ? ` (${d.model})` : ""}${d.readOnly ? " read-only" : ""}`), 8)}`);
+    if (o.pci) lines.push(`PCI: ${plural(o.pci.length, "device")}${o.pci.length ? `: ${listOf(o.pci.map((p) => `${p.className} ${p.id}${p.driver ? ` (${p.driver})` : ""}`), 6)}` : ""}`);
+    if (o.nics) lines.push(`Network cards: ${listOf(o.nics.map((n) => `${n.name} ${n.mac} ${n.state}${n.driver ? ` (${n.driver})` : ""}${n.speedMbps ? ` ${n.speedMbps} Mb/s` : ""}`), 6)}`);
+    return lines.join("\n") || "No hardware section was read";
   },
 });

@@ -11,7 +11,7 @@ import type { LogPolicy } from "../../memory";
 import { generations } from "../../sys";
 import { defineTool, type ToolContext } from "../define";
 import { LogError } from "./errors";
-import { size } from "./format";
+import { formatBytes } from "../units";
 import { liveLogs, logPath, logPattern, resolveLogFile } from "./paths";
 import { type LogRotation, MAX_PER_PASS, type PolicyInForce, type RotationReport, type Target } from "./rotation";
 
@@ -59,7 +59,7 @@ const reportOutput = v.object({
 
 /** "rotated past 4.0 MiB or after 7 days, 5 generations kept". */
 export function describePolicy(p: Pick<PolicyInForce, "maxBytes" | "maxAgeDays" | "keep">): string {
-  const when = [p.maxBytes !== null ? `past ${size(p.maxBytes)}` : null, p.maxAgeDays !== null ? `after ${p.maxAgeDays} ${p.maxAgeDays === 1 ? "day" : "days"}` : null].filter(Boolean);
+  const when = [p.maxBytes !== null ? `past ${formatBytes(p.maxBytes)}` : null, p.maxAgeDays !== null ? `after ${p.maxAgeDays} ${p.maxAgeDays === 1 ? "day" : "days"}` : null].filter(Boolean);
   return `${when.length ? `rotated ${when.join(" or ")}` : "rotated only when asked"}, ${p.keep} ${p.keep === 1 ? "generation" : "generations"} kept`;
 }
 
@@ -67,7 +67,7 @@ function summarizeReport(r: RotationReport): string {
   const lines: string[] = [];
   if (r.rotated.length === 0) lines.push("No log was rotated");
   else {
-    const shown = r.rotated.slice(0, 5).map((x) => `${x.path} (${size(x.bytes)}, keep ${x.keep})`);
+    const shown = r.rotated.slice(0, 5).map((x) => `${x.path} (${formatBytes(x.bytes)}, keep ${x.keep})`);
     const more = r.rotated.length - shown.length;
     lines.push(`Rotated ${r.rotated.length} ${r.rotated.length === 1 ? "log" : "logs"}: ${shown.join(", ")}${more > 0 ? ` and ${more} more` : ""}`);
     const removed = r.rotated.reduce((n, x) => n + x.removed.length, 0);
@@ -188,6 +188,6 @@ export const logPolicies = defineTool({
   },
   summarize: (o) =>
     o.policies
-      .map((p) => `${p.pattern}${p.builtin ? " (built in)" : ""}: ${describePolicy(p)}; ${p.fileCount} ${p.fileCount === 1 ? "file" : "files"}${p.files.length ? ` (${p.files.slice(0, 3).map((f) => `${f.path} ${size(f.bytes)}, ${f.generations.length} rotated`).join("; ")})` : ""}`)
+      .map((p) => `${p.pattern}${p.builtin ? " (built in)" : ""}: ${describePolicy(p)}; ${p.fileCount} ${p.fileCount === 1 ? "file" : "files"}${p.files.length ? ` (${p.files.slice(0, 3).map((f) => `${f.path} ${formatBytes(f.bytes)}, ${f.generations.length} rotated`).join("; ")})` : ""}`)
       .join("\n"),
 });

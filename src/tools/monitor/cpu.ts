@@ -1,6 +1,8 @@
 /** monitor.cpu: how busy each CPU is now, from two /proc/stat samples, plus the load averages. */
 import * as v from "valibot";
 import { cpuTimes, cpuUsage, loadavg } from "../../sys";
+import { plural } from "../summary";
+import { formatPercent } from "../units";
 import { defineTool } from "../define";
 import { intArg, MonitorError, sleep } from "./common";
 
@@ -46,4 +48,7 @@ export const monitorCpu = defineTool({
     });
     return { sampleMs, cpuCount: after.cpus.length, total: cpuUsage(before.total, after.total), cpus, load: loadavg() };
   },
+  summarize: (o) =>
+    `CPU ${formatPercent(o.total.busyPercent)} busy over ${o.sampleMs} ms (user ${formatPercent(o.total.userPercent)}, system ${formatPercent(o.total.systemPercent)}, iowait ${formatPercent(o.total.iowaitPercent)}) on ${plural(o.cpuCount, "CPU")}; ` +
+    `load ${o.load.one.toFixed(2)} ${o.load.five.toFixed(2)} ${o.load.fifteen.toFixed(2)}, ${o.load.runnable} of ${plural(o.load.tasks, "task")} runnable`,
 });

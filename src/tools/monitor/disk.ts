@@ -3,6 +3,8 @@ import { realpathSync, statfsSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import { errorCode, type Mount, mountFor, mounts, PSEUDO_FILESYSTEMS } from "../../sys";
+import { listOf } from "../summary";
+import { formatBytes, formatPercent } from "../units";
 import { defineTool } from "../define";
 import { MonitorError } from "./common";
 
@@ -102,5 +104,12 @@ export const monitorDisk = defineTool({
       }
     }
     return { filesystems, skipped };
+  },
+  summarize: (o) => {
+    const lines = o.filesystems.map(
+      (f) => `${f.mountpoint}: ${formatBytes(f.usedBytes)} used of ${formatBytes(f.sizeBytes)} (${formatPercent(f.usedPercent)}), ${formatBytes(f.availableBytes)} free${f.readOnly ? ", read-only" : ""} (${f.device}, ${f.fstype})`,
+    );
+    if (o.skipped.length) lines.push(`Not looked at: ${listOf(o.skipped.map((s) => `${s.mountpoint} (${s.error})`))}`);
+    return lines.join("\n") || "No filesystem to report";
   },
 });

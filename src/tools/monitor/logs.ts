@@ -13,6 +13,7 @@ import { join, relative, sep } from "node:path";
 import { gunzipSync } from "node:zlib";
 import * as v from "valibot";
 import { errorCode } from "../../sys";
+import { indented, plural } from "../summary";
 import { defineTool, type ToolEnv } from "../define";
 import { guestToHost, normalizeGuest, within } from "../fs/paths";
 import { intArg, MonitorError } from "./common";
@@ -326,5 +327,11 @@ export const monitorLogs = defineTool({
     // Undated lines at the top of the file: the file changed after `since`, so they may be recent.
     if (!decided) pending.every(take);
     return { source, file, lines: newestFirst.reverse(), truncated, scannedLines };
+  },
+  summarize: (o, args) => {
+    const filter = [args.grep !== undefined && `matching ${JSON.stringify(args.grep)}`, args.since !== undefined && `since ${args.since}`].filter(Boolean).join(" ");
+    const what = o.source === o.file ? o.file : `${o.source} (${o.file})`;
+    if (o.lines.length === 0) return `No lines${filter ? ` ${filter}` : ""} in ${what}`;
+    return [`Last ${plural(o.lines.length, "line")} of ${what}${filter ? ` ${filter}` : ""}${o.truncated ? "; earlier ones left out" : ""}:`, ...indented(o.lines, 50)].join("\n");
   },
 });

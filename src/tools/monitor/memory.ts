@@ -1,6 +1,7 @@
 /** monitor.memory: RAM and swap use from /proc/meminfo. */
 import * as v from "valibot";
 import { memoryStats } from "../../sys";
+import { formatBytes, formatPercent } from "../units";
 import { defineTool } from "../define";
 
 export const monitorMemory = defineTool({
@@ -29,4 +30,7 @@ export const monitorMemory = defineTool({
   execute() {
     return memoryStats();
   },
+  summarize: (o) =>
+    `Memory: ${formatBytes(o.usedBytes)} used of ${formatBytes(o.totalBytes)} (${formatPercent(o.usedPercent)}), ${formatBytes(o.availableBytes)} available` +
+    (o.swapTotalBytes > 0 ? `; swap ${formatBytes(o.swapUsedBytes)} used of ${formatBytes(o.swapTotalBytes)} (${formatPercent(o.swapUsedPercent)})` : "; no swap"),
 });

@@ -7,6 +7,7 @@
  */
 import * as v from "valibot";
 import type { Watch, WatchStore } from "../../memory";
+import { formatClock, formatMs } from "../units";
 import { defineTool, type ToolContext } from "../define";
 import { intArg } from "../args";
 import { hostArg } from "../net/common";
@@ -49,6 +50,13 @@ const watchOutput = v.object({
   lastDetail: v.nullable(v.string()),
 });
 
+/** "nginx (service nginx running, every 60 s; last check ok at ...)". */
+function describeWatch(w: v.InferOutput<typeof watchOutput>): string {
+  const what = [w.service && `service ${w.service} running`, w.url && `${w.url} answering`, w.port && `port ${w.port.port} on ${w.port.host} open`].filter(Boolean).join(", ");
+  const last = w.lastCheckAt === null ? "not checked yet" : `last check ${w.lastOk ? "ok" : `failed${w.lastDetail ? `: ${w.lastDetail}` : ""}`} at ${formatClock(w.lastCheckAt)}`;
+  return `${w.name} (${what}, every ${formatMs(w.everyS * 1000)}; ${last})`;
+}
+
 /** What undo puts back: the entry before the call, or nothing (the call added it). */
 interface WatchUndo {
   name: string;
@@ -90,6 +98,7 @@ export const monitorWatch = defineTool({
   undo(rec: WatchUndo, ctx) {
     putBack(store(ctx, "monitor.watch"), rec);
   },
+  summarize: (o) => `${o.replaced ? "Changed" : "Added"} watch ${describeWatch(o.watch)}`,
 });
 
 export const monitorUnwatch = defineTool({
@@ -112,6 +121,7 @@ export const monitorUnwatch = defineTool({
   undo(rec: WatchUndo, ctx) {
     putBack(store(ctx, "monitor.unwatch"), rec);
   },
+  summarize: (o, args) => (o.removed && o.watch ? `Stopped watching ${describeWatch(o.watch)}` : `Nothing was watched as ${args.name}`),
 });
 
 export const monitorWatchlist = defineTool({
@@ -127,4 +137,5 @@ export const monitorWatchlist = defineTool({
   execute(_args, ctx) {
     return { watches: store(ctx, "monitor.watchlist").list() };
   },
+  summarize: (o) => (o.watches.length ? [`${o.watches.length} on the watchlist:`, ...o.watches.map((w) => `  ${describeWatch(w)}`)].join("\n") : "The watchlist is empty"),
 });

@@ -7,6 +7,7 @@
 import { connect } from "node:net";
 import * as v from "valibot";
 import { errorCode } from "../../sys";
+import { formatMs } from "../units";
 import { defineTool } from "../define";
 import { checkAborted, elapsedMs, hostArg, intArg, NetError } from "./common";
 
@@ -73,5 +74,9 @@ export const netCheckPort = defineTool({
     checkAborted(ctx.signal);
     const r = await probe(args.host, args.port, args.timeoutMs, ctx.signal);
     return { host: args.host, port: args.port, open: r.state === "open", ...r };
+  },
+  summarize: (o) => {
+    const state = { open: "open", closed: "closed (connection refused)", timeout: "not answering (timed out; a firewall may drop it)", unreachable: "unreachable (no route to the host)" }[o.state];
+    return `Port ${o.port} on ${o.host} is ${state}${o.state === "open" && o.latencyMs !== null ? ` (connected in ${formatMs(o.latencyMs)})` : ""}`;
   },
 });

@@ -7,6 +7,7 @@
 import { promises as dns } from "node:dns";
 import * as v from "valibot";
 import { errorCode } from "../../sys";
+import { listOf } from "../summary";
 import { defineTool } from "../define";
 import { checkAborted, hostArg, intArg, NetError, race } from "./common";
 
@@ -66,4 +67,5 @@ export const netDns = defineTool({
       resolver.cancel(); // stops queries still in flight after a timeout or cancellation
     }
   },
+  summarize: (o) => (o.found ? `${o.name} ${o.type}: ${listOf(o.records, 10)}` : `${o.name} has no ${o.type} record`),
 });

@@ -7,6 +7,8 @@
  */
 import * as v from "valibot";
 import { errorCode } from "../../sys";
+import { plural } from "../summary";
+import { formatMs } from "../units";
 import { defineTool } from "../define";
 import { elapsedMs, intArg, NetError } from "./common";
 
@@ -146,4 +148,7 @@ export const netHttpCheck = defineTool({
       if (ctx.signal.aborted) throw ctx.signal.reason;
     }
   },
+  summarize: (o) =>
+    `${o.url} ${o.ok ? "answers" : "does not answer as expected"}: ${o.status === null ? "no HTTP status" : `HTTP ${o.status}`}` +
+    `${o.latencyMs !== null ? ` in ${formatMs(o.latencyMs)}` : ""}${o.reason ? ` (${o.reason})` : ""}${o.attempts > 1 ? ` after ${plural(o.attempts, "attempt")}` : ""}`,
 });

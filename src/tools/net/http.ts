@@ -4,6 +4,8 @@
  * which would turn this into a way around the fs tools' confinement.
  */
 import * as v from "valibot";
+import { indented } from "../summary";
+import { formatBytes, formatMs } from "../units";
 import { defineTool } from "../define";
 import { elapsedMs, intArg, NetError } from "./common";
 
@@ -144,5 +146,9 @@ export const netHttpRequest = defineTool({
     } finally {
       clearTimeout(timer);
     }
+  },
+  summarize: (o, args) => {
+    const head = `${args.method} ${o.url}: HTTP ${o.status}${o.statusText ? ` ${o.statusText}` : ""}, ${formatBytes(o.bodyBytes)}${o.truncated ? " (cut)" : ""} in ${formatMs(o.timing.totalMs)}${o.redirected ? " after a redirect" : ""}`;
+    return o.body.trim() ? [head, ...indented(o.body.trim().split("\n"), 10, "head")].join("\n") : head;
   },
 });

@@ -1,6 +1,7 @@
 /** net.interfaces: every network interface with its addresses and counters, and the default routes. */
 import * as v from "valibot";
 import { defaultRoutes, interfaceDetails } from "../../sys";
+import { formatBytes } from "../units";
 import { defineTool } from "../define";
 import { NetError } from "./common";
 
@@ -45,5 +46,14 @@ export const netInterfaces = defineTool({
       if (interfaces.length === 0) throw new NetError("ENODEV", "net.interfaces", args.name, "no such interface");
     }
     return { interfaces, defaultRoute: defaultRoutes() };
+  },
+  summarize: (o) => {
+    const lines = o.interfaces.map((i) => {
+      const addrs = i.addresses.map((a) => `${a.address}/${a.prefix}`);
+      return `${i.name} (${i.state}${i.virtual ? ", virtual" : ""}): ${addrs.length ? addrs.join(", ") : "no address"}, MAC ${i.mac}, received ${formatBytes(i.counters.rxBytes)}, sent ${formatBytes(i.counters.txBytes)}`;
+    });
+    const routes = [o.defaultRoute.ipv4 && `IPv4 via ${o.defaultRoute.ipv4.gateway} on ${o.defaultRoute.ipv4.iface}`, o.defaultRoute.ipv6 && `IPv6 via ${o.defaultRoute.ipv6.gateway} on ${o.defaultRoute.ipv6.iface}`].filter(Boolean);
+    lines.push(`Default route: ${routes.length ? routes.join("; ") : "none"}`);
+    return lines.join("\n");
   },
 });

@@ -6,6 +6,8 @@
  */
 import * as v from "valibot";
 import { spawn } from "../../sys";
+import { plural } from "../summary";
+import { formatPercent } from "../units";
 import { defineTool } from "../define";
 import { checkAborted, hostArg, intArg, NetError } from "./common";
 
@@ -98,4 +100,7 @@ export const netPing = defineTool({
       ctx.signal.removeEventListener("abort", kill);
     }
   },
+  summarize: (o) =>
+    `${o.host}${o.address && o.address !== o.host ? ` (${o.address})` : ""}: ${o.received} of ${plural(o.transmitted, "ping")} answered (${formatPercent(o.lossPercent)} loss)` +
+    (o.rttMs ? `, round trip ${o.rttMs.min}/${o.rttMs.avg}/${o.rttMs.max} ms min/avg/max` : ""),
 });

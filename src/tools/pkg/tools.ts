@@ -1,5 +1,7 @@
 /** The pkg.* tools: thin over PkgManager (ToolHost.pkg), which does the work. */
 import * as v from "valibot";
+import { clip, listOf, plural } from "../summary";
+import { formatBytes, formatClock } from "../units";
 import { defineTool, type ToolContext } from "../define";
 import { ToolError } from "../errors";
 import type { InstallUndo, PkgManager, RemoveUndo, Target } from "./manager";
@@ -72,6 +74,21 @@ export const pkgInstall = defineTool({
   async undo(rec: InstallUndo, ctx) {
     await manager(ctx, "pkg.install").undoInstall(rec, target(ctx));
   },
+  summarize: (o) => {
+    const verb = o.dryRun ? "Would install" : "Installed";
+    const asked = o.installed.filter((p) => !p.auto);
+    const deps = o.installed.filter((p) => p.auto);
+    const lines: string[] = [];
+    if (o.installed.length) {
+      lines.push(`${verb} ${listOf(asked.map((p) => `${p.name} ${p.version}`))}${deps.length ? ` with ${plural(deps.length, "dependency", "dependencies")} (${listOf(deps.map((p) => p.name), 8)})` : ""}` + (o.dryRun ? "" : `, ${formatBytes(o.downloadedBytes)} downloaded`));
+    }
+    if (o.alreadyInstalled.length) lines.push(`Already there: ${listOf(o.alreadyInstalled.map((p) => `${p.name} ${p.version}${p.origin === "base" ? " (base image)" : ""}`))}`);
+    if (o.serviceFiles.length) lines.push(`Service files: ${listOf(o.serviceFiles, 4)}`);
+    if (o.usersCreated.length || o.groupsCreated.length) lines.push(`Accounts created: ${listOf([...o.usersCreated.map((u) => `user ${u}`), ...o.groupsCreated.map((g) => `group ${g}`)])}`);
+    const skipped = o.scriptsSkipped.reduce((n, s) => n + s.scripts.length, 0);
+    if (skipped) lines.push(`${plural(skipped, "maintainer script")} not run (aiOS never runs them)`);
+    return lines.join("\n") || "Nothing to install";
+  },
 });
 
 export const pkgRemove = defineTool({
@@ -112,6 +129,18 @@ export const pkgRemove = defineTool({
   async undo(rec: RemoveUndo, ctx) {
     await manager(ctx, "pkg.remove").undoRemove(rec, target(ctx));
   },
+  summarize: (o) => {
+    if (!o.removed.length) return "Nothing to remove";
+    const asked = o.removed.filter((p) => p.reason === "requested");
+    const also = o.removed.filter((p) => p.reason !== "requested");
+    const lines = [`${o.dryRun ? "Would remove" : "Removed"} ${listOf(asked.map((p) => `${p.name} ${p.version}`))}`];
+    if (also.length) lines.push(`Also ${o.dryRun ? "would go" : "removed"}: ${listOf(also.map((p) => `${p.name} (${p.reason})`), 6)}`);
+    if (o.conffilesKept.length) lines.push(`Kept ${plural(o.conffilesKept.length, "changed config file")}: ${listOf(o.conffilesKept, 4)}`);
+    if (o.conffilesPurged.length) lines.push(`Purged ${plural(o.conffilesPurged.length, "config file")}`);
+    if (o.restored.length) lines.push(`Put back ${plural(o.restored.length, "base-image file")}`);
+    if (o.usersRemoved.length || o.groupsRemoved.length) lines.push(`Accounts removed: ${listOf([...o.usersRemoved.map((u) => `user ${u}`), ...o.groupsRemoved.map((g) => `group ${g}`)])}`);
+    return lines.join("\n");
+  },
 });
 
 export const pkgSearch = defineTool({
@@ -132,6 +161,11 @@ export const pkgSearch = defineTool({
   timeoutMs: 120_000,
   execute(args, ctx) {
     return manager(ctx, "pkg.search").search(args.query.toLowerCase(), args.limit, ctx.signal);
+  },
+  summarize: (o, args) => {
+    if (!o.results.length) return `No package matches ${JSON.stringify(args.query)}`;
+    const rows = o.results.map((r) => `  ${r.name} ${r.version}${r.installed ? ` (installed ${r.installed})` : r.provided ? " (in the base image)" : ""}: ${clip(r.summary, 80)}`);
+    return [`${plural(o.total, "package")} match ${JSON.stringify(args.query)}${o.total > o.results.length ? `; the first ${o.results.length}` : ""}:`, ...rows].join("\n");
   },
 });
 
@@ -167,6 +201,19 @@ export const pkgInfo = defineTool({
   execute(args, ctx) {
     return manager(ctx, "pkg.info").info(args.name, ctx.signal);
   },
+  summarize: (o) => {
+    const lines: string[] = [];
+    if (o.installed) lines.push(`${o.name} ${o.installed.version} is installed (${plural(o.installed.filesTotal, "file")}, on ${formatClock(o.installed.installedAt)}${o.installed.auto ? ", as a dependency" : ""})`);
+    else if (o.provided) lines.push(`${o.name} ${o.provided.version} is part of the base image`);
+    else lines.push(`${o.name} is not installed`);
+    if (o.available) {
+      const newer = o.installed && o.installed.version !== o.available.version ? ` (the repository has ${o.available.version})` : "";
+      lines.push(`${newer ? `Available${newer}` : `Available: ${o.available.version}`}, ${formatBytes(o.available.size)} download, ${formatBytes(o.available.installedSize * 1024)} installed: ${clip(o.available.summary, 100)}`);
+    } else if (o.virtual) lines.push(`${o.name} is a virtual package${o.providers.length ? ` provided by ${listOf(o.providers)}` : ""}`);
+    else if (o.repositoryError) lines.push(`The repository could not be read: ${o.repositoryError}`);
+    else if (!o.installed && !o.provided) lines.push("No repository has it");
+    return lines.join("\n");
+  },
 });
 
 export const pkgList = defineTool({
@@ -184,6 +231,10 @@ export const pkgList = defineTool({
   timeoutMs: 10_000,
   execute(_args, ctx) {
     return manager(ctx, "pkg.list").list();
+  },
+  summarize: (o) => {
+    const mine = o.packages.length ? `${plural(o.packages.length, "package")} installed: ${listOf(o.packages.map((p) => `${p.name} ${p.version}`), 15)}` : "No package installed beyond the base image";
+    return `${mine}\nThe base image provides ${plural(o.provided.length, "package")}${o.provided.length ? `: ${listOf(o.provided.map((p) => p.name), 10)}` : ""}`;
   },
 });
 
@@ -206,6 +257,8 @@ export const pkgUpdate = defineTool({
     const indexes = await manager(ctx, "pkg.update").update(ctx.signal);
     return { indexes, packages: indexes.reduce((n, i) => n + i.packages, 0) };
   },
+  summarize: (o) =>
+    `Package indexes updated: ${plural(o.packages, "package")} in ${plural(o.indexes.length, "index", "indexes")} (${listOf(o.indexes.map((i) => `${i.suite}/${i.component} ${i.packages}${i.releaseVerified ? "" : ", not verified"}`), 4)})`,
 });
 
 export const pkgTools = [pkgSearch, pkgInfo, pkgInstall, pkgRemove, pkgList, pkgUpdate];

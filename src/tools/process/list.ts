@@ -1,5 +1,7 @@
 /** process.list and process.info: what is running, from /proc. */
 import * as v from "valibot";
+import { clip, indented, plural } from "../summary";
+import { formatBytes, formatMs } from "../units";
 import { defineTool } from "../define";
 import { ProcessError } from "./errors";
 import { countFds, pids, readCmdline, readLink, readStat, readStatus, redact } from "./procfs";
@@ -39,6 +41,12 @@ export const processList = defineTool({
       if (out.length < args.limit) out.push({ pid, ppid: p.ppid, state: p.state, comm: p.comm, cmdline, rssBytes: p.rssBytes, utimeMs: p.utimeMs });
     }
     return { processes: out, total, truncated: total > out.length };
+  },
+  summarize: (o, args) => {
+    const rows = o.processes.map((p) => `  ${p.pid} ${p.comm} ${formatBytes(p.rssBytes)}${p.cmdline.length ? `: ${clip(p.cmdline.join(" "), 80)}` : ""}`);
+    const what = args.filter === undefined ? "" : ` matching ${JSON.stringify(args.filter)}`;
+    if (o.total === 0) return `No process${what} is running`;
+    return [`${plural(o.total, "process", "processes")}${what}${o.truncated ? ` (the first ${o.processes.length} shown)` : ""}:`, ...indented(rows.map((r) => r.slice(2)), 25, "head")].join("\n");
   },
 });
 
@@ -85,4 +93,7 @@ export const processInfo = defineTool({
       status: readStatus(args.pid),
     };
   },
+  summarize: (o) =>
+    `Process ${o.pid} (${o.comm}), state ${o.state}, parent ${o.ppid}: ${formatBytes(o.rssBytes)} resident, ${plural(o.threads, "thread")}, CPU ${formatMs(o.utimeMs + o.stimeMs)} (user ${formatMs(o.utimeMs)})` +
+    `${o.fds === null ? "" : `, ${plural(o.fds, "open file")}`}${o.cmdline.length ? `\nCommand: ${clip(o.cmdline.join(" "), 160)}` : ""}${o.exe ? `\nExecutable: ${o.exe}` : ""}`,
 });

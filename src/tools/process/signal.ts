@@ -58,6 +58,7 @@ export const processSignal = defineTool({
     send("process.signal", args.pid, args.signal);
     return { pid: args.pid, signal: args.signal };
   },
+  summarize: (o) => `Sent ${o.signal} to process ${o.pid}`,
 });
 
 export const processKill = defineTool({
@@ -83,4 +84,6 @@ export const processKill = defineTool({
     send("process.kill", args.pid, "SIGKILL");
     return { pid: args.pid, signal: args.signal, exited: await waitGone(args.pid, p.startTicks, 2_000, ctx.signal), escalated: true };
   },
+  summarize: (o) =>
+    o.exited ? `Process ${o.pid} ended after ${o.signal}${o.escalated ? " and SIGKILL" : ""}` : `Process ${o.pid} is still running after ${o.signal}${o.escalated ? " and SIGKILL" : ""}`,
 });

@@ -9,6 +9,8 @@ import { closeSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import { spawn } from "../../sys";
+import { clip, indented } from "../summary";
+import { formatMs } from "../units";
 import { defineTool } from "../define";
 import { guestPath, undoId } from "../fs/common";
 import { resolvePath } from "../fs/paths";
@@ -169,5 +171,17 @@ export const processSpawn = defineTool({
     if (await waitGone(rec.pid, rec.startTicks, 3_000)) return;
     if (stillRunning(rec.pid, rec.startTicks)) process.kill(rec.pid, "SIGKILL");
     await waitGone(rec.pid, rec.startTicks, 2_000);
+  },
+  summarize: (o, args) => {
+    const cmd = clip(args.argv.join(" "), 80);
+    if (o.detached) return `Started ${cmd} in the background as pid ${o.pid}; its output goes to ${o.log}`;
+    const how = o.timedOut ? `was stopped after ${formatMs(o.durationMs ?? 0)} (timed out)` : o.signal ? `was killed by ${o.signal}` : `exited with ${o.exitCode} after ${formatMs(o.durationMs ?? 0)}`;
+    const out = (o.stdout ?? "").trim();
+    const err = (o.stderr ?? "").trim();
+    return [
+      `${cmd} ${how}`,
+      ...(out ? indented(out.split("\n"), 15) : []),
+      ...(err ? ["stderr:", ...indented(err.split("\n"), 10)] : []),
+    ].join("\n");
   },
 });

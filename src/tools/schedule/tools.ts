@@ -6,6 +6,8 @@
  */
 import * as v from "valibot";
 import type { ScheduledJob, ScheduleStore } from "../../memory";
+import { clip } from "../summary";
+import { formatClock } from "../units";
 import { defineTool, type ToolContext } from "../define";
 import { ToolError } from "../errors";
 import { cronProblem, nextRuns } from "./cron";
@@ -50,6 +52,14 @@ const jobOutput = v.object({
 });
 
 const withNext = (j: ScheduledJob) => ({ ...j, nextRuns: nextRuns(j.cron, NEXT_RUNS) });
+
+/** "backup (0 3 * * *: goal \"free disk space\"; next 2025-02-01 03:00 UTC; last run ok)". */
+function describeJob(j: v.InferOutput<typeof jobOutput>): string {
+  const what = j.goal !== null ? `goal ${JSON.stringify(clip(j.goal, 60))}` : `${j.tool}${j.args && Object.keys(j.args).length ? ` ${clip(JSON.stringify(j.args), 60)}` : ""}`;
+  const next = j.nextRuns[0] ? `; next ${formatClock(j.nextRuns[0])}` : "";
+  const last = j.lastRunAt === null ? "" : `; last run ${formatClock(j.lastRunAt)}: ${j.lastStatus ?? "?"}`;
+  return `${j.name} (${j.cron}: ${what}${next}${last})`;
+}
 
 interface ScheduleUndo {
   name: string;
@@ -116,6 +126,7 @@ export const scheduleAdd = defineTool({
   undo(rec: ScheduleUndo, ctx) {
     putBack(store(ctx, "schedule.add"), rec);
   },
+  summarize: (o) => `${o.replaced ? "Changed" : "Scheduled"} job ${describeJob(o.job)}`,
 });
 
 export const scheduleRemove = defineTool({
@@ -139,6 +150,7 @@ export const scheduleRemove = defineTool({
   undo(rec: ScheduleUndo, ctx) {
     putBack(store(ctx, "schedule.remove"), rec);
   },
+  summarize: (o) => `Removed job ${describeJob(o.removed)}`,
 });
 
 export const scheduleList = defineTool({
@@ -154,4 +166,5 @@ export const scheduleList = defineTool({
   execute(_args, ctx) {
     return { jobs: store(ctx, "schedule.list").list().map(withNext) };
   },
+  summarize: (o) => (o.jobs.length ? [`${o.jobs.length} scheduled ${o.jobs.length === 1 ? "job" : "jobs"}:`, ...o.jobs.map((j) => `  ${describeJob(j)}`)].join("\n") : "No job is scheduled"),
 });

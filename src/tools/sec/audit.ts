@@ -1,5 +1,7 @@
 /** sec.audit_query and sec.audit_verify: reading and checking the hash-chained audit ledger. */
 import * as v from "valibot";
+import { indented, plural } from "../summary";
+import { formatClock } from "../units";
 import { defineTool } from "../define";
 import "./host";
 
@@ -37,6 +39,11 @@ export const auditQuery = defineTool({
   reversible: false,
   timeoutMs: 10_000,
   execute: (args, ctx) => ({ rows: ctx.host.ledger.query(args) }),
+  summarize: (o) => {
+    if (!o.rows.length) return "No audit entry matches";
+    const rows = o.rows.map((r) => `${formatClock(r.ts)} #${r.seq} ${r.kind}${r.tool ? ` ${r.tool}` : ""}${r.callId ? ` (${r.callId})` : ""}${r.agent ? ` by ${r.agent}` : ""}${r.correlationId ? ` for ${r.correlationId}` : ""}`);
+    return [`${plural(o.rows.length, "audit entry", "audit entries")}, newest first:`, ...indented(rows, 20, "head")].join("\n");
+  },
 });
 
 export const auditVerify = defineTool({
@@ -50,4 +57,6 @@ export const auditVerify = defineTool({
   reversible: false,
   timeoutMs: 120_000,
   execute: (_args, ctx) => ctx.host.ledger.verify(),
+  summarize: (o) =>
+    o.ok ? `The audit ledger is intact: ${plural(o.rows, "row")}, hash chain verified` : `The audit ledger is broken at row ${o.firstBadRow ?? "?"}: ${o.reason ?? "the hash chain does not hold"} (${plural(o.rows, "row")} checked)`,
 });

@@ -8,6 +8,7 @@ import { lstatSync, readFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import * as v from "valibot";
 import { Capabilities, type CapabilityEntry } from "../capabilities";
+import { listOf, plural } from "../summary";
 import { defineTool, type ToolContext } from "../define";
 import { ToolInputError } from "../errors";
 import "./host";
@@ -100,6 +101,17 @@ export const checkPerms = defineTool({
     if (path !== undefined) out.path = inspectPath(path, ctx);
     return out;
   },
+  summarize: (o, args) => {
+    if (!o.known) return `There is no agent ${o.agent}`;
+    const lines = [`Agent ${o.agent} holds ${listOf(o.capabilities, 10)}: ${plural(o.tools.length, "tool")}`];
+    if (o.allowed !== undefined) lines.push(`It ${o.allowed ? "may" : "may not"} call ${args.tool}`);
+    const p = o.path;
+    if (p) {
+      if (!p.exists) lines.push(`${p.path} does not exist`);
+      else lines.push(`${p.path}: ${p.type}, mode ${p.mode}, owner ${p.owner ?? p.uid}:${p.group ?? p.gid}${p.issues.length ? `; issues: ${p.issues.join(", ")}` : "; no permission issue"}`);
+    }
+    return lines.join("\n");
+  },
 });
 
 interface ChangeUndo {
@@ -140,6 +152,7 @@ export const grant = defineTool<v.InferOutput<typeof ChangeInput>, v.InferOutput
   timeoutMs: 5_000,
   execute: change("grant"),
   undo: undoChange,
+  summarize: (o) => `Granted ${o.capability} to agent ${o.agent}; it now holds ${listOf(o.capabilities, 10)}`,
 });
 
 export const revoke = defineTool<v.InferOutput<typeof ChangeInput>, v.InferOutput<typeof ChangeOutput>, ChangeUndo>({
@@ -154,4 +167,5 @@ export const revoke = defineTool<v.InferOutput<typeof ChangeInput>, v.InferOutpu
   timeoutMs: 5_000,
   execute: change("revoke"),
   undo: undoChange,
+  summarize: (o) => `Revoked ${o.capability} from agent ${o.agent}; it now holds ${listOf(o.capabilities, 10)}`,
 });

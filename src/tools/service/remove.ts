@@ -53,4 +53,5 @@ export const serviceRemove = defineTool({
     if (rec.active) await m.start(rec.definition.name, { enable: false });
     m.setEnabled(rec.definition.name, rec.enabled);
   },
+  summarize: (o) => `Removed service ${o.name}${o.wasActive ? " (it was running and is stopped now)" : ""}; it is no longer started at boot or restarted`,
 });

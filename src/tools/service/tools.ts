@@ -6,6 +6,8 @@
  * that call stopped. Both put the enabled flag back.
  */
 import * as v from "valibot";
+import { indented, listOf, plural } from "../summary";
+import { formatClock } from "../units";
 import { defineTool, type ToolContext } from "../define";
 import { SERVICE_STATES, type ServiceDefinition, ServiceDefinitionSchema, serviceName } from "./definition";
 import { ServiceError } from "./errors";
@@ -36,6 +38,13 @@ const statusOutput = v.object({
   after: v.array(v.string()),
   log: v.string(),
 });
+
+/** "nginx is running (pid 412 since 2025-01-31 12:00 UTC, enabled, 0 restarts)". */
+export function describeService(s: v.InferOutput<typeof statusOutput>): string {
+  const facts = [s.pid !== null && `pid ${s.pid}`, s.since && `since ${formatClock(s.since)}`, s.enabled ? "started at boot" : "not started at boot", s.restarts ? `${plural(s.restarts, "restart")}` : ""].filter(Boolean);
+  const exit = s.lastExit && s.state !== "running" ? `; last exit ${s.lastExit.signal ?? `code ${s.lastExit.code}`} at ${formatClock(s.lastExit.at)}` : "";
+  return `${s.name} is ${s.state} (${facts.join(", ")})${s.reason ? `: ${s.reason}` : ""}${exit}`;
+}
 
 /** A definition in service.start's arguments: everything but the name, which is the call's own. */
 const definitionInput = v.omit(ServiceDefinitionSchema, ["name"]);
@@ -84,6 +93,7 @@ export const serviceStart = defineTool({
     m.define(rec.before);
     m.setEnabled(rec.name, rec.enabledBefore);
   },
+  summarize: (o) => `${o.started.length ? `Started ${listOf(o.started)}` : "Nothing needed starting"}; ${describeService(o.status)}`,
 });
 
 interface StopUndo {
@@ -116,6 +126,7 @@ export const serviceStop = defineTool({
     for (const n of [...rec.stopped].reverse()) if (m.has(n)) await m.start(n, { enable: false });
     if (m.has(rec.name)) m.setEnabled(rec.name, rec.enabledBefore);
   },
+  summarize: (o) => `${o.stopped.length ? `Stopped ${listOf(o.stopped)}` : "Nothing needed stopping"}; ${describeService(o.status)}`,
 });
 
 export const serviceRestart = defineTool({
@@ -131,6 +142,7 @@ export const serviceRestart = defineTool({
   execute(args, ctx) {
     return manager(ctx, "service.restart").restart(args.name);
   },
+  summarize: (o) => `Restarted ${o.name}; ${describeService(o)}`,
 });
 
 export const serviceStatus = defineTool({
@@ -148,6 +160,7 @@ export const serviceStatus = defineTool({
     const status = m.status(args.name);
     return { ...status, definition: { ...m.definition(args.name) }, tail: args.lines === 0 ? [] : m.tail(args.name, args.lines) };
   },
+  summarize: (o) => [describeService(o), ...(o.tail.length ? [`Last ${plural(o.tail.length, "line")} of ${o.log}:`, ...indented(o.tail, 20)] : [])].join("\n"),
 });
 
 export const serviceList = defineTool({
@@ -163,4 +176,5 @@ export const serviceList = defineTool({
   execute(_args, ctx) {
     return { services: manager(ctx, "service.list").list() };
   },
+  summarize: (o) => (o.services.length ? [`${plural(o.services.length, "service")}:`, ...o.services.map((s) => `  ${describeService(s)}`)].join("\n") : "No service is defined"),
 });

@@ -24,7 +24,7 @@ import { join, relative } from "node:path";
 import * as v from "valibot";
 import { errorCode, fsyncParent, removeDurable } from "../../sys";
 import { defineTool, type ToolContext } from "../define";
-import { size } from "../log/format";
+import { formatBytes } from "../units";
 import { ROTATED } from "../log/paths";
 
 const DAY_MS = 86_400_000;
@@ -254,9 +254,9 @@ export const sysCleanup = defineTool({
     };
   },
   summarize: (o) => {
-    const parts = o.scopes.filter((x) => x.count > 0).map((x) => `${x.count} ${KIND_WORDS[x.kind][x.count === 1 ? 0 : 1]} (${size(x.bytes)})`);
+    const parts = o.scopes.filter((x) => x.count > 0).map((x) => `${x.count} ${KIND_WORDS[x.kind][x.count === 1 ? 0 : 1]} (${formatBytes(x.bytes)})`);
     const asked = o.scopes.map((x) => `${x.kind} older than ${x.olderThanDays} ${x.olderThanDays === 1 ? "day" : "days"}`).join(", ");
-    const lines = [parts.length ? `${o.dryRun ? "Would free" : "Freed"} ${size(o.freedBytes)}: ${parts.join(", ")}` : `Nothing to clean up (${asked})`];
+    const lines = [parts.length ? `${o.dryRun ? "Would free" : "Freed"} ${formatBytes(o.freedBytes)}: ${parts.join(", ")}` : `Nothing to clean up (${asked})`];
     if (o.skipped.length) lines.push(`${o.skipped.length} could not be removed (first: ${o.skipped[0]!.path}: ${o.skipped[0]!.error})`);
     lines.push(...o.notes);
     return lines.join("\n");

@@ -65,7 +65,7 @@ export const sysUndo = defineTool({
   timeoutMs: 600_000,
   async execute(args, ctx) {
     const rollback = port(ctx);
-    const target = args.call !== undefined ? "call" : args.goal !== undefined ? "goal" : "latest";
+    const target: "call" | "goal" | "latest" = args.call !== undefined ? "call" : args.goal !== undefined ? "goal" : "latest";
     let calls: UndoCandidate[];
     if (args.call !== undefined) calls = [rollback.call(args.call)];
     else if (args.goal !== undefined) {

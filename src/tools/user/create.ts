@@ -11,6 +11,7 @@
 import { chmodSync, chownSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import * as v from "valibot";
 import { guestPath } from "../fs/common";
+import { listOf } from "../summary";
 import { defineTool } from "../define";
 import { accountName, hostPath, SYSTEM_IDS, today, USER_IDS, UserError } from "./common";
 import { EditList, freeId, type LineEdit, Tables, withMembers } from "./tables";
@@ -116,6 +117,8 @@ export const userCreate = defineTool({
     if (first !== undefined) rmSync(hostPath(ctx.env, first), { recursive: true, force: true });
     new Tables(ctx.env.root).revert(rec.edits);
   },
+  summarize: (o) =>
+    `Created user ${o.name} (uid ${o.uid}, group ${o.group}${o.groups.length ? `, also in ${listOf(o.groups)}` : ""}), home ${o.home}${o.homeCreated ? " (created)" : ""}, shell ${o.shell}; the password is locked until one is set`,
 });
 
 /** The directories from the first missing one down to `guest`, outermost first. */

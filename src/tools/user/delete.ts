@@ -9,6 +9,7 @@ import { existsSync, lstatSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as v from "valibot";
 import { undoDir, undoId } from "../fs/common";
+import { listOf } from "../summary";
 import { defineTool } from "../define";
 import { accountName, hostPath, isSystemUid, UserError } from "./common";
 import { EditList, type LineEdit, Tables, withMembers } from "./tables";
@@ -85,4 +86,7 @@ export const userDelete = defineTool({
       rmSync(dirname(home.kept), { recursive: true, force: true });
     }
   },
+  summarize: (o) =>
+    `Deleted user ${o.name} (uid ${o.uid})${o.groupRemoved ? ` and its group ${o.groupRemoved}` : ""}${o.leftGroups.length ? `; it left ${listOf(o.leftGroups)}` : ""}` +
+    (o.homeRemoved ? `; its home ${o.homeRemoved} was removed (kept aside so it can be undone)` : "; its home directory was kept"),
 });

@@ -2,8 +2,10 @@
 import type { Migration } from "../../db";
 import working from "./001_working.sql" with { type: "text" };
 import history from "./002_history.sql" with { type: "text" };
+import answer from "./003_answer.sql" with { type: "text" };
 
 export const WORKING_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "working", sql: working },
   { version: 2, name: "history", sql: history },
+  { version: 3, name: "answer", sql: answer },
 ];
