@@ -40,11 +40,14 @@ export const MACROS: Readonly<Record<string, string>> = {
   machine: "(system|machine|computer|box|vm|host|os|node)",
 };
 
-function expand(src: string): string {
-  let out = src;
-  for (let i = 0; i < 4 && out.includes("@"); i++) out = out.replace(/@([a-z]+)/g, (m, name: string) => (MACROS[name] !== undefined ? `(${MACROS[name]})` : m));
-  if (/@[a-z]/.test(out)) throw new Error(`pattern "${src}": unknown macro`);
-  return out;
+/** The macros parsed once; patterns share their nodes. */
+let macroNodes: Record<string, Node> | undefined;
+function macros(): Record<string, Node> {
+  if (!macroNodes) {
+    macroNodes = {};
+    for (const [name, src] of Object.entries(MACROS)) macroNodes[name] = parsePattern(src, SLOT_TYPES, macroNodes);
+  }
+  return macroNodes;
 }
 
 /** Words one of which must be in a clause for the node to match (a cheap test before matching). */
@@ -75,7 +78,17 @@ function needs(node: Node): Need[] {
  * (articles, "my", "now"...): a pattern that names one still reads the
  * clause that says it.
  */
+const stripped = new WeakMap<Node, Node | null>();
+
 function stripFillers(node: Node): Node | null {
+  const had = stripped.get(node);
+  if (had !== undefined) return had;
+  const out = strip(node);
+  stripped.set(node, out);
+  return out;
+}
+
+function strip(node: Node): Node | null {
   switch (node.k) {
     case "lit": {
       // (its|their|the): "the" reads as nothing, so the word becomes optional.
@@ -114,7 +127,7 @@ const compiled = new WeakMap<Intent, Compiled>();
 export function compile(intent: Intent): Compiled {
   let c = compiled.get(intent);
   if (c) return c;
-  const parse = (p: string) => stripFillers(parsePattern(expand(p), SLOT_TYPES)) ?? { k: "seq" as const, items: [] };
+  const parse = (p: string) => stripFillers(parsePattern(p, SLOT_TYPES, macros())) ?? { k: "seq" as const, items: [] };
   const forms = intent.forms.map((p) => {
     const node = parse(p);
     return { node, needs: needs(node) };

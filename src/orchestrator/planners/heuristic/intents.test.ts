@@ -274,3 +274,8 @@ describe("negations and qualifiers are honoured or refused, never dropped", () =
     expect(read("remove nginx but keep its config")).toEqual({ intent: "remove-package", args: { names: ["nginx"], purge: false } });
   });
 });
+
+test("CATALOGUE.md names every intent", async () => {
+  const doc = await Bun.file(new URL("./CATALOGUE.md", import.meta.url)).text();
+  expect(INTENTS.map((i) => i.name).filter((n) => !doc.includes(`\`${n}\``))).toEqual([]);
+});

@@ -73,8 +73,8 @@ export class PatternError extends Error {
   }
 }
 
-/** Parses a pattern (macros already expanded). */
-export function parsePattern(src: string, slotTypes?: ReadonlySet<string>): Node {
+/** Parses a pattern; `@name` is the node `macros` gives for it (parsed once, shared). */
+export function parsePattern(src: string, slotTypes?: ReadonlySet<string>, macros?: Readonly<Record<string, Node>>): Node {
   const toks = src.match(/\(|\)|\[|\]|\||\{[^}]*\}|<[^>]*>|[^\s()[\]|{}<>]+/g) ?? [];
   let i = 0;
   const seq = (close: string | null): Node => {
@@ -108,11 +108,13 @@ export function parsePattern(src: string, slotTypes?: ReadonlySet<string>): Node
         const eq = inner.indexOf("=");
         if (eq <= 0) throw new PatternError(src, `bad capture ${t}`);
         const raw = inner.slice(eq + 1);
-        let value: unknown = raw;
-        try {
-          value = JSON.parse(raw);
-        } catch {}
+        // true, false, numbers and "quoted" strings are JSON; anything else is a bare string.
+        const value: unknown = /^(true|false|null|-?\d+(\.\d+)?|"[^"]*")$/.test(raw) ? JSON.parse(raw) : raw;
         items.push({ k: "set", key: inner.slice(0, eq), value });
+      } else if (t.startsWith("@")) {
+        const m = macros?.[t.slice(1)];
+        if (!m) throw new PatternError(src, `unknown macro ${t}`);
+        items.push(m);
       } else items.push({ k: "lit", words: [t.toLowerCase()] });
     }
     const last = items.length === 1 ? items[0]! : { k: "seq" as const, items };
