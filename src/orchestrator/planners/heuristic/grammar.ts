@@ -30,7 +30,7 @@ const SLOT_TYPES: ReadonlySet<string> = new Set(Object.keys(ALL_SLOTS));
 
 /** Named pieces of pattern, expanded before parsing (`@show`). */
 export const MACROS: Readonly<Record<string, string>> = {
-  show: "(show|display|list|print|give|get|tell|view|see|report|fetch|find|pull up|bring up|output|dump) [me|us]",
+  show: "(show|display|list|print|give|get|tell|view|see|report|fetch|find|pull up|bring up|output|dump) [me|us] [list of|listing of|overview of|rundown of|summary of]",
   what: "(what|which)",
   be: "(is|are|was|were|be)",
   ask: "(check|verify|test|see|confirm|find out|tell me|show me|let me know|can you tell me|do you know|i wonder|i want to know|i would like to know) [if|whether|that]",

@@ -131,10 +131,11 @@ cases("check-endpoint", [
 ]);
 
 cases("firewall-port", [
-  ["open port 80", { action: "open", port: 80 }],
-  ["allow ssh through the firewall", { action: "open", port: 22 }],
-  ["block port 23", { action: "close", port: 23 }],
-  ["allow port 5432/tcp from 10.0.0.0/8", { action: "open", port: 5432, protocol: "tcp", from: "10.0.0.0/8" }],
+  ["open port 80", { action: "open", ports: [80] }],
+  ["allow ssh through the firewall", { action: "open", ports: [22] }],
+  ["block port 23", { action: "close", ports: [23] }],
+  ["open ports 80 and 443", { action: "open", ports: [80, 443] }],
+  ["allow port 5432/tcp from 10.0.0.0/8", { action: "open", ports: [5432], protocol: "tcp", from: "10.0.0.0/8" }],
 ], [["open port 53/tcp over udp", "both tcp and udp"]]);
 
 cases("show-usage", [

@@ -277,6 +277,21 @@ export const SLOTS: Record<string, SlotType> = {
     if (port < 1 || port > 65_535) return [];
     return [{ end: pos + 1, value: m[2] ? { port, protocol: m[2] } : { port } }];
   },
+  /** A list of ports with their protocols: "22 and 80", "53/udp 123/udp". */
+  portspecs: (tokens, pos, env) => {
+    const out: SlotMatch[] = [];
+    const specs: unknown[] = [];
+    let i = pos;
+    for (;;) {
+      const m = SLOTS.portspec!(tokens, i, env)[0];
+      if (!m) break;
+      specs.push(m.value);
+      i = m.end;
+      out.push({ end: i, value: [...specs] });
+      if (tokens[i]?.kind === "word" && (tokens[i]!.text === "and" || tokens[i]!.text === "&")) i++;
+    }
+    return out;
+  },
   ports: (tokens, pos) => {
     const out: SlotMatch[] = [];
     const ports: number[] = [];
@@ -329,7 +344,9 @@ export const SLOTS: Record<string, SlotType> = {
     const t = tokens[pos];
     if (!t || !(t.kind === "word" || (t.kind === "quoted" && t.quote !== "`"))) return [];
     const text = t.kind === "word" ? t.raw : t.text;
-    return /^[A-Za-z0-9._*?+@[\]-]{1,255}$/.test(text) && !NOT_A_NAME.has(text.toLowerCase()) && /[.*?]/.test(text) ? [{ end: pos + 1, value: text }] : [];
+    if (!/^[A-Za-z0-9._*?+@[\]-]{1,255}$/.test(text) || NOT_A_NAME.has(text.toLowerCase()) || !/[.*?]/.test(text)) return [];
+    // ".log files": files ending in .log.
+    return [{ end: pos + 1, value: /^\.[A-Za-z0-9]+$/.test(text) ? `*${text}` : text }];
   },
   /** Quoted text ('…' or "…"): content, a goal. */
   quoted: (tokens, pos) => {
@@ -393,6 +410,8 @@ export const SLOTS: Record<string, SlotType> = {
     }
     const out: SlotMatch[] = [];
     for (let end = pos + 1; end <= tokens.length; end++) {
+      // A scheduled goal ends the clause or is followed by its schedule: only those spans are read.
+      if (end < tokens.length && !SCHEDULE_STARTS.has(tokens[end]!.text)) continue;
       const span = tokens.slice(pos, end);
       if (span.some((x) => x.kind === "quoted")) continue;
       const text = rawSpan(env, tokens, pos, end);
@@ -401,6 +420,9 @@ export const SLOTS: Record<string, SlotType> = {
     return out;
   },
 };
+
+/** Words a schedule can start with (when.ts): a scheduled goal's words end before one. */
+const SCHEDULE_STARTS = new Set(["every", "each", "daily", "hourly", "weekly", "monthly", "nightly", "minutely", "once", "at", "on", "with", "cron", "schedule", "weekdays", "weekends", "as", "named", "called"]);
 
 /** Whether the schedule's spans cover every word of the text. */
 function covers(text: string, spans: ReadonlyArray<[number, number]>): boolean {

@@ -20,7 +20,7 @@
 import type { Token } from "./lex";
 
 /** Single-word fillers. */
-export const FILLERS: ReadonlySet<string> = new Set(["a", "an", "the", "please", "pls", "plz", "kindly", "thanks", "my", "our", "'s", "now", "currently", "just", "also", "too", "again", "some", "quickly"]);
+export const FILLERS: ReadonlySet<string> = new Set(["a", "an", "the", "please", "pls", "plz", "kindly", "thanks", "my", "our", "'s", "now", "currently", "current", "just", "also", "too", "again", "some", "quickly"]);
 
 /** Multi-word fillers, anywhere in a clause. */
 export const FILLER_PHRASES: ReadonlyArray<readonly string[]> = [
@@ -48,7 +48,10 @@ export const NOT_A_NAME: ReadonlySet<string> = new Set([
   "his", "her", "s", "'s", "now", "again", "still", "already", "yet", "ever", "completely", "entirely", "fully", "automatically", "always", "anymore",
   // Times: "restart nginx tomorrow" names no service called tomorrow.
   "today", "tomorrow", "yesterday", "tonight", "later", "soon", "morning", "evening", "night", "noon", "midnight", "daily", "hourly", "weekly", "monthly",
-  "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "every", "once", "twice", "after", "before", "while", "until", "when", "whenever", "because", "other", "another", "more", "most", "less",
+  "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "every", "once", "twice",
+  // States and sizes said of things, not their names: "show all running processes".
+  "running", "stopped", "active", "inactive", "failed", "failing", "enabled", "disabled", "installed", "available", "closed", "listening", "current",
+  "new", "old", "big", "bigger", "biggest", "large", "larger", "largest", "top", "first", "last", "recent", "latest", "whole", "entire", "after", "before", "while", "until", "when", "whenever", "because", "other", "another", "more", "most", "less",
 ]);
 
 /** Pronouns that stand for the previous clause's object. */
@@ -63,10 +66,21 @@ function same(a: readonly Token[], at: number, words: readonly string[]): boolea
   return true;
 }
 
+/** "Tell me", "do you know"... before a question are the question's opening: "tell me how much memory is used". */
+const ASKING: ReadonlyArray<readonly string[]> = [["can", "you", "tell", "me"], ["could", "you", "tell", "me"], ["tell", "me"], ["show", "me"], ["let", "me", "know"], ["do", "you", "know"], ["i", "wonder"], ["i", "want", "to", "know"], ["i", "would", "like", "to", "know"], ["please", "tell", "me"]];
+const QUESTION_WORDS: ReadonlySet<string> = new Set(["what", "which", "who", "how", "where", "when", "why", "whether", "if", "is", "are", "does", "do"]);
+
 /** The clause's tokens without fillers and punctuation (kept: quoted text and every word that may mean something). */
 export function meaningful(tokens: readonly Token[]): Token[] {
   const out: Token[] = [];
   let i = 0;
+  for (const p of ASKING) {
+    const next = tokens[i + p.length];
+    if (same(tokens, i, p) && next?.kind === "word" && QUESTION_WORDS.has(next.text)) {
+      i += p.length;
+      break;
+    }
+  }
   // The opening of a request, possibly several ("ok so can you please").
   for (let again = true; again; ) {
     again = false;

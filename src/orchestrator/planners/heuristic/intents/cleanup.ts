@@ -30,6 +30,7 @@ export const freeDiskSpace = defineIntent<CleanupArgs>({
   examples: ["free disk space", "clean up old logs", "empty the package cache", "clear /tmp", "clean up files older than 3 days", "how much space could I free?"],
   forms: [
     `(free|free up|reclaim|recover|make|get back|release|gain|find) [some|more] ${SPACE} <general=true>`,
+    `(i|we) (need|want|could use) [some|more] (disk space|space|room|free space|storage) [on disk] <general=true>`,
     `(clean|clean up|cleanup|tidy up|tidy) [the] (disk|system|machine|filesystem|storage|drive|box|server) <general=true>`,
     `(clean|clean up|cleanup|tidy up|clear out) [all] [the] [old] (junk|garbage|cruft|clutter|leftovers|unneeded files|unnecessary files|stuff|files) <general=true>`,
     `${CLEAN} [all <all=true>] [only|just] [the] [old <old=true>|rotated <old=true>|archived <old=true>|stale <old=true>] {scopes:scopes}`,

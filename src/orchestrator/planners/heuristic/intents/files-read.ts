@@ -111,7 +111,7 @@ export const findFiles = defineIntent<{ path: string; name?: string; content?: s
     "(find|search for|look for|locate) [all] {name:filename} [files] (in|under|inside|within|below) {path:path}",
     "find {path:path} -name {name:filename}",
     "(search|look|grep) for {content:quoted} (in|under|inside|within|through) [the] [files] [in|under] {path:path}",
-    "(search|find|look through|look in|grep) [the] [files] (in|under) {path:path} for {content:quoted}",
+    "(search|find|look through|look in|grep) [the] [files] [in|under] {path:path} for {content:quoted}",
     "(find|which) [all] (files|file) (containing|that contain|with|mentioning|that mention) {content:quoted} (in|under|inside) {path:path}",
     "grep [-r|-ri|-ir|-rn|-i|-R|-Ri|-rl] {content:quoted} {path:path}",
   ],

@@ -8,13 +8,13 @@ import { call, task } from "./common";
 
 export interface FirewallArgs {
   action: "open" | "close";
-  port: number;
+  ports: number[];
   protocol?: "tcp" | "udp";
   from?: string;
 }
 
-const TRAFFIC = "[incoming|inbound|all] [traffic|connections|access|requests|packets]";
-const PORT = "({p:portspec}|port {p:portspec}|{wk:wellknown} [port]|port {wk:wellknown})";
+const TRAFFIC = "[incoming|inbound] [traffic|connections|access|requests|packets]";
+const PORT = "({p:portspecs}|(port|ports) {p:portspecs}|{wk:wellknown} [port]|port {wk:wellknown})";
 
 export const firewallPort = defineIntent<FirewallArgs>({
   name: "firewall-port",
@@ -36,21 +36,20 @@ export const firewallPort = defineIntent<FirewallArgs>({
   ],
   build(c) {
     if (c.conflicting("action")) return refuse("it says both to open and to close");
-    const spec = c.get<{ port: number; protocol?: "tcp" | "udp" }>("p");
-    const port = spec?.port ?? c.get<number>("wk")!;
-    const protos = [spec?.protocol, ...c.all<"tcp" | "udp">("protocol")].filter((p): p is "tcp" | "udp" => p !== undefined);
-    if (new Set(protos).size > 1) return refuse("it names both tcp and udp; one rule is for one protocol");
-    const out: FirewallArgs = { action: c.get<"open" | "close">("action")!, port };
+    const specs = c.get<Array<{ port: number; protocol?: "tcp" | "udp" }>>("p") ?? [{ port: c.get<number>("wk")! }];
+    const protos = [...specs.map((s) => s.protocol), ...c.all<"tcp" | "udp">("protocol")].filter((p): p is "tcp" | "udp" => p !== undefined);
+    if (new Set(protos).size > 1) return refuse("it names both tcp and udp; say one protocol per request");
+    const out: FirewallArgs = { action: c.get<"open" | "close">("action")!, ports: [...new Set(specs.map((s) => s.port))] };
     if (protos[0]) out.protocol = protos[0];
     if (c.has("from")) out.from = c.get<string>("from")!;
     return out;
   },
-  object: (a) => `port ${a.port}`,
-  describe: (a) => `${a.action} ${a.port}/${a.protocol ?? "tcp"}${a.from ? ` from ${a.from}` : ""}`,
+  object: (a) => `port${a.ports.length > 1 ? "s" : ""} ${a.ports.join(" and ")}`,
+  describe: (a) => `${a.action} ${a.ports.join(", ")}/${a.protocol ?? "tcp"}${a.from ? ` from ${a.from}` : ""}`,
   async plan(a) {
-    const { action, ...args } = a;
+    const { action, ports, ...rest } = a;
     const tool = action === "open" ? "firewall.open" : "firewall.close";
-    return [task(`firewall-${action}`, `${action === "open" ? "Open" : "Close"} port ${a.port}/${a.protocol ?? "tcp"}`, "system", [call(tool, args, "kept on the data disk and restored at boot; undo removes the rule")])];
+    return [task(`firewall-${action}`, `${action === "open" ? "Open" : "Close"} port${ports.length > 1 ? "s" : ""} ${ports.join(", ")}/${a.protocol ?? "tcp"}`, "system", ports.map((port) => call(tool, { port, ...rest }, "kept on the data disk and restored at boot; undo removes the rule")))];
   },
 });
 

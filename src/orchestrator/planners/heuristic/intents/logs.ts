@@ -14,6 +14,10 @@ export interface LogArgs {
   lines?: number;
   grep?: string;
   ignoreCase?: boolean;
+  /** "from the last hour": lines from that many seconds before planning. */
+  sinceSeconds?: number;
+  /** "from today": lines since midnight, local time. */
+  sinceToday?: boolean;
 }
 
 const LOG = "(log|logs|log file|log files|output|journal|messages)";
@@ -36,6 +40,7 @@ export const showLogs = defineIntent<LogArgs>({
     `(read|check|view|look at|open|inspect) [the] {svc:service} [@service] ${LOG}`,
     `(read|check|view|look at|inspect) [the] ${LOG} (of|for) [the] {svc:service} [@service]`,
     `(read|check|view|look at|inspect) [the] [aios|main|own] ${LOG} <aios=true>`,
+    `@show [the] [recent|latest|last|any] {svc:service} [@service] ${ERRORS}`,
     `@show [the] [recent|latest|last|any] ${ERRORS} [(in|from|of) [the] ({svc:service} [@service] ${LOG}|${LOG} (of|for) {svc:service}|(aios|aios's|main) ${LOG}|${LOG}|{path:path}|(system log|syslog) <syslog=true>)]`,
     `(are|were) there [any] ${ERRORS} [(in|from) [the] ({svc:service} [@service] ${LOG}|${LOG}|{path:path})]`,
     `@what [is|are] [the] [latest|last|recent] ${ERRORS} [(in|from) [the] ({svc:service} [@service] ${LOG}|${LOG}|{path:path})]`,
@@ -46,6 +51,9 @@ export const showLogs = defineIntent<LogArgs>({
     "(containing|matching|with|that mention|mentioning|that contain|including|about|for) {grep:quoted}",
     "(last|latest) {lines:count} (lines|entries|messages)",
     "(ignoring case|case-insensitively|case insensitive) <ignoreCase=true>",
+    "(from|in|during|over|within|for) [the] (last|past|previous) {since:seconds}",
+    "(from|since|of) today <today=true>",
+    "today <today=true>",
   ],
   build(c) {
     if (c.conflicting("grep")) return refuse("look for one thing at a time");
@@ -56,6 +64,8 @@ export const showLogs = defineIntent<LogArgs>({
     const source = c.has("svc") ? `service:${c.get<string>("svc")}` : path ?? (c.has("syslog") ? "/var/log/syslog" : "aios");
     const out: LogArgs = { source };
     if (lines !== undefined) out.lines = lines;
+    if (c.has("since")) out.sinceSeconds = c.get<number>("since")!;
+    if (c.has("today")) out.sinceToday = true;
     const grep = c.get<string>("grep");
     if (grep !== undefined) {
       out.grep = grep;
@@ -65,7 +75,9 @@ export const showLogs = defineIntent<LogArgs>({
     return out;
   },
   object: (a) => (a.source.startsWith("service:") ? a.source.slice(8) : undefined),
-  describe: (a) => `${a.source}${a.lines ? `, last ${a.lines} lines` : ""}${a.grep ? `, lines with "${a.grep}"` : ""}`,
+  describe: (a) => `${a.source}${a.lines ? `, last ${a.lines} lines` : ""}${a.grep ? `, lines with "${a.grep}"` : ""}${a.sinceSeconds ? `, from the last ${a.sinceSeconds} s` : ""}${a.sinceToday ? ", from today" : ""}`,
+  // "the last hour" is counted from when it is planned: a stored plan would read another hour.
+  reusable: false,
   async plan(a, ctx) {
     if (a.source.startsWith("service:")) {
       const name = a.source.slice(8);
@@ -79,9 +91,12 @@ export const showLogs = defineIntent<LogArgs>({
 /** The call that reads a log: monitor.logs, or fs.tail for a file under /var/log where this system has it. */
 export function logTask(a: LogArgs, haveTail: boolean, id = "logs") {
   const title = `Show ${a.source.startsWith("service:") ? `${a.source.slice(8)}'s log` : a.source === "aios" ? "aiOS's log" : a.source}`;
-  if (a.source.startsWith("/") && haveTail) {
-    const { source, ...rest } = a;
-    return task(id, title, "monitor", [call("fs.tail", { path: source, ...rest })]);
+  const { sinceSeconds, sinceToday, ...args } = a;
+  const at = sinceToday ? new Date(new Date().setHours(0, 0, 0, 0)) : sinceSeconds !== undefined ? new Date(Date.now() - sinceSeconds * 1000) : undefined;
+  const since = at ? { since: at.toISOString() } : {};
+  if (args.source.startsWith("/") && haveTail) {
+    const { source, ...rest } = args;
+    return task(id, title, "monitor", [call("fs.tail", { path: source, ...rest, ...since })]);
   }
-  return task(id, title, "monitor", [call("monitor.logs", { ...a })]);
+  return task(id, title, "monitor", [call("monitor.logs", { ...args, ...since })]);
 }

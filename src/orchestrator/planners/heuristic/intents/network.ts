@@ -18,15 +18,19 @@ export const checkEndpoint = defineIntent<CheckArgs>({
   summary: "check a port or URL",
   examples: ["check port 80", "is port 22 open on 10.0.2.2?", "check http://127.0.0.1:8080/health", "check that localhost:8080 and port 443 are up", "check ports 80 and 443"],
   forms: [
-    `(check|test|verify|probe|try|ping|curl) [that|whether|if] {ep:endpoints} [(is|are) [still] ${STATE}]`,
+    `(check|test|verify|probe|try|ping|curl|fetch|get|load|request|hit|open) [that|whether|if] {ep:endpoints} [(is|are) [still] ${STATE}|(returns|answers|responds|works|loads) [200|ok|fine]]`,
     `(is|are) {ep:endpoints} [still] ${STATE}`,
     `(does|do) {ep:endpoints} (answer|respond|work|load|come up|accept connections)`,
     `[can (i|you|we)] (reach|connect to|access|get to) {ep:endpoints}`,
     `@ask {ep:endpoints} (is|are|can be) [still] (${STATE}|reached)`,
+    `[@ask] (is|are) {h:host} [still] (${STATE}|reachable) (on|at) port {p:port}`,
+    `(check|test|verify|@ask) [if|whether|that] {h:host} (is|are|can be) [still] (${STATE}|reachable|reached) (on|at) port {p:port}`,
+    `[can (i|you|we)] (reach|connect to|get to) {h:host} (on|at) port {p:port}`,
   ],
   qualifiers: ["(on|at|of) {host:host}"],
   build(c) {
-    const eps = c.get<Endpoint[]>("ep")!;
+    // "is example.com reachable on port 443": the host first, the port after.
+    const eps = c.get<Endpoint[]>("ep") ?? [{ host: c.get<string>("h")!, port: c.get<number>("p")! }];
     const hosts = c.all<string>("host");
     if (hosts.length > 1) return refuse(`name one host for the ports (found ${hosts.join(", ")})`);
     const out: CheckArgs = { ports: [], urls: [] };
@@ -81,7 +85,7 @@ export const resolveName = defineIntent<{ name: string; type?: string }>({
   summary: "look a name up in DNS",
   examples: ["resolve example.com", "what is the IP of debian.org?", "look up the MX records for example.com"],
   forms: [
-    "(resolve|look up|lookup|nslookup|dig|query) [the] [dns] [record|records] [for|of] {name:host}",
+    "(resolve|look up|lookup|nslookup|dig|query) [the] [dns] [record|records] [for|of] {name:host} [(in|via|using|with|through) (dns|the resolver|resolver)]",
     `(resolve|look up|lookup|query|get|@show) [the] [dns] ${TYPES} [record|records] (for|of) {name:host}`,
     `dig ${TYPES} {name:host}`,
     "(look up|lookup|@show|get|find) [the] (ip|address|ip address|addresses|ips|ip addresses|dns record|dns records|dns entry|dns) (of|for) {name:host}",
@@ -136,7 +140,7 @@ export const listeningPorts = defineIntent<{ protocol?: "tcp" | "udp"; port?: nu
     `@what [tcp <protocol=tcp>|udp <protocol=udp>] ports (are|is) [currently] ${LISTEN}`,
     `@show [all] [the] [${LISTEN}] [tcp <protocol=tcp>|udp <protocol=udp>] (ports|sockets|listeners|listening sockets) [that are ${LISTEN}]`,
     `@show [all] [the] ${LISTEN} (tcp <protocol=tcp>|udp <protocol=udp>) [ports|sockets]`,
-    "@what (is|are) listening [(on|to) port {port:port}]",
+    "[@show] @what (is|are) listening [(on|to) port {port:port}] [(on|to) [the] network]",
     "@what (service|services|process|processes|program|programs|app|apps) (is|are) listening [(on|to) port {port:port}]",
     "@what (service|services|process|program|app) (listens|listen) (on|to) port {port:port}",
     "(@what|who) [process|program|service|app] (is|are) (using|holding|occupying|bound to|listening on|on) port {port:port}",

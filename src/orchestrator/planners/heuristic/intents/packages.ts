@@ -58,6 +58,7 @@ export const packageInfo = defineIntent<{ names: string[] }>({
     "(do|does) (i|we|you|system|machine|it|this machine|this system|this box|this server|server) have {names:pkgs} [package|packages] [installed]",
     "@what version [of] [package] {names:pkgs} [package] [(is|are) (installed|running|there)|do (i|we) have|am i running|are we running|is on here]",
     "@what is [package] {names:pkgs} [package] version",
+    "@what version (is|of) [package] {names:pkgs} [package] [is installed|is there]",
     "@show (info|information|details|version|versions) (about|on|for|of) [package|packages] {names:pkgs} [package|packages]",
     "(info|information|details) (about|on|for) [package|packages] {names:pkgs} [package|packages]",
     "@show package {names:pkgs}",

@@ -93,6 +93,8 @@ export const serviceDown = defineIntent<{ name: string; fix: boolean }>({
     "(fix|repair|revive|recover|resurrect|heal) [the] {name:service} [@service] <fix=true>",
     `why (is|did) {name:service} [@service] ${DOWN}`,
     `why did {name:service} [@service] (crash|die|fail|stop|go down)`,
+    "@what (went|is|goes|has gone) wrong with {name:service} [@service]",
+    "@what (happened|is happening|has happened) (to|with) {name:service} [@service]",
   ],
   build: (c) => ({ name: c.get<string>("name")!, fix: c.has("fix") }),
   object: (a) => a.name,

@@ -24,6 +24,7 @@ export const killProcess = defineIntent<KillArgs>({
     `(kill|terminate|end|stop|(force kill|force-kill|forcefully kill|hard kill|force quit|force stop) <signal=SIGKILL>) [{signal:signal}] ${PROC} [number|#|id] {pid:pid}`,
     "(force kill|force-kill|forcefully kill|hard kill) {pid:pid} <signal=SIGKILL>",
     "kill [{signal:signal}] {pid:pid}",
+    `(kill|terminate|end|stop) [the] ${PROC} (with|having|whose) (pid|id|process id) [is] {pid:pid}`,
     "kill -s {signal:signal} {pid:pid}",
     `(kill|terminate|end|(force kill|force-kill|forcefully kill|hard kill|force quit) <signal=SIGKILL>) [{signal:signal}] [${PROC}] {name:name} [${PROC}]`,
     `(killall|pkill) [{signal:signal}] {name:name} <all=true>`,

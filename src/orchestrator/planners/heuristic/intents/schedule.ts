@@ -22,7 +22,7 @@ export function commandArgv(cmd: string): string[] {
   return SHELL_CHARS.test(c) ? ["/bin/sh", "-c", c] : c.split(/\s+/);
 }
 
-const RUN = "[schedule|run|do|execute|perform|repeat|please run] [job|a job|the job] [to]";
+const RUN = "[schedule|run|do|execute|perform|repeat|please run|(set up|create|add|make) [a|the] [cron|scheduled|recurring|periodic] (job|task) [that|which|to] (runs|run|does|do|will run)] [job|a job|the job] [to]";
 
 /** The schedule intent: a goal the catalogue reads (planned again each time it runs), or a command in backquotes. */
 export function scheduleJob() {

@@ -19,7 +19,7 @@ export interface ServiceArgs {
 
 const SVC = "{names:services} [@service|server]";
 const BOOT = "[(at|on|during|after) [every] (boot|startup|start-up|reboot|system start|boot time)|automatically|permanently|from now on]";
-const UP = "(running|up|alive|started|active|ok|working|healthy|down|dead|stopped|failed|not running|not working|online|offline|enabled)";
+const UP = "(running|up|up and running|alive|started|active|ok|working|healthy|down|dead|stopped|failed|not running|not working|online|offline|enabled)";
 
 export const controlService = defineIntent<ServiceArgs & { disable?: true }>({
   name: "control-service",
@@ -69,7 +69,9 @@ export const listServices = defineIntent<Record<string, never>>({
   examples: ["list services", "what services are running?", "show all daemons"],
   forms: [
     "@show [all|every] [of] [running|defined|active|failed|stopped|enabled|supervised|configured] (@service|services|server|servers) [that are|which are] [running|defined|active|failed|stopped|enabled]",
-    "@what (@service|services|daemons|servers) (is|are) (running|defined|there|active|failed|stopped|enabled|configured|supervised|up|down)",
+    "@what (@service|services|daemons|servers) (is|are) (running|defined|there|active|failed|failing|stopped|enabled|configured|supervised|up|down|broken|crashed)",
+    "@what (is|are) [the] (status|state|states|health) of (all|every|each) (@service|services|daemons)",
+    "(status|state) of (all|every) (@service|services|daemons)",
     "@what (@service|services|daemons) (do i have|does it have|are there|exist)",
     "(systemctl|service) (list-units|--status-all|list)",
   ],

@@ -17,6 +17,7 @@ export const undo = defineIntent<UndoArgs>({
   name: "undo",
   summary: "undo a change",
   examples: ["undo the last change", "roll back goal 12", "revert call c42", "undo that"],
+  qualifiers: ["[that|which] (you|aios|it) [just] (did|made|have done|has done|have made|has made)", "(you|aios) [just] (did|made)"],
   forms: [
     `(undo|revert|roll back|rollback|reverse|back out|take back) ${LAST} ${CHANGE}`,
     "(undo|revert|roll back|rollback|reverse|back out) (that|it|this|what you did|what you have done|what was done|what aios did|your last change|changes)",
@@ -40,7 +41,7 @@ export const hostname = defineIntent<{ name: string }>({
   summary: "set the host name",
   examples: ["set the hostname to web-01", "rename this machine to db1", "change the host name to edge"],
   forms: [
-    "(set|change|update|rename|make) [the] (hostname|host name|machine name|computer name|system name|node name|server name|name of machine|name of system|name of this machine) (to|=|as|be) {name:hostname}",
+    "(set|change|update|rename|make) [the] (hostname|host name|machine name|computer name|system name|node name|server name|name of machine|name of system|name of this machine) [to|=|as|be] {name:hostname}",
     "(rename|call|name) [this|the] (machine|system|computer|host|server|box|node) [to|as] {name:hostname}",
     "hostname {name:hostname}",
     "hostnamectl set-hostname {name:hostname}",

@@ -13,19 +13,20 @@ export const USAGE_KINDS: readonly UsageKind[] = ["disk", "memory", "processes",
 const FIGURE = "(usage|use|utilization|utilisation|consumption|stats|statistics|info|information|status|load|levels|level|situation|report|overview|numbers|figures)";
 const AMOUNT = "(free|used|left|available|in use|remaining|there|taken)";
 
-export const showUsage = defineIntent<{ kinds: UsageKind[] }>({
+export const showUsage = defineIntent<{ kinds: UsageKind[]; path?: string }>({
   name: "show-usage",
   summary: "show disk, memory, cpu or process usage",
   examples: ["show disk usage", "how much memory is free?", "what processes are running?", "show disk, memory and process usage", "show cpu load", "show system usage"],
   forms: [
     `[@show] [the] [current] {kinds:usage} ${FIGURE}`,
-    `@show [the] [current] [free|used|available] {kinds:usage} [${FIGURE}|space]`,
+    `@show [all] [the] [current|running|active] [free|used|available] {kinds:usage} [${FIGURE}|space]`,
     `how much {kinds:usage} [space] (is|are|do i have|do we have|have i got) [still] [${AMOUNT}]`,
     `how much (free|used|available|remaining) {kinds:usage} [space] (is there|do i have|do we have|is left|have i got|remains|is available|is in use|is used)`,
     `how much (free|used|available|remaining) {kinds:usage} [space]`,
     `how much (space|room|storage) (is|do i have|do we have) [still] ${AMOUNT} [(on|in) (disk|drive|filesystem|root filesystem)]`,
     "how (full|busy|loaded|much used) (is|are) {kinds:usage}",
     "(is|are) {kinds:usage} (full|busy|overloaded|maxed out|running out|almost full|nearly full|low)",
+    "(is|are) there (enough|much|any|sufficient) [free|available] {kinds:usage} [space|left|available|free]",
     `@what is {kinds:usage} ${FIGURE}`,
     "@what (process|processes|program|programs|task|tasks) (are|is) running <kind=processes>",
     "@what is running <kind=processes>",
@@ -37,16 +38,20 @@ export const showUsage = defineIntent<{ kinds: UsageKind[] }>({
     "free [-m|-h|-g|-k] <kind=memory>",
     "(ps|ps aux|ps -ef|ps -e|ps ax) <kind=processes>",
   ],
+  qualifiers: ["(on|in|for|of) [the] ({path:path}|disk|drive|root filesystem|filesystem|system|machine)"],
   build(c) {
     if (c.has("all")) return { kinds: [...USAGE_KINDS] };
     // Commands and "what is running" say which figure by themselves (<kind=...>).
     const kinds = [...(c.get<UsageKind[]>("kinds") ?? []), ...c.all<UsageKind>("kind")];
+    const path = c.get<string>("path");
+    // A path says which filesystem: the disk figure is for the one holding it.
+    if (path !== undefined) return kinds.every((k) => k === "disk") ? { kinds: ["disk"], path } : refuse("a path goes with disk usage only");
     return { kinds: USAGE_KINDS.filter((k) => kinds.includes(k)) };
   },
-  describe: (a) => a.kinds.join(", "),
+  describe: (a) => `${a.kinds.join(", ")}${a.path ? ` (the filesystem holding ${a.path})` : ""}`,
   async plan(a) {
     const tasks: TaskPlan[] = [];
-    if (a.kinds.includes("disk")) tasks.push(task("disk", "Show disk usage", "storage", [call("monitor.disk", {})]));
+    if (a.kinds.includes("disk")) tasks.push(task("disk", "Show disk usage", "storage", [call("monitor.disk", a.path ? { path: a.path } : {})]));
     if (a.kinds.includes("memory")) tasks.push(task("memory", "Show memory usage", "system", [call("monitor.memory", {})]));
     if (a.kinds.includes("cpu")) tasks.push(task("cpu", "Show CPU usage", "monitor", [call("monitor.cpu", {})]));
     if (a.kinds.includes("processes")) tasks.push(task("processes", "List running processes", "system", [call("process.list", {})]));
@@ -73,7 +78,8 @@ export const topProcesses = defineIntent<{ by: "memory" | "cpu"; limit?: number 
     "top <by=cpu>",
   ],
   build(c) {
-    const by = c.get<"memory" | "cpu">("by")!;
+    // Unsaid, the list is by memory, as process.top's default.
+    const by = c.get<"memory" | "cpu">("by") ?? "memory";
     const limit = c.get<number>("limit");
     if (limit !== undefined && limit > 100) return refuse("at most 100 processes are listed");
     return limit === undefined ? { by } : { by, limit };
@@ -184,9 +190,9 @@ export const hardware = defineIntent<{ section?: string }>({
     "@show [the] (hardware|hw) [info|information|inventory|details|specs|list]",
     "@what hardware (is this|do i have|is there|am i running on|is it|does it have|is in this machine)",
     "(hardware|hw) (info|information|inventory|details|specs)",
-    "how many (cpus|cores|processors|cpu cores|cpu|processor cores) <section=cpu> (do i have|are there|does it have|does machine have|have i got|has it got|has machine got|are available|are installed)",
+    "how many (cpus|cores|processors|cpu cores|cpu|processor cores) <section=cpu> [do i have|are there|does it have|does machine have|does this machine have|have i got|has it got|has machine got|are available|are installed]",
     "@what (cpu|processor|cpu model) <section=cpu> (is this|do i have|is in this machine|is in here|does it have|is installed|am i running on)",
-    "how much (ram|memory) <section=memory> (is installed|do i have in total|is there in total|does it have)",
+    "how much (ram|memory) <section=memory> (is installed|do i have in total|is there in total|does it have|does machine have|does this machine have|does system have|does server have|is in this machine|is in machine)",
     `@show [the] ${SECTIONS} (info|information|details|inventory|model|models|specs)`,
     "@show [the] (pci devices <section=pci>|network cards <section=nics>|nics <section=nics>|physical disks <section=disks>|disk drives <section=disks>)",
     "(lscpu <section=cpu>|lspci <section=pci>|lsblk <section=disks>|lshw)",

@@ -16,7 +16,7 @@ function groupName(g: string): string {
 
 const SUDO = "(sudo|admin|administrator|administrative|superuser|sudoer)";
 const POWERS = "(access|rights|privileges|permissions|powers|perms|privs|rights)";
-const ACCOUNT = "(user|account|user account|login|system user <system=true>|system account <system=true>)";
+const ACCOUNT = "(user|account|user account|login|system user <system=true>|system account <system=true>|service account <system=true>|service user <system=true>)";
 
 export const manageUser = defineIntent<UserArgs>({
   name: "manage-user",
@@ -103,7 +103,7 @@ export const manageUser = defineIntent<UserArgs>({
 export interface GroupArgs {
   action: "add" | "remove";
   user: string;
-  group: string;
+  groups: string[];
 }
 
 export const userGroups = defineIntent<GroupArgs>({
@@ -111,16 +111,18 @@ export const userGroups = defineIntent<GroupArgs>({
   summary: "add a user to a group, or take them out",
   examples: ["add deploy to sudo", "put alice in the adm group", "grant deploy sudo", "remove bob from the sudo group"],
   forms: [
-    "(add|put|place|include|enroll) [user] {user:user} (to|in|into|as member of|as a member of) [the] [group] {group:group} [group] <action=add>",
+    "(add|put|place|include|enroll) [user] {user:user} (to|in|into|as member of|as a member of) [the] [group|groups] {groups:groups} [group|groups] <action=add>",
     "(make|let) [user] {user:user} [a] member of [the] [group] {group:group} [group] <action=add>",
     `(grant|give) [user] {user:user} ${SUDO} [${POWERS}] <action=add> <group=sudo>`,
     `(grant|give) ${SUDO} [${POWERS}] to [user] {user:user} <action=add> <group=sudo>`,
     "make [user] {user:user} [an|a] (admin|administrator|sudoer) <action=add> <group=sudo>",
+    `(give|grant) [user] {user:user} (access|rights|permission|permissions|privileges) (to|for) ${SUDO} <action=add> <group=sudo>`,
+    "let [user] {user:user} be [an|a] (admin|administrator|sudoer) <action=add> <group=sudo>",
     "(let|allow) [user] {user:user} [to] (use|run) sudo <action=add> <group=sudo>",
     "usermod (-ag|-a -g) {group:group} {user:user} <action=add>",
     "gpasswd -a {user:user} {group:group} <action=add>",
     "adduser {user:user} {group:group} <action=add>",
-    "(remove|take|drop|kick|delete|pull) [user] {user:user} (from|out of|off) [the] [group] {group:group} [group] <action=remove>",
+    "(remove|take|drop|kick|delete|pull) [user] {user:user} (from|out of|off) [the] [group|groups] {groups:groups} [group|groups] <action=remove>",
     `(revoke|take away|remove|withdraw) [the] ${SUDO} [${POWERS}] (from|of) [user] {user:user} <action=remove> <group=sudo>`,
     `(revoke|take away|remove) [user] {user:user} ${SUDO} ${POWERS} <action=remove> <group=sudo>`,
     "gpasswd -d {user:user} {group:group} <action=remove>",
@@ -128,15 +130,15 @@ export const userGroups = defineIntent<GroupArgs>({
   ],
   build(c) {
     if (c.conflicting("action")) return refuse("it says both to add and to remove");
-    if (c.conflicting("group")) return refuse("name one group");
-    return { action: c.get<"add" | "remove">("action")!, user: c.get<string>("user")!, group: groupName(c.get<string>("group")!) };
+    const groups = [...new Set([...c.all<string>("group"), ...c.all<string[]>("groups").flat()].map(groupName))];
+    return { action: c.get<"add" | "remove">("action")!, user: c.get<string>("user")!, groups };
   },
   object: (a) => a.user,
-  describe: (a) => `${a.action === "add" ? "add" : "remove"} ${a.user} ${a.action === "add" ? "to" : "from"} ${a.group}`,
+  describe: (a) => `${a.action === "add" ? "add" : "remove"} ${a.user} ${a.action === "add" ? "to" : "from"} ${a.groups.join(", ")}`,
   async plan(a, ctx) {
     await requireUser(ctx, a.user);
     const tool = a.action === "add" ? "user.add_to_group" : "user.remove_from_group";
-    return [task(a.action === "add" ? "add-to-group" : "remove-from-group", `${a.action === "add" ? "Add" : "Remove"} ${a.user} ${a.action === "add" ? "to" : "from"} ${a.group}`, "system", [call(tool, { user: a.user, group: a.group }, "the group file is edited in place; undo restores the membership")])];
+    return [task(a.action === "add" ? "add-to-group" : "remove-from-group", `${a.action === "add" ? "Add" : "Remove"} ${a.user} ${a.action === "add" ? "to" : "from"} ${a.groups.join(", ")}`, "system", a.groups.map((group) => call(tool, { user: a.user, group }, "the group file is edited in place; undo restores the membership")))];
   },
 });
 
@@ -154,7 +156,7 @@ export const lockUser = defineIntent<{ action: "lock" | "unlock"; name: string }
   summary: "lock or unlock a user account",
   examples: ["lock bob's account", "unlock the user alice", "disable the account mallory"],
   forms: [
-    "lock [the] [user|account|user account|login] {name:user} [account|user|login|password] <action=lock>",
+    "lock [out] [the] [user|account|user account|login] {name:user} [out] [account|user|login|password] <action=lock>",
     `${HARD_VERBS_LOCK} [the] (user|account|user account|login) {name:user} <action=lock>`,
     `${HARD_VERBS_LOCK} [the] {name:user} (account|login|user) <action=lock>`,
     "unlock [the] [user|account|user account|login] {name:user} [account|user|login|password] <action=unlock>",
@@ -182,11 +184,14 @@ export const listUsers = defineIntent<{ system?: boolean }>({
     "@show [all] [the] [system <system=true>] (users|user accounts|accounts|logins|user list) [on system|on machine]",
     "@what (users|accounts|user accounts) (are there|exist|do i have|are defined|are configured|does it have|do we have|are on machine|are on system)",
     "who has (an account|accounts|a login|an user account)",
+    `@what (users|accounts|people) (have|are in|belong to|are members of|are member of|can use) [the] [group] ({group:group} [group|access|rights]|${SUDO} [${POWERS}])`,
+    "who (has|can use|is in|belongs to) [the] (sudo|group {group:group}|{group:group} group) [access|rights]",
     "@show [the] (user|account) list",
   ],
   qualifiers: ["(including|with|and|plus) [the] system (users|accounts|ones) <system=true>"],
   build: (c) => (c.has("system") ? { system: true } : {}),
-  describe: (a) => (a.system ? "all, system accounts included" : "regular users"),
+  // "which users have sudo": the list says each account's groups.
+  describe: (a) => (a.system ? "all, system accounts included" : "regular users, with their groups"),
   async plan(a) {
     return [task("list-users", "List the user accounts", "system", [call("user.list", { ...a })])];
   },

@@ -4,13 +4,15 @@
  * "create /srv/notes.txt containing 'hello'". The content is the quoted text
  * as written (\n and \t read as line break and tab), ending with a newline.
  */
-import { defineIntent, refuse } from "../intent";
-import { call, task } from "./common";
+import { defineIntent, IntentRefusal, refuse } from "../intent";
+import { call, probe, task } from "./common";
 
 export interface WriteArgs {
   path: string;
   content: string;
   append: boolean;
+  /** An empty new file ("create an empty file", "touch"): never over one that is there. */
+  fresh?: boolean;
 }
 
 const TEXT = "[the] [text|line|content|contents|string|words]";
@@ -27,16 +29,25 @@ export const writeFile = defineIntent<WriteArgs>({
     `(create|make) [new] [file] {path:path} (containing|with ${TEXT}|that contains|that says|saying) {content:quoted}`,
     "echo {content:quoted} (> <append=false>|>> <append=true>) {path:path}",
     `(write|put|save) [something|text|content|anything] (to|into|in) [file] {path:path} <empty=true>`,
+    "(create|make|touch) [new] [empty] file {path:path} <touch=true>",
+    "touch {path:path} <touch=true>",
   ],
   build(c) {
     if (c.has("empty")) return refuse(`say what to write, in quotes (e.g. write 'text' to ${c.get<string>("path")})`);
+    if (c.has("touch")) return { path: c.get<string>("path")!, content: "", append: false, fresh: true };
     let content = c.get<string>("content")!.replace(/\\n/g, "\n").replace(/\\t/g, "\t");
     if (!content.endsWith("\n")) content += "\n";
     return { path: c.get<string>("path")!, content, append: c.get<boolean>("append") ?? false };
   },
   object: (a) => a.path,
   describe: (a) => `${a.append ? "append to" : "write"} ${a.path} (${a.content.length} bytes)`,
-  async plan(a) {
+  reusable: false,
+  async plan(a, ctx) {
+    if (a.fresh) {
+      const st = await probe<{ exists: boolean }>(ctx, "fs.stat", { path: a.path });
+      if (!st.ok || st.value.exists) throw new IntentRefusal(st.ok ? `${a.path} already exists; it is left as it is` : `cannot look at ${a.path}: ${st.message}`);
+      return [task("create-file", `Create the empty file ${a.path}`, "system", [call("fs.write", { path: a.path, content: "", createParents: true }, "a new, empty file (undo removes it)")])];
+    }
     if (a.append) return [task("append-file", `Append to ${a.path}`, "system", [call("fs.append", { path: a.path, content: a.content })])];
     return [task("write-file", `Write ${a.path}`, "system", [call("fs.write", { path: a.path, content: a.content, createParents: true }, "replaces the file (undo puts the old content back)")])];
   },
