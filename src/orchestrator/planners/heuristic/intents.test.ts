@@ -187,9 +187,10 @@ cases("manage-user", [
 ]);
 
 cases("user-groups", [
-  ["add deploy to sudo", { action: "add", user: "deploy", group: "sudo" }],
-  ["grant deploy sudo", { action: "add", user: "deploy", group: "sudo" }],
-  ["remove bob from the sudoers", { action: "remove", user: "bob", group: "sudo" }],
+  ["add deploy to sudo", { action: "add", user: "deploy", groups: ["sudo"] }],
+  ["put alice into the adm and sudo groups", { action: "add", user: "alice", groups: ["adm", "sudo"] }],
+  ["grant deploy sudo", { action: "add", user: "deploy", groups: ["sudo"] }],
+  ["remove bob from the sudoers", { action: "remove", user: "bob", groups: ["sudo"] }],
 ]);
 
 cases("write-file", [
