@@ -50,8 +50,6 @@ export const SPEC_TOOLS: readonly Tool[] = [
   pending("sys.uptime", v.strictObject({})),
   pending("sys.version", v.strictObject({})),
   pending("monitor.pressure", v.strictObject({})),
-  // SPEC leaves tools-read to extend monitor.logs to /var/log paths or add fs.tail; modelled as fs.tail until one lands (the planner uses whichever the system has).
-  pending("fs.tail", v.strictObject({ path: guestPath, lines: v.optional(int(1, 1000)), grep: v.optional(v.string()), ignoreCase: v.optional(v.boolean()) })),
   // B: tools-sys
   pending("firewall.open", v.strictObject(port), { ...change, risk: "medium" }),
   pending("firewall.close", v.strictObject({ ...port, force: v.optional(v.boolean()) }), { ...change, risk: "medium" }),

@@ -32,7 +32,7 @@ export const auditQuery = defineIntent<{ limit: number }>({
   },
   describe: (a) => `the newest ${a.limit} entries (the ledger is read by order, not by date)`,
   async plan(a) {
-    return [task("audit", `Show the newest ${a.limit} audit entries`, "monitor", [call("sec.audit_query", { limit: a.limit }, "every call: who (agent), what (tool, arguments), when and how it ended")])];
+    return [task("audit", `Show the newest ${a.limit} audit entries`, "security", [call("sec.audit_query", { limit: a.limit }, "every call: who (agent), what (tool, arguments), when and how it ended")])];
   },
 });
 
@@ -48,6 +48,6 @@ export const auditVerify = defineIntent<Record<string, never>>({
   build: () => ({}),
   describe: () => "hash chain",
   async plan() {
-    return [task("audit-verify", "Verify the audit ledger's hash chain", "monitor", [call("sec.audit_verify", {})])];
+    return [task("audit-verify", "Verify the audit ledger's hash chain", "security", [call("sec.audit_verify", {})])];
   },
 });

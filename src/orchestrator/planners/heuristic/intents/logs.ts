@@ -1,9 +1,7 @@
 /**
  * Logs, read: a service's output, aiOS's own log, the last lines of a log
- * file under /var/log, errors in any of them. A file under /var/log goes to
- * fs.tail when this system has it, else to monitor.logs with the path as
- * source (whichever the read tools offer; the planner checks the call fits
- * the tool's schema before planning it).
+ * file under /var/log (monitor.logs' `path`), errors in any of them, lines
+ * from the last hour or from today (`since`, counted when planned).
  */
 import { defineIntent, IntentRefusal, refuse } from "../intent";
 import { call, definedServices, task } from "./common";
@@ -84,19 +82,19 @@ export const showLogs = defineIntent<LogArgs>({
       const defined = await definedServices(ctx);
       if (defined && !defined.some((s) => s.name === name) && !ctx.earlier.services.has(name)) throw new IntentRefusal(`there is no service named ${name}`);
     }
-    return [logTask(a, ctx.tools.some((t) => t.name === "fs.tail"))];
+    return [logTask(a)];
   },
 });
 
-/** The call that reads a log: monitor.logs, or fs.tail for a file under /var/log where this system has it. */
-export function logTask(a: LogArgs, haveTail: boolean, id = "logs") {
+/** The monitor.logs call that reads a log: a source (service:NAME, aios) or a path under /var/log. */
+export function logTask(a: LogArgs, id = "logs") {
   const title = `Show ${a.source.startsWith("service:") ? `${a.source.slice(8)}'s log` : a.source === "aios" ? "aiOS's log" : a.source}`;
   const { sinceSeconds, sinceToday, ...args } = a;
   const at = sinceToday ? new Date(new Date().setHours(0, 0, 0, 0)) : sinceSeconds !== undefined ? new Date(Date.now() - sinceSeconds * 1000) : undefined;
   const since = at ? { since: at.toISOString() } : {};
-  if (args.source.startsWith("/") && haveTail) {
+  if (args.source.startsWith("/")) {
     const { source, ...rest } = args;
-    return task(id, title, "monitor", [call("fs.tail", { path: source, ...rest, ...since })]);
+    return task(id, title, "monitor", [call("monitor.logs", { path: source, ...rest, ...since })]);
   }
   return task(id, title, "monitor", [call("monitor.logs", { ...args, ...since })]);
 }

@@ -74,7 +74,7 @@ export const pingHost = defineIntent<{ host: string; count?: number }>({
   },
   describe: (a) => `${a.host}${a.count ? `, ${a.count} times` : ""}`,
   async plan(a) {
-    return [task("ping", `Ping ${a.host}`, "monitor", [call("net.ping", { ...a })])];
+    return [task("ping", `Ping ${a.host}`, "network", [call("net.ping", { ...a })])];
   },
 });
 
@@ -99,7 +99,7 @@ export const resolveName = defineIntent<{ name: string; type?: string }>({
   build: (c) => (c.has("type") ? { name: c.get<string>("name")!, type: c.get<string>("type")! } : { name: c.get<string>("name")! }),
   describe: (a) => `${a.name}${a.type ? ` ${a.type}` : ""}`,
   async plan(a) {
-    return [task("dns", `Resolve ${a.name}`, "monitor", [call("net.dns", { ...a })])];
+    return [task("dns", `Resolve ${a.name}`, "network", [call("net.dns", { ...a })])];
   },
 });
 
@@ -126,7 +126,7 @@ export const networkInterfaces = defineIntent<{ name?: string }>({
   build: (c) => (c.has("name") ? { name: c.get<string>("name")! } : {}),
   describe: (a) => a.name ?? "all interfaces",
   async plan(a) {
-    return [task("interfaces", `Show ${a.name ?? "the network interfaces"}`, "monitor", [call("net.interfaces", { ...a }, "addresses, state and counters of each interface, and the default routes")])];
+    return [task("interfaces", `Show ${a.name ?? "the network interfaces"}`, "network", [call("net.interfaces", { ...a }, "addresses, state and counters of each interface, and the default routes")])];
   },
 });
 

@@ -112,7 +112,7 @@ export const serviceDown = defineIntent<{ name: string; fix: boolean }>({
     const tasks: TaskPlan[] = [];
     if (have) {
       tasks.push(task("status", `${a.name}'s state, restarts and why it last stopped`, "monitor", [call("service.status", { name: a.name, lines: 20 })]));
-      tasks.push(logTask({ source: `service:${a.name}`, lines: 50 }, false, "logs"));
+      tasks.push(logTask({ source: `service:${a.name}`, lines: 50 }, "logs"));
     }
     if (a.fix) {
       const fix = have

@@ -158,7 +158,7 @@ export const version = defineIntent<Record<string, never>>({
   build: () => ({}),
   describe: () => "kernel, OS and aiOS",
   async plan() {
-    return [task("version", "Show the kernel, OS and aiOS version", "monitor", [call("sys.version", {})])];
+    return [task("version", "Show the kernel, OS and aiOS version", "system", [call("sys.version", {})])];
   },
 });
 

@@ -212,6 +212,6 @@ export const sessions = defineIntent<Record<string, never>>({
   build: () => ({}),
   describe: () => "logged-in users",
   async plan() {
-    return [task("sessions", "Show who is logged in", "monitor", [call("user.sessions", {})])];
+    return [task("sessions", "Show who is logged in", "security", [call("user.sessions", {})])];
   },
 });
