@@ -82,7 +82,7 @@ export const SCOPES = phraseList<ScopeWord>([
   ["log", "log"], ["log file", "log"], ["logfile", "log"], ["old log", "logs"], ["rotated log", "logs"], ["archived log", "logs"], ["old log file", "logs"], ["rotated log file", "logs"], ["compressed log", "logs"],
   ["package cache", "package-cache"], ["apt cache", "package-cache"], ["cached package", "package-cache"], ["downloaded package", "package-cache"], ["cached deb", "package-cache"],
   ["deb", "package-cache"], ["debs", "package-cache"], [".deb", "package-cache"], [".debs", "package-cache"], ["package download", "package-cache"], ["cache", "package-cache"], ["caches", "package-cache"],
-  ["tmp", "tmp"], ["/tmp", "tmp"], ["temp", "tmp"], ["temp file", "tmp"], ["temporary file", "tmp"], ["tmp file", "tmp"], ["/tmp file", "tmp"], ["temp directory", "tmp"], ["tmp directory", "tmp"],
+  ["tmp", "tmp"], ["/tmp", "tmp"], ["temp", "tmp"], ["temp file", "tmp"], ["temporary file", "tmp"], ["tmp file", "tmp"], ["/tmp file", "tmp"], ["temp directory", "tmp"], ["tmp directory", "tmp"], ["/tmp directory", "tmp"], ["/tmp folder", "tmp"], ["tmp folder", "tmp"],
 ]);
 
 /** Ports of the services people name instead of a number (TCP; their usual port). */

@@ -150,7 +150,9 @@ export function literals(node: Node, out: Set<string> = new Set()): Set<string> 
 
 /** Whether token `t` is the literal word `w`; "fix" when only its typo reading is. */
 export function literalMatch(t: Token, w: string, typos: boolean): boolean | "fix" {
-  if (t.kind === "quoted" || t.kind === "path" || t.kind === "url") return false;
+  // A literal path ("/tmp") matches that path token; no other literal matches a path, URL or quoted text.
+  if (t.kind === "path") return w.startsWith("/") && t.text === w;
+  if (t.kind === "quoted" || t.kind === "url") return false;
   if (t.text === w || t.lemma === w) return true;
   return typos && t.fix !== undefined && (t.fix === w || lemmaOf(t.fix) === w) ? "fix" : false;
 }

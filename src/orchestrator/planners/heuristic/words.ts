@@ -20,20 +20,22 @@
 import type { Token } from "./lex";
 
 /** Single-word fillers. */
-export const FILLERS: ReadonlySet<string> = new Set(["a", "an", "the", "please", "pls", "plz", "kindly", "thanks", "my", "our", "'s", "now", "currently", "current", "just", "also", "too", "again", "some", "quickly"]);
+export const FILLERS: ReadonlySet<string> = new Set(["a", "an", "the", "please", "pls", "plz", "kindly", "thanks", "my", "our", "'s", "now", "currently", "current", "just", "also", "too", "again", "some", "quickly", "asap"]);
 
 /** Multi-word fillers, anywhere in a clause. */
 export const FILLER_PHRASES: ReadonlyArray<readonly string[]> = [
   ["thank", "you"], ["for", "me"], ["for", "us"], ["right", "now"], ["at", "the", "moment"], ["as", "well"], ["if", "you", "can"], ["if", "possible"],
   ["on", "this", "machine"], ["on", "this", "system"], ["on", "this", "box"], ["on", "this", "server"], ["on", "this", "host"], ["on", "the", "system"],
   ["on", "the", "machine"], ["on", "the", "server"], ["of", "this", "machine"], ["of", "this", "system"], ["of", "the", "system"], ["of", "the", "machine"],
-  ["in", "this", "machine"], ["in", "this", "system"], ["here"],
+  ["in", "this", "machine"], ["in", "this", "system"], ["here"], ["right", "away"], ["straight", "away"], ["real", "quick"], ["as", "soon", "as", "possible"],
+  ["when", "you", "can"], ["if", "you", "would"], ["if", "you", "could"],
 ];
 
 /** Openings of a request, dropped at the start of a clause (longest first). */
 export const PREAMBLES: ReadonlyArray<readonly string[]> = [
   ["i", "would", "like", "you", "to"], ["i", "want", "you", "to"], ["i", "need", "you", "to"], ["would", "you", "mind"], ["would", "you", "be", "able", "to"],
   ["i", "would", "like", "to"], ["i", "want", "to"], ["i", "need", "to"], ["i", "wanna"], ["go", "ahead", "and"], ["please", "go", "ahead", "and"],
+  ["would", "it", "be", "possible", "to"], ["is", "it", "possible", "to"], ["could", "i", "ask", "you", "to"], ["can", "i", "get", "you", "to"], ["would", "you", "please"], ["do", "you", "mind"],
   ["can", "you", "please"], ["could", "you", "please"], ["can", "you"], ["could", "you"], ["would", "you"], ["will", "you"], ["let", "us"], ["help", "me"],
   ["try", "to"], ["and", "then"], ["then"], ["and"], ["so"], ["ok"], ["okay"], ["hey"], ["hi"], ["next"], ["finally"], ["afterwards"], ["after", "that"], ["aios"],
 ];

@@ -35,6 +35,7 @@ export const freeDiskSpace = defineIntent<CleanupArgs>({
     `(clean|clean up|cleanup|tidy up|clear out) [all] [the] [old] (junk|garbage|cruft|clutter|leftovers|unneeded files|unnecessary files|stuff|files) <general=true>`,
     `${CLEAN} [all <all=true>] [only|just] [the] [old <old=true>|rotated <old=true>|archived <old=true>|stale <old=true>] {scopes:scopes}`,
     `${CLEAN} [the] [old <old=true>|rotated <old=true>] {scopes:scopes} (only|alone)`,
+    "(delete|remove|clear|empty|wipe|clean out|clean up|get rid of) (everything|all files|all the files|all the stuff|all) (in|under|from|inside) (/tmp|tmp|temp) <all=true> <tmpall=true>",
     "how much (space|disk space|disk|room) (could|can|would) (i|we|you|it) (free|free up|reclaim|recover|get back|save|gain) <general=true> <dryRun=true>",
     "how much (space|disk space) (would|could) (cleaning|cleaning up|a cleanup|clean up) (free|give|save|reclaim) <general=true> <dryRun=true>",
   ],
@@ -52,7 +53,7 @@ export const freeDiskSpace = defineIntent<CleanupArgs>({
     "(but|and) (keep|leave|spare) [the] {except:scopes} [alone]",
   ],
   build(c) {
-    const words = c.get<ScopeWord[]>("scopes");
+    const words = c.has("tmpall") ? (["tmp"] as ScopeWord[]) : c.get<ScopeWord[]>("scopes");
     // Deleting "the logs" may mean live logs, which cleanup never touches: only old or rotated ones are offered.
     if (words?.includes("log") && c.has("hard") && !c.has("old")) return refuse('only rotated logs can be deleted (live logs are rotated first); say "delete old logs" or "rotate the logs"');
     const named = words?.map((w): Scope => (w === "log" ? "logs" : w));

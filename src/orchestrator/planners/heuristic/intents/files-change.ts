@@ -133,10 +133,13 @@ export const copyMove = defineIntent<{ action: "copy" | "move"; from: string; to
   forms: [
     "(copy|cp|duplicate) [-r|-a|-R|-rp] [file|directory|folder] {from:path} (to|into|as|onto) {to:path} <action=copy>",
     "(back up|backup) {from:path} (to|into|as|in) {to:path} <action=copy>",
+    `(back up|backup|copy) [the] {daemon:daemon} ${CONFIG} (to|into|in) {to:path} <action=copy>`,
+    "(create|make|take) [a] (backup|copy) of {from:path} (to|at|in|as|into) {to:path} <action=copy>",
     "(move|mv|rename|relocate) [file|directory|folder] {from:path} (to|into|as) {to:path} <action=move>",
   ],
   build(c) {
-    const from = c.get<string>("from")!;
+    const from = c.has("daemon") ? targetPath(c, "dir") : c.get<string>("from")!;
+    if (typeof from !== "string") return from;
     const to = c.get<string>("to")!;
     if (from === to) return refuse("it names the same path twice");
     return { action: c.get<"copy" | "move">("action")!, from, to };

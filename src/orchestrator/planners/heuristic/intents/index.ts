@@ -25,7 +25,7 @@ import { configureProxy } from "./proxy";
 import { REFUSALS } from "./refusals";
 import { removePackage } from "./remove";
 import { listJobs, removeJob, scheduleJob } from "./schedule";
-import { controlService, listServices, removeService, restartPolicy } from "./service";
+import { checkConfig, controlService, listServices, removeService, restartPolicy } from "./service";
 import { hostname, power, timezone, undo } from "./system";
 import { diskUsageByDir, hardware, pressure, showUsage, topProcesses, uptime, version } from "./usage";
 import { listUsers, lockUser, manageUser, sessions, userGroups } from "./user";
@@ -54,6 +54,7 @@ export const INTENTS: readonly Intent[] = [
   copyMove,
   restartPolicy,
   removeService,
+  checkConfig,
   undo,
   hostname,
   timezone,
@@ -103,7 +104,7 @@ export const INTENTS: readonly Intent[] = [
 ];
 
 export {
-  auditQuery, auditVerify, changeMode, checkEndpoint, configureProxy, controlService, copyMove, deletePath, diskFull, diskUsageByDir, editFile, findFiles, findProcesses,
+  auditQuery, auditVerify, changeMode, checkConfig, checkEndpoint, configureProxy, controlService, copyMove, deletePath, diskFull, diskUsageByDir, editFile, findFiles, findProcesses,
   firewallList, firewallPort, freeDiskSpace, hardware, hostname, installPackage, killProcess, knowledge, listDir, listeningPorts, listJobs, listPackages, listServices,
   listUsers, lockUser, logPolicies, logPolicy, makeDir, manageUser, networkInterfaces, packageInfo, pingHost, power, pressure, processInfo, readFile, removeJob,
   removePackage, removeService, resolveName, restartPolicy, rotateLogs, scheduleJob, searchPackages, serviceDown, sessions, showLogs, showUsage, signalProcess,

@@ -17,7 +17,9 @@ export const knowledge = defineIntent<{ query: string }>({
   examples: ["how do I import a model?", "what does supervised mean?", "explain autonomy levels", "tell me about the watchlist"],
   forms: [
     "how (do|can|should|would|could|might) (i|we|you|one|someone|a user) {q:text}",
-    "how (to|does|is) {q:text}",
+    "how to {q:text}",
+    "how (does|do) {q:text} work",
+    "how (is|are) {q:text} (configured|done|set up|implemented|documented|decided|chosen|computed|calculated|stored|kept|used)",
     "what does {q:text} (mean|do|stand for)",
     "what (is|are) (meant by|the meaning of|the difference between|the point of|the purpose of) {q:text}",
     "what (is|are) {q:concept}",

@@ -142,6 +142,7 @@ export const listeningPorts = defineIntent<{ protocol?: "tcp" | "udp"; port?: nu
     `@show [all] [the] ${LISTEN} (tcp <protocol=tcp>|udp <protocol=udp>) [ports|sockets]`,
     "[@show] @what (is|are) listening [(on|to) port {port:port}] [(on|to) [the] network]",
     "@what (service|services|process|processes|program|programs|app|apps) (is|are) listening [(on|to) port {port:port}]",
+    "@what [service|process|program|app] (is|are) running on port {port:port}",
     "@what (service|services|process|program|app) (listens|listen) (on|to) port {port:port}",
     "(@what|who) [process|program|service|app] (is|are) (using|holding|occupying|bound to|listening on|on) port {port:port}",
     "(@what|who) [process|program|service|app] (uses|holds|occupies|owns|has) port {port:port} [open]",

@@ -29,9 +29,17 @@ export const controlService = defineIntent<ServiceArgs & { disable?: true }>({
     `(start|launch|enable|fire up|spin up|run|turn on|switch on) [@service|server] ${SVC} ${BOOT} <action=start>`,
     `(bring|start|fire|spin) ${SVC} [back] up ${BOOT} <action=start>`,
     `(make sure|ensure|check that|see that) ${SVC} (is|are|keeps|keep|stays|stay) (running|up|started|enabled|on) ${BOOT} <action=start>`,
-    `(make sure|ensure|have|let) ${SVC} (starts|start|runs|run|comes up|come up|is started|are started|gets started) (on|at|after|during) [every] (boot|startup|reboot) <action=start>`,
+    `(make sure|ensure|have|let|make) ${SVC} (starts|start|runs|run|comes up|come up|is started|are started|gets started) [automatically] (on|at|after|during) [every] (boot|startup|reboot) <action=start>`,
+    `(make|have|let) ${SVC} (start|run|come up) automatically <action=start>`,
+    `(stop|prevent|keep) ${SVC} from (starting|running|coming up|being started) (at|on|during|after) (boot|startup|reboot) <disable=true>`,
     `keep ${SVC} (running|up|alive) <action=start>`,
     `(stop|halt|shut down|shutdown|bring down|take down|turn off|switch off|stop running) [@service|server] ${SVC} <action=stop>`,
+    `(make sure|ensure|check that|see that) ${SVC} (is|are|stays|stay|remains|remain) (stopped|down|not running|off) <action=stop>`,
+    `(i|we) (do not|no longer) want ${SVC} (running|to run|up) [anymore|any more] <action=stop>`,
+    `${SVC} (needs|need|should|must|has to|have to|ought to) (be|to be) (restarted <action=restart>|started <action=start>|stopped <action=stop>|reloaded <action=restart>)`,
+    `${SVC} (needs|need) [a] (restart <action=restart>|restarting <action=restart>|reload <action=restart>)`,
+    `(i|we) (want|need|would like) ${SVC} (to be|be) (restarted <action=restart>|started <action=start>|stopped <action=stop>)`,
+    "reload [the] {daemon:daemon} (config|configuration|conf|settings) <action=restart>",
     `(shut|bring|take|turn|switch) ${SVC} (down|off) <action=stop>`,
     `disable [@service|server] ${SVC} ${BOOT} <disable=true>`,
     `(restart|reload|bounce|recycle|kick|reboot) [@service|server] ${SVC} <action=restart>`,
@@ -50,7 +58,8 @@ export const controlService = defineIntent<ServiceArgs & { disable?: true }>({
   build(c) {
     if (c.has("disable")) return refuse('the service manager has no switch for boot alone: "stop NAME" stops it now and keeps it from starting at boot');
     if (c.conflicting("action")) return refuse("it asks for two different things of the same service");
-    return { action: c.get<ServiceAction>("action")!, names: [...new Set(c.get<string[]>("names")!)] };
+    const names = c.has("daemon") ? [c.get<string>("daemon")!] : c.get<string[]>("names")!;
+    return { action: c.get<ServiceAction>("action")!, names: [...new Set(names)] };
   },
   object: (a) => a.names.join(" and "),
   describe: (a) => `${a.action} ${a.names.join(", ")}`,
@@ -60,6 +69,29 @@ export const controlService = defineIntent<ServiceArgs & { disable?: true }>({
     const tasks: TaskPlan[] = [];
     for (const name of a.names) tasks.push(await planOne(a.action, name, defined, ctx));
     return tasks;
+  },
+});
+
+/** "test the nginx config": the daemon's own configuration check (nginx -t), nothing else. */
+export const checkConfig = defineIntent<{ daemon: string }>({
+  name: "check-config",
+  summary: "check a daemon's configuration",
+  examples: ["test the nginx config", "check the nginx configuration for errors"],
+  forms: [
+    "(check|test|validate|verify|lint) [the] {daemon:daemon} (config|configuration|conf|config file|configuration file|syntax|config syntax) [syntax] [for errors|for mistakes]",
+    "(check|test|validate|verify) [the] (config|configuration|syntax) of {daemon:daemon} [for errors]",
+    "(is|are) [the] {daemon:daemon} (config|configuration) (valid|ok|correct|fine|broken)",
+    "nginx -t <daemon=nginx>",
+  ],
+  build(c) {
+    const d = daemonFor(c.get<string>("daemon")!)!;
+    return d.configTest ? { daemon: d.service } : refuse(`aiOS does not know how to check ${d.service}'s configuration without starting it`);
+  },
+  object: (a) => a.daemon,
+  describe: (a) => a.daemon,
+  async plan(a) {
+    const d = daemonFor(a.daemon)!;
+    return [task("check-config", `Check ${a.daemon}'s configuration`, "system", [call("process.spawn", { argv: [...d.configTest!], timeoutMs: 10_000 }, `${d.configTest!.join(" ")}: reads the configuration and reports errors; changes nothing`)])];
   },
 });
 

@@ -86,7 +86,9 @@ export const manageUser = defineIntent<UserArgs>({
     // "add user deploy to sudo" said of an account that exists: add it to the groups rather than fail to create it.
     if (a.add && a.groups.length && ctx.tools.some((t) => t.name === "user.list")) {
       const users = await probe<{ users: Array<{ name: string }> }>(ctx, "user.list", { system: true });
-      if (users.ok && users.value.users.some((u) => u.name === a.name)) {
+      // Whether the account exists decides between creating it and adding it to groups: no guess when it cannot be known.
+      if (!users.ok) throw new IntentRefusal(`cannot tell whether ${a.name} exists (user.list: ${users.message}); say "create user ${a.name}" or "add ${a.name} to ${a.groups[0]}"`);
+      if (users.value.users.some((u) => u.name === a.name)) {
         if (a.home || a.shell || a.uid !== undefined || a.comment || a.system || a.createHome === false) throw new IntentRefusal(`${a.name} already exists; only its groups can be changed here`);
         return [task("add-to-groups", `Add ${a.name} to ${a.groups.join(", ")}`, "system", a.groups.map((group) => call("user.add_to_group", { user: a.name, group }, `${a.name} already exists`)))];
       }
@@ -204,6 +206,7 @@ export const sessions = defineIntent<Record<string, never>>({
   forms: [
     "who (is|are) (logged in|logged on|online|signed in|signed on|connected|on|using machine|using system|using this|here|on system)",
     "who else is (logged in|online|on|connected)",
+    "who (logged in|logged on|signed in|has logged in)",
     "@show [the] [active|current|open|all] (sessions|logins|logged in users|logged-in users|users logged in|login sessions|user sessions|who is logged in)",
     "@what (users|people|sessions) (are|is) (logged in|online|connected|active|open)",
     "(is|are) (anyone|anybody|someone|somebody|any users) (logged in|online|connected|on|using machine)",
