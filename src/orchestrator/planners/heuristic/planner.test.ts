@@ -257,6 +257,11 @@ describe("the other intents, planned and routed", () => {
     const { plan } = await planOf("add user bob with shell /bin/bash in groups sudo and adm");
     expect(plan.tasks[0]!.calls[0]).toMatchObject({ tool: "user.create", args: { name: "bob", groups: ["sudo", "adm"], shell: "/bin/bash" } });
     expect((await planOf("delete user alice and her home directory")).plan.tasks[0]!.calls[0]!.args).toEqual({ name: "alice", removeHome: true });
+    // "with sudo access" is a group, never dropped; an account that exists is added to the group instead of created again.
+    expect((await planOf("add a user deploy with sudo access")).plan.tasks[0]!.calls[0]).toMatchObject({ tool: "user.create", args: { name: "deploy", groups: ["sudo"] } });
+    const exists = { "user.list": () => ({ users: [{ name: "root" }, { name: "deploy" }] }) };
+    expect((await planOf("add user deploy to the sudo group", exists)).plan.tasks[0]!.calls).toMatchObject([{ tool: "user.add_to_group", args: { user: "deploy", group: "sudo" } }]);
+    expect(await passOf("add user deploy to the sudo group", { "user.list": () => { throw toolError("failed", "no shadow"); } })).toContain("cannot tell whether deploy exists");
   });
 
   test("write and append to files", async () => {
