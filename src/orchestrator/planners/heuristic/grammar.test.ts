@@ -35,3 +35,10 @@ describe("goals into clauses", () => {
     expect(clauses("write 'stop nginx and restart it' to /tmp/x")).toEqual([["write 'stop nginx and restart it' to /tmp/x", "write-file"]]);
   });
 });
+
+describe("bounds", () => {
+  test("a goal asking too many things at once is refused before reading them all", () => {
+    expect(readGoal(Array.from({ length: 40 }, () => "show disk usage").join(", "), INTENTS, FACTS)).toMatchObject({ kind: "too-many" });
+    expect(readGoal(`install ${Array.from({ length: 150 }, (_, i) => `p${i}`).join(" and ")}`, INTENTS, FACTS)).toMatchObject({ kind: "too-many" });
+  });
+});

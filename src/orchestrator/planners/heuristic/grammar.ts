@@ -116,8 +116,50 @@ function strip(node: Node): Node | null {
   }
 }
 
+/** The words a match of `node` can start with (null: any token, a slot may start it), and whether it can match nothing. */
+interface First {
+  words: Set<string> | null;
+  nullable: boolean;
+}
+
+function first(node: Node): First {
+  switch (node.k) {
+    case "lit":
+      return { words: new Set(node.words), nullable: false };
+    case "slot":
+      return { words: null, nullable: false };
+    case "set":
+      return { words: new Set(), nullable: true };
+    case "opt":
+      return { words: first(node.item).words, nullable: true };
+    case "alt": {
+      const out: First = { words: new Set(), nullable: false };
+      for (const o of node.options) {
+        const f = first(o);
+        out.nullable ||= f.nullable;
+        if (f.words === null || out.words === null) out.words = null;
+        else for (const w of f.words) out.words.add(w);
+      }
+      return out;
+    }
+    case "seq": {
+      const out: First = { words: new Set(), nullable: true };
+      for (const item of node.items) {
+        const f = first(item);
+        if (f.words === null || out.words === null) out.words = null;
+        else for (const w of f.words) out.words.add(w);
+        if (!f.nullable) {
+          out.nullable = false;
+          break;
+        }
+      }
+      return out;
+    }
+  }
+}
+
 interface Compiled {
-  forms: Array<{ node: Node; needs: Need[] }>;
+  forms: Array<{ node: Node; needs: Need[]; first: Set<string> | null }>;
   qualifiers: Node[];
   vocabulary: Set<string>;
 }
@@ -130,7 +172,9 @@ export function compile(intent: Intent): Compiled {
   const parse = (p: string) => stripFillers(parsePattern(p, SLOT_TYPES, macros())) ?? { k: "seq" as const, items: [] };
   const forms = intent.forms.map((p) => {
     const node = parse(p);
-    return { node, needs: needs(node) };
+    const f = first(node);
+    // A form that may match nothing, or start with a slot, is tried whatever the first word.
+    return { node, needs: needs(node), first: f.nullable ? null : f.words };
   });
   const qualifiers = (intent.qualifiers ?? []).map(parse);
   const vocabulary = new Set<string>();
@@ -217,6 +261,7 @@ export function readClause(tokens: readonly Token[], catalogue: readonly Intent[
     const toks = dropped.length ? tokens.filter((t) => !dropped.includes(t)) : tokens;
     const initial = dropped.map((t) => ({ from: t.text, to: t.fix! }));
     const have = wordsOf(toks, typos);
+    const start = toks[0] ? wordsOf([toks[0]], typos) : new Set<string>();
     for (const intent of catalogue) {
       if (intent.requires && !intent.requires.some((w) => have.has(w))) continue;
       const c = compile(intent);
@@ -225,6 +270,7 @@ export function readClause(tokens: readonly Token[], catalogue: readonly Intent[
       // Every form is tried; the best reading among them wins (fewest typos, fewest words taken as names).
       let done: State | null = null;
       for (const form of c.forms) {
+        if (form.first && !hasAny(start, form.first)) continue;
         if (!form.needs.every((need) => hasAny(need, have))) continue;
         const d = matchAll(form.node, c.qualifiers, toks, { ...opts, furthest }, initial);
         if (d && (!done || better(d, done))) done = d;
@@ -284,6 +330,7 @@ function readers(catalogue: readonly Intent[], o: ReadOptions, depth: number) {
   const readGoalText = (text: string): string | null => {
     const r = readGoal(text, others, o.facts, depth + 1);
     if (r.kind === "empty") return "it is empty";
+    if (r.kind === "too-many") return `it asks ${r.count} things at once`;
     if (r.kind === "miss") return missMessage(r.miss, text, others);
     return null;
   };
@@ -341,7 +388,17 @@ export interface GoalMiss {
   tokens: readonly Token[];
 }
 
-export type GoalResult = { kind: "read"; clauses: ClauseReading[] } | { kind: "miss"; miss: GoalMiss };
+export type GoalResult = { kind: "read"; clauses: ClauseReading[] } | { kind: "miss"; miss: GoalMiss } | { kind: "too-many"; count: number };
+
+/**
+ * Bounds that keep reading a goal a matter of milliseconds whatever it says:
+ * a clause longer than this many tokens is not one request, and a goal with
+ * more clauses than this is not read (planning runs in PID 1's thread).
+ */
+export const MAX_CLAUSE_TOKENS = 64;
+export const MAX_CLAUSES = 16;
+/** "," and "and" in one sentence: each pair of them bounds a clause to try. */
+const MAX_CUTS = 24;
 
 const STRONG_PUNCT = new Set([".", ";", "!", "?"]);
 const STRONG_WORDS = new Set(["then", "afterwards"]);
@@ -390,9 +447,11 @@ export function readGoal(goal: string, catalogue: readonly Intent[], facts: Plan
   const readsAt = (from: number, to: number) => clause(from, to).result.kind === "read";
 
   const all = sentences(tokens);
+  if (all.length > MAX_CLAUSES) return { kind: "too-many", count: all.length };
   for (const [n, [s, e]] of all.entries()) {
     const cuts = [s - 1];
     for (let i = s; i < e; i++) if (isWeak(tokens[i]!)) cuts.push(i);
+    if (cuts.length - 1 > MAX_CUTS) return { kind: "too-many", count: cuts.length };
     cuts.push(e);
     // Skip clauses with no meaningful token at all ("ok.", "thanks!").
     if (meaningful(tokens.slice(s, e)).length === 0) continue;
@@ -404,7 +463,7 @@ export function readGoal(goal: string, catalogue: readonly Intent[], facts: Plan
         if (!b || (best[j] && best[j]!.n <= b.n + 1)) continue;
         const from = cuts[i]! + 1;
         const to = cuts[j]!;
-        if (to <= from || meaningful(tokens.slice(from, to)).length === 0) continue;
+        if (to <= from || to - from > MAX_CLAUSE_TOKENS || meaningful(tokens.slice(from, to)).length === 0) continue;
         if (readsAt(from, to)) best[j] = { n: b.n + 1, prev: i };
       }
     }
@@ -420,6 +479,7 @@ export function readGoal(goal: string, catalogue: readonly Intent[], facts: Plan
     for (;;) {
       let next = -1;
       for (let j = last; j > at; j--) {
+        if (cuts[j]! - cuts[at]! - 1 > MAX_CLAUSE_TOKENS) continue;
         if (readsAt(cuts[at]! + 1, cuts[j]!)) {
           next = j;
           break;
@@ -429,13 +489,15 @@ export function readGoal(goal: string, catalogue: readonly Intent[], facts: Plan
       parts.push({ from: cuts[at]! + 1, to: cuts[next]! });
       at = next;
     }
-    const failing = { from: cuts[at]! + 1, to: e };
+    // The clause named is the rest of the sentence, up to the bound.
+    const failing = { from: cuts[at]! + 1, to: Math.min(e, cuts[at]! + 1 + MAX_CLAUSE_TOKENS) };
     // The clauses read so far, this one, and at least one per sentence after it.
     const count = parts.length + 1 + (all.length - n - 1);
     const { result, mtoks } = clause(failing.from, failing.to);
     return { kind: "miss", miss: { text: textOf(goal, tokens, failing.from, failing.to), index: parts.length, count, result: result as GoalMiss["result"], tokens: mtoks } };
   }
   if (parts.length === 0) return { kind: "empty" };
+  if (parts.length > MAX_CLAUSES) return { kind: "too-many", count: parts.length };
   const clauses: ClauseReading[] = [];
   for (const [n, p] of parts.entries()) {
     const { result } = clause(p.from, p.to);

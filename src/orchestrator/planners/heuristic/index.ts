@@ -13,7 +13,7 @@ import * as v from "valibot";
 import { type Plan, PlanSchema } from "../../plan";
 import type { Planner, PlannerResult, PlanningContext, PlanningFacts } from "../../types";
 import { problem } from "./fits";
-import { type ClauseResult, readGoal, readText } from "./grammar";
+import { type ClauseResult, MAX_CLAUSES, readGoal, readText } from "./grammar";
 import { type Earlier, type Intent, IntentRefusal } from "./intent";
 import { INTENTS } from "./intents";
 import { MAX_GOAL } from "./lex";
@@ -49,6 +49,7 @@ export function understand(goal: string, intents: readonly Intent[], facts: Plan
   const r = readGoal(goal, intents, facts);
   if (r.kind === "empty") return { pass: "the goal is empty" };
   if (r.kind === "miss") return { pass: missMessage(r.miss, goal, intents) };
+  if (r.kind === "too-many") return { pass: `the goal asks ${r.count} things at once; at most ${MAX_CLAUSES} are read in one goal` };
   const out: Understood[] = [];
   let previous: string | undefined;
   for (const [i, c] of r.clauses.entries()) {
