@@ -49,7 +49,7 @@ export const firewallPort = defineIntent<FirewallArgs>({
   async plan(a) {
     const { action, ports, ...rest } = a;
     const tool = action === "open" ? "firewall.open" : "firewall.close";
-    return [task(`firewall-${action}`, `${action === "open" ? "Open" : "Close"} port${ports.length > 1 ? "s" : ""} ${ports.join(", ")}/${a.protocol ?? "tcp"}`, "system", ports.map((port) => call(tool, { port, ...rest }, "kept on the data disk and restored at boot; undo removes the rule")))];
+    return [task(`firewall-${action}`, `${action === "open" ? "Open" : "Close"} port${ports.length > 1 ? "s" : ""} ${ports.join(", ")}/${a.protocol ?? "tcp"}`, "network", ports.map((port) => call(tool, { port, ...rest }, "kept on the data disk and restored at boot; undo removes the rule")))];
   },
 });
 
@@ -67,6 +67,6 @@ export const firewallList = defineIntent<Record<string, never>>({
   build: () => ({}),
   describe: () => "firewall rules",
   async plan() {
-    return [task("firewall-list", "Show the firewall rules", "system", [call("firewall.list", {})])];
+    return [task("firewall-list", "Show the firewall rules", "network", [call("firewall.list", {})])];
   },
 });
