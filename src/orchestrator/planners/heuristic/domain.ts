@@ -10,6 +10,7 @@ import type { Token } from "./lex";
 import { daemonFor } from "./daemons";
 import { type Fix, literalMatch, type SlotEnv, type SlotMatch, type SlotType } from "./pattern";
 import { SLOTS } from "./slots";
+import { VALUE_SLOTS } from "./values";
 
 /** A phrase table: word sequences → value. Every phrase that matches at a position (longest first). */
 type PhraseMatch<T> = { end: number; value: T; fixes?: Fix[] };
@@ -163,7 +164,7 @@ const STATE = new Set(["using", "running", "installed", "open", "listening", "fr
 const concept: SlotType = (tokens, pos, env) => {
   const rest = tokens.slice(pos);
   if (rest.length === 0 || rest.length > 6 || rest.some((t) => t.kind !== "word" || STATE.has(t.text))) return [];
-  return SLOTS.text!(tokens, pos, env);
+  return VALUE_SLOTS.text!(tokens, pos, env);
 };
 
 export const DOMAIN_SLOTS: Record<string, SlotType> = {

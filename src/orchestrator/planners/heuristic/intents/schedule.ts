@@ -9,7 +9,7 @@
 import { cronProblem } from "../../../../tools/schedule/cron";
 import { slug } from "../extract";
 import { defineIntent, IntentRefusal, refuse } from "../intent";
-import type { GoalValue } from "../slots";
+import type { GoalValue } from "../values";
 import { call, task } from "./common";
 
 export type ScheduleArgs = { name: string; cron: string; words: string } & ({ goal: string } | { argv: string[] });
