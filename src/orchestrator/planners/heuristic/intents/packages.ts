@@ -16,7 +16,8 @@ export const installPackage = defineIntent<InstallArgs>({
   examples: ["install nginx", "install htop, curl and git", "apt-get install -y redis-server", "install the nginx package", "install nginx=1.22.1-9+deb12u1", "get git and vim installed"],
   forms: [
     "[sudo] (apt|apt-get|aptitude) [-y|--yes] install [-y|--yes] {names:pkgs}",
-    "(install|reinstall) [package] {names:pkgs} [package]",
+    // The repository's version is the latest there is: "the latest nginx" is what install takes.
+    "(install|reinstall) [latest|newest|most recent|current] [version of] [package] {names:pkgs} [package]",
     "add (package|packages) {names:pkgs}",
     "(get|have|make sure|ensure) {names:pkgs} [package] (is|are|gets|get) installed",
     "(get|have) {names:pkgs} installed",
