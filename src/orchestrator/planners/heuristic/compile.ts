@@ -47,11 +47,12 @@ function needs(node: Node): Need[] {
     case "seq":
       return node.items.flatMap(needs);
     case "alt": {
-      // Alternatives of single words: one of them; anything richer: no requirement here.
+      // One of the options matches: a word of one of their first requirements must be there.
       const words = new Set<string>();
       for (const o of node.options) {
-        if (o.k !== "lit") return [];
-        for (const w of o.words) words.add(w);
+        const n = needs(o);
+        if (n.length === 0) return [];
+        for (const w of n[0]!) words.add(w);
       }
       return [words];
     }
@@ -147,6 +148,8 @@ function first(node: Node): First {
 
 export interface Compiled {
   forms: Array<{ node: Node; needs: Need[]; first: Set<string> | null }>;
+  /** The words any of its forms can start with (null: some form may start anywhere). */
+  first: Set<string> | null;
   qualifiers: Node[];
   vocabulary: Set<string>;
 }
@@ -167,7 +170,12 @@ export function compile(intent: Intent): Compiled {
   const vocabulary = new Set<string>();
   for (const f of forms) literals(f.node, vocabulary);
   for (const q of qualifiers) literals(q, vocabulary);
-  c = { forms, qualifiers, vocabulary };
+  let any: Set<string> | null = new Set();
+  for (const f of forms) {
+    if (f.first === null || any === null) any = null;
+    else for (const w of f.first) any.add(w);
+  }
+  c = { forms, qualifiers, vocabulary, first: any };
   compiled.set(intent, c);
   return c;
 }

@@ -52,8 +52,9 @@ export interface ReadOptions {
   text: string;
 }
 
-function hasAny(need: ReadonlySet<string>, have: ReadonlySet<string>): boolean {
-  for (const w of need) if (have.has(w)) return true;
+function hasAny(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const w of small) if (large.has(w)) return true;
   return false;
 }
 
@@ -91,6 +92,7 @@ export function readClause(tokens: readonly Token[], catalogue: readonly Intent[
     for (const intent of catalogue) {
       if (intent.requires && !intent.requires.some((w) => have.has(w))) continue;
       const c = compile(intent);
+      if (c.first && !hasAny(start, c.first)) continue;
       const furthest = { pos: 0 };
       const opts: MatchOptions = { typos, env };
       // Every form is tried; the best reading among them wins (fewest typos, fewest words taken as names).
@@ -230,6 +232,25 @@ const STRONG_PUNCT = new Set([".", ";", "!", "?"]);
 const STRONG_WORDS = new Set(["then", "afterwards"]);
 const WEAK_WORDS = new Set(["and", "&"]);
 
+const openersOf = new WeakMap<readonly Intent[], Set<string>>();
+
+/** The words a request can start with: the first words of the catalogue's forms (those that start with a word). */
+function openers(catalogue: readonly Intent[]): Set<string> {
+  let s = openersOf.get(catalogue);
+  if (!s) {
+    s = new Set();
+    for (const i of catalogue) for (const f of compile(i).forms) if (f.first) for (const w of f.first) s.add(w);
+    openersOf.set(catalogue, s);
+  }
+  return s;
+}
+
+/** Whether the meaningful word at or after `i` is one a request starts with ("and then restart", ", please show"). */
+function opensAt(tokens: readonly Token[], i: number, opens: ReadonlySet<string>): boolean {
+  const t = meaningful(tokens.slice(i, i + 6))[0];
+  return t !== undefined && t.kind === "word" && (opens.has(t.text) || opens.has(t.lemma));
+}
+
 const isWeak = (t: Token) => (t.kind === "punct" && t.text === ",") || (t.kind === "word" && WEAK_WORDS.has(t.text));
 
 /** Token index ranges of sentences, split at . ; ! ? and "then" ("and then", ", then": the joining word goes with it). */
@@ -259,14 +280,23 @@ function sentences(tokens: readonly Token[]): Array<[number, number]> {
 export function readGoal(goal: string, catalogue: readonly Intent[], facts: PlanningFacts, depth = 0): GoalResult | { kind: "empty" } {
   const tokens = lex(goal);
   const parts: Array<{ from: number; to: number }> = [];
-  const memo = new Map<string, ClauseResult>();
+  const memo = new Map<number, ClauseResult>();
+  const words = new Map<number, Token[]>();
+  const key = (from: number, to: number) => from * 4096 + to;
+  const mean = (from: number, to: number): Token[] => {
+    let m = words.get(key(from, to));
+    if (!m) {
+      m = meaningful(tokens.slice(from, to));
+      words.set(key(from, to), m);
+    }
+    return m;
+  };
   const clause = (from: number, to: number): { result: ClauseResult; mtoks: Token[] } => {
-    const mtoks = meaningful(tokens.slice(from, to));
-    const key = `${from}:${to}`;
-    let result = memo.get(key);
+    const mtoks = mean(from, to);
+    let result = memo.get(key(from, to));
     if (!result) {
       result = readClause(mtoks, catalogue, { facts, text: goal }, depth);
-      memo.set(key, result);
+      memo.set(key(from, to), result);
     }
     return { result, mtoks };
   };
@@ -280,20 +310,36 @@ export function readGoal(goal: string, catalogue: readonly Intent[], facts: Plan
     if (cuts.length - 1 > MAX_CUTS) return { kind: "too-many", count: cuts.length };
     cuts.push(e);
     // Skip clauses with no meaningful token at all ("ok.", "thanks!").
-    if (meaningful(tokens.slice(s, e)).length === 0) continue;
-    const best: Array<{ n: number; prev: number } | null> = cuts.map(() => null);
-    best[0] = { n: 0, prev: -1 };
-    for (let j = 1; j < cuts.length; j++) {
-      for (let i = 0; i < j; i++) {
-        const b = best[i];
-        if (!b || (best[j] && best[j]!.n <= b.n + 1)) continue;
-        const from = cuts[i]! + 1;
-        const to = cuts[j]!;
-        if (to <= from || to - from > MAX_CLAUSE_TOKENS || meaningful(tokens.slice(from, to)).length === 0) continue;
-        if (readsAt(from, to)) best[j] = { n: b.n + 1, prev: i };
+    if (mean(s, e).length === 0) continue;
+    // The fewest clauses that all read: a dynamic program over the split points. Tried first
+    // with the split points followed by a word that starts a request ("..., show", "and
+    // restart") as boundaries, which is one read per part for the usual list of requests;
+    // only when that finds nothing is every way of grouping tried.
+    const opens = openers(catalogue);
+    const forced = cuts.map((c, k) => k > 0 && k < cuts.length - 1 && opensAt(tokens, c + 1, opens));
+    const fewest = (respect: boolean) => {
+      const best: Array<{ n: number; prev: number } | null> = cuts.map(() => null);
+      best[0] = { n: 0, prev: -1 };
+      for (let j = 1; j < cuts.length; j++) {
+        for (let i = j - 1; i >= 0; i--) {
+          const b = best[i];
+          if (b && !(best[j] && best[j]!.n <= b.n + 1)) {
+            const from = cuts[i]! + 1;
+            const to = cuts[j]!;
+            if (to > from && to - from <= MAX_CLAUSE_TOKENS && mean(from, to).length > 0 && readsAt(from, to)) best[j] = { n: b.n + 1, prev: i };
+          }
+          if (respect && forced[i]) break;
+        }
       }
-    }
+      return best;
+    };
     const last = cuts.length - 1;
+    let best = readsAt(s, e) ? null : fewest(true);
+    if (best === null) {
+      best = cuts.map(() => null);
+      best[0] = { n: 0, prev: -1 };
+      best[last] = { n: 1, prev: 0 };
+    } else if (!best[last]) best = fewest(false);
     if (best[last]) {
       const chosen: Array<{ from: number; to: number }> = [];
       for (let j = last; j > 0; j = best[j]!.prev) chosen.unshift({ from: cuts[best[j]!.prev]! + 1, to: cuts[j]! });

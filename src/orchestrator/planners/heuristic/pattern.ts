@@ -193,13 +193,13 @@ export function step(node: Node, tokens: readonly Token[], from: ReadonlyMap<num
       }
       break;
     case "seq": {
-      let cur: Map<number, State> = new Map(from);
+      // Steps never change their input: the sequence threads each result into the next.
+      let cur: ReadonlyMap<number, State> = from;
       for (const item of node.items) {
         cur = step(item, tokens, cur, o);
         if (cur.size === 0) break;
       }
-      for (const s of cur.values()) add(out, s);
-      break;
+      return cur === from ? new Map(from) : (cur as Map<number, State>);
     }
     case "alt":
       for (const opt of node.options) for (const s of step(opt, tokens, from, o).values()) add(out, s);

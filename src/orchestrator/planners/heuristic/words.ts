@@ -68,6 +68,27 @@ function same(a: readonly Token[], at: number, words: readonly string[]): boolea
   return true;
 }
 
+/** Phrases by their first word, so a token is looked up once, not against every phrase. */
+function byFirst(phrases: ReadonlyArray<readonly string[]>): Map<string, Array<readonly string[]>> {
+  const m = new Map<string, Array<readonly string[]>>();
+  for (const p of [...phrases].sort((a, b) => b.length - a.length)) {
+    const list = m.get(p[0]!) ?? [];
+    list.push(p);
+    m.set(p[0]!, list);
+  }
+  return m;
+}
+
+const PREAMBLES_BY_FIRST = byFirst(PREAMBLES);
+const FILLER_PHRASES_BY_FIRST = byFirst(FILLER_PHRASES);
+
+/** The longest phrase of `index` at `i`, or undefined. */
+function phraseAt(tokens: readonly Token[], i: number, index: ReadonlyMap<string, Array<readonly string[]>>): readonly string[] | undefined {
+  const t = tokens[i];
+  if (t?.kind !== "word") return undefined;
+  return index.get(t.text)?.find((p) => same(tokens, i, p));
+}
+
 /** "Tell me", "do you know"... before a question are the question's opening: "tell me how much memory is used". */
 const ASKING: ReadonlyArray<readonly string[]> = [["can", "you", "tell", "me"], ["could", "you", "tell", "me"], ["tell", "me"], ["show", "me"], ["let", "me", "know"], ["do", "you", "know"], ["i", "wonder"], ["i", "want", "to", "know"], ["i", "would", "like", "to", "know"], ["please", "tell", "me"]];
 const QUESTION_WORDS: ReadonlySet<string> = new Set(["what", "which", "who", "how", "where", "when", "why", "whether", "if", "is", "are", "does", "do"]);
@@ -86,12 +107,10 @@ export function meaningful(tokens: readonly Token[]): Token[] {
   // The opening of a request, possibly several ("ok so can you please").
   for (let again = true; again; ) {
     again = false;
-    for (const p of PREAMBLES) {
-      if (same(tokens, i, p)) {
-        i += p.length;
-        again = true;
-        break;
-      }
+    const p = phraseAt(tokens, i, PREAMBLES_BY_FIRST);
+    if (p) {
+      i += p.length;
+      again = true;
     }
     while (i < tokens.length && tokens[i]!.kind === "punct") i++;
   }
@@ -102,11 +121,10 @@ export function meaningful(tokens: readonly Token[]): Token[] {
       continue;
     }
     if (t.kind === "word") {
-      for (const p of FILLER_PHRASES) {
-        if (same(tokens, i, p)) {
-          i += p.length;
-          continue outer;
-        }
+      const p = phraseAt(tokens, i, FILLER_PHRASES_BY_FIRST);
+      if (p) {
+        i += p.length;
+        continue outer;
       }
       if (FILLERS.has(t.text)) {
         i++;
