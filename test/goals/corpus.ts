@@ -186,7 +186,8 @@ const pct = (xs: number[], q: number) => {
 
 /** Each goal is planned `repeat` times; its latency is the median of those (one sample is at the mercy of a GC pause or a busy host). */
 export async function runCases(cases: readonly Case[], repeat = 3): Promise<Outcome[]> {
-  const planner = heuristicPlanner();
+  // Readings are not kept between plannings here: the latency is that of reading the goal.
+  const planner = heuristicPlanner(undefined, { remember: false });
   const worlds = { default: world("default"), fresh: world("fresh") };
   // Warm-up: patterns compile on first use; latency is measured after.
   for (const c of cases) await planner.plan(planningContext(c.goal, worlds[c.state]));

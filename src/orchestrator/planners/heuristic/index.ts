@@ -43,7 +43,33 @@ const quote = (s: string) => JSON.stringify(s);
  * resolved to the previous clause's object, without looking at the system.
  * The memory planner keys stored plans by this reading.
  */
-export function understand(goal: string, intents: readonly Intent[], facts: PlanningFacts): Understood[] | { pass: string } {
+export function understand(goal: string, intents: readonly Intent[], facts: PlanningFacts, remember = true): Understood[] | { pass: string } {
+  if (!remember) return read(goal, intents, facts);
+  // Reading depends on the words, the catalogue and the facts only: the same goal again (the memory
+  // planner and this one, a scheduled goal each time it is due) is read once.
+  const key = `${facts.apiPort}\u0000${facts.hostname}\u0000${goal}`;
+  let byGoal = readings.get(intents);
+  if (!byGoal) readings.set(intents, (byGoal = new Map()));
+  const had = byGoal.get(key);
+  if (had) return had;
+  const r = read(goal, intents, facts);
+  if (byGoal.size >= 256) byGoal.delete(byGoal.keys().next().value!);
+  byGoal.set(key, deepFreeze(r));
+  return r;
+}
+
+const readings = new WeakMap<readonly Intent[], Map<string, Understood[] | { pass: string }>>();
+
+/** Cached readings are shared: freezing them makes an intent that changed its arguments fail loudly in tests. */
+function deepFreeze<T>(x: T): T {
+  if (x && typeof x === "object" && !Object.isFrozen(x)) {
+    for (const v of Object.values(x)) if (v && typeof v === "object" && !("forms" in (v as object))) deepFreeze(v);
+    Object.freeze(x);
+  }
+  return x;
+}
+
+function read(goal: string, intents: readonly Intent[], facts: PlanningFacts): Understood[] | { pass: string } {
   if (goal.trim() === "") return { pass: "the goal is empty" };
   if (goal.length > MAX_GOAL) return { pass: `the goal is ${goal.length} characters long; at most ${MAX_GOAL} are read` };
   const r = readGoal(goal, intents, facts);
@@ -77,12 +103,17 @@ export function signatureOf(understood: readonly Understood[]): string {
   return JSON.stringify(understood.map((u) => [u.intent.name, u.args]));
 }
 
-export function heuristicPlanner(intents: readonly Intent[] = INTENTS): Planner {
+export interface HeuristicOptions {
+  /** Keep the readings of recent goals (default true); off to time reading itself. */
+  remember?: boolean;
+}
+
+export function heuristicPlanner(intents: readonly Intent[] = INTENTS, opts: HeuristicOptions = {}): Planner {
   const planner: Planner & { depth: number } = {
     name: "heuristic",
     depth: 0,
     async plan(ctx: PlanningContext): Promise<PlannerResult> {
-      const understood = understand(ctx.goal, intents, ctx.facts);
+      const understood = understand(ctx.goal, intents, ctx.facts, opts.remember ?? true);
       if (!Array.isArray(understood)) return understood;
       const earlier: Earlier = { installs: new Set(), services: new Set(), users: new Set() };
       // A goal inside this one (a scheduled goal) is planned the same way, one level deep.
