@@ -7,7 +7,7 @@
  * its wrong plans fail too, its share is only printed.
  */
 import { describe, expect, test } from "bun:test";
-import { loadCorpus, type Outcome, PENDING, report, runCases, summarize } from "./corpus";
+import { loadCorpus, type Outcome, report, runCases, summarize } from "./corpus";
 
 function show(outcomes: readonly Outcome[], verdicts: readonly string[]): string {
   return outcomes
@@ -23,7 +23,6 @@ describe("goal corpus", () => {
     const outcomes = await runCases(loadCorpus("corpus"), 1);
     const s = summarize(outcomes);
     console.log(report("corpus", s));
-    if (PENDING.size) console.log(`  (planned against SPEC's definitions, not on this tree yet: ${[...PENDING].join(", ")})`);
     if (verbose || s.wrong) console.log(show(outcomes, verbose ? ["wrong", "refused", "off"] : ["wrong"]));
     expect(s.total).toBeGreaterThanOrEqual(300);
     expect(show(outcomes, ["wrong"])).toBe("");

@@ -7,20 +7,15 @@
  */
 import * as v from "valibot";
 import { AGENTS } from "../../../agents/builtin";
-import { Capabilities, ToolRegistry } from "../../../tools";
+import { Capabilities, CATALOG, ToolRegistry } from "../../../tools";
 import { parseArgs } from "../../../tools/schema";
 import { PlanSchema } from "../../plan";
 import { type Route, routeTask } from "../../router";
 import type { PlanningContext, PlanningFacts } from "../../types";
-import { catalogWithSpec } from "./spec-tools";
 
 export type ProbeAnswer = (args: Record<string, unknown>) => unknown;
 
-/** The real catalogue plus SPEC's tools not on this branch yet (spec-tools.ts). */
-const WITH_SPEC = catalogWithSpec();
-export const REGISTRY = new ToolRegistry(WITH_SPEC.tools);
-/** Tools planned against SPEC's definition: no agent is granted them yet, so their tasks are not routed here. */
-export const PENDING: ReadonlySet<string> = new Set(WITH_SPEC.pending);
+export const REGISTRY = new ToolRegistry(CATALOG);
 const TOOLS = REGISTRY.describeAll();
 
 export const FACTS: PlanningFacts = { apiPort: 8080, hostname: "aios", mode: "pid1" };
@@ -96,7 +91,5 @@ export function checkPlan(plan: unknown): Route[] {
   const caps = new Capabilities();
   for (const a of AGENTS) caps.declare(a.name, a.capabilities);
   const agents = AGENTS.map((a) => ({ name: a.name, capabilities: caps.list(a.name) }));
-  return p.tasks.map((t) =>
-    t.calls.some((c) => PENDING.has(c.tool)) ? { taskId: t.id, agent: t.agent ?? "", why: "pending tool: routed once it is granted" } : routeTask(t, agents, (agent, tool) => caps.allows(agent, tool)),
-  );
+  return p.tasks.map((t) => routeTask(t, agents, (agent, tool) => caps.allows(agent, tool)));
 }

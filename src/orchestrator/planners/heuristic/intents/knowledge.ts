@@ -35,6 +35,6 @@ export const knowledge = defineIntent<{ query: string }>({
   build: (c) => ({ query: c.get<string>("q") ?? "what aiOS can do" }),
   describe: (a) => `"${a.query}"`,
   async plan(a) {
-    return [task("knowledge", "Look it up in aiOS's documentation", "monitor", [call("memory.search", { query: a.query, limit: 5 }, "long-term memory: the documentation ingested on first boot, and what aiOS learned")])];
+    return [task("knowledge", "Look it up in aiOS's documentation", "task", [call("memory.search", { query: a.query, limit: 5 }, "long-term memory: the documentation ingested on first boot, and what aiOS learned")])];
   },
 });
