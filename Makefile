@@ -58,7 +58,7 @@ include build/runtime.mk
 include build/repo.mk
 
 # ---- verbs -----------------------------------------------------------------
-.PHONY: all image deps run test test-unit test-vm typecheck bench bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du floor dev \
+.PHONY: all image deps run test test-unit test-vm typecheck bench bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals floor dev \
         clean distclean help print-qemu-cmd
 
 all: image
@@ -76,6 +76,7 @@ test:
 
 test-unit: typecheck
 	$(Q)$(BUN) test src
+	$(Q)$(BUN) test test/goals
 
 typecheck: $(NPM_STAMP)
 	$(call msg,TSC,--noEmit)
@@ -84,7 +85,7 @@ typecheck: $(NPM_STAMP)
 test-vm: image $(REPO_IMG) $(NPM_STAMP)
 	$(Q)$(BUN) test test/vm --timeout 600000
 
-bench: bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du
+bench: bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals
 
 # Each benchmark prints markdown; record.ts files it in BENCHMARKS.md under its name.
 record = $(BUN) test/bench/record.ts $(1) 'make $(2)'
@@ -110,6 +111,10 @@ bench-goals: $(NPM_STAMP)
 bench-du: $(NPM_STAMP)
 	$(Q)$(BUN) test/bench/du.ts | $(call record,du,bench-du)
 
+# The goal corpus (test/goals): planned correctly, refused, wrong, planning latency.
+eval-goals: $(NPM_STAMP)
+	$(Q)$(BUN) test/goals/eval.ts | $(call record,goals-corpus,eval-goals)
+
 floor: $(VMLINUX) $(FLOOR_CPIO)
 
 dev: $(NPM_STAMP)
@@ -133,7 +138,7 @@ help:
 	@echo '  models         make models MODEL=DIR [NAME=..] [TASK=..] [TIER=..]: add a Hugging Face ONNX model to out/runtime.img'
 	@echo '  run            boot the image in QEMU on this terminal (poweroff ends it, status 0)'
 	@echo '  test           test-unit, then test-vm'
-	@echo '  test-unit      typecheck, then bun test src'
+	@echo '  test-unit      typecheck, then bun test src and the goal corpus (test/goals)'
 	@echo '  typecheck      tsc --noEmit over src, test and build'
 	@echo '  test-vm        bun test test/vm (boots QEMU; builds the image first)'
 	@echo '  bench          all benchmarks (bench-boot, bench-inference, bench-tools, bench-actors, bench-memory, bench-goals, bench-du)'
@@ -142,6 +147,7 @@ help:
 	@echo '  bench-tools    fs.stat through the full audited tool pipeline vs a bare statSync'
 	@echo '  bench-actors   actor ask round trip vs a bare microtask loop; supervised restart time'
 	@echo '  bench-goals    a 7-task goal submit -> done, orchestration overhead per task, vs the bare executor'
+	@echo '  eval-goals     the goal corpus: planned correctly, refused, wrong, planning latency (also in bench)'
 	@echo '  bench-memory   inserts vs plain SQLite; top-10 vector search vs brute force (10k, 100k x 384); hybrid search'
 	@echo '  bench-du       fs.du walking a 20k-entry tree vs coreutils du -sx'
 	@echo '  floor          out/floor.cpio: same kernel, BusyBox /init that prints "floor: pid1" and powers off'

@@ -15,18 +15,20 @@ export interface Daemon {
   argv: readonly string[];
   /** Checks the configuration without starting anything. */
   configTest?: readonly string[];
-  /** Where its configuration lives (the proxy config goes under it). */
+  /** Where its configuration lives (the proxy config goes under it): "the nginx config" as files. */
   configDir?: string;
+  /** Its main configuration file: "show the nginx config". */
+  configFile?: string;
 }
 
 export const DAEMONS: readonly Daemon[] = [
-  { service: "nginx", package: "nginx", argv: ["/usr/sbin/nginx", "-g", "daemon off;"], configTest: ["/usr/sbin/nginx", "-t"], configDir: "/etc/nginx" },
-  { service: "lighttpd", package: "lighttpd", argv: ["/usr/sbin/lighttpd", "-D", "-f", "/etc/lighttpd/lighttpd.conf"], configTest: ["/usr/sbin/lighttpd", "-tt", "-f", "/etc/lighttpd/lighttpd.conf"], configDir: "/etc/lighttpd" },
-  { service: "haproxy", package: "haproxy", argv: ["/usr/sbin/haproxy", "-db", "-f", "/etc/haproxy/haproxy.cfg"], configTest: ["/usr/sbin/haproxy", "-c", "-f", "/etc/haproxy/haproxy.cfg"], configDir: "/etc/haproxy" },
-  { service: "redis", package: "redis-server", argv: ["/usr/bin/redis-server", "/etc/redis/redis.conf", "--daemonize", "no", "--supervised", "no"], configDir: "/etc/redis" },
+  { service: "nginx", package: "nginx", argv: ["/usr/sbin/nginx", "-g", "daemon off;"], configTest: ["/usr/sbin/nginx", "-t"], configDir: "/etc/nginx", configFile: "/etc/nginx/nginx.conf" },
+  { service: "lighttpd", package: "lighttpd", argv: ["/usr/sbin/lighttpd", "-D", "-f", "/etc/lighttpd/lighttpd.conf"], configTest: ["/usr/sbin/lighttpd", "-tt", "-f", "/etc/lighttpd/lighttpd.conf"], configDir: "/etc/lighttpd", configFile: "/etc/lighttpd/lighttpd.conf" },
+  { service: "haproxy", package: "haproxy", argv: ["/usr/sbin/haproxy", "-db", "-f", "/etc/haproxy/haproxy.cfg"], configTest: ["/usr/sbin/haproxy", "-c", "-f", "/etc/haproxy/haproxy.cfg"], configDir: "/etc/haproxy", configFile: "/etc/haproxy/haproxy.cfg" },
+  { service: "redis", package: "redis-server", argv: ["/usr/bin/redis-server", "/etc/redis/redis.conf", "--daemonize", "no", "--supervised", "no"], configDir: "/etc/redis", configFile: "/etc/redis/redis.conf" },
   { service: "memcached", package: "memcached", argv: ["/usr/bin/memcached", "-u", "memcache"] },
   { service: "dropbear", package: "dropbear-bin", argv: ["/usr/sbin/dropbear", "-F", "-E", "-R"], configDir: "/etc/dropbear" },
-  { service: "chronyd", package: "chrony", argv: ["/usr/sbin/chronyd", "-d"], configDir: "/etc/chrony" },
+  { service: "chronyd", package: "chrony", argv: ["/usr/sbin/chronyd", "-d"], configDir: "/etc/chrony", configFile: "/etc/chrony/chrony.conf" },
 ];
 
 /** The daemon a person means by `name`: its service name or its package's. */

@@ -1,79 +1,92 @@
 /**
- * Each intent on its own: phrasings map to the right arguments, near misses
- * are not this intent (null) or are refused with the reason. Matching reads
- * only the words; plans and probes are in planner.test.ts.
+ * Each intent on its own: phrasings read as the right intent with the right
+ * arguments; near misses are another intent, or not read at all, or
+ * refused with the reason. Reading only (no probes): plans are in
+ * planner.test.ts, and the corpus (test/goals) covers many more phrasings.
  */
 import { describe, expect, test } from "bun:test";
-import { clauseOf, type Intent, isRefusal } from "./intent";
-import { checkEndpoint, configureProxy, controlService, editFile, freeDiskSpace, INTENTS, installPackage, manageUser, removePackage, scheduleJob, showUsage, writeFile } from "./intents";
-import { planningContext } from "./testing";
+import { readText } from "./grammar";
+import { INTENTS } from "./intents";
+import { FACTS } from "./testing";
 
-const ALL_SCOPES = ["logs", "package-cache", "tmp"];
-
-const ctx = planningContext("");
-
-/** The first intent of the catalogue that answers, as the planner tries them. */
-function firstMatch(text: string) {
-  for (const i of INTENTS) {
-    const r = i.match(clauseOf(text), ctx);
-    if (r !== null) return { intent: i.name, r };
-  }
+function read(text: string): { intent: string; args: unknown } | { refused: string; reason: string } | null {
+  const { result } = readText(text, INTENTS, FACTS);
+  if (result.kind === "read") return { intent: result.reading.intent.name, args: result.reading.args };
+  if (result.kind === "refused") return { refused: result.intent.name, reason: result.reason };
   return null;
 }
 
-function cases(intent: Intent, good: Array<[string, unknown]>, near: Array<[string, string | null]>) {
-  describe(intent.name, () => {
+function cases(name: string, good: Array<[string, unknown]>, near: Array<[string, string | null]> = []) {
+  describe(name, () => {
     for (const [text, args] of good) {
-      test(`maps ${JSON.stringify(text)}`, () => {
-        expect(firstMatch(text)?.intent).toBe(intent.name);
-        expect(intent.match(clauseOf(text), ctx)).toEqual(args);
-      });
+      test(`reads ${JSON.stringify(text)}`, () => expect(read(text)).toEqual({ intent: name, args }));
     }
     for (const [text, why] of near) {
-      test(`${why === null ? "does not take" : "refuses"} ${JSON.stringify(text)}`, () => {
-        const r = intent.match(clauseOf(text), ctx);
-        if (why === null) expect(r).toBeNull();
+      test(`${why === null ? "does not read" : "refuses"} ${JSON.stringify(text)} as ${name}`, () => {
+        const r = read(text);
+        if (why === null) expect(r && "intent" in r ? r.intent : null).not.toBe(name);
         else {
-          expect(isRefusal(r)).toBe(true);
-          expect((r as { refuse: string }).refuse).toContain(why);
+          expect(r).toMatchObject({ refused: name });
+          expect((r as { reason: string }).reason).toContain(why);
         }
       });
     }
-    test("its examples match it", () => {
-      for (const e of intent.examples) expect({ e, intent: firstMatch(e)?.intent }).toEqual({ e, intent: intent.name });
-    });
   });
 }
 
-cases(installPackage, [
+test("every intent's examples read as that intent", () => {
+  for (const i of INTENTS) {
+    for (const e of i.examples) {
+      const r = read(e);
+      expect({ e, intent: r && ("intent" in r ? r.intent : r.refused) }).toEqual({ e, intent: i.name });
+    }
+  }
+});
+
+test("intent names are unique", () => {
+  expect(new Set(INTENTS.map((i) => i.name)).size).toBe(INTENTS.length);
+});
+
+cases("install-package", [
   ["install nginx", { names: ["nginx"] }],
   ["install htop, curl and git", { names: ["htop", "curl", "git"] }],
   ["sudo apt-get install -y redis-server", { names: ["redis-server"] }],
   ["install the nginx package", { names: ["nginx"] }],
   ["install nginx=1.22.1-9+deb12u1", { names: ["nginx=1.22.1-9+deb12u1"] }],
-  ["install nginx for the web site", { names: ["nginx"] }],
+  ["install nginx but don't start it", { names: ["nginx"] }],
+  ["please get git and vim installed", { names: ["git", "vim"] }],
 ], [
-  ["install", "say which package to install"],
-  ["install Foo_Bar", "is not a Debian package name"],
+  ["install", null],
+  ["install Foo_Bar", null],
   ["install /tmp/x.deb", null],
+  ["install nginx for the web site", null],
   ["reinstall the os", null],
 ]);
 
-cases(removePackage, [
-  ["remove nginx", { names: ["nginx"] }],
-  ["uninstall nginx completely", { names: ["nginx"] }],
-  ["purge redis-server", { names: ["redis-server"] }],
-  ["apt-get remove -y htop", { names: ["htop"] }],
-  ["get rid of nginx and its config files", { names: ["nginx"] }],
+cases("remove-package", [
+  ["remove nginx", { names: ["nginx"], purge: true }],
+  ["uninstall nginx completely", { names: ["nginx"], purge: true }],
+  ["purge redis-server", { names: ["redis-server"], purge: true }],
+  ["apt-get remove -y htop", { names: ["htop"], purge: true }],
+  ["get rid of nginx and its config files", { names: ["nginx"], purge: true }],
+  ["remove nginx but keep the config", { names: ["nginx"], purge: false }],
 ], [
-  ["remove", "say which package to remove"],
   ["remove the nginx service", null],
   ["delete /etc/motd", null],
   ["remove the cron job backup", null],
-  ["remove Some_Thing", "not a Debian package name"],
+  ["remove nginx config", null],
+  ["remove nginx but only the binary", null],
+  ["remove nginx completely but keep its config", "both to remove and to keep the configuration"],
 ]);
 
-cases(controlService, [
+cases("delete-path", [
+  ["remove nginx config", { path: "/etc/nginx", recursive: true, config: "nginx" }],
+  ["delete the nginx configuration", { path: "/etc/nginx", recursive: true, config: "nginx" }],
+  ["rm -rf /srv/old", { path: "/srv/old", recursive: true }],
+  ["delete /tmp/a.txt", { path: "/tmp/a.txt", recursive: false }],
+], [["delete the memcached config", "does not know where memcached's configuration is"]]);
+
+cases("control-service", [
   ["start nginx", { action: "start", names: ["nginx"] }],
   ["enable nginx at boot", { action: "start", names: ["nginx"] }],
   ["restart the nginx service", { action: "restart", names: ["nginx"] }],
@@ -84,11 +97,12 @@ cases(controlService, [
   ["show the status of nginx", { action: "status", names: ["nginx"] }],
 ], [
   ["start", null],
-  ["start @nginx", "is not a service name"],
   ["start nginx on port 8080", null],
+  ["disable nginx", "no switch for boot alone"],
+  ["restart the server", null],
 ]);
 
-cases(configureProxy, [
+cases("configure-proxy", [
   ["configure nginx as a reverse proxy for the management API", { server: "nginx", upstream: "http://127.0.0.1:8080", api: true, listen: 80 }],
   ["set up a reverse proxy to port 3000", { server: "nginx", upstream: "http://127.0.0.1:3000", api: false, listen: 80 }],
   ["make nginx a reverse proxy for http://127.0.0.1:5000", { server: "nginx", upstream: "http://127.0.0.1:5000", api: false, listen: 80 }],
@@ -99,13 +113,12 @@ cases(configureProxy, [
 ], [
   ["configure nginx as a reverse proxy", "say what to proxy to"],
   ["configure haproxy as a reverse proxy to port 3000", "only nginx"],
-  ["set up a forward proxy", "only a reverse proxy"],
+  ["set up a forward proxy to port 3000", "only a reverse proxy"],
   ["set up a reverse proxy to port 80", "cannot listen on port 80 and proxy to the same port"],
   ["what is a proxy", null],
-  ["set proxy to http://10.0.0.1:3128 in /etc/app.conf", null],
 ]);
 
-cases(checkEndpoint, [
+cases("check-endpoint", [
   ["check port 80", { urls: [], ports: [{ host: "127.0.0.1", port: 80 }] }],
   ["is port 22 open on 10.0.2.2?", { urls: [], ports: [{ host: "10.0.2.2", port: 22 }] }],
   ["check http://127.0.0.1:8080/health", { urls: ["http://127.0.0.1:8080/health"], ports: [] }],
@@ -113,11 +126,19 @@ cases(checkEndpoint, [
   ["check ports 80 and 443", { urls: [], ports: [{ host: "127.0.0.1", port: 80 }, { host: "127.0.0.1", port: 443 }] }],
 ], [
   ["check the weather", null],
-  ["check port 22 on a.example.com or b.example.com", "name one host"],
+  ["check port 22 on a.example.com or b.example.com", null],
   ["open port 80", null],
 ]);
 
-cases(showUsage, [
+cases("firewall-port", [
+  ["open port 80", { action: "open", ports: [80] }],
+  ["allow ssh through the firewall", { action: "open", ports: [22] }],
+  ["block port 23", { action: "close", ports: [23] }],
+  ["open ports 80 and 443", { action: "open", ports: [80, 443] }],
+  ["allow port 5432/tcp from 10.0.0.0/8", { action: "open", ports: [5432], protocol: "tcp", from: "10.0.0.0/8" }],
+], [["open port 53/tcp over udp", "both tcp and udp"]]);
+
+cases("show-usage", [
   ["show disk usage", { kinds: ["disk"] }],
   ["how much memory is free?", { kinds: ["memory"] }],
   ["what processes are running?", { kinds: ["processes"] }],
@@ -129,35 +150,50 @@ cases(showUsage, [
   ["show me a joke", null],
 ]);
 
-cases(freeDiskSpace, [
-  ["free disk space", { olderThanDays: 7, dryRun: false, scopes: ALL_SCOPES }],
-  ["free up some disk space", { olderThanDays: 7, dryRun: false, scopes: ALL_SCOPES }],
-  ["clean up files older than 3 days", { olderThanDays: 3, dryRun: false, scopes: ALL_SCOPES }],
-  ["clean up the disk (dry run)", { olderThanDays: 7, dryRun: true, scopes: ALL_SCOPES }],
-  ["how much space could I free?", { olderThanDays: 7, dryRun: true, scopes: ALL_SCOPES }],
-  ["clean up old logs", { olderThanDays: 7, dryRun: false, scopes: ["logs"] }],
+cases("top-processes", [
+  ["what is using the most memory", { by: "memory" }],
+  ["what's hogging the CPU", { by: "cpu" }],
+  ["top 3 processes by memory", { by: "memory", limit: 3 }],
+]);
+
+cases("free-disk-space", [
+  ["free disk space", { scopes: [{ kind: "logs", olderThanDays: 7 }, { kind: "package-cache", olderThanDays: 7 }, { kind: "tmp", olderThanDays: 7 }], general: true }],
+  ["clean up old logs", { scopes: [{ kind: "logs", olderThanDays: 7 }], general: false }],
+  ["clean up files older than 3 days", { scopes: [{ kind: "logs", olderThanDays: 3 }, { kind: "package-cache", olderThanDays: 3 }, { kind: "tmp", olderThanDays: 3 }], general: true }],
+  ["clean up the disk (dry run)", { scopes: [{ kind: "logs", olderThanDays: 7 }, { kind: "package-cache", olderThanDays: 7 }, { kind: "tmp", olderThanDays: 7 }], general: true, dryRun: true }],
+  ["empty the package cache", { scopes: [{ kind: "package-cache", olderThanDays: 7 }], general: false }],
+  ["free disk space but keep the logs", { scopes: [{ kind: "package-cache", olderThanDays: 7 }, { kind: "tmp", olderThanDays: 7 }], general: true }],
 ], [
   ["clean the kitchen", null],
   ["clean /var/cache/app", null],
-  ["make coffee", null],
+  ["delete the logs", "only rotated logs can be deleted"],
 ]);
 
-cases(manageUser, [
+cases("manage-user", [
   ["create a user alice", { action: "create", name: "alice", system: false, groups: [] }],
-  ["add user bob with shell /bin/bash in groups sudo and adm", { action: "create", name: "bob", system: false, groups: ["sudo", "adm"], shell: "/bin/bash" }],
+  ["add user bob with shell /bin/bash in groups sudo and adm", { action: "create", name: "bob", system: false, groups: ["sudo", "adm"], shell: "/bin/bash", add: true }],
   ["create a system user svc", { action: "create", name: "svc", system: true, groups: [] }],
   ["create a new user named carol with home /srv/carol and uid 1500", { action: "create", name: "carol", system: false, groups: [], home: "/srv/carol", uid: 1500 }],
-  ["add a user dave to the sudo group", { action: "create", name: "dave", system: false, groups: ["sudo"] }],
+  ["add a user dave to the sudo group", { action: "create", name: "dave", system: false, groups: ["sudo"], add: true }],
+  ["add a user deploy with sudo access", { action: "create", name: "deploy", system: false, groups: ["sudo"], add: true }],
   ["delete user alice and her home directory", { action: "delete", name: "alice", removeHome: true }],
   ["remove the user bob but keep his home", { action: "delete", name: "bob", removeHome: false }],
 ], [
-  ["create a user", "say the user's name"],
-  ["create a user Alice!", "is not a valid user name"],
-  ["create user eve /srv/x", "say what each path is"],
+  ["create a user", null],
+  ["create a user Alice!", null],
   ["create a file /srv/x", null],
+  ["add a user deploy with root access", null],
+  ["delete user bob with sudo access", "describes a user to create"],
 ]);
 
-cases(writeFile, [
+cases("user-groups", [
+  ["add deploy to sudo", { action: "add", user: "deploy", groups: ["sudo"] }],
+  ["put alice into the adm and sudo groups", { action: "add", user: "alice", groups: ["adm", "sudo"] }],
+  ["grant deploy sudo", { action: "add", user: "deploy", groups: ["sudo"] }],
+  ["remove bob from the sudoers", { action: "remove", user: "bob", groups: ["sudo"] }],
+]);
+
+cases("write-file", [
   ["write 'Welcome to aiOS' to /etc/motd", { path: "/etc/motd", content: "Welcome to aiOS\n", append: false }],
   ["put \"a\\nb\" into /srv/a.txt", { path: "/srv/a.txt", content: "a\nb\n", append: false }],
   ["append 'nameserver 10.0.2.3' to /etc/resolv.conf", { path: "/etc/resolv.conf", content: "nameserver 10.0.2.3\n", append: true }],
@@ -165,21 +201,21 @@ cases(writeFile, [
 ], [
   ["write to /etc/motd", "say what to write, in quotes"],
   ["write a poem", null],
-  ["write 'a' and 'b' to /etc/motd", "give one quoted text and one file"],
+  ["write 'a' and 'b' to /etc/motd", null],
 ]);
 
-cases(editFile, [
+cases("edit-file", [
   ["set worker_processes to 2 in /etc/nginx/nginx.conf", { key: "worker_processes", value: "2", path: "/etc/nginx/nginx.conf" }],
   ["set PermitRootLogin no in /etc/ssh/sshd_config", { key: "PermitRootLogin", value: "no", path: "/etc/ssh/sshd_config" }],
   ["in /etc/app.ini set port = 8080", { path: "/etc/app.ini", key: "port", value: "8080" }],
   ["change listen to '0.0.0.0:8080' in /etc/app/config.yaml", { key: "listen", value: "0.0.0.0:8080", path: "/etc/app/config.yaml" }],
+  ["set worker_processes to 4 in the nginx config", { key: "worker_processes", value: "4", path: "/etc/nginx/nginx.conf" }],
 ], [
-  ["set the mood in /etc/motd somehow", "say it as"],
+  ["set the mood in /etc/motd somehow", null],
   ["set up nginx", null],
 ]);
 
-const schedule = INTENTS.find((i) => i.name === "schedule-job")!;
-cases(schedule, [
+cases("schedule-job", [
   ["run 'free disk space' every day at 3am", { name: "free-disk-space", cron: "0 3 * * *", words: "every day at 03:00", goal: "free disk space" }],
   ["schedule `sync` every 5 minutes", { name: "sync", cron: "*/5 * * * *", words: "every 5 minutes", argv: ["sync"] }],
   ["check port 80 every minute", { name: "check-port-80", cron: "* * * * *", words: "every minute", goal: "check port 80" }],
@@ -187,14 +223,61 @@ cases(schedule, [
   ["run `tar czf /srv/backup.tgz /etc` daily at 2:30am", { name: "tar-czf-srv-backup-tgz-etc", cron: "30 2 * * *", words: "every day at 02:30", argv: ["tar", "czf", "/srv/backup.tgz", "/etc"] }],
   ["run `du -sh /var/log | sort` hourly named log-size", { name: "log-size", cron: "0 * * * *", words: "every hour", argv: ["/bin/sh", "-c", "du -sh /var/log | sort"] }],
 ], [
-  ["run 'make coffee' every hour", "matches no intent in the catalogue"],
-  ["run 'install Foo_Bar' daily", "is not a Debian package name"],
-  ["run every day", "say what to run"],
+  ["run 'make coffee' every hour", "does not read"],
   ["run `sync` with cron '61 * * * *'", "is not a cron expression"],
   ["run 'free disk space' at 3am", null],
 ]);
 
-test("the catalogue has one entry per intent of the issue, each documented with examples", () => {
-  expect(INTENTS.map((i) => i.name).sort()).toEqual(["check-endpoint", "configure-proxy", "control-service", "edit-file", "free-disk-space", "install-package", "manage-user", "remove-package", "schedule-job", "show-usage", "write-file"]);
-  expect(scheduleJob(() => []).name).toBe("schedule-job");
+cases("log-policy", [
+  ["rotate logs daily keeping 7", { pattern: "/var/log/*.log", keep: 7, maxAgeDays: 1 }],
+  ["rotate /var/log/*.log when they reach 10M, keep 5", { pattern: "/var/log/*.log", keep: 5, maxBytes: 10 * 1024 * 1024 }],
+], [["rotate logs weekly", "say how many rotated copies to keep"]]);
+
+cases("undo", [
+  ["undo the last change", {}],
+  ["roll back goal 12", { goal: 12 }],
+  ["revert call c42", { call: "c42" }],
+]);
+
+cases("power", [
+  ["reboot", { action: "reboot" }],
+  ["shut the system down in 5 minutes", { action: "poweroff", delaySeconds: 300 }],
+], [["reboot in 2 hours", "at most an hour"]]);
+
+cases("timezone", [["set the timezone to Europe/Berlin", { zone: "Europe/Berlin" }], ["set the time zone to europe/berlin", { zone: "Europe/Berlin" }]], [["set the timezone to berlin", "not a time zone name"]]);
+
+cases("knowledge", [
+  ["how do I import a model?", { query: "import a model" }],
+  ["what does supervised mean?", { query: "supervised" }],
+], [["what is using port 80", null]]);
+
+describe("typos", () => {
+  test("a word one edit from exactly one known word is read as it, and said", () => {
+    const { result } = readText("instal nginx", INTENTS, FACTS);
+    expect(result).toMatchObject({ kind: "read", reading: { intent: { name: "install-package" }, args: { names: ["nginx"] }, fixes: [{ from: "instal", to: "install" }] } });
+  });
+  test("never when two known words tie, and never inside a name", () => {
+    // "rstart" is one edit from both "start" and "restart".
+    expect(readText("rstart nginx", INTENTS, FACTS).result.kind).not.toBe("read");
+    // "alice" is one edit from "alive", a known word; as a name it stays alice.
+    expect(read("lock alice")).toEqual({ intent: "lock-user", args: { action: "lock", name: "alice" } });
+  });
+});
+
+describe("negations and qualifiers are honoured or refused, never dropped", () => {
+  for (const text of ["don't restart nginx", "stop nginx but not redis", "restart nginx unless it is busy", "install nginx if it is missing", "remove nginx without its config"]) {
+    test(JSON.stringify(text), () => {
+      const r = read(text);
+      expect(r === null || "refused" in r).toBe(true);
+    });
+  }
+  test("honoured ones", () => {
+    expect(read("don't restart nginx automatically")).toEqual({ intent: "restart-policy", args: { name: "nginx", restart: "never" } });
+    expect(read("remove nginx but keep its config")).toEqual({ intent: "remove-package", args: { names: ["nginx"], purge: false } });
+  });
+});
+
+test("CATALOGUE.md names every intent", async () => {
+  const doc = await Bun.file(new URL("./CATALOGUE.md", import.meta.url)).text();
+  expect(INTENTS.map((i) => i.name).filter((n) => !doc.includes(`\`${n}\``))).toEqual([]);
 });

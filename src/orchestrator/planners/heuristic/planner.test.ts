@@ -243,19 +243,25 @@ describe("the other intents, planned and routed", () => {
     expect(agents).toEqual(["storage", "system", "monitor", "system"]);
   });
 
-  test("free disk space: the disk, then sys.cleanup", async () => {
+  test("free disk space: the disk, then sys.cleanup in the safe scopes only; old logs alone when only they are asked", async () => {
     const { plan } = await planOf("free disk space older than 3 days");
+    const scopes = (days: number, ...kinds: string[]) => kinds.map((kind) => ({ kind, olderThanDays: days }));
     expect(plan.tasks.map((t) => [t.id, t.calls[0]!.tool, t.calls[0]!.args, t.dependsOn])).toEqual([
       ["disk-usage", "monitor.disk", {}, []],
-      ["cleanup", "sys.cleanup", { scopes: [{ kind: "logs", olderThanDays: 3 }, { kind: "package-cache", olderThanDays: 3 }, { kind: "tmp", olderThanDays: 3 }], dryRun: false }, ["disk-usage"]],
+      ["cleanup", "sys.cleanup", { scopes: scopes(3, "logs", "package-cache", "tmp") }, ["disk-usage"]],
     ]);
-    expect((await planOf("clean up old logs")).plan.tasks[1]!.calls[0]!.args).toEqual({ scopes: [{ kind: "logs", olderThanDays: 7 }], dryRun: false });
+    expect((await planOf("clean up old logs")).plan.tasks[1]!.calls[0]!.args).toEqual({ scopes: scopes(7, "logs") });
   });
 
   test("create and delete users", async () => {
     const { plan } = await planOf("add user bob with shell /bin/bash in groups sudo and adm");
     expect(plan.tasks[0]!.calls[0]).toMatchObject({ tool: "user.create", args: { name: "bob", groups: ["sudo", "adm"], shell: "/bin/bash" } });
     expect((await planOf("delete user alice and her home directory")).plan.tasks[0]!.calls[0]!.args).toEqual({ name: "alice", removeHome: true });
+    // "with sudo access" is a group, never dropped; an account that exists is added to the group instead of created again.
+    expect((await planOf("add a user deploy with sudo access")).plan.tasks[0]!.calls[0]).toMatchObject({ tool: "user.create", args: { name: "deploy", groups: ["sudo"] } });
+    const exists = { "user.list": () => ({ users: [{ name: "root" }, { name: "deploy" }] }) };
+    expect((await planOf("add user deploy to the sudo group", exists)).plan.tasks[0]!.calls).toMatchObject([{ tool: "user.add_to_group", args: { user: "deploy", group: "sudo" } }]);
+    expect(await passOf("add user deploy to the sudo group", { "user.list": () => { throw toolError("failed", "no shadow"); } })).toContain("cannot tell whether deploy exists");
   });
 
   test("write and append to files", async () => {
@@ -272,9 +278,10 @@ describe("the other intents, planned and routed", () => {
     expect((await planOf("set worker_connections to 1024 in /etc/nginx/nginx.conf", read)).plan.tasks[0]!.calls[0]!.args.content).toContain("    worker_connections 1024;\n");
     expect(await passOf("set gzip to on in /etc/nginx/nginx.conf", read)).toContain("gzip is not set; the planner changes existing settings only");
     expect(await passOf("set events to x in /etc/nginx/nginx.conf", read)).toContain("events opens a block");
-    const twice = { "fs.read": () => ({ content: "a = 1\na = 2\n", truncated: false }) };
-    expect(await passOf("set a to 3 in /etc/app.conf", twice)).toContain("a is set on lines 1, 2");
-    expect(await passOf("set a to 3 in /etc/none.conf", { "fs.read": () => { throw toolError("ENOENT", "fs.read /etc/none.conf: ENOENT"); } })).toContain("/etc/none.conf does not exist");
+    // (The key was "a" here: an article, which the reader drops now.)
+    const twice = { "fs.read": () => ({ content: "k = 1\nk = 2\n", truncated: false }) };
+    expect(await passOf("set k to 3 in /etc/app.conf", twice)).toContain("k is set on lines 1, 2");
+    expect(await passOf("set k to 3 in /etc/none.conf", { "fs.read": () => { throw toolError("ENOENT", "fs.read /etc/none.conf: ENOENT"); } })).toContain("/etc/none.conf does not exist");
     const ini = { "fs.read": () => ({ content: "[server]\nport = \"80\"\n", truncated: false }) };
     expect((await planOf("in /etc/app.ini set port = 8080", ini)).plan.tasks[0]!.calls[0]!.args.content).toBe("[server]\nport = \"8080\"\n");
   });
@@ -289,15 +296,25 @@ describe("the other intents, planned and routed", () => {
 });
 
 describe("refusals", () => {
-  test("a goal nothing maps is refused with what the catalogue knows; it never guesses", async () => {
-    expect(await passOf("make me a sandwich")).toBe(
-      'no intent in the catalogue matches "make me a sandwich"; it knows: install a package, remove a package, start, stop, restart or enable a service, configure nginx as a reverse proxy, check a port or URL, show disk, memory or process usage, free disk space, create a user, write a config file, edit a config file, schedule a job',
-    );
+  test("a goal nothing reads is refused naming the words not understood, with the closest things aiOS can do; it never guesses", async () => {
+    const why = await passOf("install nginx for the website", nginxAvailable);
+    expect(why).toStartWith('I did not understand "for the website" in "install nginx for the website"; closest things aiOS can do: ');
+    expect(why).toContain('install a package (e.g. "install nginx")');
+    expect(await passOf("add a user deploy with a random password")).toStartWith('I did not understand "with a random password" in "add a user deploy with a random password"; closest things aiOS can do: create or delete a user');
+    expect(await passOf("frobnicate the quux")).toBe('I did not understand "frobnicate the quux"; aiOS can: install and remove packages; start, stop and restart services; show disk, memory, CPU and processes; read, write and edit files; manage users and groups; open and close firewall ports; schedule jobs; check ports, hosts and DNS; rotate logs and free disk space; undo changes; answer questions about aiOS');
   });
 
-  test("one clause that does not map refuses the whole goal, naming it", async () => {
+  test("out of scope and dangerous requests are refused with the reason", async () => {
+    expect(await passOf("make me a sandwich")).toBe('"make me a sandwich" is refused: aiOS administers this machine (packages, services, files, users, the network, logs, its own documentation); it does not do that');
+    expect(await passOf("delete the audit log")).toContain("the audit ledger is the record of every change");
+    expect(await passOf("rm -rf /")).toBe("refused: / is a system directory; deleting or moving it would break the system");
+    expect(await passOf("chmod 777 /etc")).toContain("mode 0777 makes /etc writable by every user");
+  });
+
+  test("one clause that does not read refuses the whole goal, naming it", async () => {
     const why = await passOf("install nginx and make coffee", nginxAvailable);
-    expect(why).toStartWith('clause 2 of 2 ("make coffee") matches no intent in the catalogue, so the goal is refused as a whole; it knows: install a package');
+    expect(why).toBe('clause 2 of 2 ("make coffee") is refused: aiOS administers this machine (packages, services, files, users, the network, logs, its own documentation); it does not do that; the goal is refused as a whole');
+    expect(await passOf("install nginx and then frobnicate it", nginxAvailable)).toStartWith('I did not understand clause 2 of 2 ("frobnicate it"); the goal is refused as a whole');
   });
 
   test("a pronoun with nothing before it, an empty goal, a cancelled planning", async () => {
@@ -307,15 +324,18 @@ describe("refusals", () => {
     expect(await planner.plan(ctx)).toEqual({ pass: "planning was cancelled" });
   });
 
-  test("a plan needing a tool this system lacks is refused, not emitted", async () => {
+  test("a plan needing a tool this system lacks, or one whose inputs differ, is refused, not emitted", async () => {
     const ctx = planningContext("free disk space");
     const r = await planner.plan({ ...ctx, tools: ctx.tools.filter((t) => t.name !== "sys.cleanup") });
     expect(r).toEqual({ pass: "the plan needs sys.cleanup, which this system does not have" });
+    const old = { name: "sys.cleanup", description: "", risk: "high" as const, readOnly: false, idempotent: false, reversible: false, timeoutMs: 1, inputSchema: { type: "object", properties: { olderThanDays: { type: "integer" } }, additionalProperties: false } };
+    const r2 = await planner.plan({ ...ctx, tools: [...ctx.tools.filter((t) => t.name !== "sys.cleanup"), old] });
+    expect(r2).toEqual({ pass: "the plan's call to sys.cleanup does not fit this system's sys.cleanup (args.scopes: this version of the tool does not take it)" });
   });
 
   test("a planner with a smaller catalogue knows only it", async () => {
     const { INTENTS } = await import("./intents");
     const small = heuristicPlanner(INTENTS.filter((i) => i.name === "check-endpoint"));
-    expect(await small.plan(planningContext("install nginx"))).toEqual({ pass: 'no intent in the catalogue matches "install nginx"; it knows: check a port or URL' });
+    expect(await small.plan(planningContext("install nginx"))).toEqual({ pass: 'I did not understand "install nginx"; aiOS can: check a port or URL' });
   });
 });

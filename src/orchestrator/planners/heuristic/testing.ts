@@ -34,6 +34,7 @@ export function planningContext(goal: string, answers: Record<string, ProbeAnswe
   const defaults: Record<string, ProbeAnswer> = {
     "service.list": () => ({ services: [] }),
     "monitor.watchlist": () => ({ watches: [] }),
+    "user.list": () => ({ users: [{ name: "root" }] }),
     "pkg.info": (a) => {
       throw toolError("not_found", `${a.name}: no repository has it`);
     },

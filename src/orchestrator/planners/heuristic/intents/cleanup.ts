@@ -1,46 +1,161 @@
 /**
- * free disk space: "free disk space", "clean up old files older than 3 days",
- * "how much space could I free?" (a dry run). Shows the disk first, then runs
- * sys.cleanup, which only touches known-safe places and is not reversible.
+ * Disk space and logs: sys.cleanup with the scopes asked for (rotated logs,
+ * the package cache, /tmp, each with an age), rotating logs now, log
+ * rotation policies. Cleanup is irreversible, so it is planned only when
+ * asked, and only in the scopes asked: "clean up old logs" touches rotated
+ * logs and nothing else; "free disk space" proposes the three safe scopes
+ * (never live logs, never undo records), after showing the disk.
  */
-import { olderThanDays } from "../extract";
-import { defineIntent } from "../intent";
+import type { Scope, ScopeWord } from "../domain";
+import { defineIntent, refuse } from "../intent";
 import { call, task } from "./common";
 
 export interface CleanupArgs {
-  olderThanDays: number;
-  dryRun: boolean;
-  /** The scopes the sentence names ("old logs": logs only), else all three. */
-  scopes: Array<"logs" | "package-cache" | "tmp">;
+  scopes: Array<{ kind: Scope; olderThanDays: number }>;
+  dryRun?: boolean;
+  /** Asked for space in general (the three safe scopes), or for these scopes by name. */
+  general: boolean;
 }
 
-const SCOPES = [["logs", /\blogs?\b/], ["tmp", /\b(?:tmp|temp(?:orary)?\s+files)\b/], ["package-cache", /\b(?:caches?|packages?|debs?)\b/]] as const;
+const ALL_SCOPES: readonly Scope[] = ["logs", "package-cache", "tmp"];
+/** "old" with no age: a week, as sys.cleanup has always taken it. */
+export const DEFAULT_DAYS = 7;
 
-const DEFAULT_DAYS = 7;
-const FREE = /^(?:free|clean|cleanup|clear|reclaim|recover|make)\b/;
-const WHAT = /\b(?:disk|space|storage|room|tmp|temp(?:orary)?\s+files|old\s+files|old\s+logs|rotated\s+logs|caches?|junk)\b/;
-const DRY = /\b(?:dry[\s-]?run|could|would|can\s+i|can\s+we|how\s+much\s+(?:space\s+)?(?:could|can|would))\b/;
+const CLEAN = "(clean|clean up|cleanup|clean out|tidy|tidy up|clear|clear out|clear up|purge|empty|prune|trim|flush|(delete|remove|get rid of|erase|wipe|wipe out|throw away|trash|zap) <hard=true>)";
+const SPACE = "(disk space|space|disk|room|storage|drive space|some space|some room)";
 
 export const freeDiskSpace = defineIntent<CleanupArgs>({
   name: "free-disk-space",
-  summary: "free disk space",
-  examples: ["free disk space", "free up some disk space", "clean up files older than 3 days", "clean up the disk (dry run)", "how much space could I free?"],
-  match(clause) {
-    const t = clause.lower;
-    const asks = /^how\s+much\s+(?:disk\s+)?space\s+(?:could|can|would)\s+(?:i|we|you)\s+(?:free|reclaim)/.test(t);
-    if (!asks && !(FREE.test(t) && (WHAT.test(t) || olderThanDays(t) !== undefined))) return null;
-    if (/^make\b/.test(t) && !/\b(?:room|space)\b/.test(t)) return null;
-    if (/\/|https?:/.test(t)) return null; // a path: cleaning a particular directory is not this intent
-    const named = SCOPES.filter(([, re]) => re.test(t)).map(([kind]) => kind);
-    return { olderThanDays: olderThanDays(t) ?? DEFAULT_DAYS, dryRun: asks || DRY.test(t), scopes: named.length ? named : ["logs", "package-cache", "tmp"] };
+  summary: "free disk space (rotated logs, package cache, /tmp)",
+  examples: ["free disk space", "clean up old logs", "empty the package cache", "clear /tmp", "clean up files older than 3 days", "how much space could I free?"],
+  forms: [
+    `(free|free up|reclaim|recover|make|get back|release|gain|find) [some|more] ${SPACE} <general=true>`,
+    `(i|we) (need|want|could use) [some|more] (disk space|space|room|free space|storage) [on disk] <general=true>`,
+    `(clean|clean up|cleanup|tidy up|tidy) [the] (disk|system|machine|filesystem|storage|drive|box|server) <general=true>`,
+    `(clean|clean up|cleanup|tidy up|clear out) [all] [the] [old] (junk|garbage|cruft|clutter|leftovers|unneeded files|unnecessary files|stuff|files) <general=true>`,
+    `${CLEAN} [all <all=true>] [only|just] [the] [old <old=true>|rotated <old=true>|archived <old=true>|stale <old=true>] {scopes:scopes}`,
+    `${CLEAN} [the] [old <old=true>|rotated <old=true>] {scopes:scopes} (only|alone)`,
+    "(delete|remove|clear|empty|wipe|clean out|clean up|get rid of) (everything|all files|all the files|all the stuff|all) (in|under|from|inside) (/tmp|tmp|temp) <all=true> <tmpall=true>",
+    "how much (space|disk space|disk|room) (could|can|would) (i|we|you|it) (free|free up|reclaim|recover|get back|save|gain) <general=true> <dryRun=true>",
+    "how much (space|disk space) (would|could) (cleaning|cleaning up|a cleanup|clean up) (free|give|save|reclaim) <general=true> <dryRun=true>",
+  ],
+  qualifiers: [
+    "(that are|which are) older than {days:days}",
+    "older than {days:days}",
+    "(more than|over) {days:days} old",
+    "from (more than|over) {days:days} ago",
+    "(on|from|in) [the] (disk|system|drive|filesystem)",
+    "(to|so as to|in order to) (free|free up|make|get|reclaim) [some|more] " + SPACE,
+    "[as] [a] (dry run|dry-run|--dry-run|simulation) <dryRun=true>",
+    "(and|but) (only|just) (show|tell me|list) (what|how much) (would|could) (go|be deleted|be freed|be removed)",
+    "(but|except|excluding|apart from|other than|without touching|without) [the] {except:scopes}",
+    "(but|and) (do not|never) (touch|delete|remove|clean|clear) [the] {except:scopes}",
+    "(but|and) (keep|leave|spare) [the] {except:scopes} [alone]",
+  ],
+  build(c) {
+    const words = c.has("tmpall") ? (["tmp"] as ScopeWord[]) : c.get<ScopeWord[]>("scopes");
+    // Deleting "the logs" may mean live logs, which cleanup never touches: only old or rotated ones are offered.
+    if (words?.includes("log") && c.has("hard") && !c.has("old")) return refuse('only rotated logs can be deleted (live logs are rotated first); say "delete old logs" or "rotate the logs"');
+    const named = words?.map((w): Scope => (w === "log" ? "logs" : w));
+    const except = new Set(c.all<ScopeWord[]>("except").flat().map((w): Scope => (w === "log" ? "logs" : w)));
+    const general = !named;
+    if (named && named.some((s) => except.has(s))) return refuse("it names the same thing to clean and to keep");
+    const kinds = (named ?? ALL_SCOPES).filter((s) => !except.has(s));
+    if (kinds.length === 0) return refuse("nothing is left to clean once the exceptions are taken out");
+    const days = c.get<number>("days") ?? (c.has("all") ? 0 : DEFAULT_DAYS);
+    if (days > 3650) return refuse("ages up to 10 years (3650 days) are understood");
+    const out: CleanupArgs = { scopes: kinds.map((kind) => ({ kind, olderThanDays: days })), general };
+    if (c.has("dryRun")) out.dryRun = true;
+    return out;
   },
-  describe: (a) => `${a.scopes.join(", ")} older than ${a.olderThanDays} days${a.dryRun ? ", dry run" : ""}`,
+  describe: (a) => `${a.scopes.map((s) => s.kind).join(", ")}, older than ${a.scopes[0]!.olderThanDays} days${a.dryRun ? ", dry run" : ""}`,
   async plan(a) {
+    const what = a.scopes.map((s) => (s.kind === "logs" ? "rotated logs" : s.kind === "tmp" ? "/tmp files" : "cached packages")).join(", ");
+    const args = a.dryRun ? { scopes: a.scopes, dryRun: true } : { scopes: a.scopes };
     return [
       task("disk-usage", "Show disk usage before cleaning", "storage", [call("monitor.disk", {})]),
-      task("cleanup", a.dryRun ? "List what a cleanup would free" : "Free disk space in known-safe places", "storage", [
-        call("sys.cleanup", { scopes: a.scopes.map((kind) => ({ kind, olderThanDays: a.olderThanDays })), dryRun: a.dryRun }, `only ${a.scopes.join(", ")} (rotated logs, never live ones; never an undo record); not reversible`),
+      task("cleanup", a.dryRun ? `List what cleaning ${what} would free` : `Delete ${what} older than ${a.scopes[0]!.olderThanDays} days`, "storage", [
+        call("sys.cleanup", args, `only ${what}${a.scopes.some((s) => s.kind === "logs") ? " (rotated generations, never live logs)" : ""}; never the undo record of a change that can still be rolled back; not reversible`),
       ], ["disk-usage"]),
     ];
+  },
+});
+
+export const rotateLogs = defineIntent<{ path?: string }>({
+  name: "rotate-logs",
+  summary: "rotate logs now",
+  examples: ["rotate the logs", "rotate /var/log/syslog now", "force a log rotation"],
+  forms: [
+    "rotate [all] [the] (log|logs|log files) [now|immediately|right away]",
+    "rotate {path:path} [now|immediately]",
+    "(force|run|do|trigger|perform) [a] [log] (rotation|logrotate|log rotation) [now]",
+    "logrotate",
+  ],
+  qualifiers: ["(according to|per|following) [the] (policy|policies)"],
+  build: (c) => (c.has("path") ? { path: c.get<string>("path")! } : {}),
+  describe: (a) => a.path ?? "every log with a policy",
+  async plan(a) {
+    return [task("rotate", `Rotate ${a.path ?? "the logs"} now`, "system", [call("log.rotate", { ...a }, "name.log → name.log.1 → … keeping the policy's generations; not reversible")])];
+  },
+});
+
+export interface PolicyArgs {
+  pattern: string;
+  keep: number;
+  maxBytes?: number;
+  maxAgeDays?: number;
+}
+
+const DEFAULT_PATTERN = "/var/log/*.log";
+const AIOS_LOG = "/var/log/aios/aios.log";
+const TARGET = `([all] [the] (log|logs|log files|logfiles) [(in|under) /var/log]|[the] (aios|aios's|aios own|aios's own|own) (log|logs) <aios=true>|{glob:glob}|{path:path})`;
+const WHEN = "(daily <age=1>|weekly <age=7>|monthly <age=30>|nightly <age=1>|every day <age=1>|every night <age=1>|once a day <age=1>|every week <age=7>|once a week <age=7>|every month <age=30>|once a month <age=30>|every {age:days}|each day <age=1>|each week <age=7>)";
+const GROWS = "(exceed|exceeds|reach|reaches|hit|hits|get bigger than|gets bigger than|grow beyond|grows beyond|grow past|grows past|are larger than|is larger than|are bigger than|is bigger than|get over|gets over|go over|goes over|pass|passes|get to|gets to|are over|is over)";
+const KEEP = "(keeping|keep|and keep|retain|retaining|and retain|with|saving|save|and save|holding) [the] [last|latest|most recent] {keep:count} [old|rotated|archived|previous|compressed|older|past] [copies|copy|generations|generation|versions|files|logs|rotations|backups|archives|rotated logs|old logs]";
+
+export const logPolicy = defineIntent<PolicyArgs>({
+  name: "log-policy",
+  summary: "set how logs are rotated",
+  examples: ["rotate logs daily keeping 7", "rotate /var/log/*.log when they reach 10M, keep 5", "keep 4 rotated copies of the aiOS log, rotating weekly"],
+  forms: [
+    `rotate ${TARGET} ${WHEN}`,
+    `rotate ${TARGET} (when|once|if|whenever) (they|it|a log|logs|each log|one|the file|a file) ${GROWS} {size:size}`,
+    `rotate ${TARGET} (at|over|above|past|beyond|by size at) {size:size}`,
+    `rotate ${TARGET} ${KEEP}`,
+    `(keep|retain|save) [the] [last] {keep:count} [old|rotated|archived|previous|compressed] (copies|copy|generations|versions|rotations|backups|archives) of ${TARGET}`,
+    `(set|make|change|configure) [the] (log|logs) (rotation|retention) [policy] [for ${TARGET}] to ${WHEN}`,
+  ],
+  qualifiers: [KEEP, WHEN, `(when|once|if|whenever) (they|it|a log|logs|each log|one|the file|a file) ${GROWS} {size:size}`, "(or|and) (when|once|if) (they|it) (are|is|get|gets) (bigger|larger) than {size:size}", "(and|then) rotate", "(rotating|rotated|and rotate|rotate them|rotate it)"],
+  build(c) {
+    if (!c.has("keep")) return refuse('say how many rotated copies to keep (e.g. "keeping 7")');
+    const keep = c.get<number>("keep")!;
+    if (keep > 100) return refuse("at most 100 rotated copies are kept");
+    if (c.conflicting("age") || c.conflicting("size")) return refuse("it gives two different rotation rules");
+    const pattern = c.has("aios") ? AIOS_LOG : (c.get<string>("glob") ?? c.get<string>("path") ?? DEFAULT_PATTERN);
+    if (!pattern.startsWith("/var/log/")) return refuse(`${pattern} is not under /var/log; rotation policies are for logs there`);
+    const out: PolicyArgs = { pattern, keep };
+    if (c.has("size")) out.maxBytes = c.get<number>("size")!;
+    if (c.has("age")) out.maxAgeDays = c.get<number>("age")!;
+    return out;
+  },
+  describe: (a) => `${a.pattern}: keep ${a.keep}${a.maxAgeDays !== undefined ? `, every ${a.maxAgeDays} day${a.maxAgeDays === 1 ? "" : "s"}` : ""}${a.maxBytes !== undefined ? `, at ${a.maxBytes} bytes` : ""}`,
+  async plan(a) {
+    return [task("log-policy", `Rotate ${a.pattern}, keeping ${a.keep}`, "system", [call("log.set_policy", { ...a }, "kept on the data disk and applied by the autonomy loop; undo restores the previous policy")])];
+  },
+});
+
+export const logPolicies = defineIntent<Record<string, never>>({
+  name: "log-policies",
+  summary: "show the log rotation policies",
+  examples: ["show the log rotation policies", "how are logs rotated?"],
+  forms: [
+    "@show [the] [log|logs] (rotation|retention) (policies|policy|settings|rules|config|configuration|schedule)",
+    "@what [are|is] [the] [log|logs] (rotation|retention) (policies|policy|settings|rules|config|configuration|schedule)",
+    "how (are|is) [the] (log|logs) (rotated|kept|retained)",
+  ],
+  build: () => ({}),
+  describe: () => "log rotation",
+  async plan() {
+    return [task("log-policies", "Show the log rotation policies", "system", [call("log.policies", {})])];
   },
 });

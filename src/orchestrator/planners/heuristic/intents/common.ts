@@ -11,6 +11,11 @@ export function call(tool: string, args: Record<string, unknown>, why?: string):
   return why === undefined ? { tool, args } : { tool, args, why };
 }
 
+/** A call that is the plan's own check (a search before an install): its result is not part of the goal's answer. */
+export function check(tool: string, args: Record<string, unknown>, why?: string): ToolCallPlan {
+  return { ...call(tool, args, why), answer: false };
+}
+
 export function task(id: string, title: string, agent: string, calls: ToolCallPlan[], dependsOn: string[] = []): TaskPlan {
   return { id, title, agent, calls, dependsOn };
 }
@@ -89,7 +94,7 @@ export function packageTasks(names: readonly string[]): TaskPlan[] {
   const list = names.join(", ");
   return [
     task("check-package", `Check that ${list} ${names.length === 1 ? "is" : "are"} available in the package repositories`, "package",
-      names.map((n) => call("pkg.search", { query: n.split("=")[0]!, limit: 5 }, `confirm ${n.split("=")[0]} is in a configured repository before installing`))),
+      names.map((n) => check("pkg.search", { query: n.split("=")[0]!, limit: 5 }, `confirm ${n.split("=")[0]} is in a configured repository before installing`))),
     task("install", `Install ${list}`, "package", [call("pkg.install", { names: [...names] }, "installs the packages and their dependencies; already installed ones are left as they are")], ["check-package"]),
   ];
 }

@@ -8,8 +8,9 @@
  * only in a comment), or set on more than one line, is refused: the
  * planner changes existing settings, it does not guess where a new one goes.
  */
-import { defineIntent, IntentRefusal, refuse } from "../intent";
+import { defineIntent, IntentRefusal } from "../intent";
 import { call, probe, task } from "./common";
+import { CONFIG, targetPath } from "./files-read";
 
 export interface EditArgs {
   path: string;
@@ -17,14 +18,8 @@ export interface EditArgs {
   value: string;
 }
 
-const KEY = "([A-Za-z_][A-Za-z0-9_.-]*)";
-const VALUE = "(\"[^\"]*\"|'[^']*'|`[^`]*`|\\S+)";
-const PATH = "(/[^\\s'\"`]+)";
-const FORMS = [
-  new RegExp(`^(?:set|change|update|modify|edit)\\s+(?:the\\s+)?(?:value\\s+of\\s+|setting\\s+|option\\s+|key\\s+|directive\\s+)?${KEY}\\s+(?:to|=|:)\\s*${VALUE}\\s+in\\s+(?:the\\s+file\\s+)?${PATH}$`, "i"),
-  new RegExp(`^set\\s+${KEY}\\s+${VALUE}\\s+in\\s+(?:the\\s+file\\s+)?${PATH}$`, "i"),
-];
-const IN_FIRST = new RegExp(`^in\\s+${PATH}[,:]?\\s+(?:set|change|update)\\s+${KEY}\\s+(?:to\\s+|=\\s*|:\\s*)?${VALUE}$`, "i");
+const VERB = "(set|change|update|modify|edit|make)";
+const TARGET = `in [the] [file|config|config file|configuration] ({path:path}|{daemon:daemon} ${CONFIG})`;
 
 const unquote = (v: string) => (/^(["'`]).*\1$/.test(v) ? v.slice(1, -1) : v);
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -58,17 +53,22 @@ export function setKey(content: string, key: string, value: string): EditResult 
 
 export const editFile = defineIntent<EditArgs>({
   name: "edit-file",
-  summary: "edit a config file",
-  examples: ["set worker_processes to 2 in /etc/nginx/nginx.conf", "set PermitRootLogin no in /etc/ssh/sshd_config", "in /etc/app.ini set port = 8080", "change listen to '0.0.0.0:8080' in /etc/app/config.yaml"],
-  match(clause) {
-    const text = clause.text.replace(/[.!]+$/, "");
-    const a = FORMS.map((re) => re.exec(text)).find(Boolean);
-    if (a) return { key: a[1]!, value: unquote(a[2]!), path: a[3]!.replace(/[.,;]+$/, "") };
-    const b = IN_FIRST.exec(text);
-    if (b) return { path: b[1]!.replace(/[.,;:]+$/, ""), key: b[2]!, value: unquote(b[3]!) };
-    if (/^(?:set|change|update|modify|edit)\b/i.test(text) && /\s\/\S/.test(text) && /\bin\s+\//i.test(text)) return refuse('say it as "set KEY to VALUE in /path/to/file"');
-    return null;
+  summary: "change a setting in a config file",
+  examples: ["set worker_processes to 2 in /etc/nginx/nginx.conf", "set PermitRootLogin no in /etc/ssh/sshd_config", "in /etc/app.ini set port = 8080", "change listen to '0.0.0.0:8080' in /etc/app/config.yaml", "set worker_processes to 4 in the nginx config"],
+  forms: [
+    `${VERB} [value of|setting|option|key|directive|parameter] {key:key} (to|=|:|be) {value:value} ${TARGET}`,
+    `set {key:key} {value:value} ${TARGET}`,
+    `set {kv:keyvalue} ${TARGET}`,
+    `${TARGET} ${VERB} [value of|setting|option|key|directive|parameter] {key:key} [to|=|:] {value:value}`,
+    `${TARGET} set {kv:keyvalue}`,
+  ],
+  build(c) {
+    const p = targetPath(c, "file");
+    if (typeof p !== "string") return p;
+    const kv = c.get<{ key: string; value: string }>("kv");
+    return kv ? { path: p, key: kv.key, value: unquote(kv.value) } : { path: p, key: c.get<string>("key")!, value: unquote(c.get<string>("value")!) };
   },
+  reusable: false,
   object: (a) => a.path,
   describe: (a) => `${a.path}: ${a.key} = ${a.value}`,
   async plan(a, ctx) {

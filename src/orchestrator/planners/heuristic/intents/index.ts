@@ -1,34 +1,112 @@
 /**
  * The catalogue, in the order clauses are tried: the first intent whose
- * `match` answers wins, so the more specific come first (a schedule before
- * what it schedules, a reverse proxy before a plain install, a user before a
- * package for "remove user bob", a setting before a whole file).
+ * patterns consume the whole clause wins, so the more specific come first.
+ * Refusals first (no other intent may read a part of "delete the audit
+ * log"); log rotation policies before schedules ("rotate logs daily keeping
+ * 7" is a policy, not a job); schedules before what they schedule; the
+ * playbooks and the reverse proxy before the plain intents they contain;
+ * the knowledge base last (a question another intent reads is about the
+ * system's state).
  */
 import type { Intent } from "../intent";
-import { checkEndpoint } from "./check";
-import { freeDiskSpace } from "./cleanup";
+import { auditQuery, auditVerify } from "./audit";
+import { freeDiskSpace, logPolicies, logPolicy, rotateLogs } from "./cleanup";
 import { editFile } from "./edit-file";
-import { installPackage } from "./install";
+import { changeMode, copyMove, deletePath, makeDir } from "./files-change";
+import { findFiles, listDir, readFile, statPath } from "./files-read";
+import { firewallList, firewallPort } from "./firewall";
+import { knowledge } from "./knowledge";
+import { showLogs } from "./logs";
+import { checkEndpoint, listeningPorts, networkInterfaces, pingHost, resolveName } from "./network";
+import { installPackage, listPackages, packageInfo, searchPackages, updateIndex, upgradePackages } from "./packages";
+import { diskFull, serviceDown, slowSystem } from "./playbooks";
+import { findProcesses, killProcess, processInfo, signalProcess } from "./process";
 import { configureProxy } from "./proxy";
+import { REFUSALS } from "./refusals";
 import { removePackage } from "./remove";
-import { scheduleJob } from "./schedule";
-import { controlService } from "./service";
-import { showUsage } from "./usage";
-import { manageUser } from "./user";
+import { listJobs, removeJob, scheduleJob } from "./schedule";
+import { checkConfig, controlService, listServices, removeService, restartPolicy } from "./service";
+import { hostname, power, timezone, undo } from "./system";
+import { diskUsageByDir, hardware, pressure, showUsage, topProcesses, uptime, version } from "./usage";
+import { listUsers, lockUser, manageUser, sessions, userGroups } from "./user";
+import { unwatch, watch, watchlist } from "./watch";
 import { writeFile } from "./write-file";
 
 export const INTENTS: readonly Intent[] = [
-  scheduleJob(() => INTENTS),
+  ...REFUSALS,
+  logPolicy,
+  scheduleJob(),
+  slowSystem,
+  diskFull,
+  serviceDown,
   configureProxy,
   manageUser,
+  userGroups,
+  lockUser,
   installPackage,
   removePackage,
+  upgradePackages,
   editFile,
   writeFile,
+  deletePath,
+  makeDir,
+  changeMode,
+  copyMove,
+  restartPolicy,
+  removeService,
+  checkConfig,
+  undo,
+  hostname,
+  timezone,
+  power,
+  firewallPort,
+  firewallList,
   checkEndpoint,
+  pingHost,
+  resolveName,
+  listeningPorts,
+  networkInterfaces,
   freeDiskSpace,
+  rotateLogs,
+  logPolicies,
+  topProcesses,
+  diskUsageByDir,
   showUsage,
+  uptime,
+  version,
+  pressure,
+  hardware,
+  packageInfo,
+  listPackages,
+  searchPackages,
+  updateIndex,
+  auditVerify,
+  auditQuery,
+  watch,
+  unwatch,
+  watchlist,
+  showLogs,
+  listServices,
   controlService,
+  listJobs,
+  removeJob,
+  killProcess,
+  signalProcess,
+  processInfo,
+  findProcesses,
+  listUsers,
+  sessions,
+  readFile,
+  listDir,
+  statPath,
+  findFiles,
+  knowledge,
 ];
 
-export { checkEndpoint, configureProxy, controlService, editFile, freeDiskSpace, installPackage, manageUser, removePackage, scheduleJob, showUsage, writeFile };
+export {
+  auditQuery, auditVerify, changeMode, checkConfig, checkEndpoint, configureProxy, controlService, copyMove, deletePath, diskFull, diskUsageByDir, editFile, findFiles, findProcesses,
+  firewallList, firewallPort, freeDiskSpace, hardware, hostname, installPackage, killProcess, knowledge, listDir, listeningPorts, listJobs, listPackages, listServices,
+  listUsers, lockUser, logPolicies, logPolicy, makeDir, manageUser, networkInterfaces, packageInfo, pingHost, power, pressure, processInfo, readFile, removeJob,
+  removePackage, removeService, resolveName, restartPolicy, rotateLogs, scheduleJob, searchPackages, serviceDown, sessions, showLogs, showUsage, signalProcess,
+  slowSystem, statPath, timezone, topProcesses, undo, unwatch, updateIndex, upgradePackages, uptime, userGroups, version, watch, watchlist, writeFile,
+};

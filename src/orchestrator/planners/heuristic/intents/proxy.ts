@@ -17,10 +17,9 @@
  * 80 unless the clause says another port ("listening on port 8080"). Only
  * nginx is offered: the config is nginx's.
  */
-import { absolutePaths, hostPorts, urls } from "../extract";
 import { daemonFor } from "../daemons";
 import { defineIntent, type IntentContext, IntentRefusal, refuse } from "../intent";
-import { ACTIVE_STATES, call, definedServices, packageState, packageTasks, task } from "./common";
+import { ACTIVE_STATES, call, check, definedServices, packageState, packageTasks, task } from "./common";
 import { startDaemonTask } from "./service";
 
 export interface ProxyArgs {
@@ -32,13 +31,10 @@ export interface ProxyArgs {
   listen: number;
 }
 
-const OTHER_SERVERS = /\b(haproxy|apache2?|httpd|caddy|traefik|lighttpd|envoy|squid)\b/;
-
-function portIn(s: string): number | null {
-  const n = Number(s);
-  return Number.isInteger(n) && n >= 1 && n <= 65_535 ? n : null;
-}
-
+const PROXY = "(reverse proxy|reverse-proxy|reverseproxy|proxy|forward proxy <forward=true>|forwarding proxy <forward=true>)";
+const TO = "(for|to|in front of|towards|forwarding to|that forwards to|forwarding requests to|pointing to|pointing at|that points to|->|at|on)";
+const TARGET = `${TO} [local] ((management api|api|aios api|aios management api|aios|management interface|aios's api) <api=true>|[local] [port] {port:port}|{url:url}|{hp:hostport})`;
+const LISTEN = "[(listening|that listens|listen|which listens|and listen|serving|exposed) (on|at)|on] port {listen:port}";
 /** The config file: one site, every request to the upstream, streaming answers passed through unbuffered. */
 export function proxyConfig(a: ProxyArgs, hostname: string): string {
   const names = ["localhost", "127.0.0.1", ...(/^[A-Za-z0-9.-]{1,253}$/.test(hostname) && hostname !== "localhost" ? [hostname] : [])];
@@ -77,39 +73,34 @@ export const configureProxy = defineIntent<ProxyArgs>({
     "make nginx a reverse proxy for http://127.0.0.1:5000",
     "configure nginx as a reverse proxy to localhost:8000 listening on port 8080",
   ],
-  match(clause, ctx) {
-    const t = clause.lower;
-    if (!/\b(?:reverse[\s-]+)?proxy\b/.test(t) || !/\b(?:configure|set|setup|make|use|turn|install|deploy|run|create|add|put)\b/.test(t)) return null;
-    if (absolutePaths(clause.text).length) return null; // "set proxy to ... in /etc/app.conf" edits a file
-    if (/\bforward\s+proxy\b/.test(t)) return refuse("only a reverse proxy is offered");
-    const other = OTHER_SERVERS.exec(t);
-    if (other) return refuse(`only nginx can be configured as a reverse proxy here, not ${other[1]}`);
-    // The port nginx listens on: "listening on port 8080", "listen on 8080", "on port 8080".
-    const listenM = /\b(?:listen(?:ing|s)?\s+on|on)\s+(?:port\s+)?(\d{1,5})\b/.exec(t);
-    const listen = listenM ? portIn(listenM[1]!) : 80;
-    if (listen === null) return refuse(`${listenM![1]} is not a port`);
-    const rest = listenM ? t.slice(0, listenM.index) + t.slice(listenM.index + listenM[0].length) : t;
+  forms: [
+    `(configure|set up|setup|set|use|install|deploy|turn|make|put|run|get) {server:name} [up] [as|into|to be|like] [a] ${PROXY} ${TARGET}`,
+    `(configure|set up|setup|create|add|deploy|make|install|put in|put) [a] ${PROXY} [with|using|on|via] [{server:name}] ${TARGET}`,
+    `(configure|set up|setup|create|add|deploy|make|install) [a] ${PROXY} ${TARGET} (with|using|on|via) {server:name}`,
+    `(put|place|run) {server:name} in front of ((management api|api|aios api|aios) <api=true>|[local] [port] {port:port}|{url:url}|{hp:hostport})`,
+    `(proxy|forward|send) [all] [requests|traffic] ${TARGET} (with|using|via|through) {server:name}`,
+    `(configure|set up|setup|set|use|install|deploy|turn|make|put|run) {server:name} [up] [as|into|to be] [a] ${PROXY}`,
+  ],
+  qualifiers: [LISTEN],
+  build(c, facts) {
+    if (c.has("forward")) return refuse("only a reverse proxy is offered");
+    const server = c.get<string>("server");
+    if (server !== undefined && server !== "nginx") return refuse(`only nginx can be configured as a reverse proxy here, not ${server}`);
+    const listen = c.get<number>("listen") ?? 80;
     let upstream: string | undefined;
-    let api = false;
-    const url = urls(clause.text)[0];
-    const hp = hostPorts(rest)[0];
-    const port = /\b(?:to|for|->|towards|forwarding\s+to|in\s+front\s+of)\s+(?:the\s+)?(?:local\s+)?(?:port\s+)?(\d{1,5})\b/.exec(rest);
+    let api = c.has("api");
+    const url = c.get<string>("url");
+    const hp = c.get<{ host: string; port: number }>("hp");
+    const port = c.get<number>("port");
     if (url) {
       // A path prefix must end in "/": nginx replaces the matched "/" with it.
       const u = new URL(url);
       upstream = `${u.protocol}//${u.host}${u.pathname === "/" ? "" : u.pathname.endsWith("/") ? u.pathname : `${u.pathname}/`}`;
-    }
-    else if (hp) upstream = `http://${hp.host}:${hp.port}`;
-    else if (port) {
-      const p = portIn(port[1]!);
-      if (p === null) return refuse(`${port[1]} is not a port`);
-      upstream = `http://127.0.0.1:${p}`;
-    } else if (/\b(?:management\s+api|the\s+api|aios(?:'s)?\s+api|aios|api)\b/.test(rest)) {
-      upstream = `http://127.0.0.1:${ctx.facts.apiPort}`;
-      api = true;
-    }
+    } else if (hp) upstream = `http://${hp.host}:${hp.port}`;
+    else if (port !== undefined) upstream = `http://127.0.0.1:${port}`;
+    else if (api) upstream = `http://127.0.0.1:${facts.apiPort}`;
     if (!upstream) return refuse('say what to proxy to: the management API, a port ("to port 3000") or a URL ("for http://127.0.0.1:5000")');
-    if (upstream === `http://127.0.0.1:${ctx.facts.apiPort}` || upstream === `http://localhost:${ctx.facts.apiPort}`) api = true;
+    if (upstream === `http://127.0.0.1:${facts.apiPort}` || upstream === `http://localhost:${facts.apiPort}`) api = true;
     const u = new URL(upstream);
     if (listen === Number(u.port || 80) && ["127.0.0.1", "localhost"].includes(u.hostname)) return refuse(`nginx cannot listen on port ${listen} and proxy to the same port`);
     return { server: "nginx", upstream, api, listen };
@@ -146,11 +137,11 @@ async function proxyTasks(a: ProxyArgs, ctx: IntentContext) {
 
   return [
     ...packageTasks([d.package]),
-    task("check-upstream", `Check that the upstream ${upHost}:${upPort} is up`, "monitor", [call("net.check_port", { host: upHost, port: upPort }, `the proxy forwards to ${a.upstream}`)]),
+    task("check-upstream", `Check that the upstream ${upHost}:${upPort} is up`, "monitor", [check("net.check_port", { host: upHost, port: upPort }, `the proxy forwards to ${a.upstream}`)]),
     task("write-config", `Write the reverse proxy config for ${a.server}`, "system", [
       call("fs.write", { path: available, content: proxyConfig(a, ctx.facts.hostname), mode: "0644", createParents: true }, `one server on port ${a.listen} passing every request to ${a.upstream}`),
       call("fs.symlink", { path: `${d.configDir}/sites-enabled/${file}`, target: available, overwrite: true }, "enable the site (nginx.conf includes sites-enabled/*)"),
-      call("process.spawn", { argv: [...d.configTest!], timeoutMs: 10_000 }, "nginx -t: check the whole configuration before starting"),
+      check("process.spawn", { argv: [...d.configTest!], timeoutMs: 10_000 }, "nginx -t: check the whole configuration before starting"),
     ], ["install", "check-upstream"]),
     start,
     task("verify", `Verify ${a.server} answers on port ${a.listen} and proxies to the upstream`, "monitor", [

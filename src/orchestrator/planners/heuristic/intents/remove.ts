@@ -17,19 +17,18 @@
  * that carry its name. What is there is found with read-only probes
  * (pkg.info, service.list, service.status, fs.list, monitor.watchlist).
  */
-import { absolutePaths, nameList, PACKAGE_NAME, urls } from "../extract";
+import { PACKAGE_NAME } from "../slots";
 import { defineIntent, IntentRefusal, type IntentContext, refuse } from "../intent";
 import { call, definedServices, type PkgInfo, packageState, probe, task } from "./common";
 
-const VERB = /^(?:sudo\s+)?(?:(?:apt|apt-get|aptitude)\s+(?:-y\s+)?(?:remove|purge)|uninstall|remove|purge|delete|erase|get\s+rid\s+of)(?:\s+(.*))?$/;
-const FILLER = new Set(["the", "a", "package", "packages", "completely", "entirely", "fully", "everything", "of", "all", "its", "it's", "traces", "config", "configs", "configuration", "files", "please", "-y", "--purge", "again", "from", "system", "this", "machine"]);
-/** Objects that are not packages: other intents (or none) handle them. */
-const NOT_A_PACKAGE = /\b(users?|accounts?|groups?|files?|director(?:y|ies)|folders?|watch(?:es)?|jobs?|schedules?|cron|services?|lines?|keys?|settings?|entry|entries|logs?|cache)\b/;
 const MAX_CLOSURE = 50;
 const MAX_LISTED = 5000;
 
 export interface RemoveArgs {
   names: string[];
+  /** Purge (the default: nothing of it left behind); false keeps its configuration ("but keep the config"). */
+  purge: boolean;
+  dryRun?: boolean;
 }
 
 /** Package names in a Depends field: "libc6 (>= 2.34), nginx-common (= 1.22.1-9) | nginx-light". */
@@ -88,24 +87,36 @@ interface ListEntry {
   type: string;
 }
 
+const CONFIG = "(config|configs|configuration|configurations|config files|configuration files|conffiles|settings|data|files)";
+
 export const removePackage = defineIntent<RemoveArgs>({
   name: "remove-package",
   summary: "remove a package",
-  examples: ["remove nginx", "uninstall nginx completely", "purge redis-server", "apt-get remove -y htop", "get rid of nginx"],
-  match(clause) {
-    const m = VERB.exec(clause.lower);
-    if (!m) return null;
-    // "and its config files" is the package's own: purge takes those.
-    const rest = (m[1] ?? "").replace(/\s*\b(?:and|with|including)\s+(?:all\s+)?(?:of\s+)?(?:its|their)\s+(?:config(?:uration)?\s+files|config(?:uration)?|files|data|settings)\b/g, "");
-    if (NOT_A_PACKAGE.test(rest) || absolutePaths(clause.text).length || urls(clause.text).length) return null;
-    const words = nameList(rest, FILLER);
-    if (words.length === 0) return refuse("say which package to remove (e.g. \"remove nginx\")");
-    const bad = words.find((w) => !PACKAGE_NAME.test(w));
-    if (bad) return refuse(`"${bad}" is not a Debian package name`);
-    return { names: [...new Set(words)] };
+  examples: ["remove nginx", "uninstall nginx completely", "purge redis-server", "apt-get remove -y htop", "get rid of nginx", "remove nginx but keep its config"],
+  forms: [
+    "[sudo] (apt|apt-get|aptitude) [-y|--yes] (remove|purge|autoremove) [-y|--yes] {names:pkgs}",
+    "(uninstall|remove|purge|delete|erase|get rid of|take off) [package|packages] {names:pkgs} [package|packages]",
+  ],
+  qualifiers: [
+    "(-y|--yes)",
+    "(--purge|completely|entirely|fully|for good|totally|everything) <purge=true>",
+    "(and|with|including|along with|plus) [all] [of] (its|their|the) " + CONFIG + " <purge=true>",
+    "[from] [system|machine]",
+    "(but|and) (keep|keeping|leave|leaving|preserve|preserving|retain|retaining) (its|their|the) " + CONFIG + " [in place|alone|intact] <purge=false>",
+    "(but|and) (do not|never) (delete|remove|purge|touch) (its|their|the) " + CONFIG + " <purge=false>",
+    "without (deleting|removing|purging|touching) (its|their|the) " + CONFIG + " <purge=false>",
+    "[as] [a] (dry run|dry-run|--dry-run|--simulate|simulation) <dryRun=true>",
+  ],
+  build(c) {
+    if (c.conflicting("purge")) return refuse("it says both to remove and to keep the configuration");
+    const names = [...new Set(c.get<string[]>("names")!)];
+    const bad = names.find((n) => !PACKAGE_NAME.test(n));
+    if (bad) return refuse(`"${bad}" is not a package name (a version cannot be removed on its own)`);
+    return { names, purge: c.get<boolean>("purge") ?? true, ...(c.has("dryRun") ? { dryRun: true } : {}) };
   },
   object: (a) => a.names.join(" and "),
-  describe: (a) => `packages: ${a.names.join(", ")}, purge`,
+  describe: (a) => `packages: ${a.names.join(", ")}, ${a.purge ? "purge" : "configuration kept"}${a.dryRun ? ", dry run" : ""}`,
+  reusable: false,
   async plan(a, ctx) {
     const { packages, owned } = await closure(a.names, ctx);
     const truncated = packages.filter((p) => p.installed!.files.length < p.installed!.filesTotal).map((p) => p.name);
@@ -152,7 +163,7 @@ export const removePackage = defineIntent<RemoveArgs>({
         services.flatMap((s) => [call("service.stop", { name: s }, `${s} runs a file of ${a.names.join(", ")}`), call("service.remove", { name: s }, "forget its definition so nothing starts it again")]), [...before]));
       before.push("stop-services");
     }
-    if (stray.length) {
+    if (stray.length && a.purge && !a.dryRun) {
       tasks.push(task("delete-files", `Delete files in ${configDirs(packages).join(", ")} that are not the package's`, "system",
         stray.map((s) => call("fs.delete", s.dir ? { path: s.path, recursive: true } : { path: s.path }, "not installed by the package (written later), so purging the package would leave it")), [...before]));
       before.push("delete-files");
@@ -160,8 +171,9 @@ export const removePackage = defineIntent<RemoveArgs>({
     // Without the repository's index the dependencies are unknown, and so are their configuration directories.
     const blind = packages.filter((p) => a.names.includes(p.name) && p.available === null).map((p) => p.name);
     const note = blind.length ? `; the repository index is not available, so configuration directories of ${blind.join(", ")}'s dependencies were not checked` : "";
-    tasks.push(task("purge", `Remove ${a.names.join(", ")} with its configuration (purge)`, "package",
-      [call("pkg.remove", { names: [...a.names], purge: true }, `purge: conffiles and runtime leftovers go too; removes the dependencies installed only for ${a.names.length === 1 ? "it" : "them"}${note}`)], [...before]));
+    if (a.dryRun) return [task("purge", `What removing ${a.names.join(", ")} would do`, "package", [call("pkg.remove", { names: [...a.names], purge: a.purge, dryRun: true }, "a dry run: nothing is removed")])];
+    tasks.push(task("purge", a.purge ? `Remove ${a.names.join(", ")} with its configuration (purge)` : `Remove ${a.names.join(", ")}, keeping its configuration`, "package",
+      [call("pkg.remove", { names: [...a.names], purge: a.purge }, a.purge ? `purge: conffiles and runtime leftovers go too; removes the dependencies installed only for ${a.names.length === 1 ? "it" : "them"}${note}` : `conffiles and the files aiOS added in its configuration directories stay, as asked${note}`)], [...before]));
     return tasks;
   },
 });

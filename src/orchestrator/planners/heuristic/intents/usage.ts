@@ -1,43 +1,209 @@
-/** show disk / memory / process usage: "show disk usage", "how much memory is free", "what processes are running", "show cpu load". */
-import { defineIntent } from "../intent";
-import { call, task } from "./common";
+/**
+ * How the machine is doing, read-only: disk/memory/cpu/process totals, the
+ * top consumers of memory or CPU, disk usage by directory, uptime and load,
+ * kernel and OS version, pressure stall information, the hardware.
+ */
 import type { TaskPlan } from "../../../plan";
+import type { UsageKind } from "../domain";
+import { defineIntent, IntentRefusal, refuse } from "../intent";
+import { call, probe, task } from "./common";
 
-export const USAGE_KINDS = ["disk", "memory", "processes", "cpu"] as const;
-export type UsageKind = (typeof USAGE_KINDS)[number];
+export const USAGE_KINDS: readonly UsageKind[] = ["disk", "memory", "processes", "cpu"];
 
-export interface UsageArgs {
-  kinds: UsageKind[];
-}
+const FIGURE = "(usage|use|utilization|utilisation|consumption|stats|statistics|info|information|status|load|levels|level|situation|report|overview|numbers|figures)";
+const AMOUNT = "(free|used|left|available|in use|remaining|there|taken)";
 
-const ASK = /^(?:show|display|list|report|print|get|give|tell|check|view|what|what's|whats|which|how|is|are|do|does|top|df|free|ps)\b/;
-const WORDS: Array<[RegExp, UsageKind]> = [
-  [/\b(?:disks?|disk\s+space|storage|filesystems?|partitions?|space|df)\b/, "disk"],
-  [/\b(?:memory|ram|swap|mem)\b|^free(?:\s+-[a-z]+)?$/, "memory"],
-  [/\b(?:process(?:es)?|ps|top|programs?\s+running|running\s+programs?)\b/, "processes"],
-  [/\b(?:cpu|cpus|processor|load)\b/, "cpu"],
-];
-
-export const showUsage = defineIntent<UsageArgs>({
+export const showUsage = defineIntent<{ kinds: UsageKind[]; path?: string }>({
   name: "show-usage",
-  summary: "show disk, memory or process usage",
-  examples: ["show disk usage", "how much memory is free?", "what processes are running?", "show disk, memory and process usage", "show cpu load"],
-  match(clause) {
-    const t = clause.lower;
-    if (!ASK.test(t) || /\/|https?:/.test(t)) return null;
-    // "free disk space" is a request to free it; "how much free disk space" asks.
-    if (/^free\s+(?:up\s+)?(?:some\s+)?(?:disk|space|storage)/.test(t)) return null;
-    if (/\b(?:system|resource)\s+(?:usage|resources|load)\b/.test(t)) return { kinds: [...USAGE_KINDS] };
-    const kinds = WORDS.filter(([re]) => re.test(t)).map(([, k]) => k);
-    return kinds.length === 0 ? null : { kinds };
+  summary: "show disk, memory, cpu or process usage",
+  examples: ["show disk usage", "how much memory is free?", "what processes are running?", "show disk, memory and process usage", "show cpu load", "show system usage"],
+  forms: [
+    `[@show] [the] [current] {kinds:usage} ${FIGURE}`,
+    `@show [all] [the] [current|running|active] [free|used|available] {kinds:usage} [${FIGURE}|space]`,
+    `how much {kinds:usage} [space] (is|are|do i have|do we have|have i got) [still] [${AMOUNT}]`,
+    `how much (free|used|available|remaining) {kinds:usage} [space] (is there|do i have|do we have|is left|have i got|remains|is available|is in use|is used)`,
+    `how much (free|used|available|remaining) {kinds:usage} [space]`,
+    `how much (space|room|storage) (is|do i have|do we have) [still] ${AMOUNT} [(on|in) (disk|drive|filesystem|root filesystem)]`,
+    "how (full|busy|loaded|much used) (is|are) {kinds:usage}",
+    "(is|are) {kinds:usage} (full|busy|overloaded|maxed out|running out|almost full|nearly full|low)",
+    "(is|are) there (enough|much|any|sufficient) [free|available] {kinds:usage} [space|left|available|free]",
+    `@what is {kinds:usage} ${FIGURE} [like]`,
+    `{kinds:usage} [${FIGURE}]`,
+    `how (is|are) {kinds:usage} [${FIGURE}] (looking|doing|holding up)`,
+    "(list|show) everything (that is|that's|which is) running <kind=processes>",
+    "@what (process|processes|program|programs|task|tasks) (are|is) running <kind=processes>",
+    "@what is running <kind=processes>",
+    "how many (process|processes|task|tasks) (are|is) running <kind=processes>",
+    "(system|resource|resources|machine) (usage|resources|load|status|stats|overview|health|utilization|utilisation) <all=true>",
+    "@show [the] (system|resource|resources|machine) (usage|resources|load|status|stats|overview|health|utilization|utilisation) <all=true>",
+    "how is [the] (system|machine|server|box) (doing|holding up|performing) <all=true>",
+    "df [-h|-H|-k|-m] <kind=disk>",
+    "free [-m|-h|-g|-k] <kind=memory>",
+    "(ps|ps aux|ps -ef|ps -e|ps ax) <kind=processes>",
+  ],
+  qualifiers: ["(on|in|for|of) [the] ({path:path}|disk|drive|root filesystem|filesystem|system|machine)"],
+  build(c) {
+    if (c.has("all")) return { kinds: [...USAGE_KINDS] };
+    // Commands and "what is running" say which figure by themselves (<kind=...>).
+    const kinds = [...(c.get<UsageKind[]>("kinds") ?? []), ...c.all<UsageKind>("kind")];
+    const path = c.get<string>("path");
+    // A path says which filesystem: the disk figure is for the one holding it.
+    if (path !== undefined) return kinds.every((k) => k === "disk") ? { kinds: ["disk"], path } : refuse("a path goes with disk usage only");
+    return { kinds: USAGE_KINDS.filter((k) => kinds.includes(k)) };
   },
-  describe: (a) => a.kinds.join(", "),
+  describe: (a) => `${a.kinds.join(", ")}${a.path ? ` (the filesystem holding ${a.path})` : ""}`,
   async plan(a) {
     const tasks: TaskPlan[] = [];
-    if (a.kinds.includes("disk")) tasks.push(task("disk", "Show disk usage", "storage", [call("monitor.disk", {})]));
+    if (a.kinds.includes("disk")) tasks.push(task("disk", "Show disk usage", "storage", [call("monitor.disk", a.path ? { path: a.path } : {})]));
     if (a.kinds.includes("memory")) tasks.push(task("memory", "Show memory usage", "system", [call("monitor.memory", {})]));
     if (a.kinds.includes("cpu")) tasks.push(task("cpu", "Show CPU usage", "monitor", [call("monitor.cpu", {})]));
     if (a.kinds.includes("processes")) tasks.push(task("processes", "List running processes", "system", [call("process.list", {})]));
     return tasks;
+  },
+});
+
+const USING = "(using|eating|consuming|hogging|taking|chewing|burning|maxing out|eating up|using up|taking up|gobbling|gobbling up|occupying|hammering|spiking|use|eat|consume|hog|take|burn|occupy)";
+
+export const topProcesses = defineIntent<{ by: "memory" | "cpu"; limit?: number }>({
+  name: "top-processes",
+  summary: "show the processes using the most memory or CPU",
+  examples: ["what is using the most memory?", "which process uses the most cpu", "top 5 processes by cpu", "what's hogging the CPU?"],
+  forms: [
+    `[@show] @what [process|processes|program|programs|app|apps|task|tasks|service|services] [is|are] ${USING} [up] [all|most|the most|so much|a lot|lots] [of] {by:resource}`,
+    `who (is|are) ${USING} [all|most|the most|so much] [of] {by:resource}`,
+    "(top|biggest|largest|heaviest|hungriest|greediest|worst) [{limit:count}] [{by:resource}] (process|processes|consumers|users|hogs|offenders|programs) [(by|of|for|in terms of|using|on) {by:resource}]",
+    "@show [the] (top|biggest|largest|heaviest|hungriest) [{limit:count}] [{by:resource}] (process|processes|consumers|users|hogs|offenders|programs) [(by|of|for|in terms of|using|on) {by:resource}]",
+    "@show [the] {limit:count} (process|processes|programs) [that are] (using|with|that use) [the] most {by:resource}",
+    "@show [the] (process|processes|programs) (using|with|that use|sorted by|ordered by|by) [the] most {by:resource} [usage|use]",
+    "@show [the] (process|processes|programs) (sorted|ordered|ranked) by {by:resource} [usage|use]",
+    "{by:resource} (hogs|hog|consumers|users)",
+    "@what [process|processes|program|programs|app|service] (has|have|uses|use|is using) [the] (highest|most|biggest|largest|greatest) {by:resource} [usage|use|consumption|footprint]",
+    "why is {by:resource} [usage|use|load] [so] (high|busy|full|maxed|maxed out|at 100%|pegged)",
+    "top <by=cpu>",
+  ],
+  build(c) {
+    // Unsaid, the list is by memory, as process.top's default.
+    const by = c.get<"memory" | "cpu">("by") ?? "memory";
+    const limit = c.get<number>("limit");
+    if (limit !== undefined && limit > 100) return refuse("at most 100 processes are listed");
+    return limit === undefined ? { by } : { by, limit };
+  },
+  describe: (a) => `by ${a.by}${a.limit ? `, top ${a.limit}` : ""}`,
+  async plan(a) {
+    return [task("top", `Show the top processes by ${a.by}`, "system", [call("process.top", { ...a }, a.by === "cpu" ? "CPU sampled over half a second per process" : "resident memory per process")])];
+  },
+});
+
+export const diskUsageByDir = defineIntent<{ path?: string }>({
+  name: "disk-usage-by-directory",
+  summary: "show what takes the disk space, by directory",
+  examples: ["what's eating my disk?", "what is taking up all the space in /var", "biggest directories in /srv", "how big is /var/log"],
+  forms: [
+    `[@show] @what [is|are] ${USING} [up] [all|most|so much] [of] [the] [my] (disk|disk space|space|storage|room|drive) [(on|in|under) ({path:path}|disk|drive|filesystem|root filesystem|system)]`,
+    `@what [directory|directories|folder|folders|files|file] [is|are] ${USING} [up] [all|most|the most|so much] [of] [the] (disk|disk space|space|storage|room)`,
+    "where (did|has|have|is|does) [all] [the] [my] [disk] space (go|gone|going|went|used)",
+    "where is [all] [the] [disk] space (being used|used|going)",
+    "(largest|biggest|fattest|heaviest) (directory|directories|folder|folders|dir|dirs|space users) [(in|under|on|of) {path:path}]",
+    "@show [the] (largest|biggest|fattest) (directory|directories|folder|folders|dir|dirs) [(in|under|on|of) {path:path}]",
+    "(disk|space|directory|folder) (usage|use|consumption) (of|in|for|under|by|per) {path:path}",
+    "(disk|space) (usage|use) (by|per) (directory|folder|dir)",
+    "@show [the] (disk|space) (usage|use) (of|in|for|under|by|per) ({path:path}|directory|folder|dir)",
+    "how (big|large) is {path:path}",
+    "how much (space|disk space|disk|room|storage) (does|is) {path:path} (use|take|taking|using|occupy|occupying|take up|taking up|eat|eating)",
+    "du [-sh|-h|-s|-hs|-sch] [{path:path}]",
+  ],
+  build: (c) => (c.has("path") ? { path: c.get<string>("path")! } : {}),
+  describe: (a) => a.path ?? "/",
+  async plan(a, ctx) {
+    if (a.path !== undefined) {
+      // A file's size is fs.stat's; a directory's is the walk.
+      const st = await probe<{ exists?: boolean; type?: string }>(ctx, "fs.stat", { path: a.path });
+      if (st.ok && st.value.exists === false) throw new IntentRefusal(`${a.path} does not exist`);
+      if (st.ok && st.value.type && st.value.type !== "dir") return [task("size", `Show the size of ${a.path}`, "storage", [call("fs.stat", { path: a.path })])];
+    }
+    return [task("du", `Show disk usage by directory under ${a.path ?? "/"}`, "storage", [call("fs.du", a.path === undefined ? {} : { path: a.path }, "largest first; allocated blocks; other filesystems not entered")])];
+  },
+});
+
+export const uptime = defineIntent<Record<string, never>>({
+  name: "uptime",
+  summary: "show uptime and load",
+  examples: ["uptime", "how long has the system been up?", "what is the load average?"],
+  forms: [
+    "uptime",
+    "@show [the] (uptime|load average|load averages|system load|load avg)",
+    "@what [is|are] [the] (uptime|load average|load averages|system load|load avg|load)",
+    "how long (has|have) [this|the] [@machine|server|it|we] been (up|running|online|alive|on)",
+    "how long since [the] [last] (boot|reboot|restart)",
+    "(when|what time) (was|did) [the] [@machine|server|it] [last] (boot|booted|start|started|reboot|rebooted|come up|came up)",
+    "(since|for) how long (has|have) [the] [@machine|server|it] been (up|running)",
+  ],
+  build: () => ({}),
+  describe: () => "uptime and load",
+  async plan() {
+    return [task("uptime", "Show uptime and load", "monitor", [call("sys.uptime", {})])];
+  },
+});
+
+export const version = defineIntent<Record<string, never>>({
+  name: "system-version",
+  summary: "show the kernel, OS and aiOS version",
+  examples: ["what kernel am I running?", "which OS version is this", "uname -a", "what version of aiOS is this"],
+  forms: [
+    "@what (kernel|linux|os|operating system|distro|distribution|release|version|system) [version|release] (is this|am i running|are we running|is running|is installed|do i have|is it|does it run|is that|is on here|runs here|are we on|am i on)",
+    "@what (version|release) [of] (kernel|linux|aios|os|operating system|system|distro|distribution) [is this|am i running|are we running|is running|is installed|do i have|is it|is that]",
+    "@what (kernel|linux|os) version is (this|it|that)",
+    "@what is [the] (kernel|os|aios|system|linux|distro) (version|release)",
+    "@show [the] (kernel|os|system|aios|linux|distro|distribution) (version|release|info|information|details)",
+    "(kernel|os|aios|system) (version|release)",
+    "uname [-a|-r|-s|-v|-m]",
+    "(cat /etc/os-release|lsb_release -a)",
+  ],
+  build: () => ({}),
+  describe: () => "kernel, OS and aiOS",
+  async plan() {
+    return [task("version", "Show the kernel, OS and aiOS version", "system", [call("sys.version", {})])];
+  },
+});
+
+export const pressure = defineIntent<Record<string, never>>({
+  name: "pressure",
+  summary: "show CPU, memory and I/O pressure",
+  examples: ["show memory pressure", "is there any io pressure?", "psi"],
+  forms: [
+    "@show [the] [cpu|memory|io|i/o|disk|system] (pressure|psi|pressure stall information|pressure stalls|stall information|stalls)",
+    "(is|are) there [any] [cpu|memory|io|i/o|disk] (pressure|stalls|stalling)",
+    "@what is [the] [cpu|memory|io|i/o|disk|system] (pressure|psi)",
+    "(psi|pressure stall information)",
+    "(is|are) [the] [system|machine] (stalling|thrashing|swapping)",
+  ],
+  build: () => ({}),
+  describe: () => "cpu, memory and io",
+  async plan() {
+    return [task("pressure", "Show pressure stall information", "monitor", [call("monitor.pressure", {})])];
+  },
+});
+
+const SECTIONS = "(cpu <section=cpu>|cpus <section=cpu>|processor <section=cpu>|processors <section=cpu>|cores <section=cpu>|memory <section=memory>|ram <section=memory>|disks <section=disks>|drives <section=disks>|pci devices <section=pci>|pci <section=pci>|nics <section=nics>|network cards <section=nics>)";
+
+export const hardware = defineIntent<{ section?: string }>({
+  name: "hardware",
+  summary: "show the hardware",
+  examples: ["what hardware is this?", "how many CPUs do I have", "show the pci devices", "lscpu"],
+  forms: [
+    "@show [the] (hardware|hw) [info|information|inventory|details|specs|list]",
+    "@what hardware (is this|do i have|is there|am i running on|is it|does it have|is in this machine)",
+    "(hardware|hw) (info|information|inventory|details|specs)",
+    "how many (cpus|cores|processors|cpu cores|cpu|processor cores) <section=cpu> [do i have|are there|does it have|does machine have|does this machine have|have i got|has it got|has machine got|are available|are installed]",
+    "@what (cpu|processor|cpu model) <section=cpu> (is this|do i have|is in this machine|is in here|does it have|is installed|am i running on)",
+    "how much (ram|memory) <section=memory> (is installed|do i have in total|is there in total|does it have|does machine have|does this machine have|does system have|does server have|is in this machine|is in machine)",
+    `@show [the] ${SECTIONS} (info|information|details|inventory|model|models|specs)`,
+    "@show [the] (pci devices <section=pci>|network cards <section=nics>|nics <section=nics>|physical disks <section=disks>|disk drives <section=disks>)",
+    "(lscpu <section=cpu>|lspci <section=pci>|lsblk <section=disks>|lshw)",
+  ],
+  build: (c) => (c.has("section") ? { section: c.get<string>("section")! } : {}),
+  describe: (a) => a.section ?? "all",
+  async plan(a) {
+    return [task("hardware", "Show the hardware", "monitor", [call("hw.info", { ...a })])];
   },
 });

@@ -4,40 +4,50 @@
  * "create /srv/notes.txt containing 'hello'". The content is the quoted text
  * as written (\n and \t read as line break and tab), ending with a newline.
  */
-import { absolutePaths } from "../extract";
-import { defineIntent, refuse } from "../intent";
-import { call, task } from "./common";
+import { defineIntent, IntentRefusal, refuse } from "../intent";
+import { call, probe, task } from "./common";
 
 export interface WriteArgs {
   path: string;
   content: string;
   append: boolean;
+  /** An empty new file ("create an empty file", "touch"): never over one that is there. */
+  fresh?: boolean;
 }
 
-const VERB = /^(?:write|put|save|store|append|add|create|make)\b/;
+const TEXT = "[the] [text|line|content|contents|string|words]";
 
 export const writeFile = defineIntent<WriteArgs>({
   name: "write-file",
-  summary: "write a config file",
+  summary: "write a file",
   examples: ["write 'Welcome to aiOS' to /etc/motd", "put \"127.0.0.1 db\" into /etc/hosts.d/db", "append 'nameserver 10.0.2.3' to /etc/resolv.conf", "create /srv/www/index.html containing '<h1>hi</h1>'"],
-  match(clause) {
-    const t = clause.lower;
-    if (!VERB.test(t)) return null;
-    const paths = absolutePaths(clause.text);
-    if (paths.length === 0) return null;
-    const append = /^(?:append|add)\b/.test(t);
-    const quoted = clause.quoted.filter((q) => !(q.text.startsWith("/") && paths.includes(q.text)));
-    if (/^(?:create|make|add)\b/.test(t) && !/\b(?:file|containing|with\s+(?:the\s+)?(?:content|text))\b/.test(t) && quoted.length === 0) return null;
-    if (/^add\b/.test(t) && !/\b(?:to|into)\s+\S*\//.test(t)) return null;
-    if (quoted.length === 0) return refuse(`say what to write, in quotes (e.g. write 'text' to ${paths[0]})`);
-    if (quoted.length > 1 || paths.length > 1) return refuse("give one quoted text and one file");
-    let content = quoted[0]!.text.replace(/\\n/g, "\n").replace(/\\t/g, "\t");
+  forms: [
+    `(write|put|save|store|place) ${TEXT} {content:quoted} (to|into|in|at) [file] {path:path}`,
+    `(write|save|store) [file] {path:path} (with|containing) ${TEXT} {content:quoted}`,
+    `(replace|overwrite) [the] (contents|content|text) of {path:path} with ${TEXT} {content:quoted}`,
+    `(append|add) ${TEXT} {content:quoted} (to|onto|at the end of|to the end of|into) [file] {path:path} <append=true>`,
+    `(create|make) [new] [file] {path:path} (containing|with ${TEXT}|that contains|that says|saying) {content:quoted}`,
+    "echo {content:quoted} (> <append=false>|>> <append=true>) {path:path}",
+    `(write|put|save) [something|text|content|anything] (to|into|in) [file] {path:path} <empty=true>`,
+    "(create|make|touch) [new] [empty] file {path:path} <touch=true>",
+    "touch {path:path} <touch=true>",
+  ],
+  build(c) {
+    if (c.has("empty")) return refuse(`say what to write, in quotes (e.g. write 'text' to ${c.get<string>("path")})`);
+    if (c.has("touch")) return { path: c.get<string>("path")!, content: "", append: false, fresh: true };
+    let content = c.get<string>("content")!.replace(/\\n/g, "\n").replace(/\\t/g, "\t");
     if (!content.endsWith("\n")) content += "\n";
-    return { path: paths[0]!, content, append };
+    return { path: c.get<string>("path")!, content, append: c.get<boolean>("append") ?? false };
   },
   object: (a) => a.path,
   describe: (a) => `${a.append ? "append to" : "write"} ${a.path} (${a.content.length} bytes)`,
-  async plan(a) {
+  reusable: false,
+  async plan(a, ctx) {
+    if (a.fresh) {
+      const st = await probe<{ exists: boolean }>(ctx, "fs.stat", { path: a.path });
+      if (!st.ok || st.value.exists) throw new IntentRefusal(st.ok ? `${a.path} already exists; it is left as it is` : `cannot look at ${a.path}: ${st.message}`);
+      return [task("create-file", `Create the empty file ${a.path}`, "system", [call("fs.write", { path: a.path, content: "", createParents: true }, "a new, empty file (undo removes it)")])];
+    }
     if (a.append) return [task("append-file", `Append to ${a.path}`, "system", [call("fs.append", { path: a.path, content: a.content })])];
     return [task("write-file", `Write ${a.path}`, "system", [call("fs.write", { path: a.path, content: a.content, createParents: true }, "replaces the file (undo puts the old content back)")])];
   },

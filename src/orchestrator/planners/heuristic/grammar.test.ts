@@ -1,0 +1,44 @@
+import { describe, expect, test } from "bun:test";
+import { readGoal } from "./grammar";
+import { INTENTS } from "./intents";
+import { FACTS } from "./testing";
+
+function clauses(goal: string): Array<[string, string]> | string {
+  const r = readGoal(goal, INTENTS, FACTS);
+  if (r.kind === "read") return r.clauses.map((c) => [c.text, c.reading.intent.name]);
+  return r.kind;
+}
+
+describe("goals into clauses", () => {
+  test("the fewest clauses that all read: lists stay whole, actions split", () => {
+    expect(clauses("install nginx and curl")).toEqual([["install nginx and curl", "install-package"]]);
+    expect(clauses("install nginx and start it")).toEqual([["install nginx", "install-package"], ["start it", "control-service"]]);
+    expect(clauses("show disk and memory usage")).toEqual([["show disk and memory usage", "show-usage"]]);
+    expect(clauses("stop the worker, then start backup. Show its logs")).toEqual([["stop the worker", "control-service"], ["start backup", "control-service"], ["Show its logs", "show-logs"]]);
+  });
+
+  test("a comma inside one request does not split it", () => {
+    expect(clauses("the disk is full, fix it")).toEqual([["the disk is full, fix it", "disk-full"]]);
+  });
+
+  test("an empty goal, or one of fillers only", () => {
+    expect(clauses("")).toBe("empty");
+    expect(clauses("please, thanks!")).toBe("empty");
+  });
+
+  test("every word is accounted for: one left over is a miss, not a plan", () => {
+    expect(clauses("restart nginx tomorrow")).toBe("miss");
+    expect(clauses("install nginx on another machine")).toBe("miss");
+  });
+
+  test("quoted text is never split and never read as words", () => {
+    expect(clauses("write 'stop nginx and restart it' to /tmp/x")).toEqual([["write 'stop nginx and restart it' to /tmp/x", "write-file"]]);
+  });
+});
+
+describe("bounds", () => {
+  test("a goal asking too many things at once is refused before reading them all", () => {
+    expect(readGoal(Array.from({ length: 40 }, () => "show disk usage").join(", "), INTENTS, FACTS)).toMatchObject({ kind: "too-many" });
+    expect(readGoal(`install ${Array.from({ length: 150 }, (_, i) => `p${i}`).join(" and ")}`, INTENTS, FACTS)).toMatchObject({ kind: "too-many" });
+  });
+});

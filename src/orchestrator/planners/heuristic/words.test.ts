@@ -1,0 +1,29 @@
+import { describe, expect, test } from "bun:test";
+import { lex } from "./lex";
+import { editDistance, meaningful, Vocabulary } from "./words";
+
+describe("fillers and preambles", () => {
+  test("are dropped; words that could change what is done never are", () => {
+    const words = (s: string) => meaningful(lex(s)).map((t) => t.text);
+    expect(words("Can you please restart the nginx service for me now?")).toEqual(["restart", "nginx", "service"]);
+    expect(words("I want to stop all services except nginx")).toEqual(["stop", "all", "services", "except", "nginx"]);
+    expect(words("don't remove it")).toEqual(["do", "not", "remove", "it"]);
+    expect(words("show the disk usage on this machine")).toEqual(["show", "disk", "usage"]);
+  });
+});
+
+describe("typos", () => {
+  test("Damerau-Levenshtein distance: insertions, deletions, substitutions, transpositions", () => {
+    expect([editDistance("instal", "install"), editDistance("restrat", "restart"), editDistance("firewal", "firewall"), editDistance("ab", "ba"), editDistance("abc", "xyz", 1)]).toEqual([1, 1, 1, 1, 2]);
+  });
+
+  test("a word gets the one vocabulary word (length ≥ 5) within one edit; a tie or a short word gets none", () => {
+    const v = new Vocabulary(["install", "restart", "start", "stop", "show", "status", "statue"]);
+    expect(v.fixOf("instal")).toBe("install");
+    expect(v.fixOf("rstart")).toBeNull(); // start and restart
+    expect(v.fixOf("stauts")).toBe("status"); // one transposition; statue is two edits away
+    expect(v.fixOf("statux")).toBeNull(); // one substitution from both status and statue
+    expect(v.fixOf("shw")).toBeNull(); // "show" is shorter than 5
+    expect(v.fixOf("install")).toBeNull(); // known
+  });
+});

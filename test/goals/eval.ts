@@ -1,0 +1,11 @@
+/**
+ * `make eval-goals`: the goal corpus's figures as markdown for BENCHMARKS.md
+ * (planned correctly, refused, wrong, planning latency), the main corpus
+ * and the held-out phrasings side by side.
+ */
+import { loadCorpus, markdown, runCases, summarize } from "./corpus";
+
+const corpus = summarize(await runCases(loadCorpus("corpus")));
+const heldout = summarize(await runCases(loadCorpus("heldout")));
+console.log(markdown(corpus, heldout));
+if (corpus.wrong + heldout.wrong > 0) process.exit(1);
