@@ -12,7 +12,7 @@
  * exist. Answers have the shapes the real tools return (the parts the
  * planner reads).
  */
-import { availableInfo, installedInfo, type ProbeAnswer, toolError } from "../../src/orchestrator/planners/heuristic/testing";
+import { availableInfo, installedInfo, type ProbeAnswer, toolError, unknownInfo } from "../../src/orchestrator/planners/heuristic/testing";
 
 export type StateName = "default" | "fresh";
 
@@ -87,8 +87,9 @@ const PROCESSES = [
 
 const USERS = ["root", "alice", "bob", "deploy", "www-data"];
 
-function notFound(name: unknown): never {
-  throw toolError("not_found", `${name}: no repository has it`);
+/** pkg.info's answer for a package neither installed nor in any repository. */
+function notFound(name: unknown) {
+  return unknownInfo(String(name));
 }
 
 export function world(state: StateName): Record<string, ProbeAnswer> {

@@ -152,8 +152,9 @@ export class PkgManager {
     const avail = index.get(name) as IndexedRecord | undefined;
     if (!avail && !present) {
       const providers = [...new Set([...index.providers(name), ...this.base().filter((b) => b.provides.some((p) => p.name === name))].map((p) => p.name))].sort();
-      if (providers.length) return { name, virtual: true, providers, available: null, installed: null, provided: null, repositoryError: error ?? null };
-      throw new PkgNotFoundError(name, error ? `not installed, and ${error}` : undefined);
+      // Not installed and unknown to every repository (or none could be read) is an answer, not a failure:
+      // "is docker installed?" must get "docker is not installed; no repository has it".
+      return { name, virtual: providers.length > 0, providers, available: null, installed: null, provided: null, repositoryError: error ?? null };
     }
     const st = avail ? this.client.stanza(avail) : null;
     const row = present?.origin === "installed" ? this.store.get(name) : null;

@@ -35,9 +35,7 @@ export function planningContext(goal: string, answers: Record<string, ProbeAnswe
     "service.list": () => ({ services: [] }),
     "monitor.watchlist": () => ({ watches: [] }),
     "user.list": () => ({ users: [{ name: "root" }] }),
-    "pkg.info": (a) => {
-      throw toolError("not_found", `${a.name}: no repository has it`);
-    },
+    "pkg.info": (a) => unknownInfo(String(a.name)),
   };
   const probes: FakeContext["probes"] = [];
   const ctx: FakeContext = {
@@ -73,6 +71,11 @@ export function installedInfo(name: string, opts: { auto?: boolean; depends?: st
     provided: null,
     repositoryError: null,
   };
+}
+
+/** pkg.info of a package neither installed nor in any repository (an answer, not an error). */
+export function unknownInfo(name: string, repositoryError: string | null = null) {
+  return { name, virtual: false, providers: [] as string[], available: null, installed: null, provided: null, repositoryError };
 }
 
 /** pkg.info of a package the repository has but that is not installed. */

@@ -67,6 +67,7 @@ export async function packageState(ctx: PlanningContext, name: string): Promise<
   if (info.installed) return { state: "installed", info };
   if (info.provided) return { state: "provided", info };
   if (info.available) return { state: "available", info };
+  if (info.repositoryError) return { state: "unreachable", why: `${name}: not installed, and ${info.repositoryError}` };
   return { state: "unknown", why: `${name}: no repository has it${info.repositoryError ? ` (${info.repositoryError})` : ""}` };
 }
 
