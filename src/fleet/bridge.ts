@@ -12,14 +12,14 @@
  * subject token. The query string travels in the Aios-Query header, the body
  * as the payload; the reply carries Aios-Status and Content-Type headers.
  */
-import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from "@nats-io/transport-node";
+import { Match, headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from "@nats-io/transport-node";
 import { errorMessage, log } from "../sys";
 import { SUBJECTS } from "./subjects";
 
 export const API_PREFIX = "/api/v1";
 const METHODS = new Set(["get", "post", "put", "patch", "delete"]);
 /** Headers a caller may pass through; anything else (Host, X-Forwarded-For…) is not the caller's to set. */
-const PASSED = ["authorization", "content-type", "accept"];
+const PASSED = ["Authorization", "Content-Type", "Accept"];
 
 /** A fetch handler: the Hono app's `fetch`. */
 export type FetchHandler = (req: Request) => Response | Promise<Response>;
@@ -61,10 +61,10 @@ export async function handleApiMessage(node: string, msg: Msg, app: FetchHandler
   if (!msg.reply) return; // a publish without a reply subject asks nothing
   const line = requestLine(node, msg.subject);
   if ("error" in line) return reply(msg, 400, errorBody("bad_subject", line.error));
-  const query = msg.headers?.get("Aios-Query") ?? "";
+  const query = msg.headers?.get("Aios-Query", Match.IgnoreCase) ?? "";
   const headers = new Headers({ "Aios-Via": "nats" });
   for (const name of PASSED) {
-    const value = msg.headers?.get(name);
+    const value = msg.headers?.get(name, Match.IgnoreCase);
     if (value) headers.set(name, value);
   }
   const hasBody = line.method !== "GET" && line.method !== "DELETE" && msg.data.length > 0;

@@ -10,6 +10,7 @@
  *   await fleet.fleetGoal({ labels: { role: "web" } }, "check disk usage");   // FleetGoalResult
  *   await fleet.approvals();                               // NodeApprovals[]
  *   await fleet.audit("web1", { limit: 20 });              // AuditCopyReport (verified)
+ *   await fleet.events("web1");                            // its goal events
  *   await fleet.close();
  *
  * Node names, labels and the fleet-goal state come from NATS itself; calls to
@@ -21,7 +22,8 @@ import type { SystemInfo } from "../sys";
 import type { ApprovalView } from "../tools/views";
 import { callApi } from "./bridge";
 import { connectionOptions } from "./connect";
-import { type AuditCopyReport, readAuditCopy } from "./copies";
+import { type AuditCopyReport, readAuditCopy, readEventCopy } from "./copies";
+import type { TraceEvent } from "../memory";
 import { fleetGoalResult, submitFleetGoal } from "./goals";
 import { getNode, listNodes } from "./nodes";
 import { Secret } from "../gateway/secrets";
@@ -142,6 +144,11 @@ export class FleetClient {
   /** A node's audit rows as the fleet holds them, verified (hashes, links, no gap, no repeat). */
   audit(node: string, opts: { limit?: number; afterSeq?: number } = {}): Promise<AuditCopyReport> {
     return readAuditCopy(this.f, node, opts);
+  }
+
+  /** A node's goal events (trace) as the fleet holds them, oldest first. */
+  events(node: string): Promise<Array<TraceEvent & { node: string }>> {
+    return readEventCopy(this.f, node);
   }
 
   async close(): Promise<void> {

@@ -41,6 +41,7 @@ export interface AuditCopyReport {
 
 export async function readAuditCopy(f: Pick<Fleet, "js" | "jsm">, node: string, opts: { afterSeq?: number; limit?: number } = {}): Promise<AuditCopyReport> {
   const all = (await readSubject<AuditCopy>(f, STREAMS.audit.name, SUBJECTS.audit(node))).sort((a, b) => a.seq - b.seq);
+  for (const r of all) r.data = JSON.parse(r.dataJson);
   const verdict = verifyCopy(all);
   const after = all.filter((r) => r.seq > (opts.afterSeq ?? 0));
   return { node, rows: opts.limit ? after.slice(-opts.limit) : after, verdict };

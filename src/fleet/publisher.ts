@@ -15,12 +15,13 @@
 import type { AuditRow, TraceEvent } from "../memory";
 import { errorMessage, log } from "../sys";
 import type { Fleet } from "./setup";
+import type { AuditCopy } from "./verify";
 import { DurableJson } from "./state";
 import { MSG_ID, STREAMS, SUBJECTS } from "./subjects";
 
-/** The ledger's public query (newest first, as AuditLedger.query). */
+/** The ledger's rows after a seq, oldest first, with the exact JSON text their hash covers (AuditLedger.since). */
 export interface AuditSource {
-  query(q: { afterSeq?: number; limit?: number }): AuditRow[];
+  since(seq: number, limit: number): Array<AuditRow & { dataJson: string }>;
 }
 
 /** Goals and their trace, as the goal engine gives them. */
@@ -29,8 +30,8 @@ export interface EventSource {
   trace(goalId: number, after: number): TraceEvent[];
 }
 
-/** The most rows one query returns (AuditLedger caps a query at 10,000). */
-const PAGE = 10_000;
+/** Rows read from the ledger at a time. */
+const PAGE = 1_000;
 /** Publishes in flight at once: acks are awaited per window, in order. */
 const WINDOW = 256;
 const FINAL = new Set(["done", "failed", "cancelled"]);
@@ -50,6 +51,12 @@ export class CursorFile {
   }
 }
 
+/** A row as the fleet's copy carries it: every hashed field, the exact data text, the hash, and the node. */
+function auditCopy(r: AuditRow & { dataJson: string }, node: string): AuditCopy {
+  const { data: _, ...rest } = r;
+  return { ...rest, node };
+}
+
 export class Publisher {
   private auditAt: number | undefined;
   private eventAt: number | undefined;
@@ -57,7 +64,6 @@ export class Publisher {
   private timer: ReturnType<typeof setInterval> | undefined;
   private busy = false;
   private failing = false;
-  private warnedGap = 0;
 
   constructor(
     private readonly fleet: Fleet,
@@ -116,17 +122,14 @@ export class Publisher {
       const last = await this.lastInStream(STREAMS.audit.name, subject);
       this.auditAt = typeof last?.seq === "number" ? last.seq : (this.cursor.get("audit") ?? 0);
     }
-    const rows = ledger.query({ afterSeq: this.auditAt, limit: PAGE }).reverse();
-    if (!rows.length) return;
-    if (rows[0]!.seq !== this.auditAt + 1 && this.warnedGap !== rows[0]!.seq) {
-      // The ledger's query gives the newest rows of a page; a backlog longer than one page cannot be read from its start.
-      this.warnedGap = rows[0]!.seq;
-      log.warn(`fleet: audit rows ${this.auditAt + 1}..${rows[0]!.seq - 1} are more than ${PAGE} rows behind; the central copy skips them (the ledger keeps them)`);
+    for (;;) {
+      const rows = ledger.since(this.auditAt, PAGE);
+      if (!rows.length) return;
+      await this.publishAll(rows, (r) => ({ subject, id: MSG_ID.audit(this.node, r.seq), body: auditCopy(r, this.node) }), (r) => {
+        this.auditAt = r.seq;
+        this.cursor.set("audit", r.seq);
+      });
     }
-    await this.publishAll(rows, (r) => ({ subject, id: MSG_ID.audit(this.node, r.seq), body: { ...r, node: this.node } }), (r) => {
-      this.auditAt = r.seq;
-      this.cursor.set("audit", r.seq);
-    });
   }
 
   private async publishEvents(source: EventSource): Promise<void> {

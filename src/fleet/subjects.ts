@@ -46,5 +46,5 @@ export const MSG_ID = {
 /** A fleet goal id: time-ordered, unique, one subject token. */
 export function newGoalId(now = Date.now()): string {
   const rand = crypto.getRandomValues(new Uint8Array(6));
-  return `fg${now.toString(36)}${Buffer.from(rand).toString("hex")}`;
+  return `fg${now.toString(36).padStart(9, "0")}${Buffer.from(rand).toString("hex")}`;
 }

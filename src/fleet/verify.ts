@@ -8,8 +8,8 @@
  */
 import { GENESIS_HASH, rowHash, type AuditRow } from "../memory/ledger";
 
-/** One ledger row as published: the row itself, with the node it came from. */
-export type AuditCopy = AuditRow & { node: string };
+/** One ledger row as published: its fields, its data as the exact JSON text the hash covers, and the node it came from. */
+export type AuditCopy = Omit<AuditRow, "data"> & { dataJson: string; node: string; data?: unknown };
 
 export interface CopyVerdict {
   ok: boolean;
@@ -23,7 +23,7 @@ export interface CopyVerdict {
 }
 
 /** The hash a row must have, recomputed from what the copy carries. */
-export function copyHash(r: AuditRow): string {
+export function copyHash(r: Omit<AuditCopy, "node">): string {
   return rowHash({
     seq: r.seq,
     ts: r.ts,
@@ -32,17 +32,17 @@ export function copyHash(r: AuditRow): string {
     tool: r.tool,
     agent: r.agent,
     correlation_id: r.correlationId,
-    data: JSON.stringify(r.data ?? null),
+    data: r.dataJson,
     prev_hash: r.prevHash,
   });
 }
 
 /** `rows` in the order the stream holds them. */
-export function verifyCopy(rows: readonly AuditRow[]): CopyVerdict {
+export function verifyCopy(rows: ReadonlyArray<Omit<AuditCopy, "node">>): CopyVerdict {
   const first = rows[0]?.seq ?? null;
   const last = rows.at(-1)?.seq ?? null;
-  const bad = (r: AuditRow, reason: string): CopyVerdict => ({ ok: false, rows: rows.length, first, last, complete: first === 1, firstBadRow: r.seq, reason });
-  let prev: AuditRow | undefined;
+  const bad = (r: { seq: number }, reason: string): CopyVerdict => ({ ok: false, rows: rows.length, first, last, complete: first === 1, firstBadRow: r.seq, reason });
+  let prev: Omit<AuditCopy, "node"> | undefined;
   for (const r of rows) {
     if (prev && r.seq === prev.seq) return bad(r, `row ${r.seq} is copied twice`);
     if (prev && r.seq !== prev.seq + 1) return bad(r, r.seq < prev.seq ? `row ${r.seq} comes after row ${prev.seq}` : `rows ${prev.seq + 1}..${r.seq - 1} are missing`);
