@@ -103,7 +103,7 @@ export class FleetClient {
 
   /** Every live node, by name. */
   nodes(): Promise<NodeStatus[]> {
-    return listNodes(this.f.nodes);
+    return listNodes(this.f);
   }
 
   /** One node: its heartbeat and its live system report. */

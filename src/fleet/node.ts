@@ -160,7 +160,7 @@ export class FleetNode implements FleetPort {
   }
 
   nodes(): Promise<NodeStatus[]> {
-    return listNodes(this.need().nodes);
+    return listNodes(this.need());
   }
 
   submitGoal(req: FleetGoalRequest): Promise<FleetGoalResult> {

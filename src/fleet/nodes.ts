@@ -4,23 +4,63 @@
  * that stopped writing, and readers also drop entries older than the node's
  * own ttl, so a node configured with a shorter ttl than the bucket's leaves on time.
  */
+import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
 import type { KV } from "@nats-io/kv";
 import { errorMessage, log } from "../sys";
+import type { Fleet } from "./setup";
+import { BUCKETS } from "./subjects";
 import type { NodeStatus } from "./types";
 
-/** Every live node's status, by name. One ordered read of the bucket, not one request per node. */
-export async function listNodes(nodes: KV, now = Date.now()): Promise<NodeStatus[]> {
-  const out: NodeStatus[] = [];
-  for await (const e of await nodes.history()) {
-    if (e.operation !== "PUT") continue;
+/**
+ * Every live node's status, by name. The keys come from the stream's subject
+ * list; their values from one ephemeral consumer delivering the last value
+ * of each, read in one bounded fetch; a key that was overwritten while it was
+ * read (a heartbeat) and not seen again is fetched by direct get. (The KV
+ * API's history/keys use an ordered push consumer, which stalled for a
+ * minute under a thousand writers; a direct get per key costs a round trip
+ * per node.)
+ */
+export async function listNodes(f: Pick<Fleet, "js" | "jsm" | "nodes">, now = Date.now()): Promise<NodeStatus[]> {
+  const stream = `KV_${BUCKETS.nodes}`;
+  const prefix = `$KV.${BUCKETS.nodes}.`;
+  const info = await f.jsm.streams.info(stream, { subjects_filter: `${prefix}>` });
+  const unseen = new Set(Object.keys(info.state.subjects ?? {}).map((s) => s.slice(prefix.length)));
+  const latest = new Map<string, NodeStatus>();
+  const take = (key: string, op: string | undefined, read: () => NodeStatus) => {
+    unseen.delete(key);
+    if (op && op !== "PUT") return void latest.delete(key);
     try {
-      const s = e.json<NodeStatus>();
-      if (s.at + s.ttlMs >= now) out.push(s);
+      const s = read();
+      if (s.at + s.ttlMs >= now && (latest.get(key)?.at ?? 0) <= s.at) latest.set(key, s);
     } catch {
       // not a status a node wrote: skip it rather than fail the list
     }
+  };
+  if (unseen.size) {
+    const ci = await f.jsm.consumers.add(stream, {
+      deliver_policy: DeliverPolicy.LastPerSubject,
+      ack_policy: AckPolicy.None,
+      filter_subject: `${prefix}>`,
+      mem_storage: true,
+      inactive_threshold: 30_000_000_000, // the server removes it even if this reader dies
+    });
+    try {
+      const consumer = await f.js.consumers.get(stream, ci.name);
+      for await (const m of await consumer.fetch({ max_messages: ci.num_pending + 100, expires: 2_000 })) {
+        take(m.subject.slice(prefix.length), m.headers?.get("KV-Operation"), () => m.json<NodeStatus>());
+        if (!unseen.size || m.info.pending === 0) break;
+      }
+    } finally {
+      await f.jsm.consumers.delete(stream, ci.name).catch(() => {});
+    }
   }
-  return out.sort((a, b) => a.node.localeCompare(b.node));
+  await Promise.all(
+    [...unseen].map(async (key) => {
+      const e = await f.nodes.get(key).catch(() => null);
+      if (e) take(key, e.operation, () => e.json<NodeStatus>());
+    }),
+  );
+  return [...latest.values()].sort((a, b) => a.node.localeCompare(b.node));
 }
 
 export async function getNode(nodes: KV, name: string, now = Date.now()): Promise<NodeStatus | null> {

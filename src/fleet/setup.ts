@@ -13,7 +13,7 @@ const NS_PER_MS = 1_000_000;
 const DAY_MS = 86_400_000;
 /** Retries of a publish inside this window are dropped by message id; older ones are caught by the resume point (publisher.ts). */
 const DUPLICATE_WINDOW_MS = 10 * 60_000;
-/** A fleet goal not taken within a day is dropped from the work stream; a node that comes back later never runs a stale order. */
+/** Fleet goals stay on the work stream a day (limits retention: each node's durable consumer keeps its own place); a node that comes back later than that never runs a stale order. */
 const GOAL_MAX_AGE_MS = DAY_MS;
 const ANSWER_MAX_AGE_MS = 7 * DAY_MS;
 
@@ -28,7 +28,7 @@ export interface Fleet {
 const STREAM_CONFIGS: Array<Partial<StreamConfig> & { name: string }> = [
   { ...STREAMS.audit, subjects: [...STREAMS.audit.subjects], duplicate_window: DUPLICATE_WINDOW_MS * NS_PER_MS },
   { ...STREAMS.events, subjects: [...STREAMS.events.subjects], duplicate_window: DUPLICATE_WINDOW_MS * NS_PER_MS },
-  { ...STREAMS.goals, subjects: [...STREAMS.goals.subjects], retention: RetentionPolicy.Workqueue, max_age: GOAL_MAX_AGE_MS * NS_PER_MS, duplicate_window: DUPLICATE_WINDOW_MS * NS_PER_MS },
+  { ...STREAMS.goals, subjects: [...STREAMS.goals.subjects], retention: RetentionPolicy.Limits, max_age: GOAL_MAX_AGE_MS * NS_PER_MS, duplicate_window: DUPLICATE_WINDOW_MS * NS_PER_MS },
   { ...STREAMS.answers, subjects: [...STREAMS.answers.subjects], max_age: ANSWER_MAX_AGE_MS * NS_PER_MS, duplicate_window: DUPLICATE_WINDOW_MS * NS_PER_MS },
 ];
 

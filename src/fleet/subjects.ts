@@ -11,8 +11,13 @@ export const SUBJECTS = {
   audit: (node: string) => `aios.audit.${node}`,
   /** Goal trace events, Nats-Msg-Id `<node>:e<event id>`. */
   events: (node: string) => `aios.events.${node}`,
-  /** A fleet goal for one node: the work stream, read by that node's durable consumer. */
-  goal: (node: string) => `aios.fleet.goal.${node}`,
+  /**
+   * A fleet goal, published once with its targets on the work stream; every
+   * node's durable consumer reads `aios.fleet.goal.>` and runs the goals that
+   * name it (one publish per goal, not one per node: see docs/fleet.md).
+   */
+  goal: (id: string) => `aios.fleet.goal.${id}`,
+  goals: "aios.fleet.goal.>",
   /** A node's answers to one fleet goal; the last one per subject is its current answer. */
   answer: (id: string, node: string) => `aios.fleet.answer.${id}.${node}`,
   answers: (id: string) => `aios.fleet.answer.${id}.*`,
@@ -39,7 +44,7 @@ export const goalConsumer = (node: string) => `node-${node}`;
 export const MSG_ID = {
   audit: (node: string, seq: number) => `${node}:${seq}`,
   event: (node: string, id: number) => `${node}:e${id}`,
-  goal: (id: string, node: string) => `${id}:${node}`,
+  goal: (id: string) => id,
   answer: (id: string, node: string, state: string) => `${id}:${node}:${state}`,
 } as const;
 

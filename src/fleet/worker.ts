@@ -81,7 +81,7 @@ export class GoalWorker {
   }
 
   private async ensureConsumer(): Promise<void> {
-    const config = { durable_name: goalConsumer(this.node), filter_subject: SUBJECTS.goal(this.node), ack_policy: AckPolicy.Explicit, ack_wait: ACK_WAIT_NS, max_ack_pending: 16 };
+    const config = { durable_name: goalConsumer(this.node), filter_subject: SUBJECTS.goals, ack_policy: AckPolicy.Explicit, ack_wait: ACK_WAIT_NS, max_ack_pending: 16 };
     try {
       await this.fleet.jsm.consumers.add(STREAMS.goals.name, config);
     } catch (err) {
@@ -118,6 +118,7 @@ export class GoalWorker {
       log.warn(`fleet: dropped a work message on ${m.subject}: ${errorMessage(err)}`);
       return void m.term();
     }
+    if (!rec.targets?.includes(this.node)) return void m.ack(); // another node's goal
     const known = this.taken.get()[rec.id] ?? (m.redelivered ? this.findSubmitted(rec.id) : undefined);
     if (known) {
       m.ack();

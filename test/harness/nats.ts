@@ -37,6 +37,11 @@ export class NatsServer {
     return s;
   }
 
+  /** The server's process id while it runs (for CPU and memory readings). */
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
   get url(): string {
     return `nats://${this.host}:${this.port}`;
   }
