@@ -27,7 +27,8 @@ export const FleetGoalBody = v.strictObject({
     v.pipe(
       v.string(),
       v.regex(/^\d+(ms|s|m)$/, 'must be a duration such as "30s" or "2m"'),
-      v.check((d) => durationMs(d) >= 100 && durationMs(d) <= MAX_DEADLINE_MS, "must be 100ms..10m"),
+      // valibot runs every action of a pipe: this one must not throw on what the regex refused.
+      v.check((d) => !/^\d+(ms|s|m)$/.test(d) || (durationMs(d) >= 100 && durationMs(d) <= MAX_DEADLINE_MS), "must be 100ms..10m"),
     ),
   ),
   wait: v.optional(v.boolean("must be true or false"), true),
