@@ -1,6 +1,6 @@
 /**
  * Fleet goals, the asking side: resolve the selector against the node list,
- * record the goal, put it once on the work stream with its targets (each
+ * record the goal, put it once on the work stream with its selector (each
  * node's durable consumer holds it until that node takes it, also when it is
  * down now), then gather the answers until every target has answered or the
  * deadline passes. Answers live in a stream, so the result can be asked for
@@ -68,7 +68,8 @@ export async function submitFleetGoal(f: Fleet, req: FleetGoalRequest & { deadli
   });
   try {
     await f.nc.flush();
-    const body = JSON.stringify(record);
+    const { targets: _, ...order } = record;
+    const body = JSON.stringify(order);
     await f.js.publish(SUBJECTS.goal(record.id), body, { msgID: MSG_ID.goal(record.id), timeout: 10_000 });
     hooks.sent?.();
     if (sub) {

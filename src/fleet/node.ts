@@ -126,12 +126,13 @@ export class FleetNode implements FleetPort {
     const d = this.deps;
     const app = d.app();
     if (app) this.api = serveApi(nc, this.node, app);
+    // The goal consumer exists before the node is listed: a goal sent to it once it is listed waits for it.
+    this.worker = new GoalWorker(f, this.node, d.settings.labels, () => d.engine(), join(d.dataDir, "fleet/goals.json"));
+    await this.worker.start();
     this.heartbeat = new Heartbeat(f.nodes, this.node, () => this.status(), d.settings.heartbeatMs);
     this.heartbeat.start();
     this.publisher = new Publisher(f, this.node, new CursorFile(join(d.dataDir, "fleet/cursor.json")), d.ledger(), d.engine());
     this.publisher.start();
-    this.worker = new GoalWorker(f, this.node, d.settings.labels, () => d.engine(), join(d.dataDir, "fleet/goals.json"));
-    await this.worker.start();
     log.info(`fleet: ${this.node} joined (${Object.entries(d.settings.labels).map(([k, v]) => `${k}=${v}`).join(",") || "no labels"}); api on ${this.api ? "aios.node." + this.node + ".api.>" : "none"}`);
     this.markReady();
   }

@@ -66,6 +66,9 @@ export interface FleetGoalRecord {
   from: string;
 }
 
+/** What goes on the work stream: the record less its targets (a node decides by the selector; a thousand names would make each copy kilobytes). */
+export type FleetGoalOrder = Omit<FleetGoalRecord, "targets">;
+
 export interface FleetGoalResult {
   id: string;
   goal: string;

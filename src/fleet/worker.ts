@@ -10,14 +10,14 @@
  * them, so a restart or a cut connection neither runs a goal twice nor loses
  * its answer.
  */
-import { AckPolicy, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
+import { AckPolicy, type ConsumerMessages, DeliverPolicy, type JsMsg } from "@nats-io/jetstream";
 import type { Goal, TraceEvent } from "../memory";
 import { errorMessage, log } from "../sys";
 import { Backoff, sleep } from "./connect";
 import type { Fleet } from "./setup";
 import { DurableJson } from "./state";
 import { goalConsumer, MSG_ID, STREAMS, SUBJECTS } from "./subjects";
-import { type AnswerState, type FleetAnswer, type FleetGoalRecord, matches } from "./types";
+import { type AnswerState, type FleetAnswer, type FleetGoalOrder, matches } from "./types";
 
 /** What the worker needs of the goal engine: its public submit, get, list and subscribe. */
 export interface GoalPort {
@@ -63,8 +63,10 @@ export class GoalWorker {
     this.taken = new DurableJson(statePath, {});
   }
 
+  /** Resolves once the durable consumer exists, so a goal sent after the node is listed reaches it. */
   async start(): Promise<void> {
     for (const [id, t] of Object.entries(this.taken.get())) this.watch(id, t.goalId);
+    await this.ensureConsumer().catch((err) => log.warn(`fleet: goal consumer: ${errorMessage(err)}; retrying`));
     void this.consumeForever();
   }
 
@@ -81,7 +83,9 @@ export class GoalWorker {
   }
 
   private async ensureConsumer(): Promise<void> {
-    const config = { durable_name: goalConsumer(this.node), filter_subject: SUBJECTS.goals, ack_policy: AckPolicy.Explicit, ack_wait: ACK_WAIT_NS, max_ack_pending: 16 };
+    // A node new to the fleet starts at goals sent from now on (a day-old order for its labels is not for it);
+    // one that was here keeps its place, so goals sent while it was down wait for it.
+    const config = { durable_name: goalConsumer(this.node), filter_subject: SUBJECTS.goals, deliver_policy: DeliverPolicy.New, ack_policy: AckPolicy.Explicit, ack_wait: ACK_WAIT_NS, max_ack_pending: 16 };
     try {
       await this.fleet.jsm.consumers.add(STREAMS.goals.name, config);
     } catch (err) {
@@ -110,15 +114,17 @@ export class GoalWorker {
   }
 
   private async take(m: JsMsg): Promise<void> {
-    let rec: FleetGoalRecord;
+    let rec: FleetGoalOrder;
     try {
-      rec = m.json<FleetGoalRecord>();
-      if (typeof rec.id !== "string" || typeof rec.goal !== "string") throw new Error("not a fleet goal");
+      rec = m.json<FleetGoalOrder>();
+      if (typeof rec.id !== "string" || typeof rec.goal !== "string" || typeof rec.selector !== "object" || !rec.selector) throw new Error("not a fleet goal");
     } catch (err) {
       log.warn(`fleet: dropped a work message on ${m.subject}: ${errorMessage(err)}`);
       return void m.term();
     }
-    if (!rec.targets?.includes(this.node)) return void m.ack(); // another node's goal
+    const selected = matches(rec.selector, this.node, this.labels);
+    // Another node's goal: nothing to say. Named here but the labels no longer match: say so.
+    if (!selected && !rec.selector.nodes?.includes(this.node)) return void m.ack();
     const known = this.taken.get()[rec.id] ?? (m.redelivered ? this.findSubmitted(rec.id) : undefined);
     if (known) {
       m.ack();
@@ -129,7 +135,7 @@ export class GoalWorker {
       m.ack();
     };
     if (Date.now() > rec.expiresAt) return refuse("expired", `reached ${this.node} after it expired (${new Date(rec.expiresAt).toISOString()})`);
-    if (!matches(rec.selector, this.node, this.labels)) return refuse("skipped", `${this.node} does not match the selector (labels ${JSON.stringify(this.labels)})`);
+    if (!selected) return refuse("skipped", `${this.node} does not match the selector (labels ${JSON.stringify(this.labels)})`);
     const engine = this.engine();
     if (!engine) return refuse("failed", `${this.node}: the orchestrator did not start, so it takes no goals`);
     let goal: Goal;

@@ -15,14 +15,14 @@
  *   scatter-gather (one core publish, NODES replies, no JetStream).
  */
 import { readFileSync } from "node:fs";
-import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import { connect, createInbox, type NatsConnection } from "@nats-io/transport-node";
 import { submitFleetGoal } from "../../src/fleet/goals";
 import { listNodes } from "../../src/fleet/nodes";
 import { openFleet } from "../../src/fleet/setup";
 import { BUCKETS, goalConsumer, MSG_ID, STREAMS, SUBJECTS } from "../../src/fleet/subjects";
-import type { FleetAnswer, FleetGoalRecord, NodeStatus } from "../../src/fleet/types";
+import { type FleetAnswer, type FleetGoalOrder, matches, type NodeStatus } from "../../src/fleet/types";
 import { setSink } from "../../src/sys";
 import { NatsServer, natsServerBinary } from "../harness/nats";
 
@@ -32,6 +32,7 @@ const ROUNDS = Number(process.env.ROUNDS ?? 20);
 const HEARTBEAT_MS = Number(process.env.HEARTBEAT_MS ?? 5000);
 const HEARTBEAT_WINDOW_MS = Number(process.env.HEARTBEAT_WINDOW_MS ?? 15_000);
 const RTTS = Number(process.env.RTTS ?? 2000);
+const LABELS = { role: "sim" };
 const nodeName = (i: number) => `sim${String(i).padStart(5, "0")}`;
 
 setSink(() => {});
@@ -51,7 +52,7 @@ async function simulate(url: string, from: number, to: number): Promise<void> {
       const js = jetstream(nc);
       const kv = await new Kvm(js).open(BUCKETS.nodes);
       const status = (): NodeStatus => ({
-        node: name, hostname: name, version: "0.1.0", labels: { role: "sim" }, autonomy: "full", startedAt: 0, uptimeMs: 0,
+        node: name, hostname: name, version: "0.1.0", labels: LABELS, autonomy: "full", startedAt: 0, uptimeMs: 0,
         load: { one: 0, five: 0, fifteen: 0 }, memory: { totalBytes: 1 << 30, availableBytes: 1 << 29, rssBytes: 1 << 26 },
         goals: { running: 0, pending: 0 }, approvals: { pending: 0 }, api: null, heartbeatMs: HEARTBEAT_MS, ttlMs: 15_000, at: Date.now(),
       });
@@ -66,8 +67,8 @@ async function simulate(url: string, from: number, to: number): Promise<void> {
       const messages = await (await js.consumers.get(STREAMS.goals.name, goalConsumer(name))).consume({ max_messages: 4 });
       void (async () => {
         for await (const m of messages) {
-          const rec = m.json<FleetGoalRecord>();
-          if (rec.targets.includes(name)) {
+          const rec = m.json<FleetGoalOrder>();
+          if (matches(rec.selector, name, LABELS)) {
             const answer: FleetAnswer = { id: rec.id, node: name, state: "done", goalId: 1, answer: "ok", at: Date.now() };
             await js.publish(SUBJECTS.answer(rec.id, name), JSON.stringify(answer), { msgID: MSG_ID.answer(rec.id, name, "done") });
           }
@@ -123,7 +124,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < NODES; i += 50) {
     await Promise.all(
       Array.from({ length: Math.min(50, NODES - i) }, (_, k) =>
-        jsm.consumers.add(STREAMS.goals.name, { durable_name: goalConsumer(nodeName(i + k)), filter_subject: SUBJECTS.goals, ack_policy: AckPolicy.Explicit, max_ack_pending: 16 }),
+        jsm.consumers.add(STREAMS.goals.name, { durable_name: goalConsumer(nodeName(i + k)), filter_subject: SUBJECTS.goals, deliver_policy: DeliverPolicy.New, ack_policy: AckPolicy.Explicit, max_ack_pending: 16 }),
       ),
     );
   }
