@@ -108,9 +108,9 @@ describe("aios-init --dev", () => {
     const sys = (await res.json()) as { pid: number; hostname: string; boot: { readyMs: number; phases: Array<{ name: string; status: string; ms: number }> } };
     expect(sys.pid).toBe(d.child.pid);
     expect(sys.hostname).toBe(hostname()); // dev mode never sets the host's name
-    expect(sys.boot.phases.map((p) => p.name)).toEqual(["early", "hardware", "storage", "network", "ai-runtime", "services", "agents", "autonomy"]);
+    expect(sys.boot.phases.map((p) => p.name)).toEqual(["early", "hardware", "storage", "network", "ai-runtime", "services", "agents", "autonomy", "fleet"]);
     const status = Object.fromEntries(sys.boot.phases.map((p) => [p.name, p.status]));
-    expect(status).toMatchObject({ early: "skipped", hardware: "ok", storage: "ok", network: "skipped", "ai-runtime": "ok", services: "ok", agents: "ok", autonomy: "ok" });
+    expect(status).toMatchObject({ early: "skipped", hardware: "ok", storage: "ok", network: "skipped", "ai-runtime": "ok", services: "ok", agents: "ok", autonomy: "ok", fleet: "skipped" });
     expect(sys.boot.readyMs).toBe(Number(/ready in (\d+) ms/.exec(d.stderr)![1]));
 
     // The REPL reads lines from the stdin pipe and writes to stdout.

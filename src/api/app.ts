@@ -17,6 +17,7 @@ import { toolRoutes } from "./routes/tools";
 import { health } from "./routes/health";
 import { openaiRoutes } from "./routes/openai";
 import { goalRoutes } from "./routes/goals";
+import { fleetRoutes } from "./routes/fleet";
 import { memoryRoutes } from "./routes/memory";
 import { powerRoutes } from "./routes/power";
 import { systemRoutes } from "./routes/system";
@@ -34,6 +35,7 @@ export function createApi(deps: ApiDeps): Hono {
   v1.route("/", gatewayRoutes(deps));
   v1.route("/", memoryRoutes(() => deps.memory?.()));
   v1.route("/", goalRoutes(() => deps.goals?.()));
+  v1.route("/", fleetRoutes(() => deps.fleet?.()));
   if (deps.tools) for (const routes of [toolRoutes, callRoutes, auditRoutes, approvalRoutes]) v1.route("/", routes(deps.tools));
   app.route("/api/v1", v1);
   // OpenAI-compatible inference, same token; its errors take OpenAI's shape.

@@ -5,6 +5,7 @@ import type { SystemInfo } from "../sys";
 import type { GatewayOff, GatewayStatus } from "../gateway";
 import type { AuditLedger, Memory } from "../memory";
 import type { GoalEngine } from "../orchestrator";
+import type { FleetPort } from "../fleet/types";
 import type { Executor, ToolRegistry } from "../tools";
 
 export type PowerAction = "poweroff" | "reboot";
@@ -26,6 +27,8 @@ export interface ApiDeps {
   memory?(): Memory | undefined;
   /** The goal engine behind /goals; absent when the orchestrator step did not run. */
   goals?(): GoalEngine | undefined;
+  /** This node in the fleet behind /fleet; absent when fleet mode is off. */
+  fleet?(): FleetPort | undefined;
 }
 
 export interface ToolsApi {

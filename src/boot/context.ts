@@ -9,6 +9,7 @@ import type { AgentRuntime } from "../agents";
 import type { Config } from "../config";
 import type { Gateway } from "../gateway";
 import type { Embedder, InferenceRuntime } from "../inference";
+import type { FleetPort } from "../fleet/types";
 import type { Memory } from "../memory";
 import type { AutonomyLoop, GoalEngine } from "../orchestrator";
 import type { BlockDevice, CpuInfo, MemInfo, NetInterface } from "../sys";
@@ -109,6 +110,10 @@ export interface BootContext extends BootOptions {
   autonomy?: AutonomyLoop;
   /** The memory tiers (operational, working.db, longterm.db), once the memory step has opened them. */
   memory?: Memory;
+  /** The API's request handler (the Hono app's fetch), which also answers over NATS in fleet mode. */
+  apiApp?: (req: Request) => Response | Promise<Response>;
+  /** This node in the fleet, once fleet mode has loaded (it may still be connecting). */
+  fleet?: FleetPort;
 }
 
 export function createContext(opts: BootOptions, power: BootContext["power"]): BootContext {

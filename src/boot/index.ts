@@ -1,4 +1,5 @@
 import { early } from "./phases/early";
+import { fleet } from "./phases/fleet";
 import { hardware } from "./phases/hardware";
 import { network } from "./phases/network";
 import { agents } from "./phases/agents";
@@ -9,7 +10,7 @@ import { storage } from "./phases/storage";
 import type { Phase } from "./step";
 
 /** Seed 003's boot sequence, in order. */
-export const PHASES: Phase[] = [early, hardware, storage, network, runtime, services, agents, autonomy];
+export const PHASES: Phase[] = [early, hardware, storage, network, runtime, services, agents, autonomy, fleet];
 
 export { createContext, layout, type BootContext, type BootOptions, type Mode, type Paths } from "./context";
 export { resolveOptions, USAGE, UsageError } from "./options";

@@ -201,7 +201,7 @@ describe("runPhases", () => {
 
   test("the real phase table in dev mode: early is skipped, pending phases carry reasons", async () => {
     const { PHASES } = await import("./index");
-    expect(PHASES.map((p) => p.name)).toEqual(["early", "hardware", "storage", "network", "ai-runtime", "services", "agents", "autonomy"]);
+    expect(PHASES.map((p) => p.name)).toEqual(["early", "hardware", "storage", "network", "ai-runtime", "services", "agents", "autonomy", "fleet"]);
     const ctx = ctxFor("dev");
     const early = await runPhase(ctx, PHASES[0]!);
     expect(early.status).toBe("skipped");

@@ -4,6 +4,7 @@
  * strict: a misspelt key is an error that names it, not a silently ignored line.
  */
 import * as v from "valibot";
+import { FLEET_ENTRIES } from "./fleet";
 
 const hostname = v.pipe(
   v.string(),
@@ -237,6 +238,8 @@ export const ConfigSchema = v.strictObject(
       repo_device: v.optional(v.string(), "LABEL=aios-repo"),
       timeout: v.optional(duration, "30s"),
     }),
+    /** Fleet mode over NATS (src/config/fleet.ts, docs/fleet.md); off by default. */
+    fleet: section(FLEET_ENTRIES),
   },
 );
 

@@ -196,6 +196,16 @@ export class AuditLedger {
     return { ok: true, rows };
   }
 
+  /**
+   * Rows after `seq`, oldest first, each with `dataJson`: the exact JSON text
+   * the hash covers (parsing and re-serialising is lossy: `0.770` comes back
+   * as `0.77`), so a copy made elsewhere (fleet mode) can be verified there.
+   */
+  since(seq: number, limit = 1000): Array<AuditRow & { dataJson: string }> {
+    const rows = this.db.query("SELECT * FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2").all(seq, Math.max(0, Math.min(limit, 10_000))) as RawRow[];
+    return rows.map((r) => ({ ...toRow(r), dataJson: r.data }));
+  }
+
   /** The database it lives in, for stores that keep their tables beside it (calls, approvals). */
   get database(): Db {
     return this.db;

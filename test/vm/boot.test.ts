@@ -60,6 +60,7 @@ describe("a booted image", () => {
       ["services", "ok"],
       ["agents", "ok"],
       ["autonomy", "ok"],
+      ["fleet", "skipped"],
     ]);
   });
 

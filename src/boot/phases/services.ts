@@ -140,7 +140,9 @@ export const services = definePhase({
           memory: () => ctx.memory,
           goals: () => ctx.orchestrator,
           tools: ctx.tools && { registry: ctx.tools.registry, executor: ctx.tools.executor, ledger: ctx.tools.ledger, route: (tool) => ctx.agents?.route(tool) },
+          fleet: () => ctx.fleet,
         });
+        ctx.apiApp = (req) => app.fetch(req);
         const n = ctx.config.network;
         const server = startServer(app, { ...apiAddress(ctx), tls: n.management_tls ? { cert: n.tls_cert, key: n.tls_key } : undefined });
         ctx.apiUrl = server.url;

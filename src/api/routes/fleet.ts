@@ -1,0 +1,73 @@
+/**
+ * The fleet over HTTP (fleet mode, docs/fleet.md):
+ *   GET  /fleet/nodes → {node, connected, nodes: [status…]}: every live node
+ *   POST /fleet/goals {goal, nodes?|labels?|all?, deadline?, wait?} → the
+ *        per-node answers and a summary once all answered or the deadline
+ *        passed (200); with wait:false, 202 as soon as it is sent
+ *   GET  /fleet/goals/{id} → the answers so far
+ */
+import { Hono } from "hono";
+import * as v from "valibot";
+import { durationMs } from "../../config";
+import type { FleetPort } from "../../fleet/types";
+import { AiosError } from "../../sys";
+import { HttpError } from "../errors";
+import { readJson } from "../validate";
+
+const token = (what: string) => v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,63}$/, `must be ${what}: 1-63 of A-Z a-z 0-9 _ -`));
+/** A person waits on the answer: at most ten minutes. */
+const MAX_DEADLINE_MS = 600_000;
+
+export const FleetGoalBody = v.strictObject({
+  goal: v.pipe(v.string("must be a string"), v.trim(), v.nonEmpty("must not be empty"), v.maxLength(2000, "must be at most 2000 characters")),
+  nodes: v.optional(v.array(token("a node name"), "must be a list of node names")),
+  labels: v.optional(v.record(token("a label key"), token("a label value"), "must be an object of labels, e.g. {\"role\":\"web\"}")),
+  all: v.optional(v.boolean("must be true or false")),
+  deadline: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d+(ms|s|m)$/, 'must be a duration such as "30s" or "2m"'),
+      // valibot runs every action of a pipe: this one must not throw on what the regex refused.
+      v.check((d) => !/^\d+(ms|s|m)$/.test(d) || (durationMs(d) >= 100 && durationMs(d) <= MAX_DEADLINE_MS), "must be 100ms..10m"),
+    ),
+  ),
+  wait: v.optional(v.boolean("must be true or false"), true),
+});
+
+const STATUS: Record<string, 400 | 404 | 503> = { EINVAL: 400, ENOENT: 404, ENOTCONN: 503 };
+
+/** FleetError codes as HTTP answers; the message already names the field. */
+function asHttp(err: unknown): never {
+  if (err instanceof AiosError && STATUS[err.code]) {
+    const field = /^(goal|nodes|labels|all|id):/.exec(err.message)?.[1];
+    throw new HttpError(STATUS[err.code]!, err.code === "ENOTCONN" ? "fleet_unavailable" : err.code === "ENOENT" ? "no_node" : "bad_request", err.message, { field, cause: err });
+  }
+  throw err;
+}
+
+export function fleetRoutes(fleet: () => FleetPort | undefined) {
+  const need = (): FleetPort => {
+    const f = fleet();
+    if (!f) throw new HttpError(503, "fleet_off", "fleet: fleet mode is off on this node ([fleet] enabled = false), or still loading");
+    return f;
+  };
+  return new Hono()
+    .get("/fleet/nodes", async (c) => {
+      const f = need();
+      return c.json({ node: f.node, connected: f.connected(), nodes: await f.nodes().catch(asHttp) });
+    })
+    .post("/fleet/goals", async (c) => {
+      const f = need();
+      const b = await readJson(c, FleetGoalBody);
+      const result = await f
+        .submitGoal({ goal: b.goal, selector: { nodes: b.nodes, labels: b.labels, all: b.all }, deadlineMs: b.deadline ? durationMs(b.deadline) : undefined, wait: b.wait })
+        .catch(asHttp);
+      return c.json(result, b.wait ? 200 : 202);
+    })
+    .get("/fleet/goals/:id", async (c) => {
+      const id = c.req.param("id");
+      const r = await need().goal(id).catch(asHttp);
+      if (!r) throw new HttpError(404, "unknown_fleet_goal", `fleet goal ${id}: no such goal`);
+      return c.json(r);
+    });
+}
