@@ -128,6 +128,13 @@ describe("monitor.logs", () => {
     await expect(call(monitorLogs, { source: "big", grep: "never there" }, ctx)).rejects.toThrow("stop scanning");
   });
 
+  test("a catastrophic regex runs in linear time (issue 11)", async () => {
+    writeFileSync(join(logDir, "evil.log"), `${"a".repeat(40)}!\n`.repeat(20));
+    const r = await call(monitorLogs, { source: "evil", grep: "^(a+)+$", regex: true }, makeCtx(t.env));
+    expect(r).toMatchObject({ lines: [], scannedLines: 20 });
+    expect(() => parseArgs(monitorLogs, { grep: "(?=a)", regex: true })).toThrow("args.grep: must be a valid regular expression");
+  });
+
   test("arguments are checked: traversal, slashes, bad regex, bad time, limits", () => {
     expect(parseArgs(monitorLogs, {})).toEqual({ lines: 100, regex: false, ignoreCase: false });
     for (const source of ["../etc/passwd", "services/web", "/etc/passwd", "a..b", "..", ".hidden", "service:../x", "..:x", "a:b:c", "Up:x"]) {
