@@ -4,7 +4,7 @@
  */
 import { createContext, modelsCommand, PHASES, resolveOptions, runPhases, USAGE, UsageError, type BootContext } from "./boot";
 import { Channel, consoleShell, DEV_SIGNALS, PID1_SIGNALS, shutdown, trapSignals, type InitEvent } from "./init";
-import { errorMessage, log, reapOrphans, uptimeMs } from "./sys";
+import { errorMessage, log, reapOrphans, uptimeMs, watchEventLoop } from "./sys";
 
 const REAP_INTERVAL_MS = 500;
 
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   const events = new Channel<InitEvent>();
   trapSignals(events, process.pid === 1 ? PID1_SIGNALS : DEV_SIGNALS); // first: Bun exits on SIGTERM otherwise
   surviveUncaughtErrors();
+  watchEventLoop(); // every stall over 100 ms is logged and counted (GET /api/v1/system)
 
   const options = await readOptionsOrExit(process.argv.slice(2));
   const ctx = createContext(options, (action, origin) => events.push({ type: "power", action, origin }));

@@ -14,3 +14,4 @@ export * from "./durable";
 export * from "./rotate";
 export * from "./utmp";
 export * from "./build";
+export * from "./watchdog";
