@@ -23,8 +23,10 @@ export interface ToolEnv {
 
 export interface ToolContext {
   callId: string;
-  /** The agent on whose behalf the call runs. */
+  /** The agent the call runs as. */
   agent: string;
+  /** The principal the agent acts for (CallRequest.onBehalfOf); what it creates is bounded by both. */
+  onBehalfOf?: string;
   /** Groups calls (a goal id) so they can be rolled back together. */
   correlationId?: string;
   /** Aborted on timeout or cancellation: long operations must stop when it fires. */
@@ -58,7 +60,7 @@ export interface Tool<I = any, O = any, U = any> {
    * The risk of one call when its arguments raise it above `risk` (firewall.close
    * with force: high). The gate and the approval use the higher of the two.
    */
-  riskOf?(args: I): Risk;
+  riskOf?(args: I, env: ToolEnv): Risk | undefined;
   /** True when the call changes nothing on the system; `manual` autonomy lets only these through. */
   readOnly: boolean;
   /** Running it twice with the same arguments leaves the same state as once. */
@@ -86,10 +88,12 @@ export function defineTool<I, O, U = never>(tool: Tool<I, O, U>): Tool<I, O, U> 
 }
 
 const RISK_ORDER: readonly Risk[] = RISKS;
+/** For callRisk without an environment (tests of argument-only rules): path rules see nothing there. */
+const NO_ENV: ToolEnv = { mode: "dev", root: "/nonexistent", fsRoots: [], paths: { data: "/nonexistent", log: "/nonexistent", run: "/nonexistent", secrets: "/nonexistent" } };
 
-/** A call's risk: the tool's, raised by `riskOf` for these arguments, never lowered. */
-export function callRisk<I>(tool: Tool<I>, args: I): Risk {
-  const raised = tool.riskOf?.(args);
+/** A call's risk: the tool's, raised by `riskOf` for these arguments (a sensitive path, a forced close), never lowered. */
+export function callRisk<I>(tool: Tool<I>, args: I, env: ToolEnv = NO_ENV): Risk {
+  const raised = tool.riskOf?.(args, env);
   return raised && RISK_ORDER.indexOf(raised) > RISK_ORDER.indexOf(tool.risk) ? raised : tool.risk;
 }
 
