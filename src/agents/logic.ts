@@ -47,9 +47,10 @@ export function agentLogic(agent: Agent, caller: ToolCaller): ActorLogic<AgentMe
 
 function context(name: string, caller: ToolCaller, actorSignal: AbortSignal, msg: AgentMessage): AgentContext {
   const { correlationId, autonomy } = msg;
+  const onBehalfOf = typeof msg.onBehalfOf === "string" ? msg.onBehalfOf : undefined;
   const signal = msg.signal instanceof AbortSignal ? AbortSignal.any([actorSignal, msg.signal]) : actorSignal;
   const call = async (tool: string, args: unknown): Promise<CallOutcome> => {
-    const outcome = await caller.call({ tool, args, agent: name, correlationId, signal, autonomy });
+    const outcome = await caller.call({ tool, args, agent: name, correlationId, signal, autonomy, onBehalfOf });
     // Nobody may ever await a queued call's outcome; a later denial must not surface as an unhandled rejection.
     if (outcome.status === "queued") outcome.settled.catch(() => {});
     return outcome;

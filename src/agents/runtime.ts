@@ -90,12 +90,12 @@ export class AgentRuntime {
 
   /** One tool call made by an agent (the one named, or the first whose capabilities cover the tool). */
   call(
-    req: { tool: string; args?: unknown; agent?: string; correlationId?: string; autonomy?: CallMessage["autonomy"]; signal?: AbortSignal },
+    req: { tool: string; args?: unknown; agent?: string; correlationId?: string; autonomy?: CallMessage["autonomy"]; signal?: AbortSignal; onBehalfOf?: string },
     timeoutMs?: number,
   ): Promise<CallOutcome> {
     const agent = req.agent ?? this.route(req.tool);
     if (agent === undefined) return Promise.reject(new NoAgentForToolError(req.tool));
-    const msg: CallMessage = { type: "call", tool: req.tool, args: req.args ?? {}, correlationId: req.correlationId, autonomy: req.autonomy, signal: req.signal };
+    const msg: CallMessage = { type: "call", tool: req.tool, args: req.args ?? {}, correlationId: req.correlationId, autonomy: req.autonomy, signal: req.signal, onBehalfOf: req.onBehalfOf };
     return this.ask<CallOutcome>(agent, msg, timeoutMs);
   }
 

@@ -3,12 +3,21 @@ import { join } from "node:path";
 import { ScheduleStore } from "../../memory";
 import { call, makeCtx, makeEnv, type TestEnv, undo } from "../fs/testing";
 import { checkOutput, parseArgs } from "../schema";
+import { Capabilities } from "../capabilities";
+import { ToolRegistry } from "../registry";
+import { fsWrite } from "../fs";
+import { processSpawn } from "../process";
 import { cronProblem, nextRuns } from "./cron";
 import { scheduleAdd, scheduleList, scheduleRemove } from "./tools";
 
 let t: TestEnv;
 let schedules: ScheduleStore;
-const ctx = () => makeCtx(t.env, { schedules });
+// The built-in task and system agents' capabilities (src/agents/builtin).
+const capabilities = new Capabilities();
+capabilities.declare("task", ["process", "service", "fs.read", "schedule"]);
+capabilities.declare("system", ["fs", "process", "service", "hw", "user"]);
+const registry = new ToolRegistry([fsWrite, processSpawn, scheduleAdd]);
+const ctx = (agent = "task") => Object.assign(makeCtx(t.env, { schedules, capabilities, registry }), { agent });
 
 beforeEach(() => {
   t = makeEnv();
@@ -28,6 +37,23 @@ describe("cron expressions through croner", () => {
     expect(cronProblem("@hourly")).toBeNull();
     expect(cronProblem("61 * * * *")).toContain("minute");
     expect(cronProblem("every day")).toContain("space separated");
+  });
+});
+
+describe("authority (issue 11)", () => {
+  test("an agent cannot schedule a call it may not make itself, as any agent", async () => {
+    // The task agent is refused fs.write; it scheduled fs.write as system, which ran within a minute.
+    await expect(call(scheduleAdd, { name: "x", cron: "* * * * *", tool: "fs.write", args: { path: "/etc/x", content: "y" }, agent: "system" }, ctx("task"))).rejects.toThrow(
+      "schedule.add x: agent task lacks capability fs.write; a job acts with at most the rights of the agent that adds it (task)",
+    );
+    await expect(call(scheduleAdd, { name: "x", cron: "* * * * *", tool: "fs.write", args: {} }, ctx("task"))).rejects.toThrow("agent task lacks capability fs.write");
+    // Acting for an agent that lacks it is refused too, and so is naming a runner that lacks it.
+    await expect(call(scheduleAdd, { name: "x", cron: "* * * * *", tool: "fs.write", args: {} }, Object.assign(ctx("system"), { onBehalfOf: "task" }))).rejects.toThrow("agent task lacks capability fs.write");
+    await expect(call(scheduleAdd, { name: "x", cron: "* * * * *", tool: "fs.write", args: {}, agent: "task" }, ctx("system"))).rejects.toThrow("agent task lacks capability fs.write");
+    await expect(call(scheduleAdd, { name: "x", cron: "* * * * *", tool: "no.such" }, ctx("task"))).rejects.toThrow("args.tool: no such tool");
+    expect(schedules.list()).toEqual([]);
+    const ok = await call(scheduleAdd, { name: "y", cron: "* * * * *", tool: "process.spawn", args: { argv: ["true"] }, agent: "system" }, Object.assign(ctx("task"), { onBehalfOf: "person:api" }));
+    expect(ok.job).toMatchObject({ owner: "task", onBehalfOf: "person:api" });
   });
 });
 
