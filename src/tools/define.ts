@@ -18,7 +18,7 @@ export interface ToolEnv {
   /** Guest directories the fs tools may touch; everything else is refused. */
   fsRoots: readonly string[];
   /** aiOS's own directories, as host paths (state, logs, runtime). */
-  paths: { data: string; log: string; run: string; secrets: string };
+  paths: { data: string; log: string; run: string; secrets: string; /** /etc/aios: protected from the tools (fs/paths.ts). */ etc?: string };
 }
 
 export interface ToolContext {

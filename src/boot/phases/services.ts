@@ -43,8 +43,8 @@ const longtermDb = (ctx: BootContext) => join(ctx.paths.root, ctx.config.memory.
 /** Where tools act: the machine in the VM; `<state>/sandbox` in dev mode, so nothing on the host is touched. */
 function toolEnv(ctx: BootContext): ToolEnv {
   const root = ctx.mode === "pid1" ? "/" : join(ctx.paths.root, "sandbox");
-  const { data, log, run, secrets } = ctx.paths;
-  return { mode: ctx.mode, root, fsRoots: ctx.config.tools.fs_roots, paths: { data, log, run, secrets } };
+  const { data, log, run, secrets, etc } = ctx.paths;
+  return { mode: ctx.mode, root, fsRoots: ctx.config.tools.fs_roots, paths: { data, log, run, secrets, etc } };
 }
 
 export const services = definePhase({

@@ -12,7 +12,7 @@ import { defineTool } from "../define";
 import { compileRegex } from "../regex";
 import { attempt, FsError } from "./errors";
 import { guestPath } from "./common";
-import { isReserved, resolvePath } from "./paths";
+import { isReserved, resolvePath, pathsRisk } from "./paths";
 
 const int = (min: number, max: number) => v.pipe(v.number(), v.integer("must be an integer"), v.minValue(min, `must be at least ${min}`), v.maxValue(max, `must be at most ${max}`));
 /** Long lines are cut before matching, which bounds what one regex run can cost. */
@@ -42,6 +42,7 @@ export const fsSearch = defineTool({
   ),
   output: v.object({ path: v.string(), matches: v.array(match), scanned: v.number(), truncated: v.boolean() }),
   risk: "low",
+  riskFor: pathsRisk(false, "path"),
   readOnly: true,
   idempotent: true,
   reversible: false,

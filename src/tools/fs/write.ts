@@ -5,7 +5,7 @@ import { formatBytes } from "../units";
 import { defineTool } from "../define";
 import { attempt, FsError } from "./errors";
 import { decode, encoding, guestPath, octalMode, parseMode } from "./common";
-import { resolvePath } from "./paths";
+import { resolvePath, pathsRisk } from "./paths";
 import { restore, type Snapshot, truncateBack } from "./snapshot";
 import { again, makeDirs, missingParents, removeDirs, snapshot, storeFor, storeId, storeOf } from "./undo";
 
@@ -30,6 +30,7 @@ export const fsWrite = defineTool({
   }),
   output: v.object({ path: v.string(), bytes: v.number(), created: v.boolean() }),
   risk: "medium",
+  riskFor: pathsRisk(true, "path"),
   readOnly: false,
   idempotent: true,
   reversible: true,
@@ -75,6 +76,7 @@ export const fsAppend = defineTool({
   input: v.strictObject({ path: guestPath, content: v.string("must be a string"), encoding }),
   output: v.object({ path: v.string(), bytes: v.number(), size: v.number() }),
   risk: "medium",
+  riskFor: pathsRisk(true, "path"),
   readOnly: false,
   idempotent: false,
   reversible: true,
