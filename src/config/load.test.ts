@@ -86,6 +86,17 @@ describe("parseConfig: a bad key falls back to its own default alone (issue 11)"
   }, 2_000);
 });
 
+describe("parseConfig: values that would make the system misbehave (issue 11)", () => {
+  test("tick 0s, a job cron with seconds or that never fires are refused by name", () => {
+    expect(oneProblem('[autonomy]\ntick = "0s"\n')).toBe(`config: ${SRC}: line 2: autonomy.tick: must be at least 1s (got "0s"); using the default ("30s")`);
+    expect(oneProblem('[autonomy]\ntick = "999ms"\n')).toContain("must be at least 1s");
+    const job = (cron: string) => oneProblem(`[[autonomy.jobs]]\nname = "j"\ncron = "${cron}"\ngoal = "g"\n`);
+    expect(job("* * * * * *")).toContain("line 3: autonomy.jobs.0.cron: not a cron expression: needs 5 fields");
+    expect(job("0 0 31 2 *")).toContain("autonomy.jobs.0.cron: not a cron expression: never fires");
+    expect(parseConfig('[autonomy]\ntick = "1s"\n', SRC).problems).toEqual([]);
+  });
+});
+
 describe("parseConfig: TOML syntax errors make the file unusable, named with the line", () => {
   function unusable(text: string): string {
     const r = parseConfig(text, SRC);

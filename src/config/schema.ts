@@ -5,6 +5,7 @@
  */
 import * as v from "valibot";
 import { FLEET_ENTRIES } from "./fleet";
+import { cronProblem } from "../sys/cron";
 
 const hostname = v.pipe(
   v.string(),
@@ -183,7 +184,7 @@ export const ConfigSchema = v.strictObject(
     }),
     autonomy: section({
       /** How often the loop checks services, disks, memory, load and the watchlist, and runs due jobs. */
-      tick: v.optional(duration, "30s"),
+      tick: v.optional(v.pipe(duration, v.check((d) => durationMs(d) >= 1000, "must be at least 1s")), "30s"),
       /** A service that gave up (failed) is restarted at most once per this interval. */
       heal_interval: v.optional(duration, "5m"),
       /** Scheduled jobs besides those added with schedule.add: each runs a goal or one tool call. */
@@ -192,7 +193,14 @@ export const ConfigSchema = v.strictObject(
           v.pipe(
             v.strictObject({
               name: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, "must be 1-64 of a-z 0-9 _ . - starting with a letter or digit")),
-              cron: v.pipe(v.string(), v.minLength(1, "must not be empty")),
+              cron: v.pipe(
+                v.string(),
+                v.minLength(1, "must not be empty"),
+                v.rawCheck(({ dataset, addIssue }) => {
+                  const why = dataset.typed ? cronProblem(dataset.value) : null;
+                  if (why) addIssue({ message: `not a cron expression: ${why}` });
+                }),
+              ),
               goal: v.optional(v.string()),
               tool: v.optional(v.string()),
               args: v.optional(v.record(v.string(), v.unknown()), () => ({})),

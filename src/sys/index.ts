@@ -15,3 +15,4 @@ export * from "./rotate";
 export * from "./utmp";
 export * from "./build";
 export * from "./watchdog";
+export * from "./cron";

@@ -36,7 +36,14 @@ describe("cron expressions through croner", () => {
     expect(daily.map((d) => [d.getDate(), d.getHours(), d.getMinutes()])).toEqual([[1, 3, 0], [2, 3, 0]]);
     expect(cronProblem("@hourly")).toBeNull();
     expect(cronProblem("61 * * * *")).toContain("minute");
-    expect(cronProblem("every day")).toContain("space separated");
+    expect(cronProblem("every day")).toContain("needs 5 fields");
+    expect(cronProblem("a b c d e")).toBeString();
+    // Issue 11: a seconds field asked for every tick; a date that never comes, for never.
+    expect(cronProblem("* * * * * *")).toBe("needs 5 fields (minute hour day-of-month month day-of-week), got 6: seconds are not supported, jobs run at most once per autonomy tick");
+    expect(cronProblem("0 0 31 2 *")).toBe("never fires (no such date, such as 31 February)");
+    expect(cronProblem("0 0 29 2 *")).toBeNull(); // leap years come
+    expect(() => parseArgs(scheduleAdd, { name: "x", cron: "* * * * * *", goal: "g" })).toThrow("args.cron: not a cron expression: needs 5 fields");
+    expect(() => parseArgs(scheduleAdd, { name: "x", cron: "0 0 31 2 *", goal: "g" })).toThrow("args.cron: not a cron expression: never fires");
   });
 });
 
