@@ -16,8 +16,10 @@ export const DEFAULT_AGENT_ASK_MS = 35_000;
 export interface AgentInfo {
   name: string;
   description: string;
-  /** The capabilities in force: declared, plus granted, minus revoked at run time. */
+  /** The capabilities in force: declared, plus granted, less those a run-time revoke covers. */
   capabilities: string[];
+  /** Run-time revokes in force (sec.revoke; kept across reboots until granted back or undone), e.g. `fs.write` out of `fs`, or `*`. */
+  revoked: string[];
   status: ActorStatus;
   restarts: number;
   mailboxDepth: number;
@@ -69,6 +71,7 @@ export class AgentRuntime {
         name: a.name,
         description: a.description,
         capabilities: this.capabilities.list(a.name),
+        revoked: this.capabilities.revokedList(a.name),
         status: ref?.status ?? "stopped",
         restarts: ref?.restarts ?? 0,
         mailboxDepth: ref?.mailboxDepth ?? 0,

@@ -39,10 +39,18 @@ describe("GET /api/v1/agents", () => {
       name: "dev",
       description: AGENTS[7]!.description,
       capabilities: ["fs", "net.http_request", "process"],
+      revoked: [],
       status: "running",
       restarts: 0,
       mailboxDepth: 0,
     });
+  });
+
+  test("after sec.revoke * the agent lists no capabilities, and the revoke (issue 11)", async () => {
+    capabilities.revoke("storage", "*");
+    const one = (await (await app().request("/api/v1/agents/storage", { headers: auth })).json()) as { capabilities: string[]; revoked: string[] };
+    expect([one.capabilities, one.revoked]).toEqual([[], ["*"]]);
+    capabilities.reset("storage", "*");
   });
 
   test("an empty list while no agents run", async () => {
