@@ -10,6 +10,16 @@ import type * as v from "valibot";
 export const RISKS = ["low", "medium", "high", "critical"] as const;
 export type Risk = (typeof RISKS)[number];
 
+/** The egress policy's settings ([network] allow_outbound and egress_allow; see net/egress.ts). */
+export interface EgressSettings {
+  /** false: only what `allow` names may be reached. */
+  allowOutbound: boolean;
+  /** Entries: address or CIDR, with an optional port ("127.0.0.1:80", "10.0.0.0/8", "[::1]:8080"). */
+  allow: readonly string[];
+  /** The management API's port(s) now (dev mode picks one at run time). */
+  managementPorts(): number[];
+}
+
 /** Where tools act. In the VM `root` is "/"; in dev mode it is the state directory's sandbox. */
 export interface ToolEnv {
   mode: "pid1" | "dev";
@@ -17,6 +27,8 @@ export interface ToolEnv {
   root: string;
   /** Guest directories the fs tools may touch; everything else is refused. */
   fsRoots: readonly string[];
+  /** What the net.* tools may reach (net/egress.ts); absent: the default policy, nothing allowed beyond it. */
+  egress?: EgressSettings;
   /** aiOS's own directories, as host paths (state, logs, runtime). */
   paths: { data: string; log: string; run: string; secrets: string; /** /etc/aios: protected from the tools (fs/paths.ts). */ etc?: string };
 }

@@ -8,6 +8,7 @@ import { indented } from "../summary";
 import { formatBytes, formatMs } from "../units";
 import { defineTool } from "../define";
 import { elapsedMs, intArg, NetError } from "./common";
+import { egressFetch } from "./egress";
 
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 const MAX_BYTES = 10 * 1024 * 1024;
@@ -112,13 +113,8 @@ export const netHttpRequest = defineTool({
     const signal = AbortSignal.any([ctx.signal, deadline.signal]);
     const start = performance.now();
     try {
-      const res = await fetch(args.url, {
-        method: args.method,
-        headers: args.headers,
-        body: args.body,
-        redirect: args.followRedirects ? "follow" : "manual",
-        signal,
-      });
+      // Through the egress policy: resolved addresses checked, every redirect too.
+      const { res, url, redirected } = await egressFetch(ctx.env, "net.http_request", args.url, { method: args.method, headers: args.headers, body: args.body, signal }, { follow: args.followRedirects });
       const headersMs = elapsedMs(start);
       const headers: Record<string, string> = {};
       res.headers.forEach((value, key) => {
@@ -126,10 +122,10 @@ export const netHttpRequest = defineTool({
       });
       const { bytes, truncated } = await readCapped(res.body, args.maxBytes);
       return {
-        url: res.url || args.url,
+        url,
         status: res.status,
         statusText: res.statusText,
-        redirected: res.redirected,
+        redirected,
         headers,
         body: new TextDecoder().decode(bytes),
         bodyBytes: bytes.byteLength,
