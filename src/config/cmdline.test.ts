@@ -60,14 +60,14 @@ describe("applyOverrides", () => {
       ["system.hostname", "node1"],
       ["boot.min_memory_mb", "512"],
       ["network.dhcp", "false"],
-      ["security.auto_patch", "true"],
+      ["security.spawn.no_new_privs", "false"],
       ["models.tactical.temperature", "0.7"],
     ]);
     expect(problems).toEqual([]);
     expect(config.system.hostname).toBe("node1");
     expect(config.boot.min_memory_mb).toBe(512);
     expect(config.network.dhcp).toBe(false);
-    expect(config.security.auto_patch).toBe(true);
+    expect(config.security.spawn.no_new_privs).toBe(false);
     expect(config.models.tactical.temperature).toBe(0.7);
     expect(config.network.management_port).toBe(9090);
   });

@@ -44,7 +44,11 @@ const longtermDb = (ctx: BootContext) => join(ctx.paths.root, ctx.config.memory.
 function toolEnv(ctx: BootContext): ToolEnv {
   const root = ctx.mode === "pid1" ? "/" : join(ctx.paths.root, "sandbox");
   const { data, log, run, secrets, etc } = ctx.paths;
-  return { mode: ctx.mode, root, fsRoots: ctx.config.tools.fs_roots, paths: { data, log, run, secrets, etc } };
+  const n = ctx.config.network;
+  // The API's port as bound (dev mode may pick one), else the configured one: the egress policy keeps agents off it.
+  const managementPorts = () => [ctx.apiUrl ? Number(new URL(ctx.apiUrl).port) : (ctx.port ?? n.management_port)];
+  const egress = { allowOutbound: n.allow_outbound, allow: n.egress_allow, managementPorts };
+  return { mode: ctx.mode, root, fsRoots: ctx.config.tools.fs_roots, paths: { data, log, run, secrets, etc }, egress };
 }
 
 export const services = definePhase({
