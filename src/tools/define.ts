@@ -29,6 +29,8 @@ export interface ToolEnv {
   fsRoots: readonly string[];
   /** What the net.* tools may reach (net/egress.ts); absent: the default policy, nothing allowed beyond it. */
   egress?: EgressSettings;
+  /** [security]: how processes agents start run (process/sandbox.ts); absent: its defaults. */
+  sandbox?: import("./process/sandbox").SandboxSettings;
   /** aiOS's own directories, as host paths (state, logs, runtime). */
   paths: { data: string; log: string; run: string; secrets: string; /** /etc/aios: protected from the tools (fs/paths.ts). */ etc?: string };
 }
