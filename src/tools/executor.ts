@@ -28,6 +28,7 @@ import {
   ToolOutputError,
 } from "./errors";
 import { lacking } from "./authority";
+import { auditedArgs, redactJson } from "./redact";
 import { type ApprovalRule, type ArgPattern, type AutonomyLevel, checkPattern, exactPattern, levelHolds, raised, RuleSet, stricterLevel } from "./gate";
 import type { ToolRegistry } from "./registry";
 import { Rollback, type CorrelationUndo, type UndoOutcome } from "./rollback";
@@ -128,19 +129,20 @@ export class Executor implements ToolCaller {
     this.authorize(tool, req.agent, req.correlationId, undefined, req.onBehalfOf);
     if (req.signal?.aborted) throw new ToolCancelledError(tool.name);
     const argsJson = JSON.stringify(args) ?? "null";
+    const auditJson = auditedArgs(tool, args, argsJson); // what the ledger and the calls table keep (redact.ts)
     const risk = callRisk(tool, args, this.env);
     let via = behalf(req.onBehalfOf);
     if (levelHolds(stricterLevel(this.levelNow, req.autonomy), tool, risk)) {
       // A remembered rule approves calls as risky as the tool, never one its arguments made riskier.
       const rule = raised(tool, risk) ? undefined : this.rules.match(tool.name, args);
-      if (!rule) return this.hold(tool, req, argsJson, risk);
+      if (!rule) return this.hold(tool, req, argsJson, auditJson, risk);
       via += `,"rule":"${rule.id}"`;
     }
     const seq = this.calls.nextSeq();
     const id = callId(seq);
     const corr = req.correlationId ?? null;
     const audit: AuditInput = { kind: "request", callId: id, tool: tool.name, agent: req.agent, correlationId: req.correlationId };
-    this.write(() => this.beginTx(seq, Date.now(), tool.name, req.agent, corr, argsJson, audit, `{"args":${this.keep(argsJson)}${via}}`));
+    this.write(() => this.beginTx(seq, Date.now(), tool.name, req.agent, corr, auditJson, audit, `{"args":${this.keep(auditJson)}${via}}`));
     const result = await this.run(seq, tool, args, req.agent, req.correlationId, req.signal, req.onBehalfOf);
     return { status: "done", callId: id, result };
   }
@@ -212,14 +214,14 @@ export class Executor implements ToolCaller {
     }
     if (!error) {
       try {
-        resultJson = this.keep(JSON.stringify(result) ?? "null");
+        resultJson = redactJson(this.keep(JSON.stringify(result) ?? "null")); // kept small first: redaction reads what is stored
       } catch (err) {
         error = new ToolOutputError(tool.name, "(root)", `not JSON (${(err as Error).message})`);
       }
     }
     const audit: AuditInput = { kind: "result", callId: id, tool: tool.name, agent, correlationId };
     if (error) {
-      const errJson = JSON.stringify({ code: error.code, message: error.message });
+      const errJson = redactJson(JSON.stringify({ code: error.code, message: error.message }));
       const f = { status: "failed" as const, result: null, errorCode: error.code, errorMessage: error.message, undo: undoJson, finishedAt: Date.now() };
       this.write(() => this.finishTx(seq, f, audit, `{"ok":false,"ms":${ms},"error":${errJson}${undoJson ? ',"undo":true' : ""}}`));
       error.callId = id;
@@ -243,18 +245,19 @@ export class Executor implements ToolCaller {
   }
 
   /** Held for approval: calls row, approval and audit row in one transaction. */
-  private hold(tool: Tool, req: CallRequest, argsJson: string, risk: Risk): CallOutcome {
+  /** The approval keeps the real arguments (it runs them once approved); the calls row and the ledger, the audited ones. */
+  private hold(tool: Tool, req: CallRequest, argsJson: string, auditJson: string, risk: Risk): CallOutcome {
     const seq = this.calls.nextSeq();
     const id = callId(seq);
     const now = Date.now();
     let aSeq = 0;
     this.write(() =>
       this.calls.transaction(() => {
-        this.calls.insert(seq, now, tool.name, req.agent, req.correlationId ?? null, argsJson, "queued");
+        this.calls.insert(seq, now, tool.name, req.agent, req.correlationId ?? null, auditJson, "queued");
         aSeq = this.approvalStore.insert(seq, now, tool.name, req.agent, risk, argsJson, req.onBehalfOf);
         this.ledger.appendJson(
           { kind: "queued", callId: id, tool: tool.name, agent: req.agent, correlationId: req.correlationId },
-          `{"approval":"${approvalId(aSeq)}","risk":"${risk}","level":"${this.levelNow}","args":${this.keep(argsJson)}${behalf(req.onBehalfOf)}}`,
+          `{"approval":"${approvalId(aSeq)}","risk":"${risk}","level":"${this.levelNow}","args":${this.keep(auditJson)}${behalf(req.onBehalfOf)}}`,
         );
       }),
     );
@@ -316,7 +319,7 @@ export class Executor implements ToolCaller {
       // Checked again: the agent may have lost the capability, or the tool changed, while the call waited.
       const onBehalfOf = a.onBehalfOf ?? undefined;
       const args = this.recheck(tool, a.callSeq, a.agent, corr, a.args, onBehalfOf);
-      this.write(() => this.ledger.appendJson({ kind: "request", callId: cid, tool: a.tool, agent: a.agent, correlationId: corr }, `{"args":${this.keep(a.args)},"approval":"${approvalId(a.seq)}"${behalf(onBehalfOf)}}`));
+      this.write(() => this.ledger.appendJson({ kind: "request", callId: cid, tool: a.tool, agent: a.agent, correlationId: corr }, `{"args":${this.keep(auditedArgs(tool, args))},"approval":"${approvalId(a.seq)}"${behalf(onBehalfOf)}}`));
       const result = await this.run(a.callSeq, tool, args, a.agent, corr, undefined, onBehalfOf);
       waiter?.resolve(result);
       return { approvalId: approvalId(a.seq), callId: cid, decision: "approve", result, ...(rule ? { ruleId: rule.id } : {}) };

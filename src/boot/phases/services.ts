@@ -14,6 +14,7 @@ import { buildGateway } from "../../gateway";
 import { type Db, openDatabase, openMemory, UsageStore } from "../../memory";
 import { log, systemInfo } from "../../sys";
 import { openToolSystem, type ToolEnv } from "../../tools";
+import { registerSecret } from "../../tools/redact";
 import { pkgSettings } from "../../tools/pkg";
 import type { BootContext } from "../context";
 import { definePhase, defineStep } from "../step";
@@ -62,6 +63,7 @@ export const services = definePhase({
       run: (ctx) => {
         const { token, source } = resolveToken(ctx.paths.secrets, ctx.token);
         ctx.adminToken = token;
+        registerSecret(token); // wherever it shows up in a tool's output (/proc/1/cmdline), the ledger gets "[redacted]"
         return `from ${source}`;
       },
     }),

@@ -9,6 +9,7 @@ import { formatBytes, formatMs } from "../units";
 import { defineTool } from "../define";
 import { elapsedMs, intArg, NetError } from "./common";
 import { egressFetch } from "./egress";
+import { digestField } from "../redact";
 
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 const MAX_BYTES = 10 * 1024 * 1024;
@@ -45,7 +46,7 @@ const input = v.pipe(
       ),
       {},
     ),
-    body: v.optional(v.pipe(v.string("must be a string"), v.maxLength(MAX_BYTES, `must be at most ${MAX_BYTES} characters`))),
+    body: v.optional(v.pipe(v.string("must be a string"), v.maxLength(MAX_BYTES, `must be at most ${MAX_BYTES} characters`), digestField<string>())),
     timeoutMs: v.optional(intArg(1, 60_000, "ms"), 10_000),
     maxBytes: v.optional(intArg(1, MAX_BYTES, "bytes"), 1024 * 1024),
     followRedirects: v.optional(v.boolean("must be true or false"), true),

@@ -12,6 +12,7 @@ import { spawn } from "../../sys";
 import { clip, indented } from "../summary";
 import { formatMs } from "../units";
 import { defineTool } from "../define";
+import { digestField, secretField } from "../redact";
 import { guestPath, undoId } from "../fs/common";
 import { resolvePath } from "../fs/paths";
 import { ProcessError } from "./errors";
@@ -76,8 +77,9 @@ export const processSpawn = defineTool({
     cwd: v.optional(guestPath),
     /** Run as this user (a name, uid or uid:gid), within what [security] allows the agent. */
     user: v.optional(v.pipe(v.string("must be a string"), v.regex(/^[a-z_][a-z0-9_-]{0,31}$|^\d{1,10}(:\d{1,10})?$/, "must be a user name, a uid or uid:gid"))),
-    env: v.optional(v.record(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a variable name")), v.string())),
-    stdin: v.optional(v.string()),
+    // Environments and input often carry credentials: audited as "[redacted]" and a digest.
+    env: v.optional(v.pipe(v.record(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a variable name")), v.string()), secretField<Record<string, string>>())),
+    stdin: v.optional(v.pipe(v.string(), digestField<string>())),
     timeoutMs: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1, "must be at least 1"), v.maxValue(MAX_TIMEOUT, `must be at most ${MAX_TIMEOUT}`)), 30_000),
     detach: v.optional(v.boolean(), false),
     maxOutputBytes: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0, "must not be negative"), v.maxValue(16 * 1024 * 1024, "must be at most 16777216")), 64 * 1024),
