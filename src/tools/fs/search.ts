@@ -106,8 +106,12 @@ export const fsSearch = defineTool({
   },
 });
 
-/** Characters matched between two yields to the event loop: a 64 MiB file must not hold PID 1 for its whole scan. */
-const YIELD_CHARS = 1 << 20;
+/**
+ * Characters matched between two yields to the event loop: RE2 costs up to
+ * ~1 µs a character on a hostile pattern, so 32 Ki keeps each slice near
+ * 35 ms, and a 64 MiB file never holds PID 1 for its whole scan.
+ */
+const YIELD_CHARS = 32 * 1024;
 
 async function grep(host: string, size: number, test: (line: string) => boolean, signal: AbortSignal): Promise<Array<{ line: number; text: string }>> {
   const buf = Buffer.alloc(size);
