@@ -7,7 +7,7 @@ import { type ActorRef, type ActorStatus, type ActorSystem, supervisor, type Sup
 import { type CallOutcome, type Capabilities, type ToolCaller } from "../tools";
 import type { Agent, AgentMessage, CallMessage } from "./define";
 import { NoAgentForToolError, UnknownAgentError } from "./errors";
-import { agentLogic } from "./logic";
+import { agentLogic, KILL } from "./logic";
 
 export const AGENTS_SUPERVISOR = { strategy: "one_for_one", intensity: 5, period: 10_000 } as const;
 /** Tool calls may take their own timeouts (30 s by default); an ask waits a little longer. */
@@ -100,6 +100,13 @@ export class AgentRuntime {
     if (agent === undefined) return Promise.reject(new NoAgentForToolError(req.tool));
     const msg: CallMessage = { type: "call", tool: req.tool, args: req.args ?? {}, correlationId: req.correlationId, autonomy: req.autonomy, signal: req.signal, onBehalfOf: req.onBehalfOf };
     return this.ask<CallOutcome>(agent, msg, timeoutMs);
+  }
+
+  /** Crashes the agent on purpose; its supervisor restarts it (and escalates, past its intensity). */
+  kill(name: string, by: string): void {
+    const ref = this.ref(name);
+    if (!this.has(name) || !ref) throw new UnknownAgentError(name);
+    ref.send({ type: "kill", by, [KILL]: true });
   }
 
   /** The first agent, in definition order, whose capabilities in force cover the tool. */

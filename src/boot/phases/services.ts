@@ -142,6 +142,7 @@ export const services = definePhase({
           system: () => info(ctx),
           power: (action) => ctx.power(action, "api"),
           agents: () => ctx.agents?.list() ?? [], // the agents phase runs after this one
+          killAgent: (name, by) => ctx.agents?.kill(name, by),
           inference: () => ctx.inference,
           gateway: () => ctx.gateway?.status() ?? { enabled: false, reason: ctx.gatewayOff ?? "the gateway step did not run" },
           memory: () => ctx.memory,
