@@ -94,6 +94,7 @@ describe("parseConfig: values that would make the system misbehave (issue 11)", 
     expect(job("* * * * * *")).toContain("line 3: autonomy.jobs.0.cron: not a cron expression: needs 5 fields");
     expect(job("0 0 31 2 *")).toContain("autonomy.jobs.0.cron: not a cron expression: never fires");
     expect(parseConfig('[autonomy]\ntick = "1s"\n', SRC).problems).toEqual([]);
+    expect(oneProblem('[autonomy]\ntick = "x"\n')).toContain("autonomy.tick: must be a duration"); // found by the fuzz test: it threw
   });
 });
 

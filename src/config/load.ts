@@ -94,30 +94,33 @@ function fallback(path: Path, issue: v.BaseIssue<unknown>, defaults: Config): st
   return d && typeof d === "object" && !Array.isArray(d) ? "using its defaults" : `using the default (${JSON.stringify(d)})`;
 }
 
-type AnySchema = { type: string; entries?: Record<string, AnySchema>; wrapped?: AnySchema; pipe?: AnySchema[]; item?: AnySchema };
+type AnySchema = { type: string; kind?: string; entries?: Record<string, AnySchema>; wrapped?: AnySchema; pipe?: AnySchema[]; item?: AnySchema; value?: AnySchema; rest?: AnySchema };
 
-/** The object schema inside optional() and pipe() wrappers, if it is a strict object. */
-function strictEntries(schema: AnySchema | undefined): Record<string, AnySchema> | undefined {
+/** The schema inside optional() and pipe() wrappers that holds keys or items. */
+function unwrap(schema: AnySchema | undefined): AnySchema | undefined {
   for (let s = schema; s; ) {
-    if (s.type === "strict_object") return s.entries;
+    if (s.entries || s.item || s.value || s.rest) return s;
     if (s.wrapped) s = s.wrapped;
-    else if (s.pipe) s = s.pipe.find((p) => p.type !== "unknown" && (p.entries || p.wrapped || p.type.endsWith("object")));
+    else if (s.pipe) s = s.pipe.find((p) => p.kind !== "validation" && p.type !== "unknown" && (p.entries || p.item || p.value || p.rest || p.wrapped || p.pipe));
     else return undefined;
   }
   return undefined;
 }
 
-/** The strict object schema at a path of the configuration (array entries step into `item`). */
+/** The schema of one key or array index below `schema`: a declared entry, a record's value, an object's rest. */
+function child(schema: AnySchema | undefined, key: string | number): AnySchema | undefined {
+  const s = unwrap(schema);
+  if (!s) return undefined;
+  if (typeof key === "number" || /^\d+$/.test(String(key))) return s.item;
+  return s.entries?.[key] ?? s.value ?? s.rest;
+}
+
+/** The keys a strict object at a path of the configuration declares (undefined: not a strict object). */
 function entriesAt(path: Path): Record<string, AnySchema> | undefined {
   let schema: AnySchema | undefined = ConfigSchema as unknown as AnySchema;
-  for (const k of path) {
-    if (typeof k === "number" || /^\d+$/.test(String(k))) {
-      let s: AnySchema | undefined = schema;
-      while (s && !s.item) s = s.wrapped ?? s.pipe?.find((p) => p.item || p.wrapped);
-      schema = s?.item;
-    } else schema = strictEntries(schema)?.[k];
-  }
-  return strictEntries(schema);
+  for (const k of path) schema = child(schema, k);
+  const s = unwrap(schema);
+  return s?.type === "strict_object" ? s.entries : undefined;
 }
 
 /**
@@ -141,7 +144,7 @@ function validate(raw: Record<string, unknown>, where: (path: Path) => string): 
   const problems: string[] = [];
   const defaults = defaultConfig();
   const seen = new Set<string>();
-  for (let pass = 0; pass < 8; pass++) {
+  for (let pass = 0; pass < 32; pass++) {
     const r = v.safeParse(ConfigSchema, raw);
     if (r.success) return { config: r.output, problems };
     const paths: Path[] = [];

@@ -213,7 +213,8 @@ export const ConfigSchema = v.strictObject(
     }),
     autonomy: section({
       /** How often the loop checks services, disks, memory, load and the watchlist, and runs due jobs. */
-      tick: v.optional(v.pipe(duration, v.check((d) => durationMs(d) >= 1000, "must be at least 1s")), "30s"),
+      // valibot runs the check even when the regex failed: a malformed duration is that issue alone (found by fuzzing).
+      tick: v.optional(v.pipe(duration, v.check((d) => !/^\d+(ms|s|m|h)$/.test(d) || durationMs(d) >= 1000, "must be at least 1s")), "30s"),
       /** A service that gave up (failed) is restarted at most once per this interval. */
       heal_interval: v.optional(duration, "5m"),
       /** Scheduled jobs besides those added with schedule.add: each runs a goal or one tool call. */
