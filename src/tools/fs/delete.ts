@@ -30,7 +30,7 @@ export const fsDelete = defineTool({
   input: v.strictObject({ path: guestPath, recursive: v.optional(v.boolean(), false) }),
   output: v.object({ path: v.string(), type: v.picklist(FILE_TYPES), entries: v.number(), bytes: v.number() }),
   risk: "high",
-  riskFor: pathsRisk(true, "path"),
+  riskOf: pathsRisk(true, "path"),
   readOnly: false,
   idempotent: true,
   reversible: true,

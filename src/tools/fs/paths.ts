@@ -221,7 +221,7 @@ export function pathRisk(env: ToolEnv, path: string, write: boolean): Risk | und
   return undefined;
 }
 
-/** `riskFor` for tools whose path arguments are `fields`: the highest risk any of them gives. */
+/** `riskOf` for tools whose path arguments are `fields`: the highest risk any of them gives. */
 export function pathsRisk(write: boolean, ...fields: string[]): <A>(args: A, env: ToolEnv) => Risk | undefined {
   return (args, env) => {
     for (const f of fields) {

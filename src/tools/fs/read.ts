@@ -21,7 +21,7 @@ export const fsRead = defineTool({
   }),
   output: v.object({ path: v.string(), encoding: v.string(), content: v.string(), size: v.number(), bytes: v.number(), truncated: v.boolean() }),
   risk: "low",
-  riskFor: pathsRisk(false, "path"),
+  riskOf: pathsRisk(false, "path"),
   readOnly: true,
   idempotent: true,
   reversible: false,

@@ -42,7 +42,7 @@ export const fsSearch = defineTool({
   ),
   output: v.object({ path: v.string(), matches: v.array(match), scanned: v.number(), truncated: v.boolean() }),
   risk: "low",
-  riskFor: pathsRisk(false, "path"),
+  riskOf: pathsRisk(false, "path"),
   readOnly: true,
   idempotent: true,
   reversible: false,

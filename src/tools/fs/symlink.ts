@@ -20,7 +20,7 @@ export const fsSymlink = defineTool({
   input: v.strictObject({ path: guestPath, target: linkTarget, overwrite: v.optional(v.boolean(), false) }),
   output: v.object({ path: v.string(), target: v.string() }),
   risk: "medium",
-  riskFor: pathsRisk(true, "path", "target"),
+  riskOf: pathsRisk(true, "path", "target"),
   readOnly: false,
   idempotent: true,
   reversible: true,
