@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { checkOutput, parseArgs } from "../schema";
@@ -133,6 +133,7 @@ describe("monitor.logs", () => {
     const r = await call(monitorLogs, { source: "evil", grep: "^(a+)+$", regex: true }, makeCtx(t.env));
     expect(r).toMatchObject({ lines: [], scannedLines: 20 });
     expect(() => parseArgs(monitorLogs, { grep: "(?=a)", regex: true })).toThrow("args.grep: must be a valid regular expression");
+    rmSync(join(logDir, "evil.log")); // other tests list the log directory
   });
 
   test("arguments are checked: traversal, slashes, bad regex, bad time, limits", () => {
