@@ -149,10 +149,14 @@ function validate(raw: Record<string, unknown>, where: (path: Path) => string): 
     if (r.success) return { config: r.output, problems };
     const paths: Path[] = [];
     const issuePathOf = (issue: v.BaseIssue<unknown>): Path => issue.path?.map((p) => p.key as string | number) ?? [];
+    const swept = new Set<string>();
     for (const issue of r.issues) {
       const path = settingPath(raw, issue);
       if (!path) return { config: defaults, problems: [...problems, `${describeIssue(issue)}; using the defaults`] };
       const unknown = issue.type === "strict_object" && issue.expected === "never";
+      const parentKey = path.slice(0, -1).join(".");
+      if (unknown && swept.has(parentKey)) continue; // that table's unknown keys are all out already
+      if (unknown) swept.add(parentKey);
       const siblings = unknown ? unknownKeys(raw, path.slice(0, -1)).map((k) => [...path.slice(0, -1), k]) : [];
       const others = siblings.length ? siblings : [path];
       for (const p of others) {
