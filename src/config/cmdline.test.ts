@@ -72,6 +72,12 @@ describe("applyOverrides", () => {
     expect(config.network.management_port).toBe(9090);
   });
 
+  test("a list the kernel stripped of its quotes is a list of strings", () => {
+    const { config: cfg, problems } = applyOverrides(defaultConfig(), parseCmdline('aios.network.egress_allow=["127.0.0.1:80","10.0.0.0/8"]').config);
+    expect(problems).toEqual([]);
+    expect(cfg.network.egress_allow).toEqual(["127.0.0.1:80", "10.0.0.0/8"]);
+  });
+
   test("a JSON array value becomes an array", () => {
     const { config, problems } = applyOverrides(defaultConfig(), [["network.dns_servers", '["1.1.1.1","8.8.8.8"]']]);
     expect(problems).toEqual([]);
