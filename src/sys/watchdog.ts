@@ -5,7 +5,10 @@
  * longer than the threshold, so a tool or a parser that blocks the loop shows
  * up in the log and in GET /api/v1/system instead of as a silent freeze.
  */
-import { log } from "./log";
+import { log, logToFileOnly } from "./log";
+
+/** Stalls this long are also shown on the console; shorter ones (TCG makes many) only in the log file. */
+const CONSOLE_MS = 1000;
 
 export interface EventLoopStats {
   /** Stalls longer than thresholdMs since the watchdog started. */
@@ -35,7 +38,10 @@ export function watchEventLoop(opts: { intervalMs?: number; thresholdMs?: number
       stats.stalls++;
       stats.worstMs = Math.max(stats.worstMs, ms);
       stats.last = { ms, at: Date.now() };
-      log.warn(`watchdog: the event loop stalled for ${ms} ms (stall ${stats.stalls})`);
+      // Every stall goes to the log file; the console (the REPL's screen) hears only of long ones.
+      const line = `watchdog: the event loop stalled for ${ms} ms (stall ${stats.stalls})`;
+      if (ms >= CONSOLE_MS) log.warn(line);
+      else logToFileOnly("warn", line);
     }
   }, interval);
   timer.unref?.();
