@@ -44,13 +44,13 @@ function pidsOf(): number[] {
  * so 1,000 orphans (or an agent that forks them) cannot stall PID 1.
  */
 export async function reapOrphansSliced(
-  opts: { pids?: () => number[]; stat?: (pid: number) => ProcStat | null; wait?: typeof waitpidNoHang; slice?: number } = {},
+  opts: { pids?: () => number[]; stat?: (pid: number) => ProcStat | null; wait?: typeof waitpidNoHang; slice?: number; pause?: () => Promise<void> } = {},
 ): Promise<Reaped[]> {
-  const { pids = pidsOf, stat = statOf, wait = waitpidNoHang, slice = SLICE } = opts;
+  const { pids = pidsOf, stat = statOf, wait = waitpidNoHang, slice = SLICE, pause = () => Bun.sleep(0) } = opts;
   const all = pids();
   const reaped: Reaped[] = [];
   for (let i = 0; i < all.length; i += slice) {
-    if (i > 0) await Bun.sleep(0);
+    if (i > 0) await pause();
     const batch: ProcStat[] = [];
     for (const pid of all.slice(i, i + slice)) {
       const p = stat(pid);
