@@ -170,14 +170,37 @@ describe("aios-init --dev", () => {
     const url = await d.ready();
     const named = d.stderrLines().filter((l) => l.includes("system.hostname"));
     expect(named).toHaveLength(1);
-    expect(named[0]).toStartWith(`aios: error: config: ${cfg}: system.hostname: `);
-    expect(named[0]).toEndWith("; booting on defaults");
+    expect(named[0]).toStartWith(`aios: error: config: ${cfg}: line 2: system.hostname: `);
+    expect(named[0]).toEndWith('; using the default ("aios")');
     expect(d.stderrLines().filter((l) => l.includes("config:"))).toHaveLength(1);
     expect(existsSync(join(state, "etc/aios/config.toml"))).toBe(false); // --config: nothing seeded
     expect((await fetch(`${url}/health`)).status).toBe(200);
     d.child.kill("SIGTERM");
     expect(await d.exit()).toBe(0);
   }, E2E_TIMEOUT);
+
+  test("a config.toml that is not TOML keeps the last good configuration, saved at the good boot before (issue 11)", async () => {
+    const state = freshDir();
+    const cfg = join(root, `lastgood-${n}.toml`);
+    const level = async (url: string) => ((await (await fetch(`${url}/api/v1/autonomy`, { headers: { authorization: "Bearer T" } })).json()) as { level: string }).level;
+    writeFileSync(cfg, '[system]\nautonomy_level = "manual"\n');
+    const good = dev(["--dev", "--state", state, "--port", "0", "--token", "T", "--config", cfg]);
+    expect(await level(await good.ready())).toBe("manual");
+    good.child.kill("SIGTERM");
+    expect(await good.exit()).toBe(0);
+    const saved = join(state, "var/lib/aios/config/last-good.toml");
+    expect(readFileSync(saved, "utf8")).toBe('[system]\nautonomy_level = "manual"\n');
+    expect(statSync(saved).mode & 0o777).toBe(0o600);
+
+    writeFileSync(cfg, '[system]\nautonomy_level = "full"\nthis is not toml\n');
+    const bad = dev(["--dev", "--state", state, "--port", "0", "--token", "T", "--config", cfg]);
+    expect(await level(await bad.ready())).toBe("manual"); // not the defaults' supervised, not the broken file's full
+    expect(bad.stderr).toContain(`config: ${cfg}: line 3: not valid TOML`);
+    expect(bad.stderr).toContain(`; using the last good configuration (${saved}, saved `);
+    expect(readFileSync(saved, "utf8")).toBe('[system]\nautonomy_level = "manual"\n');
+    bad.child.kill("SIGTERM");
+    expect(await bad.exit()).toBe(0);
+  }, E2E_TIMEOUT * 2);
 
   test("without --token a token is generated, printed once, saved 0600, and reused silently", async () => {
     const state = freshDir();

@@ -4,7 +4,7 @@
  */
 import { createContext, modelsCommand, PHASES, resolveOptions, runPhases, USAGE, UsageError, type BootContext } from "./boot";
 import { Channel, consoleShell, DEV_SIGNALS, PID1_SIGNALS, shutdown, trapSignals, type InitEvent } from "./init";
-import { errorMessage, log, reapOrphans, uptimeMs } from "./sys";
+import { errorMessage, log, reapOrphansSliced, uptimeMs, watchEventLoop } from "./sys";
 
 const REAP_INTERVAL_MS = 500;
 
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   const events = new Channel<InitEvent>();
   trapSignals(events, process.pid === 1 ? PID1_SIGNALS : DEV_SIGNALS); // first: Bun exits on SIGTERM otherwise
   surviveUncaughtErrors();
+  watchEventLoop(); // every stall over 100 ms is logged and counted (GET /api/v1/system)
 
   const options = await readOptionsOrExit(process.argv.slice(2));
   const ctx = createContext(options, (action, origin) => events.push({ type: "power", action, origin }));
@@ -68,9 +69,12 @@ function announceReady(ctx: BootContext): void {
 }
 
 function reapOrphansForever(): void {
-  setInterval(() => {
-    for (const r of reapOrphans()) log.debug(`reaped orphan ${r.pid} (${r.comm}), status ${r.status}`);
-  }, REAP_INTERVAL_MS);
+  // Sliced, and never two scans at once: thousands of orphans must not stall PID 1.
+  const tick = async () => {
+    for (const r of await reapOrphansSliced().catch(() => [])) log.debug(`reaped orphan ${r.pid} (${r.comm}), status ${r.status}`);
+    setTimeout(tick, REAP_INTERVAL_MS);
+  };
+  setTimeout(tick, REAP_INTERVAL_MS);
 }
 
 async function serveEvents(ctx: BootContext, events: Channel<InitEvent>): Promise<never> {

@@ -14,6 +14,8 @@ export interface AgentMessage {
   correlationId?: string;
   /** A stricter autonomy level for the calls it leads to (a goal submitted as `manual`). */
   autonomy?: "full" | "supervised" | "manual";
+  /** The principal the calls it leads to act for (CallRequest.onBehalfOf): the owner of a job or goal. */
+  onBehalfOf?: string;
   /** Cancels the calls it leads to (the sender gave up: a cancelled goal). Agents live in the same process, so a signal can travel in a message. */
   signal?: AbortSignal;
   [field: string]: unknown;

@@ -15,6 +15,16 @@ export interface AgentState {
   handled: number;
 }
 
+/**
+ * Marks the one message that crashes an agent on purpose (AgentRuntime.kill,
+ * OTP's exit(Pid, kill)): an operator's way to test or reset supervision. A
+ * symbol, so no message built from outside data can carry it.
+ */
+export const KILL = Symbol("kill");
+
+/** What a killed agent crashes with: not an expected failure, so its supervisor restarts it. */
+export class AgentKilled extends Error {}
+
 export function isExpected(err: unknown): err is ToolError | AgentError {
   return err instanceof ToolError || err instanceof AgentError;
 }
@@ -24,6 +34,7 @@ export function agentLogic(agent: Agent, caller: ToolCaller): ActorLogic<AgentMe
     initial: () => ({ handled: 0 }),
 
     async receive(state, msg, actx) {
+      if (msg && typeof msg === "object" && (msg as { [KILL]?: boolean })[KILL]) throw new AgentKilled(`agent ${agent.name}: killed by ${String(msg.by ?? "an operator")}`);
       const type = msg && typeof msg === "object" ? msg.type : undefined;
       const handler = typeof type === "string" && Object.hasOwn(agent.handlers, type) ? agent.handlers[type] : undefined;
       if (!handler) {
@@ -47,9 +58,10 @@ export function agentLogic(agent: Agent, caller: ToolCaller): ActorLogic<AgentMe
 
 function context(name: string, caller: ToolCaller, actorSignal: AbortSignal, msg: AgentMessage): AgentContext {
   const { correlationId, autonomy } = msg;
+  const onBehalfOf = typeof msg.onBehalfOf === "string" ? msg.onBehalfOf : undefined;
   const signal = msg.signal instanceof AbortSignal ? AbortSignal.any([actorSignal, msg.signal]) : actorSignal;
   const call = async (tool: string, args: unknown): Promise<CallOutcome> => {
-    const outcome = await caller.call({ tool, args, agent: name, correlationId, signal, autonomy });
+    const outcome = await caller.call({ tool, args, agent: name, correlationId, signal, autonomy, onBehalfOf });
     // Nobody may ever await a queued call's outcome; a later denial must not surface as an unhandled rejection.
     if (outcome.status === "queued") outcome.settled.catch(() => {});
     return outcome;

@@ -7,7 +7,7 @@ import { type ActorRef, type ActorStatus, type ActorSystem, supervisor, type Sup
 import { type CallOutcome, type Capabilities, type ToolCaller } from "../tools";
 import type { Agent, AgentMessage, CallMessage } from "./define";
 import { NoAgentForToolError, UnknownAgentError } from "./errors";
-import { agentLogic } from "./logic";
+import { agentLogic, KILL } from "./logic";
 
 export const AGENTS_SUPERVISOR = { strategy: "one_for_one", intensity: 5, period: 10_000 } as const;
 /** Tool calls may take their own timeouts (30 s by default); an ask waits a little longer. */
@@ -16,8 +16,10 @@ export const DEFAULT_AGENT_ASK_MS = 35_000;
 export interface AgentInfo {
   name: string;
   description: string;
-  /** The capabilities in force: declared, plus granted, minus revoked at run time. */
+  /** The capabilities in force: declared, plus granted, less those a run-time revoke covers. */
   capabilities: string[];
+  /** Run-time revokes in force (sec.revoke; kept across reboots until granted back or undone), e.g. `fs.write` out of `fs`, or `*`. */
+  revoked: string[];
   status: ActorStatus;
   restarts: number;
   mailboxDepth: number;
@@ -69,6 +71,7 @@ export class AgentRuntime {
         name: a.name,
         description: a.description,
         capabilities: this.capabilities.list(a.name),
+        revoked: this.capabilities.revokedList(a.name),
         status: ref?.status ?? "stopped",
         restarts: ref?.restarts ?? 0,
         mailboxDepth: ref?.mailboxDepth ?? 0,
@@ -90,13 +93,20 @@ export class AgentRuntime {
 
   /** One tool call made by an agent (the one named, or the first whose capabilities cover the tool). */
   call(
-    req: { tool: string; args?: unknown; agent?: string; correlationId?: string; autonomy?: CallMessage["autonomy"]; signal?: AbortSignal },
+    req: { tool: string; args?: unknown; agent?: string; correlationId?: string; autonomy?: CallMessage["autonomy"]; signal?: AbortSignal; onBehalfOf?: string },
     timeoutMs?: number,
   ): Promise<CallOutcome> {
     const agent = req.agent ?? this.route(req.tool);
     if (agent === undefined) return Promise.reject(new NoAgentForToolError(req.tool));
-    const msg: CallMessage = { type: "call", tool: req.tool, args: req.args ?? {}, correlationId: req.correlationId, autonomy: req.autonomy, signal: req.signal };
+    const msg: CallMessage = { type: "call", tool: req.tool, args: req.args ?? {}, correlationId: req.correlationId, autonomy: req.autonomy, signal: req.signal, onBehalfOf: req.onBehalfOf };
     return this.ask<CallOutcome>(agent, msg, timeoutMs);
+  }
+
+  /** Crashes the agent on purpose; its supervisor restarts it (and escalates, past its intensity). */
+  kill(name: string, by: string): void {
+    const ref = this.ref(name);
+    if (!this.has(name) || !ref) throw new UnknownAgentError(name);
+    ref.send({ type: "kill", by, [KILL]: true });
   }
 
   /** The first agent, in definition order, whose capabilities in force cover the tool. */

@@ -17,6 +17,8 @@ export interface ApiDeps {
   power(action: PowerAction): void;
   /** The agents with status, restarts, mailbox depth and capabilities in force; absent or empty before they run. */
   agents?(): AgentInfo[];
+  /** Crashes an agent on purpose (POST /agents/{name}/kill); its supervisor restarts it. */
+  killAgent?(name: string, by: string): void;
   /** The local inference runtime behind /v1; absent when the ai-runtime phase did not start one. */
   inference?(): InferenceRuntime | undefined;
   /** The tool registry, executor and ledger behind /tools, /calls, /audit, /approvals; absent when the tools step did not run. */

@@ -8,8 +8,41 @@ import { issuePath, issueReason } from "../config";
 import { HttpError } from "./errors";
 
 
+/** Deeper than any body the API takes; a 100,000-deep array made JSON.parse and the schemas recurse into a 500. */
+export const MAX_JSON_DEPTH = 64;
+
+/** True when brackets nest deeper than `max` (outside strings): one linear pass, no recursion. */
+export function nestedDeeper(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 92) i++; // backslash: skip the escaped character
+      else if (ch === 34) inString = false;
+    } else if (ch === 34) inString = true;
+    else if (ch === 91 || ch === 123) {
+      if (++depth > max) return true;
+    } else if (ch === 93 || ch === 125) depth--;
+  }
+  return false;
+}
+
+/** A client that went away before sending its whole body: nothing to answer, nothing wrong with aiOS. */
+export class ClientGoneError extends HttpError {
+  constructor(cause: unknown) {
+    super(400, "client_closed", "body: the client closed the connection before sending it", { field: "body", cause });
+  }
+}
+
 export async function readJson<S extends v.GenericSchema>(c: Context, schema: S): Promise<v.InferOutput<S>> {
-  const text = await c.req.text();
+  let text: string;
+  try {
+    text = await c.req.text();
+  } catch (err) {
+    throw new ClientGoneError(err);
+  }
+  if (nestedDeeper(text, MAX_JSON_DEPTH)) throw new HttpError(400, "bad_json", `body: nested deeper than ${MAX_JSON_DEPTH} levels`, { field: "body" });
   let raw: unknown;
   try {
     raw = text.trim() === "" ? undefined : JSON.parse(text);

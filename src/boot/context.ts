@@ -72,6 +72,16 @@ export interface BootOptions {
   port?: number;
   /** Config keys (dotted) the kernel command line (--cmdline) set: they win over settings kept on the data disk (sys.hostname). */
   cmdlineKeys?: string[];
+  /** The config file as loaded, for the last good configuration (boot/lastgood.ts). */
+  configFile?: {
+    path: string;
+    /** The text, when it parsed as TOML. */
+    text?: string;
+    /** Why it could not be used at all. */
+    unusable?: string;
+    /** Overrides applied on top (kernel command line, --autonomy), to apply again to the last good one. */
+    overrides: Array<{ pairs: Array<[string, string]>; origin?: string }>;
+  };
 }
 
 export interface BootContext extends BootOptions {

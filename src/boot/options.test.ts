@@ -88,7 +88,7 @@ describe("resolveOptions (dev mode; never as PID 1 in tests)", () => {
     expect(opts.config).toEqual(defaultConfig());
     expect(existsSync(join(dir, "etc/aios/config.toml"))).toBe(false);
     expect(logs).toHaveLength(1);
-    expect(logs[0]).toStartWith(`aios: error: config: ${cfg}: system.hostname: `);
+    expect(logs[0]).toStartWith(`aios: error: config: ${cfg}: line 2: system.hostname: `);
   });
 
   test("--port must be an integer 0..65535", async () => {

@@ -71,11 +71,15 @@ export async function resolveOptions(argv: string[], pid: number = process.pid):
   }
   setLevel(overridden.config.system.log_level);
   for (const problem of [...loaded.problems, ...overridden.problems]) log.error(problem);
+  if (loaded.unusable) log.error(`config: ${configPath}: on the defaults until the data disk is mounted, then on the last good configuration`);
+  const overrides: NonNullable<BootOptions["configFile"]>["overrides"] = [{ pairs: cmdline.config }];
+  if (values.autonomy !== undefined) overrides.push({ pairs: [["system.autonomy_level", values.autonomy]], origin: "--autonomy" });
+  const configFile = { path: configPath, text: loaded.text, unusable: loaded.unusable, overrides };
 
   let port: number | undefined;
   if (values.port !== undefined) {
     port = /^\d+$/.test(values.port) ? Number(values.port) : Number.NaN;
     if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port: must be 0..65535 (got ${JSON.stringify(values.port)})`);
   }
-  return { mode: pid1 ? "pid1" : "dev", config: overridden.config, paths, token: values.token ?? cmdline.token, port, cmdlineKeys: overridden.applied };
+  return { mode: pid1 ? "pid1" : "dev", config: overridden.config, paths, token: values.token ?? cmdline.token, port, cmdlineKeys: overridden.applied, configFile };
 }

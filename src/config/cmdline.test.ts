@@ -60,16 +60,22 @@ describe("applyOverrides", () => {
       ["system.hostname", "node1"],
       ["boot.min_memory_mb", "512"],
       ["network.dhcp", "false"],
-      ["security.auto_patch", "true"],
+      ["security.spawn.no_new_privs", "false"],
       ["models.tactical.temperature", "0.7"],
     ]);
     expect(problems).toEqual([]);
     expect(config.system.hostname).toBe("node1");
     expect(config.boot.min_memory_mb).toBe(512);
     expect(config.network.dhcp).toBe(false);
-    expect(config.security.auto_patch).toBe(true);
+    expect(config.security.spawn.no_new_privs).toBe(false);
     expect(config.models.tactical.temperature).toBe(0.7);
     expect(config.network.management_port).toBe(9090);
+  });
+
+  test("a list the kernel stripped of its quotes is a list of strings", () => {
+    const { config: cfg, problems } = applyOverrides(defaultConfig(), parseCmdline('aios.network.egress_allow=["127.0.0.1:80","10.0.0.0/8"]').config);
+    expect(problems).toEqual([]);
+    expect(cfg.network.egress_allow).toEqual(["127.0.0.1:80", "10.0.0.0/8"]);
   });
 
   test("a JSON array value becomes an array", () => {

@@ -48,7 +48,9 @@ function coerce(value: string): unknown {
     try {
       return JSON.parse(value);
     } catch {
-      return value;
+      // The kernel's quoting leaves no quotes inside a word: [127.0.0.1:80,10.0.0.0/8] is a list of strings.
+      const inner = /^\[(.*)\]$/.exec(value)?.[1];
+      return inner === undefined ? value : inner.split(",").map((x) => x.trim()).filter((x) => x !== "");
     }
   }
   return value;

@@ -23,7 +23,7 @@ describe("defaultConfig", () => {
     expect(config.api.claude.fallback_only).toBe(false);
     expect(config.api.openai.fallback_only).toBe(true);
     expect(config.api.openai.model).toBe("gpt-4o");
-    expect(config.security.capability_mode).toBe("strict");
+    expect(config.security.spawn).toEqual({ user: "", no_new_privs: true, namespaces: [], limits: { nofile: 4096, core_mb: 0 } });
     expect(config.memory.operational_max_entries).toBe(10000);
   });
 
@@ -69,7 +69,8 @@ describe("committed rootfs/etc/aios/config.toml", () => {
     expect(Object.keys(raw.system!).sort()).toEqual(Object.keys(defaultConfig().system).sort());
     expect(Object.keys(raw.boot!).sort()).toEqual(Object.keys(defaultConfig().boot).sort());
     expect(Object.keys(raw.network!).sort()).toEqual(Object.keys(defaultConfig().network).sort());
-    expect(Object.keys(raw.security!).sort()).toEqual(Object.keys(defaultConfig().security).sort());
+    expect(Object.keys(raw.security!.spawn as object).sort()).toEqual(Object.keys(defaultConfig().security.spawn).sort());
+    expect(text).toContain("# [security.agents.dev]"); // per-agent tables: documented by an example
     expect(Object.keys(raw.memory!).sort()).toEqual(Object.keys(defaultConfig().memory).sort());
   });
 });

@@ -19,6 +19,12 @@ const UP = `${ESC}[A`;
 const DOWN = `${ESC}[B`;
 
 describe("feed", () => {
+  test("a stray ESC [ never swallows what follows (found by the fuzz test, issue 11)", () => {
+    expect(lines(type(["\x1b[日本\r"]).events)).toEqual(["日本"]);
+    expect(lines(type(["\x1b[1;2;3;4;5;6;7;8;9;0;1;2;3;4;5;6;7x\r"]).events)).toEqual([";9;0;1;2;3;4;5;6;7x"]); // past 16 bytes, read as typed
+    expect(type(["\x1b[", "1;5"]).state.escape).toBe("[1;5"); // a sequence cut across chunks still waits for its end
+  });
+
   test("typing echoes each character and fills the buffer", () => {
     const { state, events } = type(["he", "llo"]);
     expect(state.buffer).toBe("hello");

@@ -27,6 +27,8 @@ export function initialState(history: string[] = []): EditorState {
 }
 
 const HISTORY_MAX = 100;
+/** Longer than any key's escape sequence (ESC [ 1 ; 5 C is five). */
+const ESCAPE_MAX = 16;
 
 function recall(state: EditorState, to: number, events: EditorEvent[]): void {
   if (to < 0 || to > state.history.length || to === state.cursor) return;
@@ -48,11 +50,16 @@ export function feed(prev: EditorState, chunk: string): { state: EditorState; ev
     const afterCR = state.afterCR;
     state.afterCR = false;
     if (state.escape !== null) {
-      state.escape += ch;
-      // ESC [ params final, or ESC O final: the final byte is in @..~
-      if (state.escape.length === 1 && ch !== "[" && ch !== "O") state.escape = null;
-      else if (state.escape.length > 1 && ch >= "@" && ch <= "~") endEscape(state, ch, events);
-      continue;
+      // A byte no escape sequence has (a control, non-ASCII), or one that runs on too long, ends it
+      // unfinished; that byte is then read as itself, so a stray ESC [ cannot swallow what follows.
+      if (ch < " " || ch > "~" || state.escape.length >= ESCAPE_MAX) state.escape = null;
+      else {
+        state.escape += ch;
+        // ESC [ params final, or ESC O final: the final byte is in @..~
+        if (state.escape.length === 1 && ch !== "[" && ch !== "O") state.escape = null;
+        else if (state.escape.length > 1 && ch >= "@" && ch <= "~") endEscape(state, ch, events);
+        continue;
+      }
     }
     switch (ch) {
       case "\x1b":

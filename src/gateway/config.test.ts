@@ -67,7 +67,7 @@ describe("resolveProviders", () => {
 
   test("config errors name the key without echoing a table that holds a key", () => {
     const bad = parseConfig(`[api.Claude2]\napi_key = "${KEY}"\n`, "config.toml");
-    expect(bad.problems).toEqual(['config: config.toml: api.Claude2: must be a provider name: lower-case letters, digits, - and _, at most 32 (got "Claude2"); booting on defaults']);
+    expect(bad.problems).toEqual(['config: config.toml: line 1: api.Claude2: must be a provider name: lower-case letters, digits, - and _, at most 32 (got "Claude2"); left out']);
     expect(parseConfig(`[api.claude]\nprotocol = "grpc"\n`, "c").problems[0]).toContain("api.claude.protocol: must be one of anthropic, openai");
     expect(parseConfig(`[api.claude]\nbase_url = "ftp://x"\n`, "c").problems[0]).toContain("api.claude.base_url: must be an http:// or https:// URL");
   });

@@ -22,6 +22,8 @@ export interface ApprovalRecord {
   decidedAt: number | null;
   decidedBy: string | null;
   reason: string | null;
+  /** The principal the held call acts for (agent name or person:<via>), if not the agent itself. */
+  onBehalfOf: string | null;
 }
 
 export interface RuleRecord {
@@ -46,6 +48,7 @@ interface RawApproval {
   decided_at: number | null;
   decided_by: string | null;
   reason: string | null;
+  on_behalf_of: string | null;
 }
 
 interface RawRule {
@@ -69,6 +72,7 @@ const toApproval = (r: RawApproval): ApprovalRecord => ({
   decidedAt: r.decided_at,
   decidedBy: r.decided_by,
   reason: r.reason,
+  onBehalfOf: r.on_behalf_of,
 });
 
 const toRule = (r: RawRule): RuleRecord => ({ seq: r.seq, ts: r.ts, tool: r.tool, pattern: r.pattern, createdBy: r.created_by, fromApproval: r.from_approval });
@@ -82,14 +86,14 @@ export class ApprovalStore {
   constructor(db: Db) {
     this.db = db;
     applyMigrations(db, "approvals", APPROVALS_MIGRATIONS);
-    this.insertStmt = db.query("INSERT INTO approvals (call_seq, ts, tool, agent, risk, args) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING seq");
+    this.insertStmt = db.query("INSERT INTO approvals (call_seq, ts, tool, agent, risk, args, on_behalf_of) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING seq");
     this.getStmt = db.query("SELECT * FROM approvals WHERE seq = ?1");
     this.decideStmt = db.query("UPDATE approvals SET status = ?2, decided_at = ?3, decided_by = ?4, reason = ?5 WHERE seq = ?1 AND status = 'pending'");
   }
 
   /** Queues a held call; returns the approval's number. */
-  insert(callSeq: number, ts: number, tool: string, agent: string, risk: string, argsJson: string): number {
-    return (this.insertStmt.get(callSeq, ts, tool, agent, risk, argsJson) as { seq: number }).seq;
+  insert(callSeq: number, ts: number, tool: string, agent: string, risk: string, argsJson: string, onBehalfOf?: string): number {
+    return (this.insertStmt.get(callSeq, ts, tool, agent, risk, argsJson, onBehalfOf ?? null) as { seq: number }).seq;
   }
 
   get(seq: number): ApprovalRecord | undefined {

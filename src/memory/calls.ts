@@ -120,8 +120,9 @@ export class CallStore {
   }
 
   /** Marks a call undone; false when it already was. */
+  /** Marks a call undone and drops its undo record: nothing can use it any more, and it may hold the bytes it put back. */
   markUndone(seq: number, at: number): boolean {
-    return this.db.query("UPDATE calls SET undone_at = ?2 WHERE seq = ?1 AND undone_at IS NULL").run(seq, at).changes === 1;
+    return this.db.query("UPDATE calls SET undone_at = ?2, undo = NULL WHERE seq = ?1 AND undone_at IS NULL").run(seq, at).changes === 1;
   }
 
   get(seq: number): CallRecord | undefined {

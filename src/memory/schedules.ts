@@ -16,6 +16,13 @@ export interface ScheduleSpec {
   tool: string | null;
   args: Record<string, unknown> | null;
   agent: string | null;
+  /**
+   * The agent that added the job: every run acts on its behalf, so with at
+   * most its rights (issue 11). Null for jobs stored before owners were kept.
+   */
+  owner?: string | null;
+  /** The principal the owner acted for when it added the job (audit only). */
+  onBehalfOf?: string | null;
 }
 
 export interface ScheduledJob extends ScheduleSpec {
@@ -33,6 +40,8 @@ interface Raw {
   tool: string | null;
   args: string | null;
   agent: string | null;
+  owner: string | null;
+  on_behalf_of: string | null;
   created_at: number;
   updated_at: number;
   last_run_at: number | null;
@@ -48,6 +57,8 @@ function toJob(r: Raw): ScheduledJob {
     tool: r.tool,
     args: r.args === null ? null : (JSON.parse(r.args) as Record<string, unknown>),
     agent: r.agent,
+    owner: r.owner,
+    onBehalfOf: r.on_behalf_of,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     lastRunAt: r.last_run_at,
@@ -75,12 +86,12 @@ export class ScheduleStore {
   ) {
     applyMigrations(db, "schedules", SCHEDULES_MIGRATIONS);
     this.upsert = db.prepare(
-      `INSERT INTO schedules (name, cron, goal, tool, args, agent, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
-       ON CONFLICT (name) DO UPDATE SET cron = ?2, goal = ?3, tool = ?4, args = ?5, agent = ?6, updated_at = ?7`,
+      `INSERT INTO schedules (name, cron, goal, tool, args, agent, created_at, updated_at, owner, on_behalf_of) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9)
+       ON CONFLICT (name) DO UPDATE SET cron = ?2, goal = ?3, tool = ?4, args = ?5, agent = ?6, updated_at = ?7, owner = ?8, on_behalf_of = ?9`,
     );
     this.put = db.prepare(
-      `INSERT OR REPLACE INTO schedules (name, cron, goal, tool, args, agent, created_at, updated_at, last_run_at, last_status, last_detail)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)`,
+      `INSERT OR REPLACE INTO schedules (name, cron, goal, tool, args, agent, created_at, updated_at, last_run_at, last_status, last_detail, owner, on_behalf_of)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)`,
     );
     this.del = db.prepare("DELETE FROM schedules WHERE name = ?");
     this.one = db.prepare("SELECT * FROM schedules WHERE name = ?");
@@ -99,13 +110,13 @@ export class ScheduleStore {
 
   /** Adds a job or replaces one's spec (its run history stays); returns it as stored. */
   set(spec: ScheduleSpec, now = Date.now()): ScheduledJob {
-    this.upsert.run(spec.name, spec.cron, spec.goal, spec.tool, spec.args === null ? null : JSON.stringify(spec.args), spec.agent, now);
+    this.upsert.run(spec.name, spec.cron, spec.goal, spec.tool, spec.args === null ? null : JSON.stringify(spec.args), spec.agent, now, spec.owner ?? null, spec.onBehalfOf ?? null);
     return this.get(spec.name)!;
   }
 
   /** Puts back a job exactly as it was (undo), run history included. */
   restore(j: ScheduledJob): void {
-    this.put.run(j.name, j.cron, j.goal, j.tool, j.args === null ? null : JSON.stringify(j.args), j.agent, j.createdAt, j.updatedAt, j.lastRunAt, j.lastStatus, j.lastDetail);
+    this.put.run(j.name, j.cron, j.goal, j.tool, j.args === null ? null : JSON.stringify(j.args), j.agent, j.createdAt, j.updatedAt, j.lastRunAt, j.lastStatus, j.lastDetail, j.owner ?? null, j.onBehalfOf ?? null);
   }
 
   remove(name: string): boolean {

@@ -59,7 +59,7 @@ test("both share a database with other stores under their own components", () =>
   const db = openDatabase(join(dir, "w.db"));
   new WatchStore(db).close();
   new ScheduleStore(db).close(); // not owned: the database stays open
-  expect([schemaVersion(db, "watches"), schemaVersion(db, "schedules")]).toEqual([1, 1]);
+  expect([schemaVersion(db, "watches"), schemaVersion(db, "schedules")]).toEqual([1, 2]);
   expect(db.query("SELECT count(*) AS n FROM watches").get()).toEqual({ n: 0 });
   db.close();
 });

@@ -146,4 +146,22 @@ describe("a tick", () => {
     expect(w.memory.operational.recentEvents({ kind: "logs-rotated" }).map((e) => e.source)).toEqual(["autonomy"]);
     expect((await loopFor(w).tick()).rotated).toEqual([]);
   });
+
+  test("a job acts with at most its owner's rights, at every run (issue 11)", async () => {
+    const w = await openWorld({ planners: [], level: "full" });
+    worlds.push(w);
+    // Stored as if added before the check existed, or the owner lost the right since: the run is still bounded.
+    w.tools.executor.host.schedules.set({ name: "steal", cron: "* * * * *", goal: null, tool: "fs.mkdir", args: { path: "/srv/stolen" }, agent: "system", owner: "task" });
+    w.tools.executor.host.schedules.set({ name: "old", cron: "* * * * *", goal: null, tool: "fs.mkdir", args: { path: "/srv/old" }, agent: "system" });
+    let now = Date.now() + 120_000;
+    const r = await loopFor(w, { now: () => now }).tick();
+    expect(r.jobs).toEqual([
+      { name: "old", outcome: "failed: the job has no recorded owner (added before owners were kept); add it again" },
+      { name: "steal", outcome: "failed: agent system acts for task, which lacks capability fs.mkdir" },
+    ]);
+    expect(existsSync(w.host("/srv/stolen"))).toBe(false);
+    const refused = w.tools.ledger.query({ kind: "refused", tool: "fs.mkdir" })[0]!;
+    expect([refused.agent, (refused.data as { onBehalfOf: string }).onBehalfOf]).toEqual(["system", "task"]);
+    now += 0;
+  });
 });

@@ -13,13 +13,14 @@
  */
 import { Cron } from "croner";
 import type { CallOutcome } from "../tools";
+import { PERSON_CONFIG } from "../tools/authority";
 import { errorMessage, log } from "../sys";
 import type { GoalSubmission } from "./engine";
 
 /** What the loop needs of the agents: questions to one agent, and tool calls in an agent's name. */
 export interface LoopAgents {
   ask<R = unknown>(name: string, msg: { type: string; [k: string]: unknown }, timeoutMs?: number): Promise<R>;
-  call(req: { tool: string; args?: unknown; agent?: string; correlationId?: string }, timeoutMs?: number): Promise<CallOutcome>;
+  call(req: { tool: string; args?: unknown; agent?: string; correlationId?: string; onBehalfOf?: string }, timeoutMs?: number): Promise<CallOutcome>;
 }
 
 export interface LoopJob {
@@ -29,6 +30,8 @@ export interface LoopJob {
   tool?: string | null;
   args?: Record<string, unknown> | null;
   agent?: string | null;
+  /** The agent that added it with schedule.add: every run acts on its behalf. */
+  owner?: string | null;
   /** Where it comes from: config.toml or schedule.add. */
   origin: "config" | "schedule";
   lastRunAt?: number | null;
@@ -92,6 +95,12 @@ const CHECK_TIMEOUT_MS = 20_000;
 const CALL_TIMEOUT_MS = 60_000;
 /** Policies under which a failed service is healed; `never` means the person wants it down when it fails. */
 const RESTART_POLICIES_HEALED = new Set(["always", "on-failure"]);
+/**
+ * The loop's own checks and heals act for the administrator who configured
+ * it ([autonomy] in config.toml), through agents that hold each tool; jobs
+ * act for whoever added them.
+ */
+const LOOP = PERSON_CONFIG;
 
 export class AutonomyLoop {
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -209,7 +218,7 @@ export class AutonomyLoop {
     if (last !== undefined && report.at - last < this.opts.healIntervalMs) return;
     let policy = "unknown";
     try {
-      const status = await agents.call({ tool: "service.status", args: { name: service, lines: 0 }, agent: "monitor", correlationId: "autonomy" }, CALL_TIMEOUT_MS);
+      const status = await agents.call({ tool: "service.status", args: { name: service, lines: 0 }, agent: "monitor", correlationId: "autonomy", onBehalfOf: LOOP }, CALL_TIMEOUT_MS);
       policy = String((status.status === "done" && (status.result as { definition?: { restart?: string } }).definition?.restart) || "unknown");
     } catch (err) {
       report.problems.push(`heal ${service}: ${errorMessage(err)}`);
@@ -219,7 +228,7 @@ export class AutonomyLoop {
     this.healedAt.set(service, report.at);
     let outcome: string;
     try {
-      const r = await agents.call({ tool: "service.restart", args: { name: service }, agent: "system", correlationId: "autonomy" }, CALL_TIMEOUT_MS);
+      const r = await agents.call({ tool: "service.restart", args: { name: service }, agent: "system", correlationId: "autonomy", onBehalfOf: LOOP }, CALL_TIMEOUT_MS);
       outcome = r.status === "queued" ? `held for approval ${r.approvalId} (${r.callId})` : `restarted (${r.callId})`;
     } catch (err) {
       outcome = `restart failed: ${errorMessage(err)}`;
@@ -234,7 +243,7 @@ export class AutonomyLoop {
   private async probeWatches(agents: LoopAgents, report: TickReport): Promise<void> {
     let watches: LoopWatch[];
     try {
-      const r = await agents.call({ tool: "monitor.watchlist", args: {}, agent: "monitor", correlationId: "autonomy" }, CALL_TIMEOUT_MS);
+      const r = await agents.call({ tool: "monitor.watchlist", args: {}, agent: "monitor", correlationId: "autonomy", onBehalfOf: LOOP }, CALL_TIMEOUT_MS);
       watches = r.status === "done" ? ((r.result as { watches: LoopWatch[] }).watches ?? []) : [];
     } catch (err) {
       report.problems.push(`watchlist: ${errorMessage(err)}`);
@@ -254,7 +263,7 @@ export class AutonomyLoop {
 
   private async probe(agents: LoopAgents, w: LoopWatch): Promise<{ ok: boolean; detail: string }> {
     const call = async (tool: string, args: Record<string, unknown>) => {
-      const r = await agents.call({ tool, args, agent: "monitor", correlationId: "autonomy" }, CALL_TIMEOUT_MS);
+      const r = await agents.call({ tool, args, agent: "monitor", correlationId: "autonomy", onBehalfOf: LOOP }, CALL_TIMEOUT_MS);
       if (r.status !== "done") throw new Error(`${tool} held for approval ${r.approvalId}`);
       return r.result as Record<string, unknown>;
     };
@@ -280,7 +289,7 @@ export class AutonomyLoop {
   private async runJobs(agents: LoopAgents, report: TickReport): Promise<void> {
     const jobs: LoopJob[] = this.opts.configJobs.map((j) => ({ ...j, origin: "config" as const, lastRunAt: this.configLastRun.get(j.name) }));
     try {
-      const r = await agents.call({ tool: "schedule.list", args: {}, agent: "task", correlationId: "autonomy" }, CALL_TIMEOUT_MS);
+      const r = await agents.call({ tool: "schedule.list", args: {}, agent: "task", correlationId: "autonomy", onBehalfOf: LOOP }, CALL_TIMEOUT_MS);
       if (r.status === "done") for (const j of (r.result as { jobs: Array<Omit<LoopJob, "origin"> & { createdAt: number }> }).jobs) jobs.push({ ...j, origin: "schedule", lastRunAt: j.lastRunAt ?? j.createdAt });
     } catch (err) {
       report.problems.push(`schedule: ${errorMessage(err)}`);
@@ -296,9 +305,12 @@ export class AutonomyLoop {
   }
 
   private async runJob(agents: LoopAgents, job: LoopJob): Promise<string> {
+    // A job acts with at most the rights of whoever added it: config.toml's author, or the agent that called schedule.add.
+    const principal = job.origin === "config" ? PERSON_CONFIG : job.owner;
+    if (!principal) return "failed: the job has no recorded owner (added before owners were kept); add it again";
     try {
-      if (job.goal) return `goal ${this.opts.submit({ goal: job.goal, source: `schedule:${job.name}` }).id} submitted`;
-      const r = await agents.call({ tool: job.tool!, args: job.args ?? {}, agent: job.agent ?? undefined, correlationId: `job:${job.name}` }, CALL_TIMEOUT_MS);
+      if (job.goal) return `goal ${this.opts.submit({ goal: job.goal, source: `schedule:${job.name}`, principal }).id} submitted`;
+      const r = await agents.call({ tool: job.tool!, args: job.args ?? {}, agent: job.agent ?? undefined, correlationId: `job:${job.name}`, onBehalfOf: principal }, CALL_TIMEOUT_MS);
       return r.status === "queued" ? `held for approval ${r.approvalId} (${r.callId})` : `ran ${job.tool} (${r.callId})`;
     } catch (err) {
       return `failed: ${errorMessage(err)}`;

@@ -65,6 +65,18 @@ describe("the lifecycle", () => {
     expect(procedures.hits[0]?.title).toBe("publish a page");
   });
 
+  test("a goal acts with at most its principal's rights: refused once planned, nothing runs (issue 11)", async () => {
+    const w = await world({ planners: [fixedPlanner("script", SITE)] });
+    const goal = w.engine.submit({ goal: "Publish a page", source: "schedule:job", principal: "task" });
+    expect(await w.until(goal.id, ["done", "failed"])).toBe("failed");
+    expect(w.engine.get(goal.id)!.error).toBe("the goal acts for agent task, which lacks capability fs.mkdir");
+    expect(existsSync(w.host("/srv/site"))).toBe(false);
+    // A person's goal (the default for api and console) is bounded only by the agents it is routed to; the audit names the person.
+    const mine = w.engine.submit({ goal: "Publish a page", source: "api" });
+    expect(await w.until(mine.id, ["done", "failed"])).toBe("done");
+    expect(w.tools.ledger.query({ kind: "request", correlationId: `g${mine.id}` }).map((r) => (r.data as { onBehalfOf?: string }).onBehalfOf)).toEqual(["person:api", "person:api", "person:api"]);
+  });
+
   test("a plan that does not validate against a tool's schema is refused; the next planner plans", async () => {
     const bad: Plan = { summary: "bad", tasks: [{ id: "a", title: "a", dependsOn: [], calls: [{ tool: "fs.mkdir", args: { path: "relative/dir" } }] }] };
     const w = await world({ planners: [fixedPlanner("first", "no idea"), fixedPlanner("sloppy", bad), fixedPlanner("good", SITE)] });

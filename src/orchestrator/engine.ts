@@ -18,6 +18,7 @@ import { type RoutableAgent, type Route, routeTask } from "./router";
 import type { Planner, PlanningContext, PlanningFacts } from "./types";
 import type { EngineStores, EngineTools } from "./ports";
 import type { CorrelationUndo } from "../tools/rollback";
+import { isPerson, person } from "../tools/authority";
 
 export type Autonomy = "full" | "supervised" | "manual";
 
@@ -28,6 +29,11 @@ export interface GoalSubmission {
   autonomy?: Autonomy;
   /** Who asked: api, console, autonomy, schedule:<job>. */
   source?: string;
+  /**
+   * Whose rights the goal has (tools/authority.ts): the agent that owns the
+   * job that submitted it, or a person. Default: the person behind `source`.
+   */
+  principal?: string;
 }
 
 export interface EngineOptions {
@@ -48,6 +54,7 @@ export class GoalError extends AiosError {}
 
 const correlationOf = (goalId: number) => `g${goalId}`;
 const AUTONOMY_KEY = (goalId: number) => `goal:${goalId}:autonomy`;
+const PRINCIPAL_KEY = (goalId: number) => `goal:${goalId}:principal`;
 
 export class GoalEngine {
   private readonly running = new Map<number, AbortController>();
@@ -68,6 +75,7 @@ export class GoalEngine {
     if (!text) throw new GoalError("EINVAL", "goal: must not be empty");
     const goal = this.opts.stores.goals.create({ title: text.slice(0, 200), description: text, source: s.source ?? "api", priority: s.priority ?? 0 });
     if (s.autonomy) this.opts.stores.kv.set(AUTONOMY_KEY(goal.id), s.autonomy);
+    this.opts.stores.kv.set(PRINCIPAL_KEY(goal.id), s.principal ?? person(s.source ?? "api"));
     this.log.event(goal.id, "submitted", `goal ${goal.id} from ${goal.source}: ${text}`, { priority: goal.priority, autonomy: s.autonomy ?? null });
     this.pump();
     return goal;
@@ -197,6 +205,8 @@ export class GoalEngine {
       return this.end(id, "planning", { state: "failed", reason: errorMessage(err), calls: [] }, false);
     }
     for (const r of routes.values()) this.log.event(id, "route", `task ${r.taskId} → ${r.agent} agent: ${r.why}`, r);
+    const beyond = this.beyondPrincipal(id, plan);
+    if (beyond) return this.end(id, "planning", { state: "failed", reason: beyond, calls: [] }, false);
     if (signal.aborted) return this.finishCancelled(id, "planning");
     this.opts.stores.goals.transition(id, "running", { reason: `${plan.tasks.length} tasks routed` });
     this.log.event(id, "running", `running ${plan.tasks.length} tasks`);
@@ -230,6 +240,23 @@ export class GoalEngine {
     return chain.plan;
   }
 
+  /** The goal's principal; goals stored before principals were kept belong to the person who sent them. */
+  private principal(goalId: number): string {
+    const p = this.opts.stores.kv.get(PRINCIPAL_KEY(goalId));
+    return typeof p === "string" ? p : person(this.get(goalId)?.source ?? "api");
+  }
+
+  /**
+   * A goal acts with at most its principal's rights (issue 11), checked
+   * once planned, before anything runs, and again by the executor at each call.
+   */
+  private beyondPrincipal(goalId: number, plan: Plan): string | undefined {
+    const p = this.principal(goalId);
+    if (isPerson(p)) return undefined;
+    const tool = plan.tasks.flatMap((t) => t.calls.map((c) => c.tool)).find((t) => !this.opts.tools.allows(p, t));
+    return tool && `the goal acts for agent ${p}, which lacks capability ${tool}`;
+  }
+
   /** A read-only look at the system while planning, through the executor like any call (audited). */
   private async probe(goalId: number, tool: string, args: Record<string, unknown>): Promise<unknown> {
     const described = this.opts.tools.describe().find((t) => t.name === tool);
@@ -239,7 +266,7 @@ export class GoalEngine {
     if (!agents) throw new GoalError("EPROBE", `probe ${tool}: no agents are running`);
     const agent = agents.list().find((a) => this.opts.tools.allows(a.name, tool));
     if (!agent) throw new GoalError("EPROBE", `probe ${tool}: no agent may call it`);
-    const outcome = await agents.call({ tool, args, agent: agent.name, correlationId: correlationOf(goalId) }, this.opts.tools.timeoutMs(tool) + 5_000);
+    const outcome = await agents.call({ tool, args, agent: agent.name, correlationId: correlationOf(goalId), onBehalfOf: this.principal(goalId) }, this.opts.tools.timeoutMs(tool) + 5_000);
     if (outcome.status !== "done") throw new GoalError("EPROBE", `probe ${tool}: held for approval (${outcome.approvalId})`);
     this.log.event(goalId, "probe", `probe ${tool} by ${agent.name} (${outcome.callId})`, { tool, callId: outcome.callId, args });
     return outcome.result;
@@ -259,6 +286,7 @@ export class GoalEngine {
       routes,
       correlationId: correlationOf(id),
       autonomy,
+      onBehalfOf: this.principal(id),
       signal,
       callTimeoutMs: (tool) => this.opts.tools.timeoutMs(tool) + 5_000,
       hooks: {

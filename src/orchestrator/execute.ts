@@ -13,7 +13,7 @@ import { runSchedule, type ScheduleResult } from "./schedule";
 /** The slice of the agent runtime the engine needs. */
 export interface AgentPort {
   call(
-    req: { tool: string; args: unknown; agent: string; correlationId: string; autonomy?: "full" | "supervised" | "manual"; signal?: AbortSignal },
+    req: { tool: string; args: unknown; agent: string; correlationId: string; autonomy?: "full" | "supervised" | "manual"; signal?: AbortSignal; onBehalfOf?: string },
     timeoutMs?: number,
   ): Promise<CallOutcome>;
 }
@@ -43,6 +43,8 @@ export interface ExecutionOptions {
   routes: ReadonlyMap<string, Route>;
   correlationId: string;
   autonomy?: "full" | "supervised" | "manual";
+  /** Who the goal belongs to: every call acts on its behalf (authority never transfers). */
+  onBehalfOf?: string;
   signal: AbortSignal;
   /** How long an agent may take to answer one call (the tool's own timeout is enforced by the executor). */
   callTimeoutMs: (tool: string) => number;
@@ -70,7 +72,7 @@ async function runTask(task: TaskPlan, signal: AbortSignal, opts: ExecutionOptio
     for (const [index, call] of task.calls.entries()) {
       if (signal.aborted) throw new Error(`not run: ${errorMessage(signal.reason)}`);
       const outcome = await opts.agents.call(
-        { tool: call.tool, args: call.args, agent, correlationId: opts.correlationId, autonomy: opts.autonomy, signal },
+        { tool: call.tool, args: call.args, agent, correlationId: opts.correlationId, autonomy: opts.autonomy, signal, onBehalfOf: opts.onBehalfOf },
         opts.callTimeoutMs(call.tool),
       );
       let record: CallRecord;

@@ -14,3 +14,5 @@ export * from "./durable";
 export * from "./rotate";
 export * from "./utmp";
 export * from "./build";
+export * from "./watchdog";
+export * from "./cron";

@@ -1,6 +1,7 @@
 /** The facts `GET /api/v1/system` and the REPL's `status` report, read fresh each time. */
 import { hostname } from "node:os";
 import { kernelRelease, meminfo, rssBytes, uptimeMs } from "./proc";
+import { type EventLoopStats, eventLoopStats } from "./watchdog";
 
 export interface PhaseSummary { name: string; status: string; ms: number }
 
@@ -16,6 +17,8 @@ export interface SystemInfo {
   rssBytes: number;
   memory: { totalBytes: number; availableBytes: number };
   boot: { readyMs: number | null; mainMs?: number | null; phases: PhaseSummary[] };
+  /** Stalls of PID 1's event loop over 100 ms, as the watchdog counted them. */
+  eventLoop?: EventLoopStats;
 }
 
 export function systemInfo(boot: { readyMs: number | null; mainMs?: number | null; phases: PhaseSummary[] }): SystemInfo {
@@ -29,5 +32,6 @@ export function systemInfo(boot: { readyMs: number | null; mainMs?: number | nul
     rssBytes: rssBytes(),
     memory: meminfo(),
     boot: { readyMs: boot.readyMs, mainMs: boot.mainMs ?? null, phases: boot.phases.map(({ name, status, ms }) => ({ name, status, ms })) },
+    eventLoop: eventLoopStats(),
   };
 }

@@ -90,6 +90,16 @@ function emit(level: Level, msg: string): void {
   }
 }
 
+/** A line for the log file only (none before the data disk is up): frequent, minor news that must not flood the console. */
+export function logToFileOnly(level: Level, msg: string): void {
+  if (!file || LEVELS.indexOf(level) < LEVELS.indexOf(threshold)) return;
+  try {
+    writeFile(`${new Date().toISOString()} ${level} ${msg}\n`);
+  } catch {
+    logToFile(undefined);
+  }
+}
+
 export const log = {
   debug: (msg: string) => emit("debug", msg),
   info: (msg: string) => emit("info", msg),

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { ProcStat } from "./proc";
-import { reapOrphans } from "./reaper";
+import { reapOrphans, reapOrphansSliced } from "./reaper";
 import { isOwnChild, run, spawn } from "./spawn";
 
 const me = process.pid;
@@ -71,5 +71,17 @@ describe("reapOrphans", () => {
   test("run() captures output and exit code and forgets the child afterwards", async () => {
     const r = await run(["sh", "-c", "echo out; echo err >&2; exit 3"]);
     expect(r).toEqual({ exitCode: 3, stdout: "out\n", stderr: "err\n" });
+  });
+});
+
+describe("reapOrphansSliced", () => {
+  test("reaps the same zombies as one scan, giving the event loop a turn between slices", async () => {
+    const me = process.pid;
+    const table = new Map<number, ProcStat>(Array.from({ length: 300 }, (_, i) => [1000 + i, { pid: 1000 + i, comm: `p${i}`, state: i % 3 === 0 ? "Z" : "S", ppid: me }]));
+    let pauses = 0;
+    const pause = () => ((pauses++), Bun.sleep(0));
+    const reaped = await reapOrphansSliced({ pids: () => [...table.keys()], stat: (pid) => table.get(pid) ?? null, wait: () => ({ status: 0 }), slice: 50, pause });
+    expect(reaped.map((r) => r.pid)).toEqual([...table.values()].filter((p) => p.state === "Z").map((p) => p.pid));
+    expect(pauses).toBe(5); // 300 processes in slices of 50: a turn of the event loop between each two
   });
 });

@@ -144,3 +144,48 @@ describe("manual and full", () => {
     expect(s.ledger.query({ kind: "autonomy" }).map((r) => r.data)).toEqual([{ from: "supervised", to: "full", by: "console" }]);
   });
 });
+
+describe("authority never transfers (issue 11)", () => {
+  test("a call on behalf of an agent needs both agents' capabilities; the refusal names both and is audited", async () => {
+    const err = await s.executor.call({ tool: "probe.wipe", args: { path: "/srv/x" }, agent: "ops", onBehalfOf: "writer" }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(ToolForbiddenError);
+    expect((err as Error).message).toBe("agent ops acts for writer, which lacks capability probe.wipe");
+    expect(s.ledger.query().map((r) => [r.kind, r.agent, (r.data as { onBehalfOf?: string }).onBehalfOf])).toEqual([["refused", "ops", "writer"]]);
+    // A person bounds nothing: the agent's own rights apply, and the audit says who it acted for.
+    const out = await s.executor.call({ tool: "probe.peek", args: { path: "/srv/x" }, agent: "ops", onBehalfOf: "person:api" });
+    expect(s.ledger.query({ callId: out.callId, kind: "request" })[0]!.data).toMatchObject({ onBehalfOf: "person:api" });
+  });
+
+  test("a held call keeps its principal across a reboot and is checked again when approved", async () => {
+    const w = queued(await s.executor.call({ tool: "probe.touch", args: { path: "/srv/held", content: "x" }, agent: "ops", onBehalfOf: "writer" }));
+    expect(s.ledger.query({ callId: w.callId })[0]!.data).toMatchObject({ onBehalfOf: "writer" });
+    s = await s.reopen();
+    s.capabilities.revoke("writer", "probe.touch");
+    const err = await s.executor.approve(w.approvalId, { by: "console" }).catch((e: Error) => e);
+    expect((err as Error).message).toBe("agent ops acts for writer, which lacks capability probe.touch");
+    expect(existsSync(s.host("/srv/held"))).toBe(false);
+  });
+
+  test("a rule pattern naming __proto__, constructor or a field the tool lacks is refused, never stored as {}", async () => {
+    for (const key of ["__proto__", "constructor", "nope"]) {
+      const pattern = JSON.parse(`{"${key}": "x"}`);
+      expect(() => s.executor.addRule("probe.touch", pattern, "test")).toThrow(key === "__proto__" ? "pattern" : `pattern.${key}`);
+    }
+    expect(s.executor.rulesList()).toEqual([]);
+    expect((await touch("/srv/a", "1")).status).toBe("queued");
+  });
+});
+
+describe("per-call risk", () => {
+  test("arguments that touch something sensitive raise the risk; rules never approve such calls", async () => {
+    const w = queued(await touch("/srv/secret-key", "x"));
+    expect(s.executor.approval(w.approvalId).risk).toBe("high");
+    s.executor.addRule("probe.touch", { path: "/srv/**" }, "test");
+    expect((await touch("/srv/ordinary", "x")).status).toBe("done");
+    expect((await touch("/srv/secret-2", "x")).status).toBe("queued");
+    // A read is low risk, unless what it reads is sensitive: manual holds that one.
+    s = await s.reopen("manual");
+    expect((await s.executor.call({ tool: "probe.peek", args: { path: "/srv/ordinary" }, agent: "ops" })).status).toBe("done");
+    expect((await s.executor.call({ tool: "probe.peek", args: { path: "/srv/secret-key" }, agent: "ops" })).status).toBe("queued");
+  });
+});

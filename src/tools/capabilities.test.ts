@@ -26,6 +26,23 @@ describe("Capabilities", () => {
     expect(caps.list("storage")).toEqual(["fs", "fs.delete", "monitor.disk"]);
   });
 
+  test("revoking * or a namespace takes the capabilities it covers off the list, not only the same string (issue 11)", () => {
+    const caps = new Capabilities();
+    caps.declare("dev", ["fs", "process", "net.ping"]);
+    caps.revoke("dev", "*");
+    expect(caps.list("dev")).toEqual([]);
+    expect(caps.revokedList("dev")).toEqual(["*"]);
+    expect(caps.allows("dev", "fs.read")).toBe(false);
+    caps.grant("dev", "*"); // sec.grant takes the revoke back; the declared set is in force again
+    caps.reset("dev", "*");
+    expect(caps.list("dev")).toEqual(["fs", "net.ping", "process"]);
+    caps.revoke("dev", "fs.*");
+    expect(caps.list("dev")).toEqual(["net.ping", "process"]);
+    caps.revoke("dev", "process.kill"); // narrower than process: listed apart
+    expect(caps.list("dev")).toEqual(["net.ping", "process"]);
+    expect(caps.revokedList("dev")).toEqual(["fs.*", "process.kill"]);
+  });
+
   test("restore replays changes in order", () => {
     const caps = new Capabilities();
     caps.declare("dev", ["process"]);

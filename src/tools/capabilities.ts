@@ -10,6 +10,14 @@ export function capabilityCovers(capability: string, tool: string): boolean {
   return !ns.includes(".") && tool.startsWith(`${ns}.`);
 }
 
+/** True when taking `revoked` away also takes `capability` away: `*` covers all, `fs` (or `fs.*`) covers `fs` and `fs.read`. */
+export function capabilityCoversCapability(revoked: string, capability: string): boolean {
+  if (revoked === "*" || revoked === capability) return true;
+  const ns = revoked.endsWith(".*") ? revoked.slice(0, -2) : revoked;
+  if (ns.includes(".")) return false;
+  return capability === ns || capability === `${ns}.*` || capability.startsWith(`${ns}.`);
+}
+
 export interface CapabilityChange {
   agent: string;
   capability: string;
@@ -75,11 +83,21 @@ export class Capabilities {
     return this.declared.has(agent) || this.granted.has(agent);
   }
 
-  /** The capabilities in force: declared plus granted, minus revoked. */
+  /**
+   * The capabilities in force: declared plus granted, less every one a revoke
+   * covers (issue 11: after revoking `*` the agent still listed all of its
+   * own). A revoke narrower than a listed namespace (`fs.write` out of `fs`)
+   * is shown by `revokedList`.
+   */
   list(agent: string): string[] {
-    const revoked = this.revoked.get(agent) ?? new Set<string>();
+    const revoked = [...(this.revoked.get(agent) ?? [])];
     const all = new Set([...(this.declared.get(agent) ?? []), ...(this.granted.get(agent) ?? [])]);
-    return [...all].filter((c) => !revoked.has(c)).sort();
+    return [...all].filter((c) => !revoked.some((r) => capabilityCoversCapability(r, c))).sort();
+  }
+
+  /** The run-time revokes in force for an agent (they persist across reboots, like grants, until granted back or undone). */
+  revokedList(agent: string): string[] {
+    return [...(this.revoked.get(agent) ?? [])].sort();
   }
 
   allows(agent: string, tool: string): boolean {

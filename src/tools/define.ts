@@ -10,6 +10,16 @@ import type * as v from "valibot";
 export const RISKS = ["low", "medium", "high", "critical"] as const;
 export type Risk = (typeof RISKS)[number];
 
+/** The egress policy's settings ([network] allow_outbound and egress_allow; see net/egress.ts). */
+export interface EgressSettings {
+  /** false: only what `allow` names may be reached. */
+  allowOutbound: boolean;
+  /** Entries: address or CIDR, with an optional port ("127.0.0.1:80", "10.0.0.0/8", "[::1]:8080"). */
+  allow: readonly string[];
+  /** The management API's port(s) now (dev mode picks one at run time). */
+  managementPorts(): number[];
+}
+
 /** Where tools act. In the VM `root` is "/"; in dev mode it is the state directory's sandbox. */
 export interface ToolEnv {
   mode: "pid1" | "dev";
@@ -17,14 +27,20 @@ export interface ToolEnv {
   root: string;
   /** Guest directories the fs tools may touch; everything else is refused. */
   fsRoots: readonly string[];
+  /** What the net.* tools may reach (net/egress.ts); absent: the default policy, nothing allowed beyond it. */
+  egress?: EgressSettings;
+  /** [security]: how processes agents start run (process/sandbox.ts); absent: its defaults. */
+  sandbox?: import("./process/sandbox").SandboxSettings;
   /** aiOS's own directories, as host paths (state, logs, runtime). */
-  paths: { data: string; log: string; run: string; secrets: string };
+  paths: { data: string; log: string; run: string; secrets: string; /** /etc/aios: protected from the tools (fs/paths.ts). */ etc?: string };
 }
 
 export interface ToolContext {
   callId: string;
-  /** The agent on whose behalf the call runs. */
+  /** The agent the call runs as. */
   agent: string;
+  /** The principal the agent acts for (CallRequest.onBehalfOf); what it creates is bounded by both. */
+  onBehalfOf?: string;
   /** Groups calls (a goal id) so they can be rolled back together. */
   correlationId?: string;
   /** Aborted on timeout or cancellation: long operations must stop when it fires. */
@@ -58,7 +74,7 @@ export interface Tool<I = any, O = any, U = any> {
    * The risk of one call when its arguments raise it above `risk` (firewall.close
    * with force: high). The gate and the approval use the higher of the two.
    */
-  riskOf?(args: I): Risk;
+  riskOf?(args: I, env: ToolEnv): Risk | undefined;
   /** True when the call changes nothing on the system; `manual` autonomy lets only these through. */
   readOnly: boolean;
   /** Running it twice with the same arguments leaves the same state as once. */
@@ -86,10 +102,12 @@ export function defineTool<I, O, U = never>(tool: Tool<I, O, U>): Tool<I, O, U> 
 }
 
 const RISK_ORDER: readonly Risk[] = RISKS;
+/** For callRisk without an environment (tests of argument-only rules): path rules see nothing there. */
+const NO_ENV: ToolEnv = { mode: "dev", root: "/nonexistent", fsRoots: [], paths: { data: "/nonexistent", log: "/nonexistent", run: "/nonexistent", secrets: "/nonexistent" } };
 
-/** A call's risk: the tool's, raised by `riskOf` for these arguments, never lowered. */
-export function callRisk<I>(tool: Tool<I>, args: I): Risk {
-  const raised = tool.riskOf?.(args);
+/** A call's risk: the tool's, raised by `riskOf` for these arguments (a sensitive path, a forced close), never lowered. */
+export function callRisk<I>(tool: Tool<I>, args: I, env: ToolEnv = NO_ENV): Risk {
+  const raised = tool.riskOf?.(args, env);
   return raised && RISK_ORDER.indexOf(raised) > RISK_ORDER.indexOf(tool.risk) ? raised : tool.risk;
 }
 

@@ -22,8 +22,9 @@ export class ToolInputError extends ToolError {
 /** The calling agent lacks the capability. */
 export class ToolForbiddenError extends ToolError {
   readonly capability: string;
-  constructor(agent: string, tool: string) {
-    super("forbidden", `agent ${agent} lacks capability ${tool}`);
+  /** `actingFor`: the agent it ran as, when the one lacking is the principal that agent acted for. */
+  constructor(agent: string, tool: string, actingFor?: string) {
+    super("forbidden", actingFor ? `agent ${actingFor} acts for ${agent}, which lacks capability ${tool}` : `agent ${agent} lacks capability ${tool}`);
     this.capability = tool;
   }
 }

@@ -70,7 +70,13 @@ describe("the pipeline", () => {
     expect((missing as ToolInputError).field).toBe("args.content");
     const whole = await refused(s.executor.call({ tool: "probe.touch", args: "nope", agent: "ops" }));
     expect((whole as ToolInputError).field).toBe("args");
-    expect(s.ledger.count()).toBe(0);
+    // Issue 11: a refusal at validation leaves an audit row naming the field, never the arguments.
+    expect(s.ledger.query().reverse().map((r) => [r.kind, r.agent, r.callId, (r.data as { field: string }).field])).toEqual([
+      ["refused", "nobody", null, "args.path"],
+      ["refused", "ops", null, "args.content"],
+      ["refused", "ops", null, "args"],
+    ]);
+    expect(JSON.stringify(s.ledger.query())).not.toContain("nope");
     expect(probeRuns.size).toBe(0);
   });
 

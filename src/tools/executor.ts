@@ -24,9 +24,12 @@ import {
   ToolError,
   ToolExecutionError,
   ToolForbiddenError,
+  ToolInputError,
   ToolOutputError,
 } from "./errors";
-import { type ApprovalRule, type ArgPattern, type AutonomyLevel, exactPattern, levelHolds, RuleSet, stricterLevel } from "./gate";
+import { lacking } from "./authority";
+import { auditedArgs, redactJson } from "./redact";
+import { type ApprovalRule, type ArgPattern, type AutonomyLevel, checkPattern, exactPattern, levelHolds, raised, RuleSet, stricterLevel } from "./gate";
 import type { ToolRegistry } from "./registry";
 import { Rollback, type CorrelationUndo, type UndoOutcome } from "./rollback";
 import { checkOutput, parseArgs } from "./schema";
@@ -67,6 +70,8 @@ interface Waiter {
 }
 
 const NO_UNDO = Symbol("no undo");
+/** The audit's `"onBehalfOf"` member (issue 11: who the agent acted for), or nothing when it acted for itself. */
+const behalf = (p: string | undefined) => (p === undefined ? "" : `,"onBehalfOf":${JSON.stringify(p)}`);
 const ZERO_DEFAULT_TIMEOUT_MS = 30_000;
 const RECOVERY_MARGIN_MS = 10 * 60_000;
 
@@ -120,37 +125,54 @@ export class Executor implements ToolCaller {
 
   async call(req: CallRequest): Promise<CallOutcome> {
     const tool = this.registry.require(req.tool);
-    const args = parseArgs(tool, req.args);
-    this.authorize(tool, req.agent, req.correlationId);
+    const args = this.validate(tool, req);
+    this.authorize(tool, req.agent, req.correlationId, undefined, req.onBehalfOf);
     if (req.signal?.aborted) throw new ToolCancelledError(tool.name);
     const argsJson = JSON.stringify(args) ?? "null";
-    let via = "";
-    const risk = callRisk(tool, args);
+    const auditJson = auditedArgs(tool, args, argsJson); // what the ledger and the calls table keep (redact.ts)
+    const risk = callRisk(tool, args, this.env);
+    let via = behalf(req.onBehalfOf);
     if (levelHolds(stricterLevel(this.levelNow, req.autonomy), tool, risk)) {
-      const rule = this.rules.match(tool.name, args);
-      if (!rule) return this.hold(tool, req, argsJson, risk);
-      via = `,"rule":"${rule.id}"`;
+      // A remembered rule approves calls as risky as the tool, never one its arguments made riskier.
+      const rule = raised(tool, risk) ? undefined : this.rules.match(tool.name, args);
+      if (!rule) return this.hold(tool, req, argsJson, auditJson, risk);
+      via += `,"rule":"${rule.id}"`;
     }
     const seq = this.calls.nextSeq();
     const id = callId(seq);
     const corr = req.correlationId ?? null;
     const audit: AuditInput = { kind: "request", callId: id, tool: tool.name, agent: req.agent, correlationId: req.correlationId };
-    this.write(() => this.beginTx(seq, Date.now(), tool.name, req.agent, corr, argsJson, audit, `{"args":${this.keep(argsJson)}${via}}`));
-    const result = await this.run(seq, tool, args, req.agent, req.correlationId, req.signal);
+    this.write(() => this.beginTx(seq, Date.now(), tool.name, req.agent, corr, auditJson, audit, `{"args":${this.keep(auditJson)}${via}}`));
+    const result = await this.run(seq, tool, args, req.agent, req.correlationId, req.signal, req.onBehalfOf);
     return { status: "done", callId: id, result };
   }
 
-  /** Capability check; a refusal is audited (and is the only thing audited for that call). */
-  private authorize(tool: Tool, agent: string, correlationId: string | undefined, id?: string): void {
-    if (this.capabilities.allows(agent, tool.name)) return;
-    const err = new ToolForbiddenError(agent, tool.name);
-    this.write(() => this.ledger.appendJson({ kind: "refused", callId: id, tool: tool.name, agent, correlationId }, JSON.stringify({ capability: tool.name, message: err.message })));
+  /** Argument check; a refusal is audited, naming the field (never the arguments). */
+  private validate(tool: Tool, req: CallRequest): unknown {
+    try {
+      return parseArgs(tool, req.args);
+    } catch (err) {
+      if (err instanceof ToolInputError) {
+        // The value the caller sent may be a secret: the reason is kept, the "(got ...)" echo is not.
+        const data = JSON.stringify({ field: err.field, message: err.message.replace(/ \(got [^]*\)$/, ""), onBehalfOf: req.onBehalfOf });
+        this.write(() => this.ledger.appendJson({ kind: "refused", tool: tool.name, agent: req.agent, correlationId: req.correlationId }, data));
+      }
+      throw err;
+    }
+  }
+
+  /** Capability check of the agent and of the principal it acts for; a refusal is audited (and is the only thing audited for that call). */
+  private authorize(tool: Tool, agent: string, correlationId: string | undefined, id?: string, onBehalfOf?: string): void {
+    const who = lacking(this.capabilities, tool.name, agent, onBehalfOf);
+    if (who === undefined) return;
+    const err = who === agent ? new ToolForbiddenError(agent, tool.name) : new ToolForbiddenError(who, tool.name, agent);
+    this.write(() => this.ledger.appendJson({ kind: "refused", callId: id, tool: tool.name, agent, correlationId }, JSON.stringify({ capability: tool.name, message: err.message, onBehalfOf })));
     if (id) err.callId = id;
     throw err;
   }
 
   /** Executes a call whose request is already audited, and audits how it ended. */
-  private async run(seq: number, tool: Tool, args: unknown, agent: string, correlationId: string | undefined, signal?: AbortSignal): Promise<unknown> {
+  private async run(seq: number, tool: Tool, args: unknown, agent: string, correlationId: string | undefined, signal?: AbortSignal, onBehalfOf?: string): Promise<unknown> {
     const id = callId(seq);
     let undo: unknown = NO_UNDO;
     let answered = false;
@@ -158,6 +180,7 @@ export class Executor implements ToolCaller {
     const ctx: ToolContext = {
       callId: id,
       agent,
+      onBehalfOf,
       correlationId,
       signal: controller.signal,
       env: this.env,
@@ -191,14 +214,14 @@ export class Executor implements ToolCaller {
     }
     if (!error) {
       try {
-        resultJson = this.keep(JSON.stringify(result) ?? "null");
+        resultJson = redactJson(this.keep(JSON.stringify(result) ?? "null")); // kept small first: redaction reads what is stored
       } catch (err) {
         error = new ToolOutputError(tool.name, "(root)", `not JSON (${(err as Error).message})`);
       }
     }
     const audit: AuditInput = { kind: "result", callId: id, tool: tool.name, agent, correlationId };
     if (error) {
-      const errJson = JSON.stringify({ code: error.code, message: error.message });
+      const errJson = redactJson(JSON.stringify({ code: error.code, message: error.message }));
       const f = { status: "failed" as const, result: null, errorCode: error.code, errorMessage: error.message, undo: undoJson, finishedAt: Date.now() };
       this.write(() => this.finishTx(seq, f, audit, `{"ok":false,"ms":${ms},"error":${errJson}${undoJson ? ',"undo":true' : ""}}`));
       error.callId = id;
@@ -222,18 +245,19 @@ export class Executor implements ToolCaller {
   }
 
   /** Held for approval: calls row, approval and audit row in one transaction. */
-  private hold(tool: Tool, req: CallRequest, argsJson: string, risk: Risk): CallOutcome {
+  /** The approval keeps the real arguments (it runs them once approved); the calls row and the ledger, the audited ones. */
+  private hold(tool: Tool, req: CallRequest, argsJson: string, auditJson: string, risk: Risk): CallOutcome {
     const seq = this.calls.nextSeq();
     const id = callId(seq);
     const now = Date.now();
     let aSeq = 0;
     this.write(() =>
       this.calls.transaction(() => {
-        this.calls.insert(seq, now, tool.name, req.agent, req.correlationId ?? null, argsJson, "queued");
-        aSeq = this.approvalStore.insert(seq, now, tool.name, req.agent, risk, argsJson);
+        this.calls.insert(seq, now, tool.name, req.agent, req.correlationId ?? null, auditJson, "queued");
+        aSeq = this.approvalStore.insert(seq, now, tool.name, req.agent, risk, argsJson, req.onBehalfOf);
         this.ledger.appendJson(
           { kind: "queued", callId: id, tool: tool.name, agent: req.agent, correlationId: req.correlationId },
-          `{"approval":"${approvalId(aSeq)}","risk":"${risk}","level":"${this.levelNow}","args":${this.keep(argsJson)}}`,
+          `{"approval":"${approvalId(aSeq)}","risk":"${risk}","level":"${this.levelNow}","args":${this.keep(auditJson)}${behalf(req.onBehalfOf)}}`,
         );
       }),
     );
@@ -271,6 +295,7 @@ export class Executor implements ToolCaller {
     const cid = callId(a.callSeq);
     const corr = rec.correlationId ?? undefined;
     const pattern = d.remember === true ? exactPattern(JSON.parse(a.args)) : d.remember || undefined;
+    if (pattern) checkPattern(tool, pattern);
     const now = Date.now();
     let rule: ApprovalRule | undefined;
     this.write(() =>
@@ -292,9 +317,10 @@ export class Executor implements ToolCaller {
     this.waiting.delete(a.seq);
     try {
       // Checked again: the agent may have lost the capability, or the tool changed, while the call waited.
-      const args = this.recheck(tool, a.callSeq, a.agent, corr, a.args);
-      this.write(() => this.ledger.appendJson({ kind: "request", callId: cid, tool: a.tool, agent: a.agent, correlationId: corr }, `{"args":${this.keep(a.args)},"approval":"${approvalId(a.seq)}"}`));
-      const result = await this.run(a.callSeq, tool, args, a.agent, corr);
+      const onBehalfOf = a.onBehalfOf ?? undefined;
+      const args = this.recheck(tool, a.callSeq, a.agent, corr, a.args, onBehalfOf);
+      this.write(() => this.ledger.appendJson({ kind: "request", callId: cid, tool: a.tool, agent: a.agent, correlationId: corr }, `{"args":${this.keep(auditedArgs(tool, args))},"approval":"${approvalId(a.seq)}"${behalf(onBehalfOf)}}`));
+      const result = await this.run(a.callSeq, tool, args, a.agent, corr, undefined, onBehalfOf);
       waiter?.resolve(result);
       return { approvalId: approvalId(a.seq), callId: cid, decision: "approve", result, ...(rule ? { ruleId: rule.id } : {}) };
     } catch (err) {
@@ -303,10 +329,10 @@ export class Executor implements ToolCaller {
     }
   }
 
-  private recheck(tool: Tool, seq: number, agent: string, corr: string | undefined, argsJson: string): unknown {
+  private recheck(tool: Tool, seq: number, agent: string, corr: string | undefined, argsJson: string, onBehalfOf?: string): unknown {
     try {
       const args = parseArgs(tool, JSON.parse(argsJson));
-      this.authorize(tool, agent, corr, callId(seq));
+      this.authorize(tool, agent, corr, callId(seq), onBehalfOf);
       return args;
     } catch (err) {
       const e = err as ToolError;
@@ -345,7 +371,7 @@ export class Executor implements ToolCaller {
   }
 
   addRule(tool: string, pattern: ArgPattern, by: string): ApprovalRule {
-    this.registry.require(tool);
+    checkPattern(this.registry.require(tool), pattern);
     const now = Date.now();
     let rule!: ApprovalRule;
     this.write(() =>

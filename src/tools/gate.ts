@@ -5,7 +5,8 @@
  * lets matching calls through without asking again.
  */
 import { AUTONOMY_LEVELS } from "../config";
-import type { Risk, Tool } from "./define";
+import type { Risk, Tool, ToolEnv } from "./define";
+import { ToolInputError } from "./errors";
 
 export { AUTONOMY_LEVELS };
 export type AutonomyLevel = (typeof AUTONOMY_LEVELS)[number];
@@ -19,11 +20,20 @@ export function stricterLevel(system: AutonomyLevel, requested: AutonomyLevel | 
   return rank(requested) > rank(system) ? requested : system;
 }
 
-/** Whether the level holds this tool's calls (of this risk: callRisk) for approval, before any rule is consulted. */
+/** True when the call's risk was raised above the tool's: remembered rules never approve such calls. */
+export function raised(tool: Tool, risk: Risk): boolean {
+  return RISK_RANK[risk] > RISK_RANK[tool.risk];
+}
+
+/**
+ * Whether the level holds this call for approval (before any rule is
+ * consulted). `manual` holds every change, and reads whose risk is high
+ * (reading /etc/shadow).
+ */
 export function levelHolds(level: AutonomyLevel, tool: Tool, risk: Risk = tool.risk): boolean {
   if (level === "full") return false;
   if (level === "supervised") return RISK_RANK[risk] >= RISK_RANK.medium;
-  return !tool.readOnly;
+  return !tool.readOnly || RISK_RANK[risk] >= RISK_RANK.high;
 }
 
 /**
@@ -54,6 +64,30 @@ export function exactPattern(args: unknown): ArgPattern {
   const out: ArgPattern = {};
   for (const [k, val] of Object.entries(args)) out[k] = typeof val === "string" ? globLiteral(val) : val;
   return out;
+}
+
+/** The argument names of a tool whose input is an object schema (possibly inside a pipe). */
+function argumentNames(tool: Tool): string[] | undefined {
+  let schema = tool.input as unknown as { entries?: Record<string, unknown>; pipe?: unknown[] };
+  if (!schema.entries && Array.isArray(schema.pipe)) schema = schema.pipe[0] as typeof schema;
+  return schema.entries ? Object.keys(schema.entries) : undefined;
+}
+
+/**
+ * A rule's pattern may name only the tool's arguments: a key that is not one
+ * (a typo, or `__proto__`, which JSON tools drop on the way and left `{}`,
+ * approving every call) is refused by name. ToolInputError: a 400.
+ */
+export function checkPattern(tool: Tool, pattern: ArgPattern): void {
+  if (Object.getPrototypeOf(pattern) !== Object.prototype && Object.getPrototypeOf(pattern) !== null) {
+    throw new ToolInputError(tool.name, "pattern", "must be a plain object of argument patterns");
+  }
+  const names = argumentNames(tool);
+  for (const key of Object.keys(pattern)) {
+    if (names ? !names.includes(key) : ["__proto__", "constructor", "prototype"].includes(key)) {
+      throw new ToolInputError(tool.name, `pattern.${key}`, `not an argument of ${tool.name}${names ? ` (it has ${names.join(", ")})` : ""}`);
+    }
+  }
 }
 
 type Matcher = (value: unknown) => boolean;
@@ -103,7 +137,7 @@ export class RuleSet {
     const list = this.byTool.get(tool);
     if (!list) return undefined;
     const obj = (args && typeof args === "object" ? args : {}) as Record<string, unknown>;
-    for (const c of list) if (c.fields.every(([k, m]) => m(obj[k]))) return c.rule;
+    for (const c of list) if (c.fields.every(([k, m]) => m(Object.hasOwn(obj, k) ? obj[k] : undefined))) return c.rule;
     return undefined;
   }
 

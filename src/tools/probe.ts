@@ -35,6 +35,8 @@ export const probeTouch = defineTool<{ path: string; content: string }, { path: 
   idempotent: true,
   reversible: true,
   timeoutMs: 5_000,
+  /** Paths under /srv/secret are sensitive: the per-call risk the gate and rules see. */
+  riskOf: ({ path }) => (path.startsWith("/srv/secret") ? "high" : undefined),
   execute: ({ path, content }, ctx) => {
     ran("probe.touch");
     const file = hostPath(ctx, path);
@@ -61,6 +63,7 @@ export const probePeek = defineTool({
   idempotent: true,
   reversible: false,
   timeoutMs: 5_000,
+  riskOf: ({ path }) => (path.startsWith("/srv/secret") ? "high" : undefined),
   execute: ({ path }, ctx) => {
     ran("probe.peek");
     const file = hostPath(ctx, path);
@@ -187,6 +190,7 @@ export async function openProbeSystem(opts: { level?: AutonomyLevel; tools?: rea
   sys.capabilities.declare("ops", ["probe", "sec"]);
   sys.capabilities.declare("reader", ["probe.peek", "probe.stat"]);
   sys.capabilities.declare("nobody", []);
+  sys.capabilities.declare("writer", ["probe.touch"]);
   const probe: ProbeSystem = {
     ...sys,
     dir,

@@ -5,6 +5,13 @@ export interface CallRequest {
   args: unknown;
   /** The agent the call runs as; its capabilities are checked. */
   agent: string;
+  /**
+   * The principal it acts for (authority.ts): the agent that created the job,
+   * goal or held call this call comes from, or `person:<via>`. An agent
+   * principal's capabilities must cover the tool too; the audit records it.
+   * Absent: the agent acts on its own behalf.
+   */
+  onBehalfOf?: string;
   /** Groups calls (a goal id) for tracing and rollback together. */
   correlationId?: string;
   /** A stricter autonomy level for this call (a goal submitted as `manual`); never a looser one. */

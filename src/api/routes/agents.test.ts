@@ -39,10 +39,18 @@ describe("GET /api/v1/agents", () => {
       name: "dev",
       description: AGENTS[7]!.description,
       capabilities: ["fs", "net.http_request", "process"],
+      revoked: [],
       status: "running",
       restarts: 0,
       mailboxDepth: 0,
     });
+  });
+
+  test("after sec.revoke * the agent lists no capabilities, and the revoke (issue 11)", async () => {
+    capabilities.revoke("storage", "*");
+    const one = (await (await app().request("/api/v1/agents/storage", { headers: auth })).json()) as { capabilities: string[]; revoked: string[] };
+    expect([one.capabilities, one.revoked]).toEqual([[], ["*"]]);
+    capabilities.reset("storage", "*");
   });
 
   test("an empty list while no agents run", async () => {
@@ -57,5 +65,26 @@ describe("GET /api/v1/agents", () => {
     const none = await app().request("/api/v1/agents/nobody", { headers: auth });
     expect(none.status).toBe(404);
     expect(await none.json()).toEqual({ error: { code: "unknown_agent", message: "agent nobody: no such agent", field: "name" } });
+  });
+});
+
+describe("POST /api/v1/agents/{name}/kill", () => {
+  test("crashes the agent on purpose; its supervisor restarts it; unknown agents are 404", async () => {
+    const { setSink } = await import("../../sys");
+    const previous = setSink(() => {});
+    try {
+      const a = app({ killAgent: (n, by) => runtime.kill(n, by) });
+      const before = runtime.get("network")!.restarts;
+      const res = await a.request("/api/v1/agents/network/kill", { method: "POST", headers: auth });
+      expect(res.status).toBe(202);
+      expect(await res.json()).toEqual({ status: "accepted", agent: "network" });
+      for (let i = 0; i < 100 && runtime.get("network")!.restarts === before; i++) await Bun.sleep(10);
+      expect(runtime.get("network")).toMatchObject({ restarts: before + 1 });
+      for (let i = 0; i < 100 && runtime.get("network")!.status !== "running"; i++) await Bun.sleep(10);
+      expect(runtime.get("network")!.status).toBe("running");
+      expect((await a.request("/api/v1/agents/nobody/kill", { method: "POST", headers: auth })).status).toBe(404);
+    } finally {
+      setSink(previous);
+    }
   });
 });

@@ -12,5 +12,12 @@ export function agentRoutes(deps: ApiDeps) {
       const agent = list().find((a) => a.name === name);
       if (!agent) throw new HttpError(404, "unknown_agent", `agent ${name}: no such agent`, { field: "name" });
       return c.json(agent);
+    })
+    // Crashes an agent on purpose (OTP's exit(Pid, kill)): its supervisor restarts it. 202: the restart is the supervisor's.
+    .post("/agents/:name/kill", (c) => {
+      const name = c.req.param("name");
+      if (!deps.killAgent || !list().some((a) => a.name === name)) throw new HttpError(404, "unknown_agent", `agent ${name}: no such agent`, { field: "name" });
+      deps.killAgent(name, "api");
+      return c.json({ status: "accepted", agent: name }, 202);
     });
 }

@@ -12,7 +12,22 @@ import { HttpError } from "../errors";
 import type { ToolsApi } from "../types";
 import { readJson } from "../validate";
 
-const pattern = v.record(v.string(), v.unknown(), "must be an object of argument patterns");
+/**
+ * valibot's record drops `__proto__`, `constructor` and `prototype` keys
+ * silently: a pattern naming one became `{}`, which approves every call of
+ * the tool (issue 11). Such a key is refused by name instead.
+ */
+const UNSAFE_KEYS = ["__proto__", "constructor", "prototype"];
+const pattern = v.pipe(
+  v.unknown(),
+  v.rawCheck(({ dataset, addIssue }) => {
+    const x = dataset.value;
+    if (!x || typeof x !== "object" || Array.isArray(x)) return;
+    const bad = Object.keys(x).find((k) => UNSAFE_KEYS.includes(k));
+    if (bad !== undefined) addIssue({ message: `${bad}: not an argument name`, input: bad });
+  }),
+  v.record(v.string(), v.unknown(), "must be an object of argument patterns"),
+);
 
 export const DecisionBody = v.strictObject({
   decision: v.picklist(["approve", "deny"], 'must be "approve" or "deny"'),

@@ -14,6 +14,7 @@ import { buildGateway } from "../../gateway";
 import { type Db, openDatabase, openMemory, UsageStore } from "../../memory";
 import { log, systemInfo } from "../../sys";
 import { openToolSystem, type ToolEnv } from "../../tools";
+import { registerSecret } from "../../tools/redact";
 import { pkgSettings } from "../../tools/pkg";
 import type { BootContext } from "../context";
 import { definePhase, defineStep } from "../step";
@@ -43,8 +44,13 @@ const longtermDb = (ctx: BootContext) => join(ctx.paths.root, ctx.config.memory.
 /** Where tools act: the machine in the VM; `<state>/sandbox` in dev mode, so nothing on the host is touched. */
 function toolEnv(ctx: BootContext): ToolEnv {
   const root = ctx.mode === "pid1" ? "/" : join(ctx.paths.root, "sandbox");
-  const { data, log, run, secrets } = ctx.paths;
-  return { mode: ctx.mode, root, fsRoots: ctx.config.tools.fs_roots, paths: { data, log, run, secrets } };
+  const { data, log, run, secrets, etc } = ctx.paths;
+  const n = ctx.config.network;
+  // The API's port as bound (dev mode may pick one), else the configured one: the egress policy keeps agents off it.
+  const managementPorts = () => [ctx.apiUrl ? Number(new URL(ctx.apiUrl).port) : (ctx.port ?? n.management_port)];
+  const egress = { allowOutbound: n.allow_outbound, allow: n.egress_allow, managementPorts };
+  const sandbox = { spawn: ctx.config.security.spawn, agents: ctx.config.security.agents };
+  return { mode: ctx.mode, root, fsRoots: ctx.config.tools.fs_roots, paths: { data, log, run, secrets, etc }, egress, sandbox };
 }
 
 export const services = definePhase({
@@ -57,6 +63,7 @@ export const services = definePhase({
       run: (ctx) => {
         const { token, source } = resolveToken(ctx.paths.secrets, ctx.token);
         ctx.adminToken = token;
+        registerSecret(token); // wherever it shows up in a tool's output (/proc/1/cmdline), the ledger gets "[redacted]"
         return `from ${source}`;
       },
     }),
@@ -135,6 +142,7 @@ export const services = definePhase({
           system: () => info(ctx),
           power: (action) => ctx.power(action, "api"),
           agents: () => ctx.agents?.list() ?? [], // the agents phase runs after this one
+          killAgent: (name, by) => ctx.agents?.kill(name, by),
           inference: () => ctx.inference,
           gateway: () => ctx.gateway?.status() ?? { enabled: false, reason: ctx.gatewayOff ?? "the gateway step did not run" },
           memory: () => ctx.memory,

@@ -8,6 +8,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readSync } from 
 import { join } from "node:path";
 import { AiosError, libc, logToFile, run } from "../../sys";
 import { DATA_DIRS } from "../context";
+import { keepLastGood, lastGoodPath } from "../lastgood";
 import { definePhase, defineStep } from "../step";
 import { settingsStep } from "./restore";
 
@@ -84,6 +85,12 @@ export const storage = definePhase({
         mkdirSync(ctx.paths.run, { recursive: true });
         logToFile(join(ctx.paths.log, "aios.log"));
       },
+    }),
+    defineStep({
+      name: "last good config",
+      required: false,
+      describe: (ctx) => `cp ${ctx.configFile?.path ?? "config.toml"} ${lastGoodPath(ctx.paths)} (or use it, when config.toml cannot be)`,
+      run: keepLastGood,
     }),
     settingsStep,
   ],

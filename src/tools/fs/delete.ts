@@ -6,7 +6,7 @@ import { formatBytes } from "../units";
 import { defineTool } from "../define";
 import { attempt, FsError, FsPathError } from "./errors";
 import { FILE_TYPES, guestPath, typeOf } from "./common";
-import { isRootPath, refuseIfHoldsReserved, resolvePath } from "./paths";
+import { isRootPath, refuseIfHoldsReserved, resolvePath, pathsRisk } from "./paths";
 import { restore, type Snapshot } from "./snapshot";
 import { again, snapshot, storeFor, storeId, storeOf } from "./undo";
 
@@ -30,6 +30,7 @@ export const fsDelete = defineTool({
   input: v.strictObject({ path: guestPath, recursive: v.optional(v.boolean(), false) }),
   output: v.object({ path: v.string(), type: v.picklist(FILE_TYPES), entries: v.number(), bytes: v.number() }),
   risk: "high",
+  riskOf: pathsRisk(true, "path"),
   readOnly: false,
   idempotent: true,
   reversible: true,

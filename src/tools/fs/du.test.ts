@@ -96,9 +96,10 @@ describe("fs.du", () => {
     mkdirSync(join(data, "memory"), { recursive: true });
     writeFileSync(join(data, "memory/working.db"), Buffer.alloc(8 * KiB, 1));
     const r = await call(fsDu, { path: "/var/lib/aios", depth: 4 }, makeCtx(env));
-    expect(r.entries.map((e) => e.path).sort()).toEqual(["/var/lib/aios/memory", "/var/lib/aios/memory/working.db", "/var/lib/aios/secrets"]);
+    // The memory databases are protected too (issue 11): counted, never listed inside.
+    expect(r.entries.map((e) => e.path).sort()).toEqual(["/var/lib/aios/memory", "/var/lib/aios/secrets"]);
     expect(r.totalBytes).toBe(du(data));
-    await expect(call(fsDu, { path: "/var/lib/aios/secrets" }, makeCtx(env))).rejects.toThrow("fs.du /var/lib/aios/secrets: holds aiOS's own secrets");
+    await expect(call(fsDu, { path: "/var/lib/aios/secrets" }, makeCtx(env))).rejects.toThrow("fs.du /var/lib/aios/secrets: is protected");
   });
 
   test.skipIf(process.getuid?.() === 0)("an unreadable directory is counted as an error, not fatal", async () => {

@@ -228,6 +228,15 @@ describe("fs.search", () => {
     await expect(call(fsSearch, { path: "/etc", content: "(", regex: true }, ctx())).rejects.toThrow("args.content: not a valid regex");
   });
 
+  test("a catastrophic regex runs in linear time (issue 11: ^(a+)+$ froze PID 1 for 17 s)", async () => {
+    writeFileSync(at("srv/aaa.txt"), `${"a".repeat(40)}!\n`.repeat(20)); // 840 bytes
+    const r = await call(fsSearch, { path: "/srv", content: "^(a+)+$", regex: true }, ctx());
+    expect(r.matches).toEqual([]);
+    expect((await call(fsSearch, { path: "/srv", content: "^(a+)+!$", regex: true }, ctx())).matches).toHaveLength(20);
+    // RE2 syntax: backreferences cannot be matched in linear time, so they are refused by name.
+    await expect(call(fsSearch, { path: "/srv", content: "(a)\\1", regex: true }, ctx())).rejects.toThrow("args.content: not a valid regex");
+  });
+
   test("never walks through a symlink that leads out", async () => {
     writeFileSync(join(t.dir, "secret.conf"), "password");
     symlinkSync(t.dir, at("etc/escape"));

@@ -5,7 +5,7 @@ import { listOf } from "../summary";
 import { defineTool } from "../define";
 import { attempt, FsError } from "./errors";
 import { formatMode, guestPath, octalMode, parseMode } from "./common";
-import { resolvePath } from "./paths";
+import { resolvePath, pathsRisk } from "./paths";
 import { again, makeDirs, missingParents, removeDirs } from "./undo";
 
 interface MkdirUndo {
@@ -19,6 +19,7 @@ export const fsMkdir = defineTool({
   input: v.strictObject({ path: guestPath, parents: v.optional(v.boolean(), false), mode: v.optional(octalMode) }),
   output: v.object({ path: v.string(), created: v.array(v.string()) }),
   risk: "low",
+  riskOf: pathsRisk(true, "path"),
   readOnly: false,
   idempotent: true,
   reversible: true,
@@ -60,6 +61,7 @@ export const fsChmod = defineTool({
   input: v.strictObject({ path: guestPath, mode: octalMode }),
   output: v.object({ path: v.string(), mode: v.string(), previous: v.string() }),
   risk: "medium",
+  riskOf: pathsRisk(true, "path"),
   readOnly: false,
   idempotent: true,
   reversible: true,

@@ -7,7 +7,7 @@ import { formatBytes } from "../units";
 import { defineTool, type ToolContext } from "../define";
 import { attempt, FsError, FsPathError } from "./errors";
 import { FILE_TYPES, guestPath, typeOf } from "./common";
-import { isRootPath, refuseIfHoldsReserved, type Resolved, resolvePath, within } from "./paths";
+import { isRootPath, refuseIfHoldsReserved, type Resolved, resolvePath, within, pathsRisk } from "./paths";
 import { restore, type Snapshot, type UndoStore } from "./snapshot";
 import { copyTree, linkLeadingOut } from "./tree";
 import { again, snapshot, storeFor, storeId, storeOf } from "./undo";
@@ -52,6 +52,7 @@ export const fsMove = defineTool({
   input: v.strictObject({ from: guestPath, to: guestPath, overwrite: v.optional(v.boolean(), false) }),
   output: v.object({ from: v.string(), to: v.string(), type: v.picklist(FILE_TYPES) }),
   risk: "high",
+  riskOf: pathsRisk(true, "from", "to"),
   readOnly: false,
   idempotent: false,
   reversible: true,
@@ -105,6 +106,7 @@ export const fsCopy = defineTool({
   input: v.strictObject({ from: guestPath, to: guestPath, recursive: v.optional(v.boolean(), false), overwrite: v.optional(v.boolean(), false) }),
   output: v.object({ from: v.string(), to: v.string(), entries: v.number(), bytes: v.number() }),
   risk: "medium",
+  riskOf: pathsRisk(true, "from", "to"),
   readOnly: false,
   idempotent: true,
   reversible: true,

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdirSync, rmdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FsPathError } from "./errors";
-import { normalizeGuest, resolvePath } from "./paths";
+import { normalizeGuest, pathRisk, resolvePath } from "./paths";
 import { makeEnv, type TestEnv } from "./testing";
 
 let t: TestEnv;
@@ -107,18 +107,37 @@ describe("resolvePath", () => {
 });
 
 describe("aiOS's own directories", () => {
-  test("secrets, the ledger and undo copies are out of reach even inside the roots", () => {
-    const e = makeEnv(["/etc", "/var/lib/aios"]);
+  test("the protected set (secrets, ledger, undo copies, memory, models, /etc/aios, /boot) is out of reach even inside the roots", () => {
+    const e = makeEnv(["/etc", "/var/lib/aios", "/boot"]);
     try {
       const data = join(e.root, "var/lib/aios");
       const env = { ...e.env, paths: { ...e.env.paths, data, secrets: join(data, "secrets") } };
       mkdirSync(join(data, "secrets"), { recursive: true });
       mkdirSync(join(data, "memory"), { recursive: true });
+      mkdirSync(join(data, "cache/pkg"), { recursive: true });
       symlinkSync(join(data, "secrets"), join(e.root, "etc/tok"));
-      expect(resolvePath(env, "fs.read", "/var/lib/aios/memory/working.db").real).toBe("/var/lib/aios/memory/working.db");
-      for (const p of ["/var/lib/aios/secrets/api-token", "/var/lib/aios/ledger/audit.db", "/var/lib/aios/cache/undo/c1/0", "/etc/tok", "/var/lib/aios/memory/../secrets"]) {
-        expect(() => resolvePath(env, "fs.read", p)).toThrow("fs tools never touch them");
+      symlinkSync(join(data, "memory/working.db"), join(e.root, "etc/sched"));
+      expect(resolvePath(env, "fs.read", "/var/lib/aios/cache/pkg/lists").real).toBe("/var/lib/aios/cache/pkg/lists");
+      // Issue 11: the schedules and plans in the memory databases, the models and config.toml steer the system.
+      for (const p of ["/var/lib/aios/secrets/api-token", "/var/lib/aios/ledger/audit.db", "/var/lib/aios/cache/undo/c1/0", "/etc/tok", "/var/lib/aios/memory/../secrets",
+        "/var/lib/aios/memory/working.db", "/etc/sched", "/var/lib/aios/models/x/model.onnx", "/etc/aios/config.toml", "/etc/aios", "/boot/vmlinuz"]) {
+        expect(() => resolvePath(env, "fs.write", p)).toThrow("is protected");
       }
+    } finally {
+      e.cleanup();
+    }
+  });
+});
+
+describe("pathRisk", () => {
+  test("writing accounts, privileges or logins is high risk; reading the secret ones too; through symlinks as well", () => {
+    const e = makeEnv(["/etc", "/srv"]);
+    try {
+      symlinkSync(join(e.root, "etc/shadow"), join(e.root, "srv/sh")); // dev mode: an absolute target is a host path
+      for (const p of ["/etc/shadow", "/etc/sudoers", "/etc/sudoers.d/90-x", "/etc/passwd", "/etc/ssh/sshd_config", "/srv/sh", "/etc/x/../shadow"]) expect(pathRisk(e.env, p, true)).toBe("high");
+      for (const p of ["/etc/shadow", "/etc/sudoers.d/x", "/srv/sh"]) expect(pathRisk(e.env, p, false)).toBe("high");
+      for (const p of ["/etc/hosts", "/srv/www/index.html", "/etc/shadowy"]) expect(pathRisk(e.env, p, true)).toBeUndefined();
+      expect(pathRisk(e.env, "/etc/passwd", false)).toBeUndefined();
     } finally {
       e.cleanup();
     }

@@ -1,5 +1,7 @@
 /**
- * Path confinement, the heart of fs safety. Tools take guest paths (`/etc/x`);
+ * Path confinement, the heart of fs safety, and the one module for it: every
+ * tool argument that is a path (fs.*, a home directory, a working directory,
+ * a service's cwd, ...) goes through `resolvePath`. Tools take guest paths (`/etc/x`);
  * they resolve under `env.root` ("/" in the VM, the sandbox in dev mode) and
  * must stay inside `env.fsRoots`. `..` is resolved lexically before the kernel
  * ever sees the path, and symlinks are followed here, component by component,
@@ -9,11 +11,20 @@
  *
  * What remains is the usual check-then-use window: a symlink swapped in between
  * the check and the syscall. Only aiOS writes under the roots in the VM.
+ *
+ * Whatever the roots allow, a protected set is refused to every agent tool:
+ * aiOS's secrets, ledger, undo copies, memory databases, models, its own
+ * configuration (/etc/aios) and /boot (issue 11: the fs tools could rewrite
+ * the schedules database and config.toml, files that steer the system). A
+ * tool made for exactly one of them (models import, the audit queries) goes
+ * through its own host service, never a path argument. Sensitive system files
+ * (/etc/shadow, /etc/sudoers, ...) are not refused but raise a call's risk
+ * (`pathRisk`), so the autonomy gate asks a person.
  */
 import { lstatSync, readlinkSync, type Stats } from "node:fs";
 import { dirname, join } from "node:path";
 import { errorCode } from "../../sys";
-import type { ToolEnv } from "../define";
+import type { Risk, ToolEnv } from "../define";
 import { FsPathError, fsFailure } from "./errors";
 
 /** The kernel's limit (MAXSYMLINKS) on links followed while resolving one path. */
@@ -44,6 +55,28 @@ interface Roots {
 
 const rootsCache = new WeakMap<ToolEnv, Roots>();
 
+/** aiOS's own places as guest paths: protected in the VM and, lexically, in dev mode's sandbox alike. */
+export const PROTECTED = [
+  "/etc/aios",
+  "/boot",
+  "/usr/sbin/aios-init",
+  "/init",
+  "/var/lib/aios/secrets",
+  "/var/lib/aios/ledger",
+  "/var/lib/aios/memory",
+  "/var/lib/aios/models",
+  "/var/lib/aios/vectors",
+  "/var/lib/aios/cache/undo",
+  "/var/lib/aios/config",
+] as const;
+
+/** Under /var/lib/aios (env.paths.data), the directories the protected set names. */
+const PROTECTED_DATA = ["ledger", "memory", "models", "vectors", "cache/undo", "config"];
+
+/** Files whose change (or, for secrets, whose reading) is high risk whoever asks. */
+const SENSITIVE_WRITE = ["/etc/shadow", "/etc/gshadow", "/etc/passwd", "/etc/group", "/etc/sudoers", "/etc/sudoers.d", "/etc/ssh", "/root", "/etc/pam.d", "/etc/security", "/etc/init.d", "/etc/profile", "/etc/profile.d"];
+const SENSITIVE_READ = ["/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d", "/etc/ssh", "/root/.ssh"];
+
 function roots(env: ToolEnv): Roots {
   let r = rootsCache.get(env);
   if (r) return r;
@@ -57,12 +90,18 @@ function roots(env: ToolEnv): Roots {
     const real = hostToGuest(realRoot, walk(realRoot, lexical.split("/"), true));
     if (real !== null) allowed.add(real);
   }
-  const reserved: string[] = [];
-  for (const host of [env.paths.secrets, join(env.paths.data, "ledger"), join(env.paths.data, "cache/undo")]) {
+  const reserved = new Set<string>();
+  const hosts = [env.paths.secrets, ...PROTECTED_DATA.map((d) => join(env.paths.data, d)), ...(env.paths.etc ? [env.paths.etc] : [])];
+  for (const host of hosts) {
     const guest = hostToGuest(realRoot, walk("/", host.split("/"), true));
-    if (guest !== null) reserved.push(guest);
+    if (guest !== null) reserved.add(guest);
   }
-  r = { realRoot, allowed: [...allowed], reserved };
+  for (const guest of PROTECTED) {
+    reserved.add(guest);
+    const real = hostToGuest(realRoot, walk(realRoot, guest.split("/"), true));
+    if (real !== null) reserved.add(real);
+  }
+  r = { realRoot, allowed: [...allowed], reserved: [...reserved] };
   rootsCache.set(env, r);
   return r;
 }
@@ -157,13 +196,45 @@ export function resolvePath(env: ToolEnv, tool: string, path: string, opts: Reso
 }
 
 function reservedError(tool: string, path: string): FsPathError {
-  return new FsPathError("reserved", tool, path, "holds aiOS's own secrets, audit ledger or undo copies; fs tools never touch them");
+  return new FsPathError("reserved", tool, path, "is protected: aiOS's own secrets, ledger, undo copies, memory, models, configuration or boot files; no agent tool touches them by path");
 }
 
 /**
- * The secrets, the audit ledger and the undo copies are never reachable
- * through the fs tools, whatever the roots allow: true for those paths.
- * Tree walks (list, search) skip them.
+ * The risk a path gives a call, beyond its tool's: high for the files that
+ * hold accounts, privileges and logins when written, and for the secret ones
+ * when read. Lexical and through symlinks; undefined when nothing special
+ * (or when the path is bad: the tool refuses it anyway).
+ */
+export function pathRisk(env: ToolEnv, path: string, write: boolean): Risk | undefined {
+  const list = write ? SENSITIVE_WRITE : SENSITIVE_READ;
+  const hit = (p: string) => list.some((d) => within(p, d));
+  const guest = normalizeGuest(path);
+  if (guest === null) return undefined;
+  if (hit(guest)) return "high";
+  try {
+    const r = roots(env);
+    const real = hostToGuest(r.realRoot, walk(r.realRoot, guest.split("/"), true));
+    if (real !== null && hit(real)) return "high";
+  } catch {
+    // unresolvable: the tool itself reports why
+  }
+  return undefined;
+}
+
+/** `riskOf` for tools whose path arguments are `fields`: the highest risk any of them gives. */
+export function pathsRisk(write: boolean, ...fields: string[]): <A>(args: A, env: ToolEnv) => Risk | undefined {
+  return (args, env) => {
+    for (const f of fields) {
+      const p = (args as Record<string, unknown>)[f];
+      if (typeof p === "string" && pathRisk(env, p, write)) return "high";
+    }
+    return undefined;
+  };
+}
+
+/**
+ * The protected set is never reachable through a path argument, whatever the
+ * roots allow: true for those paths. Tree walks (list, search) skip them.
  */
 export function isReserved(env: ToolEnv, guest: string): boolean {
   return roots(env).reserved.some((d) => within(guest, d));

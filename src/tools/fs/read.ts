@@ -6,7 +6,7 @@ import { formatBytes } from "../units";
 import { defineTool } from "../define";
 import { attempt, FsError } from "./errors";
 import { encoding, guestPath } from "./common";
-import { resolvePath } from "./paths";
+import { resolvePath, pathsRisk } from "./paths";
 
 const MAX_BYTES = 64 * 1024 * 1024;
 
@@ -21,6 +21,7 @@ export const fsRead = defineTool({
   }),
   output: v.object({ path: v.string(), encoding: v.string(), content: v.string(), size: v.number(), bytes: v.number(), truncated: v.boolean() }),
   risk: "low",
+  riskOf: pathsRisk(false, "path"),
   readOnly: true,
   idempotent: true,
   reversible: false,

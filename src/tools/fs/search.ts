@@ -2,16 +2,17 @@
  * fs.search: files under a directory whose name matches a glob and/or whose
  * content holds a substring or regex. Never follows symlinks while walking,
  * skips binary files, and yields to the event loop so PID 1 stays responsive.
+ * Regexes run in RE2 (../regex.ts): linear time, whatever the pattern.
  */
 import { closeSync, lstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import { indented, plural } from "../summary";
 import { defineTool } from "../define";
-import { ToolInputError } from "../errors";
+import { compileRegex } from "../regex";
 import { attempt, FsError } from "./errors";
 import { guestPath } from "./common";
-import { isReserved, resolvePath } from "./paths";
+import { isReserved, resolvePath, pathsRisk } from "./paths";
 
 const int = (min: number, max: number) => v.pipe(v.number(), v.integer("must be an integer"), v.minValue(min, `must be at least ${min}`), v.maxValue(max, `must be at most ${max}`));
 /** Long lines are cut before matching, which bounds what one regex run can cost. */
@@ -41,6 +42,7 @@ export const fsSearch = defineTool({
   ),
   output: v.object({ path: v.string(), matches: v.array(match), scanned: v.number(), truncated: v.boolean() }),
   risk: "low",
+  riskOf: pathsRisk(false, "path"),
   readOnly: true,
   idempotent: true,
   reversible: false,
@@ -53,13 +55,7 @@ export const fsSearch = defineTool({
     let test: ((line: string) => boolean) | undefined;
     if (args.content !== undefined) {
       if (args.regex) {
-        let re: RegExp;
-        try {
-          re = new RegExp(args.content, args.ignoreCase ? "i" : "");
-        } catch (err) {
-          throw new ToolInputError(tool, "args.content", `not a valid regex: ${(err as Error).message}`);
-        }
-        test = (line) => re.test(line);
+        test = compileRegex(tool, "args.content", args.content, args.ignoreCase);
       } else {
         const needle = args.ignoreCase ? args.content.toLowerCase() : args.content;
         test = args.ignoreCase ? (line) => line.toLowerCase().includes(needle) : (line) => line.includes(needle);
@@ -90,7 +86,7 @@ export const fsSearch = defineTool({
         if (!st) continue;
         if (!glob || glob.match(name)) {
           if (!test) matches.push({ path: guest });
-          else if (st.isFile() && st.size <= args.maxFileBytes) for (const hit of grep(host, st.size, test)) matches.push({ path: guest, ...hit });
+          else if (st.isFile() && st.size <= args.maxFileBytes) for (const hit of await grep(host, st.size, test, ctx.signal)) matches.push({ path: guest, ...hit });
           if (matches.length >= args.maxResults) {
             truncated = true; // there may be more; the caller can narrow the search
             matches.length = args.maxResults;
@@ -110,7 +106,14 @@ export const fsSearch = defineTool({
   },
 });
 
-function grep(host: string, size: number, test: (line: string) => boolean): Array<{ line: number; text: string }> {
+/**
+ * Characters matched between two yields to the event loop: RE2 costs up to
+ * ~1 µs a character on a hostile pattern, so 32 Ki keeps each slice near
+ * 35 ms, and a 64 MiB file never holds PID 1 for its whole scan.
+ */
+const YIELD_CHARS = 32 * 1024;
+
+async function grep(host: string, size: number, test: (line: string) => boolean, signal: AbortSignal): Promise<Array<{ line: number; text: string }>> {
   const buf = Buffer.alloc(size);
   let fd: number;
   try {
@@ -131,8 +134,15 @@ function grep(host: string, size: number, test: (line: string) => boolean): Arra
   if (buf.subarray(0, 8192).includes(0)) return []; // binary
   const out: Array<{ line: number; text: string }> = [];
   const lines = buf.toString("utf8").split("\n");
+  let since = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] as string).slice(0, MAX_LINE);
+    since += line.length + 1;
+    if (since >= YIELD_CHARS) {
+      since = 0;
+      await Bun.sleep(0);
+      if (signal.aborted) throw signal.reason;
+    }
     if (test(line)) out.push({ line: i + 1, text: line.slice(0, 200) });
   }
   return out;

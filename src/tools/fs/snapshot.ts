@@ -42,6 +42,7 @@ export class UndoStore {
     this.used = true;
     const name = String(this.next++);
     copyFileSync(host, join(this.dir, name));
+    chmodSync(join(this.dir, name), 0o600); // the copy may hold what only root could read; only aiOS reads it back
     return name;
   }
 

@@ -7,7 +7,7 @@ import { formatBytes, formatClock } from "../units";
 import { defineTool, type ToolEnv } from "../define";
 import { attempt, FsError } from "./errors";
 import { entryOutput, FILE_TYPES, formatMode, guestPath, typeOf } from "./common";
-import { isReserved, linkTargetToGuest, resolvePath } from "./paths";
+import { isReserved, linkTargetToGuest, resolvePath, pathsRisk } from "./paths";
 
 function describe(env: ToolEnv, guest: string, host: string, st: Stats) {
   return {
@@ -36,6 +36,7 @@ export const fsStat = defineTool({
     target: v.optional(v.string()),
   }),
   risk: "low",
+  riskOf: pathsRisk(false, "path"),
   readOnly: true,
   idempotent: true,
   reversible: false,
@@ -65,6 +66,7 @@ export const fsList = defineTool({
   }),
   output: v.object({ path: v.string(), entries: v.array(entryOutput), truncated: v.boolean() }),
   risk: "low",
+  riskOf: pathsRisk(false, "path"),
   readOnly: true,
   idempotent: true,
   reversible: false,

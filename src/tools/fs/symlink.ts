@@ -4,7 +4,7 @@ import * as v from "valibot";
 import { defineTool } from "../define";
 import { attempt, FsError } from "./errors";
 import { guestPath, linkTarget } from "./common";
-import { checkLinkTarget, resolvePath } from "./paths";
+import { checkLinkTarget, resolvePath, pathsRisk } from "./paths";
 import { restore, type Snapshot } from "./snapshot";
 import { again, snapshot, storeFor, storeId, storeOf } from "./undo";
 
@@ -20,6 +20,7 @@ export const fsSymlink = defineTool({
   input: v.strictObject({ path: guestPath, target: linkTarget, overwrite: v.optional(v.boolean(), false) }),
   output: v.object({ path: v.string(), target: v.string() }),
   risk: "medium",
+  riskOf: pathsRisk(true, "path", "target"),
   readOnly: false,
   idempotent: true,
   reversible: true,

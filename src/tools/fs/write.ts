@@ -3,9 +3,10 @@ import { appendFileSync, chmodSync, lstatSync, writeFileSync } from "node:fs";
 import * as v from "valibot";
 import { formatBytes } from "../units";
 import { defineTool } from "../define";
+import { digestField } from "../redact";
 import { attempt, FsError } from "./errors";
 import { decode, encoding, guestPath, octalMode, parseMode } from "./common";
-import { resolvePath } from "./paths";
+import { resolvePath, pathsRisk } from "./paths";
 import { restore, type Snapshot, truncateBack } from "./snapshot";
 import { again, makeDirs, missingParents, removeDirs, snapshot, storeFor, storeId, storeOf } from "./undo";
 
@@ -23,13 +24,14 @@ export const fsWrite = defineTool({
   description: "Write a whole file (utf8 or base64 content), optionally setting its mode and creating missing parent directories.",
   input: v.strictObject({
     path: guestPath,
-    content: v.string("must be a string"),
+    content: v.pipe(v.string("must be a string"), digestField<string>()), // audited as sha256 and size, never the bytes
     encoding,
     mode: v.optional(octalMode),
     createParents: v.optional(v.boolean(), false),
   }),
   output: v.object({ path: v.string(), bytes: v.number(), created: v.boolean() }),
   risk: "medium",
+  riskOf: pathsRisk(true, "path"),
   readOnly: false,
   idempotent: true,
   reversible: true,
@@ -72,9 +74,10 @@ interface AppendUndo {
 export const fsAppend = defineTool({
   name: "fs.append",
   description: "Append content (utf8 or base64) to a file, creating it if missing.",
-  input: v.strictObject({ path: guestPath, content: v.string("must be a string"), encoding }),
+  input: v.strictObject({ path: guestPath, content: v.pipe(v.string("must be a string"), digestField<string>()), encoding }),
   output: v.object({ path: v.string(), bytes: v.number(), size: v.number() }),
   risk: "medium",
+  riskOf: pathsRisk(true, "path"),
   readOnly: false,
   idempotent: false,
   reversible: true,

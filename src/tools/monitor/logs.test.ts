@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { checkOutput, parseArgs } from "../schema";
@@ -126,6 +126,14 @@ describe("monitor.logs", () => {
     const ctx = makeCtx(t.env);
     setTimeout(() => ctx.controller.abort(new Error("stop scanning")), 5);
     await expect(call(monitorLogs, { source: "big", grep: "never there" }, ctx)).rejects.toThrow("stop scanning");
+  });
+
+  test("a catastrophic regex runs in linear time (issue 11)", async () => {
+    writeFileSync(join(logDir, "evil.log"), `${"a".repeat(40)}!\n`.repeat(20));
+    const r = await call(monitorLogs, { source: "evil", grep: "^(a+)+$", regex: true }, makeCtx(t.env));
+    expect(r).toMatchObject({ lines: [], scannedLines: 20 });
+    expect(() => parseArgs(monitorLogs, { grep: "(?=a)", regex: true })).toThrow("args.grep: must be a valid regular expression");
+    rmSync(join(logDir, "evil.log")); // other tests list the log directory
   });
 
   test("arguments are checked: traversal, slashes, bad regex, bad time, limits", () => {

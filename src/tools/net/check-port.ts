@@ -10,6 +10,7 @@ import { errorCode } from "../../sys";
 import { formatMs } from "../units";
 import { defineTool } from "../define";
 import { checkAborted, elapsedMs, hostArg, intArg, NetError } from "./common";
+import { checkEgress } from "./egress";
 
 export const PORT_STATES = ["open", "closed", "timeout", "unreachable"] as const;
 export type PortState = (typeof PORT_STATES)[number];
@@ -72,7 +73,8 @@ export const netCheckPort = defineTool({
   timeoutMs: 35_000,
   async execute(args, ctx) {
     checkAborted(ctx.signal);
-    const r = await probe(args.host, args.port, args.timeoutMs, ctx.signal);
+    const ip = await checkEgress(ctx.env, "net.check_port", args.host, args.port, true);
+    const r = await probe(ip, args.port, args.timeoutMs, ctx.signal);
     return { host: args.host, port: args.port, open: r.state === "open", ...r };
   },
   summarize: (o) => {

@@ -9,8 +9,9 @@ import * as v from "valibot";
 import { errorCode } from "../../sys";
 import { plural } from "../summary";
 import { formatMs } from "../units";
-import { defineTool } from "../define";
+import { defineTool, type ToolEnv } from "../define";
 import { elapsedMs, intArg, NetError } from "./common";
+import { egressFetch } from "./egress";
 
 const SNIPPET_CHARS = 200;
 /** Enough body to look for `contains` in; the rest is not read. */
@@ -92,11 +93,11 @@ async function readSome(body: ReadableStream<Uint8Array> | null, max: number): P
   return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, max));
 }
 
-async function once(args: Args, signal: AbortSignal): Promise<Outcome> {
+async function once(args: Args, signal: AbortSignal, env: ToolEnv): Promise<Outcome> {
   const deadline = AbortSignal.timeout(args.timeoutMs);
   const start = performance.now();
   try {
-    const res = await fetch(args.url, { method: args.method, redirect: "follow", signal: AbortSignal.any([signal, deadline]) });
+    const { res } = await egressFetch(env, "net.http_check", args.url, { method: args.method, signal: AbortSignal.any([signal, deadline]) }, { follow: true });
     const latencyMs = elapsedMs(start);
     const text = args.method === "HEAD" ? "" : await readSome(res.body, READ_BYTES);
     const snippet = text.slice(0, SNIPPET_CHARS);
@@ -109,6 +110,7 @@ async function once(args: Args, signal: AbortSignal): Promise<Outcome> {
     return { ok: true, status: res.status, latencyMs, snippet, reason: null };
   } catch (err) {
     if (signal.aborted) throw signal.reason;
+    if (err instanceof NetError && err.code === "egress_denied") throw err; // a refusal, never "the server is down"
     const reason = deadline.aborted ? `no answer within ${args.timeoutMs} ms` : (errorCode(err) ?? (err instanceof Error ? err.message : String(err)));
     return { ok: false, status: null, latencyMs: null, snippet: "", reason };
   }
@@ -139,7 +141,7 @@ export const netHttpCheck = defineTool({
     let attempts = 0;
     for (;;) {
       attempts++;
-      const r = await once(args, ctx.signal);
+      const r = await once(args, ctx.signal, ctx.env);
       if (r.ok || performance.now() + RETRY_PAUSE_MS > until) {
         if (!r.ok && args.assert) throw new NetError("check_failed", "net.http_check", `${args.method} ${args.url}`, `${r.reason}${attempts > 1 ? ` (after ${attempts} attempts)` : ""}`);
         return { url: args.url, ...r, attempts };

@@ -5,6 +5,8 @@ import { call, makeCtx, makeEnv } from "../fs/testing";
 import { netHttpRequest } from "./http";
 
 const t = makeEnv();
+// These tests talk to servers on loopback, which the egress policy denies by default: an explicit allowance.
+t.env.egress = { allowOutbound: true, allow: ["127.0.0.1"], managementPorts: () => [] };
 let server: Server<unknown>;
 let base: string;
 

@@ -8,6 +8,8 @@ import { indented } from "../summary";
 import { formatBytes, formatMs } from "../units";
 import { defineTool } from "../define";
 import { elapsedMs, intArg, NetError } from "./common";
+import { egressFetch } from "./egress";
+import { digestField } from "../redact";
 
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 const MAX_BYTES = 10 * 1024 * 1024;
@@ -44,7 +46,7 @@ const input = v.pipe(
       ),
       {},
     ),
-    body: v.optional(v.pipe(v.string("must be a string"), v.maxLength(MAX_BYTES, `must be at most ${MAX_BYTES} characters`))),
+    body: v.optional(v.pipe(v.string("must be a string"), v.maxLength(MAX_BYTES, `must be at most ${MAX_BYTES} characters`), digestField<string>())),
     timeoutMs: v.optional(intArg(1, 60_000, "ms"), 10_000),
     maxBytes: v.optional(intArg(1, MAX_BYTES, "bytes"), 1024 * 1024),
     followRedirects: v.optional(v.boolean("must be true or false"), true),
@@ -112,13 +114,8 @@ export const netHttpRequest = defineTool({
     const signal = AbortSignal.any([ctx.signal, deadline.signal]);
     const start = performance.now();
     try {
-      const res = await fetch(args.url, {
-        method: args.method,
-        headers: args.headers,
-        body: args.body,
-        redirect: args.followRedirects ? "follow" : "manual",
-        signal,
-      });
+      // Through the egress policy: resolved addresses checked, every redirect too.
+      const { res, url, redirected } = await egressFetch(ctx.env, "net.http_request", args.url, { method: args.method, headers: args.headers, body: args.body, signal }, { follow: args.followRedirects });
       const headersMs = elapsedMs(start);
       const headers: Record<string, string> = {};
       res.headers.forEach((value, key) => {
@@ -126,10 +123,10 @@ export const netHttpRequest = defineTool({
       });
       const { bytes, truncated } = await readCapped(res.body, args.maxBytes);
       return {
-        url: res.url || args.url,
+        url,
         status: res.status,
         statusText: res.statusText,
-        redirected: res.redirected,
+        redirected,
         headers,
         body: new TextDecoder().decode(bytes),
         bodyBytes: bytes.byteLength,

@@ -12,10 +12,12 @@ import { spawn } from "../../sys";
 import { clip, indented } from "../summary";
 import { formatMs } from "../units";
 import { defineTool } from "../define";
+import { digestField, secretField } from "../redact";
 import { guestPath, undoId } from "../fs/common";
 import { resolvePath } from "../fs/paths";
 import { ProcessError } from "./errors";
 import { readStat, stillRunning } from "./procfs";
+import { sandboxFor, wrapArgv } from "./sandbox";
 import { waitGone } from "./signal";
 
 const MAX_TIMEOUT = 600_000;
@@ -73,8 +75,11 @@ export const processSpawn = defineTool({
   input: v.strictObject({
     argv,
     cwd: v.optional(guestPath),
-    env: v.optional(v.record(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a variable name")), v.string())),
-    stdin: v.optional(v.string()),
+    /** Run as this user (a name, uid or uid:gid), within what [security] allows the agent. */
+    user: v.optional(v.pipe(v.string("must be a string"), v.regex(/^[a-z_][a-z0-9_-]{0,31}$|^\d{1,10}(:\d{1,10})?$/, "must be a user name, a uid or uid:gid"))),
+    // Environments and input often carry credentials: audited as "[redacted]" and a digest.
+    env: v.optional(v.pipe(v.record(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a variable name")), v.string()), secretField<Record<string, string>>())),
+    stdin: v.optional(v.pipe(v.string(), digestField<string>())),
     timeoutMs: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1, "must be at least 1"), v.maxValue(MAX_TIMEOUT, `must be at most ${MAX_TIMEOUT}`)), 30_000),
     detach: v.optional(v.boolean(), false),
     maxOutputBytes: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0, "must not be negative"), v.maxValue(16 * 1024 * 1024, "must be at most 16777216")), 64 * 1024),
@@ -91,6 +96,8 @@ export const processSpawn = defineTool({
     timedOut: v.optional(v.boolean()),
     durationMs: v.optional(v.number()),
     log: v.optional(v.string()),
+    /** How it ran: user, no_new_privs, limits, namespaces ([security]); in dev mode, that none of it was applied. */
+    sandbox: v.optional(v.string()),
   }),
   risk: "high",
   readOnly: false,
@@ -101,6 +108,9 @@ export const processSpawn = defineTool({
     const tool = "process.spawn";
     const cwd = hostCwd(ctx.env, tool, args.cwd);
     const env = { ...baseEnv(), ...args.env };
+    const spec = sandboxFor(ctx.env, tool, ctx.agent, args.user);
+    const { argv: run, applied: sandbox } = wrapArgv(ctx.env, args.argv, spec);
+    const ownGroup = spec.namespaces.length > 0; // a pid namespace's init is unshare's child: stop the whole group
     if (args.detach) {
       const dir = join(ctx.env.paths.log, "spawn");
       mkdirSync(dir, { recursive: true });
@@ -108,7 +118,7 @@ export const processSpawn = defineTool({
       const fd = openSync(log, "a", 0o640);
       let child: ReturnType<typeof spawn>;
       try {
-        child = spawn(args.argv, { cwd, env, stdin: "ignore", stdout: fd, stderr: fd, detached: true });
+        child = spawn(run, { cwd, env, stdin: "ignore", stdout: fd, stderr: fd, detached: true });
       } catch (err) {
         throw new ProcessError("ENOENT", tool, args.argv[0] as string, (err as Error).message, { cause: err });
       } finally {
@@ -118,12 +128,12 @@ export const processSpawn = defineTool({
       const stat = readStat(child.pid);
       // It may already have exited; then there is nothing to undo.
       if (stat) ctx.saveUndo({ pid: child.pid, startTicks: stat.startTicks } satisfies SpawnUndo);
-      return { pid: child.pid, detached: true, log };
+      return { pid: child.pid, detached: true, log, sandbox };
     }
     const started = performance.now();
     let child: ReturnType<typeof spawn>;
     try {
-      child = spawn(args.argv, { cwd, env, stdin: args.stdin === undefined ? "ignore" : "pipe", stdout: "pipe", stderr: "pipe" });
+      child = spawn(run, { cwd, env, stdin: args.stdin === undefined ? "ignore" : "pipe", stdout: "pipe", stderr: "pipe", detached: ownGroup });
     } catch (err) {
       throw new ProcessError("ENOENT", tool, args.argv[0] as string, (err as Error).message, { cause: err });
     }
@@ -135,8 +145,16 @@ export const processSpawn = defineTool({
     let timedOut = false;
     const stop = (why: "timeout" | "abort") => {
       if (why === "timeout") timedOut = true;
-      child.kill("SIGTERM");
-      setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS).unref();
+      const kill = (sig: NodeJS.Signals) => {
+        try {
+          if (ownGroup) process.kill(-child.pid, sig);
+          else child.kill(sig);
+        } catch {
+          // already gone
+        }
+      };
+      kill("SIGTERM");
+      setTimeout(() => kill("SIGKILL"), KILL_GRACE_MS).unref();
     };
     const timer = setTimeout(() => stop("timeout"), args.timeoutMs);
     const onAbort = () => stop("abort");
@@ -159,6 +177,7 @@ export const processSpawn = defineTool({
         stderrTruncated: err.truncated,
         timedOut,
         durationMs: Math.round(performance.now() - started),
+        sandbox,
       };
     } finally {
       clearTimeout(timer);

@@ -3,12 +3,21 @@ import { join } from "node:path";
 import { ScheduleStore } from "../../memory";
 import { call, makeCtx, makeEnv, type TestEnv, undo } from "../fs/testing";
 import { checkOutput, parseArgs } from "../schema";
+import { Capabilities } from "../capabilities";
+import { ToolRegistry } from "../registry";
+import { fsWrite } from "../fs";
+import { processSpawn } from "../process";
 import { cronProblem, nextRuns } from "./cron";
 import { scheduleAdd, scheduleList, scheduleRemove } from "./tools";
 
 let t: TestEnv;
 let schedules: ScheduleStore;
-const ctx = () => makeCtx(t.env, { schedules });
+// The built-in task and system agents' capabilities (src/agents/builtin).
+const capabilities = new Capabilities();
+capabilities.declare("task", ["process", "service", "fs.read", "schedule"]);
+capabilities.declare("system", ["fs", "process", "service", "hw", "user"]);
+const registry = new ToolRegistry([fsWrite, processSpawn, scheduleAdd]);
+const ctx = (agent = "task") => Object.assign(makeCtx(t.env, { schedules, capabilities, registry }), { agent });
 
 beforeEach(() => {
   t = makeEnv();
@@ -27,7 +36,31 @@ describe("cron expressions through croner", () => {
     expect(daily.map((d) => [d.getDate(), d.getHours(), d.getMinutes()])).toEqual([[1, 3, 0], [2, 3, 0]]);
     expect(cronProblem("@hourly")).toBeNull();
     expect(cronProblem("61 * * * *")).toContain("minute");
-    expect(cronProblem("every day")).toContain("space separated");
+    expect(cronProblem("every day")).toContain("needs 5 fields");
+    expect(cronProblem("a b c d e")).toBeString();
+    // Issue 11: a seconds field asked for every tick; a date that never comes, for never.
+    expect(cronProblem("* * * * * *")).toBe("needs 5 fields (minute hour day-of-month month day-of-week), got 6: seconds are not supported, jobs run at most once per autonomy tick");
+    expect(cronProblem("0 0 31 2 *")).toBe("never fires (no such date, such as 31 February)");
+    expect(cronProblem("0 0 29 2 *")).toBeNull(); // leap years come
+    expect(() => parseArgs(scheduleAdd, { name: "x", cron: "* * * * * *", goal: "g" })).toThrow("args.cron: not a cron expression: needs 5 fields");
+    expect(() => parseArgs(scheduleAdd, { name: "x", cron: "0 0 31 2 *", goal: "g" })).toThrow("args.cron: not a cron expression: never fires");
+  });
+});
+
+describe("authority (issue 11)", () => {
+  test("an agent cannot schedule a call it may not make itself, as any agent", async () => {
+    // The task agent is refused fs.write; it scheduled fs.write as system, which ran within a minute.
+    await expect(call(scheduleAdd, { name: "x", cron: "* * * * *", tool: "fs.write", args: { path: "/etc/x", content: "y" }, agent: "system" }, ctx("task"))).rejects.toThrow(
+      "schedule.add x: agent task lacks capability fs.write; a job acts with at most the rights of the agent that adds it (task)",
+    );
+    await expect(call(scheduleAdd, { name: "x", cron: "* * * * *", tool: "fs.write", args: {} }, ctx("task"))).rejects.toThrow("agent task lacks capability fs.write");
+    // Acting for an agent that lacks it is refused too, and so is naming a runner that lacks it.
+    await expect(call(scheduleAdd, { name: "x", cron: "* * * * *", tool: "fs.write", args: {} }, Object.assign(ctx("system"), { onBehalfOf: "task" }))).rejects.toThrow("agent task lacks capability fs.write");
+    await expect(call(scheduleAdd, { name: "x", cron: "* * * * *", tool: "fs.write", args: {}, agent: "task" }, ctx("system"))).rejects.toThrow("agent task lacks capability fs.write");
+    await expect(call(scheduleAdd, { name: "x", cron: "* * * * *", tool: "no.such" }, ctx("task"))).rejects.toThrow("args.tool: no such tool");
+    expect(schedules.list()).toEqual([]);
+    const ok = await call(scheduleAdd, { name: "y", cron: "* * * * *", tool: "process.spawn", args: { argv: ["true"] }, agent: "system" }, Object.assign(ctx("task"), { onBehalfOf: "person:api" }));
+    expect(ok.job).toMatchObject({ owner: "task", onBehalfOf: "person:api" });
   });
 });
 

@@ -8,8 +8,10 @@ import * as v from "valibot";
 import type { ScheduledJob, ScheduleStore } from "../../memory";
 import { clip } from "../summary";
 import { formatClock } from "../units";
+import { lacking } from "../authority";
 import { defineTool, type ToolContext } from "../define";
-import { ToolError } from "../errors";
+import { ToolError, ToolInputError } from "../errors";
+import "../sec/host";
 import { cronProblem, nextRuns } from "./cron";
 
 declare module "../define" {
@@ -43,6 +45,9 @@ const jobOutput = v.object({
   tool: v.nullable(v.string()),
   args: v.nullable(v.record(v.string(), v.unknown())),
   agent: v.nullable(v.string()),
+  /** The agent that added it: each run acts on its behalf (with at most its rights). */
+  owner: v.optional(v.nullable(v.string())),
+  onBehalfOf: v.optional(v.nullable(v.string())),
   createdAt: v.number(),
   updatedAt: v.number(),
   lastRunAt: v.nullable(v.number()),
@@ -71,11 +76,27 @@ function putBack(s: ScheduleStore, rec: ScheduleUndo): void {
   else s.remove(rec.name);
 }
 
+/**
+ * A job acts with at most the rights of the agent that adds it (issue 11:
+ * the task agent, refused fs.write, scheduled fs.write as system). Checked
+ * here, when the job is added, and by the executor at every run, where the
+ * run acts on the owner's behalf.
+ */
+function checkAuthority(ctx: ToolContext, name: string, tool: string, agent: string | undefined): void {
+  const { capabilities, registry } = ctx.host;
+  if (!capabilities || !registry) throw new ScheduleError("unavailable", "schedule.add", name, "no capabilities on this host to check the job against");
+  if (!registry.has(tool)) throw new ToolInputError("schedule.add", "args.tool", `no such tool (got ${JSON.stringify(tool)})`);
+  const who = lacking(capabilities, tool, ctx.agent, ctx.onBehalfOf) ?? (agent !== undefined && !capabilities.allows(agent, tool) ? agent : undefined);
+  if (who !== undefined) {
+    throw new ScheduleError("forbidden", "schedule.add", name, `agent ${who} lacks capability ${tool}; a job acts with at most the rights of the agent that adds it (${ctx.agent})`);
+  }
+}
+
 export const scheduleAdd = defineTool({
   name: "schedule.add",
   description:
     "Adds a job the autonomy loop runs on a cron schedule (5 fields, e.g. \"0 3 * * *\" daily at 03:00, \"*/5 * * * *\" every 5 minutes; @hourly, @daily... too), or changes the job of that name. " +
-    "Exactly one of goal (text planned and run like a goal a person sent) and tool (one tool call, with args). Returns the next run times. Undo puts back the job as it was.",
+    "Exactly one of goal (text planned and run like a goal a person sent) and tool (one tool call, with args). Returns the next run times. Each run acts on behalf of the agent that adds the job, with at most its rights. Undo puts back the job as it was.",
   input: v.pipe(
     v.strictObject({
       name: jobName,
@@ -111,6 +132,7 @@ export const scheduleAdd = defineTool({
   timeoutMs: 5_000,
   execute(args, ctx) {
     const s = store(ctx, "schedule.add");
+    if (args.tool !== undefined) checkAuthority(ctx, args.name, args.tool, args.agent);
     const before = s.get(args.name);
     ctx.saveUndo({ name: args.name, before } satisfies ScheduleUndo);
     const job = s.set({
@@ -120,6 +142,8 @@ export const scheduleAdd = defineTool({
       tool: args.tool ?? null,
       args: args.tool === undefined ? null : (args.args ?? {}),
       agent: args.agent ?? null,
+      owner: ctx.agent,
+      onBehalfOf: ctx.onBehalfOf ?? null,
     });
     return { job: withNext(job), replaced: before !== null };
   },

@@ -157,7 +157,8 @@ export const grant = defineTool<v.InferOutput<typeof ChangeInput>, v.InferOutput
 
 export const revoke = defineTool<v.InferOutput<typeof ChangeInput>, v.InferOutput<typeof ChangeOutput>, ChangeUndo>({
   name: "sec.revoke",
-  description: "Take a capability away from an agent at run time, whether declared or granted; persisted and replayed at boot",
+  description:
+    "Take a capability away from an agent at run time, whether declared or granted (\"*\" takes everything). Persisted and replayed at boot: a revoke holds across reboots until sec.grant gives the capability back or the call is undone. GET /api/v1/agents lists the capabilities in force and the revokes",
   input: ChangeInput,
   output: ChangeOutput,
   risk: "high",

@@ -20,6 +20,10 @@ export const ServiceDefinitionSchema = v.strictObject({
   argv: v.pipe(v.array(v.pipe(v.string(), v.check((s) => !s.includes("\0"), "must not contain a NUL byte")), "must be an array of strings"), v.minLength(1, "must name a program")),
   /** Guest directory it runs in; default the root. */
   cwd: v.optional(guestPath),
+  /** Run as this user (a name, uid or uid:gid), within what [security] allows the agent that defined it. */
+  user: v.optional(v.pipe(v.string("must be a string"), v.regex(/^[a-z_][a-z0-9_-]{0,31}$|^\d{1,10}(:\d{1,10})?$/, "must be a user name, a uid or uid:gid"))),
+  /** The agent that defined it (set by service.start, never by the caller): its [security] sandbox applies at every start. */
+  definedBy: v.optional(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_-]*$/, "must be an agent name"))),
   env: v.optional(v.record(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a variable name")), v.string())),
   restart: v.optional(v.picklist(RESTART_POLICIES, "must be always, on-failure or never"), "on-failure"),
   /** Intensity: at most this many restarts within `withinMs`; one more exit and it is failed. */

@@ -17,6 +17,7 @@ import type { ServiceStore } from "../../memory";
 import { errorMessage, log, spawn } from "../../sys";
 import type { ToolEnv } from "../define";
 import { resolvePath } from "../fs/paths";
+import { sandboxFor, wrapArgv } from "../process/sandbox";
 import { readStat, stillRunning } from "../process/procfs";
 import { baseEnv } from "../process/spawn";
 import { canTransition, type RestartSettings, type ServiceDefinition, ServiceDefinitionSchema, type ServiceDefinitionInput, type ServiceState } from "./definition";
@@ -309,7 +310,11 @@ export class ServiceManager {
     let child: ReturnType<typeof spawn>;
     try {
       const cwd = def.cwd === undefined ? this.opts.env.root : resolvePath(this.opts.env, `service ${def.name}`, def.cwd).host;
-      child = spawn(def.argv, { cwd, env: { ...baseEnv(), ...def.env }, stdin: "ignore", stdout: "pipe", stderr: "pipe", detached: true });
+      // The sandbox of the agent that defined it, checked again at every start ([security] may have changed).
+      const spec = sandboxFor(this.opts.env, `service ${def.name}`, def.definedBy ?? "system", def.user);
+      const wrapped = wrapArgv(this.opts.env, def.argv, spec);
+      rt.log.note(`sandbox: ${wrapped.applied}`);
+      child = spawn(wrapped.argv, { cwd, env: { ...baseEnv(), ...def.env }, stdin: "ignore", stdout: "pipe", stderr: "pipe", detached: true });
     } catch (err) {
       rt.reason = errorMessage(err);
       rt.log.note(`could not start: ${rt.reason}`);

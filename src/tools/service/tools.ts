@@ -9,6 +9,7 @@ import * as v from "valibot";
 import { indented, listOf, plural } from "../summary";
 import { formatClock } from "../units";
 import { defineTool, type ToolContext } from "../define";
+import { sandboxFor } from "../process/sandbox";
 import { SERVICE_STATES, type ServiceDefinition, ServiceDefinitionSchema, serviceName } from "./definition";
 import { ServiceError } from "./errors";
 import type { ServiceManager } from "./manager";
@@ -47,7 +48,7 @@ export function describeService(s: v.InferOutput<typeof statusOutput>): string {
 }
 
 /** A definition in service.start's arguments: everything but the name, which is the call's own. */
-const definitionInput = v.omit(ServiceDefinitionSchema, ["name"]);
+const definitionInput = v.omit(ServiceDefinitionSchema, ["name", "definedBy"]);
 
 interface StartUndo {
   name: string;
@@ -75,8 +76,9 @@ export const serviceStart = defineTool({
     const enabledBefore = before ? m.isEnabled(args.name) : false;
     const record = (started: string[]): StartUndo => ({ name: args.name, before, enabledBefore, started });
     if (args.definition) {
+      sandboxFor(ctx.env, "service.start", ctx.agent, args.definition.user); // refused now if the agent may not run it as that user
       ctx.saveUndo(record([]));
-      m.define({ ...args.definition, name: args.name });
+      m.define({ ...args.definition, name: args.name, definedBy: ctx.agent });
     }
     ctx.saveUndo(record(m.startPlan(args.name)));
     const started = await m.start(args.name);

@@ -8,12 +8,14 @@
  * in the image to hash one. Undo takes back exactly its lines and the home
  * directories it made.
  */
-import { chmodSync, chownSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, lstatSync, mkdirSync, rmSync } from "node:fs";
 import * as v from "valibot";
 import { guestPath } from "../fs/common";
 import { listOf } from "../summary";
+import { normalizeGuest, resolvePath } from "../fs/paths";
+import { missingParents } from "../fs/undo";
 import { defineTool } from "../define";
-import { accountName, hostPath, SYSTEM_IDS, today, USER_IDS, UserError } from "./common";
+import { accountName, SYSTEM_IDS, today, USER_IDS, UserError } from "./common";
 import { EditList, freeId, type LineEdit, Tables, withMembers } from "./tables";
 
 const HOME_MODE = 0o750;
@@ -26,6 +28,8 @@ interface CreateUndo {
 }
 
 const field = (what: string) => v.check((s: string) => !/[:\n\r\0]/.test(s), `${what} must not contain ':' or a line break`);
+/** A path written into /etc/passwd as it is: no `..`, `.` or doubled or trailing slashes to read two ways. */
+const plain = v.check((s: string) => normalizeGuest(s) === s, "must be a plain absolute path (no .., no . or doubled or trailing /)");
 
 export const userCreate = defineTool({
   name: TOOL,
@@ -39,8 +43,8 @@ export const userCreate = defineTool({
     group: v.optional(accountName),
     groups: v.optional(v.pipe(v.array(accountName, "must be an array of group names"), v.maxLength(32, "must name at most 32 groups")), []),
     comment: v.optional(v.pipe(v.string("must be a string"), v.maxLength(256, "must be at most 256 characters"), field("comment"))),
-    home: v.optional(v.pipe(guestPath, field("home"))),
-    shell: v.optional(v.pipe(guestPath, field("shell")), "/bin/sh"),
+    home: v.optional(v.pipe(guestPath, field("home"), plain)),
+    shell: v.optional(v.pipe(guestPath, field("shell"), plain), "/bin/sh"),
     createHome: v.optional(v.boolean("must be true or false")),
   }),
   output: v.object({
@@ -101,12 +105,13 @@ export const userCreate = defineTool({
     }
 
     const wantHome = args.createHome ?? !args.system;
-    const dirs = wantHome && home !== "/nonexistent" ? missingDirs(ctx.env.root, home) : [];
+    // The home passes the same confinement as fs.* (issue 11: "/../../../../somewhere" was made and chowned outside the sandbox).
+    const dirs = wantHome && home !== "/nonexistent" ? missingDirs(ctx.env, home) : [];
     ctx.saveUndo({ edits: edits.edits, dirs } satisfies CreateUndo);
     t.apply(edits.edits);
-    for (const d of dirs) mkdirSync(hostPath(ctx.env, d));
+    for (const d of dirs) mkdirSync(resolvePath(ctx.env, TOOL, d).host);
     if (dirs.length) {
-      const h = hostPath(ctx.env, home);
+      const h = resolvePath(ctx.env, TOOL, home).host;
       chmodSync(h, HOME_MODE);
       if (process.getuid?.() === 0) chownSync(h, uid, gid);
     }
@@ -114,20 +119,16 @@ export const userCreate = defineTool({
   },
   undo(rec: CreateUndo, ctx) {
     const first = rec.dirs[0];
-    if (first !== undefined) rmSync(hostPath(ctx.env, first), { recursive: true, force: true });
+    if (first !== undefined) rmSync(resolvePath(ctx.env, TOOL, first, { follow: false }).host, { recursive: true, force: true });
     new Tables(ctx.env.root).revert(rec.edits);
   },
   summarize: (o) =>
     `Created user ${o.name} (uid ${o.uid}, group ${o.group}${o.groups.length ? `, also in ${listOf(o.groups)}` : ""}), home ${o.home}${o.homeCreated ? " (created)" : ""}, shell ${o.shell}; the password is locked until one is set`,
 });
 
-/** The directories from the first missing one down to `guest`, outermost first. */
-function missingDirs(root: string, guest: string): string[] {
-  const parts = guest.split("/").filter(Boolean);
-  const out: string[] = [];
-  for (let i = 1; i <= parts.length; i++) {
-    const p = `/${parts.slice(0, i).join("/")}`;
-    if (out.length || !existsSync(root === "/" ? p : `${root}${p}`)) out.push(p);
-  }
-  return out;
+/** The directories from the first missing one down to `guest`, outermost first, each inside the roots and unprotected. */
+function missingDirs(env: Parameters<typeof resolvePath>[0], guest: string): string[] {
+  const r = resolvePath(env, TOOL, guest);
+  if (lstatSync(r.host, { throwIfNoEntry: false })) return [];
+  return [...missingParents(env, TOOL, guest, r), r.guest];
 }

@@ -8,10 +8,11 @@
 import { existsSync, lstatSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as v from "valibot";
+import { resolvePath } from "../fs/paths";
 import { undoDir, undoId } from "../fs/common";
 import { listOf } from "../summary";
 import { defineTool } from "../define";
-import { accountName, hostPath, isSystemUid, UserError } from "./common";
+import { accountName, isSystemUid, UserError } from "./common";
 import { EditList, type LineEdit, Tables, withMembers } from "./tables";
 import { moveTree } from "./tree";
 
@@ -69,20 +70,23 @@ export const userDelete = defineTool({
       if (parts.length < 2 || parts.includes("..")) throw new UserError("refused", TOOL, args.name, `home ${user.home} is not a directory of its own (like /home/${args.name}); refusing to remove it`);
       const shared = users.find((u) => u.name !== args.name && u.home === user.home);
       if (shared) throw new UserError("refused", TOOL, args.name, `home ${user.home} is also ${shared.name}'s; refusing to remove it`);
-      const st = existsSync(hostPath(ctx.env, user.home)) ? lstatSync(hostPath(ctx.env, user.home)) : null;
+      // Confined like any path argument: a passwd line may name a home anywhere (/, /etc, /var/lib/aios).
+      const at = resolvePath(ctx.env, TOOL, user.home, { follow: false }).host;
+      const st = existsSync(at) ? lstatSync(at) : null;
       if (st?.isDirectory()) home = { path: user.home, kept: join(undoDir(ctx.env, undoId(ctx.callId)), "home") };
     }
     ctx.saveUndo({ edits: edits.edits, home } satisfies DeleteUndo);
     t.apply(edits.edits);
-    if (home) moveTree(hostPath(ctx.env, home.path), home.kept);
+    if (home) moveTree(resolvePath(ctx.env, TOOL, home.path, { follow: false }).host, home.kept);
     return { name: args.name, uid: user.uid, groupRemoved: privateGroup, leftGroups: left, homeRemoved: home?.path ?? null };
   },
   undo(rec: DeleteUndo, ctx) {
     const home = rec.home && existsSync(rec.home.kept) ? rec.home : null;
-    if (home && existsSync(hostPath(ctx.env, home.path))) throw new UserError("exists", TOOL, home.path, `something is there now; the old home stays in ${home.kept}`);
+    const at = home && resolvePath(ctx.env, TOOL, home.path, { follow: false }).host;
+    if (home && existsSync(at!)) throw new UserError("exists", TOOL, home.path, `something is there now; the old home stays in ${home.kept}`);
     new Tables(ctx.env.root).revert(rec.edits);
     if (home) {
-      moveTree(home.kept, hostPath(ctx.env, home.path));
+      moveTree(home.kept, at!);
       rmSync(dirname(home.kept), { recursive: true, force: true });
     }
   },

@@ -37,6 +37,17 @@ describe("user.create", () => {
     expect(tree(t.root)).toEqual(before);
   });
 
+  test("the home passes the fs confinement: no escape, no protected place, nothing outside the roots (issue 11)", async () => {
+    mkdirSync(join(t.root, "home/link"), { recursive: true });
+    const before = tree(t.dir);
+    await expect(call(userCreate, { name: "eve", home: "/../../../../somewhere" }, ctx())).rejects.toThrow("must be a plain absolute path");
+    await expect(call(userCreate, { name: "eve", home: "/opt/eve" }, ctx())).rejects.toThrow("user.create /opt/eve: outside the allowed roots");
+    await expect(call(userCreate, { name: "eve", home: "/etc/aios/eve" }, ctx())).rejects.toThrow("is protected");
+    await expect(call(userCreate, { name: "eve", home: "/home/link/../../../x" }, ctx())).rejects.toThrow("must be a plain absolute path");
+    expect(tree(t.dir)).toEqual(before);
+    expect(read("passwd")).not.toContain("eve");
+  });
+
   test("system accounts take ids from 100-999 and get no home; an existing primary group can be named", async () => {
     const sys = await call(userCreate, { name: "svc", system: true, shell: "/usr/sbin/nologin" }, ctx());
     expect(sys).toMatchObject({ uid: 100, gid: 100, home: "/nonexistent", homeCreated: false });
