@@ -18,6 +18,12 @@ export interface EgressSettings {
   allow: readonly string[];
   /** The management API's port(s) now (dev mode picks one at run time). */
   managementPorts(): number[];
+  /**
+   * Pids of the services aiOS supervises (service.*): a loopback port one of
+   * them listens on may be reached, so a goal can check the nginx it just
+   * configured. Absent: no such allowance.
+   */
+  servicePids?(): number[];
 }
 
 /** Where tools act. In the VM `root` is "/"; in dev mode it is the state directory's sandbox. */

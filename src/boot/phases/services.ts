@@ -48,7 +48,8 @@ function toolEnv(ctx: BootContext): ToolEnv {
   const n = ctx.config.network;
   // The API's port as bound (dev mode may pick one), else the configured one: the egress policy keeps agents off it.
   const managementPorts = () => [ctx.apiUrl ? Number(new URL(ctx.apiUrl).port) : (ctx.port ?? n.management_port)];
-  const egress = { allowOutbound: n.allow_outbound, allow: n.egress_allow, managementPorts };
+  const servicePids = () => (ctx.tools?.executor.host.services?.list() ?? []).flatMap((s) => (s.pid === null ? [] : [s.pid]));
+  const egress = { allowOutbound: n.allow_outbound, allow: n.egress_allow, managementPorts, servicePids };
   const sandbox = { spawn: ctx.config.security.spawn, agents: ctx.config.security.agents };
   return { mode: ctx.mode, root, fsRoots: ctx.config.tools.fs_roots, paths: { data, log, run, secrets, etc }, egress, sandbox };
 }

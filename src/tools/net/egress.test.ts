@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { call, makeCtx, makeEnv } from "../fs/testing";
-import { deniedWhy, parseAllowance } from "./egress";
+import { deniedWhy, parseAllowance, supervisedListener } from "./egress";
 import { netCheckPort } from "./check-port";
 import { netHttpCheck } from "./http-check";
 import { netHttpRequest } from "./http";
@@ -54,5 +54,18 @@ describe("the egress policy (issue 11)", () => {
     expect((await call(netHttpRequest, { url: `http://127.0.0.1:${other.port}/` }, makeCtx(env))).body).toBe("page");
     expect((await call(netCheckPort, { host: "127.0.0.1", port: api.port! }, makeCtx({ ...t.env, egress: policy([]) }))).open).toBe(true);
     expect(await refused(call(netCheckPort, { host: "169.254.169.254", port: 80 }, makeCtx(env)))).toContain("link-local");
+  });
+
+  test("a loopback port a supervised service listens on may be reached; other loopback ports and the API stay denied", async () => {
+    const refused = (p: Promise<unknown>) => p.then(() => "reached", (e: Error) => e.message);
+    // This test process stands in for the supervised service: it holds `other`'s listening socket.
+    const supervised = { ...policy([]), servicePids: () => [process.pid] };
+    expect(supervisedListener(supervised, other.port!)).toBe(true);
+    expect(supervisedListener(policy([]), other.port!)).toBe(false);
+    expect(supervisedListener({ ...policy([]), servicePids: () => [1] }, other.port!)).toBe(false);
+    expect((await call(netHttpRequest, { url: `http://127.0.0.1:${other.port}/` }, makeCtx({ ...t.env, egress: supervised }))).body).toBe("page");
+    expect(await refused(call(netHttpRequest, { url: `http://127.0.0.1:${other.port}/` }, makeCtx({ ...t.env, egress: policy([]) })))).toContain("loopback");
+    // The API is served by the same process, yet stays denied.
+    expect(await refused(call(netHttpCheck, { url: `http://127.0.0.1:${api.port}/` }, makeCtx({ ...t.env, egress: supervised })))).toContain("the management API");
   });
 });

@@ -9,6 +9,12 @@
  * - multicast and broadcast;
  * - the management API, on any address (its port on this machine's own).
  *
+ * One exception needs no configuration: a loopback port on which a service
+ * that aiOS itself supervises listens (nginx after "configure nginx as a
+ * reverse proxy"): checking our own service is what the goal asked, and the
+ * service was defined through an audited call. The management API's port
+ * stays denied even then.
+ *
  * `[network] egress_allow` lets some through ("127.0.0.1:80", "10.0.0.0/8",
  * "[::1]:8080"); the management API only when an entry names its port.
  * `[network] allow_outbound = false` denies every address egress_allow does
@@ -21,6 +27,7 @@
 import { lookup } from "node:dns/promises";
 import { BlockList, isIP } from "node:net";
 import { networkInterfaces } from "node:os";
+import { fdTargets, sockets, TCP_LISTEN } from "../../sys";
 import type { EgressSettings, ToolEnv } from "../define";
 
 export type { EgressSettings };
@@ -120,10 +127,22 @@ export async function checkEgress(env: ToolEnv, tool: string, host: string, port
     }
   }
   for (const ip of addresses) {
-    const why = deniedWhy(settings, ip, port, connectOnly);
+    let why = deniedWhy(settings, ip, port, connectOnly);
+    if (why === "loopback" && supervisedListener(settings, port)) why = null;
     if (why) throw new NetError("egress_denied", tool, `${host}:${port}`, `refused by the egress policy: ${ip === bare ? ip : `${host} is ${ip}`}, ${why}`);
   }
   return addresses[0]!;
+}
+
+const SOCKET_LINK = /^socket:\[(\d+)\]$/;
+
+/** Whether a process of a supervised service holds a listening TCP socket on `port` (its fds only: a few /proc reads). */
+export function supervisedListener(settings: EgressSettings, port: number, procRoot = "/proc"): boolean {
+  const pids = settings.servicePids?.() ?? [];
+  if (pids.length === 0) return false;
+  const inodes = new Set(sockets(["tcp"], `${procRoot}/net`).filter((s) => s.state === TCP_LISTEN && s.localPort === port).map((s) => s.inode));
+  if (inodes.size === 0) return false;
+  return pids.some((pid) => fdTargets(pid, procRoot).some((t) => inodes.has(Number(SOCKET_LINK.exec(t)?.[1]))));
 }
 
 const defaultPort = (u: URL) => (u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80);
