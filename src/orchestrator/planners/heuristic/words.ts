@@ -14,13 +14,16 @@
  *   services, and "remove it all" is not a package called "all".
  *
  * And typos: a word within Damerau–Levenshtein distance 1 of exactly one
- * vocabulary word of length ≥ 5 may be read as that word where the grammar
- * expects that literal word (never inside a name).
+ * vocabulary word of length ≥ 5 (or, for a four-letter word, two adjacent
+ * letters swapped: "shwo", "lsit") may be read as that word where the
+ * grammar expects that literal word (never inside a name).
  */
 import type { Token } from "./lex";
 
 /** Single-word fillers. */
-export const FILLERS: ReadonlySet<string> = new Set(["a", "an", "the", "please", "pls", "plz", "kindly", "thanks", "my", "our", "'s", "now", "currently", "current", "just", "also", "too", "again", "some", "quickly", "asap"]);
+export const FILLERS: ReadonlySet<string> = new Set(["a", "an", "the", "please", "pls", "plz", "kindly", "thanks", "my", "our", "'s", "now", "currently", "current", "just", "also", "too", "again", "some", "quickly", "asap",
+  // The progressive passive says nothing a plan needs: "how much memory is being used" is "how much memory is used".
+  "being"]);
 
 /** Multi-word fillers, anywhere in a clause. */
 export const FILLER_PHRASES: ReadonlyArray<readonly string[]> = [
@@ -164,8 +167,12 @@ export const TYPO_MIN_LENGTH = 5;
 
 /**
  * Typo reading: for each vocabulary word of length ≥ TYPO_MIN_LENGTH, the
- * unknown words within distance 1 of it. A word with exactly one such
- * vocabulary word gets it as `fix`; with two or more (a tie) it gets none.
+ * unknown words within distance 1 of it; for an unknown four-letter word,
+ * also the four-letter vocabulary words it is with two adjacent letters
+ * swapped (the commonest slip on a short word: "shwo", "lsit", "sotp"; any
+ * other edit of a four-letter word reaches too many words to be read). A
+ * word with exactly one candidate in all gets it as `fix`; with two or more
+ * (a tie) it gets none.
  */
 export class Vocabulary {
   private readonly words: Set<string>;
@@ -193,6 +200,15 @@ export class Vocabulary {
       if (editDistance(word, w) <= 1) {
         found = w;
         if (++count > 1) break;
+      }
+    }
+    if (word.length === TYPO_MIN_LENGTH - 1) {
+      for (let i = 0; i + 1 < word.length && count <= 1; i++) {
+        const swapped = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+        if (swapped !== word && swapped !== found && this.words.has(swapped)) {
+          found = swapped;
+          count++;
+        }
       }
     }
     const fix = count === 1 ? found : null;

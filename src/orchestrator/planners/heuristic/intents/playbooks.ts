@@ -11,6 +11,9 @@
  *   than a week). Never anything else.
  * - "nginx is down, bring it back": its status and recent log; then a
  *   restart (or, for a known daemon not defined yet, its start).
+ * - "how is the system doing", "give me a status report": an overview,
+ *   read-only: uptime and load, CPU, memory, disks, the services (failed
+ *   ones among them), pressure.
  */
 import type { TaskPlan } from "../../../plan";
 import { daemonFor } from "../daemons";
@@ -123,5 +126,45 @@ export const serviceDown = defineIntent<{ name: string; fix: boolean }>({
     }
     if (tasks.length === 0) throw new IntentRefusal(`${a.name} is not defined as a service yet, so it has no state or log to look at; say "start ${a.name}"`);
     return tasks;
+  },
+});
+
+const WHOLE = "(@machine|server|everything|things|all|it all)";
+const STATE_OF = "[overall|general|current|quick|full] (health|status|state|condition|shape|wellbeing)";
+const REPORT = "[quick|short|brief|full|overall|general|complete] [system|machine|server|health] (status report|health report|health check|healthcheck|overview|status update|status summary|summary|sitrep|report|status|checkup|check-up)";
+const FINE = "(ok|okay|fine|healthy|alright|all right|good|in good shape|in order|working|running fine|running ok|running smoothly|working fine|working properly|normal|as expected)";
+
+export const systemHealth = defineIntent<Record<string, never>>({
+  name: "system-health",
+  summary: "give an overview of how the system is doing",
+  examples: ["how is the system doing?", "check the health of the machine", "give me a status report", "run a health check"],
+  forms: [
+    // "of the system" is a filler: "check the health of the system" reads as "check health".
+    `(check|verify|assess|examine|inspect|review|look at|test|evaluate|report on) [the] ${STATE_OF} [(of|on) [the] ${WHOLE}]`,
+    `(check|verify|assess|examine|inspect|review|look at|test|evaluate|report on) [on] [the] [overall|general] (@machine|server) [health|status|state|condition]`,
+    `[@show] [the] [overall|general|current|quick] (@machine|server) (health|status|state|condition|overview|health check|health report|status report|report|summary|checkup)`,
+    `[@show|run|do|perform|make] [me|us] [a|an] ${REPORT} [(of|on|about|for) [the] ${WHOLE}]`,
+    `(run|do|perform|make) [a|an] [quick|full|complete] [system] (check|checkup|check-up|diagnostic|diagnostics|status check|health check|healthcheck)`,
+    `how (is|are) [the] ${WHOLE} (doing|holding up|performing|looking|running|going|behaving)`,
+    `how (healthy|fine|ok|okay) (is|are) [the] ${WHOLE}`,
+    `(is|are) [the] ${WHOLE} ${FINE} [(with|on|in) [the] (@machine|server)]`,
+    `(is|are) (everything|all|things|anything) ${FINE} (with|on|in) [the] (@machine|server)`,
+    `(is|are) (anything|something) (wrong|broken|the matter) (with|on) [the] (@machine|server)`,
+    `(is|are) there (any|some) (problems|issues|trouble) (with|on) [the] (@machine|server)`,
+    `@what is [the] ${STATE_OF} [of [the] ${WHOLE}]`,
+    `@what (is|are) [the] (@machine|server) ${STATE_OF}`,
+    `how (is|are) [the] (@machine|server) ${STATE_OF}`,
+  ],
+  build: () => ({}),
+  describe: () => "uptime and load, cpu, memory, disks, services, pressure",
+  async plan() {
+    return [
+      task("load", "Uptime and load", "monitor", [call("sys.uptime", {})]),
+      task("cpu", "CPU use", "monitor", [call("monitor.cpu", {})]),
+      task("memory", "Memory", "system", [call("monitor.memory", {})]),
+      task("disk", "Disk space per filesystem", "storage", [call("monitor.disk", {})]),
+      task("services", "The services, failed ones among them", "monitor", [call("service.list", {})]),
+      task("pressure", "CPU, memory and I/O pressure", "monitor", [call("monitor.pressure", {})]),
+    ];
   },
 });
