@@ -49,6 +49,8 @@ const FILES: Record<string, { type: "file" | "dir" | "symlink"; content?: string
   "/var/log/nginx": { type: "dir" },
   "/var/log/nginx/access.log": { type: "file" },
   "/var/log/nginx/error.log": { type: "file" },
+  "/var/log/aios": { type: "dir" },
+  "/var/log/aios/aios.log": { type: "file" },
   "/var/www": { type: "dir" },
   "/var/lib": { type: "dir" },
   "/srv": { type: "dir" },

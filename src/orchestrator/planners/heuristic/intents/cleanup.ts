@@ -129,11 +129,11 @@ export const logPolicy = defineIntent<PolicyArgs>({
     `(keep|retain|save) ${AT_MOST} [the] [last] {keep:count} [old|rotated|archived|previous|compressed] ${COPIES} (of|for) ${TARGET}`,
     `(do not|never) keep more than {keep:count} [old|rotated|archived|previous|compressed] ${COPIES} (of|for) ${TARGET}`,
     `(set|make|change|configure|update|adjust|set up|setup) [the] [log|logs] (rotation|retention|logrotate) [policy|policies|rule|rules|settings|config|configuration] [(for|of|on) ${TARGET}] (to|as) (${WHEN}|{size:size}|rotate at {size:size})`,
-    `(set up|setup|configure|enable|add|create|define|turn on|start|use) [a|an] [${WHEN}] (log|logs|logfile) (rotation|retention|logrotate) [policy|rule|config|configuration] [(for|of|on) ${TARGET}]`,
+    `(set up|setup|configure|enable|add|create|define|turn on|start|use) [a|an] [${WHEN}] [log|logs|logfile] (rotation|retention|logrotate) [policy|rule|config|configuration] [(for|of|on) ${TARGET}]`,
     `(limit|cap|restrict|bound|keep) [the] [size of] ${TARGET} (to|at|under|below) {size:size}`,
     `(do not|never) (let|allow) ${TARGET} (grow|get) (beyond|past|over|bigger than|larger than|above|more than) {size:size}`,
   ],
-  qualifiers: [KEEP, WHEN, AT_SIZE, `(when|once|if|whenever) (they|it|a log|logs|each log|one|the file|a file) ${GROWS} {size:size}`, "(or|and) (when|once|if) (they|it) (are|is|get|gets) (bigger|larger) than {size:size}", "(and|then) rotate", "(rotating|rotated|and rotate|rotate them|rotate it)"],
+  qualifiers: [KEEP, WHEN, AT_SIZE, `(when|once|if|whenever) (they|it|a log|logs|each log|one|the file|a file) ${GROWS} {size:size}`, "(or|and) (when|once|if) (they|it) (are|is|get|gets) (bigger|larger) than {size:size}", "(and|then) rotate", "(rotating|rotated|and rotate|rotate them|rotate it|rotate|rotate them|rotation)"],
   build(c) {
     if (!c.has("keep")) return refuse('say how many rotated copies to keep (e.g. "keeping 7")');
     const keep = c.get<number>("keep")!;

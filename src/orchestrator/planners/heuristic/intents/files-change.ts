@@ -26,6 +26,7 @@ export const makeDir = defineIntent<{ path: string; mode?: string }>({
     "with (mode|permissions|perms) {mode:mode}",
     "(and|with|including|plus|along with) [its|any|all|the] [missing|necessary|needed|required|intermediate|parent] (parents|parent directories|parent folders|parent dirs|intermediate directories|directories above it|directories in between) [as needed|if needed|if missing|that are missing|if necessary]",
     "(recursively|-p|--parents)",
+    "(parents|parent directories|parent folders|missing parents) (included|too|as well|as needed|if needed)",
   ],
   build(c) {
     const mode = c.get<string>("mode");
@@ -144,7 +145,7 @@ export const changeMode = defineIntent<{ path: string; mode: string }>({
     `(give|grant|add) ${PERM} ${RIGHT} (to|for) ${WHO} (on|to|for|over) {path:path} <op=+>`,
     `(give|grant|add) ${PERM} ${RIGHT} (on|to|for) {path:path} [(to|for) ${WHO}] <op=+>`,
     `(give|grant) {path:path} ${PERM} ${RIGHT} [(for|to) ${WHO}] <op=+>`,
-    `(allow|let) ${WHO} (to) (read <perm=rX>|write <perm=w>|execute <perm=x>|run <perm=x>) {path:path} <op=+>`,
+    `(allow|let) ${WHO} [to] (read <perm=rX>|write <perm=w>|write to <perm=w>|execute <perm=x>|run <perm=x>) {path:path} <op=+>`,
   ],
   build(c) {
     if (c.has("op") && (c.conflicting("perm") || c.conflicting("who"))) return refuse("it names two different permissions or users");

@@ -25,6 +25,7 @@ export const firewallPort = defineIntent<FirewallArgs>({
     `(open|open up|allow|unblock|permit|accept|whitelist|let through|let in) ${TRAFFIC} [on|to|for|through|at|via] ${PORT} <action=open>`,
     `(close|block|deny|drop|reject|forbid|disallow|shut|blacklist|firewall) ${TRAFFIC} [on|to|for|at|via] ${PORT} <action=close>`,
     `(allow|permit|let) ${TRAFFIC} (to|on|for|into) ${PORT} <action=open>`,
+    `(let|allow|permit) ${TRAFFIC} (through|in) [the firewall] [on|to|for|at|via] ${PORT} <action=open>`,
     `(block|deny|stop) ${TRAFFIC} (to|on|for|into) ${PORT} <action=close>`,
     `(make|set) ${PORT} (open|reachable|accessible) [in the firewall] <action=open>`,
   ],

@@ -143,9 +143,11 @@ export const systemHealth = defineIntent<Record<string, never>>({
     `(check|verify|assess|examine|inspect|review|look at|test|evaluate|report on) [the] ${STATE_OF} [(of|on) [the] ${WHOLE}]`,
     `(check|verify|assess|examine|inspect|review|look at|test|evaluate|report on) [on] [the] [overall|general] (@machine|server) [health|status|state|condition]`,
     `[@show] [the] [overall|general|current|quick] (@machine|server) (health|status|state|condition|overview|health check|health report|status report|report|summary|checkup)`,
-    `[@show|run|do|perform|make] [me|us] [a|an] ${REPORT} [(of|on|about|for) [the] ${WHOLE}]`,
+    // "a summary of the system's state": "of the system" is a filler, the state stays.
+    `[@show|run|do|perform|make] [me|us] [a|an] ${REPORT} [(of|on|about|for) [the] ${WHOLE}] [health|status|state|condition]`,
     `(run|do|perform|make) [a|an] [quick|full|complete] [system] (check|checkup|check-up|diagnostic|diagnostics|status check|health check|healthcheck)`,
     `how (is|are) [the] ${WHOLE} (doing|holding up|performing|looking|running|going|behaving)`,
+    "how (is|are) (things|everything|it all|stuff) [doing|holding up|looking|going]",
     `how (healthy|fine|ok|okay) (is|are) [the] ${WHOLE}`,
     `(is|are) [the] ${WHOLE} ${FINE} [(with|on|in) [the] (@machine|server)]`,
     `(is|are) (everything|all|things|anything) ${FINE} (with|on|in) [the] (@machine|server)`,

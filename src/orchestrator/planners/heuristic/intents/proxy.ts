@@ -37,7 +37,7 @@ const TO = "(for|to|in front of|towards|forwarding to|that forwards to|forwardin
 const API = "(management api|api|aios api|aios management api|aios|management interface|aios's api|rest api|http api) <api=true>";
 const UPSTREAM = `(${API}|[local] [port] {port:port}|{url:url}|{hp:hostport})`;
 const TARGET = `${TO} [local] ${UPSTREAM}`;
-const LISTEN = "[(listening|that listens|listen|which listens|and listen|serving|exposed|reachable|available) (on|at)|on|at] port {listen:port}";
+const LISTEN = "((listening|that listens|listen|which listens|and listen|serving|exposed|reachable|available) (on|at) [port]|[on|at] port) {listen:port}";
 /** The config file: one site, every request to the upstream, streaming answers passed through unbuffered. */
 export function proxyConfig(a: ProxyArgs, hostname: string): string {
   const names = ["localhost", "127.0.0.1", ...(/^[A-Za-z0-9.-]{1,253}$/.test(hostname) && hostname !== "localhost" ? [hostname] : [])];

@@ -47,6 +47,7 @@ export const controlService = defineIntent<ServiceArgs & { disable?: true }>({
     `(is|are) ${SVC} (still|currently) ${UP} <action=status>`,
     `(status|state) [of] [@service|server] ${SVC} <action=status>`,
     `@show [the] (status|state|health) (of|for) [@service|server] ${SVC} <action=status>`,
+    `(check|verify|inspect|look at|examine|test) [the] (status|state|health) (of|for|on) [@service|server] ${SVC} <action=status>`,
     `@what (is|are) [the] (status|state|health) (of|for) [@service|server] ${SVC} <action=status>`,
     `@show ${SVC} (status|state|health) <action=status>`,
     `(check|how is|how are|what about|what is up with) [on] ${SVC} [doing|status|state] <action=status>`,
@@ -139,6 +140,7 @@ export const restartPolicy = defineIntent<RestartPolicyArgs>({
     `(restart|auto-restart) {name:service} [@service] ${FAILS} <restart=on-failure>`,
     `{name:service} (should|must|needs to) (restart|be restarted|come back) (automatically|on failure|by itself) [${FAILS}] <restart=on-failure>`,
     `{name:service} (should|must) always (restart|be restarted) <restart=always>`,
+    `{name:service} (should|must) always (restart|be restarted|come back|get restarted) (${FAILS}|${ON_FAILURE}) <restart=on-failure>`,
     // "always restart when it crashes": always on failure, not even after a clean exit.
     `(make|have|let|get|set|configure|tell) {name:service} [@service] [to] always (restart|restarts|come back|be restarted|get restarted|recover) (${FAILS}|${ON_FAILURE}) <restart=on-failure>`,
     `always restart {name:service} [@service] (${FAILS}|${ON_FAILURE}) <restart=on-failure>`,

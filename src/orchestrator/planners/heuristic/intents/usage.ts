@@ -11,7 +11,7 @@ import { call, probe, task } from "./common";
 export const USAGE_KINDS: readonly UsageKind[] = ["disk", "memory", "processes", "cpu"];
 
 const FIGURE = "(usage|use|utilization|utilisation|consumption|stats|statistics|info|information|status|load|levels|level|situation|report|overview|numbers|figures)";
-const AMOUNT = "(free|used|left|available|in use|remaining|there|taken|consumed|occupied|allocated|filled|utilized|utilised)";
+const AMOUNT = "(free|used|left|available|in use|remaining|there|taken|consumed|occupied|allocated|filled|utilized|utilised|taken up|used up|eaten up|still free)";
 /** Who uses it: "how much memory are we using", "how much disk does the system use". */
 const USER = "(i|we|you|@machine|server|everything|aios)";
 
@@ -35,7 +35,8 @@ export const showUsage = defineIntent<{ kinds: UsageKind[]; path?: string }>({
     "how full (is|are) [filesystem|partition|disk|drive] {path:path} <kind=disk>",
     "(is|are) {kinds:usage} (full|busy|overloaded|maxed out|running out|almost full|nearly full|low|running low|getting low|getting full|filling up|under pressure)",
     "(is|are) there (enough|much|any|sufficient) [free|available] {kinds:usage} [space|left|available|free]",
-    `@what is {kinds:usage} ${FIGURE} [like]`,
+    `@what is {kinds:usage} ${FIGURE} [looking] [like]`,
+    "(is|are) {kinds:usage} [space] (used|in use|active|enabled|on|being used)",
     `{kinds:usage} [${FIGURE}]`,
     `how (is|are) {kinds:usage} [${FIGURE}] (looking|doing|holding up)`,
     "(list|show) everything (that is|that's|which is) running <kind=processes>",
@@ -50,12 +51,12 @@ export const showUsage = defineIntent<{ kinds: UsageKind[]; path?: string }>({
     "(ps|ps aux|ps -ef|ps -e|ps ax) <kind=processes>",
     // The process list shows each process's parent: the tree is in it.
     "@show [all] [the] [running] (process|processes|task|tasks) (tree|hierarchy|forest|family tree) <kind=processes>",
-    "@show [all] [the] [running] (processes|process list|tasks) (as|in) [a] (tree|hierarchy|forest) <kind=processes>",
+    "@show [all] [the] [running] (processes|process list|tasks) (as|in) [a] (tree|hierarchy|forest) [form|view|format|layout|structure] <kind=processes>",
     "@show [the] (tree|hierarchy) of [running] (processes|tasks) <kind=processes>",
     "(process|processes) (tree|hierarchy) <kind=processes>",
     "(pstree|pstree -p|ps auxf|ps faux|ps axf|ps -ejh|ps axjf|ps -ef --forest|ps --forest) <kind=processes>",
   ],
-  qualifiers: ["(on|in|for|of) [the] ({path:path}|disk|drive|root filesystem|filesystem|system|machine)"],
+  qualifiers: ["(on|in|for|of) [the] ({path:path}|disk|drive|filesystem|system|machine)", "(on|in|for|of) [the] (root filesystem|root partition|root fs|root file system|root disk|root volume|root drive) <path=/>"],
   build(c) {
     if (c.has("all")) return { kinds: [...USAGE_KINDS] };
     // Commands and "what is running" say which figure by themselves (<kind=...>).
@@ -109,7 +110,7 @@ export const topProcesses = defineIntent<{ by: "memory" | "cpu"; limit?: number 
   },
 });
 
-const PATH = "[file|directory|folder|dir] {path:path}";
+const PATH = "[log|config|configuration|text|data|home|web|backup] [file|directory|folder|dir] {path:path}";
 
 export const diskUsageByDir = defineIntent<{ path?: string }>({
   name: "disk-usage-by-directory",
