@@ -95,6 +95,9 @@ function phraseAt(tokens: readonly Token[], i: number, index: ReadonlyMap<string
 /** "Tell me", "do you know"... before a question are the question's opening: "tell me how much memory is used". */
 const ASKING: ReadonlyArray<readonly string[]> = [["can", "you", "tell", "me"], ["could", "you", "tell", "me"], ["tell", "me"], ["show", "me"], ["let", "me", "know"], ["do", "you", "know"], ["i", "wonder"], ["i", "want", "to", "know"], ["i", "would", "like", "to", "know"], ["please", "tell", "me"]];
 const QUESTION_WORDS: ReadonlySet<string> = new Set(["what", "which", "who", "how", "where", "when", "why", "whether", "if", "is", "are", "does", "do"]);
+/** Verbs that open a question only before a wh-word ("check how full the disk is"); before "if" they are the request's own (`@ask`). */
+const ASKING_WH: ReadonlyArray<readonly string[]> = [["check"], ["find", "out"], ["figure", "out"], ["see"], ["work", "out"]];
+export const WH_WORDS: ReadonlySet<string> = new Set(["what", "which", "who", "how", "where", "when", "why"]);
 
 /** The clause's tokens without fillers and punctuation (kept: quoted text and every word that may mean something). */
 export function meaningful(tokens: readonly Token[]): Token[] {
@@ -103,6 +106,13 @@ export function meaningful(tokens: readonly Token[]): Token[] {
   for (const p of ASKING) {
     const next = tokens[i + p.length];
     if (same(tokens, i, p) && next?.kind === "word" && QUESTION_WORDS.has(next.text)) {
+      i += p.length;
+      break;
+    }
+  }
+  for (const p of ASKING_WH) {
+    const next = tokens[i + p.length];
+    if (same(tokens, i, p) && next?.kind === "word" && WH_WORDS.has(next.text)) {
       i += p.length;
       break;
     }

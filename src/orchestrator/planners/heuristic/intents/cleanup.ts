@@ -108,7 +108,7 @@ export interface PolicyArgs {
 
 const DEFAULT_PATTERN = "/var/log/*.log";
 const AIOS_LOG = "/var/log/aios/aios.log";
-const TARGET = `([all] [the] (log|logs|log files|logfiles) [(in|under) /var/log]|[the] (aios|aios's|aios own|aios's own|own) (log|logs) <aios=true>|{glob:glob}|{path:path})`;
+const TARGET = `([all] [the] (log|logs|log files|logfiles) [(in|under) /var/log]|[the] (aios|aios's|aios own|aios's own|own) (log|logs) <aios=true>|[the] (syslog|system log|syslog file) <path=/var/log/syslog>|{glob:glob}|{path:path})`;
 const WHEN = "(daily <age=1>|weekly <age=7>|monthly <age=30>|nightly <age=1>|every day <age=1>|every night <age=1>|once a day <age=1>|every week <age=7>|once a week <age=7>|every month <age=30>|once a month <age=30>|every {age:days}|each day <age=1>|each week <age=7>)";
 const GROWS = "(exceed|exceeds|reach|reaches|hit|hits|get bigger than|gets bigger than|grow beyond|grows beyond|grow past|grows past|are larger than|is larger than|are bigger than|is bigger than|get over|gets over|go over|goes over|pass|passes|get to|gets to|are over|is over|grow over|grows over|get larger than|gets larger than|grow to|grows to)";
 const AT_MOST = "[only|at most|no more than|not more than|up to|a maximum of|max|maximum|maximum of]";
@@ -128,6 +128,7 @@ export const logPolicy = defineIntent<PolicyArgs>({
     `rotate ${TARGET} ${KEEP}`,
     `(keep|retain|save) ${AT_MOST} [the] [last] {keep:count} [old|rotated|archived|previous|compressed] ${COPIES} (of|for) ${TARGET}`,
     `(do not|never) keep more than {keep:count} [old|rotated|archived|previous|compressed] ${COPIES} (of|for) ${TARGET}`,
+    `(set|change|make|update|lower|raise|reduce|increase) [the] (number|count|amount) of [kept|old|rotated|archived|retained|saved] ${COPIES} [kept] (for|of) ${TARGET} to {keep:count}`,
     `(set|make|change|configure|update|adjust|set up|setup) [the] [log|logs] (rotation|retention|logrotate) [policy|policies|rule|rules|settings|config|configuration] [(for|of|on) ${TARGET}] (to|as) (${WHEN}|{size:size}|rotate at {size:size})`,
     `(set up|setup|configure|enable|add|create|define|turn on|start|use) [a|an] [${WHEN}] [log|logs|logfile] (rotation|retention|logrotate) [policy|rule|config|configuration] [(for|of|on) ${TARGET}]`,
     `(limit|cap|restrict|bound|keep) [the] [size of] ${TARGET} (to|at|under|below) {size:size}`,

@@ -16,7 +16,7 @@ export const makeDir = defineIntent<{ path: string; mode?: string }>({
   summary: "create a directory",
   examples: ["create a directory /srv/www", "mkdir -p /srv/app/data", "make a folder called /srv/data"],
   forms: [
-    "(create|make|add|set up) [new] [empty] (directory|folder|dir) [called|named|at|in|for] {path:path}",
+    "(create|make|add|set up) [new] [empty] (directory|folder|dir) [tree|path|hierarchy|structure] [called|named|at|in|for] {path:path}",
     "mkdir [-p] {path:path}",
     "(create|make) {path:path} [as] [new] (directory|folder|dir)",
     "(create|make) (directory|folder|dir) {path:path}",

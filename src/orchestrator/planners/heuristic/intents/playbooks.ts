@@ -82,7 +82,7 @@ export const diskFull = defineIntent<{ fix: boolean }>({
   },
 });
 
-const DOWN = "(down|dead|broken|not running|not working|not responding|unresponsive|failing|crashing|crashed|offline|stopped|failed|gone|unreachable|hung|stuck)";
+const DOWN = "(down|dead|broken|not running|not working|not responding|unresponsive|failing|crashing|crashed|offline|stopped|failed|gone|unreachable|hung|stuck|dying|falling over)";
 const BACK = "[so|please|and|can you|could you] (bring (it|him) back [up|online|to life]|bring (it|him) up [again]|fix it|restart it|get (it|him) (running|back up|back|up|working|going) [again]|start it [again|back up]|revive it|recover it|repair it|get it back) [please] <fix=true>";
 
 export const serviceDown = defineIntent<{ name: string; fix: boolean }>({
@@ -97,7 +97,8 @@ export const serviceDown = defineIntent<{ name: string; fix: boolean }>({
     `why (is|did) {name:service} [@service] ${DOWN}`,
     `why did {name:service} [@service] (crash|die|fail|stop|go down)`,
     "@what (went|is|goes|has gone) wrong with {name:service} [@service]",
-    "@what (happened|is happening|has happened) (to|with) {name:service} [@service]",
+    "@what (happened|is happening|has happened|is going on|is up) (to|with) {name:service} [@service]",
+    "(diagnose|troubleshoot|investigate|debug|look into|check on) [the] {name:service} [@service] [problem|problems|issue|issues|failure|failures|crash|crashes]",
   ],
   build: (c) => ({ name: c.get<string>("name")!, fix: c.has("fix") }),
   object: (a) => a.name,
@@ -149,6 +150,9 @@ export const systemHealth = defineIntent<Record<string, never>>({
     `how (is|are) [the] ${WHOLE} (doing|holding up|performing|looking|running|going|behaving)`,
     "how (is|are) (things|everything|it all|stuff) [doing|holding up|looking|going]",
     `how (healthy|fine|ok|okay) (is|are) [the] ${WHOLE}`,
+    "@what is (going on|happening|up) [(with|on|in) [the] (@machine|server)]",
+    "(@machine|server) (check|checkup|check-up|diagnostics)",
+    "(diagnose|troubleshoot|check up on|check on) [the] (@machine|server|everything)",
     `(is|are) [the] ${WHOLE} ${FINE} [(with|on|in) [the] (@machine|server)]`,
     `(is|are) (everything|all|things|anything) ${FINE} (with|on|in) [the] (@machine|server)`,
     `(is|are) (anything|something) (wrong|broken|the matter) (with|on) [the] (@machine|server)`,

@@ -80,6 +80,8 @@ export const configureProxy = defineIntent<ProxyArgs>({
     `(configure|set up|setup|set|use|install|deploy|turn|make|put|run|get) {server:name} [up] [as|into|to be|like] [a] ${PROXY} [${LISTEN}] ${TARGET}`,
     `(configure|set up|setup|create|add|deploy|make|install|put in|put|build|need|want) [a] ${PROXY} [${LISTEN}] [(with|using|via) {server:name}] ${TARGET}`,
     `(i|we) (need|want|would like) [{server:name}] [as|for] [a] ${PROXY} [${LISTEN}] ${TARGET}`,
+    // Said without a verb: "nginx as a reverse proxy for the api", "a reverse proxy to port 3000".
+    `[{server:name} as] [a] ${PROXY} [${LISTEN}] ${TARGET}`,
     // "reverse proxy port 8080 to port 3000": the first port is nginx's.
     `[reverse] proxy [requests|traffic|http] (from|on) [port] {listen:port} ${TARGET}`,
     `[reverse] proxy port {listen:port} (to|towards|->) [local] ${UPSTREAM}`,

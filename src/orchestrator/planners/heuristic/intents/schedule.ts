@@ -22,7 +22,7 @@ export function commandArgv(cmd: string): string[] {
   return SHELL_CHARS.test(c) ? ["/bin/sh", "-c", c] : c.split(/\s+/);
 }
 
-const RUN = "[schedule|run|do|execute|perform|repeat|please run|(set up|create|add|make) [a|the] [cron|scheduled|recurring|periodic] (job|task) [that|which|to] (runs|run|does|do|will run)] [job|a job|the job] [to]";
+const RUN = "[schedule|run|do|execute|perform|repeat|please run|(set up|create|add|make) [a|the] [cron|scheduled|recurring|periodic] (job|task) [that|which|to] [runs|run|does|do|will run]] [job|a job|the job] [to]";
 /** A service action said as a noun: "nginx restart", "a restart of the worker" (scheduled as the goal "restart nginx"). */
 const VERB = "(restart <verb=restart>|reload <verb=restart>|restarting <verb=restart>|start <verb=start>|stop <verb=stop>|shutdown <verb=stop>)";
 const NOMINAL = `({svc:service} [@service|server] ${VERB}|${VERB} (of|for) {svc:service} [@service|server])`;

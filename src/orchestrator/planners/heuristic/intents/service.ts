@@ -134,7 +134,9 @@ export const restartPolicy = defineIntent<RestartPolicyArgs>({
   summary: "set a service's restart policy",
   examples: ["make nginx restart on failure", "always restart nginx", "restart nginx automatically if it crashes", "don't restart nginx automatically"],
   forms: [
-    `(make|have|let|get|set) {name:service} [@service] (restart|restarts|be restarted|get restarted|come back|recover) (automatically|by itself|on its own|on failure|on failures|on crash|on crashes|after a crash|after crashes|after failure) [${FAILS}] <restart=on-failure>`,
+    `(make|have|let|get|set) {name:service} [@service] (restart|restarts|restarted|be restarted|get restarted|come back|recover) (automatically|by itself|on its own|on failure|on failures|on crash|on crashes|after a crash|after crashes|after failure) [${FAILS}] <restart=on-failure>`,
+    `(auto-restart|autorestart|auto restart) {name:service} [@service] <restart=on-failure>`,
+    `(do not|never) (let|allow) {name:service} [@service] [to] (restart|be restarted|come back) (automatically|by itself|on its own) <restart=never>`,
     `(make|have|let|get|set) {name:service} [@service] (restart|restarts|be restarted|get restarted|come back) ${FAILS} <restart=on-failure>`,
     `(restart|auto-restart|autorestart) {name:service} [@service] (automatically|on failure|on crash|on its own) [${FAILS}] <restart=on-failure>`,
     `(restart|auto-restart) {name:service} [@service] ${FAILS} <restart=on-failure>`,

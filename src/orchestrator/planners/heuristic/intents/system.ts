@@ -84,6 +84,7 @@ export const showHostname = defineIntent<Record<string, never>>({
   forms: [
     `@what is [the] (${HOSTNAME}|name of [this|the] (@machine|server))`,
     `@what is [this|the] (@machine|server) (called|named|known as)`,
+    "@what name (does|do) [this|the] (@machine|server) (have|go by|use)",
     `@what (is|are) [the] (@machine|server) ${HOSTNAME}`,
     "@what (host|@machine|server) (is this|am i on|are we on|is it|am i logged into|am i connected to|am i using)",
     `@show [the] [@machine|server] ${HOSTNAME}`,
@@ -106,6 +107,7 @@ export const showTime = defineIntent<Record<string, never>>({
   examples: ["what time is it?", "what time zone is this machine in", "show the date", "which timezone is configured?"],
   forms: [
     "@what (time|date|day) is it [now|today]",
+    `[current|local|system|server|today] ${CLOCK}`,
     "@what day is (it|today)",
     `@what is [the] [current|local|system|server|machine] ${CLOCK}`,
     `@what is [the] [current|local|system|server|machine|configured|active] ${ZONE}`,

@@ -12,6 +12,7 @@ export const USAGE_KINDS: readonly UsageKind[] = ["disk", "memory", "processes",
 
 const FIGURE = "(usage|use|utilization|utilisation|consumption|stats|statistics|info|information|status|load|levels|level|situation|report|overview|numbers|figures)";
 const AMOUNT = "(free|used|left|available|in use|remaining|there|taken|consumed|occupied|allocated|filled|utilized|utilised|taken up|used up|eaten up|still free)";
+const UNITS = "(bytes|kilobytes|megabytes|gigabytes|terabytes|kb|mb|gb|tb|kib|mib|gib|megs|gigs)";
 /** Who uses it: "how much memory are we using", "how much disk does the system use". */
 const USER = "(i|we|you|@machine|server|everything|aios)";
 
@@ -26,6 +27,9 @@ export const showUsage = defineIntent<{ kinds: UsageKind[]; path?: string }>({
     `how much [of] {kinds:usage} [space] ((is|are|am) ${USER} using|(do|does|did) ${USER} (use|need|take)|(have|has) ${USER} used|(is|are) (used|taken|consumed) by ${USER})`,
     `@what (percentage|percent|fraction|share|proportion|part) of [the] {kinds:usage} [space] (is|are) [${AMOUNT}]`,
     `how many percent of [the] {kinds:usage} [space] (is|are) [${AMOUNT}]`,
+    `how many ${UNITS} of {kinds:usage} [space] (is|are|do i have|do we have) [still] [${AMOUNT}]`,
+    `how many ${UNITS} (is|are|do i have|do we have) [still] ${AMOUNT} <kind=disk>`,
+    `@what is [the] (free|used|available|remaining) {kinds:usage} [space]`,
     `how much (free|used|available|remaining) {kinds:usage} [space] (is there|do i have|do we have|is left|have i got|remains|is available|is in use|is used)`,
     `how much (free|used|available|remaining) {kinds:usage} [space]`,
     `how much (space|room|storage) (is|do i have|do we have) [still] ${AMOUNT} [(on|in) (disk|drive|filesystem|root filesystem)] <kind=disk>`,
