@@ -108,8 +108,8 @@ export interface PolicyArgs {
 
 const DEFAULT_PATTERN = "/var/log/*.log";
 const AIOS_LOG = "/var/log/aios/aios.log";
-const TARGET = `([all] [the] (log|logs|log files|logfiles) [(in|under) /var/log]|[the] (aios|aios's|aios own|aios's own|own) (log|logs) <aios=true>|[the] (syslog|system log|syslog file) <path=/var/log/syslog>|{glob:glob}|{path:path})`;
-const WHEN = "(daily <age=1>|weekly <age=7>|monthly <age=30>|nightly <age=1>|every day <age=1>|every night <age=1>|once a day <age=1>|every week <age=7>|once a week <age=7>|every month <age=30>|once a month <age=30>|every {age:days}|each day <age=1>|each week <age=7>)";
+const TARGET = `([all|each|every] [the] (log|logs|log files|logfiles|log file) [(in|under) /var/log]|[the] (aios|aios's|aios own|aios's own|own) (log|logs) <aios=true>|[the] (syslog|system log|syslog file) <path=/var/log/syslog>|{glob:glob}|{path:path})`;
+const WHEN = "(daily <age=1>|weekly <age=7>|monthly <age=30>|nightly <age=1>|every day <age=1>|every night <age=1>|once a day <age=1>|every week <age=7>|once a week <age=7>|every month <age=30>|once a month <age=30>|every {age:days}|after {age:days}|each day <age=1>|each week <age=7>)";
 const GROWS = "(exceed|exceeds|reach|reaches|hit|hits|get bigger than|gets bigger than|grow beyond|grows beyond|grow past|grows past|are larger than|is larger than|are bigger than|is bigger than|get over|gets over|go over|goes over|pass|passes|get to|gets to|are over|is over|grow over|grows over|get larger than|gets larger than|grow to|grows to)";
 const AT_MOST = "[only|at most|no more than|not more than|up to|a maximum of|max|maximum|maximum of]";
 const COPIES = "(copies|copy|generations|generation|versions|version|files|logs|rotations|backups|archives|rotated logs|old logs|rotated files|old files)";

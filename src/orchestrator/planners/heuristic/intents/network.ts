@@ -99,6 +99,7 @@ export const resolveName = defineIntent<{ name: string; type?: string }>({
     "@what does {name:host} (resolve|point) [to]",
     "where does {name:host} (point|resolve) [to]",
     "dns [lookup|query|resolution] (for|of|on) {name:host}",
+    "(check|test|verify|query|try) [the] dns [record|records|entry|entries|resolution] (for|of|on) {name:host}",
     "(does|can) {name:host} (resolve|be resolved) [to (anything|something|an address|an ip|an ip address|any address)]",
     "@ask [if|whether] {name:host} (resolves|can be resolved|is resolvable|has a dns record|has dns records|has a dns entry|is in dns|has an ip|has an ip address|has an address)",
     "(is|are) {name:host} (resolvable|in dns|known to dns)",

@@ -156,7 +156,10 @@ export const systemHealth = defineIntent<Record<string, never>>({
     `(is|are) [the] ${WHOLE} ${FINE} [(with|on|in) [the] (@machine|server)]`,
     `(is|are) (everything|all|things|anything) ${FINE} (with|on|in) [the] (@machine|server)`,
     `(is|are) (anything|something) (wrong|broken|the matter) (with|on) [the] (@machine|server)`,
-    `(is|are) there (any|some) (problems|issues|trouble) (with|on) [the] (@machine|server)`,
+    // "on the server" is a filler: "any problems on the server" reads as "any problems".
+    `(is|are) there (any|some) (problems|issues|trouble) [(with|on) [the] (@machine|server)]`,
+    `(any|some) (problems|issues|trouble) [(with|on) [the] (@machine|server)]`,
+    `(${WHOLE}) ${FINE} [(with|on|in) [the] (@machine|server)]`,
     `@what is [the] ${STATE_OF} [of [the] ${WHOLE}]`,
     `@what (is|are) [the] (@machine|server) ${STATE_OF}`,
     `how (is|are) [the] (@machine|server) ${STATE_OF}`,

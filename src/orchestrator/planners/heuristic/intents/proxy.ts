@@ -86,6 +86,7 @@ export const configureProxy = defineIntent<ProxyArgs>({
     `[reverse] proxy [requests|traffic|http] (from|on) [port] {listen:port} ${TARGET}`,
     `[reverse] proxy port {listen:port} (to|towards|->) [local] ${UPSTREAM}`,
     `[reverse] proxy [requests|traffic] (to|for) ${API} [${LISTEN}]`,
+    `[reverse] proxy [the] ${API} [${LISTEN}] [(through|via|with|using|behind) {server:name}] [${LISTEN}]`,
     `(expose|publish|serve) [the] ${API} [${LISTEN}] (through|via|with|using|behind) ({server:name}|[a] ${PROXY}) [${LISTEN}]`,
     // Said without what it forwards to: read, and refused saying so.
     `(configure|set up|setup|create|add|deploy|make|install) [a] ${PROXY} ${LISTEN}`,

@@ -125,6 +125,7 @@ export interface RestartPolicyArgs {
 const FAILS = "[if|when|whenever|after|in case|each time|every time] [it|this|that] (fails|crashes|dies|exits|stops|goes down|falls over|breaks|crashed|failed|died|has crashed|has failed)";
 /** "after a crash", "on failure": when a restart policy restarts. */
 const ON_FAILURE = "(on failure|on failures|on crash|on crashes|after a crash|after crashes|after failure|after failures|after a failure|in case of failure|in case of a crash)";
+const POLICY_WORD = "always <restart=always>|on-failure <restart=on-failure>|on failure <restart=on-failure>|never <restart=never>|no <restart=never>";
 const AUTO_RESTARTS = "(automatic restarts|automatic restart|auto-restart|auto-restarts|auto restart|auto restarts|autorestart|automatic restarting|auto-restarting|restart on failure|restarts on failure|restarting on failure|restarts)";
 const WHEN_IT_FAILS = "(if|when|whenever|in case|each time|every time|should) {name:service} [@service] (fails|crashes|dies|exits|stops|goes down|falls over|breaks|crashed|failed|died|has crashed|has failed|stops working)";
 const BRING_BACK = "(restart|bring|start|revive|recover) (it|him) [back] [up|again] [automatically|right away|immediately|at once]";
@@ -163,6 +164,9 @@ export const restartPolicy = defineIntent<RestartPolicyArgs>({
     `{name:service} should never (restart|be restarted) [automatically] <restart=never>`,
     "(set|change) [the] restart (policy|mode|setting) (of|for) {name:service} [@service] to (always <restart=always>|on-failure <restart=on-failure>|on failure <restart=on-failure>|never <restart=never>|no <restart=never>)",
     "(set|change) {name:service} [@service] restart (policy|mode) to (always <restart=always>|on-failure <restart=on-failure>|on failure <restart=on-failure>|never <restart=never>)",
+    `(use|set|apply|give) [the|a] [restart] (policy|mode) (${POLICY_WORD}) (for|on|of|to) {name:service} [@service]`,
+    `(use|set|apply|give) [the|a] (${POLICY_WORD}) restart (policy|mode) (for|on|of|to) {name:service} [@service]`,
+    `(use|set|apply|give) [the|a] restart (policy|mode) (${POLICY_WORD}) (for|on|of|to) {name:service} [@service]`,
   ],
   qualifiers: [
     "(up to|at most|no more than|max|maximum|a maximum of|not more than) {max:count} (times|restarts|time) [(in|within|per|every) {within:seconds}]",

@@ -115,6 +115,8 @@ export const topProcesses = defineIntent<{ by: "memory" | "cpu"; limit?: number 
 });
 
 const PATH = "[log|config|configuration|text|data|home|web|backup] [file|directory|folder|dir] {path:path}";
+/** The logs as a whole, and aiOS's own log. */
+const LOGS = "(logs|log files|log directory|log folder|log dir) <path=/var/log>|(aios|aios's|aios own) (log|log file|logfile) <path=/var/log/aios/aios.log>";
 
 export const diskUsageByDir = defineIntent<{ path?: string }>({
   name: "disk-usage-by-directory",
@@ -132,6 +134,9 @@ export const diskUsageByDir = defineIntent<{ path?: string }>({
     "@show [the] (disk|space) (usage|use) (of|in|for|under|by|per) ({path:path}|directory|folder|dir)",
     // A file's size or a directory's (the probe in plan says which).
     `how (big|large|heavy) (is|are) ${PATH}`,
+    `how (big|large|heavy) (is|are) [the] (${LOGS})`,
+    `@what (is|are) [the] [total] (size|sizes|disk usage|space usage|footprint) of [the] (${LOGS})`,
+    `how much (space|disk space|disk|room|storage) (do|does|are|is) [the] (${LOGS}) (use|take|taking|using|occupy|occupying|take up|taking up|eat|eating)`,
     `@what (is|are) [the] [total|disk] (size|sizes|disk usage|space usage|footprint) (of|for) ${PATH}`,
     `@what size (is|are) ${PATH}`,
     `[total] (size|sizes|footprint) of ${PATH}`,
