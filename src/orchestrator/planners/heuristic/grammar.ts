@@ -36,8 +36,8 @@ export interface Reading {
 }
 
 export type ClauseResult =
-  | { kind: "read"; reading: Reading }
-  | { kind: "refused"; intent: Intent; reason: string; fixes: readonly Fix[] }
+  | { kind: "read"; reading: Reading; named?: number }
+  | { kind: "refused"; intent: Intent; reason: string; fixes: readonly Fix[]; named?: number }
   | { kind: "miss"; furthest: number; closest: () => Intent[] };
 
 function refsIn(x: unknown, out: Array<[number, number]>): Array<[number, number]> {
@@ -77,12 +77,15 @@ function wordsOf(tokens: readonly Token[], typos: boolean): Set<string> {
 export function readClause(tokens: readonly Token[], catalogue: readonly Intent[], o: ReadOptions, depth = 0): ClauseResult {
   const r = readTokens(tokens, catalogue, o, depth);
   if (r.kind !== "miss") return r;
-  // An embedded question ("tell me how full the disk is") is the question with its verb moved back.
+  // An embedded question ("tell me how full the disk is") is the question with its verb moved back:
+  // of the orders that read, the one taking the fewest words as names ("how is full root filesystem"
+  // would make "full" a service).
+  let best: ClauseResult | null = null;
   for (const alt of embedded(tokens)) {
     const a = readTokens(alt, catalogue, o, depth);
-    if (a.kind !== "miss") return a;
+    if (a.kind !== "miss" && (best === null || (a.named ?? 0) < ((best as { named?: number }).named ?? 0))) best = a;
   }
-  return r;
+  return best ?? r;
 }
 
 const COPULA: ReadonlySet<string> = new Set(["is", "are"]);
@@ -144,10 +147,10 @@ function readTokens(tokens: readonly Token[], catalogue: readonly Intent[], o: R
       if (done) {
         const caps = captures(done.caps);
         const refs = refsIn(Object.values(caps), []);
-        if (refs.length) return { kind: "read", reading: { intent, args: undefined, fixes: done.fixes, refs } };
+        if (refs.length) return { kind: "read", reading: { intent, args: undefined, fixes: done.fixes, refs }, named: done.named };
         const built = intent.build(new Captured(caps), o.facts);
-        if (isRefusal(built)) return { kind: "refused", intent, reason: built.refuse, fixes: done.fixes };
-        return { kind: "read", reading: { intent, args: built, fixes: done.fixes, refs: [] } };
+        if (isRefusal(built)) return { kind: "refused", intent, reason: built.refuse, fixes: done.fixes, named: done.named };
+        return { kind: "read", reading: { intent, args: built, fixes: done.fixes, refs: [] }, named: done.named };
       }
       if (furthest.pos > (reach.get(intent) ?? 0)) reach.set(intent, furthest.pos);
     }

@@ -147,6 +147,8 @@ export const logPolicy = defineIntent<PolicyArgs>({
     if (c.has("age")) out.maxAgeDays = c.get<number>("age")!;
     return out;
   },
+  // "…and rotate it now": a policy for one file is that file.
+  object: (a) => (/[*?[]/.test(a.pattern) ? undefined : a.pattern),
   describe: (a) => `${a.pattern}: keep ${a.keep}${a.maxAgeDays !== undefined ? `, every ${a.maxAgeDays} day${a.maxAgeDays === 1 ? "" : "s"}` : ""}${a.maxBytes !== undefined ? `, at ${a.maxBytes} bytes` : ""}`,
   reusable: false,
   async plan(a, ctx) {
