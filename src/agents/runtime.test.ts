@@ -199,7 +199,7 @@ describe("startAgents", () => {
       expect(a.mailboxDepth).toBe(0);
       expect(a.description.length).toBeGreaterThan(10);
     }
-    expect(agents.get("system")!.capabilities).toEqual(["fs", "hw", "log", "monitor.disk", "monitor.memory", "monitor.pressure", "process", "service", "sys.hostname", "sys.power", "sys.timezone", "sys.undo", "sys.uptime", "sys.version", "user"]);
+    expect(agents.get("system")!.capabilities).toEqual(["fs", "hw", "log", "monitor.disk", "monitor.memory", "monitor.pressure", "process", "service", "sys.hostname", "sys.power", "sys.time", "sys.timezone", "sys.undo", "sys.uptime", "sys.version", "user"]);
     expect(agents.get("security")!.capabilities).toEqual(["fs.list", "fs.read", "fs.stat", "net.listening", "sec", "user.list", "user.sessions"]);
     expect(agents.supervisorId).toBe("root/agents");
     expect(actors().get("root/agents/monitor")).toBe(agents.ref("monitor")!);

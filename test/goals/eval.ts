@@ -7,5 +7,6 @@ import { loadCorpus, markdown, runCases, summarize } from "./corpus";
 
 const corpus = summarize(await runCases(loadCorpus("corpus")));
 const heldout = summarize(await runCases(loadCorpus("heldout")));
-console.log(markdown(corpus, heldout));
-if (corpus.wrong + heldout.wrong > 0) process.exit(1);
+const heldout2 = summarize(await runCases(loadCorpus("heldout2")));
+console.log(markdown(corpus, heldout, heldout2));
+if (corpus.wrong + heldout.wrong + heldout2.wrong > 0) process.exit(1);

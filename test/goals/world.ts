@@ -5,7 +5,8 @@
  * - `default`: nginx installed (with nginx-common) and running as a
  *   supervised service with a watch; curl installed; a python worker
  *   service; users root, alice, bob and deploy; a few files and
- *   directories (below); two nginx processes and one htop.
+ *   directories (below); two nginx processes and one htop; a weekly
+ *   rotation policy for /var/log/*.log keeping 4 (and aiOS's own log's).
  * - `fresh`: nothing installed beyond the base image, no services.
  *
  * Packages any repository has: see AVAILABLE. Paths not in FILES do not
@@ -48,6 +49,8 @@ const FILES: Record<string, { type: "file" | "dir" | "symlink"; content?: string
   "/var/log/nginx": { type: "dir" },
   "/var/log/nginx/access.log": { type: "file" },
   "/var/log/nginx/error.log": { type: "file" },
+  "/var/log/aios": { type: "dir" },
+  "/var/log/aios/aios.log": { type: "file" },
   "/var/www": { type: "dir" },
   "/var/lib": { type: "dir" },
   "/srv": { type: "dir" },
@@ -133,5 +136,6 @@ export function world(state: StateName): Record<string, ProbeAnswer> {
     },
     "process.list": (a) => ({ processes: PROCESSES.filter((p) => a.filter === undefined || p.comm.includes(String(a.filter)) || p.cmdline.includes(String(a.filter))) }),
     "user.list": () => ({ users: USERS.map((name) => ({ name })) }),
+    "log.policies": () => ({ policies: [...(fresh ? [] : [{ pattern: "/var/log/*.log", maxBytes: null, maxAgeDays: 7, keep: 4, builtin: false }]), { pattern: "/var/log/aios/aios.log", maxBytes: 4 * 1024 * 1024, maxAgeDays: null, keep: 5, builtin: true }] }),
   };
 }

@@ -4,7 +4,7 @@ import { healthReport } from "../summary";
 export const system = defineAgent({
   name: "system",
   description: "Files, processes, services, user accounts and hardware of the machine; the boot-time health check.",
-  capabilities: ["fs", "process", "service", "hw", "user", "monitor.memory", "monitor.disk", "log", "sys.undo", "monitor.pressure", "sys.uptime", "sys.version", "sys.hostname", "sys.timezone", "sys.power"],
+  capabilities: ["fs", "process", "service", "hw", "user", "monitor.memory", "monitor.disk", "log", "sys.undo", "monitor.pressure", "sys.uptime", "sys.version", "sys.hostname", "sys.timezone", "sys.power", "sys.time"],
   handlers: {
     /** hw.info (cpu) + monitor.memory + monitor.disk, summed up in one line with any problems. */
     async health(_msg, ctx) {

@@ -1,9 +1,9 @@
 /** Contract fixtures for the sys.* tools (see src/tools/contract.ts): real old and new files in the sandbox and the data directory. */
 import { expect } from "bun:test";
-import { existsSync, mkdirSync, readlinkSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readlinkSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type ContractEnv, defineFixtures } from "../contract";
-import { readSetting } from "./settings";
+import { readSetting, writeSetting } from "./settings";
 
 const TEN_DAYS_AGO = new Date(Date.now() - 10 * 86_400_000);
 
@@ -74,6 +74,27 @@ export const fixtures = defineFixtures({
       expect(r.kernel.name).toBe("Linux");
       expect(r.kernel.release).toMatch(/^\d+\.\d+/);
       expect(r.aios.version).toMatch(/^\d+\.\d+\.\d+/);
+    },
+  },
+  "sys.time": {
+    // A zone set as sys.timezone leaves it: stored on the data disk, /etc/localtime linked to its file.
+    setup: (t) => {
+      writeSetting(t.env.paths.data, "timezone", "Asia/Tokyo");
+      mkdirSync(t.host("/etc"), { recursive: true });
+      rmSync(t.host("/etc/localtime"), { force: true });
+      symlinkSync("/usr/share/zoneinfo/Asia/Tokyo", t.host("/etc/localtime"));
+    },
+    args: {},
+    invalid: [{ args: { zone: "UTC" }, field: "args.zone" }],
+    verify: (r) => {
+      expect(r).toMatchObject({ zone: "Asia/Tokyo", utcOffset: "+09:00", source: "localtime", setByAios: true });
+      // Tokyo has no daylight saving: its local time is UTC plus nine hours, to the second the call read.
+      const utc = Date.parse(r.utc);
+      expect(Math.abs(Date.parse(`${r.localTime.replace(" ", "T")}Z`) - (utc - (utc % 1000) + 9 * 3_600_000))).toBeLessThanOrEqual(1000);
+    },
+    teardown: (t) => {
+      writeSetting(t.env.paths.data, "timezone", null);
+      rmSync(t.host("/etc/localtime"), { force: true });
     },
   },
   "sys.hostname": {

@@ -1,8 +1,11 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { osRelease } from "../../sys";
 import { call, makeCtx, makeEnv } from "../fs/testing";
 import { checkOutput } from "../schema";
+import { writeSetting } from "./settings";
+import { sysTime } from "./time";
 import { sysUptime } from "./uptime";
 import { busyboxVersion, parseBusyboxVersion, sysVersion } from "./version";
 
@@ -45,6 +48,7 @@ describe("sys.version", () => {
   test("this host: uname's fields, os-release, the package version", async () => {
     const r = await call(sysVersion, {}, makeCtx(t.env));
     expect(() => checkOutput(sysVersion, r)).not.toThrow();
+    expect(r.hostname).toBe(sh("uname", "-n"));
     expect(r.kernel).toEqual({ name: sh("uname", "-s"), release: sh("uname", "-r"), version: sh("uname", "-v") });
     expect(r.architecture).toBe(sh("uname", "-m"));
     const pkg = JSON.parse(readFileSync(`${import.meta.dir}/../../../package.json`, "utf8"));
@@ -56,12 +60,45 @@ describe("sys.version", () => {
     if (Bun.which("busybox") === "/bin/busybox" || Bun.which("busybox") === "/usr/bin/busybox") expect(r.busybox).toMatch(/^\d+\.\d+/);
   });
   test("summaries: aiOS as the OS, or the OS with aiOS on it", () => {
-    const base = { kernel: { name: "Linux", release: "6.1.0-56-cloud-amd64", version: "#1 SMP" }, architecture: "x86_64", busybox: "1.35.0", aios: { version: "0.1.0", commit: "0123456789ab" }, bun: "1.4.4" };
+    const base = { hostname: "web-1", kernel: { name: "Linux", release: "6.1.0-56-cloud-amd64", version: "#1 SMP" }, architecture: "x86_64", busybox: "1.35.0", aios: { version: "0.1.0", commit: "0123456789ab" }, bun: "1.4.4" };
     expect(sysVersion.summarize!({ ...base, os: { name: "aiOS", id: "aios", version: "0.1.0", prettyName: "aiOS 0.1.0 (BusyBox 1.35.0)", source: "aios" } }, {})).toBe(
-      "aiOS 0.1.0 (commit 0123456789ab, BusyBox 1.35.0) on Linux 6.1.0-56-cloud-amd64 (x86_64); Bun 1.4.4.",
+      "Host web-1: aiOS 0.1.0 (commit 0123456789ab, BusyBox 1.35.0) on Linux 6.1.0-56-cloud-amd64 (x86_64); Bun 1.4.4.",
     );
     expect(sysVersion.summarize!({ ...base, busybox: null, aios: { version: "0.1.0", commit: null }, os: { name: "Debian GNU/Linux", id: "debian", version: "12", prettyName: "Debian GNU/Linux 12 (bookworm)", source: "os-release" } }, {})).toBe(
-      "Debian GNU/Linux 12 (bookworm), aiOS 0.1.0 on Linux 6.1.0-56-cloud-amd64 (x86_64); Bun 1.4.4.",
+      "Host web-1: Debian GNU/Linux 12 (bookworm), aiOS 0.1.0 on Linux 6.1.0-56-cloud-amd64 (x86_64); Bun 1.4.4.",
     );
+  });
+});
+
+describe("sys.time", () => {
+  test("no zone anywhere: UTC, the default, not set by aiOS", async () => {
+    const e = makeEnv();
+    const tz = process.env.TZ;
+    delete process.env.TZ;
+    try {
+      const r = await call(sysTime, {}, makeCtx(e.env));
+      expect(() => checkOutput(sysTime, r)).not.toThrow();
+      expect(r).toMatchObject({ zone: "UTC", utcOffset: "+00:00", source: "default", setByAios: false });
+      expect(r.localTime).toBe(r.utc.slice(0, 19).replace("T", " "));
+    } finally {
+      if (tz !== undefined) process.env.TZ = tz;
+      e.cleanup();
+    }
+  });
+  test("a zone aiOS set: /etc/localtime's link and the data disk agree", async () => {
+    mkdirSync(join(t.root, "etc"), { recursive: true });
+    symlinkSync("/usr/share/zoneinfo/America/Sao_Paulo", join(t.root, "etc/localtime"));
+    writeSetting(t.env.paths.data, "timezone", "America/Sao_Paulo");
+    const r = await call(sysTime, {}, makeCtx(t.env));
+    // São Paulo has kept UTC-3 all year since 2019.
+    expect(r).toMatchObject({ zone: "America/Sao_Paulo", utcOffset: "-03:00", source: "localtime", setByAios: true });
+    writeSetting(t.env.paths.data, "timezone", "Europe/Berlin");
+    expect(await call(sysTime, {}, makeCtx(t.env))).toMatchObject({ zone: "America/Sao_Paulo", setByAios: false });
+  });
+  test("summaries: local time, zone, offset, UTC, who set it", () => {
+    const base = { localTime: "2025-01-31 13:00:00", zone: "Europe/Berlin", utcOffset: "+01:00", utc: "2025-01-31T12:00:00.000Z" };
+    expect(sysTime.summarize!({ ...base, source: "localtime", setByAios: true }, {})).toBe("It is 2025-01-31 13:00:00 in Europe/Berlin (UTC+01:00); 2025-01-31 12:00:00 UTC. The time zone was set by aiOS and is kept for every boot.");
+    expect(sysTime.summarize!({ ...base, source: "localtime", setByAios: false }, {})).toBe("It is 2025-01-31 13:00:00 in Europe/Berlin (UTC+01:00); 2025-01-31 12:00:00 UTC. The time zone comes from /etc/localtime, not set by aiOS.");
+    expect(sysTime.summarize!({ localTime: "2025-01-31 12:00:00", zone: "UTC", utcOffset: "+00:00", utc: base.utc, source: "default", setByAios: false }, {})).toBe("It is 2025-01-31 12:00:00 in UTC (UTC+00:00); 2025-01-31 12:00:00 UTC. No time zone is set: the clock is UTC.");
   });
 });

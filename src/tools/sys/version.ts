@@ -6,6 +6,7 @@
 import * as v from "valibot";
 import { buildInfo, osRelease, run, uname } from "../../sys";
 import { defineTool } from "../define";
+import { currentHostname } from "./settings";
 
 const BUSYBOX = ["/bin/busybox", "/usr/bin/busybox"];
 
@@ -31,9 +32,11 @@ export async function busyboxVersion(signal: AbortSignal, paths: readonly string
 export const sysVersion = defineTool({
   name: "sys.version",
   description:
-    "Versions: the kernel (name, release, build string, like uname -srv), the machine architecture, the operating system (from /etc/os-release, else aiOS with its BusyBox version), aiOS's own version and the commit it was built from, and the Bun runtime's version.",
+    "The machine's hostname (uname's nodename) and versions: the kernel (name, release, build string, like uname -srv), the machine architecture, the operating system (from /etc/os-release, else aiOS with its BusyBox version), aiOS's own version and the commit it was built from, and the Bun runtime's version.",
   input: v.strictObject({}),
   output: v.object({
+    /** The running kernel's hostname (uname -n). */
+    hostname: v.string(),
     kernel: v.object({ name: v.string(), release: v.string(), version: v.string() }),
     architecture: v.string(),
     os: v.object({
@@ -63,6 +66,7 @@ export const sysVersion = defineTool({
       ? { name: f.NAME ?? "Linux", id: f.ID ?? null, version: f.VERSION_ID ?? f.VERSION ?? null, prettyName: f.PRETTY_NAME ?? `${f.NAME ?? "Linux"}${f.VERSION ? ` ${f.VERSION}` : ""}`, source: "os-release" as const }
       : { name: "aiOS", id: "aios", version: build.version, prettyName: `aiOS ${build.version}${busybox ? ` (BusyBox ${busybox})` : ""}`, source: "aios" as const };
     return {
+      hostname: currentHostname(),
       kernel: { name: u.sysname, release: u.release, version: u.version },
       architecture: u.machine,
       os,
@@ -75,6 +79,6 @@ export const sysVersion = defineTool({
     const details = [out.aios.commit ? `commit ${out.aios.commit}` : null, out.busybox ? `BusyBox ${out.busybox}` : null].filter((d) => d !== null);
     const aios = `aiOS ${out.aios.version}${details.length ? ` (${details.join(", ")})` : ""}`;
     const os = out.os.source === "aios" ? aios : `${out.os.prettyName}, ${aios}`;
-    return `${os} on ${out.kernel.name} ${out.kernel.release} (${out.architecture}); Bun ${out.bun}.`;
+    return `Host ${out.hostname}: ${os} on ${out.kernel.name} ${out.kernel.release} (${out.architecture}); Bun ${out.bun}.`;
   },
 });

@@ -7,7 +7,7 @@
 import * as v from "valibot";
 import { errorCode } from "../../sys";
 import { defineTool } from "../define";
-import { isSystemUid, UserError } from "./common";
+import { accountName, isSystemUid, UserError } from "./common";
 import { Tables } from "./tables";
 
 const SUMMARY_USERS = 8;
@@ -37,8 +37,8 @@ function regular(uid: number): boolean {
 export const userList = defineTool({
   name: "user.list",
   description:
-    "User accounts from /etc/passwd: name, uid, gid, primary and supplementary groups (from /etc/group), comment, home, shell and whether the password is locked (/etc/shadow). By default root and people's accounts (uid 1000 and up); system: true adds the service accounts.",
-  input: v.strictObject({ system: v.optional(v.boolean("must be true or false"), false) }),
+    "User accounts from /etc/passwd: name, uid, gid, primary and supplementary groups (from /etc/group), comment, home, shell and whether the password is locked (/etc/shadow). By default root and people's accounts (uid 1000 and up); system: true adds the service accounts; name: only that account (system or not), to see its groups.",
+  input: v.strictObject({ system: v.optional(v.boolean("must be true or false"), false), name: v.optional(accountName) }),
   output: v.object({
     users: v.array(account),
     /** Accounts in /etc/passwd, system ones included. */
@@ -69,7 +69,7 @@ export const userList = defineTool({
     }
     const groupOf = new Map(groups.map((g) => [g.gid, g.name]));
     const rows = users
-      .filter((u) => args.system || regular(u.uid))
+      .filter((u) => (args.name !== undefined ? u.name === args.name : args.system || regular(u.uid)))
       .map((u) => {
         // As user.lock reads it: shadow's field when shadow has the user, else passwd's own (never the "x" placeholder).
         const inPasswd = u.line.split(":")[1] ?? "";
@@ -90,6 +90,12 @@ export const userList = defineTool({
     return { users: rows, total: users.length, shadowRead: shadow !== null };
   },
   summarize(out, args) {
+    if (args.name !== undefined) {
+      const u = out.users[0];
+      if (!u) return `No account named ${args.name}.`;
+      const groups = [u.group, ...u.groups].filter((g): g is string => g !== null);
+      return `${u.name} (uid ${u.uid}${u.system ? ", a system account" : ""}${u.locked ? ", locked" : ""}) is in ${groups.length ? `${groups.length === 1 ? "group" : "groups"} ${groups.join(", ")}` : "no group"}${u.groups.includes("sudo") ? " (sudo: may run commands as root)" : ""}.`;
+    }
     if (out.users.length === 0) return args.system ? "No accounts in /etc/passwd." : `No regular user accounts (${out.total} system accounts; system: true lists them).`;
     const shown = out.users.slice(0, SUMMARY_USERS).map((u) => {
       const groups = [u.group, ...u.groups].filter((g): g is string => g !== null);

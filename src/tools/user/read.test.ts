@@ -61,6 +61,17 @@ describe("user.list", () => {
     expect(userList.summarize!(none, { system: false })).toBe("No regular user accounts (1 system accounts; system: true lists them).");
   });
 
+  test("name: that account alone, system or not, with its groups in words; an unknown name is said so", async () => {
+    const alice = await call(userList, { name: "alice" }, makeCtx(t.env));
+    expect(alice.users.map((u) => u.name)).toEqual(["alice"]);
+    expect(userList.summarize!(alice, { system: false, name: "alice" })).toBe("alice (uid 1000) is in groups alice, sudo, adm (sudo: may run commands as root).");
+    const www = await call(userList, { name: "www-data" }, makeCtx(t.env));
+    expect(userList.summarize!(www, { system: false, name: "www-data" })).toBe("www-data (uid 33, a system account) is in group www-data.");
+    const ghost = await call(userList, { name: "ghost" }, makeCtx(t.env));
+    expect(ghost).toEqual({ users: [], total: 6, shadowRead: true });
+    expect(userList.summarize!(ghost, { system: false, name: "ghost" })).toBe("No account named ghost.");
+  });
+
   test("user.lock's change shows at once", async () => {
     expect((await call(userList, {}, makeCtx(t.env))).users.find((u) => u.name === "alice")?.locked).toBe(false);
     await call(userLock, { name: "alice" }, makeCtx(t.env));

@@ -65,6 +65,7 @@ export type UsageKind = "disk" | "memory" | "cpu" | "processes";
 
 export const USAGE = phraseList<UsageKind>([
   ["disk", "disk"], ["disk space", "disk"], ["storage", "disk"], ["filesystem", "disk"], ["partition", "disk"], ["space", "disk"], ["drive", "disk"], ["disk drive", "disk"],
+  ["file system", "disk"], ["root filesystem", "disk"], ["root file system", "disk"], ["root partition", "disk"], ["root fs", "disk"], ["root disk", "disk"], ["root volume", "disk"], ["root drive", "disk"], ["hard drive", "disk"], ["hard disk", "disk"],
   ["memory", "memory"], ["ram", "memory"], ["mem", "memory"], ["swap", "memory"],
   ["cpu", "cpu"], ["processor", "cpu"], ["cpu load", "cpu"], ["load", "cpu"], ["cpu time", "cpu"],
   ["process", "processes"], ["program", "processes"], ["task", "processes"],

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { readGoal } from "./grammar";
+import { embedded, readGoal } from "./grammar";
+import { lex } from "./lex";
+import { meaningful } from "./words";
 import { INTENTS } from "./intents";
 import { FACTS } from "./testing";
 
@@ -42,3 +44,20 @@ describe("bounds", () => {
     expect(readGoal(`install ${Array.from({ length: 150 }, (_, i) => `p${i}`).join(" and ")}`, INTENTS, FACTS)).toMatchObject({ kind: "too-many" });
   });
 });
+
+describe("embedded questions", () => {
+  const orders = (s: string) => embedded(meaningful(lex(s))).map((ts) => ts.map((t) => t.text).join(" "));
+  test("the last is/are moved to after the wh-word, or one or two words later", () => {
+    expect(orders("what time it is")).toEqual(["what is time it", "what time is it"]);
+    expect(orders("which groups bob is in")).toEqual(["which is groups bob in", "which groups is bob in"]);
+    expect(orders("how much memory the system is using")).toEqual(["how is much memory system using", "how much is memory system using", "how much memory is system using"]);
+    expect(orders("what is the hostname")).toEqual([]); // already a question
+    expect(orders("is nginx running")).toEqual([]); // no wh-word
+  });
+  test("read only when the clause as written does not", () => {
+    expect(clauses("tell me how full the disk is")).toEqual([["tell me how full the disk is", "show-usage"]]);
+    expect(clauses("let me know which groups bob is in")).toEqual([["let me know which groups bob is in", "user-info"]]);
+    expect(clauses("check what time it is")).toEqual([["check what time it is", "show-time"]]);
+  });
+});
+

@@ -21,7 +21,7 @@ import { lex, type Token } from "./lex";
 import { ALL_SLOTS, compile, vocabularyOf } from "./compile";
 import { add, better, type Cap, captures, type Fix, type MatchOptions, type Node, type SlotEnv, type State, step } from "./pattern";
 import { isRef } from "./slots";
-import { FILLERS, meaningful } from "./words";
+import { FILLERS, meaningful, WH_WORDS } from "./words";
 import { missMessage } from "./messages";
 
 export { compile, MACROS, vocabularyOf } from "./compile";
@@ -36,8 +36,8 @@ export interface Reading {
 }
 
 export type ClauseResult =
-  | { kind: "read"; reading: Reading }
-  | { kind: "refused"; intent: Intent; reason: string; fixes: readonly Fix[] }
+  | { kind: "read"; reading: Reading; named?: number }
+  | { kind: "refused"; intent: Intent; reason: string; fixes: readonly Fix[]; named?: number }
   | { kind: "miss"; furthest: number; closest: () => Intent[] };
 
 function refsIn(x: unknown, out: Array<[number, number]>): Array<[number, number]> {
@@ -75,6 +75,47 @@ function wordsOf(tokens: readonly Token[], typos: boolean): Set<string> {
  * refusal; or how far any intent got, for the refusal's message.
  */
 export function readClause(tokens: readonly Token[], catalogue: readonly Intent[], o: ReadOptions, depth = 0): ClauseResult {
+  const r = readTokens(tokens, catalogue, o, depth);
+  if (r.kind !== "miss") return r;
+  // An embedded question ("tell me how full the disk is") is the question with its verb moved back:
+  // of the orders that read, the one taking the fewest words as names ("how is full root filesystem"
+  // would make "full" a service).
+  let best: ClauseResult | null = null;
+  for (const alt of embedded(tokens)) {
+    const a = readTokens(alt, catalogue, o, depth);
+    if (a.kind !== "miss" && (best === null || (a.named ?? 0) < ((best as { named?: number }).named ?? 0))) best = a;
+  }
+  return best ?? r;
+}
+
+const COPULA: ReadonlySet<string> = new Set(["is", "are"]);
+
+/**
+ * An embedded question's word order ("what time it is", "how full the disk
+ * is", "which groups bob is in") as the direct question's: its last "is" or
+ * "are" moved to just after the wh-word, or after one or two words more
+ * (the wh-phrase: "how full", "which groups"), each tried in turn. Only
+ * when a copula does not already follow the wh-phrase, and only tried when
+ * the clause as written does not read.
+ */
+export function embedded(tokens: readonly Token[]): Token[][] {
+  const first = tokens[0];
+  if (tokens.length < 3 || first?.kind !== "word" || !WH_WORDS.has(first.text)) return [];
+  let p = -1;
+  for (let i = tokens.length - 1; i >= 2; i--) {
+    const t = tokens[i]!;
+    if (t.kind === "word" && COPULA.has(t.text)) {
+      p = i;
+      break;
+    }
+  }
+  if (p < 2 || tokens.slice(1, Math.min(p, 4)).some((t) => t.kind === "word" && COPULA.has(t.text))) return [];
+  const out: Token[][] = [];
+  for (let at = 1; at <= Math.min(3, p - 1); at++) out.push([...tokens.slice(0, at), tokens[p]!, ...tokens.slice(at, p), ...tokens.slice(p + 1)]);
+  return out;
+}
+
+function readTokens(tokens: readonly Token[], catalogue: readonly Intent[], o: ReadOptions, depth: number): ClauseResult {
   if (tokens.length === 0) return { kind: "miss", furthest: 0, closest: () => [] };
   const vocab = vocabularyOf(catalogue);
   for (const t of tokens) if (t.kind === "word" && t.fix === undefined) t.fix = vocab.fixOf(t.text) ?? undefined;
@@ -106,10 +147,10 @@ export function readClause(tokens: readonly Token[], catalogue: readonly Intent[
       if (done) {
         const caps = captures(done.caps);
         const refs = refsIn(Object.values(caps), []);
-        if (refs.length) return { kind: "read", reading: { intent, args: undefined, fixes: done.fixes, refs } };
+        if (refs.length) return { kind: "read", reading: { intent, args: undefined, fixes: done.fixes, refs }, named: done.named };
         const built = intent.build(new Captured(caps), o.facts);
-        if (isRefusal(built)) return { kind: "refused", intent, reason: built.refuse, fixes: done.fixes };
-        return { kind: "read", reading: { intent, args: built, fixes: done.fixes, refs: [] } };
+        if (isRefusal(built)) return { kind: "refused", intent, reason: built.refuse, fixes: done.fixes, named: done.named };
+        return { kind: "read", reading: { intent, args: built, fixes: done.fixes, refs: [] }, named: done.named };
       }
       if (furthest.pos > (reach.get(intent) ?? 0)) reach.set(intent, furthest.pos);
     }

@@ -251,10 +251,90 @@ cases("knowledge", [
   ["what does supervised mean?", { query: "supervised" }],
 ], [["what is using port 80", null]]);
 
+cases("system-health", [
+  ["how is the system doing?", {}],
+  ["check the health of the machine", {}],
+  ["give me a status report", {}],
+  ["run a health check", {}],
+  ["is everything ok with the server", {}],
+  ["system status", {}],
+], [
+  ["what is the status of nginx", null],
+  ["how is nginx doing", null],
+  ["check the health of nginx", null],
+]);
+
+cases("show-hostname", [["what is the hostname", {}], ["what's the name of this server", {}], ["show me the host name", {}], ["hostname", {}]], [["set the hostname to web1", null]]);
+
+cases("show-time", [["what time is it", {}], ["what time zone is this machine in", {}], ["which timezone is configured", {}], ["what's today's date", {}], ["date", {}]], [
+  ["what time is it in Tokyo", null],
+  ["set the timezone to UTC", null],
+]);
+
+cases("user-info", [
+  ["what groups is alice in", { name: "alice" }],
+  ["which groups does bob belong to", { name: "bob" }],
+  ["is bob a member of the sudo group", { name: "bob" }],
+  ["does alice have sudo rights", { name: "alice" }],
+  ["show alice's groups", { name: "alice" }],
+  ["id bob", { name: "bob" }],
+], [["add bob to the sudo group", null], ["list users", null]]);
+
+cases("make-symlink", [
+  ["create a symlink from /srv/current to /srv/www", { path: "/srv/current", target: "/srv/www" }],
+  ["make a symbolic link /srv/site pointing to /var/www", { path: "/srv/site", target: "/var/www" }],
+  ["create a link to /var/www at /srv/web", { path: "/srv/web", target: "/var/www" }],
+  ["ln -s /var/www /srv/web", { path: "/srv/web", target: "/var/www" }],
+], [
+  // Which end is the link is not said: not read.
+  ["link /srv/live to /srv/www", null],
+  ["ln -sf /var/www /srv/web", null],
+  ["create a symlink from /srv/a to /srv/a", "cannot point to itself"],
+]);
+
+cases("change-mode", [
+  ["make /srv/www readable by everyone", { path: "/srv/www", mode: "a+rX" }],
+  ["make /srv/notes.txt world-readable", { path: "/srv/notes.txt", mode: "o+rX" }],
+  ["remove write permission for others on /srv/notes.txt", { path: "/srv/notes.txt", mode: "o-w" }],
+  ["make /srv/key.pem readable only by its owner", { path: "/srv/key.pem", mode: "go-r,u+rX" }],
+  ["make /srv/old private", { path: "/srv/old", mode: "go-rwx" }],
+  ["give execute permission to everyone on /srv/run.sh", { path: "/srv/run.sh", mode: "a+x" }],
+], [
+  ["make /srv/www writable by everyone", "writable by every user"],
+  ["give write permission to /srv/notes.txt", "say for whom"],
+]);
+
+cases("restart-policy", [
+  ["make nginx always restart when it crashes", { name: "nginx", restart: "on-failure" }],
+  ["if the worker crashes, restart it", { name: "worker", restart: "on-failure" }],
+  ["enable automatic restarts for nginx", { name: "nginx", restart: "on-failure" }],
+  ["turn off auto-restart for the worker", { name: "worker", restart: "never" }],
+  ["always restart nginx", { name: "nginx", restart: "always" }],
+]);
+
+cases("configure-proxy", [
+  ["set up a reverse proxy on port 80 for the api", { server: "nginx", upstream: "http://127.0.0.1:8080", api: true, listen: 80 }],
+  ["reverse proxy port 8081 to port 3000", { server: "nginx", upstream: "http://127.0.0.1:3000", api: false, listen: 8081 }],
+], [["set up a reverse proxy on port 8081", "say what to proxy to"]]);
+
+cases("schedule-job", [
+  ["schedule nginx restart every sunday at 4am", { name: "restart-nginx", cron: "0 4 * * 0", words: "every sunday at 04:00", goal: "restart nginx" }],
+  ["schedule a stop of the backup service every friday at 11pm", { name: "stop-backup", cron: "0 23 * * 5", words: "every friday at 23:00", goal: "stop backup" }],
+]);
+
+cases("resolve-name", [["can you check if example.com resolves", { name: "example.com" }], ["does github.com have a dns record", { name: "github.com" }]]);
+cases("ping-host", [["can this machine reach 10.0.2.2", { host: "10.0.2.2" }], ["is example.com reachable from here", { host: "example.com" }]], [["allow ssh from here", null]]);
+cases("firewall-port", [["allow udp on port 53", { action: "open", ports: [53], protocol: "udp" }], ["deny udp traffic on port 69", { action: "close", ports: [69], protocol: "udp" }]], [["allow tcp on port 53 over udp", "both tcp and udp"]]);
+
 describe("typos", () => {
   test("a word one edit from exactly one known word is read as it, and said", () => {
     const { result } = readText("instal nginx", INTENTS, FACTS);
     expect(result).toMatchObject({ kind: "read", reading: { intent: { name: "install-package" }, args: { names: ["nginx"] }, fixes: [{ from: "instal", to: "install" }] } });
+  });
+  test("a four-letter word with two letters swapped, said in why", () => {
+    expect(readText("shwo disk usage", INTENTS, FACTS).result).toMatchObject({ kind: "read", reading: { intent: { name: "show-usage" }, fixes: [{ from: "shwo", to: "show" }] } });
+    // "tsop" is "stop" swapped: never a name.
+    expect(read("lock tsop")).toBeNull();
   });
   test("never when two known words tie, and never inside a name", () => {
     // "rstart" is one edit from both "start" and "restart".

@@ -75,7 +75,8 @@ export class PatternError extends Error {
 
 /** Parses a pattern; `@name` is the node `macros` gives for it (parsed once, shared). */
 export function parsePattern(src: string, slotTypes?: ReadonlySet<string>, macros?: Readonly<Record<string, Node>>): Node {
-  const toks = src.match(/\(|\)|\[|\]|\||\{[^}]*\}|<[^>]*>|[^\s()[\]|{}<>]+/g) ?? [];
+  // "->" and "=>" are words people write ("symlink /a -> /b"), not a capture's brackets.
+  const toks = src.match(/\(|\)|\[|\]|\||\{[^}]*\}|<[^>]*>|->|=>|[^\s()[\]|{}<>]+/g) ?? [];
   let i = 0;
   const seq = (close: string | null): Node => {
     const options: Node[] = [];

@@ -4,8 +4,8 @@
  *
  * - Secrets and aiOS's own state: /etc/shadow, /etc/gshadow, /etc/sudoers*,
  *   /boot, /etc/aios, /var/lib/aios/{secrets,ledger,memory,models}, and
- *   /proc, /sys, /dev are never changed from a sentence; the secrets are
- *   not even read.
+ *   /proc, /sys, /dev are never changed from a sentence, nor made the
+ *   target of a link; the secrets are not even read.
  * - The system's directories themselves (/, /etc, /usr, /var, /home...)
  *   are never deleted, moved or made world-writable.
  * - Nothing is made writable by every user.
@@ -28,7 +28,9 @@ function normal(p: string): string {
 /** Whether an octal or symbolic mode gives write permission to others. */
 export function worldWritable(mode: string): boolean {
   if (/^[0-7]{3,4}$/.test(mode)) return (Number.parseInt(mode.slice(-1), 8) & 2) !== 0;
-  const m = /^([ugoa]*)([+=])([rwxst]+)$/.exec(mode);
+  // Clauses one after the other ("go-rwx,o+w"): any one that gives others write.
+  if (mode.includes(",")) return mode.split(",").some(worldWritable);
+  const m = /^([ugoa]*)([+=])([rwxstX]+)$/.exec(mode);
   return m !== null && (m[1] === "" || /[oa]/.test(m[1]!)) && m[3]!.includes("w");
 }
 
@@ -37,7 +39,8 @@ export function unsafe(plan: Plan, facts: PlanningFacts): string | null {
   for (const t of plan.tasks) {
     for (const c of t.calls) {
       const a = c.args as Record<string, unknown>;
-      const paths = ["path", "from", "to"].map((k) => a[k]).filter((p): p is string => typeof p === "string").map(normal);
+      // A link's target too: a link to /etc/shadow would read it under another name.
+      const paths = ["path", "from", "to", "target"].map((k) => a[k]).filter((p): p is string => typeof p === "string").map(normal);
       const [ns, verb] = c.tool.split(".") as [string, string];
       if (ns === "fs") {
         const reads = ["read", "list", "stat", "search", "du", "tail"].includes(verb);

@@ -9,6 +9,7 @@ describe("fillers and preambles", () => {
     expect(words("I want to stop all services except nginx")).toEqual(["stop", "all", "services", "except", "nginx"]);
     expect(words("don't remove it")).toEqual(["do", "not", "remove", "it"]);
     expect(words("show the disk usage on this machine")).toEqual(["show", "disk", "usage"]);
+    expect(words("how much memory is being used")).toEqual(["how", "much", "memory", "is", "used"]);
   });
 });
 
@@ -25,5 +26,15 @@ describe("typos", () => {
     expect(v.fixOf("statux")).toBeNull(); // one substitution from both status and statue
     expect(v.fixOf("shw")).toBeNull(); // "show" is shorter than 5
     expect(v.fixOf("install")).toBeNull(); // known
+  });
+
+  test("a four-letter word is read only as the one four-letter word two adjacent letters swapped make", () => {
+    const v = new Vocabulary(["show", "stop", "spot", "list", "lots", "lost", "from"]);
+    expect([v.fixOf("shwo"), v.fixOf("sotp"), v.fixOf("lsit"), v.fixOf("form")]).toEqual(["show", "stop", "list", "from"]);
+    expect(v.fixOf("shox")).toBeNull(); // a substitution: too many short words are one substitution apart
+    expect(v.fixOf("sotl")).toBeNull(); // nothing one swap away
+    expect(v.fixOf("lost")).toBeNull(); // known (it is also "lots" swapped)
+    expect(v.fixOf("olts")).toBe("lots");
+    expect(new Vocabulary(["time", "item"]).fixOf("tiem")).toBeNull(); // "tiem" is both time and item swapped once: a tie
   });
 });

@@ -14,13 +14,16 @@
  *   services, and "remove it all" is not a package called "all".
  *
  * And typos: a word within Damerau–Levenshtein distance 1 of exactly one
- * vocabulary word of length ≥ 5 may be read as that word where the grammar
- * expects that literal word (never inside a name).
+ * vocabulary word of length ≥ 5 (or, for a four-letter word, two adjacent
+ * letters swapped: "shwo", "lsit") may be read as that word where the
+ * grammar expects that literal word (never inside a name).
  */
 import type { Token } from "./lex";
 
 /** Single-word fillers. */
-export const FILLERS: ReadonlySet<string> = new Set(["a", "an", "the", "please", "pls", "plz", "kindly", "thanks", "my", "our", "'s", "now", "currently", "current", "just", "also", "too", "again", "some", "quickly", "asap"]);
+export const FILLERS: ReadonlySet<string> = new Set(["a", "an", "the", "please", "pls", "plz", "kindly", "thanks", "my", "our", "'s", "now", "currently", "current", "just", "also", "too", "again", "some", "quickly", "asap",
+  // The progressive passive says nothing a plan needs: "how much memory is being used" is "how much memory is used".
+  "being"]);
 
 /** Multi-word fillers, anywhere in a clause. */
 export const FILLER_PHRASES: ReadonlyArray<readonly string[]> = [
@@ -92,6 +95,9 @@ function phraseAt(tokens: readonly Token[], i: number, index: ReadonlyMap<string
 /** "Tell me", "do you know"... before a question are the question's opening: "tell me how much memory is used". */
 const ASKING: ReadonlyArray<readonly string[]> = [["can", "you", "tell", "me"], ["could", "you", "tell", "me"], ["tell", "me"], ["show", "me"], ["let", "me", "know"], ["do", "you", "know"], ["i", "wonder"], ["i", "want", "to", "know"], ["i", "would", "like", "to", "know"], ["please", "tell", "me"]];
 const QUESTION_WORDS: ReadonlySet<string> = new Set(["what", "which", "who", "how", "where", "when", "why", "whether", "if", "is", "are", "does", "do"]);
+/** Verbs that open a question only before a wh-word ("check how full the disk is"); before "if" they are the request's own (`@ask`). */
+const ASKING_WH: ReadonlyArray<readonly string[]> = [["check"], ["find", "out"], ["figure", "out"], ["see"], ["work", "out"]];
+export const WH_WORDS: ReadonlySet<string> = new Set(["what", "which", "who", "how", "where", "when", "why"]);
 
 /** The clause's tokens without fillers and punctuation (kept: quoted text and every word that may mean something). */
 export function meaningful(tokens: readonly Token[]): Token[] {
@@ -100,6 +106,13 @@ export function meaningful(tokens: readonly Token[]): Token[] {
   for (const p of ASKING) {
     const next = tokens[i + p.length];
     if (same(tokens, i, p) && next?.kind === "word" && QUESTION_WORDS.has(next.text)) {
+      i += p.length;
+      break;
+    }
+  }
+  for (const p of ASKING_WH) {
+    const next = tokens[i + p.length];
+    if (same(tokens, i, p) && next?.kind === "word" && WH_WORDS.has(next.text)) {
       i += p.length;
       break;
     }
@@ -164,8 +177,12 @@ export const TYPO_MIN_LENGTH = 5;
 
 /**
  * Typo reading: for each vocabulary word of length ≥ TYPO_MIN_LENGTH, the
- * unknown words within distance 1 of it. A word with exactly one such
- * vocabulary word gets it as `fix`; with two or more (a tie) it gets none.
+ * unknown words within distance 1 of it; for an unknown four-letter word,
+ * also the four-letter vocabulary words it is with two adjacent letters
+ * swapped (the commonest slip on a short word: "shwo", "lsit", "sotp"; any
+ * other edit of a four-letter word reaches too many words to be read). A
+ * word with exactly one candidate in all gets it as `fix`; with two or more
+ * (a tie) it gets none.
  */
 export class Vocabulary {
   private readonly words: Set<string>;
@@ -193,6 +210,15 @@ export class Vocabulary {
       if (editDistance(word, w) <= 1) {
         found = w;
         if (++count > 1) break;
+      }
+    }
+    if (word.length === TYPO_MIN_LENGTH - 1) {
+      for (let i = 0; i + 1 < word.length && count <= 1; i++) {
+        const swapped = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+        if (swapped !== word && swapped !== found && this.words.has(swapped)) {
+          found = swapped;
+          count++;
+        }
       }
     }
     const fix = count === 1 ? found : null;

@@ -7,8 +7,8 @@
  * (never live logs, never undo records), after showing the disk.
  */
 import type { Scope, ScopeWord } from "../domain";
-import { defineIntent, refuse } from "../intent";
-import { call, task } from "./common";
+import { defineIntent, IntentRefusal, refuse } from "../intent";
+import { call, probe, task } from "./common";
 
 export interface CleanupArgs {
   scopes: Array<{ kind: Scope; olderThanDays: number }>;
@@ -108,10 +108,14 @@ export interface PolicyArgs {
 
 const DEFAULT_PATTERN = "/var/log/*.log";
 const AIOS_LOG = "/var/log/aios/aios.log";
-const TARGET = `([all] [the] (log|logs|log files|logfiles) [(in|under) /var/log]|[the] (aios|aios's|aios own|aios's own|own) (log|logs) <aios=true>|{glob:glob}|{path:path})`;
-const WHEN = "(daily <age=1>|weekly <age=7>|monthly <age=30>|nightly <age=1>|every day <age=1>|every night <age=1>|once a day <age=1>|every week <age=7>|once a week <age=7>|every month <age=30>|once a month <age=30>|every {age:days}|each day <age=1>|each week <age=7>)";
-const GROWS = "(exceed|exceeds|reach|reaches|hit|hits|get bigger than|gets bigger than|grow beyond|grows beyond|grow past|grows past|are larger than|is larger than|are bigger than|is bigger than|get over|gets over|go over|goes over|pass|passes|get to|gets to|are over|is over)";
-const KEEP = "(keeping|keep|and keep|retain|retaining|and retain|with|saving|save|and save|holding) [the] [last|latest|most recent] {keep:count} [old|rotated|archived|previous|compressed|older|past] [copies|copy|generations|generation|versions|files|logs|rotations|backups|archives|rotated logs|old logs]";
+const TARGET = `([all|each|every] [the] (log|logs|log files|logfiles|log file) [(in|under) /var/log]|[the] (aios|aios's|aios own|aios's own|own) (log|logs) <aios=true>|[the] (syslog|system log|syslog file) <path=/var/log/syslog>|{glob:glob}|{path:path})`;
+const WHEN = "(daily <age=1>|weekly <age=7>|monthly <age=30>|nightly <age=1>|every day <age=1>|every night <age=1>|once a day <age=1>|every week <age=7>|once a week <age=7>|every month <age=30>|once a month <age=30>|every {age:days}|after {age:days}|each day <age=1>|each week <age=7>)";
+const GROWS = "(exceed|exceeds|reach|reaches|hit|hits|get bigger than|gets bigger than|grow beyond|grows beyond|grow past|grows past|are larger than|is larger than|are bigger than|is bigger than|get over|gets over|go over|goes over|pass|passes|get to|gets to|are over|is over|grow over|grows over|get larger than|gets larger than|grow to|grows to)";
+const AT_MOST = "[only|at most|no more than|not more than|up to|a maximum of|max|maximum|maximum of]";
+const COPIES = "(copies|copy|generations|generation|versions|version|files|logs|rotations|backups|archives|rotated logs|old logs|rotated files|old files)";
+const KEEP = `(keeping|keep|and keep|retain|retaining|and retain|with|saving|save|and save|holding|and hold) ${AT_MOST} [the] [last|latest|most recent] {keep:count} [old|rotated|archived|previous|compressed|older|past] [${COPIES}]`;
+/** A size that triggers rotation, said after the target. */
+const AT_SIZE = "(at|over|above|past|beyond|by size at|when over|once over|when above) {size:size}";
 
 export const logPolicy = defineIntent<PolicyArgs>({
   name: "log-policy",
@@ -122,10 +126,15 @@ export const logPolicy = defineIntent<PolicyArgs>({
     `rotate ${TARGET} (when|once|if|whenever) (they|it|a log|logs|each log|one|the file|a file) ${GROWS} {size:size}`,
     `rotate ${TARGET} (at|over|above|past|beyond|by size at) {size:size}`,
     `rotate ${TARGET} ${KEEP}`,
-    `(keep|retain|save) [the] [last] {keep:count} [old|rotated|archived|previous|compressed] (copies|copy|generations|versions|rotations|backups|archives) of ${TARGET}`,
-    `(set|make|change|configure) [the] (log|logs) (rotation|retention) [policy] [for ${TARGET}] to ${WHEN}`,
+    `(keep|retain|save) ${AT_MOST} [the] [last] {keep:count} [old|rotated|archived|previous|compressed] ${COPIES} (of|for) ${TARGET}`,
+    `(do not|never) keep more than {keep:count} [old|rotated|archived|previous|compressed] ${COPIES} (of|for) ${TARGET}`,
+    `(set|change|make|update|lower|raise|reduce|increase) [the] (number|count|amount) of [kept|old|rotated|archived|retained|saved] ${COPIES} [kept] (for|of) ${TARGET} to {keep:count}`,
+    `(set|make|change|configure|update|adjust|set up|setup) [the] [log|logs] (rotation|retention|logrotate) [policy|policies|rule|rules|settings|config|configuration] [(for|of|on) ${TARGET}] (to|as) (${WHEN}|{size:size}|rotate at {size:size})`,
+    `(set up|setup|configure|enable|add|create|define|turn on|start|use) [a|an] [${WHEN}] [log|logs|logfile] (rotation|retention|logrotate) [policy|rule|config|configuration] [(for|of|on) ${TARGET}]`,
+    `(limit|cap|restrict|bound|keep) [the] [size of] ${TARGET} (to|at|under|below) {size:size}`,
+    `(do not|never) (let|allow) ${TARGET} (grow|get) (beyond|past|over|bigger than|larger than|above|more than) {size:size}`,
   ],
-  qualifiers: [KEEP, WHEN, `(when|once|if|whenever) (they|it|a log|logs|each log|one|the file|a file) ${GROWS} {size:size}`, "(or|and) (when|once|if) (they|it) (are|is|get|gets) (bigger|larger) than {size:size}", "(and|then) rotate", "(rotating|rotated|and rotate|rotate them|rotate it)"],
+  qualifiers: [KEEP, WHEN, AT_SIZE, `(when|once|if|whenever) (they|it|a log|logs|each log|one|the file|a file) ${GROWS} {size:size}`, "(or|and) (when|once|if) (they|it) (are|is|get|gets) (bigger|larger) than {size:size}", "(and|then) rotate", "(rotating|rotated|and rotate|rotate them|rotate it|rotate|rotate them|rotation)"],
   build(c) {
     if (!c.has("keep")) return refuse('say how many rotated copies to keep (e.g. "keeping 7")');
     const keep = c.get<number>("keep")!;
@@ -138,9 +147,23 @@ export const logPolicy = defineIntent<PolicyArgs>({
     if (c.has("age")) out.maxAgeDays = c.get<number>("age")!;
     return out;
   },
+  // "…and rotate it now": a policy for one file is that file.
+  object: (a) => (/[*?[]/.test(a.pattern) ? undefined : a.pattern),
   describe: (a) => `${a.pattern}: keep ${a.keep}${a.maxAgeDays !== undefined ? `, every ${a.maxAgeDays} day${a.maxAgeDays === 1 ? "" : "s"}` : ""}${a.maxBytes !== undefined ? `, at ${a.maxBytes} bytes` : ""}`,
-  async plan(a) {
-    return [task("log-policy", `Rotate ${a.pattern}, keeping ${a.keep}`, "system", [call("log.set_policy", { ...a }, "kept on the data disk and applied by the autonomy loop; undo restores the previous policy")])];
+  reusable: false,
+  async plan(a, ctx) {
+    const args: PolicyArgs = { ...a };
+    let why = "kept on the data disk and applied by the autonomy loop; undo restores the previous policy";
+    // Only how many to keep was said: the policy's size and age rules stay as they are (set_policy replaces the whole policy).
+    if (a.maxBytes === undefined && a.maxAgeDays === undefined) {
+      const r = await probe<{ policies: Array<{ pattern: string; maxBytes: number | null; maxAgeDays: number | null }> }>(ctx, "log.policies", {});
+      if (!r.ok) throw new IntentRefusal(`cannot read the rotation policy of ${a.pattern} to keep its size and age rules (log.policies: ${r.message})`);
+      const now = r.value.policies.find((p) => p.pattern === a.pattern);
+      if (now?.maxBytes != null) args.maxBytes = now.maxBytes;
+      if (now?.maxAgeDays != null) args.maxAgeDays = now.maxAgeDays;
+      if (now) why = `its size and age rules as they are; ${why}`;
+    }
+    return [task("log-policy", `Rotate ${a.pattern}, keeping ${a.keep}`, "system", [call("log.set_policy", { ...args }, why)])];
   },
 });
 

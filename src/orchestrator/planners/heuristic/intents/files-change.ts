@@ -6,7 +6,7 @@
  * deleted only when the sentence says so ("and everything in it"); modes
  * that make a path writable by every user are refused.
  */
-import { defineIntent, IntentRefusal, refuse } from "../intent";
+import { type Captured, defineIntent, IntentRefusal, refuse } from "../intent";
 import { worldWritable } from "../safety";
 import { call, probe, task } from "./common";
 import { CONFIG, targetPath } from "./files-read";
@@ -16,12 +16,18 @@ export const makeDir = defineIntent<{ path: string; mode?: string }>({
   summary: "create a directory",
   examples: ["create a directory /srv/www", "mkdir -p /srv/app/data", "make a folder called /srv/data"],
   forms: [
-    "(create|make|add|set up) [new] [empty] (directory|folder|dir) [called|named|at|in|for] {path:path}",
+    "(create|make|add|set up) [new] [empty] (directory|folder|dir) [tree|path|hierarchy|structure] [called|named|at|in|for] {path:path}",
     "mkdir [-p] {path:path}",
     "(create|make) {path:path} [as] [new] (directory|folder|dir)",
     "(create|make) (directory|folder|dir) {path:path}",
   ],
-  qualifiers: ["with (mode|permissions|perms) {mode:mode}", "(and|with) (its|any|all) [missing] (parents|parent directories|parent folders)"],
+  // Parents are always made (fs.mkdir parents: true): saying so is honoured.
+  qualifiers: [
+    "with (mode|permissions|perms) {mode:mode}",
+    "(and|with|including|plus|along with) [its|any|all|the] [missing|necessary|needed|required|intermediate|parent] (parents|parent directories|parent folders|parent dirs|intermediate directories|directories above it|directories in between) [as needed|if needed|if missing|that are missing|if necessary]",
+    "(recursively|-p|--parents)",
+    "(parents|parent directories|parent folders|missing parents) (included|too|as well|as needed|if needed)",
+  ],
   build(c) {
     const mode = c.get<string>("mode");
     if (mode !== undefined && !/^[0-7]{4}$/.test(mode)) return refuse("give the mode in octal (e.g. 0755)");
@@ -71,6 +77,52 @@ export const deletePath = defineIntent<{ path: string; recursive: boolean; confi
   },
 });
 
+const ABLE = "readable <perm=rX>|writable <perm=w>|writeable <perm=w>|executable <perm=x>|runnable <perm=x>|accessible <perm=rX>|readable and writable <perm=rwX>|readable and executable <perm=rx>";
+const WHO = "(others <who=o>|other users <who=o>|everyone else <who=o>|the world <who=o>|world <who=o>|everyone <who=a>|everybody <who=a>|all users <who=a>|all <who=a>|anyone <who=a>|anybody <who=a>|every user <who=a>|the group <who=g>|group <who=g>|its group <who=g>|group members <who=g>|the owner <who=u>|owner <who=u>|its owner <who=u>|the user <who=u>)";
+const PERM = "(write <perm=w>|writing <perm=w>|read <perm=rX>|reading <perm=rX>|execute <perm=x>|exec <perm=x>|execution <perm=x>|executable <perm=x>|run <perm=x>)";
+const RIGHT = "(permission|permissions|access|rights|right|bit|bits|privileges|privilege|perms)";
+
+const LINK = "[symbolic|soft] (symlink|symbolic link|soft link|sym link|sym-link|link)";
+const POINTS = "(to|pointing to|pointing at|that points to|which points to|that points at|targeting|->|=>|for)";
+
+/**
+ * A symbolic link, said with which end is which: "from LINK to TARGET", "LINK
+ * pointing to TARGET", "a link to TARGET at LINK", `ln -s TARGET LINK`. The
+ * link must not exist (nothing is replaced) and the target must: a sentence
+ * that names the two ends the other way round is refused, not done backwards.
+ */
+export const makeSymlink = defineIntent<{ path: string; target: string }>({
+  name: "make-symlink",
+  summary: "create a symbolic link",
+  examples: ["create a symlink from /srv/current to /srv/www", "ln -s /var/www /srv/web", "make a symbolic link /srv/site pointing to /var/www"],
+  forms: [
+    `(create|make|add|set up|put|place) [new] ${LINK} (from|at|called|named|in|on) {path:path} ${POINTS} {target:path}`,
+    `(create|make|add|set up|put|place) [new] ${LINK} {path:path} ${POINTS} {target:path}`,
+    `(create|make|add|set up|put|place) [new] ${LINK} ${POINTS} {target:path} (at|called|named|in|from|as|on) {path:path}`,
+    `(make|turn) {path:path} [into] ${LINK} ${POINTS} {target:path}`,
+    "(make|have|let) {path:path} (point|link) (to|at) {target:path}",
+    "(symlink|link) {path:path} (->|=>) {target:path}",
+    "ln (-s|--symbolic) {target:path} {path:path}",
+  ],
+  build(c) {
+    const path = c.get<string>("path")!;
+    const target = c.get<string>("target")!;
+    return path === target ? refuse("a link cannot point to itself") : { path, target };
+  },
+  object: (a) => a.path,
+  describe: (a) => `${a.path} → ${a.target}`,
+  reusable: false,
+  async plan(a, ctx) {
+    const link = await probe<{ exists: boolean }>(ctx, "fs.stat", { path: a.path });
+    if (!link.ok) throw new IntentRefusal(`cannot look at ${a.path}: ${link.message}`);
+    if (link.value.exists) throw new IntentRefusal(`${a.path} already exists; aiOS does not replace it with a link (the link is the first path, e.g. "create a symlink from /srv/current to /srv/www")`);
+    const target = await probe<{ exists: boolean }>(ctx, "fs.stat", { path: a.target });
+    if (!target.ok) throw new IntentRefusal(`cannot look at ${a.target}: ${target.message}`);
+    if (!target.value.exists) throw new IntentRefusal(`${a.target} does not exist, so a link to it would point nowhere`);
+    return [task("symlink", `Link ${a.path} to ${a.target}`, "system", [call("fs.symlink", { path: a.path, target: a.target }, "a new symbolic link; nothing is replaced; undo removes it")])];
+  },
+});
+
 export const changeMode = defineIntent<{ path: string; mode: string }>({
   name: "change-mode",
   summary: "change a path's permissions",
@@ -81,9 +133,24 @@ export const changeMode = defineIntent<{ path: string; mode: string }>({
     "(change|set) {path:path} (permissions|mode|perms) to {mode:mode}",
     "make {path:path} (executable|runnable) <mode=+x>",
     "make {path:path} (world writable|world-writable|writable by everyone|writable by everybody|writable by all|writable by anyone|writable by all users|writable for everyone) <mode=o+w>",
+    // In words: who (u, g, o, a), + or -, which permission. A directory's "readable" includes entering it (X).
+    `make {path:path} (${ABLE}) (by|for|to) ${WHO} <op=+>`,
+    "make {path:path} (world readable|world-readable|publicly readable|readable to the world|public) <op=+> <perm=rX> <who=o>",
+    `make {path:path} (${ABLE}) only (by|for|to) (its owner|the owner|owner|me|root|the user who owns it) <op=only> <who=u>`,
+    "make {path:path} private <op=only> <who=u> <perm=rwX>",
+    `make {path:path} (not|no longer|non-) (${ABLE}) [(by|for|to) ${WHO}] <op=->`,
+    `(remove|take away|take|drop|revoke|strip|withdraw) ${PERM} ${RIGHT} (for|from|of) ${WHO} (on|from|of|to|for) {path:path} <op=->`,
+    `(remove|take away|take|drop|revoke|strip|withdraw) ${PERM} ${RIGHT} (on|from|of|for) {path:path} [(for|from) ${WHO}] <op=->`,
+    `(give|grant|add) ${WHO} ${PERM} ${RIGHT} (on|to|for|over) {path:path} <op=+>`,
+    `(give|grant|add) ${PERM} ${RIGHT} (to|for) ${WHO} (on|to|for|over) {path:path} <op=+>`,
+    `(give|grant|add) ${PERM} ${RIGHT} (on|to|for) {path:path} [(to|for) ${WHO}] <op=+>`,
+    `(give|grant) {path:path} ${PERM} ${RIGHT} [(for|to) ${WHO}] <op=+>`,
+    `(allow|let) ${WHO} [to] (read <perm=rX>|write <perm=w>|write to <perm=w>|execute <perm=x>|run <perm=x>) {path:path} <op=+>`,
   ],
   build(c) {
-    const mode = c.get<string>("mode")!;
+    if (c.has("op") && (c.conflicting("perm") || c.conflicting("who"))) return refuse("it names two different permissions or users");
+    const mode = c.has("op") ? wordsMode(c) : c.get<string>("mode")!;
+    if (typeof mode !== "string") return mode;
     if (worldWritable(mode)) return refuse(`mode ${mode} makes ${c.get<string>("path")} writable by every user`);
     return { path: c.get<string>("path")!, mode };
   },
@@ -94,19 +161,48 @@ export const changeMode = defineIntent<{ path: string; mode: string }>({
     let mode = a.mode;
     if (!/^[0-7]{4}$/.test(mode)) {
       // Symbolic: applied to the mode the file has now.
-      const st = await probe<{ exists: boolean; mode?: string }>(ctx, "fs.stat", { path: a.path });
+      const st = await probe<{ exists: boolean; mode?: string; type?: string }>(ctx, "fs.stat", { path: a.path });
       if (!st.ok || !st.value.exists || !st.value.mode) throw new IntentRefusal(`cannot read ${a.path}'s mode to apply ${a.mode}`);
-      mode = applySymbolic(st.value.mode, a.mode);
+      mode = applySymbolic(st.value.mode, a.mode, st.value.type === "dir");
       if (worldWritable(mode)) throw new IntentRefusal(`${a.mode} would make ${a.path} writable by every user`);
     }
     return [task("chmod", `Set ${a.path}'s mode to ${mode}`, "system", [call("fs.chmod", { path: a.path, mode }, mode === a.mode ? "undo restores the old mode" : `${a.mode} on its current mode; undo restores it`)])];
   },
 });
 
-/** u+x, go-w, a=r, +x on an octal mode ("0644" + "+x" → "0755": x where r is, as chmod +x does without a umask). */
-export function applySymbolic(current: string, sym: string): string {
+/**
+ * A mode said in words: who (u, g, o, a; unsaid: as chmod +x for execute,
+ * refused for read and write), + or -, which permission. "only by its owner"
+ * takes that permission from group and others and gives it to the owner;
+ * "make it private" takes everything from group and others. X is execute
+ * for a directory (entering it), applied when planned.
+ */
+function wordsMode(c: Captured): string | { refuse: string } {
+  const op = c.get<string>("op")!;
+  const perm = c.get<string>("perm") ?? "rwX";
+  const who = c.get<string>("who");
+  // "readable only by its owner": the others lose that permission, the owner has it (chmod go-r,u+r).
+  if (op === "only") return perm === "rwX" ? "go-rwx" : `go-${perm.replace("X", "")},u+${perm}`;
+  if (who === undefined && perm !== "x") return refuse(`say for whom: the owner, the group, others or everyone (e.g. "for others")`);
+  return `${who ?? ""}${op}${perm}`;
+}
+
+/**
+ * u+x, go-w, a=r, +x on an octal mode ("0644" + "+x" → "0755": x where r is,
+ * as chmod +x does without a umask); clauses joined by "," one after the
+ * other. X (from words: "readable" said of a directory includes entering it)
+ * is x for a directory being given permissions, nothing otherwise: a file
+ * made readable is not made executable.
+ */
+export function applySymbolic(current: string, sym: string, isDir = false): string {
+  let mode = current;
+  for (const clause of sym.split(",")) mode = applyOne(mode, clause.replace(/X/g, isDir && /[+=]/.test(clause) ? "x" : ""));
+  return mode;
+}
+
+function applyOne(current: string, sym: string): string {
   let m = Number.parseInt(current.slice(-4), 8) & 0o7777;
-  const s = /^([ugoa]*)([+=-])([rwxst]+)$/.exec(sym);
+  const s = /^([ugoa]*)([+=-])([rwxst]*)$/.exec(sym);
   if (!s) return current;
   const who = s[1] === "" || s[1]!.includes("a") ? "ugo" : s[1]!;
   let bits = 0;

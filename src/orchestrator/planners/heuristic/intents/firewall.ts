@@ -13,7 +13,8 @@ export interface FirewallArgs {
   from?: string;
 }
 
-const TRAFFIC = "[incoming|inbound] [traffic|connections|access|requests|packets]";
+/** "udp traffic", "incoming tcp connections", "traffic from 10.0.0.0/8": what a rule matches, before its port. */
+const TRAFFIC = "[(tcp <protocol=tcp>|udp <protocol=udp>)] [incoming|inbound] [(tcp <protocol=tcp>|udp <protocol=udp>)] [traffic|connections|access|requests|packets|datagrams] [(from|coming from) [address|network|host|subnet|ip] {from:cidr}]";
 const PORT = "({p:portspecs}|(port|ports) {p:portspecs}|{wk:wellknown} [port]|port {wk:wellknown})";
 
 export const firewallPort = defineIntent<FirewallArgs>({
@@ -24,6 +25,7 @@ export const firewallPort = defineIntent<FirewallArgs>({
     `(open|open up|allow|unblock|permit|accept|whitelist|let through|let in) ${TRAFFIC} [on|to|for|through|at|via] ${PORT} <action=open>`,
     `(close|block|deny|drop|reject|forbid|disallow|shut|blacklist|firewall) ${TRAFFIC} [on|to|for|at|via] ${PORT} <action=close>`,
     `(allow|permit|let) ${TRAFFIC} (to|on|for|into) ${PORT} <action=open>`,
+    `(let|allow|permit) ${TRAFFIC} (through|in) [the firewall] [on|to|for|at|via] ${PORT} <action=open>`,
     `(block|deny|stop) ${TRAFFIC} (to|on|for|into) ${PORT} <action=close>`,
     `(make|set) ${PORT} (open|reachable|accessible) [in the firewall] <action=open>`,
   ],
@@ -36,6 +38,7 @@ export const firewallPort = defineIntent<FirewallArgs>({
   ],
   build(c) {
     if (c.conflicting("action")) return refuse("it says both to open and to close");
+    if (c.conflicting("from")) return refuse("it names two sources; say one per request");
     const specs = c.get<Array<{ port: number; protocol?: "tcp" | "udp" }>>("p") ?? [{ port: c.get<number>("wk")! }];
     const protos = [...specs.map((s) => s.protocol), ...c.all<"tcp" | "udp">("protocol")].filter((p): p is "tcp" | "udp" => p !== undefined);
     if (new Set(protos).size > 1) return refuse("it names both tcp and udp; say one protocol per request");

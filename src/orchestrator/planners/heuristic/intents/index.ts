@@ -12,23 +12,23 @@ import type { Intent } from "../intent";
 import { auditQuery, auditVerify } from "./audit";
 import { freeDiskSpace, logPolicies, logPolicy, rotateLogs } from "./cleanup";
 import { editFile } from "./edit-file";
-import { changeMode, copyMove, deletePath, makeDir } from "./files-change";
+import { changeMode, copyMove, deletePath, makeDir, makeSymlink } from "./files-change";
 import { findFiles, listDir, readFile, statPath } from "./files-read";
 import { firewallList, firewallPort } from "./firewall";
 import { knowledge } from "./knowledge";
 import { showLogs } from "./logs";
 import { checkEndpoint, listeningPorts, networkInterfaces, pingHost, resolveName } from "./network";
 import { installPackage, listPackages, packageInfo, searchPackages, updateIndex, upgradePackages } from "./packages";
-import { diskFull, serviceDown, slowSystem } from "./playbooks";
+import { diskFull, serviceDown, slowSystem, systemHealth } from "./playbooks";
 import { findProcesses, killProcess, processInfo, signalProcess } from "./process";
 import { configureProxy } from "./proxy";
 import { REFUSALS } from "./refusals";
 import { removePackage } from "./remove";
 import { listJobs, removeJob, scheduleJob } from "./schedule";
 import { checkConfig, controlService, listServices, removeService, restartPolicy } from "./service";
-import { hostname, power, timezone, undo } from "./system";
+import { hostname, power, showHostname, showTime, timezone, undo } from "./system";
 import { diskUsageByDir, hardware, pressure, showUsage, topProcesses, uptime, version } from "./usage";
-import { listUsers, lockUser, manageUser, sessions, userGroups } from "./user";
+import { listUsers, lockUser, manageUser, sessions, userGroups, userInfo } from "./user";
 import { unwatch, watch, watchlist } from "./watch";
 import { writeFile } from "./write-file";
 
@@ -39,6 +39,7 @@ export const INTENTS: readonly Intent[] = [
   slowSystem,
   diskFull,
   serviceDown,
+  systemHealth,
   configureProxy,
   manageUser,
   userGroups,
@@ -50,6 +51,7 @@ export const INTENTS: readonly Intent[] = [
   writeFile,
   deletePath,
   makeDir,
+  makeSymlink,
   changeMode,
   copyMove,
   restartPolicy,
@@ -73,6 +75,8 @@ export const INTENTS: readonly Intent[] = [
   diskUsageByDir,
   showUsage,
   uptime,
+  showHostname,
+  showTime,
   version,
   pressure,
   hardware,
@@ -94,6 +98,7 @@ export const INTENTS: readonly Intent[] = [
   signalProcess,
   processInfo,
   findProcesses,
+  userInfo,
   listUsers,
   sessions,
   readFile,
@@ -106,7 +111,7 @@ export const INTENTS: readonly Intent[] = [
 export {
   auditQuery, auditVerify, changeMode, checkConfig, checkEndpoint, configureProxy, controlService, copyMove, deletePath, diskFull, diskUsageByDir, editFile, findFiles, findProcesses,
   firewallList, firewallPort, freeDiskSpace, hardware, hostname, installPackage, killProcess, knowledge, listDir, listeningPorts, listJobs, listPackages, listServices,
-  listUsers, lockUser, logPolicies, logPolicy, makeDir, manageUser, networkInterfaces, packageInfo, pingHost, power, pressure, processInfo, readFile, removeJob,
-  removePackage, removeService, resolveName, restartPolicy, rotateLogs, scheduleJob, searchPackages, serviceDown, sessions, showLogs, showUsage, signalProcess,
-  slowSystem, statPath, timezone, topProcesses, undo, unwatch, updateIndex, upgradePackages, uptime, userGroups, version, watch, watchlist, writeFile,
+  listUsers, lockUser, logPolicies, logPolicy, makeDir, makeSymlink, manageUser, networkInterfaces, packageInfo, pingHost, power, pressure, processInfo, readFile, removeJob,
+  removePackage, removeService, resolveName, restartPolicy, rotateLogs, scheduleJob, searchPackages, serviceDown, sessions, showLogs, showUsage, showHostname, showTime, signalProcess,
+  slowSystem, statPath, systemHealth, timezone, topProcesses, undo, unwatch, updateIndex, upgradePackages, uptime, userGroups, userInfo, version, watch, watchlist, writeFile,
 };

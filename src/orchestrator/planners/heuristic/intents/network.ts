@@ -61,12 +61,17 @@ export const pingHost = defineIntent<{ host: string; count?: number }>({
     "(send|fire) {count:count} (ping|pings|echo requests) to {host:host}",
     "[can (i|you|we|it|system|machine)] (reach|get to|talk to) {host:host}",
     "can (i|you|we|it|system|machine) (ping|see) {host:host}",
+    "can [this|the] (@machine|server|aios) (reach|ping|see|get to|talk to|connect to) {host:host}",
+    "(do|does) (i|we|it|you|[this|the] (@machine|server)) have (connectivity|network connectivity|network access|a connection|a route|access) to {host:host}",
+    "(is|are) there (connectivity|network connectivity|a connection|a route|network access) to {host:host}",
+    "@ask [if|whether] (i|we|you|[this|the] (@machine|server)) can (reach|ping|get to|talk to) {host:host}",
     "(is|are) {host:host} (reachable|up|online|alive|pingable|responding|answering|there|down|unreachable)",
     "@ask [if|whether] (i|we|you) can (reach|ping) {host:host}",
     "@ask {host:host} (is|can be) (reachable|up|online|alive|reached|pinged)",
     "(check|test) (connectivity|connection|reachability|network) (to|with|for) {host:host}",
   ],
-  qualifiers: ["{count:count} (time|times)", "(once <count=1>|twice <count=2>)", "-c {count:count}", "with {count:count} (ping|pings|packets|packet)"],
+  // "from here" reads as "from" (here is a filler): where the ping starts, which is always this machine.
+  qualifiers: ["{count:count} (time|times)", "(once <count=1>|twice <count=2>)", "-c {count:count}", "with {count:count} (ping|pings|packets|packet)", "from [this|the] [@machine|server|box]"],
   build(c) {
     const count = c.get<number>("count");
     if (count !== undefined && count > 10) return refuse("at most 10 pings are sent");
@@ -94,7 +99,11 @@ export const resolveName = defineIntent<{ name: string; type?: string }>({
     "@what does {name:host} (resolve|point) [to]",
     "where does {name:host} (point|resolve) [to]",
     "dns [lookup|query|resolution] (for|of|on) {name:host}",
-    "(does|can) {name:host} resolve",
+    "(check|test|verify|query|try) [the] dns [record|records|entry|entries|resolution] (for|of|on) {name:host}",
+    "(does|can) {name:host} (resolve|be resolved) [to (anything|something|an address|an ip|an ip address|any address)]",
+    "@ask [if|whether] {name:host} (resolves|can be resolved|is resolvable|has a dns record|has dns records|has a dns entry|is in dns|has an ip|has an ip address|has an address)",
+    "(is|are) {name:host} (resolvable|in dns|known to dns)",
+    "(does|do) {name:host} have [a|an|any] (dns record|dns records|dns entry|dns entries|ip|ip address|ip addresses|address)",
   ],
   build: (c) => (c.has("type") ? { name: c.get<string>("name")!, type: c.get<string>("type")! } : { name: c.get<string>("name")! }),
   describe: (a) => `${a.name}${a.type ? ` ${a.type}` : ""}`,

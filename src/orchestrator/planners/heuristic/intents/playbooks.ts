@@ -11,6 +11,9 @@
  *   than a week). Never anything else.
  * - "nginx is down, bring it back": its status and recent log; then a
  *   restart (or, for a known daemon not defined yet, its start).
+ * - "how is the system doing", "give me a status report": an overview,
+ *   read-only: uptime and load, CPU, memory, disks, the services (failed
+ *   ones among them), pressure.
  */
 import type { TaskPlan } from "../../../plan";
 import { daemonFor } from "../daemons";
@@ -79,7 +82,7 @@ export const diskFull = defineIntent<{ fix: boolean }>({
   },
 });
 
-const DOWN = "(down|dead|broken|not running|not working|not responding|unresponsive|failing|crashing|crashed|offline|stopped|failed|gone|unreachable|hung|stuck)";
+const DOWN = "(down|dead|broken|not running|not working|not responding|unresponsive|failing|crashing|crashed|offline|stopped|failed|gone|unreachable|hung|stuck|dying|falling over)";
 const BACK = "[so|please|and|can you|could you] (bring (it|him) back [up|online|to life]|bring (it|him) up [again]|fix it|restart it|get (it|him) (running|back up|back|up|working|going) [again]|start it [again|back up]|revive it|recover it|repair it|get it back) [please] <fix=true>";
 
 export const serviceDown = defineIntent<{ name: string; fix: boolean }>({
@@ -94,7 +97,8 @@ export const serviceDown = defineIntent<{ name: string; fix: boolean }>({
     `why (is|did) {name:service} [@service] ${DOWN}`,
     `why did {name:service} [@service] (crash|die|fail|stop|go down)`,
     "@what (went|is|goes|has gone) wrong with {name:service} [@service]",
-    "@what (happened|is happening|has happened) (to|with) {name:service} [@service]",
+    "@what (happened|is happening|has happened|is going on|is up) (to|with) {name:service} [@service]",
+    "(diagnose|troubleshoot|investigate|debug|look into|check on) [the] {name:service} [@service] [problem|problems|issue|issues|failure|failures|crash|crashes]",
   ],
   build: (c) => ({ name: c.get<string>("name")!, fix: c.has("fix") }),
   object: (a) => a.name,
@@ -123,5 +127,53 @@ export const serviceDown = defineIntent<{ name: string; fix: boolean }>({
     }
     if (tasks.length === 0) throw new IntentRefusal(`${a.name} is not defined as a service yet, so it has no state or log to look at; say "start ${a.name}"`);
     return tasks;
+  },
+});
+
+const WHOLE = "(@machine|server|everything|things|all|it all)";
+const STATE_OF = "[overall|general|current|quick|full] (health|status|state|condition|shape|wellbeing)";
+const REPORT = "[quick|short|brief|full|overall|general|complete] [system|machine|server|health] (status report|health report|health check|healthcheck|overview|status update|status summary|summary|sitrep|report|status|checkup|check-up)";
+const FINE = "(ok|okay|fine|healthy|alright|all right|good|in good shape|in order|working|running fine|running ok|running smoothly|working fine|working properly|normal|as expected)";
+
+export const systemHealth = defineIntent<Record<string, never>>({
+  name: "system-health",
+  summary: "give an overview of how the system is doing",
+  examples: ["how is the system doing?", "check the health of the machine", "give me a status report", "run a health check"],
+  forms: [
+    // "of the system" is a filler: "check the health of the system" reads as "check health".
+    `(check|verify|assess|examine|inspect|review|look at|test|evaluate|report on) [the] ${STATE_OF} [(of|on) [the] ${WHOLE}]`,
+    `(check|verify|assess|examine|inspect|review|look at|test|evaluate|report on) [on] [the] [overall|general] (@machine|server) [health|status|state|condition]`,
+    `[@show] [the] [overall|general|current|quick] (@machine|server) (health|status|state|condition|overview|health check|health report|status report|report|summary|checkup)`,
+    // "a summary of the system's state": "of the system" is a filler, the state stays.
+    `[@show|run|do|perform|make] [me|us] [a|an] ${REPORT} [(of|on|about|for) [the] ${WHOLE}] [health|status|state|condition]`,
+    `(run|do|perform|make) [a|an] [quick|full|complete] [system] (check|checkup|check-up|diagnostic|diagnostics|status check|health check|healthcheck)`,
+    `how (is|are) [the] ${WHOLE} (doing|holding up|performing|looking|running|going|behaving)`,
+    "how (is|are) (things|everything|it all|stuff) [doing|holding up|looking|going]",
+    `how (healthy|fine|ok|okay) (is|are) [the] ${WHOLE}`,
+    "@what is (going on|happening|up) [(with|on|in) [the] (@machine|server)]",
+    "(@machine|server) (check|checkup|check-up|diagnostics)",
+    "(diagnose|troubleshoot|check up on|check on) [the] (@machine|server|everything)",
+    `(is|are) [the] ${WHOLE} ${FINE} [(with|on|in) [the] (@machine|server)]`,
+    `(is|are) (everything|all|things|anything) ${FINE} (with|on|in) [the] (@machine|server)`,
+    `(is|are) (anything|something) (wrong|broken|the matter) (with|on) [the] (@machine|server)`,
+    // "on the server" is a filler: "any problems on the server" reads as "any problems".
+    `(is|are) there (any|some) (problems|issues|trouble) [(with|on) [the] (@machine|server)]`,
+    `(any|some) (problems|issues|trouble) [(with|on) [the] (@machine|server)]`,
+    `(${WHOLE}) ${FINE} [(with|on|in) [the] (@machine|server)]`,
+    `@what is [the] ${STATE_OF} [of [the] ${WHOLE}]`,
+    `@what (is|are) [the] (@machine|server) ${STATE_OF}`,
+    `how (is|are) [the] (@machine|server) ${STATE_OF}`,
+  ],
+  build: () => ({}),
+  describe: () => "uptime and load, cpu, memory, disks, services, pressure",
+  async plan() {
+    return [
+      task("load", "Uptime and load", "monitor", [call("sys.uptime", {})]),
+      task("cpu", "CPU use", "monitor", [call("monitor.cpu", {})]),
+      task("memory", "Memory", "system", [call("monitor.memory", {})]),
+      task("disk", "Disk space per filesystem", "storage", [call("monitor.disk", {})]),
+      task("services", "The services, failed ones among them", "monitor", [call("service.list", {})]),
+      task("pressure", "CPU, memory and I/O pressure", "monitor", [call("monitor.pressure", {})]),
+    ];
   },
 });

@@ -32,9 +32,12 @@ export interface ProxyArgs {
 }
 
 const PROXY = "(reverse proxy|reverse-proxy|reverseproxy|proxy|forward proxy <forward=true>|forwarding proxy <forward=true>)";
-const TO = "(for|to|in front of|towards|forwarding to|that forwards to|forwarding requests to|pointing to|pointing at|that points to|->|at|on)";
-const TARGET = `${TO} [local] ((management api|api|aios api|aios management api|aios|management interface|aios's api) <api=true>|[local] [port] {port:port}|{url:url}|{hp:hostport})`;
-const LISTEN = "[(listening|that listens|listen|which listens|and listen|serving|exposed) (on|at)|on] port {listen:port}";
+// "on port 80" and "at port 80" say where nginx listens, never where it forwards.
+const TO = "(for|to|in front of|towards|forwarding to|that forwards to|forwarding requests to|pointing to|pointing at|that points to|->)";
+const API = "(management api|api|aios api|aios management api|aios|management interface|aios's api|rest api|http api) <api=true>";
+const UPSTREAM = `(${API}|[local] [port] {port:port}|{url:url}|{hp:hostport})`;
+const TARGET = `${TO} [local] ${UPSTREAM}`;
+const LISTEN = "((listening|that listens|listen|which listens|and listen|serving|exposed|reachable|available) (on|at) [port]|[on|at] port) {listen:port}";
 /** The config file: one site, every request to the upstream, streaming answers passed through unbuffered. */
 export function proxyConfig(a: ProxyArgs, hostname: string): string {
   const names = ["localhost", "127.0.0.1", ...(/^[A-Za-z0-9.-]{1,253}$/.test(hostname) && hostname !== "localhost" ? [hostname] : [])];
@@ -74,8 +77,19 @@ export const configureProxy = defineIntent<ProxyArgs>({
     "configure nginx as a reverse proxy to localhost:8000 listening on port 8080",
   ],
   forms: [
-    `(configure|set up|setup|set|use|install|deploy|turn|make|put|run|get) {server:name} [up] [as|into|to be|like] [a] ${PROXY} ${TARGET}`,
-    `(configure|set up|setup|create|add|deploy|make|install|put in|put) [a] ${PROXY} [with|using|on|via] [{server:name}] ${TARGET}`,
+    `(configure|set up|setup|set|use|install|deploy|turn|make|put|run|get) {server:name} [up] [as|into|to be|like] [a] ${PROXY} [${LISTEN}] ${TARGET}`,
+    `(configure|set up|setup|create|add|deploy|make|install|put in|put|build|need|want) [a] ${PROXY} [${LISTEN}] [(with|using|via) {server:name}] ${TARGET}`,
+    `(i|we) (need|want|would like) [{server:name}] [as|for] [a] ${PROXY} [${LISTEN}] ${TARGET}`,
+    // Said without a verb: "nginx as a reverse proxy for the api", "a reverse proxy to port 3000".
+    `[{server:name} as] [a] ${PROXY} [${LISTEN}] ${TARGET}`,
+    // "reverse proxy port 8080 to port 3000": the first port is nginx's.
+    `[reverse] proxy [requests|traffic|http] (from|on) [port] {listen:port} ${TARGET}`,
+    `[reverse] proxy port {listen:port} (to|towards|->) [local] ${UPSTREAM}`,
+    `[reverse] proxy [requests|traffic] (to|for) ${API} [${LISTEN}]`,
+    `[reverse] proxy [the] ${API} [${LISTEN}] [(through|via|with|using|behind) {server:name}] [${LISTEN}]`,
+    `(expose|publish|serve) [the] ${API} [${LISTEN}] (through|via|with|using|behind) ({server:name}|[a] ${PROXY}) [${LISTEN}]`,
+    // Said without what it forwards to: read, and refused saying so.
+    `(configure|set up|setup|create|add|deploy|make|install) [a] ${PROXY} ${LISTEN}`,
     `(configure|set up|setup|create|add|deploy|make|install) [a] ${PROXY} ${TARGET} (with|using|on|via) {server:name}`,
     `(put|place|run) {server:name} in front of ((management api|api|aios api|aios) <api=true>|[local] [port] {port:port}|{url:url}|{hp:hostport})`,
     `(proxy|forward|send) [all] [requests|traffic] ${TARGET} (with|using|via|through) {server:name}`,

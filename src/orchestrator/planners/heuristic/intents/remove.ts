@@ -106,6 +106,11 @@ export const removePackage = defineIntent<RemoveArgs>({
     "(but|and) (do not|never) (delete|remove|purge|touch) (its|their|the) " + CONFIG + " <purge=false>",
     "without (deleting|removing|purging|touching) (its|their|the) " + CONFIG + " <purge=false>",
     "[as] [a] (dry run|dry-run|--dry-run|--simulate|simulation) <dryRun=true>",
+    // pkg.remove takes the dependencies installed only for it along: "and its dependencies" is what it does.
+    "(and|with|including|along with|plus|together with) [all] [of] [its|their|the] [unused|unneeded|automatically installed|orphaned] (dependencies|deps|dependency packages) [(it|they) (pulled in|brought in|installed|needed)]",
+    "(and|with|including|along with|plus|together with) [all] [the] (dependencies|deps) (it|they) (pulled in|brought in|installed|needed|came with)",
+    "(and|with|including|along with|plus|together with) (everything|all) (it|they) (depends on|depend on|pulled in|brought in|needs|need)",
+    "(and|then) (autoremove|clean up (its|their|the) (dependencies|deps|leftovers))",
   ],
   build(c) {
     if (c.conflicting("purge")) return refuse("it says both to remove and to keep the configuration");

@@ -22,7 +22,11 @@ export function commandArgv(cmd: string): string[] {
   return SHELL_CHARS.test(c) ? ["/bin/sh", "-c", c] : c.split(/\s+/);
 }
 
-const RUN = "[schedule|run|do|execute|perform|repeat|please run|(set up|create|add|make) [a|the] [cron|scheduled|recurring|periodic] (job|task) [that|which|to] (runs|run|does|do|will run)] [job|a job|the job] [to]";
+const RUN = "[schedule|run|do|execute|perform|repeat|please run|(set up|create|add|make) [a|the] [cron|scheduled|recurring|periodic] (job|task) [that|which|to] [runs|run|does|do|will run]] [job|a job|the job] [to]";
+/** A service action said as a noun: "nginx restart", "a restart of the worker" (scheduled as the goal "restart nginx"). */
+const VERB = "(restart <verb=restart>|reload <verb=restart>|restarting <verb=restart>|start <verb=start>|stop <verb=stop>|shutdown <verb=stop>)";
+const NOMINAL = `({svc:service} [@service|server] ${VERB}|${VERB} (of|for) {svc:service} [@service|server])`;
+const PLAN = "(schedule|plan|set up|arrange|add|create|book|put in|do|run|perform)";
 
 /** The schedule intent: a goal the catalogue reads (planned again each time it runs), or a command in backquotes. */
 export function scheduleJob() {
@@ -38,6 +42,9 @@ export function scheduleJob() {
       "{when:schedule} [,] (run|do|execute|perform|schedule) {goal:goal}",
       "{when:schedule} [,] (run|execute) {cmd:command}",
       "{when:schedule} [,] {goal:goal}",
+      `${PLAN} [a|an|the] [scheduled|recurring|regular|periodic|automatic] ${NOMINAL} {when:schedule}`,
+      `${PLAN} [a|an|the] {when:schedule} ${NOMINAL}`,
+      `{when:schedule} [,] ${PLAN} [a|an|the] ${NOMINAL}`,
     ],
     qualifiers: ["(as|named|called) [job|a job|the job] {name:name}", "as job {name:name}"],
     build(c) {
@@ -49,6 +56,11 @@ export function scheduleJob() {
       if (cmd !== undefined) {
         if (!cmd.trim()) return refuse("the command in backquotes is empty");
         return { name: name ?? slug(cmd), cron: when.cron, words: when.words, argv: commandArgv(cmd) };
+      }
+      const svc = c.get<string>("svc");
+      if (svc !== undefined) {
+        const goal = `${c.get<string>("verb")!} ${svc}`;
+        return { name: name ?? slug(goal), cron: when.cron, words: when.words, goal };
       }
       const g = c.get<GoalValue>("goal")!;
       // A goal the catalogue cannot plan would be refused each time it comes due: refuse it now.

@@ -47,6 +47,7 @@ export const controlService = defineIntent<ServiceArgs & { disable?: true }>({
     `(is|are) ${SVC} (still|currently) ${UP} <action=status>`,
     `(status|state) [of] [@service|server] ${SVC} <action=status>`,
     `@show [the] (status|state|health) (of|for) [@service|server] ${SVC} <action=status>`,
+    `(check|verify|inspect|look at|examine|test) [the] (status|state|health) (of|for|on) [@service|server] ${SVC} <action=status>`,
     `@what (is|are) [the] (status|state|health) (of|for) [@service|server] ${SVC} <action=status>`,
     `@show ${SVC} (status|state|health) <action=status>`,
     `(check|how is|how are|what about|what is up with) [on] ${SVC} [doing|status|state] <action=status>`,
@@ -121,19 +122,41 @@ export interface RestartPolicyArgs {
   withinMs?: number;
 }
 
-const FAILS = "[if|when|whenever|after|in case] [it|this|that] (fails|crashes|dies|exits|stops|goes down|falls over|breaks|crashed|failed|died|has crashed|has failed)";
+const FAILS = "[if|when|whenever|after|in case|each time|every time] [it|this|that] (fails|crashes|dies|exits|stops|goes down|falls over|breaks|crashed|failed|died|has crashed|has failed)";
+/** "after a crash", "on failure": when a restart policy restarts. */
+const ON_FAILURE = "(on failure|on failures|on crash|on crashes|after a crash|after crashes|after failure|after failures|after a failure|in case of failure|in case of a crash)";
+const POLICY_WORD = "always <restart=always>|on-failure <restart=on-failure>|on failure <restart=on-failure>|never <restart=never>|no <restart=never>";
+const AUTO_RESTARTS = "(automatic restarts|automatic restart|auto-restart|auto-restarts|auto restart|auto restarts|autorestart|automatic restarting|auto-restarting|restart on failure|restarts on failure|restarting on failure|restarts)";
+const WHEN_IT_FAILS = "(if|when|whenever|in case|each time|every time|should) {name:service} [@service] (fails|crashes|dies|exits|stops|goes down|falls over|breaks|crashed|failed|died|has crashed|has failed|stops working)";
+const BRING_BACK = "(restart|bring|start|revive|recover) (it|him) [back] [up|again] [automatically|right away|immediately|at once]";
 
 export const restartPolicy = defineIntent<RestartPolicyArgs>({
   name: "restart-policy",
   summary: "set a service's restart policy",
   examples: ["make nginx restart on failure", "always restart nginx", "restart nginx automatically if it crashes", "don't restart nginx automatically"],
   forms: [
-    `(make|have|let|get|set) {name:service} [@service] (restart|restarts|be restarted|get restarted|come back|recover) (automatically|by itself|on its own|on failure|on failures|on crash|on crashes|after a crash|after crashes|after failure) [${FAILS}] <restart=on-failure>`,
+    `(make|have|let|get|set) {name:service} [@service] (restart|restarts|restarted|be restarted|get restarted|come back|recover) (automatically|by itself|on its own|on failure|on failures|on crash|on crashes|after a crash|after crashes|after failure) [${FAILS}] <restart=on-failure>`,
+    `(auto-restart|autorestart|auto restart) {name:service} [@service] <restart=on-failure>`,
+    `(do not|never) (let|allow) {name:service} [@service] [to] (restart|be restarted|come back) (automatically|by itself|on its own) <restart=never>`,
     `(make|have|let|get|set) {name:service} [@service] (restart|restarts|be restarted|get restarted|come back) ${FAILS} <restart=on-failure>`,
     `(restart|auto-restart|autorestart) {name:service} [@service] (automatically|on failure|on crash|on its own) [${FAILS}] <restart=on-failure>`,
     `(restart|auto-restart) {name:service} [@service] ${FAILS} <restart=on-failure>`,
     `{name:service} (should|must|needs to) (restart|be restarted|come back) (automatically|on failure|by itself) [${FAILS}] <restart=on-failure>`,
     `{name:service} (should|must) always (restart|be restarted) <restart=always>`,
+    `{name:service} (should|must) always (restart|be restarted|come back|get restarted) (${FAILS}|${ON_FAILURE}) <restart=on-failure>`,
+    // "always restart when it crashes": always on failure, not even after a clean exit.
+    `(make|have|let|get|set|configure|tell) {name:service} [@service] [to] always (restart|restarts|come back|be restarted|get restarted|recover) (${FAILS}|${ON_FAILURE}) <restart=on-failure>`,
+    `always restart {name:service} [@service] (${FAILS}|${ON_FAILURE}) <restart=on-failure>`,
+    `(configure|set|tell) {name:service} [@service] to (restart|be restarted|come back|recover) (automatically|by itself|on its own|${ON_FAILURE}) [${FAILS}] <restart=on-failure>`,
+    `(configure|set|tell) {name:service} [@service] to (restart|be restarted|come back|recover) ${FAILS} <restart=on-failure>`,
+    `(configure|set|tell) {name:service} [@service] to always (restart|be restarted) <restart=always>`,
+    `${WHEN_IT_FAILS} [automatically] ${BRING_BACK} <restart=on-failure>`,
+    `${BRING_BACK} (if|when|whenever|in case|each time|every time) {name:service} [@service] (fails|crashes|dies|goes down|falls over|breaks|stops working) <restart=on-failure>`,
+    `{name:service} (should|must|needs to|has to|ought to) (restart|be restarted|come back|come back up|recover|get restarted) [automatically|by itself|on its own] (${FAILS}|${ON_FAILURE}) <restart=on-failure>`,
+    `(make sure|ensure|see to it that|check that) {name:service} [@service] (restarts|comes back|comes back up|is restarted|gets restarted|recovers|will restart) [automatically|by itself|on its own] (${FAILS}|${ON_FAILURE}) <restart=on-failure>`,
+    `keep {name:service} [@service] (running|up|alive) (even if|even when|if|when|whenever) it (crashes|fails|dies|goes down) <restart=on-failure>`,
+    `(enable|turn on|switch on|activate|set up|add) ${AUTO_RESTARTS} (for|of|on) {name:service} [@service] <restart=on-failure>`,
+    `(disable|turn off|switch off|deactivate|remove|stop) ${AUTO_RESTARTS} (for|of|on) {name:service} [@service] <restart=never>`,
     `always restart {name:service} [@service] [no matter what|whenever it exits|whenever it stops|even when it exits cleanly] <restart=always>`,
     `(make|have|let|set) {name:service} [@service] always restart <restart=always>`,
     `(do not|never) (restart|auto-restart|autorestart) {name:service} [@service] (automatically|on failure|on its own|by itself|anymore|any more) [${FAILS}] <restart=never>`,
@@ -141,6 +164,9 @@ export const restartPolicy = defineIntent<RestartPolicyArgs>({
     `{name:service} should never (restart|be restarted) [automatically] <restart=never>`,
     "(set|change) [the] restart (policy|mode|setting) (of|for) {name:service} [@service] to (always <restart=always>|on-failure <restart=on-failure>|on failure <restart=on-failure>|never <restart=never>|no <restart=never>)",
     "(set|change) {name:service} [@service] restart (policy|mode) to (always <restart=always>|on-failure <restart=on-failure>|on failure <restart=on-failure>|never <restart=never>)",
+    `(use|set|apply|give) [the|a] [restart] (policy|mode) (${POLICY_WORD}) (for|on|of|to) {name:service} [@service]`,
+    `(use|set|apply|give) [the|a] (${POLICY_WORD}) restart (policy|mode) (for|on|of|to) {name:service} [@service]`,
+    `(use|set|apply|give) [the|a] restart (policy|mode) (${POLICY_WORD}) (for|on|of|to) {name:service} [@service]`,
   ],
   qualifiers: [
     "(up to|at most|no more than|max|maximum|a maximum of|not more than) {max:count} (times|restarts|time) [(in|within|per|every) {within:seconds}]",

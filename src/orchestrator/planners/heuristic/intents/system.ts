@@ -1,6 +1,7 @@
 /**
  * The system itself: undo a change, host name, time zone, reboot and power
- * off (high risk: held for approval under supervised).
+ * off (high risk: held for approval under supervised); what the host name
+ * is (sys.version says it) and what time and zone the clock is on (sys.time).
  */
 import { defineIntent, refuse } from "../intent";
 import { call, task } from "./common";
@@ -71,6 +72,61 @@ export const timezone = defineIntent<{ zone: string }>({
   describe: (a) => a.zone,
   async plan(a) {
     return [task("timezone", `Set the time zone to ${a.zone}`, "system", [call("sys.timezone", { zone: a.zone }, "now and at every boot; undo restores the old zone")])];
+  },
+});
+
+const HOSTNAME = "(hostname|host name|machine name|computer name|system name|node name|nodename|server name|box name)";
+
+export const showHostname = defineIntent<Record<string, never>>({
+  name: "show-hostname",
+  summary: "tell the host name",
+  examples: ["what is the hostname?", "what's this machine called", "show the host name", "hostname"],
+  forms: [
+    `@what is [the] (${HOSTNAME}|name of [this|the] (@machine|server))`,
+    `@what is [this|the] (@machine|server) (called|named|known as)`,
+    "@what name (does|do) [this|the] (@machine|server) (have|go by|use)",
+    `@what (is|are) [the] (@machine|server) ${HOSTNAME}`,
+    "@what (host|@machine|server) (is this|am i on|are we on|is it|am i logged into|am i connected to|am i using)",
+    `@show [the] [@machine|server] ${HOSTNAME}`,
+    `how is [this|the] (@machine|server) (called|named)`,
+    "(hostname|uname -n|hostnamectl [status])",
+  ],
+  build: () => ({}),
+  describe: () => "sys.version's hostname",
+  async plan() {
+    return [task("hostname", "Tell the host name (with the versions)", "system", [call("sys.version", {}, "uname: the host name, kernel and OS")])];
+  },
+});
+
+const CLOCK = "(time|date|date and time|time and date|day|clock|datetime|local time)";
+const ZONE = "(timezone|time zone|tz|zone)";
+
+export const showTime = defineIntent<Record<string, never>>({
+  name: "show-time",
+  summary: "tell the time, date and time zone",
+  examples: ["what time is it?", "what time zone is this machine in", "show the date", "which timezone is configured?"],
+  forms: [
+    "@what (time|date|day) is it [now|today]",
+    `[current|local|system|server|today] ${CLOCK}`,
+    "@what day is (it|today)",
+    `@what is [the] [current|local|system|server|machine] ${CLOCK}`,
+    `@what is [the] [current|local|system|server|machine|configured|active] ${ZONE}`,
+    "@what is today [date|day]",
+    `@show [the] [current|local|system|server] (${CLOCK}|${ZONE})`,
+    `@show [the] ${CLOCK} and ${ZONE}`,
+    `@what ${ZONE} (is|are) [this|the] [@machine|server|it|we|system|clock] (in|on|set to|using|configured|set|configured for|running on)`,
+    `@what ${ZONE} (is|are) (configured|set|used|in use|active)`,
+    `@what ${ZONE} (does|do) [this|the] (@machine|server|it|we|clock) (use|have|run on)`,
+    "(is|are) [the] [system] (clock|time) (right|correct|accurate|ok|in sync|synchronized|synced)",
+    `@what [is] [the] (utc offset|offset from utc|gmt offset|offset to utc|utc difference) [(are we on|is this|is it|do we have|is configured|is set)]`,
+    `(is|are) [the] [system|machine|server] ${ZONE} [set to] {zone:zone}`,
+    `(is|are) (this|the) (@machine|server|clock) (on|set to|in) {zone:zone} [time]`,
+    "(date|date -u|timedatectl [status])",
+  ],
+  build: () => ({}),
+  describe: () => "local time, zone and UTC offset",
+  async plan() {
+    return [task("time", "Tell the time, date and time zone", "system", [call("sys.time", {})])];
   },
 });
 

@@ -11,7 +11,10 @@ import { call, probe, task } from "./common";
 export const USAGE_KINDS: readonly UsageKind[] = ["disk", "memory", "processes", "cpu"];
 
 const FIGURE = "(usage|use|utilization|utilisation|consumption|stats|statistics|info|information|status|load|levels|level|situation|report|overview|numbers|figures)";
-const AMOUNT = "(free|used|left|available|in use|remaining|there|taken)";
+const AMOUNT = "(free|used|left|available|in use|remaining|there|taken|consumed|occupied|allocated|filled|utilized|utilised|taken up|used up|eaten up|still free)";
+const UNITS = "(bytes|kilobytes|megabytes|gigabytes|terabytes|kb|mb|gb|tb|kib|mib|gib|megs|gigs)";
+/** Who uses it: "how much memory are we using", "how much disk does the system use". */
+const USER = "(i|we|you|@machine|server|everything|aios)";
 
 export const showUsage = defineIntent<{ kinds: UsageKind[]; path?: string }>({
   name: "show-usage",
@@ -20,28 +23,44 @@ export const showUsage = defineIntent<{ kinds: UsageKind[]; path?: string }>({
   forms: [
     `[@show] [the] [current] {kinds:usage} ${FIGURE}`,
     `@show [all] [the] [current|running|active] [free|used|available] {kinds:usage} [${FIGURE}|space]`,
-    `how much {kinds:usage} [space] (is|are|do i have|do we have|have i got) [still] [${AMOUNT}]`,
+    `how much [of] {kinds:usage} [space] (is|are|do i have|do we have|have i got) [still] [${AMOUNT}]`,
+    `how much [of] {kinds:usage} [space] ((is|are|am) ${USER} using|(do|does|did) ${USER} (use|need|take)|(have|has) ${USER} used|(is|are) (used|taken|consumed) by ${USER})`,
+    `@what (percentage|percent|fraction|share|proportion|part) of [the] {kinds:usage} [space] (is|are) [${AMOUNT}]`,
+    `how many percent of [the] {kinds:usage} [space] (is|are) [${AMOUNT}]`,
+    `how many ${UNITS} of {kinds:usage} [space] (is|are|do i have|do we have) [still] [${AMOUNT}]`,
+    `how many ${UNITS} (is|are|do i have|do we have) [still] ${AMOUNT} <kind=disk>`,
+    `@what is [the] (free|used|available|remaining) {kinds:usage} [space]`,
     `how much (free|used|available|remaining) {kinds:usage} [space] (is there|do i have|do we have|is left|have i got|remains|is available|is in use|is used)`,
     `how much (free|used|available|remaining) {kinds:usage} [space]`,
-    `how much (space|room|storage) (is|do i have|do we have) [still] ${AMOUNT} [(on|in) (disk|drive|filesystem|root filesystem)]`,
-    "how (full|busy|loaded|much used) (is|are) {kinds:usage}",
-    "(is|are) {kinds:usage} (full|busy|overloaded|maxed out|running out|almost full|nearly full|low)",
+    `how much (space|room|storage) (is|do i have|do we have) [still] ${AMOUNT} [(on|in) (disk|drive|filesystem|root filesystem)] <kind=disk>`,
+    "how (full|busy|loaded|much used|utilized|utilised) (is|are) {kinds:usage}",
+    // The root filesystem, or the one holding a path: "how full is /var".
+    "how full (is|are) (root filesystem|root partition|root fs|root file system|root disk|root volume|root drive|/) <path=/>",
+    "how full (is|are) [filesystem|partition|disk|drive] {path:path} <kind=disk>",
+    "(is|are) {kinds:usage} (full|busy|overloaded|maxed out|running out|almost full|nearly full|low|running low|getting low|getting full|filling up|under pressure)",
     "(is|are) there (enough|much|any|sufficient) [free|available] {kinds:usage} [space|left|available|free]",
-    `@what is {kinds:usage} ${FIGURE} [like]`,
+    `@what is {kinds:usage} ${FIGURE} [looking] [like]`,
+    "(is|are) {kinds:usage} [space] (used|in use|active|enabled|on|being used)",
     `{kinds:usage} [${FIGURE}]`,
     `how (is|are) {kinds:usage} [${FIGURE}] (looking|doing|holding up)`,
     "(list|show) everything (that is|that's|which is) running <kind=processes>",
-    "@what (process|processes|program|programs|task|tasks) (are|is) running <kind=processes>",
+    "@what (process|processes|program|programs|task|tasks) (are|is) (running|run|active|alive|up) <kind=processes>",
     "@what is running <kind=processes>",
     "how many (process|processes|task|tasks) (are|is) running <kind=processes>",
-    "(system|resource|resources|machine) (usage|resources|load|status|stats|overview|health|utilization|utilisation) <all=true>",
-    "@show [the] (system|resource|resources|machine) (usage|resources|load|status|stats|overview|health|utilization|utilisation) <all=true>",
-    "how is [the] (system|machine|server|box) (doing|holding up|performing) <all=true>",
+    // "system status", "how is the system doing": the overview playbook (playbooks.ts).
+    "(system|resource|resources|machine) (usage|resources|load|stats|utilization|utilisation) <all=true>",
+    "@show [the] (system|resource|resources|machine) (usage|resources|load|stats|utilization|utilisation) <all=true>",
     "df [-h|-H|-k|-m] <kind=disk>",
     "free [-m|-h|-g|-k] <kind=memory>",
     "(ps|ps aux|ps -ef|ps -e|ps ax) <kind=processes>",
+    // The process list shows each process's parent: the tree is in it.
+    "@show [all] [the] [running] (process|processes|task|tasks) (tree|hierarchy|forest|family tree) <kind=processes>",
+    "@show [all] [the] [running] (processes|process list|tasks) (as|in) [a] (tree|hierarchy|forest) [form|view|format|layout|structure] <kind=processes>",
+    "@show [the] (tree|hierarchy) of [running] (processes|tasks) <kind=processes>",
+    "(process|processes) (tree|hierarchy) <kind=processes>",
+    "(pstree|pstree -p|ps auxf|ps faux|ps axf|ps -ejh|ps axjf|ps -ef --forest|ps --forest) <kind=processes>",
   ],
-  qualifiers: ["(on|in|for|of) [the] ({path:path}|disk|drive|root filesystem|filesystem|system|machine)"],
+  qualifiers: ["(on|in|for|of) [the] ({path:path}|disk|drive|filesystem|system|machine)", "(on|in|for|of) [the] (root filesystem|root partition|root fs|root file system|root disk|root volume|root drive) <path=/>"],
   build(c) {
     if (c.has("all")) return { kinds: [...USAGE_KINDS] };
     // Commands and "what is running" say which figure by themselves (<kind=...>).
@@ -49,6 +68,7 @@ export const showUsage = defineIntent<{ kinds: UsageKind[]; path?: string }>({
     const path = c.get<string>("path");
     // A path says which filesystem: the disk figure is for the one holding it.
     if (path !== undefined) return kinds.every((k) => k === "disk") ? { kinds: ["disk"], path } : refuse("a path goes with disk usage only");
+    if (kinds.length === 0) return refuse("say which figure: disk, memory, cpu or processes");
     return { kinds: USAGE_KINDS.filter((k) => kinds.includes(k)) };
   },
   describe: (a) => `${a.kinds.join(", ")}${a.path ? ` (the filesystem holding ${a.path})` : ""}`,
@@ -94,6 +114,10 @@ export const topProcesses = defineIntent<{ by: "memory" | "cpu"; limit?: number 
   },
 });
 
+const PATH = "[log|config|configuration|text|data|home|web|backup] [file|directory|folder|dir] {path:path}";
+/** The logs as a whole, and aiOS's own log. */
+const LOGS = "(logs|log files|log directory|log folder|log dir) <path=/var/log>|(aios|aios's|aios own) (log|log file|logfile) <path=/var/log/aios/aios.log>";
+
 export const diskUsageByDir = defineIntent<{ path?: string }>({
   name: "disk-usage-by-directory",
   summary: "show what takes the disk space, by directory",
@@ -108,8 +132,16 @@ export const diskUsageByDir = defineIntent<{ path?: string }>({
     "(disk|space|directory|folder) (usage|use|consumption) (of|in|for|under|by|per) {path:path}",
     "(disk|space) (usage|use) (by|per) (directory|folder|dir)",
     "@show [the] (disk|space) (usage|use) (of|in|for|under|by|per) ({path:path}|directory|folder|dir)",
-    "how (big|large) is {path:path}",
-    "how much (space|disk space|disk|room|storage) (does|is) {path:path} (use|take|taking|using|occupy|occupying|take up|taking up|eat|eating)",
+    // A file's size or a directory's (the probe in plan says which).
+    `how (big|large|heavy) (is|are) ${PATH}`,
+    `how (big|large|heavy) (is|are) [the] (${LOGS})`,
+    `@what (is|are) [the] [total] (size|sizes|disk usage|space usage|footprint) of [the] (${LOGS})`,
+    `how much (space|disk space|disk|room|storage) (do|does|are|is) [the] (${LOGS}) (use|take|taking|using|occupy|occupying|take up|taking up|eat|eating)`,
+    `@what (is|are) [the] [total|disk] (size|sizes|disk usage|space usage|footprint) (of|for) ${PATH}`,
+    `@what size (is|are) ${PATH}`,
+    `[total] (size|sizes|footprint) of ${PATH}`,
+    `how much (space|disk space|disk|room|storage) (does|is|do|are) ${PATH} (use|take|taking|using|occupy|occupying|take up|taking up|eat|eating|eat up|need|consume|consuming|fill|filling)`,
+    `how many (bytes|kilobytes|megabytes|gigabytes|kb|mb|gb|kib|mib|gib) (is|are|does|do) ${PATH} [take|use|take up|occupy|have]`,
     "du [-sh|-h|-s|-hs|-sch] [{path:path}]",
   ],
   build: (c) => (c.has("path") ? { path: c.get<string>("path")! } : {}),

@@ -27,7 +27,7 @@ export const manageUser = defineIntent<UserArgs>({
     `add [new] ${ACCOUNT} [named|called|with name|name|for] {name:user} <action=create> <add=true>`,
     `(create|add|make|set up) {name:user} [as] [new] ${ACCOUNT} <action=create>`,
     `(useradd|adduser) [--system <system=true>|-r <system=true>] {name:user} <action=create>`,
-    `(delete|remove|drop|erase|get rid of|destroy) [the] ${ACCOUNT} [named|called|of] {name:user} <action=delete>`,
+    `(delete|remove|drop|erase|get rid of|destroy) [the] ${ACCOUNT} [named|called|of|for|belonging to|owned by] {name:user} <action=delete>`,
     `(delete|remove|drop|erase|get rid of) {name:user} (user|account|user account|login) <action=delete>`,
     "(userdel|deluser) [-r <removeHome=true>|--remove-home <removeHome=true>] {name:user} <action=delete>",
   ],
@@ -152,16 +152,20 @@ async function requireUser(ctx: IntentContext, name: string): Promise<void> {
 }
 
 const HARD_VERBS_LOCK = "(disable|suspend|deactivate|block|freeze)";
+/** "the account of bob", "the login belonging to bob". */
+const OF_USER = "(account|login|user account|password|user) (of|for|belonging to|owned by|used by) [user] {name:user}";
 
 export const lockUser = defineIntent<{ action: "lock" | "unlock"; name: string }>({
   name: "lock-user",
   summary: "lock or unlock a user account",
   examples: ["lock bob's account", "unlock the user alice", "disable the account mallory"],
   forms: [
-    "lock [out] [the] [user|account|user account|login] {name:user} [out] [account|user|login|password] <action=lock>",
-    `${HARD_VERBS_LOCK} [the] (user|account|user account|login) {name:user} <action=lock>`,
+    "lock [out] [the] [user|account|user account|login] [named|called] {name:user} [out] [account|user|login|password] <action=lock>",
+    `(lock|${HARD_VERBS_LOCK.slice(1, -1)}) [out] [the] ${OF_USER} <action=lock>`,
+    `${HARD_VERBS_LOCK} [the] (user|account|user account|login) [named|called] {name:user} <action=lock>`,
     `${HARD_VERBS_LOCK} [the] {name:user} (account|login|user) <action=lock>`,
-    "unlock [the] [user|account|user account|login] {name:user} [account|user|login|password] <action=unlock>",
+    "unlock [the] [user|account|user account|login] [named|called] {name:user} [account|user|login|password] <action=unlock>",
+    `(unlock|enable|reactivate|unblock|unfreeze|unsuspend|re-enable) [the] ${OF_USER} <action=unlock>`,
     "(enable|reactivate|unblock|unfreeze|unsuspend|re-enable) [the] (user|account|user account|login) {name:user} <action=unlock>",
     "(enable|reactivate|unblock|unfreeze|unsuspend|re-enable) [the] {name:user} (account|login|user) <action=unlock>",
     "(passwd|usermod) (-l <action=lock>|-u <action=unlock>|-U <action=unlock>|-L <action=lock>) {name:user}",
@@ -196,6 +200,37 @@ export const listUsers = defineIntent<{ system?: boolean }>({
   describe: (a) => (a.system ? "all, system accounts included" : "regular users, with their groups"),
   async plan(a) {
     return [task("list-users", "List the user accounts", "system", [call("user.list", { ...a })])];
+  },
+});
+
+export const userInfo = defineIntent<{ name: string }>({
+  name: "user-info",
+  summary: "show a user's account and groups",
+  examples: ["what groups is alice in?", "which groups does bob belong to", "is bob in the sudo group?", "does alice have sudo rights?", "id bob"],
+  forms: [
+    "@what (groups|group) (is|are) [user] {name:user} (in|a member of|member of|part of|in as member)",
+    "@what (groups|group) (does|do) [user] {name:user} (belong to|have|be in|belong in|is in)",
+    "@what (groups|group) [user] {name:user} (belongs to|is in|is a member of|has)",
+    "@show [the] (groups|group memberships|memberships|group membership) (of|for) [user|account] {name:user}",
+    "@show [user|account] {name:user} (groups|group memberships|memberships|account|details|info)",
+    "@show [me] [the] (info|information|details|everything) (about|on|for|of) [the] (user|account) {name:user}",
+    "(groups|id) {name:user}",
+    "in (which|what) (groups|group) (is|are) [user] {name:user}",
+    "@show [all] [the] (groups|group memberships|memberships) [that] [user] {name:user} (belongs to|is in|is a member of|has|belong to)",
+    `(is|are) [user|account] {name:user} (allowed|permitted|able|authorized|authorised) to (use|run) (sudo|root|${SUDO} commands)`,
+    `(does|do|can) [user|account] {name:user} (have|get) (root|admin|administrator|superuser) (${POWERS}|access)`,
+    "(is|are) [user|account] {name:user} (in|a member of|member of|part of|in group) [the] [group] {group:group} [group]",
+    `(is|are) [user|account] {name:user} [a|an] ${SUDO} [user|account]`,
+    `(does|do|can) [user|account] {name:user} (have|get|use|run) [the] ${SUDO} [${POWERS}|access]`,
+    `(does|do) [user|account] {name:user} have ${POWERS} (to|for) ${SUDO}`,
+    "(does|do) [user|account] {name:user} belong to [the] [group] {group:group} [group]",
+  ],
+  build: (c) => ({ name: c.get<string>("name")! }),
+  object: (a) => a.name,
+  describe: (a) => `${a.name}'s account and groups`,
+  async plan(a, ctx) {
+    await requireUser(ctx, a.name);
+    return [task("user-info", `Show ${a.name}'s account and groups`, "system", [call("user.list", { name: a.name }, "its primary and supplementary groups (sudo among them), home, shell and whether it is locked")])];
   },
 });
 
