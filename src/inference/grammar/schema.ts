@@ -1,0 +1,91 @@
+/**
+ * A JSON Schema as XGrammar should compile it. Every keyword is either kept
+ * (enforced token by token), rewritten into an equivalent XGrammar handles
+ * correctly (patterns, see pattern.ts), or *relaxed*: left out of the grammar
+ * and reported with its path, so a caller can refuse it (OpenAI's `strict`) or
+ * let the output's own validation catch it (the planner's plan check).
+ *
+ * What is relaxed and why (measured with Qwen3's 151,669-token vocabulary):
+ * `maxLength` on a string costs compile time per allowed length and per
+ * vocabulary entry (maxLength 16: 2.5 s, 256: 30 s, on the event loop), so it
+ * is never compiled; `minLength` above 1 likewise. `multipleOf`, `uniqueItems`,
+ * `not`, conditionals and property-count bounds have no grammar form.
+ * Annotations (title, description, default...) say nothing about the output.
+ */
+import { GrammarError } from "./errors";
+import { schemaPattern } from "./pattern";
+
+export type JsonSchema = Record<string, unknown>;
+
+export interface PreparedSchema {
+  schema: JsonSchema | boolean;
+  /** Keywords the grammar does not enforce, as "path: keyword (why)". */
+  relaxed: string[];
+}
+
+/** Formats XGrammar's JSON Schema converter builds grammars for. */
+const FORMATS = new Set(["date", "time", "date-time", "duration", "email", "ipv4", "ipv6", "hostname", "uuid", "uri"]);
+const ANNOTATIONS = new Set(["title", "description", "default", "examples", "$schema", "$id", "$comment", "deprecated", "readOnly", "writeOnly", "$anchor", "strict"]);
+const NO_GRAMMAR = new Set(["multipleOf", "uniqueItems", "not", "if", "then", "else", "minProperties", "maxProperties", "patternProperties", "propertyNames", "dependentRequired", "dependentSchemas", "contains", "minContains", "maxContains", "unevaluatedProperties", "unevaluatedItems", "contentEncoding", "contentMediaType"]);
+const SUBSCHEMA_MAPS = ["properties", "$defs", "definitions"] as const;
+const KEPT = new Set(["type", "required", "enum", "const", "$ref", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems"]);
+
+/** Keeps a hostile or runaway schema from turning into minutes of compilation. */
+export const LIMITS = { nodes: 4000, depth: 24, maxItems: 256 } as const;
+
+export function prepareSchema(input: unknown, where = "schema"): PreparedSchema {
+  const relaxed: string[] = [];
+  let nodes = 0;
+  const relax = (path: string, keyword: string, why: string) => relaxed.push(`${path}: ${keyword} (${why})`);
+
+  const walk = (s: unknown, path: string, depth: number): JsonSchema | boolean => {
+    if (typeof s === "boolean") return s;
+    if (s === null || typeof s !== "object" || Array.isArray(s)) throw new GrammarError(`${path}: must be a JSON Schema object or boolean`, path);
+    if (++nodes > LIMITS.nodes) throw new GrammarError(`${where}: more than ${LIMITS.nodes} subschemas`, where);
+    if (depth > LIMITS.depth) throw new GrammarError(`${path}: nested deeper than ${LIMITS.depth} levels`, path);
+    const src = s as JsonSchema;
+    const out: JsonSchema = {};
+    for (const [key, value] of Object.entries(src)) {
+      if (ANNOTATIONS.has(key)) continue;
+      if (KEPT.has(key)) {
+        if (key === "maxItems" && typeof value === "number" && value > LIMITS.maxItems) relax(path, key, `more than ${LIMITS.maxItems}`);
+        else out[key] = value;
+      } else if ((SUBSCHEMA_MAPS as readonly string[]).includes(key)) {
+        if (value === null || typeof value !== "object" || Array.isArray(value)) throw new GrammarError(`${path}.${key}: must be an object of schemas`, `${path}.${key}`);
+        out[key] = Object.fromEntries(Object.entries(value).map(([k, sub]) => [k, walk(sub, `${path}.${key}.${k}`, depth + 1)]));
+      } else if (key === "items" || key === "additionalProperties") {
+        out[key] = Array.isArray(value) ? value.map((sub, i) => walk(sub, `${path}.${key}.${i}`, depth + 1)) : walk(value, `${path}.${key}`, depth + 1);
+      } else if (key === "prefixItems") {
+        if (!Array.isArray(value)) throw new GrammarError(`${path}.prefixItems: must be an array of schemas`, `${path}.prefixItems`);
+        out[key] = value.map((sub, i) => walk(sub, `${path}.prefixItems.${i}`, depth + 1));
+      } else if (key === "anyOf" || key === "oneOf") {
+        if (!Array.isArray(value) || value.length === 0) throw new GrammarError(`${path}.${key}: must be a non-empty array of schemas`, `${path}.${key}`);
+        // Exclusivity has no grammar form; branches of a oneOf rarely overlap in practice.
+        if (key === "oneOf") relax(path, "oneOf", "compiled as anyOf: one branch is produced, exclusivity is not checked");
+        out.anyOf = value.map((sub, i) => walk(sub, `${path}.${key}.${i}`, depth + 1));
+      } else if (key === "allOf") {
+        if (!Array.isArray(value)) throw new GrammarError(`${path}.allOf: must be an array of schemas`, `${path}.allOf`);
+        if (value.length === 1) Object.assign(out, walk(value[0], `${path}.allOf.0`, depth + 1));
+        else relax(path, "allOf", "only a single-schema allOf is compiled");
+      } else if (key === "pattern") {
+        if (typeof value !== "string") throw new GrammarError(`${path}.pattern: must be a string`, `${path}.pattern`);
+        const r = schemaPattern(value);
+        if ("unsupported" in r) relax(path, "pattern", `${r.unsupported} cannot be compiled`);
+        else {
+          out.pattern = r.regex;
+          if (r.relaxed) relax(path, "pattern", r.relaxed);
+        }
+      } else if (key === "format") {
+        if (FORMATS.has(String(value)) && src.pattern === undefined) out.format = value;
+        else relax(path, "format", src.pattern === undefined ? `format ${String(value)} has no grammar` : "ignored beside a pattern");
+      } else if (key === "minLength") {
+        if (typeof value === "number" && value <= 1 && src.maxLength === undefined && src.pattern === undefined) out.minLength = value;
+        else relax(path, key, "string lengths above 1 cost compile time per length");
+      } else if (key === "maxLength") relax(path, key, "string lengths cost compile time per length");
+      else if (NO_GRAMMAR.has(key)) relax(path, key, "no grammar form");
+      // Anything else is not a validation keyword of JSON Schema: it constrains nothing.
+    }
+    return out;
+  };
+  return { schema: walk(input, where, 0), relaxed };
+}
