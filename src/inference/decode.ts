@@ -32,6 +32,8 @@ export interface DecodeOptions {
   promptIds: bigint[];
   maxTokens: number;
   sampler: Sampler;
+  /** Changes the logits before the mask (penalties, logit_bias). */
+  adjust?: (logits: Float32Array, generated: readonly number[]) => void;
   mask?: TokenMask;
   eos: ReadonlySet<number>;
   signal: AbortSignal;
@@ -77,6 +79,7 @@ export async function decode(model: CausalLm, o: DecodeOptions): Promise<DecodeR
       const logits = lastRow(outputs.logits);
       forwardMs += performance.now() - t;
       t = performance.now();
+      o.adjust?.(logits, tokens);
       if (o.mask) await o.mask.apply(logits);
       const token = o.sampler(logits);
       sampleMs += performance.now() - t;

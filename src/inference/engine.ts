@@ -15,8 +15,9 @@ import { templateInput } from "./chat/prompt";
 import { ToolCallParser, type ToolCallEvent } from "./chat/toolcalls";
 import { decode, type CausalLm } from "./decode";
 import { activeTools, compileConstraint, GrammarCache, vocabInfo, type TokenMask } from "./grammar";
+import { LimitError } from "./errors";
 import type { Manifest } from "./manifest";
-import { createSampler } from "./sampling";
+import { createSampler, logitAdjuster } from "./sampling";
 import { Detokenizer, StopStrings } from "./text";
 import type {
   ClassifyResult, EmbedResult, EngineOptions, GenerateHooks, GenerateRequest, GenerateResult, LoadedModel, TensorData, TensorType, ToolCall,
@@ -136,6 +137,10 @@ export async function loadModel(dir: string, m: Manifest, opts: EngineOptions): 
       if (m.task !== "generate") unsupported(m, "generate");
       const { prompt, templated } = buildPrompt(req);
       const tools = activeTools(req);
+      const width = model.config?.vocab_size ?? Number.POSITIVE_INFINITY;
+      for (const id of Object.keys(req.logitBias ?? {})) {
+        if (Number(id) >= width) throw new LimitError(`logit_bias: token id ${id} is beyond the ${width}-token vocabulary of ${m.name}`, "logit_bias");
+      }
       let mask: TokenMask | undefined;
       let compileMs = 0;
       if (tools.length || (req.responseFormat && req.responseFormat.type !== "text")) {
@@ -174,6 +179,7 @@ export async function loadModel(dir: string, m: Manifest, opts: EngineOptions): 
         const r = await decode(model as CausalLm, {
           inputs, promptIds, maxTokens: req.maxTokens, mask, eos, signal: hooks.signal,
           sampler: createSampler({ temperature: req.temperature, topP: req.topP, seed: req.seed }),
+          adjust: logitAdjuster(req.penalties, req.logitBias),
           onToken: (id) => {
             if (eos.has(id)) return;
             emit(stops.push(detok.push(id)));

@@ -81,3 +81,20 @@ export function createSampler(opts: SamplerOptions): Sampler {
     return last;
   };
 }
+
+/**
+ * OpenAI's presence and frequency penalties and logit_bias, applied to the
+ * logits before the grammar's mask: a token already generated c times loses
+ * presence + c × frequency; biased ids gain their bias.
+ */
+export function logitAdjuster(penalties?: { presence: number; frequency: number }, bias?: Record<number, number>): ((logits: Float32Array, generated: readonly number[]) => void) | undefined {
+  if (!penalties && !bias) return undefined;
+  const counts = new Map<number, number>();
+  let seen = 0;
+  const entries = Object.entries(bias ?? {}).map(([id, b]) => [Number(id), b] as const);
+  return (logits, generated) => {
+    for (; seen < generated.length; seen++) counts.set(generated[seen]!, (counts.get(generated[seen]!) ?? 0) + 1);
+    if (penalties) for (const [id, c] of counts) logits[id] = logits[id]! - penalties.presence - c * penalties.frequency;
+    for (const [id, b] of entries) if (id < logits.length) logits[id] = logits[id]! + b;
+  };
+}

@@ -55,6 +55,10 @@ export interface GenerateRequest {
   stop?: string[];
   responseFormat?: ResponseFormat;
   tools?: ToolRequest;
+  /** OpenAI's presence and frequency penalties (-2..2), on the tokens generated so far. */
+  penalties?: { presence: number; frequency: number };
+  /** Added to the logits of these token ids (-100..100). */
+  logitBias?: Record<number, number>;
 }
 
 export type FinishReason = "stop" | "length" | "tool_calls";
