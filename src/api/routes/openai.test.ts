@@ -240,7 +240,7 @@ describe("POST /v1/chat/completions", () => {
 
   test("a prompt beyond the context is context_length_exceeded", async () => {
     const { post } = setup();
-    const res = await post("/chat/completions", { ...chat, messages: [{ role: "user", content: "word ".repeat(400) }] });
+    const res = await post("/chat/completions", { ...chat, messages: [{ role: "user", content: "word ".repeat(2100) }] });
     expect(res.status).toBe(400);
     expectOpenAiError(await res.json(), "invalid_request_error", "context_length_exceeded", "messages");
   });

@@ -208,7 +208,8 @@ export class ToolCallParser {
       // The arguments value: everything from its first character until it closes at the call's depth.
       if (this.capture === "args") {
         const closesAtCall = !this.inString && this.depth === cd && (ch === "," || ch === "}");
-        if (!closesAtCall) this.args += ch;
+        const leading = !this.args && /\s/.test(ch);
+        if (!closesAtCall && !leading) this.args += ch;
       }
       if (this.inString) {
         if (this.escape) this.escape = false;

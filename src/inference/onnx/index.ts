@@ -59,7 +59,8 @@ function writeBert(dir: string, seed: number, labels?: string[]): void {
 }
 
 export const GPT2_EMBED = 32;
-const GPT2_POSITIONS = 256;
+// Long enough for a chat template with tools described in it (openai tool tests, the planner's prompt).
+export const GPT2_POSITIONS = 2048;
 
 function writeGpt2(dir: string, seed: number, chatTemplate: boolean): void {
   const { files, vocabSize, eos } = byteLevelBpeTokenizer(GPT2_POSITIONS, 96, chatTemplate);
