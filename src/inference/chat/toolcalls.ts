@@ -103,7 +103,7 @@ export class ToolCallParser {
           this.enterBody();
           return;
         }
-        if (!lead && !final) return;
+        if (!final && (!lead || "<|python_tag|>".startsWith(lead))) return;
       }
       this.emitContent(out, this.pending);
       this.pending = "";

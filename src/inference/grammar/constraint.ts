@@ -38,15 +38,15 @@ export function activeTools(req: GenerateRequest): ToolDef[] {
 /** The grammar for `req`, or undefined when its output is free text. */
 export async function compileConstraint(cache: GrammarCache, req: GenerateRequest, format: ToolFormat): Promise<CompiledGrammar | undefined> {
   const rf = req.responseFormat;
-  const answer = rf?.type === "json_schema" ? prepared(rf.schema, rf.strict, "response_format.json_schema.schema").schema
-    : rf?.type === "json_object" ? ANY_OBJECT : undefined;
+  const answer = rf?.type === "json_schema" ? prepared(rf.schema, rf.strict, "response_format.json_schema.schema")
+    : rf?.type === "json_object" ? prepareSchema(ANY_OBJECT) : undefined;
   const tools = activeTools(req);
-  if (!tools.length) return answer === undefined ? undefined : cache.jsonSchema(answer);
+  if (!tools.length) return answer === undefined ? undefined : cache.grammar(await cache.ebnf(answer));
 
   const tagTools = await Promise.all(tools.map(async (t) => {
     const index = req.tools!.tools.indexOf(t);
     const p = prepared(t.parameters, t.strict, `tools.${index}.function.parameters`);
-    return { name: t.name, grammar: await cache.ebnf(p.schema) };
+    return { name: t.name, grammar: await cache.ebnf(p) };
   }));
   const parallel = req.tools!.parallel;
   const choice = req.tools!.choice;

@@ -13,6 +13,7 @@
  * Annotations (title, description, default...) say nothing about the output.
  */
 import { GrammarError } from "./errors";
+import { integerBounds, integerRange, numberRange, type Bounds } from "./numeric";
 import { schemaPattern } from "./pattern";
 
 export type JsonSchema = Record<string, unknown>;
@@ -21,7 +22,14 @@ export interface PreparedSchema {
   schema: JsonSchema | boolean;
   /** Keywords the grammar does not enforce, as "path: keyword (why)". */
   relaxed: string[];
+  /**
+   * EBNF rules for bounded numbers (numeric.ts), by name; the schema holds a
+   * placeholder const `"__<name>__"` where each goes (xgrammar.ts splices them in).
+   */
+  rules: Record<string, string>;
 }
+
+const BOUNDS = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] as const;
 
 /** Formats XGrammar's JSON Schema converter builds grammars for. */
 const FORMATS = new Set(["date", "time", "date-time", "duration", "email", "ipv4", "ipv6", "hostname", "uuid", "uri"]);
@@ -35,6 +43,9 @@ export const LIMITS = { nodes: 4000, depth: 24, maxItems: 256 } as const;
 
 export function prepareSchema(input: unknown, where = "schema"): PreparedSchema {
   const relaxed: string[] = [];
+  const rules: Record<string, string> = {};
+  // Placeholder names derive from the schema, so a schema cannot hold its own placeholder and the cache key is stable.
+  const nonce = Bun.hash(JSON.stringify(input) ?? "").toString(36);
   let nodes = 0;
   const relax = (path: string, keyword: string, why: string) => relaxed.push(`${path}: ${keyword} (${why})`);
 
@@ -85,7 +96,38 @@ export function prepareSchema(input: unknown, where = "schema"): PreparedSchema 
       else if (NO_GRAMMAR.has(key)) relax(path, key, "no grammar form");
       // Anything else is not a validation keyword of JSON Schema: it constrains nothing.
     }
-    return out;
+    return numeric(out, path);
   };
-  return { schema: walk(input, where, 0), relaxed };
+
+  /** Bounded integers and numbers become a placeholder for a hand-written rule (XGrammar's own are wrong). */
+  const numeric = (out: JsonSchema, path: string): JsonSchema => {
+    const present = BOUNDS.filter((k) => out[k] !== undefined);
+    if (!present.length) return out;
+    const types = typeof out.type === "string" ? [out.type] : Array.isArray(out.type) ? (out.type as string[]) : [];
+    const kind = types.includes("number") ? "number" : types.includes("integer") ? "integer" : undefined;
+    const bounds: Bounds = {};
+    for (const k of present) {
+      const value = out[k];
+      delete out[k];
+      if (typeof value === "number" && Number.isFinite(value)) bounds[k] = value;
+      else relax(path, k, "only a finite number bound has a grammar (not draft-04's boolean form)");
+    }
+    // Enumerated values are already exact; an untyped schema's bounds would need every type's grammar.
+    if (!kind || out.enum !== undefined || out.const !== undefined) {
+      if (!kind && out.enum === undefined && out.const === undefined) for (const k of Object.keys(bounds)) relax(path, k, "bounds apply only with type integer or number");
+      return out;
+    }
+    const rule = kind === "number" ? numberRange(bounds) : integerRange(...integerBounds(bounds));
+    if (!rule) {
+      for (const k of Object.keys(bounds)) relax(path, k, "no value in range has a grammar (a decimal-only range)");
+      return out;
+    }
+    const name = `aios_${nonce}_${Object.keys(rules).length}`;
+    rules[name] = rule;
+    const placeholder = { const: `__${name}__` };
+    const others = types.filter((t) => t !== "integer" && t !== "number");
+    delete out.type;
+    return others.length ? { anyOf: [placeholder, { ...out, type: others.length === 1 ? others[0] : others }] } : placeholder;
+  };
+  return { schema: walk(input, where, 0), relaxed, rules };
 }

@@ -11,6 +11,7 @@
  * its size, and the cache makes it a one-time cost per constraint and model.
  */
 import type { CompiledGrammar, GrammarCompiler, GrammarMatcher, TokenizerInfo } from "@mlc-ai/web-xgrammar";
+import type { PreparedSchema } from "./schema";
 
 type XGrammar = typeof import("@mlc-ai/web-xgrammar").default;
 
@@ -119,10 +120,9 @@ export class GrammarCache {
     return pending;
   }
 
-  /** A compact (no free whitespace) JSON grammar for a prepared schema. */
-  jsonSchema(schema: unknown): Promise<CompiledGrammar> {
-    const text = JSON.stringify(schema);
-    return this.get(`json:${text}`, () => this.compiler.compileJSONSchema(text, false, -1, [",", ":"], true));
+  /** A compiled EBNF grammar (root rule `root`). */
+  grammar(ebnf: string): Promise<CompiledGrammar> {
+    return this.get(`ebnf:${ebnf}`, () => this.compiler.compileGrammar(ebnf, "root"));
   }
 
   /** A structural tag (tool-call formats: literal markers around JSON grammars). */
@@ -131,9 +131,18 @@ export class GrammarCache {
     return this.get(`tag:${text}`, () => this.compiler.compileStructuralTag(text));
   }
 
-  /** A prepared schema as an EBNF grammar, for embedding in a structural tag. */
-  async ebnf(schema: unknown): Promise<string> {
-    return this.xg.Testings._jsonSchemaToEBNF(JSON.stringify(schema), false, -1, [",", ":"], true);
+  /**
+   * A prepared schema as compact JSON in EBNF (no free whitespace, so a model
+   * cannot stall in it), with the hand-written number rules spliced in.
+   */
+  async ebnf(prepared: PreparedSchema): Promise<string> {
+    let ebnf = await this.xg.Testings._jsonSchemaToEBNF(JSON.stringify(prepared.schema), false, -1, [",", ":"], true);
+    for (const [name, body] of Object.entries(prepared.rules)) {
+      const literal = `"\\"__${name}__\\""`;
+      if (!ebnf.includes(literal)) throw new Error(`grammar: placeholder ${name} not found in XGrammar's output (XGrammar changed?)`);
+      ebnf = `${ebnf.replaceAll(literal, name)}\n${name} ::= ${body}`;
+    }
+    return ebnf;
   }
 
   async matcher(grammar: CompiledGrammar): Promise<TokenMask> {
