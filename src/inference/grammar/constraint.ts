@@ -14,8 +14,8 @@ import type { GrammarCache } from "./xgrammar";
 /** Any JSON object: what `json_object` asks for. */
 const ANY_OBJECT = { type: "object", additionalProperties: true };
 
-function prepared(schema: unknown, strict: boolean | undefined, field: string): PreparedSchema {
-  const p = prepareSchema(schema, field);
+function prepared(schema: unknown, strict: boolean | undefined, field: string, vocabSize: number): PreparedSchema {
+  const p = prepareSchema(schema, field, { vocabSize });
   if (strict && p.relaxed.length) {
     throw new GrammarError(`${p.relaxed[0]}: not enforceable by constrained decoding; leave strict off to have it checked only by you`, field);
   }
@@ -38,14 +38,14 @@ export function activeTools(req: GenerateRequest): ToolDef[] {
 /** The grammar for `req`, or undefined when its output is free text. */
 export async function compileConstraint(cache: GrammarCache, req: GenerateRequest, format: ToolFormat): Promise<CompiledGrammar | undefined> {
   const rf = req.responseFormat;
-  const answer = rf?.type === "json_schema" ? prepared(rf.schema, rf.strict, "response_format.json_schema.schema")
+  const answer = rf?.type === "json_schema" ? prepared(rf.schema, rf.strict, "response_format.json_schema.schema", cache.vocab.size)
     : rf?.type === "json_object" ? prepareSchema(ANY_OBJECT) : undefined;
   const tools = activeTools(req);
   if (!tools.length) return answer === undefined ? undefined : cache.grammar(await cache.ebnf(answer));
 
   const tagTools = await Promise.all(tools.map(async (t) => {
     const index = req.tools!.tools.indexOf(t);
-    const p = prepared(t.parameters, t.strict, `tools.${index}.function.parameters`);
+    const p = prepared(t.parameters, t.strict, `tools.${index}.function.parameters`, cache.vocab.size);
     return { name: t.name, grammar: await cache.ebnf(p) };
   }));
   const parallel = req.tools!.parallel;

@@ -49,8 +49,15 @@ describe("prepareSchema", () => {
       type: "object", title: "t", description: "d",
       properties: { a: { type: "string", maxLength: 9, default: "x" }, b: { type: "integer", multipleOf: 2 }, c: { oneOf: [{ type: "string" }, { type: "null" }] }, d: { type: "string", format: "email" } },
     });
-    expect(p.relaxed).toEqual(["schema.properties.a: maxLength (string lengths cost compile time per length)", "schema.properties.b: multipleOf (no grammar form)", "schema.properties.c: oneOf (compiled as anyOf: one branch is produced, exclusivity is not checked)"]);
+    expect(p.relaxed).toEqual(["schema.properties.a: maxLength (a length bound of 9 costs too much compile time with a large-token vocabulary)", "schema.properties.b: multipleOf (no grammar form)", "schema.properties.c: oneOf (compiled as anyOf: one branch is produced, exclusivity is not checked)"]);
     expect(p.schema).toEqual({ type: "object", properties: { a: { type: "string" }, b: { type: "integer" }, c: { anyOf: [{ type: "string" }, { type: "null" }] }, d: { type: "string", format: "email" } } });
+  });
+
+  test("string lengths are compiled when cheap for the vocabulary", () => {
+    const s = { type: "string", minLength: 2, maxLength: 40 };
+    expect(prepareSchema(s, "schema", { vocabSize: 326 })).toMatchObject({ schema: { type: "string", pattern: String.raw`[^"\\\x00-\x1f]{2,40}` }, relaxed: [] });
+    expect(prepareSchema(s, "schema", { vocabSize: 151_669 }).relaxed).toHaveLength(2);
+    expect(prepareSchema({ type: "string", minLength: 1 }, "schema", { vocabSize: 151_669 })).toMatchObject({ schema: { type: "string", minLength: 1 }, relaxed: [] });
   });
 
   test("bounded numbers become placeholders for hand-written rules; nullable ones keep null", () => {
@@ -150,7 +157,7 @@ describe("constrained decoding on the tiny random GPT-2", () => {
   });
 
   test("strict refuses what the grammar would relax", async () => {
-    const err = await rt.generate("tiny-random-gpt2", { messages: [{ role: "user", content: "x" }], maxTokens: 5, responseFormat: { type: "json_schema", schema: { type: "string", maxLength: 3 }, strict: true } }).catch((e) => e);
+    const err = await rt.generate("tiny-random-gpt2", { messages: [{ role: "user", content: "x" }], maxTokens: 5, responseFormat: { type: "json_schema", schema: { type: "string", maxLength: 1000 }, strict: true } }).catch((e) => e);
     expect(err).toBeInstanceOf(GrammarError);
     expect(err.field).toBe("response_format.json_schema.schema");
   });

@@ -5,16 +5,17 @@
  * and reported with its path, so a caller can refuse it (OpenAI's `strict`) or
  * let the output's own validation catch it (the planner's plan check).
  *
- * What is relaxed and why (measured with Qwen3's 151,669-token vocabulary):
- * `maxLength` on a string costs compile time per allowed length and per
- * vocabulary entry (maxLength 16: 2.5 s, 256: 30 s, on the event loop), so it
- * is never compiled; `minLength` above 1 likewise. `multipleOf`, `uniqueItems`,
+ * What is relaxed and why: a string length bound costs compile time per
+ * allowed length and per vocabulary entry (measured, Qwen3's 151,669 tokens:
+ * maxLength 16 2.5 s, 256 30 s, on the event loop; the tiny GPT-2's 326
+ * tokens: 64 in 0.1 s), so lengths are compiled only while length × vocabulary
+ * stays under LENGTH_BUDGET, and relaxed beyond. `multipleOf`, `uniqueItems`,
  * `not`, conditionals and property-count bounds have no grammar form.
  * Annotations (title, description, default...) say nothing about the output.
  */
 import { GrammarError } from "./errors";
 import { integerBounds, integerRange, numberRange, type Bounds } from "./numeric";
-import { schemaPattern } from "./pattern";
+import { SAFE_CHAR, schemaPattern } from "./pattern";
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -40,8 +41,15 @@ const KEPT = new Set(["type", "required", "enum", "const", "$ref", "minimum", "m
 
 /** Keeps a hostile or runaway schema from turning into minutes of compilation. */
 export const LIMITS = { nodes: 4000, depth: 24, maxItems: 256 } as const;
+/** String length bounds are compiled while bound × vocabulary size stays under this (about 0.1 s of compilation). */
+export const LENGTH_BUDGET = 30_000;
 
-export function prepareSchema(input: unknown, where = "schema"): PreparedSchema {
+export interface PrepareOptions {
+  /** The model's vocabulary size; length bounds are compiled only when cheap for it. */
+  vocabSize?: number;
+}
+
+export function prepareSchema(input: unknown, where = "schema", opts: PrepareOptions = {}): PreparedSchema {
   const relaxed: string[] = [];
   const rules: Record<string, string> = {};
   // Placeholder names derive from the schema, so a schema cannot hold its own placeholder and the cache key is stable.
@@ -89,14 +97,30 @@ export function prepareSchema(input: unknown, where = "schema"): PreparedSchema 
       } else if (key === "format") {
         if (FORMATS.has(String(value)) && src.pattern === undefined) out.format = value;
         else relax(path, "format", src.pattern === undefined ? `format ${String(value)} has no grammar` : "ignored beside a pattern");
-      } else if (key === "minLength") {
-        if (typeof value === "number" && value <= 1 && src.maxLength === undefined && src.pattern === undefined) out.minLength = value;
-        else relax(path, key, "string lengths above 1 cost compile time per length");
-      } else if (key === "maxLength") relax(path, key, "string lengths cost compile time per length");
-      else if (NO_GRAMMAR.has(key)) relax(path, key, "no grammar form");
+      } else if (key === "minLength" || key === "maxLength") {
+        lengths(src, out, path, key);
+      } else if (NO_GRAMMAR.has(key)) relax(path, key, "no grammar form");
       // Anything else is not a validation keyword of JSON Schema: it constrains nothing.
     }
     return numeric(out, path);
+  };
+
+  /** A string's length bounds: a bounded pattern when cheap for this vocabulary, XGrammar's own minLength ≤ 1, else relaxed. */
+  const lengths = (src: JsonSchema, out: JsonSchema, path: string, key: "minLength" | "maxLength") => {
+    const min = typeof src.minLength === "number" ? src.minLength : 0;
+    const max = typeof src.maxLength === "number" ? src.maxLength : undefined;
+    if (src.pattern !== undefined || src.format !== undefined) return relax(path, key, "ignored beside a pattern or format");
+    const cost = (max ?? min) * (opts.vocabSize ?? Number.POSITIVE_INFINITY);
+    if (cost <= LENGTH_BUDGET && min <= (max ?? min)) {
+      // Both bounds in one rule; the second keyword adds nothing.
+      if (key === "minLength" || src.minLength === undefined) out.pattern = `${SAFE_CHAR}{${min},${max ?? ""}}`;
+      return;
+    }
+    if (key === "minLength" && min <= 1 && max === undefined) {
+      out.minLength = min;
+      return;
+    }
+    relax(path, key, `a length bound of ${max ?? min} costs too much compile time with a ${opts.vocabSize ?? "large"}-token vocabulary`);
   };
 
   /** Bounded integers and numbers become a placeholder for a hand-written rule (XGrammar's own are wrong). */
