@@ -55,6 +55,8 @@ export function prepareSchema(input: unknown, where = "schema", opts: PrepareOpt
   // Placeholder names derive from the schema, so a schema cannot hold its own placeholder and the cache key is stable.
   const nonce = Bun.hash(JSON.stringify(input) ?? "").toString(36);
   let nodes = 0;
+  /** Schemas whose pattern already carries their maxLength. */
+  const lengthDone = new WeakSet<JsonSchema>();
   const relax = (path: string, keyword: string, why: string) => relaxed.push(`${path}: ${keyword} (${why})`);
 
   const walk = (s: unknown, path: string, depth: number): JsonSchema | boolean => {
@@ -64,7 +66,9 @@ export function prepareSchema(input: unknown, where = "schema", opts: PrepareOpt
     if (depth > LIMITS.depth) throw new GrammarError(`${path}: nested deeper than ${LIMITS.depth} levels`, path);
     const src = s as JsonSchema;
     const out: JsonSchema = {};
-    for (const [key, value] of Object.entries(src)) {
+    // Pattern and format first: the length bounds may be folded into them (see lengths).
+    const first = (k: string) => Number(k === "pattern" || k === "format");
+    for (const [key, value] of Object.entries(src).sort(([a], [b]) => first(b) - first(a))) {
       if (ANNOTATIONS.has(key)) continue;
       if (KEPT.has(key)) {
         if (key === "maxItems" && typeof value === "number" && value > LIMITS.maxItems) relax(path, key, `more than ${LIMITS.maxItems}`);
@@ -93,6 +97,13 @@ export function prepareSchema(input: unknown, where = "schema", opts: PrepareOpt
         else {
           out.pattern = r.regex;
           if (r.relaxed) relax(path, "pattern", r.relaxed);
+          // A literal prefix and anything after ("^/" for paths) takes a maximum length exactly.
+          const open = /^([A-Za-z0-9/_:.@ -]*)\[\^"\\\\\\x00-\\x1f\]\*$/.exec(r.regex);
+          const max = typeof src.maxLength === "number" ? src.maxLength : undefined;
+          if (open && max !== undefined && max >= open[1]!.length && max * (opts.vocabSize ?? Number.POSITIVE_INFINITY) <= LENGTH_BUDGET) {
+            out.pattern = `${open[1]}${SAFE_CHAR}{0,${max - open[1]!.length}}`;
+            if (Number(src.minLength ?? 0) <= open[1]!.length) lengthDone.add(out);
+          }
         }
       } else if (key === "format") {
         if (FORMATS.has(String(value)) && src.pattern === undefined) out.format = value;
@@ -109,9 +120,19 @@ export function prepareSchema(input: unknown, where = "schema", opts: PrepareOpt
   const lengths = (src: JsonSchema, out: JsonSchema, path: string, key: "minLength" | "maxLength") => {
     const min = typeof src.minLength === "number" ? src.minLength : 0;
     const max = typeof src.maxLength === "number" ? src.maxLength : undefined;
+    if (lengthDone.has(out)) return;
+    const cheap = (n: number) => n * (opts.vocabSize ?? Number.POSITIVE_INFINITY) <= LENGTH_BUDGET;
+    if (src.format === "uri" && src.pattern === undefined && max !== undefined && max >= 11 && cheap(max)) {
+      // A bounded URI: http(s), a host and a path, each within the bound (a narrowing of "uri": every string produced is one).
+      if (key === "maxLength") {
+        const n = Math.min(24, Math.floor((max - 9) / 2));
+        out.pattern = `https?://[a-z0-9.-]{1,${n}}(/[A-Za-z0-9._~%-]{0,${n}})?`;
+        delete out.format;
+      }
+      return;
+    }
     if (src.pattern !== undefined || src.format !== undefined) return relax(path, key, "ignored beside a pattern or format");
-    const cost = (max ?? min) * (opts.vocabSize ?? Number.POSITIVE_INFINITY);
-    if (cost <= LENGTH_BUDGET && min <= (max ?? min)) {
+    if (cheap(max ?? min) && min <= (max ?? min)) {
       // Both bounds in one rule; the second keyword adds nothing.
       if (key === "minLength" || src.minLength === undefined) out.pattern = `${SAFE_CHAR}{${min},${max ?? ""}}`;
       return;

@@ -1,0 +1,17 @@
+import { InferenceRuntime } from "./src/inference";
+import { installTinyModels } from "./src/inference/fixtures";
+import { localPlanner } from "./src/orchestrator/planners/local";
+import { CATALOG } from "./src/tools/catalog";
+import { ToolRegistry } from "./src/tools/registry";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+const dir = mkdtempSync(join(tmpdir(), "try-"));
+await installTinyModels(dir, ["tiny-random-gpt2"]);
+const tier = (o: any = {}) => ({ name: "", alwaysLoaded: false, loadOnDemand: true, maxTokens: 2048, temperature: 0, idleMs: 0, ...o });
+const rt = new InferenceRuntime({ roots: [{ dir, origin: "image" }], runtimeDir: dir, budgetMb: 1000, queueLength: 8, concurrency: 1, threads: 1, embedding: "", tiers: { operational: tier(), tactical: tier({ name: "tiny-random-gpt2" }) } } as any);
+const registry = new ToolRegistry(CATALOG);
+const gen = { tactical: () => ({ name: "tiny-random-gpt2", task: "generate" }), generate: async (n: any, req: any, o: any) => { const r = await rt.generate(n, req, o); console.log(r.completionTokens, r.text); return r; } };
+const ctx: any = { goal: "which process is using the most memory right now", goalId: 1, tools: [], probe: async () => ({}), procedures: [], facts: { apiPort: 8080, hostname: "aios", mode: "dev" }, signal: new AbortController().signal };
+console.log(await localPlanner({ runtime: () => gen as any, registry }).plan(ctx));
+await rt.close();
