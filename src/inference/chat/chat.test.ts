@@ -107,7 +107,7 @@ describe("tool-call grammars over real vocabularies", () => {
         const args = prepareSchema(WEATHER.parameters);
         const tools = [{ name: "get_weather", grammar: await cache.ebnf(args) }, { name: "other", grammar: await cache.ebnf(prepareSchema({ type: "object", properties: {} })) }];
         const tag = toolCallTag(f, tools, "required", false);
-        const mask = await cache.matcher(await cache.structuralTag(tag));
+        const mask = await cache.matcher(await cache.compileTag(tag));
         const ids: number[] = tok.encode(answer, { add_special_tokens: false });
         for (const id of ids) expect(mask.accept(id)).toBe(true);
         const logits = new Float32Array(cache.vocab.size);
@@ -119,7 +119,7 @@ describe("tool-call grammars over real vocabularies", () => {
         mask.dispose();
         // With parallel calls allowed, a separator may follow instead (mistral's is inside its array, before the "]").
         if (format !== "mistral") {
-        const parallel = await cache.matcher(await cache.structuralTag(toolCallTag(f, tools, "required", true)));
+        const parallel = await cache.matcher(await cache.compileTag(toolCallTag(f, tools, "required", true)));
         for (const id of ids) parallel.accept(id);
         const more = new Float32Array(cache.vocab.size);
         await parallel.apply(more);
@@ -127,7 +127,7 @@ describe("tool-call grammars over real vocabularies", () => {
         parallel.dispose();
         }
         // A wrong tool name or a bad argument is refused at the first token that departs.
-        const wrong = await cache.matcher(await cache.structuralTag(tag));
+        const wrong = await cache.matcher(await cache.compileTag(tag));
         const bad: number[] = tok.encode(answer.replace("Paris", "paris"), { add_special_tokens: false });
         expect(bad.every((id) => wrong.accept(id))).toBe(false);
         wrong.dispose();

@@ -35,13 +35,20 @@ export function activeTools(req: GenerateRequest): ToolDef[] {
   return t.tools;
 }
 
-/** The grammar for `req`, or undefined when its output is free text. */
+/** The grammar for `req`, or undefined when its output is free text; cached per constraint (the request's format and tools). */
 export async function compileConstraint(cache: GrammarCache, req: GenerateRequest, format: ToolFormat): Promise<CompiledGrammar | undefined> {
-  const rf = req.responseFormat;
+  const rf = req.responseFormat?.type === "text" ? undefined : req.responseFormat;
+  const tools = activeTools(req);
+  if (!rf && !tools.length) return undefined;
+  // Keyed on what the request says, so a hit costs no schema preparation or EBNF conversion.
+  const key = JSON.stringify([format.name, rf, tools, req.tools?.choice, req.tools?.parallel]);
+  return cache.get(key, () => build(cache, req, rf, tools, format));
+}
+
+async function build(cache: GrammarCache, req: GenerateRequest, rf: GenerateRequest["responseFormat"], tools: ToolDef[], format: ToolFormat): Promise<CompiledGrammar> {
   const answer = rf?.type === "json_schema" ? prepared(rf.schema, rf.strict, "response_format.json_schema.schema", cache.vocab.size)
     : rf?.type === "json_object" ? prepareSchema(ANY_OBJECT) : undefined;
-  const tools = activeTools(req);
-  if (!tools.length) return answer === undefined ? undefined : cache.grammar(await cache.ebnf(answer));
+  if (!tools.length) return cache.compileEbnf(await cache.ebnf(answer!));
 
   const tagTools = await Promise.all(tools.map(async (t) => {
     const index = req.tools!.tools.indexOf(t);
@@ -50,8 +57,8 @@ export async function compileConstraint(cache: GrammarCache, req: GenerateReques
   }));
   const parallel = req.tools!.parallel;
   const choice = req.tools!.choice;
-  if (choice !== "auto") return cache.structuralTag(toolCallTag(format, tagTools, "required", parallel));
-  if (answer === undefined) return cache.structuralTag(toolCallTag(format, tagTools, "auto", parallel));
+  if (choice !== "auto") return cache.compileTag(toolCallTag(format, tagTools, "required", parallel));
+  if (answer === undefined) return cache.compileTag(toolCallTag(format, tagTools, "auto", parallel));
   const calls = (toolCallTag(format, tagTools, "required", parallel) as { format: object }).format;
-  return cache.structuralTag({ type: "structural_tag", format: { type: "or", elements: [calls, { type: "grammar", grammar: await cache.ebnf(answer) }] } });
+  return cache.compileTag({ type: "structural_tag", format: { type: "or", elements: [calls, { type: "grammar", grammar: await cache.ebnf(answer) }] } });
 }

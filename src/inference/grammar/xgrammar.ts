@@ -101,7 +101,8 @@ export class GrammarCache {
     return this.compiled.has(key);
   }
 
-  private get(key: string, build: () => Promise<CompiledGrammar>): Promise<CompiledGrammar> {
+  /** The grammar cached under `key`, built (and cached) on a miss. */
+  get(key: string, build: () => Promise<CompiledGrammar>): Promise<CompiledGrammar> {
     const hit = this.compiled.get(key);
     if (hit) {
       // Least recently used last out: re-insert on every hit.
@@ -120,15 +121,19 @@ export class GrammarCache {
     return pending;
   }
 
-  /** A compiled EBNF grammar (root rule `root`). */
-  grammar(ebnf: string): Promise<CompiledGrammar> {
-    return this.get(`ebnf:${ebnf}`, () => this.compiler.compileGrammar(ebnf, "root"));
+  /** Compiles an EBNF grammar (root rule `root`); callers cache with get(). */
+  compileEbnf(ebnf: string): Promise<CompiledGrammar> {
+    return this.compiler.compileGrammar(ebnf, "root");
   }
 
-  /** A structural tag (tool-call formats: literal markers around JSON grammars). */
-  structuralTag(tag: object): Promise<CompiledGrammar> {
-    const text = JSON.stringify(tag);
-    return this.get(`tag:${text}`, () => this.compiler.compileStructuralTag(text));
+  /** Compiles a structural tag (tool-call formats: literal markers around JSON grammars). */
+  compileTag(tag: object): Promise<CompiledGrammar> {
+    return this.compiler.compileStructuralTag(JSON.stringify(tag));
+  }
+
+  /** A prepared schema's grammar, cached per schema. */
+  schema(prepared: PreparedSchema): Promise<CompiledGrammar> {
+    return this.get(`schema:${JSON.stringify(prepared.schema)}:${JSON.stringify(prepared.rules)}`, async () => this.compileEbnf(await this.ebnf(prepared)));
   }
 
   /**
@@ -174,9 +179,16 @@ export class TokenMask {
       const bits = mask[w]!;
       if (bits === -1) continue;
       const base = w * 32;
+      if (bits === 0) {
+        // Most of a structural state's vocabulary is forbidden: fill whole runs at once.
+        let last = w;
+        while (last + 1 < mask.length && mask[last + 1] === 0) last++;
+        logits.fill(Number.NEGATIVE_INFINITY, base, Math.min((last + 1) * 32, n));
+        w = last;
+        continue;
+      }
       const end = Math.min(base + 32, n);
-      if (bits === 0) logits.fill(Number.NEGATIVE_INFINITY, base, end);
-      else for (let i = base; i < end; i++) if (((bits >>> (i - base)) & 1) === 0) logits[i] = Number.NEGATIVE_INFINITY;
+      for (let i = base; i < end; i++) if (((bits >>> (i - base)) & 1) === 0) logits[i] = Number.NEGATIVE_INFINITY;
     }
     this.maskMs += performance.now() - started;
   }
