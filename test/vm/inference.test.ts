@@ -81,6 +81,26 @@ describe("inference in the guest", () => {
     expect(chunks.map((c) => c.choices[0].delta.content ?? "").join("")).toBe(plain.choices[0].message.content);
   });
 
+  test("constrains the tiny GPT-2 to a JSON schema and to tool calls inside the guest (XGrammar's WASM in the compiled binary, loaded on first use)", async () => {
+    expect(vm.output).not.toContain("grammar engine (XGrammar WASM) loaded");
+    const schema = { type: "object", properties: { level: { enum: ["low", "high"] }, count: { type: "integer", minimum: 1, maximum: 9 }, host: { type: "string", pattern: "^[a-z]{1,8}\\.(com|org)$" } }, required: ["level", "count", "host"], additionalProperties: false };
+    const body = { model: "tiny-random-gpt2", messages: [{ role: "user", content: "JSON" }], max_tokens: 100, temperature: 1, seed: 3, response_format: { type: "json_schema", json_schema: { name: "x", schema, strict: true } } };
+    const r = (await (await vm.api("/v1/chat/completions", { method: "POST", body: JSON.stringify(body) })).json()) as any;
+    expect(r.choices[0].finish_reason).toBe("stop");
+    const value = JSON.parse(r.choices[0].message.content);
+    expect(Object.keys(value)).toEqual(["level", "count", "host"]);
+    expect(["low", "high"]).toContain(value.level);
+    expect(value.count).toBeGreaterThanOrEqual(1);
+    expect(value.count).toBeLessThanOrEqual(9);
+    expect(value.host).toMatch(/^[a-z]{1,8}\.(com|org)$/);
+    expect(vm.output).toMatch(/grammar engine \(XGrammar WASM\) loaded in \d+ ms/);
+    const tool = { type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { unit: { enum: ["c", "f"] } }, required: ["unit"], additionalProperties: false } } };
+    const call = (await (await vm.api("/v1/chat/completions", { method: "POST", body: JSON.stringify({ ...body, response_format: undefined, tools: [tool], tool_choice: "required" }) })).json()) as any;
+    expect(call.choices[0].finish_reason).toBe("tool_calls");
+    expect(call.choices[0].message.tool_calls[0].function.name).toBe("get_weather");
+    expect(["c", "f"]).toContain(JSON.parse(call.choices[0].message.tool_calls[0].function.arguments).unit);
+  });
+
   test("aios-init models import works from the guest's shell and the running system sees the model", async () => {
     await vm.run("shell", SHELL);
     const out = await vm.run("aios-init models import /usr/lib/aios/models/tiny-random-bert --name copied-bert; echo rc=$?", /rc=\d+/, 120_000);

@@ -11,6 +11,7 @@
  * its size, and the cache makes it a one-time cost per constraint and model.
  */
 import type { CompiledGrammar, GrammarCompiler, GrammarMatcher, TokenizerInfo } from "@mlc-ai/web-xgrammar";
+import { log } from "../../sys";
 import type { PreparedSchema } from "./schema";
 
 type XGrammar = typeof import("@mlc-ai/web-xgrammar").default;
@@ -27,6 +28,7 @@ export function xgrammar(): Promise<XGrammar> {
     // Instantiates the WASM binding (every entry point awaits it).
     (await xg.Grammar.builtinJSONGrammar()).dispose();
     loadMs = performance.now() - started;
+    log.info(`models: grammar engine (XGrammar WASM) loaded in ${Math.round(loadMs)} ms`);
     return xg;
   })().catch((err) => {
     loading = undefined;
