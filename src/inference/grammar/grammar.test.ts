@@ -88,15 +88,15 @@ describe("number grammars (checked by XGrammar's own matcher)", () => {
 
   test("integer ranges accept exactly the integers in range", async () => {
     const rand = seededRandom(5);
-    for (let i = 0; i < 12; i++) {
-      const lo = Math.floor(rand() * 2000) - 1000;
-      const hi = lo + Math.floor(rand() * 1500);
-      const probes = Array.from({ length: 3200 }, (_, k) => String(k - 1600));
+    const probes = Array.from({ length: 2400 }, (_, k) => String(k - 1200));
+    for (let i = 0; i < 6; i++) {
+      const lo = Math.floor(rand() * 1600) - 800;
+      const hi = lo + Math.floor(rand() * 1200);
       expect(await accepts(integerRange(lo, hi)!, probes)).toEqual(probes.filter((s) => Number(s) >= lo && Number(s) <= hi));
     }
     const open = integerRange(-5, Number.POSITIVE_INFINITY)!;
     expect(await accepts(open, ["-6", "-5", "-1", "0", "7", "123456789", "01"])).toEqual(["-5", "-1", "0", "7", "123456789"]);
-  });
+  }, 120_000);
 
   test("number ranges accept only values in range (a sound subset: integers and decimals whose unit cell fits)", async () => {
     const probes = [];
@@ -111,7 +111,7 @@ describe("number grammars (checked by XGrammar's own matcher)", () => {
       expect(got.length).toBeGreaterThan(2);
     }
     expect(numberRange({ minimum: 0.1, maximum: 0.9 })).toBeUndefined();
-  });
+  }, 120_000);
 });
 
 describe("constrained decoding on the tiny random GPT-2", () => {

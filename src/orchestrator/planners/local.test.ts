@@ -56,6 +56,9 @@ describe("planSchema", () => {
     const s = planSchema(registry) as any;
     expect(s.$defs.call.anyOf.map((c: any) => c.properties.tool.const)).toEqual(registry.list().map((t) => t.name));
     expect(s.$defs.task1.properties.dependsOn).toEqual({ type: "array", maxItems: 0 });
+    // An optional argument checked in code only (firewall.open's source network) is left to its default.
+    const open = s.$defs.call.anyOf.find((c: any) => c.properties.tool.const === "firewall.open");
+    expect(Object.keys(open.properties.args.properties)).not.toContain("from");
     expect(s.$defs.task3.properties.dependsOn.items).toEqual({ enum: ["t1", "t2"] });
     // A plan valid against the schema is valid for the engine too.
     const ajv = new Ajv({ strict: false });

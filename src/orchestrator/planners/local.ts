@@ -8,6 +8,7 @@
  * other (checkPlan), and its calls still pass the executor's validation,
  * capability and autonomy gates.
  */
+import { toJsonSchema } from "@valibot/to-json-schema";
 import { errorMessage } from "../../sys";
 import type { ToolRegistry } from "../../tools/registry";
 import type { Planner, PlannerResult, PlanningContext } from "../types";
@@ -69,10 +70,35 @@ function bounded(schema: unknown, b: PlanBounds): unknown {
  * t1..tN in order and a task may depend only on earlier ones, so every
  * dependency names a task of the plan and none forms a cycle.
  */
+/**
+ * Optional arguments whose checks JSON Schema cannot state (an address or a
+ * network, checked in code): the grammar would let a model write anything
+ * there, so plans leave them out and the tool's default applies.
+ */
+function uncheckable(registry: ToolRegistry, name: string): string[] {
+  const entries = (registry.get(name)?.input as { entries?: Record<string, { type?: string }> } | undefined)?.entries ?? {};
+  return Object.entries(entries).filter(([, e]) => {
+    if (e.type !== "optional") return false;
+    try {
+      toJsonSchema(e as never, { errorMode: "throw" });
+      return false;
+    } catch {
+      return true;
+    }
+  }).map(([k]) => k);
+}
+
+function argsSchema(registry: ToolRegistry, name: string, schema: Json, b: PlanBounds): unknown {
+  const drop = uncheckable(registry, name);
+  const props = schema.properties as Json | undefined;
+  const kept = drop.length && props ? { ...schema, properties: Object.fromEntries(Object.entries(props).filter(([k]) => !drop.includes(k))) } : schema;
+  return bounded(kept, b);
+}
+
 export function planSchema(registry: ToolRegistry, b: PlanBounds = PLAN_BOUNDS): Json {
   const calls = registry.describeAll().map((t) => ({
     type: "object",
-    properties: { tool: { const: t.name }, args: bounded(t.inputSchema, b) },
+    properties: { tool: { const: t.name }, args: argsSchema(registry, t.name, t.inputSchema, b) },
     required: ["tool", "args"],
     additionalProperties: false,
   }));
@@ -119,6 +145,17 @@ function toolLists(registry: ToolRegistry): string[] {
 
 const FORMAT = `Answer with one JSON object {"summary": string, "tasks": [{"id": "t1", "title": string, "calls": [{"tool": name, "args": {...}}], "dependsOn": []}, {"id": "t2", ..., "dependsOn": ["t1"]}]}: task ids t1, t2, ... in order, each depending only on earlier tasks.`;
 
+/**
+ * Tries before the planner passes. The grammar holds every tool's JSON Schema,
+ * but some argument checks have no JSON Schema form (an address or network,
+ * a cron line): a plan can parse and still not validate. Each retry tells the
+ * model what was wrong, when the context has room, and samples (seeded) so it
+ * does not write the same plan again.
+ */
+const ATTEMPTS = 3;
+
+type Message = { role: "system" | "user" | "assistant"; content: string };
+
 export function localPlanner(opts: { runtime: () => LocalGenerator | undefined; registry: ToolRegistry; maxTokens?: number; bounds?: PlanBounds }): Planner {
   let cached: { size: number; schema: Json; lists: string[] } | undefined;
   return {
@@ -131,38 +168,54 @@ export function localPlanner(opts: { runtime: () => LocalGenerator | undefined; 
       if (model.task !== "generate") return { pass: `tactical model ${model.name} is a ${model.task} model, not a generative one` };
       const size = opts.registry.list().length;
       if (cached?.size !== size) cached = { size, schema: planSchema(opts.registry, opts.bounds), lists: toolLists(opts.registry) };
-      let text: string | undefined;
-      let finish: string | undefined;
-      let tooLong = "";
-      for (const tools of cached.lists) {
-        const prompt = `${planningBrief(ctx)}\n\nTools:\n${tools}\n\n${FORMAT}`;
-        try {
-          ({ text, finishReason: finish } = await runtime.generate(model.name, {
-            messages: [{ role: "system", content: PLAN_RULES }, { role: "user", content: prompt }],
-            maxTokens: opts.maxTokens ?? 1024,
-            temperature: 0,
-            responseFormat: { type: "json_schema", schema: cached.schema },
-          }, { signal: ctx.signal }));
-          break;
-        } catch (err) {
-          // A context too small for this tool list: try the shorter one.
-          if ((err as { field?: string }).field === "messages") {
-            tooLong = errorMessage(err);
-            continue;
+      const { schema, lists } = cached;
+      const ask = async (messages: Message[], attempt: number) => {
+        for (const tools of lists) {
+          const prompt = `${planningBrief(ctx)}\n\nTools:\n${tools}\n\n${FORMAT}`;
+          try {
+            return await runtime.generate(model.name, {
+              messages: [{ role: "system", content: PLAN_RULES }, { role: "user", content: prompt }, ...messages],
+              maxTokens: opts.maxTokens ?? 1024,
+              temperature: attempt === 0 ? 0 : 0.7,
+              ...(attempt ? { seed: attempt } : {}),
+              responseFormat: { type: "json_schema", schema },
+            }, { signal: ctx.signal });
+          } catch (err) {
+            // A context too small for this tool list: try the shorter one.
+            if ((err as { field?: string }).field !== "messages") throw err;
+            if (tools === lists.at(-1)) throw err;
           }
+        }
+        throw new Error("unreachable");
+      };
+
+      const problems: string[] = [];
+      let feedback: Message[] = [];
+      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+        let r: Awaited<ReturnType<LocalGenerator["generate"]>>;
+        try {
+          r = await ask(feedback, attempt).catch((err) => {
+            // No room for the feedback: retry without it.
+            if (feedback.length && (err as { field?: string }).field === "messages") return ask([], attempt);
+            throw err;
+          });
+        } catch (err) {
           return { pass: `${model.name}: ${errorMessage(err)}` };
         }
+        let raw: unknown;
+        try {
+          raw = JSON.parse(r.text);
+        } catch {
+          problems.push(`did not finish its plan (${r.finishReason === "length" ? "out of tokens" : "unparseable"} after ${r.text.length} characters)`);
+          continue;
+        }
+        const checked = checkPlan(raw, opts.registry);
+        if (checked.ok) return { plan: checked.plan, why: `local model ${model.name} planned it${attempt ? ` (attempt ${attempt + 1}: ${problems.join("; ")})` : ""}` };
+        problems.push(`its plan does not validate: ${checked.problem}`);
+        feedback = [{ role: "assistant", content: r.text }, { role: "user", content: `That plan does not validate: ${checked.problem}. Answer with a corrected plan.` }];
+        if (ctx.signal.aborted) break;
       }
-      if (text === undefined) return { pass: `${model.name}: ${tooLong}` };
-      let raw: unknown;
-      try {
-        raw = JSON.parse(text);
-      } catch {
-        return { pass: `${model.name} did not finish its plan (${finish === "length" ? "out of tokens" : "unparseable"} after ${text.length} characters)` };
-      }
-      const checked = checkPlan(raw, opts.registry);
-      if (!checked.ok) return { pass: `${model.name}'s plan does not validate: ${checked.problem}` };
-      return { plan: checked.plan, why: `local model ${model.name} planned it` };
+      return { pass: `${model.name} ${problems.join("; then ")}` };
     },
   };
 }
