@@ -186,6 +186,7 @@ export async function loadModel(dir: string, m: Manifest, opts: EngineOptions): 
             return stops.stopped;
           },
         });
+        if (!stops.stopped) emit(stops.push(detok.end()));
         emit(stops.end());
         if (parser) for (const e of parser.end()) onEvent(e);
         const made = parser ? parser.calls.map((c, i) => ({ id: calls[i]?.id ?? callId(), name: c.name, arguments: c.arguments })) : [];

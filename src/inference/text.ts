@@ -36,6 +36,15 @@ export class Detokenizer {
     }
     return delta;
   }
+
+  /** What was held back at the end of the output (an incomplete character decodes as U+FFFD, as transformers.js's decode gives it). */
+  end(): string {
+    if (this.ids.length === this.start) return "";
+    const text = this.decodeWindow();
+    const delta = text.slice(this.emitted);
+    this.emitted = text.length;
+    return delta;
+  }
 }
 
 /** Finds stop strings in streamed text. */
