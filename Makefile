@@ -58,7 +58,7 @@ include build/runtime.mk
 include build/repo.mk
 
 # ---- verbs -----------------------------------------------------------------
-.PHONY: all image deps run test test-unit test-vm typecheck bench bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals bench-fleet floor dev \
+.PHONY: all image deps run test test-unit test-vm typecheck bench bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals bench-fleet bench-decoding floor dev \
         clean distclean help print-qemu-cmd
 
 all: image
@@ -85,7 +85,7 @@ typecheck: $(NPM_STAMP)
 test-vm: image $(REPO_IMG) $(NPM_STAMP)
 	$(Q)$(BUN) test test/vm --timeout 600000
 
-bench: bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals bench-fleet
+bench: bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals bench-fleet bench-decoding
 
 # Each benchmark prints markdown; record.ts files it in BENCHMARKS.md under its name.
 record = $(BUN) test/bench/record.ts $(1) 'make $(2)'
@@ -118,6 +118,9 @@ eval-goals: $(NPM_STAMP)
 bench-fleet: $(NPM_STAMP) $(HOST_STAMP)
 	$(Q)$(BUN) test/bench/fleet.ts | $(call record,fleet,bench-fleet)
 
+bench-decoding: $(NPM_STAMP)
+	$(Q)$(BUN) test/bench/decoding.ts | $(call record,decoding,bench-decoding)
+
 floor: $(VMLINUX) $(FLOOR_CPIO)
 
 dev: $(NPM_STAMP)
@@ -144,7 +147,7 @@ help:
 	@echo '  test-unit      typecheck, then bun test src and the goal corpus (test/goals)'
 	@echo '  typecheck      tsc --noEmit over src, test and build'
 	@echo '  test-vm        bun test test/vm (boots QEMU; builds the image first)'
-	@echo '  bench          all benchmarks (bench-boot, bench-inference, bench-tools, bench-actors, bench-memory, bench-goals, bench-du, bench-fleet)'
+	@echo '  bench          all benchmarks (bench-boot, bench-inference, bench-tools, bench-actors, bench-memory, bench-goals, bench-du, bench-fleet, bench-decoding)'
 	@echo '  bench-boot     boot-time benchmark against the BusyBox-only floor'
 	@echo '  bench-inference embedding throughput (tiny BERT); PP-OCRv4 through the runtime queue vs raw onnxruntime'
 	@echo '  bench-tools    fs.stat through the full audited tool pipeline vs a bare statSync'
@@ -154,6 +157,7 @@ help:
 	@echo '  bench-fleet    1,000 simulated nodes on a local nats-server: heartbeats, fleet-goal fan-out and gathering vs bare NATS'
 	@echo '  bench-memory   inserts vs plain SQLite; top-10 vector search vs brute force (10k, 100k x 384); hybrid search'
 	@echo '  bench-du       fs.du walking a 20k-entry tree vs coreutils du -sx'
+	@echo '  bench-decoding per token: constrained vs unconstrained decoding, Qwen3 vocabulary; mask per step; registry grammar compile'
 	@echo '  floor          out/floor.cpio: same kernel, BusyBox /init that prints "floor: pid1" and powers off'
 	@echo '  dev            run aios-init on the host (src/main.ts --dev)'
 	@echo '  deps           install missing host tools (apt) and node_modules (npm ci)'

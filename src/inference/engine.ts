@@ -8,11 +8,19 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { env, LogLevel, pipeline, StoppingCriteria, StoppingCriteriaList, TextStreamer } from "@huggingface/transformers";
+import { env, LogLevel, pipeline } from "@huggingface/transformers";
 import * as ort from "onnxruntime-node";
+import { detectToolFormat } from "./chat/formats";
+import { templateInput } from "./chat/prompt";
+import { ToolCallParser, type ToolCallEvent } from "./chat/toolcalls";
+import { decode, type CausalLm } from "./decode";
+import { activeTools, compileConstraint, GrammarCache, vocabInfo, type TokenMask } from "./grammar";
+import { LimitError } from "./errors";
 import type { Manifest } from "./manifest";
+import { createSampler, logitAdjuster } from "./sampling";
+import { Detokenizer, StopStrings } from "./text";
 import type {
-  ClassifyResult, EmbedResult, EngineOptions, GenerateHooks, GenerateRequest, GenerateResult, LoadedModel, TensorData, TensorType,
+  ClassifyResult, EmbedResult, EngineOptions, GenerateHooks, GenerateRequest, GenerateResult, LoadedModel, TensorData, TensorType, ToolCall,
 } from "./types";
 
 env.allowRemoteModels = false;
@@ -35,19 +43,19 @@ function unsupported(m: Manifest, what: string): never {
   throw new Error(`model ${m.name}: ${what} is not supported by a ${m.task} model`);
 }
 
-/** Stops generate() between two tokens once the caller has gone away. */
-class AbortCriterion extends StoppingCriteria {
-  constructor(private readonly signal: AbortSignal) {
-    super();
-  }
-  override _call(inputIds: number[][]): boolean[] {
-    return inputIds.map(() => this.signal.aborted);
-  }
+/** A transcript for models without a chat template. */
+function plainTranscript(messages: Array<Record<string, unknown>>): string {
+  return `${messages.map((m) => `${m.role}: ${m.content}`).join("\n")}\nassistant:`;
 }
 
-/** A transcript for models without a chat template. */
-function plainTranscript(messages: NonNullable<GenerateRequest["messages"]>): string {
-  return `${messages.map((m) => `${m.role}: ${m.content}`).join("\n")}\nassistant:`;
+/** OpenAI-style call ids. */
+const callId = () => `call_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
+
+/** Every id a model's configs name as end of sequence. */
+function eosIds(...sources: unknown[]): Set<number> {
+  const out = new Set<number>();
+  for (const s of sources) for (const x of ([] as unknown[]).concat(s ?? [])) if (typeof x === "number") out.add(x);
+  return out;
 }
 
 export async function loadModel(dir: string, m: Manifest, opts: EngineOptions): Promise<LoadedModel> {
@@ -79,11 +87,25 @@ export async function loadModel(dir: string, m: Manifest, opts: EngineOptions): 
     const tokens = lastTokens;
     return [await pending, tokens];
   };
+  const toolFormat = detectToolFormat(tokenizer.chat_template);
   const buildPrompt = (req: GenerateRequest): { prompt: string; templated: boolean } => {
     if (req.prompt !== undefined) return { prompt: req.prompt, templated: false };
-    const messages = req.messages ?? [];
-    if (tokenizer.chat_template) return { prompt: tokenizer.apply_chat_template(messages, { tokenize: false, add_generation_prompt: true }), templated: true };
+    const { messages, tools } = templateInput(req.messages ?? [], req.tools?.choice === "none" ? undefined : req.tools?.tools, toolFormat);
+    if (tokenizer.chat_template) {
+      return { prompt: tokenizer.apply_chat_template(messages, { tokenize: false, add_generation_prompt: true, ...(tools ? { tools } : {}) }), templated: true };
+    }
     return { prompt: plainTranscript(messages), templated: false };
+  };
+  const model = pipe.model;
+  const eos = eosIds(model.generation_config?.eos_token_id, model.config?.eos_token_id, tokenizer.eos_token_id);
+  // Built on the first constrained request: a tokenizer info over the whole vocabulary takes a few hundred ms.
+  let grammars: Promise<GrammarCache> | undefined;
+  const grammarCache = (): Promise<GrammarCache> => {
+    grammars ??= GrammarCache.create(vocabInfo(tokenizer._tokenizerJSON, model.config?.vocab_size ?? 0, [...eos], new Set(toolFormat.markers))).catch((err) => {
+      grammars = undefined;
+      throw err;
+    });
+    return grammars;
   };
 
   return {
@@ -114,45 +136,75 @@ export async function loadModel(dir: string, m: Manifest, opts: EngineOptions): 
     async generate(req: GenerateRequest, hooks: GenerateHooks): Promise<GenerateResult> {
       if (m.task !== "generate") unsupported(m, "generate");
       const { prompt, templated } = buildPrompt(req);
-      let promptTokens = 0;
-      let completionTokens = 0;
-      let last: bigint | undefined;
-      const streamer = new TextStreamer(tokenizer, {
-        skip_prompt: true,
-        callback_function: (text: string) => {
-          if (text) hooks.onText?.(text);
-        },
-        token_callback_function: (tokens: bigint[]) => {
-          completionTokens += tokens.length;
-          last = tokens.at(-1);
-        },
-      } as any);
-      const put = streamer.put.bind(streamer);
-      streamer.put = (value: bigint[][]) => {
-        if (promptTokens === 0) promptTokens = value[0]?.length ?? 0;
-        put(value);
-      };
-      const stopping = new StoppingCriteriaList();
-      stopping.push(new AbortCriterion(hooks.signal));
-      const sample = req.temperature > 0;
-      const out = await pipe(prompt, {
-        max_new_tokens: req.maxTokens,
-        do_sample: sample,
-        ...(sample ? { temperature: req.temperature, ...(req.topP !== undefined ? { top_p: req.topP } : {}) } : {}),
-        return_full_text: false,
-        // A chat template already holds the special tokens the model expects.
-        ...(templated ? { add_special_tokens: false } : {}),
-        streamer,
-        stopping_criteria: stopping,
-      });
-      const eos = new Set<bigint>(([] as unknown[]).concat(tokenizer.eos_token_id).filter((x): x is number => typeof x === "number").map((x) => BigInt(x)));
-      const finishReason = completionTokens >= req.maxTokens && !(last !== undefined && eos.has(last)) ? "length" : "stop";
-      return { text: out[0]?.generated_text ?? "", promptTokens, completionTokens, finishReason };
+      const tools = activeTools(req);
+      const width = model.config?.vocab_size ?? Number.POSITIVE_INFINITY;
+      for (const id of Object.keys(req.logitBias ?? {})) {
+        if (Number(id) >= width) throw new LimitError(`logit_bias: token id ${id} is beyond the ${width}-token vocabulary of ${m.name}`, "logit_bias");
+      }
+      let mask: TokenMask | undefined;
+      let compileMs = 0;
+      if (tools.length || (req.responseFormat && req.responseFormat.type !== "text")) {
+        const started = performance.now();
+        const cache = await grammarCache();
+        const grammar = await compileConstraint(cache, req, toolFormat);
+        if (grammar) mask = await cache.matcher(grammar);
+        compileMs = performance.now() - started;
+      }
+      try {
+        const inputs = tokenizer(prompt, { add_special_tokens: !templated });
+        const promptIds = Array.from(inputs.input_ids.data as BigInt64Array);
+        // With tools, special tokens stay in the text: some formats' markers are special tokens.
+        const detok = new Detokenizer(tokenizer, tools.length === 0);
+        const stops = new StopStrings(req.stop ?? []);
+        const parser = tools.length ? new ToolCallParser(toolFormat) : undefined;
+        let text = "";
+        const calls: ToolCall[] = [];
+        const onEvent = (e: ToolCallEvent) => {
+          if (e.type === "content") {
+            text += e.text;
+            hooks.onText?.(e.text);
+          } else if (e.type === "call") {
+            calls[e.index] = { id: callId(), name: e.name, arguments: "" };
+            hooks.onToolCall?.({ index: e.index, id: calls[e.index]!.id, name: e.name, arguments: "" });
+          } else {
+            calls[e.index]!.arguments += e.text;
+            hooks.onToolCall?.({ index: e.index, arguments: e.text });
+          }
+        };
+        const emit = (piece: string) => {
+          if (!piece) return;
+          if (parser) for (const e of parser.push(piece)) onEvent(e);
+          else onEvent({ type: "content", text: piece });
+        };
+        const r = await decode(model as CausalLm, {
+          inputs, promptIds, maxTokens: req.maxTokens, mask, eos, signal: hooks.signal,
+          sampler: createSampler({ temperature: req.temperature, topP: req.topP, seed: req.seed }),
+          adjust: logitAdjuster(req.penalties, req.logitBias),
+          onToken: (id) => {
+            if (eos.has(id)) return;
+            emit(stops.push(detok.push(id)));
+            return stops.stopped;
+          },
+        });
+        if (!stops.stopped) emit(stops.push(detok.end()));
+        emit(stops.end());
+        if (parser) for (const e of parser.end()) onEvent(e);
+        const made = parser ? parser.calls.map((c, i) => ({ id: calls[i]?.id ?? callId(), name: c.name, arguments: c.arguments })) : [];
+        const finishReason = made.length ? "tool_calls" : r.end === "length" ? "length" : "stop";
+        return {
+          text, promptTokens: promptIds.length, completionTokens: r.tokens.length, finishReason,
+          ...(made.length ? { toolCalls: made } : {}),
+          timings: { forwardMs: r.forwardMs, maskMs: mask?.maskMs ?? 0, sampleMs: r.sampleMs - (mask?.maskMs ?? 0), compileMs },
+        };
+      } finally {
+        mask?.dispose();
+      }
     },
 
     run: () => unsupported(m, "run"),
     inputNames: () => [...(pipe.model.sessions?.model?.inputNames ?? [])],
     async dispose() {
+      if (grammars) await grammars.then((g) => g.dispose(), () => {});
       await pipe.dispose();
     },
   };

@@ -46,7 +46,7 @@ describe("importModel", () => {
 
   test("imports a GPT-2 folder without a chat template (plain transcript prompts)", async () => {
     const r = await importModel(tiny("gpt2", "gpt", { chatTemplate: false }), models, {});
-    expect([r.manifest.task, r.manifest.tier, r.manifest.limits.context]).toEqual(["generate", "tactical", 256]);
+    expect([r.manifest.task, r.manifest.tier, r.manifest.limits.context]).toEqual(["generate", "tactical", 2048]);
     expect(r.manifest.files).toContain("generation_config.json");
     expect(r.check).toBe("2 tokens generated");
   });

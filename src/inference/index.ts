@@ -11,4 +11,8 @@ export { ManifestSchema, parseManifest, readManifest, TASKS, TIERS, type Manifes
 export { importModel, describeFolder, taskOf, type ImportOptions, type ImportResult } from "./import";
 export { runtimeOptions, parseDuration, RUNTIME_MOUNT, RUNTIME_DISK_SERIAL, type RuntimeOptions, type TierPolicy } from "./options";
 export { COMPILED, ORT_LIBRARY, preloadOrt } from "./native";
-export type { ChatMessage, ClassifyResult, Embedder, EmbedResult, FinishReason, GenerateRequest, GenerateResult, TensorData, TensorType } from "./types";
+export { GrammarError } from "./grammar/errors";
+export type {
+  ChatMessage, ClassifyResult, Embedder, EmbedResult, FinishReason, GenerateHooks, GenerateRequest, GenerateResult, ResponseFormat, TensorData, TensorType,
+  ToolCall, ToolDef, ToolRequest,
+} from "./types";

@@ -163,10 +163,10 @@ describe("generation", () => {
     const over = await rt.generate("tiny-random-gpt2", { prompt: "x", maxTokens: 65 }).catch((e) => e);
     expect(over).toBeInstanceOf(LimitError);
     expect(over.field).toBe("max_tokens");
-    const long = await rt.generate("tiny-random-gpt2", { prompt: "word ".repeat(300), maxTokens: 4 }).catch((e) => e);
+    const long = await rt.generate("tiny-random-gpt2", { prompt: "word ".repeat(2100), maxTokens: 4 }).catch((e) => e);
     expect(long).toBeInstanceOf(LimitError);
     expect(long.field).toBe("messages");
-    expect(long.message).toContain("exceed the 256-token context of tiny-random-gpt2");
+    expect(long.message).toContain("exceed the 2048-token context of tiny-random-gpt2");
     await rt.close();
   });
 

@@ -13,7 +13,7 @@ import { preloadOrt } from "./native";
 import type { RuntimeOptions, TierPolicy } from "./options";
 import { InferenceQueue, type Priority, type QueueStats } from "./queue";
 import { ModelRegistry, type ModelEntry, type ModelOrigin } from "./registry";
-import type { ClassifyResult, EmbedResult, Embedder, GenerateRequest, GenerateResult, LoadedModel, TensorData } from "./types";
+import type { ClassifyResult, EmbedResult, Embedder, GenerateHooks, GenerateRequest, GenerateResult, LoadedModel, TensorData } from "./types";
 
 type Engine = typeof import("./engine");
 
@@ -293,7 +293,7 @@ export class InferenceRuntime {
   generate(
     name: string,
     req: Omit<GenerateRequest, "maxTokens" | "temperature"> & { maxTokens?: number; temperature?: number },
-    opts: CallOptions & { onText?: (delta: string) => void; onStart?: () => void } = {},
+    opts: CallOptions & Pick<GenerateHooks, "onText" | "onToolCall"> & { onStart?: () => void } = {},
   ): Promise<GenerateResult & { model: string }> {
     return this.submit(name, "generate", "generate", opts, async (model, { manifest: m }, signal) => {
       const policy = this.policy(m);
@@ -309,7 +309,7 @@ export class InferenceRuntime {
       }
       // Past the queue, the load and the limit checks: from here on a stream can start.
       opts.onStart?.();
-      const result = await model.generate(full, { signal, onText: opts.onText });
+      const result = await model.generate(full, { signal, onText: opts.onText, onToolCall: opts.onToolCall });
       return { ...result, model: m.name };
     });
   }

