@@ -121,6 +121,13 @@ export const networkInterfaces = defineIntent<{ name?: string }>({
   forms: [
     `@what [is|are] ${ADDR} [(of|on|for) {name:iface}]`,
     `@what ${ADDR} (do i have|does it have|does machine have|have i got|is configured|are configured|is assigned|am i using)`,
+    // The machine as the subject: "what IPs does the server have", "what's this host's address", "which addresses is this box using".
+    `@what ${ADDR} (do|does|did) (we|@here) (have|use|get|own|got)`,
+    `@what ${ADDR} (has|have) (we|@here) [got]`,
+    `@what ${ADDR} (is|are) (we|@here) (using|on|assigned|given|configured with|reachable at|reachable on|listening on|known by)`,
+    `@what [is|are] @here ${ADDR}`,
+    `@show @here ${ADDR}`,
+    `(where|how) (can|do) (i|we) reach @here`,
     `@show [the] [current] ${ADDR} [(of|on|for) {name:iface}]`,
     "@show [the] [network] (interface|interfaces|nic|nics|adapters|network adapters|network cards|links|network configuration|network config|network settings|network setup|routes|routing table|default route|gateway|default gateway|network|networking) [details|info|configuration|status]",
     "@what [is|are] [the] [default] (gateway|route|routes|routing table|network interfaces|interfaces|nics|network configuration|network setup)",
