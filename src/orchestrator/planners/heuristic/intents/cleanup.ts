@@ -167,14 +167,21 @@ export const logPolicy = defineIntent<PolicyArgs>({
   },
 });
 
+/** The policies said as a thing: "the log rotation policies", "the log policies", "the retention settings", "logrotate config". */
+const POLICIES = "([log|logs] (rotation|retention|logrotate) (policies|policy|settings|rules|config|configuration|schedule|setup)|(log|logs) (policies|policy|retention|rotation|rotation setup)|logrotate (config|configuration|settings|rules)|(rotation|retention) (policies|policy|settings|rules))";
+
 export const logPolicies = defineIntent<Record<string, never>>({
   name: "log-policies",
   summary: "show the log rotation policies",
   examples: ["show the log rotation policies", "how are logs rotated?"],
   forms: [
-    "@show [the] [log|logs] (rotation|retention) (policies|policy|settings|rules|config|configuration|schedule)",
-    "@what [are|is] [the] [log|logs] (rotation|retention) (policies|policy|settings|rules|config|configuration|schedule)",
-    "how (are|is) [the] (log|logs) (rotated|kept|retained)",
+    `@show [the] ${POLICIES}`,
+    `@what [are|is] [the] ${POLICIES} [(are there|exist|do we have|do i have|are in place|are set|are configured|is set|is configured|are defined|apply)]`,
+    `@what ${POLICIES} (are there|exist|do we have|do i have|are in place|are set|are configured|is set|is configured|are defined|apply)`,
+    "how (are|is) [the] (log|logs|log files) (rotated|kept|retained|cleaned up|pruned|managed)",
+    "how (long|many days) (are|is) [the] (log|logs|log files|rotated logs|old logs) (kept|retained|stored|held|saved)",
+    "how many (rotated|old|archived) (logs|copies|log files|generations) (are|is) (kept|retained|stored)",
+    `${POLICIES}`,
   ],
   build: () => ({}),
   describe: () => "log rotation",
