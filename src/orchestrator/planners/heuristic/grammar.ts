@@ -21,7 +21,7 @@ import { lex, type Token } from "./lex";
 import { ALL_SLOTS, compile, vocabularyOf } from "./compile";
 import { add, better, type Cap, captures, type Fix, type MatchOptions, type Node, type SlotEnv, type State, step } from "./pattern";
 import { isRef } from "./slots";
-import { FILLERS, meaningful, pleaStart, WH_WORDS, YES_NO } from "./words";
+import { FILLERS, meaningful, pleaEnd, pleaStart, WH_WORDS, YES_NO } from "./words";
 import { missMessage } from "./messages";
 
 export { compile, MACROS, vocabularyOf } from "./compile";
@@ -440,13 +440,13 @@ export function readGoal(goal: string, catalogue: readonly Intent[], facts: Plan
 }
 
 /**
- * The sentences without the pleas for help that follow a request ("my disk
- * is almost full, please help", "nginx is down. Help!"): a plea asks for
- * nothing the request does not. A goal that is only a plea keeps it (the
- * knowledge intent answers "help").
+ * The sentences without the pleas for help around a request ("my disk is
+ * almost full, please help", "nginx is down. Help!", "help, the disk is
+ * full"): a plea asks for nothing the request does not. A goal that is only
+ * a plea keeps it (the knowledge intent answers "help").
  */
 function pleadless(tokens: readonly Token[], all: Array<[number, number]>, mean: (from: number, to: number) => Token[]): Array<[number, number]> {
-  const trimmed = all.map(([s, e]): [number, number] => [s, pleaStart(tokens, s, e)]);
+  const trimmed = all.map(([s, e]): [number, number] => [pleaEnd(tokens, s, e), pleaStart(tokens, s, e)]);
   if (!trimmed.some(([s, e]) => e > s && mean(s, e).length > 0)) return all;
   return trimmed.filter(([s, e]) => e > s);
 }

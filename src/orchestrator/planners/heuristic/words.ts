@@ -36,6 +36,7 @@ export const FILLER_PHRASES: ReadonlyArray<readonly string[]> = [
   ["here"], ["right", "away"], ["straight", "away"], ["real", "quick"], ["as", "soon", "as", "possible"],
   ["when", "you", "can"], ["if", "you", "would"], ["if", "you", "could"], ["in", "advance"], ["when", "you", "get", "a", "chance"], ["when", "you", "have", "a", "moment"],
   ["if", "you", "do", "not", "mind"], ["no", "rush"], ["much", "appreciated"], ["cheers"], ["thank", "you", "so", "much"], ["thanks", "a", "lot"], ["many", "thanks"],
+  ["thank", "you", "very", "much"], ["thanks", "very", "much"], ["thanks", "so", "much"],
 ];
 
 /** Openings of a request, dropped at the start of a clause (longest first). */
@@ -142,7 +143,11 @@ const PLEAS: ReadonlyArray<readonly string[]> = [
     ["", "please", "can you", "could you", "would you", "can you please", "could you please", "can someone", "can anyone", "can somebody", "pls", "plz", "i need you to"].map((pre) => `${pre} ${h}`.trim().split(" ")),
   ),
   ["i", "need", "help"], ["need", "help"], ["help", "needed"], ["any", "help"], ["help", "please"], ["any", "ideas"], ["what", "should", "i", "do"], ["what", "do", "i", "do"],
-  ["what", "should", "we", "do"], ["what", "do", "we", "do"], ["what", "can", "be", "done"], ["help", "me", "please"], ["sos"],
+  ["what", "should", "we", "do"], ["what", "do", "we", "do"], ["what", "can", "be", "done"], ["help", "me", "please"], ["sos"], ["what", "can", "i", "do"], ["what", "can", "we", "do"],
+  ["what", "now"], ["what", "do", "i", "do", "now"], ["any", "suggestions"], ["suggestions"], ["ideas"], ["how", "do", "i", "fix", "it"], ["how", "do", "i", "fix", "this"],
+  ["how", "can", "i", "fix", "it"], ["how", "can", "i", "fix", "this"], ["how", "do", "we", "fix", "it"],
+  // Closings that ask nothing: "restart nginx, ok?".
+  ["ok"], ["okay"], ["alright"], ["thx"], ["ty"], ["cheers"],
 ];
 
 const JOINS: ReadonlySet<string> = new Set(["and", "so"]);
@@ -166,6 +171,25 @@ export function pleaStart(tokens: readonly Token[], from: number, end: number): 
   }
   if (best === end) return end;
   while (best > from && (tokens[best - 1]!.kind === "punct" || (tokens[best - 1]!.kind === "word" && JOINS.has(tokens[best - 1]!.text)))) best--;
+  return best;
+}
+
+/**
+ * Where a plea that opens tokens[from, end) ends ("help, the disk is full",
+ * "I need help: nginx is down"): the index after it and what joins it to the
+ * request, or `from` when there is none (it must be set apart from the
+ * request by punctuation or "and"/"so").
+ */
+export function pleaEnd(tokens: readonly Token[], from: number, end: number): number {
+  let best = from;
+  for (const p of PLEAS) {
+    const e = from + p.length;
+    if (e >= end || e <= best || !same(tokens, from, p)) continue;
+    const next = tokens[e]!;
+    if (next.kind === "punct" || (next.kind === "word" && JOINS.has(next.text))) best = e;
+  }
+  if (best === from) return from;
+  while (best < end && (tokens[best]!.kind === "punct" || (tokens[best]!.kind === "word" && JOINS.has(tokens[best]!.text)))) best++;
   return best;
 }
 
