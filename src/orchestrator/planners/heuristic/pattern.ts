@@ -4,7 +4,8 @@
  *   restart [the] {names:services} [service]
  *   (is|are) {names:services} (running|up) <action=status>
  *
- * - `word`       one token whose text or lemma is the word ("package" also takes "packages")
+ * - `word`       one token whose text or lemma is the word ("package" also takes "packages",
+ *                and "packages" "package"); `word!` that form only ("rules!": all of them)
  * - `(a|b c)`    alternatives, each a sequence
  * - `[a b|c]`    optional (alternatives allowed)
  * - `{type}` or `{name:type}`  a typed slot (slots.ts): a package list, a path, a port...;
@@ -116,8 +117,11 @@ export function parsePattern(src: string, slotTypes?: ReadonlySet<string>, macro
         const m = macros?.[t.slice(1)];
         if (!m) throw new PatternError(src, `unknown macro ${t}`);
         items.push(m);
+      } else if (t.length > 1 && t.endsWith("!")) {
+        // "rules!": this form only, where the number says something ("the rules" are all of them).
+        items.push({ k: "lit", words: [t.slice(0, -1).toLowerCase()] });
       } else {
-        // A plural in a pattern also reads the singular ("list every user", "show each listening port"): number never changes what is done.
+        // A plural in a pattern also reads the singular ("list every user", "show each listening port"): the number of a noun rarely changes what is done.
         const w = t.toLowerCase();
         const base = lemmaOf(w);
         items.push({ k: "lit", words: base === w ? [w] : [w, base] });

@@ -50,7 +50,7 @@ export const PREAMBLES: ReadonlyArray<readonly string[]> = [
 
 /** Never a name: grammar words, negations, quantities and the catalogue's verbs. */
 export const NOT_A_NAME: ReadonlySet<string> = new Set([
-  "and", "or", "with", "without", "to", "from", "in", "into", "on", "onto", "at", "for", "of", "by", "as", "but", "not", "no", "never", "if", "then", "else",
+  "and", "or", "with", "without", "to", "from", "in", "into", "on", "onto", "at", "for", "of", "by", "as", "but", "not", "no", "never", "if", "whether", "then", "else",
   "it", "them", "this", "that", "these", "those", "is", "are", "be", "was", "do", "does", "did", "all", "every", "everything", "each", "any", "anything",
   // Indefinite pronouns ("is anyone in the sudo group"); "nobody" is an account, so it stays a name.
   "anyone", "anybody", "someone", "somebody", "everyone", "everybody",

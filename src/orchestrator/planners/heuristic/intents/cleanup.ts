@@ -190,6 +190,7 @@ function retention(c: Captured): PolicyArgs | { refuse: string } {
   if (c.has("keep")) return refuse("it says both how many copies to keep and for how long; say one");
   if (c.conflicting("age") || c.conflicting("size") || c.conflicting("retain")) return refuse("it gives two different rotation rules");
   const days = c.get<number>("retain")!;
+  if (days < 1) return refuse("logs are kept at least a day");
   const age = c.get<number>("age") ?? 1;
   if (days % age !== 0) return refuse(`${days} days is not a whole number of rotations every ${age} days`);
   const keep = days / age;

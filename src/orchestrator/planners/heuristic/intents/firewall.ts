@@ -94,8 +94,8 @@ interface KeptRule {
 }
 
 const RULE_VERB = "(remove|delete|drop|clear|get rid of|take away|take out|take down|lift|erase|scrap|undo)";
-const RULE = "[firewall] (rule|entry|rules <all=true>|entries <all=true>)";
-const BLOCK = "[firewall] (block|blockage|ban|restriction|drop rule|deny rule|reject rule|blocking rule|block rule|blocking|drop rules <all=true>|blocks <all=true>) <blocking=true>";
+const RULE = "[firewall] (rules! <all=true>|entries! <all=true>|rule|entry)";
+const BLOCK = "[firewall] (drop rules! <all=true>|blocks! <all=true>|block|blockage|ban|restriction|drop rule|deny rule|reject rule|blocking rule|block rule|blocking) <blocking=true>";
 const ABOUT = "(for|on|of|about|covering|concerning|regarding|against|applying to|that applies to)";
 const BLOCKING = "(blocking|that blocks|which blocks|that is blocking|which is blocking|that closes|which closes|closing|dropping|that drops|which drops|denying|that denies|rejecting|that rejects) <blocking=true>";
 const ruleName = (r: KeptRule) => `${r.action} ${r.protocol}/${r.port} from ${r.from ?? "anywhere"}`;
@@ -116,7 +116,7 @@ export const firewallRemoveRule = defineIntent<RuleRemovalArgs>({
   forms: [
     `${RULE_VERB} [the|that|this|any|all|every] ${RULE} (${ABOUT}|${BLOCKING}) ${PORT}`,
     `${RULE_VERB} [the|that|this|any|all|every] ${BLOCK} (${ABOUT}|${BLOCKING}|to) ${PORT}`,
-    `${RULE_VERB} [the|that|this] ${PORT} [firewall] (rule|rules <all=true>|block <blocking=true>|drop rule <blocking=true>)`,
+    `${RULE_VERB} [the|that|this] ${PORT} [firewall] (rules! <all=true>|rule|block <blocking=true>|drop rule <blocking=true>)`,
     `${RULE_VERB} ${PORT} from [the] firewall [rules]`,
   ],
   qualifiers: ["(in|from|on) [the] firewall", "(tcp <protocol=tcp>|udp <protocol=udp>|for tcp <protocol=tcp>|for udp <protocol=udp>)"],
