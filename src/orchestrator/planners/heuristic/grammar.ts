@@ -96,8 +96,9 @@ const MOVABLE: ReadonlySet<string> = new Set(["is", "are", "has", "have", "was",
  * An embedded question's word order ("what time it is", "how full the disk
  * is", "which groups bob is in", "how long the machine has been up") as the
  * direct question's: its last "is", "are", "has", "have", "was" or "were"
- * moved to just after the wh-word, or after one or two words more (the
- * wh-phrase: "how full", "which groups"), each tried in turn. Only when such
+ * moved to just after the wh-word, or after one to three words more (the
+ * wh-phrase: "how full", "which groups", "what version of kernel"), each
+ * tried in turn. Only when such
  * a verb does not already follow the wh-phrase, and only tried when the
  * clause as written does not read. A yes/no question ("check whether port
  * 22 is open") is read as the direct one (`yesNo`).
@@ -116,19 +117,22 @@ export function embedded(tokens: readonly Token[]): Token[][] {
   }
   if (p < 2 || tokens.slice(1, Math.min(p, 4)).some((t) => t.kind === "word" && MOVABLE.has(t.text))) return [];
   const out: Token[][] = [];
-  for (let at = 1; at <= Math.min(3, p - 1); at++) out.push([...tokens.slice(0, at), tokens[p]!, ...tokens.slice(at, p), ...tokens.slice(p + 1)]);
+  for (let at = 1; at <= Math.min(4, p - 1); at++) out.push([...tokens.slice(0, at), tokens[p]!, ...tokens.slice(at, p), ...tokens.slice(p + 1)]);
   return out;
 }
 
 /**
  * A yes/no question inside a request ("check whether port 22 is open", "let
  * me know if curl is installed": the wrapper reads as "check") as the direct
- * question: its first "is" or "are" before the subject ("is port 22 open").
+ * question: its first "is" or "are" before the subject ("is port 22 open"),
+ * or "has" as "does … have" ("does deploy have sudo rights").
  */
 function yesNo(tokens: readonly Token[]): Token[][] {
   for (let p = 3; p < tokens.length; p++) {
     const t = tokens[p]!;
     if (t.kind === "word" && COPULA.has(t.text)) return [[t, ...tokens.slice(2, p), ...tokens.slice(p + 1)]];
+    // "whether deploy has sudo rights": "does deploy have sudo rights".
+    if (t.kind === "word" && t.text === "has") return [[{ ...t, raw: "does", text: "does", lemma: "does" }, ...tokens.slice(2, p), { ...t, raw: "have", text: "have", lemma: "have" }, ...tokens.slice(p + 1)]];
   }
   return [];
 }

@@ -23,7 +23,9 @@ import type { Token } from "./lex";
 /** Single-word fillers. */
 export const FILLERS: ReadonlySet<string> = new Set(["a", "an", "the", "please", "pls", "plz", "kindly", "thanks", "my", "our", "'s", "now", "currently", "current", "just", "also", "too", "again", "some", "quickly", "asap",
   // The progressive passive says nothing a plan needs: "how much memory is being used" is "how much memory is used".
-  "being"]);
+  "being",
+  // Emphasis: "I'd really like to know…", "what is actually using the disk".
+  "really", "actually"]);
 
 /** Multi-word fillers, anywhere in a clause. */
 export const FILLER_PHRASES: ReadonlyArray<readonly string[]> = [
@@ -113,6 +115,7 @@ const ASKING: ReadonlyArray<readonly string[]> = [
   ["i", "am", "curious"], ["i", "am", "curious", "to", "know"], ["i", "am", "curious", "to", "see"], ["just", "curious"], ["curious"], ["i", "want", "to", "know"],
   ["i", "would", "like", "to", "know"], ["i", "need", "to", "know"], ["i", "would", "love", "to", "know"], ["i", "am", "trying", "to", "figure", "out"],
   ["i", "am", "trying", "to", "find", "out"], ["i", "am", "trying", "to", "work", "out"], ["i", "am", "trying", "to", "understand"], ["help", "me", "understand"],
+  ["out", "of", "curiosity"], ["just", "wondering"], ["quick", "question"], ["question"],
   // After a preamble ("I need to", "can you"): "know what…", "understand why…".
   ["know"], ["understand"],
 ];
@@ -193,15 +196,34 @@ export function pleaEnd(tokens: readonly Token[], from: number, end: number): nu
   return best;
 }
 
-/** The longest phrase of `list` at `i` whose next token satisfies `next`. */
-function phraseBefore(tokens: readonly Token[], i: number, list: ReadonlyArray<readonly string[]>, next: (t: Token | undefined) => boolean): readonly string[] | undefined {
-  let best: readonly string[] | undefined;
-  for (const p of list) if ((!best || p.length > best.length) && same(tokens, i, p) && next(tokens[i + p.length])) best = p;
+/** Where `words` end when they are at `i`, fillers between them skipped ("I would really like to", "can you please just"); -1 when they are not. */
+function spanOf(tokens: readonly Token[], i: number, words: readonly string[]): number {
+  let j = i;
+  for (let k = 0; k < words.length; k++) {
+    while (k > 0 && tokens[j]?.kind === "word" && FILLERS.has(tokens[j]!.text) && tokens[j]!.text !== words[k]) j++;
+    const t = tokens[j];
+    if (t?.kind !== "word" || t.text !== words[k]) return -1;
+    j++;
+  }
+  return j;
+}
+
+/** The end of the longest phrase of `list` at `i` whose next token (past punctuation) satisfies `next`, or -1. */
+function openingEnd(tokens: readonly Token[], i: number, list: Iterable<readonly string[]>, next: (t: Token | undefined) => boolean): number {
+  let best = -1;
+  for (const p of list) {
+    const e = spanOf(tokens, i, p);
+    if (e <= best) continue;
+    // What follows, past punctuation: "just curious, what time is it".
+    let j = e;
+    while (tokens[j]?.kind === "punct") j++;
+    if (next(tokens[j])) best = e;
+  }
   return best;
 }
 
-const longest = (a: readonly string[] | undefined, b: readonly string[] | undefined) => (b && (!a || b.length > a.length) ? b : a);
 const isWord = (t: Token | undefined, set: ReadonlySet<string>) => t?.kind === "word" && set.has(t.text);
+const anything = () => true;
 
 /** A word the grammar reads in place of the words that stand for it ("let me know if" → check if). */
 function standIn(text: string, from: Token, to: Token): Token {
@@ -221,21 +243,25 @@ export function meaningful(tokens: readonly Token[]): Token[] {
       if (t?.kind === "punct" || (t?.kind === "word" && FILLERS.has(t.text))) i++;
       else break;
     }
-    const pre = [phraseAt(tokens, i, PREAMBLES_BY_FIRST), phraseBefore(tokens, i, WONDER_IF_YOU, () => true)].reduce(longest, undefined);
-    const ask = phraseBefore(tokens, i, ASKING, (t) => isWord(t, QUESTION_WORDS));
-    const wh = phraseBefore(tokens, i, ASKING_WH, (t) => isWord(t, WH_WORDS) || isWord(t, YES_NO));
-    const know = phraseBefore(tokens, i, KNOW, (t) => t !== undefined && !isWord(t, QUESTION_WORDS));
-    const opening = [pre, ask, wh, know].reduce(longest, undefined);
-    if (!opening) break;
-    const first = tokens[i]!;
-    const last = tokens[i + opening.length - 1]!;
-    i += opening.length;
+    const first = tokens[i];
+    if (first?.kind !== "word") break;
+    const pre = Math.max(openingEnd(tokens, i, PREAMBLES_BY_FIRST.get(first.text) ?? [], anything), openingEnd(tokens, i, WONDER_IF_YOU, anything));
+    const ask = openingEnd(tokens, i, ASKING, (t) => isWord(t, QUESTION_WORDS));
+    const wh = openingEnd(tokens, i, ASKING_WH, (t) => isWord(t, WH_WORDS) || isWord(t, YES_NO));
+    const know = openingEnd(tokens, i, KNOW, (t) => t !== undefined && !isWord(t, QUESTION_WORDS));
+    const end = Math.max(pre, ask, wh, know);
+    if (end < 0) break;
+    const last = tokens[end - 1]!;
+    i = end;
     // A yes/no question inside a request is asked as "check whether…", which the @ask forms and the direct question read.
-    if ((opening === ask || opening === wh) && isWord(tokens[i], YES_NO)) {
-      out.push(standIn("check", first, last));
-      break;
+    if (end !== pre && (end === ask || end === wh)) {
+      while (tokens[i]?.kind === "punct") i++;
+      if (isWord(tokens[i], YES_NO)) {
+        out.push(standIn("check", first, last));
+        break;
+      }
     }
-    if (opening === know) {
+    if (end === know && end !== pre && end !== ask) {
       out.push(standIn("show", first, last));
       break;
     }

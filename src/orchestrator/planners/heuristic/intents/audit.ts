@@ -36,7 +36,7 @@ export const auditQuery = defineIntent<AuditArgs>({
   forms: [
     "who (changed|modified|did|touched|ran|installed|removed|deleted|edited|configured) (what|something|stuff|things|anything|this|that)",
     "who (has|have) (changed|modified|touched|done) (what|something|anything|things)",
-    "@what (changed|was changed|has changed|has been changed|have you changed|did you change|did aios change|did aios do|has aios done|happened|has happened|was done|have you done|did you do|has been done|changes were made|were the changes|actions were taken|went on|has gone on|was going on)",
+    "@what (changed|was changed|has changed|has been changed|have you changed|did you change|did aios change|has aios changed|have you changed|did aios do|has aios done|happened|has happened|was done|have you done|did you do|has been done|changes were made|were the changes|actions were taken|went on|has gone on|was going on)",
     "@what [are|were] [the] (recent|latest|last) (changes|actions|calls|events)",
     "@show [the] [recent|latest|last] [{limit:count}] (changes|audit log|audit logs|audit trail|audit ledger|audit entries|audit records|activity|actions|calls|tool calls|audit)",
     "@show [the] (audit|change|activity) (log|history|trail|ledger)",

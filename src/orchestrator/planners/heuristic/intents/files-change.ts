@@ -129,6 +129,7 @@ export const changeMode = defineIntent<{ path: string; mode: string }>({
   examples: ["chmod 640 /etc/app.conf", "set the permissions of /srv/run.sh to 0755", "make /srv/run.sh executable"],
   forms: [
     "chmod {mode:mode} {path:path}",
+    "chmod {path:path} [to] {mode:mode}",
     "(change|set|update) [the] (permissions|permission|mode|perms|file mode|access rights) (of|on|for) {path:path} to {mode:mode}",
     "(change|set) {path:path} (permissions|mode|perms) to {mode:mode}",
     // A mode given to a path: "give /srv/app mode 755", "apply permissions 644 to /srv/notes.txt", "set /srv/app to mode 750".

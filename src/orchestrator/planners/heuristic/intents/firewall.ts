@@ -115,7 +115,7 @@ export const firewallRemoveRule = defineIntent<RuleRemovalArgs>({
   examples: ["remove the rule that blocks port 8081", "delete the firewall rule for port 25", "lift the block on port 8081"],
   forms: [
     `${RULE_VERB} [the|that|this|any|all|every] ${RULE} (${ABOUT}|${BLOCKING}) ${PORT}`,
-    `${RULE_VERB} [the|that|this|any|all|every] ${BLOCK} (${ABOUT}|${BLOCKING}|to) ${PORT}`,
+    `${RULE_VERB} [the|that|this|any|all|every] ${BLOCK} (${ABOUT}|${BLOCKING}|to|from) ${PORT}`,
     `${RULE_VERB} [the|that|this] ${PORT} [firewall] (rules! <all=true>|rule|block <blocking=true>|drop rule <blocking=true>)`,
     `${RULE_VERB} ${PORT} from [the] firewall [rules]`,
   ],

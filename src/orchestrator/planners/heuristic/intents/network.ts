@@ -131,7 +131,7 @@ export const networkInterfaces = defineIntent<{ name?: string }>({
     `@show [the] [current] ${ADDR} [(of|on|for) {name:iface}]`,
     "@show [the] [network] (interface|interfaces|nic|nics|adapters|network adapters|network cards|links|network configuration|network config|network settings|network setup|routes|routing table|default route|gateway|default gateway|network|networking) [details|info|configuration|status]",
     "@what [is|are] [the] [default] (gateway|route|routes|routing table|network interfaces|interfaces|nics|network configuration|network setup)",
-    "@what (interface|interfaces|nics|network interfaces|network cards) (do i have|are there|exist|does it have|are up|are configured)",
+    "@what (interface|interfaces|nics|network interfaces|network cards) (do i have|are there|exist|does it have|are up|are configured|(does|do) (we|@here) have|(is|are) @here using)",
     "@show [the] (details|info|address|addresses|status|ip) (of|for) {name:iface}",
     "@show {name:iface}",
     "ip (addr|a|address|route|r|link) [show]",
