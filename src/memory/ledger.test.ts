@@ -48,7 +48,15 @@ describe("AuditLedger", () => {
     expect(a.query({ limit: 3 }).map((r) => r.seq)).toEqual([10, 9, 8]);
     expect(a.query({ callId: "c2" }).map((r) => r.kind)).toEqual(["result", "request"]);
     expect(a.query({ afterSeq: 8 }).map((r) => r.data)).toEqual([{ i: 9 }, { i: 8 }]);
-    expect(a.count()).toBe(10);
+    const ts = a.query({ limit: 1 })[0]!.ts;
+    expect(a.query({ since: ts + 1 })).toEqual([]);
+    expect(a.query({ since: ts - 60_000, limit: 2 }).map((r) => r.seq)).toEqual([10, 9]);
+    expect(a.query({ until: ts - 60_000 })).toEqual([]);
+    a.append({ kind: "request", tool: "fs.write", data: { args: { path: "/etc/hosts", content: 'say "hi"' } } });
+    expect(a.query({ text: "/etc/hosts" }).map((r) => r.tool)).toEqual(["fs.write"]);
+    expect(a.query({ text: 'say "hi"' }).map((r) => r.seq)).toEqual([11]);
+    expect(a.query({ text: "%" })).toEqual([]);
+    expect(a.count()).toBe(11);
     a.close();
   });
 

@@ -46,6 +46,12 @@ export interface AuditQuery {
   agent?: string;
   /** Only rows with seq greater than this. */
   afterSeq?: number;
+  /** Only rows written at or after this time (ms since the epoch). */
+  since?: number;
+  /** Only rows written before this time (ms since the epoch). */
+  until?: number;
+  /** Only rows whose data holds this text (as it reads inside a JSON string: "/etc/hosts", "nginx"), case-sensitive. */
+  text?: string;
 }
 
 export interface VerifyResult {
@@ -167,6 +173,10 @@ export class AuditLedger {
     if (q.kind !== undefined) (where.push("kind = ?"), args.push(q.kind));
     if (q.agent !== undefined) (where.push("agent = ?"), args.push(q.agent));
     if (q.afterSeq !== undefined) (where.push("seq > ?"), args.push(q.afterSeq));
+    if (q.since !== undefined) (where.push("ts >= ?"), args.push(q.since));
+    if (q.until !== undefined) (where.push("ts < ?"), args.push(q.until));
+    // instr, not LIKE: the text is matched as written, with no wildcard to escape; JSON-escaped as the data column holds it.
+    if (q.text !== undefined) (where.push("instr(data, ?) > 0"), args.push(JSON.stringify(q.text).slice(1, -1)));
     const sql = `SELECT * FROM audit${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT ?`;
     args.push(Math.max(0, Math.min(q.limit ?? 100, 10_000)));
     return (this.db.query(sql).all(...args) as RawRow[]).map(toRow);

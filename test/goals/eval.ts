@@ -8,5 +8,6 @@ import { loadCorpus, markdown, runCases, summarize } from "./corpus";
 const corpus = summarize(await runCases(loadCorpus("corpus")));
 const heldout = summarize(await runCases(loadCorpus("heldout")));
 const heldout2 = summarize(await runCases(loadCorpus("heldout2")));
-console.log(markdown(corpus, heldout, heldout2));
-if (corpus.wrong + heldout.wrong + heldout2.wrong > 0) process.exit(1);
+const heldout3 = summarize(await runCases(loadCorpus("heldout3")));
+console.log(markdown(corpus, heldout, heldout2, heldout3));
+if (corpus.wrong + heldout.wrong + heldout2.wrong + heldout3.wrong > 0) process.exit(1);

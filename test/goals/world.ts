@@ -6,7 +6,9 @@
  *   supervised service with a watch; curl installed; a python worker
  *   service; users root, alice, bob and deploy; a few files and
  *   directories (below); two nginx processes and one htop; a weekly
- *   rotation policy for /var/log/*.log keeping 4 (and aiOS's own log's).
+ *   rotation policy for /var/log/*.log keeping 4 (and aiOS's own log's);
+ *   firewall rules dropping tcp/8081 and tcp/25 from anywhere, and one
+ *   accepting tcp/22 from 10.0.0.0/8.
  * - `fresh`: nothing installed beyond the base image, no services.
  *
  * Packages any repository has: see AVAILABLE. Paths not in FILES do not
@@ -136,6 +138,18 @@ export function world(state: StateName): Record<string, ProbeAnswer> {
     },
     "process.list": (a) => ({ processes: PROCESSES.filter((p) => a.filter === undefined || p.comm.includes(String(a.filter)) || p.cmdline.includes(String(a.filter))) }),
     "user.list": () => ({ users: USERS.map((name) => ({ name })) }),
+    "firewall.list": () => ({
+      rules: fresh
+        ? []
+        : [
+            { action: "accept", protocol: "tcp", port: 22, from: "10.0.0.0/8", addedAt: "2025-01-01T00:00:00.000Z" },
+            { action: "drop", protocol: "tcp", port: 25, from: null, addedAt: "2025-01-01T00:00:00.000Z" },
+            { action: "drop", protocol: "tcp", port: 8081, from: null, addedAt: "2025-01-01T00:00:00.000Z" },
+          ],
+      live: { present: true, policy: "accept", rules: [] },
+      inSync: true,
+      protected: [{ port: 8080, protocol: "tcp", what: "the management API" }],
+    }),
     "log.policies": () => ({ policies: [...(fresh ? [] : [{ pattern: "/var/log/*.log", maxBytes: null, maxAgeDays: 7, keep: 4, builtin: false }]), { pattern: "/var/log/aios/aios.log", maxBytes: 4 * 1024 * 1024, maxAgeDays: null, keep: 5, builtin: true }] }),
   };
 }

@@ -85,7 +85,7 @@ export const fixtures = defineFixtures({
       listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
     },
     args: { protocol: "tcp" },
-    invalid: [{ args: { protocol: "icmp" }, field: "args.protocol" }, { args: { port: 80 }, field: "args.port" }],
+    invalid: [{ args: { protocol: "icmp" }, field: "args.protocol" }, { args: { port: 0 }, field: "args.port" }, { args: { port: "http" }, field: "args.port" }, { args: { host: "x" }, field: "args.host" }],
     verify: (r) => {
       expect(r.sockets.find((s: { port: number }) => s.port === listener!.port)).toMatchObject({ protocol: "tcp", address: "127.0.0.1", processes: [{ pid: process.pid }] });
     },

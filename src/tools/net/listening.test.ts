@@ -23,6 +23,9 @@ describe("net.listening", () => {
       expect(mine[0]).toMatchObject({ uid: process.getuid!(), processes: [{ pid: process.pid, comm: "bun" }] });
       // The client's own port is a connection, not a listener.
       expect(r.sockets.some((s) => s.port === client.localPort)).toBe(false);
+      const one = await call(netListening, { port: tcp.port }, makeCtx(t.env));
+      expect(one.sockets.map((s) => endpoint(s))).toEqual([`tcp 127.0.0.1:${tcp.port}`]);
+      expect(netListening.summarize!(one, { protocol: "all", port: tcp.port })).toBe(`Port ${tcp.port}: tcp 127.0.0.1:${tcp.port} (bun, pid ${process.pid})`);
       const tcpOnly = await call(netListening, { protocol: "tcp" }, makeCtx(t.env));
       expect(tcpOnly.sockets.every((s) => s.protocol === "tcp")).toBe(true);
       expect(tcpOnly.sockets.some((s) => s.port === tcp.port)).toBe(true);
@@ -60,5 +63,7 @@ describe("net.listening", () => {
     expect(s).toStartWith("Listening: tcp 0.0.0.0:9090 (aios-init, pid 1), tcp [::]:22 (owner not visible), tcp 127.0.0.1:10000 (w, pid 50)");
     expect(s).toEndWith(", and 2 more");
     expect(netListening.summarize!({ protocol: "udp", sockets: [] }, { protocol: "udp" })).toBe("Nothing is listening on udp.");
+    expect(netListening.summarize!({ protocol: "all", sockets: [] }, { protocol: "all", port: 9091 })).toBe("Nothing is listening on port 9091.");
+    expect(netListening.summarize!({ protocol: "tcp", sockets: [] }, { protocol: "tcp", port: 53 })).toBe("Nothing is listening on port 53 (tcp).");
   });
 });

@@ -6,6 +6,7 @@
  */
 import * as v from "valibot";
 import { isListening, type SocketProtocol, socketOwners, sockets } from "../../sys";
+import { intArg } from "../args";
 import { defineTool } from "../define";
 import { readStat } from "../process/procfs";
 import { Tables } from "../user/tables";
@@ -41,8 +42,8 @@ function owners(s: SocketRow): string {
 export const netListening = defineTool({
   name: "net.listening",
   description:
-    "Listening sockets (like ss -ltunp): TCP sockets accepting connections and bound UDP sockets, IPv4 and IPv6, with the local address and port, the owning user and the processes holding them (pid and command name). protocol: tcp, udp or all (default).",
-  input: v.strictObject({ protocol: v.optional(v.picklist(["tcp", "udp", "all"], "must be tcp, udp or all"), "all") }),
+    "Listening sockets (like ss -ltunp): TCP sockets accepting connections and bound UDP sockets, IPv4 and IPv6, with the local address and port, the owning user and the processes holding them (pid and command name). protocol: tcp, udp or all (default); port: only the sockets on that local port (what holds port 8080).",
+  input: v.strictObject({ protocol: v.optional(v.picklist(["tcp", "udp", "all"], "must be tcp, udp or all"), "all"), port: v.optional(intArg(1, 65535)) }),
   output: v.object({ protocol: v.picklist(["tcp", "udp", "all"]), sockets: v.array(socketRow) }),
   risk: "low",
   readOnly: true,
@@ -51,7 +52,7 @@ export const netListening = defineTool({
   timeoutMs: 10_000,
   async execute(args, ctx) {
     const protocols: SocketProtocol[] = args.protocol === "all" ? ["tcp", "udp"] : [args.protocol];
-    const listening = sockets(protocols).filter(isListening);
+    const listening = sockets(protocols).filter((s) => isListening(s) && (args.port === undefined || s.localPort === args.port));
     const held = await socketOwners(new Set(listening.map((s) => s.inode).filter((i) => i > 0)), { signal: ctx.signal });
     // The machine's passwd, not the sandbox's: /proc shows the machine's processes even in dev mode.
     const names = new Tables("/").namesByUid();
@@ -71,8 +72,12 @@ export const netListening = defineTool({
     rows.sort((a, b) => a.protocol.localeCompare(b.protocol) || a.port - b.port || a.family.localeCompare(b.family) || a.address.localeCompare(b.address));
     return { protocol: args.protocol, sockets: rows };
   },
-  summarize(out) {
+  summarize(out, args) {
     const what = out.protocol === "all" ? "" : ` ${out.protocol}`;
+    if (args.port !== undefined) {
+      if (out.sockets.length === 0) return `Nothing is listening on port ${args.port}${what ? ` (${out.protocol})` : ""}.`;
+      return `Port ${args.port}: ${out.sockets.slice(0, SUMMARY_ROWS).map((s) => `${endpoint(s)} (${owners(s)})`).join(", ")}`;
+    }
     if (out.sockets.length === 0) return `Nothing is listening${what ? ` on${what}` : ""}.`;
     const shown = out.sockets.slice(0, SUMMARY_ROWS).map((s) => `${endpoint(s)} (${owners(s)})`);
     const more = out.sockets.length - shown.length;

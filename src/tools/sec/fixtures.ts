@@ -11,6 +11,8 @@ export const fixtures = defineFixtures({
     invalid: [
       { args: { limit: 0 }, field: "args.limit" },
       { args: { limit: 5, colour: "red" }, field: "args.colour" },
+      { args: { since: "yesterday" }, field: "args.since" },
+      { args: { text: "" }, field: "args.text" },
     ],
     verify: (r: { rows: Array<{ kind: string; callId: string | null }> }) => {
       expect(r.rows.length).toBeGreaterThan(0);

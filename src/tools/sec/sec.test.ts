@@ -55,6 +55,22 @@ describe("sec.audit_query", () => {
     const byCorr = await sec("sec.audit_query", { correlationId: "g1" });
     expect(byCorr.rows).toHaveLength(2);
   });
+
+  test("by time window and by the text a call's data holds, said in the summary", async () => {
+    const before = new Date(Date.now() - 1000).toISOString();
+    await s.executor.call({ tool: "probe.touch", args: { path: "/srv/hosts.bak", content: "x" }, agent: "ops" });
+    await s.executor.call({ tool: "probe.touch", args: { path: "/srv/other", content: "x" }, agent: "ops" });
+    // The query's own request holds the text too: left out.
+    const touched = await sec("sec.audit_query", { text: "/srv/hosts.bak", kind: "request" });
+    expect(touched.rows.map((r: any) => [r.tool, r.agent])).toEqual([["probe.touch", "ops"]]);
+    const tool = s.executor.registry.require("sec.audit_query");
+    expect(tool.summarize!(touched, { limit: 50, text: "/srv/hosts.bak" })).toStartWith('1 audit entry (mentioning "/srv/hosts.bak"), newest first:');
+    expect((await sec("sec.audit_query", { text: "/srv/other", kind: "request", limit: 1 })).rows.map((r: any) => r.tool)).toEqual(["probe.touch"]);
+    expect((await sec("sec.audit_query", { since: before, tool: "probe.touch" })).rows).toHaveLength(4);
+    expect((await sec("sec.audit_query", { until: before })).rows).toEqual([]);
+    const none = await sec("sec.audit_query", { since: new Date(Date.now() + 60_000).toISOString() });
+    expect(none.rows).toEqual([]);
+  });
 });
 
 describe("sec.grant and sec.revoke", () => {

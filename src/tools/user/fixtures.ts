@@ -90,7 +90,7 @@ export const fixtures = defineFixtures({
   "user.list": {
     setup: (t) => accounts(t, { passwd: ["alice:x:1000:1000:Alice:/home/alice:/bin/sh"], group: ["alice:x:1000:"], shadow: ["alice:!:19000:0:99999:7:::"] }),
     args: {},
-    invalid: [{ args: { system: "yes" }, field: "args.system" }, { args: { name: "Alice Smith" }, field: "args.name" }, { args: { user: "alice" }, field: "args.user" }],
+    invalid: [{ args: { system: "yes" }, field: "args.system" }, { args: { name: "Alice Smith" }, field: "args.name" }, { args: { group: "Sudo Users" }, field: "args.group" }, { args: { user: "alice" }, field: "args.user" }],
     verify: (r) => {
       expect(r.users.map((u: { name: string; locked: boolean | null }) => [u.name, u.locked])).toEqual([["root", false], ["alice", true]]);
       expect(r).toMatchObject({ total: 3, shadowRead: true });

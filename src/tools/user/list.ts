@@ -37,8 +37,8 @@ function regular(uid: number): boolean {
 export const userList = defineTool({
   name: "user.list",
   description:
-    "User accounts from /etc/passwd: name, uid, gid, primary and supplementary groups (from /etc/group), comment, home, shell and whether the password is locked (/etc/shadow). By default root and people's accounts (uid 1000 and up); system: true adds the service accounts; name: only that account (system or not), to see its groups.",
-  input: v.strictObject({ system: v.optional(v.boolean("must be true or false"), false), name: v.optional(accountName) }),
+    "User accounts from /etc/passwd: name, uid, gid, primary and supplementary groups (from /etc/group), comment, home, shell and whether the password is locked (/etc/shadow). By default root and people's accounts (uid 1000 and up); system: true adds the service accounts; name: only that account (system or not), to see its groups; group: only the members of that group (system accounts too), by membership or as their primary group.",
+  input: v.strictObject({ system: v.optional(v.boolean("must be true or false"), false), name: v.optional(accountName), group: v.optional(accountName) }),
   output: v.object({
     users: v.array(account),
     /** Accounts in /etc/passwd, system ones included. */
@@ -68,8 +68,12 @@ export const userList = defineTool({
       // unreadable shadow (not root): locked stays unknown
     }
     const groupOf = new Map(groups.map((g) => [g.gid, g.name]));
+    // A group's members: those /etc/group lists, and those whose primary group it is (as getent and id see them).
+    const wanted = args.group === undefined ? undefined : groups.find((g) => g.name === args.group);
+    if (args.group !== undefined && !wanted) throw new UserError("unknown_group", "user.list", args.group, "no such group");
+    const inGroup = (u: { name: string; gid: number }) => !wanted || wanted.gid === u.gid || wanted.members.includes(u.name);
     const rows = users
-      .filter((u) => (args.name !== undefined ? u.name === args.name : args.system || regular(u.uid)))
+      .filter((u) => (args.name !== undefined ? u.name === args.name : args.group !== undefined || args.system || regular(u.uid)) && inGroup(u))
       .map((u) => {
         // As user.lock reads it: shadow's field when shadow has the user, else passwd's own (never the "x" placeholder).
         const inPasswd = u.line.split(":")[1] ?? "";
@@ -90,6 +94,12 @@ export const userList = defineTool({
     return { users: rows, total: users.length, shadowRead: shadow !== null };
   },
   summarize(out, args) {
+    if (args.group !== undefined && args.name === undefined) {
+      if (out.users.length === 0) return `No account is in group ${args.group}.`;
+      const shown = out.users.slice(0, SUMMARY_USERS).map((u) => `${u.name} (uid ${u.uid}${u.group === args.group ? ", its primary group" : ""}${u.locked ? ", locked" : ""})`);
+      const more = out.users.length - shown.length;
+      return `${out.users.length} ${out.users.length === 1 ? "member" : "members"} of group ${args.group}${args.group === "sudo" ? " (may run commands as root)" : ""}: ${shown.join(", ")}${more > 0 ? `, and ${more} more` : ""}.`;
+    }
     if (args.name !== undefined) {
       const u = out.users[0];
       if (!u) return `No account named ${args.name}.`;

@@ -72,6 +72,22 @@ describe("user.list", () => {
     expect(userList.summarize!(ghost, { system: false, name: "ghost" })).toBe("No account named ghost.");
   });
 
+  test("group: its members, system accounts and primary members included; an unknown group is an error naming it", async () => {
+    const adm = await call(userList, { group: "adm" }, makeCtx(t.env));
+    expect(() => checkOutput(userList, adm)).not.toThrow();
+    expect(adm.users.map((u) => u.name)).toEqual(["alice", "bob"]);
+    expect(userList.summarize!(adm, { system: false, group: "adm" })).toBe("2 members of group adm: alice (uid 1000), bob (uid 1001, locked).");
+    const www = await call(userList, { group: "www-data" }, makeCtx(t.env));
+    expect(userList.summarize!(www, { system: false, group: "www-data" })).toBe("1 member of group www-data: www-data (uid 33, its primary group).");
+    const sudo = await call(userList, { group: "sudo" }, makeCtx(t.env));
+    expect(userList.summarize!(sudo, { system: false, group: "sudo" })).toBe("1 member of group sudo (may run commands as root): alice (uid 1000).");
+    const daemon = await call(userList, { group: "nogroup" }, makeCtx(t.env));
+    expect(daemon.users.map((u) => u.name)).toEqual(["nobody"]);
+    const none = await call(userList, { group: "alice", name: "bob" }, makeCtx(t.env));
+    expect(none.users).toEqual([]);
+    await expect(call(userList, { group: "wheel" }, makeCtx(t.env))).rejects.toMatchObject({ code: "unknown_group", message: "user.list wheel: no such group" });
+  });
+
   test("user.lock's change shows at once", async () => {
     expect((await call(userList, {}, makeCtx(t.env))).users.find((u) => u.name === "alice")?.locked).toBe(false);
     await call(userLock, { name: "alice" }, makeCtx(t.env));

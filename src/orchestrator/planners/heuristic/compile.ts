@@ -17,14 +17,18 @@ const SLOT_TYPES: ReadonlySet<string> = new Set(Object.keys(ALL_SLOTS));
 
 /** Named pieces of pattern, expanded before parsing (`@show`). */
 export const MACROS: Readonly<Record<string, string>> = {
-  show: "(show|display|list|print|give|get|tell|view|see|report|fetch|find|pull up|bring up|output|dump) [me|us] [list of|listing of|overview of|rundown of|summary of]",
-  what: "(what|which)",
+  // A quantifier after the verb says nothing a read-only answer does not ("list every account", "show all of the users").
+  show: "(show|display|list|print|give|get|tell|view|see|report|fetch|find|pull up|bring up|output|dump|enumerate|list out|print out|go through|count) [me|us] [list of|listing of|overview of|rundown of|summary of|full list of|complete list of|count of|number of] [all of|all|every|each|each of|each one of|every one of|every single|any of|any]",
+  // "How many users are there" asks for the list "what users are there" gives, counted in its answer.
+  what: "(what|which|how many)",
   be: "(is|are|was|were|be)",
   ask: "(check|verify|test|see|confirm|find out|tell me|show me|let me know|can you tell me|do you know|i wonder|i want to know|i would like to know) [if|whether|that]",
   remove: "(remove|delete|uninstall|purge|erase|drop|get rid of|rm|wipe out|wipe|trash)",
   service: "(service|daemon)",
   dir: "(directory|folder|dir)",
   machine: "(system|machine|computer|box|vm|host|os|node)",
+  // This machine as the subject of a question ("what IPs does the server have", "this host's address": the 's is a filler).
+  here: "[this|the] (system|machine|computer|box|vm|host|node|server|instance)",
 };
 
 /** The macros parsed once; patterns share their nodes. */

@@ -159,7 +159,7 @@ function single<T>(read: (tokens: readonly Token[], pos: number, env?: SlotEnv) 
 }
 
 /** Words that make "what is X" a question about this machine, not a concept to look up. */
-const STATE = new Set(["using", "running", "installed", "open", "listening", "free", "used", "left", "current", "currently", "load", "uptime", "ip", "address", "hostname", "time", "date", "status", "state", "size", "usage", "happening", "wrong", "going", "taking", "eating", "version", "there", "here", "this", "that", "it", "mine", "your", "you", "weather", "temperature", "price", "news", "score"]);
+const STATE = new Set(["using", "running", "installed", "open", "listening", "free", "used", "left", "current", "currently", "load", "uptime", "ip", "address", "hostname", "time", "date", "status", "state", "size", "usage", "happening", "wrong", "going", "taking", "eating", "version", "name", "there", "here", "this", "that", "it", "mine", "your", "you", "weather", "temperature", "price", "news", "score"]);
 
 /** A concept to look up in the documentation: 1-6 plain words, none about this machine's state. */
 const concept: SlotType = (tokens, pos, env) => {

@@ -38,6 +38,19 @@ describe("goals into clauses", () => {
   });
 });
 
+describe("pleas for help", () => {
+  test("around a request, they are dropped; alone, 'help' is a question", () => {
+    expect(clauses("my disk is almost full, please help")).toEqual([["my disk is almost full", "disk-full"]]);
+    expect(clauses("nginx is down. Help!")).toEqual([["nginx is down", "service-down"]]);
+    expect(clauses("help, the disk is full")).toEqual([["the disk is full", "disk-full"]]);
+    expect(clauses("the disk is full, what should I do?")).toEqual([["the disk is full", "disk-full"]]);
+    expect(clauses("restart nginx, ok?")).toEqual([["restart nginx", "control-service"]]);
+    expect(clauses("help")).toEqual([["help", "knowledge"]]);
+    // A word of the request is not a plea: "show help" is not "show".
+    expect(clauses("show help")).toBe("miss");
+  });
+});
+
 describe("bounds", () => {
   test("a goal asking too many things at once is refused before reading them all", () => {
     expect(readGoal(Array.from({ length: 40 }, () => "show disk usage").join(", "), INTENTS, FACTS)).toMatchObject({ kind: "too-many" });
@@ -54,6 +67,17 @@ describe("embedded questions", () => {
     expect(orders("what is the hostname")).toEqual([]); // already a question
     expect(orders("is nginx running")).toEqual([]); // no wh-word
   });
+  test("a yes/no question inside a request is the direct question; 'has' and 'was' move back too", () => {
+    expect(orders("let me know if port 22 is open")).toEqual(["is port 22 open"]);
+    expect(orders("I wonder whether the disk is full")).toEqual(["is disk full"]);
+    expect(orders("let me know if nginx crashes")).toEqual([]);
+    expect(orders("how long the machine has been up")).toEqual(["how has long machine been up", "how long has machine been up"]);
+    expect(clauses("could you find out whether port 80 is open")).toEqual([["could you find out whether port 80 is open", "check-endpoint"]]);
+    expect(clauses("let me know if curl is installed")).toEqual([["let me know if curl is installed", "package-info"]]);
+    // A conditional is not a question: "if nginx is running" alone is not read.
+    expect(clauses("if nginx is running restart it")).toBe("miss");
+  });
+
   test("read only when the clause as written does not", () => {
     expect(clauses("tell me how full the disk is")).toEqual([["tell me how full the disk is", "show-usage"]]);
     expect(clauses("let me know which groups bob is in")).toEqual([["let me know which groups bob is in", "user-info"]]);

@@ -21,10 +21,12 @@ import { lex, type Token } from "./lex";
 import { ALL_SLOTS, compile, vocabularyOf } from "./compile";
 import { add, better, type Cap, captures, type Fix, type MatchOptions, type Node, type SlotEnv, type State, step } from "./pattern";
 import { isRef } from "./slots";
-import { FILLERS, meaningful, WH_WORDS } from "./words";
+import { FILLERS, meaningful, pleaEnd, pleaStart } from "./words";
+import { embedded } from "./embedded";
 import { missMessage } from "./messages";
 
 export { compile, MACROS, vocabularyOf } from "./compile";
+export { embedded } from "./embedded";
 
 export interface Reading {
   intent: Intent;
@@ -86,33 +88,6 @@ export function readClause(tokens: readonly Token[], catalogue: readonly Intent[
     if (a.kind !== "miss" && (best === null || (a.named ?? 0) < ((best as { named?: number }).named ?? 0))) best = a;
   }
   return best ?? r;
-}
-
-const COPULA: ReadonlySet<string> = new Set(["is", "are"]);
-
-/**
- * An embedded question's word order ("what time it is", "how full the disk
- * is", "which groups bob is in") as the direct question's: its last "is" or
- * "are" moved to just after the wh-word, or after one or two words more
- * (the wh-phrase: "how full", "which groups"), each tried in turn. Only
- * when a copula does not already follow the wh-phrase, and only tried when
- * the clause as written does not read.
- */
-export function embedded(tokens: readonly Token[]): Token[][] {
-  const first = tokens[0];
-  if (tokens.length < 3 || first?.kind !== "word" || !WH_WORDS.has(first.text)) return [];
-  let p = -1;
-  for (let i = tokens.length - 1; i >= 2; i--) {
-    const t = tokens[i]!;
-    if (t.kind === "word" && COPULA.has(t.text)) {
-      p = i;
-      break;
-    }
-  }
-  if (p < 2 || tokens.slice(1, Math.min(p, 4)).some((t) => t.kind === "word" && COPULA.has(t.text))) return [];
-  const out: Token[][] = [];
-  for (let at = 1; at <= Math.min(3, p - 1); at++) out.push([...tokens.slice(0, at), tokens[p]!, ...tokens.slice(at, p), ...tokens.slice(p + 1)]);
-  return out;
 }
 
 function readTokens(tokens: readonly Token[], catalogue: readonly Intent[], o: ReadOptions, depth: number): ClauseResult {
@@ -343,7 +318,7 @@ export function readGoal(goal: string, catalogue: readonly Intent[], facts: Plan
   };
   const readsAt = (from: number, to: number) => clause(from, to).result.kind === "read";
 
-  const all = sentences(tokens);
+  const all = pleadless(tokens, sentences(tokens), mean);
   if (all.length > MAX_CLAUSES) return { kind: "too-many", count: all.length };
   for (const [n, [s, e]] of all.entries()) {
     const cuts = [s - 1];
@@ -419,6 +394,18 @@ export function readGoal(goal: string, catalogue: readonly Intent[], facts: Plan
     clauses.push({ text, start: tokens[p.from]!.start, end: tokens[p.to - 1]!.end, reading: result.reading });
   }
   return { kind: "read", clauses };
+}
+
+/**
+ * The sentences without the pleas for help around a request ("my disk is
+ * almost full, please help", "nginx is down. Help!", "help, the disk is
+ * full"): a plea asks for nothing the request does not. A goal that is only
+ * a plea keeps it (the knowledge intent answers "help").
+ */
+function pleadless(tokens: readonly Token[], all: Array<[number, number]>, mean: (from: number, to: number) => Token[]): Array<[number, number]> {
+  const trimmed = all.map(([s, e]): [number, number] => [pleaEnd(tokens, s, e), pleaStart(tokens, s, e)]);
+  if (!trimmed.some(([s, e]) => e > s && mean(s, e).length > 0)) return all;
+  return trimmed.filter(([s, e]) => e > s);
 }
 
 /** A clause as written, without the words that join it to the one before ("and", "then"). */

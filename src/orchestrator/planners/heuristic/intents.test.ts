@@ -326,6 +326,102 @@ cases("resolve-name", [["can you check if example.com resolves", { name: "exampl
 cases("ping-host", [["can this machine reach 10.0.2.2", { host: "10.0.2.2" }], ["is example.com reachable from here", { host: "example.com" }]], [["allow ssh from here", null]]);
 cases("firewall-port", [["allow udp on port 53", { action: "open", ports: [53], protocol: "udp" }], ["deny udp traffic on port 69", { action: "close", ports: [69], protocol: "udp" }]], [["allow tcp on port 53 over udp", "both tcp and udp"]]);
 
+// The third generalisation round's classes.
+cases("list-users", [
+  ["list every account on the system", {}],
+  ["enumerate the users", {}],
+  ["how many users are there", {}],
+  ["show the members of the sudo group", { group: "sudo" }],
+  ["who is in the adm group", { group: "adm" }],
+  ["which users belong to wheel", { group: "wheel" }],
+  ["who's in sudo", { group: "sudo" }],
+  ["what users does the adm group have", { group: "adm" }],
+  ["list the sudoers", { group: "sudo" }],
+  ["is anyone in the sudo group", { group: "sudo" }],
+], [
+  ["who is in trouble", null],
+  ["is bob in the sudo group", null],
+  ["add bob to the adm group", null],
+  ["who is in the adm group and the sudo group", null],
+]);
+
+cases("network-interfaces", [
+  ["what address does this machine have", {}],
+  ["what IPs does the server have", {}],
+  ["what's this host's address", {}],
+  ["which addresses is this box using", {}],
+  ["what is the machine's ip address", {}],
+], [["what ip does example.com have", null]]);
+
+cases("listening-ports", [
+  ["which program is listening on 9090", { port: 9090 }],
+  ["what is using port 80", { port: 80 }],
+  ["who holds port 443", { port: 443 }],
+  ["is anything bound to port 5432", { port: 5432 }],
+  ["is port 8080 in use", { port: 8080 }],
+  ["what is listening on udp port 53", { protocol: "udp", port: 53 }],
+], [
+  ["kill whatever is listening on port 8080", null],
+  ["is port 22 open", null],
+  ["what is listening on tcp port 53 and udp port 53", null],
+]);
+
+cases("firewall-remove-rule", [
+  ["remove the rule that blocks port 8081", { ports: [8081], blocking: true, all: false }],
+  ["delete the firewall rule for port 25", { ports: [25], blocking: false, all: false }],
+  ["lift the block on port 8081", { ports: [8081], blocking: true, all: false }],
+  ["remove port 25 from the firewall", { ports: [25], blocking: false, all: false }],
+  ["delete the rules for port 53/udp", { ports: [53], protocol: "udp", blocking: false, all: true }],
+], [["remove the firewall", null], ["delete the rule", null], ["drop port 25", null]]);
+
+cases("firewall-port", [["stop blocking port 8081", { action: "open", ports: [8081] }], ["unblock 8081", { action: "open", ports: [8081] }]]);
+
+cases("log-policies", [["show me the log policies", {}], ["what are the rotation settings", {}], ["what log retention do we have", {}], ["how long are logs kept", {}]], [["show the logs", null]]);
+
+cases("change-mode", [
+  ["give /srv/app mode 755", { path: "/srv/app", mode: "0755" }],
+  ["set the permissions of /srv/run.sh to 644", { path: "/srv/run.sh", mode: "0644" }],
+  ["apply permissions 640 to /srv/notes.txt", { path: "/srv/notes.txt", mode: "0640" }],
+  ["set /srv/www to mode 750", { path: "/srv/www", mode: "0750" }],
+], [["give /srv/www permissions 777", "writable by every user"]]);
+
+cases("kill-process", [
+  ["stop the sleep process", { name: "sleep" }],
+  ["terminate the python3 process", { name: "python3" }],
+  ["shut down the htop program", { name: "htop" }],
+  ["quit htop", { name: "htop" }],
+], [["stop sleep", null], ["stop nginx", null]]);
+
+cases("audit-query", [
+  ["what happened in the last 10 minutes", { limit: 50, sinceSeconds: 600 }],
+  ["what changed since yesterday", { limit: 50, sinceDays: 1 }],
+  ["what changed yesterday", { limit: 50, sinceDays: 1, untilToday: true }],
+  ["what changed in the past 2 days", { limit: 50, sinceSeconds: 172_800 }],
+  ["who installed nginx", { limit: 50, tool: "pkg.install", text: "nginx" }],
+  ["which calls touched /etc/hosts", { limit: 50, text: "/etc/hosts" }],
+  ["who opened port 8080", { limit: 50, tool: "firewall.open", text: "8080" }],
+  ["who restarted the worker", { limit: 50, tool: "service.restart", text: "worker" }],
+], [
+  ["what changed last week", "a calendar period"],
+  ["what changed today since yesterday", "two time windows"],
+  ["when was /etc/passwd last modified", null],
+]);
+
+cases("log-policy", [
+  ["keep logs for 14 days", { pattern: "/var/log/*.log", keep: 14, maxAgeDays: 1, retainDays: 14 }],
+  ["keep two weeks of logs", { pattern: "/var/log/*.log", keep: 14, maxAgeDays: 1, retainDays: 14 }],
+  ["retain the aiOS log for 30 days", { pattern: "/var/log/aios/aios.log", keep: 30, maxAgeDays: 1, retainDays: 30 }],
+  ["rotate logs weekly and keep them for 4 weeks", { pattern: "/var/log/*.log", keep: 4, maxAgeDays: 7, retainDays: 28 }],
+  ["set the log retention to 30 days", { pattern: "/var/log/*.log", keep: 30, maxAgeDays: 1, retainDays: 30 }],
+], [
+  ["keep logs for a year", "at most 100 rotated copies"],
+  ["keep logs for 10 days keeping 5", "both how many copies"],
+  ["rotate logs weekly and keep them for 10 days", "not a whole number"],
+  ["keep logs forever", null],
+]);
+
+cases("knowledge", [["help", { query: "what aiOS can do" }]], [["explain why", "names nothing to look up"], ["how do I fix it", "names nothing to look up"]]);
+
 describe("typos", () => {
   test("a word one edit from exactly one known word is read as it, and said", () => {
     const { result } = readText("instal nginx", INTENTS, FACTS);

@@ -21,6 +21,12 @@ describe("patterns", () => {
     expect(run("list (package)", "list packages")).toEqual({});
   });
 
+  test("a plural literal reads the singular too ('list every user'); word! reads that form only", () => {
+    expect(run("list every users", "list every user")).toEqual({});
+    expect(run("delete the (rules! <all=true>|rule)", "delete the rules")).toEqual({ all: [true] });
+    expect(run("delete the (rules! <all=true>|rule)", "delete the rule")).toEqual({});
+  });
+
   test("malformed patterns and unknown slots are errors when the catalogue is built", () => {
     expect(() => parsePattern("(a|b")).toThrow("missing )");
     expect(() => parsePattern("a ] b")).toThrow("unexpected ]");

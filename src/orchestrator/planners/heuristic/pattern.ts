@@ -4,13 +4,14 @@
  *   restart [the] {names:services} [service]
  *   (is|are) {names:services} (running|up) <action=status>
  *
- * - `word`       one token whose text or lemma is the word ("package" also takes "packages")
+ * - `word`       one token whose text or lemma is the word ("package" also takes "packages",
+ *                and "packages" "package"); `word!` that form only ("rules!": all of them)
  * - `(a|b c)`    alternatives, each a sequence
  * - `[a b|c]`    optional (alternatives allowed)
  * - `{type}` or `{name:type}`  a typed slot (slots.ts): a package list, a path, a port...;
  *                the captured value goes under `name` (default: the type)
  * - `<key=value>` consumes nothing and records key = value (JSON, or a bare string)
- * - `@macro`     a named piece of pattern (macros in grammar.ts)
+ * - `@macro`     a named piece of pattern (MACROS in compile.ts)
  *
  * Matching runs the pattern over the token list as a set of positions
  * (like an NFA): each element maps the set of (position, captures) reached
@@ -116,7 +117,15 @@ export function parsePattern(src: string, slotTypes?: ReadonlySet<string>, macro
         const m = macros?.[t.slice(1)];
         if (!m) throw new PatternError(src, `unknown macro ${t}`);
         items.push(m);
-      } else items.push({ k: "lit", words: [t.toLowerCase()] });
+      } else if (t.length > 1 && t.endsWith("!")) {
+        // "rules!": this form only, where the number says something ("the rules" are all of them).
+        items.push({ k: "lit", words: [t.slice(0, -1).toLowerCase()] });
+      } else {
+        // A plural in a pattern also reads the singular ("list every user", "show each listening port"): the number of a noun rarely changes what is done.
+        const w = t.toLowerCase();
+        const base = lemmaOf(w);
+        items.push({ k: "lit", words: base === w ? [w] : [w, base] });
+      }
     }
     const last = items.length === 1 ? items[0]! : { k: "seq" as const, items };
     if (options.length === 0) return last;

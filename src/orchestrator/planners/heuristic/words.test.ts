@@ -11,6 +11,21 @@ describe("fillers and preambles", () => {
     expect(words("show the disk usage on this machine")).toEqual(["show", "disk", "usage"]);
     expect(words("how much memory is being used")).toEqual(["how", "much", "memory", "is", "used"]);
   });
+
+  test("a question's wrappers, in any order, before the question; a yes/no question is asked as 'check whether'", () => {
+    const words = (s: string) => meaningful(lex(s)).map((t) => t.text);
+    expect(words("I was wondering which services are running")).toEqual(["which", "services", "are", "running"]);
+    expect(words("please find out who is logged in")).toEqual(["who", "is", "logged", "in"]);
+    expect(words("could you please let me know what is listening")).toEqual(["what", "is", "listening"]);
+    expect(words("do you happen to know what time it is")).toEqual(["what", "time", "it", "is"]);
+    expect(words("let me know if port 22 is open")).toEqual(["check", "if", "port", "22", "is", "open"]);
+    expect(words("I'm curious whether curl is installed")).toEqual(["check", "whether", "curl", "is", "installed"]);
+    expect(words("see if nginx is up")).toEqual(["check", "if", "nginx", "is", "up"]);
+    // Not a question: a polite request, or something to be shown.
+    expect(words("I was wondering if you could restart nginx")).toEqual(["restart", "nginx"]);
+    expect(words("I need to know the disk usage")).toEqual(["show", "disk", "usage"]);
+    expect(words("on this server, restart nginx thank you very much")).toEqual(["restart", "nginx"]);
+  });
 });
 
 describe("typos", () => {

@@ -23,15 +23,22 @@ import type { Token } from "./lex";
 /** Single-word fillers. */
 export const FILLERS: ReadonlySet<string> = new Set(["a", "an", "the", "please", "pls", "plz", "kindly", "thanks", "my", "our", "'s", "now", "currently", "current", "just", "also", "too", "again", "some", "quickly", "asap",
   // The progressive passive says nothing a plan needs: "how much memory is being used" is "how much memory is used".
-  "being"]);
+  "being",
+  // Emphasis: "I'd really like to know…", "what is actually using the disk".
+  "really", "actually"]);
 
 /** Multi-word fillers, anywhere in a clause. */
 export const FILLER_PHRASES: ReadonlyArray<readonly string[]> = [
   ["thank", "you"], ["for", "me"], ["for", "us"], ["right", "now"], ["at", "the", "moment"], ["as", "well"], ["if", "you", "can"], ["if", "possible"],
-  ["on", "this", "machine"], ["on", "this", "system"], ["on", "this", "box"], ["on", "this", "server"], ["on", "this", "host"], ["on", "the", "system"],
-  ["on", "the", "machine"], ["on", "the", "server"], ["of", "this", "machine"], ["of", "this", "system"], ["of", "the", "system"], ["of", "the", "machine"],
-  ["in", "this", "machine"], ["in", "this", "system"], ["here"], ["right", "away"], ["straight", "away"], ["real", "quick"], ["as", "soon", "as", "possible"],
-  ["when", "you", "can"], ["if", "you", "would"], ["if", "you", "could"],
+  // "On this machine", "of the server": every request is about this machine. Not "the host" or "the node": the VM's host, or another node, is another machine.
+  ...["on", "of", "in"].flatMap((p) => [
+    ...["machine", "system", "box", "server", "host", "computer", "vm", "node", "instance"].map((m) => [p, "this", m]),
+    ...["machine", "system", "box", "server", "computer", "vm"].map((m) => [p, "the", m]),
+  ]),
+  ["here"], ["right", "away"], ["straight", "away"], ["real", "quick"], ["as", "soon", "as", "possible"],
+  ["when", "you", "can"], ["if", "you", "would"], ["if", "you", "could"], ["in", "advance"], ["when", "you", "get", "a", "chance"], ["when", "you", "have", "a", "moment"],
+  ["if", "you", "do", "not", "mind"], ["no", "rush"], ["much", "appreciated"], ["cheers"], ["thank", "you", "so", "much"], ["thanks", "a", "lot"], ["many", "thanks"],
+  ["thank", "you", "very", "much"], ["thanks", "very", "much"], ["thanks", "so", "much"],
 ];
 
 /** Openings of a request, dropped at the start of a clause (longest first). */
@@ -45,8 +52,10 @@ export const PREAMBLES: ReadonlyArray<readonly string[]> = [
 
 /** Never a name: grammar words, negations, quantities and the catalogue's verbs. */
 export const NOT_A_NAME: ReadonlySet<string> = new Set([
-  "and", "or", "with", "without", "to", "from", "in", "into", "on", "onto", "at", "for", "of", "by", "as", "but", "not", "no", "never", "if", "then", "else",
+  "and", "or", "with", "without", "to", "from", "in", "into", "on", "onto", "at", "for", "of", "by", "as", "but", "not", "no", "never", "if", "whether", "then", "else",
   "it", "them", "this", "that", "these", "those", "is", "are", "be", "was", "do", "does", "did", "all", "every", "everything", "each", "any", "anything",
+  // Indefinite pronouns ("is anyone in the sudo group"); "nobody" is an account, so it stays a name.
+  "anyone", "anybody", "someone", "somebody", "everyone", "everybody",
   "only", "except", "unless", "keep", "keeping", "please", "me", "us", "i", "you", "we", "they", "he", "she", "so", "too", "also", "up", "down", "off",
   "install", "remove", "uninstall", "purge", "delete", "start", "stop", "restart", "reload", "enable", "disable", "show", "list", "check", "create", "add",
   "kill", "open", "close", "block", "allow", "set", "make", "run", "get", "give", "what", "which", "who", "how", "why", "where", "when", "its", "their",
@@ -92,40 +101,170 @@ function phraseAt(tokens: readonly Token[], i: number, index: ReadonlyMap<string
   return index.get(t.text)?.find((p) => same(tokens, i, p));
 }
 
-/** "Tell me", "do you know"... before a question are the question's opening: "tell me how much memory is used". */
-const ASKING: ReadonlyArray<readonly string[]> = [["can", "you", "tell", "me"], ["could", "you", "tell", "me"], ["tell", "me"], ["show", "me"], ["let", "me", "know"], ["do", "you", "know"], ["i", "wonder"], ["i", "want", "to", "know"], ["i", "would", "like", "to", "know"], ["please", "tell", "me"]];
+/**
+ * Openings that wrap a question ("tell me", "I was wondering", "do you
+ * happen to know", "I'm curious"): dropped before a question word, so the
+ * embedded question is read ("tell me how much memory is used"). With the
+ * preambles they may come in any order and any number: "could you please
+ * let me know which…", "I need to" + "know whether…".
+ */
+const ASKING: ReadonlyArray<readonly string[]> = [
+  ["can", "you", "tell", "me"], ["could", "you", "tell", "me"], ["would", "you", "tell", "me"], ["please", "tell", "me"], ["tell", "me"], ["tell", "us"], ["show", "me"],
+  ["let", "me", "know"], ["let", "us", "know"], ["do", "you", "know"], ["do", "you", "happen", "to", "know"], ["would", "you", "happen", "to", "know"], ["does", "anyone", "know"],
+  ["any", "idea"], ["do", "you", "have", "any", "idea"], ["have", "you", "any", "idea"], ["i", "wonder"], ["i", "am", "wondering"], ["i", "was", "wondering"],
+  ["i", "am", "curious"], ["i", "am", "curious", "to", "know"], ["i", "am", "curious", "to", "see"], ["just", "curious"], ["curious"], ["i", "want", "to", "know"],
+  ["i", "would", "like", "to", "know"], ["i", "need", "to", "know"], ["i", "would", "love", "to", "know"], ["i", "am", "trying", "to", "figure", "out"],
+  ["i", "am", "trying", "to", "find", "out"], ["i", "am", "trying", "to", "work", "out"], ["i", "am", "trying", "to", "understand"], ["help", "me", "understand"],
+  ["out", "of", "curiosity"], ["just", "wondering"], ["quick", "question"], ["question"],
+  // After a preamble ("I need to", "can you"): "know what…", "understand why…".
+  ["know"], ["understand"],
+];
 const QUESTION_WORDS: ReadonlySet<string> = new Set(["what", "which", "who", "how", "where", "when", "why", "whether", "if", "is", "are", "does", "do"]);
-/** Verbs that open a question only before a wh-word ("check how full the disk is"); before "if" they are the request's own (`@ask`). */
-const ASKING_WH: ReadonlyArray<readonly string[]> = [["check"], ["find", "out"], ["figure", "out"], ["see"], ["work", "out"]];
+/** Verbs of asking before a question: dropped before a wh-word ("check how full the disk is"); before "if" they are "check" (`@ask`: "see if nginx is up"). */
+const ASKING_WH: ReadonlyArray<readonly string[]> = [["check"], ["find", "out"], ["figure", "out"], ["see"], ["work", "out"], ["look", "up"], ["determine"], ["verify"], ["confirm"]];
 export const WH_WORDS: ReadonlySet<string> = new Set(["what", "which", "who", "how", "where", "when", "why"]);
+/** The words that open a yes/no question embedded in a request ("let me know if port 22 is open"). */
+export const YES_NO: ReadonlySet<string> = new Set(["whether", "if"]);
+/** "Let me know" before what is not a question asks to be shown it: "let me know the disk usage", "I'd like to know the hostname". */
+const KNOW: ReadonlyArray<readonly string[]> = [["let", "me", "know"], ["let", "us", "know"], ["know"]];
+/**
+ * A polite request wrapped as a question about the person ("I was
+ * wondering if you could restart nginx"): a preamble, not a yes/no question.
+ */
+const WONDER_IF_YOU: ReadonlyArray<readonly string[]> = ["i wonder", "i am wondering", "i was wondering", "i would be grateful", "i would appreciate it"].flatMap((w) =>
+  ["if you could", "if you can", "if you would", "whether you could", "whether you can", "if you would be able to", "if you could please", "if you can please"].map((t) => `${w} ${t}`.split(" ")),
+);
+
+/**
+ * Pleas for help after a request ("my disk is almost full, please help",
+ * "nginx is down, can you help me out?"): they ask for nothing more than the
+ * request before them, so the grammar drops them there (`pleaStart`); a goal
+ * that is only a plea ("help") is a question the knowledge intent answers.
+ */
+const PLEAS: ReadonlyArray<readonly string[]> = [
+  ...["help", "help me", "help us", "help me out", "help us out", "help me with this", "help me with that", "help me with it", "help me fix it", "help me fix this"].flatMap((h) =>
+    ["", "please", "can you", "could you", "would you", "can you please", "could you please", "can someone", "can anyone", "can somebody", "pls", "plz", "i need you to"].map((pre) => `${pre} ${h}`.trim().split(" ")),
+  ),
+  ["i", "need", "help"], ["need", "help"], ["help", "needed"], ["any", "help"], ["help", "please"], ["any", "ideas"], ["what", "should", "i", "do"], ["what", "do", "i", "do"],
+  ["what", "should", "we", "do"], ["what", "do", "we", "do"], ["what", "can", "be", "done"], ["help", "me", "please"], ["sos"], ["what", "can", "i", "do"], ["what", "can", "we", "do"],
+  ["what", "now"], ["what", "do", "i", "do", "now"], ["any", "suggestions"], ["suggestions"], ["ideas"], ["how", "do", "i", "fix", "it"], ["how", "do", "i", "fix", "this"],
+  ["how", "can", "i", "fix", "it"], ["how", "can", "i", "fix", "this"], ["how", "do", "we", "fix", "it"],
+  // Closings that ask nothing: "restart nginx, ok?".
+  ["ok"], ["okay"], ["alright"], ["thx"], ["ty"], ["cheers"],
+];
+
+const JOINS: ReadonlySet<string> = new Set(["and", "so"]);
+
+/**
+ * Where a plea for help ends tokens[from, end) ("…, please help!"): the
+ * index its words (and what joins them to the request before: "," "and")
+ * start, or `end` when there is none. A bare "help" counts only when set
+ * apart ("the disk is full. help", "…, help"), not as a word of the request.
+ */
+export function pleaStart(tokens: readonly Token[], from: number, end: number): number {
+  let e = end;
+  while (e > from && tokens[e - 1]!.kind === "punct") e--;
+  let best = end;
+  for (const p of PLEAS) {
+    const s = e - p.length;
+    if (s < from || s >= best || !same(tokens, s, p)) continue;
+    const before = tokens[s - 1];
+    const setApart = s === from || before!.kind === "punct" || (before!.kind === "word" && JOINS.has(before!.text));
+    if (setApart || p.length > 1) best = s;
+  }
+  if (best === end) return end;
+  while (best > from && (tokens[best - 1]!.kind === "punct" || (tokens[best - 1]!.kind === "word" && JOINS.has(tokens[best - 1]!.text)))) best--;
+  return best;
+}
+
+/**
+ * Where a plea that opens tokens[from, end) ends ("help, the disk is full",
+ * "I need help: nginx is down"): the index after it and what joins it to the
+ * request, or `from` when there is none (it must be set apart from the
+ * request by punctuation or "and"/"so").
+ */
+export function pleaEnd(tokens: readonly Token[], from: number, end: number): number {
+  let best = from;
+  for (const p of PLEAS) {
+    const e = from + p.length;
+    if (e >= end || e <= best || !same(tokens, from, p)) continue;
+    const next = tokens[e]!;
+    if (next.kind === "punct" || (next.kind === "word" && JOINS.has(next.text))) best = e;
+  }
+  if (best === from) return from;
+  while (best < end && (tokens[best]!.kind === "punct" || (tokens[best]!.kind === "word" && JOINS.has(tokens[best]!.text)))) best++;
+  return best;
+}
+
+/** Where `words` end when they are at `i`, fillers between them skipped ("I would really like to", "can you please just"); -1 when they are not. */
+function spanOf(tokens: readonly Token[], i: number, words: readonly string[]): number {
+  let j = i;
+  for (let k = 0; k < words.length; k++) {
+    while (k > 0 && tokens[j]?.kind === "word" && FILLERS.has(tokens[j]!.text) && tokens[j]!.text !== words[k]) j++;
+    const t = tokens[j];
+    if (t?.kind !== "word" || t.text !== words[k]) return -1;
+    j++;
+  }
+  return j;
+}
+
+/** The end of the longest phrase of `list` at `i` whose next token (past punctuation) satisfies `next`, or -1. */
+function openingEnd(tokens: readonly Token[], i: number, list: Iterable<readonly string[]>, next: (t: Token | undefined) => boolean): number {
+  let best = -1;
+  for (const p of list) {
+    const e = spanOf(tokens, i, p);
+    if (e <= best) continue;
+    // What follows, past punctuation: "just curious, what time is it".
+    let j = e;
+    while (tokens[j]?.kind === "punct") j++;
+    if (next(tokens[j])) best = e;
+  }
+  return best;
+}
+
+const isWord = (t: Token | undefined, set: ReadonlySet<string>) => t?.kind === "word" && set.has(t.text);
+const anything = () => true;
+
+/** A word the grammar reads in place of the words that stand for it ("let me know if" → check if). */
+function standIn(text: string, from: Token, to: Token): Token {
+  return { kind: "word", raw: text, text, lemma: text, start: from.start, end: to.end };
+}
 
 /** The clause's tokens without fillers and punctuation (kept: quoted text and every word that may mean something). */
 export function meaningful(tokens: readonly Token[]): Token[] {
   const out: Token[] = [];
   let i = 0;
-  for (const p of ASKING) {
-    const next = tokens[i + p.length];
-    if (same(tokens, i, p) && next?.kind === "word" && QUESTION_WORDS.has(next.text)) {
-      i += p.length;
+  // The opening of a request, possibly several ("ok so can you please", "please find out", "could you let me know"):
+  // the longest of a preamble, a question's wrapper before a question, a verb of asking before a wh-word.
+  for (;;) {
+    // Punctuation and fillers between them ("please find out who…", "so, just tell me…").
+    for (;;) {
+      const t = tokens[i];
+      if (t?.kind === "punct" || (t?.kind === "word" && FILLERS.has(t.text))) i++;
+      else break;
+    }
+    const first = tokens[i];
+    if (first?.kind !== "word") break;
+    const pre = Math.max(openingEnd(tokens, i, PREAMBLES_BY_FIRST.get(first.text) ?? [], anything), openingEnd(tokens, i, WONDER_IF_YOU, anything));
+    const ask = openingEnd(tokens, i, ASKING, (t) => isWord(t, QUESTION_WORDS));
+    const wh = openingEnd(tokens, i, ASKING_WH, (t) => isWord(t, WH_WORDS) || isWord(t, YES_NO));
+    const know = openingEnd(tokens, i, KNOW, (t) => t !== undefined && !isWord(t, QUESTION_WORDS));
+    const end = Math.max(pre, ask, wh, know);
+    if (end < 0) break;
+    const last = tokens[end - 1]!;
+    i = end;
+    // A yes/no question inside a request is asked as "check whether…", which the @ask forms and the direct question read.
+    if (end !== pre && (end === ask || end === wh)) {
+      while (tokens[i]?.kind === "punct") i++;
+      if (isWord(tokens[i], YES_NO)) {
+        out.push(standIn("check", first, last));
+        break;
+      }
+    }
+    if (end === know && end !== pre && end !== ask) {
+      out.push(standIn("show", first, last));
       break;
     }
-  }
-  for (const p of ASKING_WH) {
-    const next = tokens[i + p.length];
-    if (same(tokens, i, p) && next?.kind === "word" && WH_WORDS.has(next.text)) {
-      i += p.length;
-      break;
-    }
-  }
-  // The opening of a request, possibly several ("ok so can you please").
-  for (let again = true; again; ) {
-    again = false;
-    const p = phraseAt(tokens, i, PREAMBLES_BY_FIRST);
-    if (p) {
-      i += p.length;
-      again = true;
-    }
-    while (i < tokens.length && tokens[i]!.kind === "punct") i++;
   }
   outer: while (i < tokens.length) {
     const t = tokens[i]!;

@@ -7,7 +7,7 @@
  * (never live logs, never undo records), after showing the disk.
  */
 import type { Scope, ScopeWord } from "../domain";
-import { defineIntent, IntentRefusal, refuse } from "../intent";
+import { type Captured, defineIntent, IntentRefusal, refuse } from "../intent";
 import { call, probe, task } from "./common";
 
 export interface CleanupArgs {
@@ -104,6 +104,8 @@ export interface PolicyArgs {
   keep: number;
   maxBytes?: number;
   maxAgeDays?: number;
+  /** "keep logs for 14 days": how long, read as that many daily (or said) rotations; not an argument of log.set_policy. */
+  retainDays?: number;
 }
 
 const DEFAULT_PATTERN = "/var/log/*.log";
@@ -133,9 +135,16 @@ export const logPolicy = defineIntent<PolicyArgs>({
     `(set up|setup|configure|enable|add|create|define|turn on|start|use) [a|an] [${WHEN}] [log|logs|logfile] (rotation|retention|logrotate) [policy|rule|config|configuration] [(for|of|on) ${TARGET}]`,
     `(limit|cap|restrict|bound|keep) [the] [size of] ${TARGET} (to|at|under|below) {size:size}`,
     `(do not|never) (let|allow) ${TARGET} (grow|get) (beyond|past|over|bigger than|larger than|above|more than) {size:size}`,
+    // How long logs are kept: "keep logs for 14 days", "keep two weeks of logs", "set the log retention to 30 days".
+    `[only|just] (keep|retain|save|hold|store|preserve) ${AT_MOST} [the] ${TARGET} (for|during) ${AT_MOST} [the] [last|past] {retain:days}`,
+    `[only|just] (keep|retain|save|hold|store|preserve) ${AT_MOST} [the] [last|past] {retain:days} (of|worth of|of the) ${TARGET}`,
+    `${TARGET} (should|must|need to|have to|are to|shall) (be kept|be retained|be stored|stay|be saved) (for|during) ${AT_MOST} {retain:days}`,
+    `(set|change|make|update|configure) [the] [log|logs] retention [(for|of|on) ${TARGET}] to {retain:days}`,
+    `(set|change|make|update|configure) [the] retention (of|for) ${TARGET} to {retain:days}`,
   ],
-  qualifiers: [KEEP, WHEN, AT_SIZE, `(when|once|if|whenever) (they|it|a log|logs|each log|one|the file|a file) ${GROWS} {size:size}`, "(or|and) (when|once|if) (they|it) (are|is|get|gets) (bigger|larger) than {size:size}", "(and|then) rotate", "(rotating|rotated|and rotate|rotate them|rotate it|rotate|rotate them|rotation)"],
+  qualifiers: [KEEP, WHEN, AT_SIZE, "[and|,] [only|just] (keep|keeping|retain|retaining) (them|it|the logs|logs|the files|each) (for|during) {retain:days}", `(when|once|if|whenever) (they|it|a log|logs|each log|one|the file|a file) ${GROWS} {size:size}`, "(or|and) (when|once|if) (they|it) (are|is|get|gets) (bigger|larger) than {size:size}", "(and|then) rotate", "(rotating|rotated|and rotate|rotate them|rotate it|rotate|rotate them|rotation)"],
   build(c) {
+    if (c.has("retain")) return retention(c);
     if (!c.has("keep")) return refuse('say how many rotated copies to keep (e.g. "keeping 7")');
     const keep = c.get<number>("keep")!;
     if (keep > 100) return refuse("at most 100 rotated copies are kept");
@@ -149,32 +158,65 @@ export const logPolicy = defineIntent<PolicyArgs>({
   },
   // "…and rotate it now": a policy for one file is that file.
   object: (a) => (/[*?[]/.test(a.pattern) ? undefined : a.pattern),
-  describe: (a) => `${a.pattern}: keep ${a.keep}${a.maxAgeDays !== undefined ? `, every ${a.maxAgeDays} day${a.maxAgeDays === 1 ? "" : "s"}` : ""}${a.maxBytes !== undefined ? `, at ${a.maxBytes} bytes` : ""}`,
+  describe: (a) =>
+    `${a.pattern}: ${a.retainDays !== undefined ? `kept ${a.retainDays} days (` : ""}keep ${a.keep}${a.maxAgeDays !== undefined ? `, every ${a.maxAgeDays} day${a.maxAgeDays === 1 ? "" : "s"}` : ""}${a.maxBytes !== undefined ? `, at ${a.maxBytes} bytes` : ""}${a.retainDays !== undefined ? ")" : ""}`,
   reusable: false,
   async plan(a, ctx) {
-    const args: PolicyArgs = { ...a };
+    const { retainDays, ...args } = a;
     let why = "kept on the data disk and applied by the autonomy loop; undo restores the previous policy";
     // Only how many to keep was said: the policy's size and age rules stay as they are (set_policy replaces the whole policy).
-    if (a.maxBytes === undefined && a.maxAgeDays === undefined) {
+    // Only how long: its size rule stays (it only ever makes a copy cover less time, never keeps a log longer).
+    if ((a.maxBytes === undefined && a.maxAgeDays === undefined) || (retainDays !== undefined && a.maxBytes === undefined)) {
       const r = await probe<{ policies: Array<{ pattern: string; maxBytes: number | null; maxAgeDays: number | null }> }>(ctx, "log.policies", {});
       if (!r.ok) throw new IntentRefusal(`cannot read the rotation policy of ${a.pattern} to keep its size and age rules (log.policies: ${r.message})`);
       const now = r.value.policies.find((p) => p.pattern === a.pattern);
       if (now?.maxBytes != null) args.maxBytes = now.maxBytes;
-      if (now?.maxAgeDays != null) args.maxAgeDays = now.maxAgeDays;
-      if (now) why = `its size and age rules as they are; ${why}`;
+      if (now?.maxAgeDays != null && args.maxAgeDays === undefined) args.maxAgeDays = now.maxAgeDays;
+      if (now) why = `its ${retainDays !== undefined ? "size rule" : "size and age rules"} as ${retainDays !== undefined ? "it is" : "they are"}; ${why}`;
     }
-    return [task("log-policy", `Rotate ${a.pattern}, keeping ${a.keep}`, "system", [call("log.set_policy", { ...args }, why)])];
+    if (retainDays !== undefined) why = `${retainDays} days: rotated every ${args.maxAgeDays === 1 ? "day" : `${args.maxAgeDays} days`}, ${args.keep} rotated ${args.keep === 1 ? "copy" : "copies"} kept, so nothing older than about ${retainDays} days stays; ${why}`;
+    return [task("log-policy", retainDays !== undefined ? `Keep ${a.pattern} for ${retainDays} days` : `Rotate ${a.pattern}, keeping ${a.keep}`, "system", [call("log.set_policy", { ...args }, why)])];
   },
 });
+
+/**
+ * "Keep logs for 14 days": the policy model keeps generations, rotated by
+ * age or size, so a time is that many daily rotations (logrotate's "daily,
+ * rotate 14"), or of the rotation said ("rotate weekly and keep them for 4
+ * weeks": 4 weekly copies) when it divides it. Said together with how many
+ * copies, or past what 100 copies hold, it is refused.
+ */
+function retention(c: Captured): PolicyArgs | { refuse: string } {
+  if (c.has("keep")) return refuse("it says both how many copies to keep and for how long; say one");
+  if (c.conflicting("age") || c.conflicting("size") || c.conflicting("retain")) return refuse("it gives two different rotation rules");
+  const days = c.get<number>("retain")!;
+  if (days < 1) return refuse("logs are kept at least a day");
+  const age = c.get<number>("age") ?? 1;
+  if (days % age !== 0) return refuse(`${days} days is not a whole number of rotations every ${age} days`);
+  const keep = days / age;
+  if (keep > 100) return refuse(`at most 100 rotated copies are kept: ${100 * age} days when rotating every ${age === 1 ? "day" : `${age} days`} (say e.g. "rotate logs weekly keeping ${Math.min(100, Math.ceil(days / 7))}")`);
+  const pattern = c.has("aios") ? AIOS_LOG : (c.get<string>("glob") ?? c.get<string>("path") ?? DEFAULT_PATTERN);
+  if (!pattern.startsWith("/var/log/")) return refuse(`${pattern} is not under /var/log; rotation policies are for logs there`);
+  const out: PolicyArgs = { pattern, keep, maxAgeDays: age, retainDays: days };
+  if (c.has("size")) out.maxBytes = c.get<number>("size")!;
+  return out;
+}
+
+/** The policies said as a thing: "the log rotation policies", "the log policies", "the retention settings", "logrotate config". */
+const POLICIES = "([log|logs] (rotation|retention|logrotate) (policies|policy|settings|rules|config|configuration|schedule|setup)|(log|logs) (policies|policy|retention|rotation|rotation setup)|logrotate (config|configuration|settings|rules)|(rotation|retention) (policies|policy|settings|rules))";
 
 export const logPolicies = defineIntent<Record<string, never>>({
   name: "log-policies",
   summary: "show the log rotation policies",
   examples: ["show the log rotation policies", "how are logs rotated?"],
   forms: [
-    "@show [the] [log|logs] (rotation|retention) (policies|policy|settings|rules|config|configuration|schedule)",
-    "@what [are|is] [the] [log|logs] (rotation|retention) (policies|policy|settings|rules|config|configuration|schedule)",
-    "how (are|is) [the] (log|logs) (rotated|kept|retained)",
+    `@show [the] ${POLICIES}`,
+    `@what [are|is] [the] ${POLICIES} [(are there|exist|do we have|do i have|are in place|are set|are configured|is set|is configured|are defined|apply)]`,
+    `@what ${POLICIES} (are there|exist|do we have|do i have|are in place|are set|are configured|is set|is configured|are defined|apply)`,
+    "how (are|is) [the] (log|logs|log files) (rotated|kept|retained|cleaned up|pruned|managed)",
+    "how (long|many days) (are|is) [the] (log|logs|log files|rotated logs|old logs) (kept|retained|stored|held|saved)",
+    "how many (rotated|old|archived) (logs|copies|log files|generations) (are|is) (kept|retained|stored)",
+    `${POLICIES}`,
   ],
   build: () => ({}),
   describe: () => "log rotation",

@@ -129,8 +129,13 @@ export const changeMode = defineIntent<{ path: string; mode: string }>({
   examples: ["chmod 640 /etc/app.conf", "set the permissions of /srv/run.sh to 0755", "make /srv/run.sh executable"],
   forms: [
     "chmod {mode:mode} {path:path}",
+    "chmod {path:path} [to] {mode:mode}",
     "(change|set|update) [the] (permissions|permission|mode|perms|file mode|access rights) (of|on|for) {path:path} to {mode:mode}",
     "(change|set) {path:path} (permissions|mode|perms) to {mode:mode}",
+    // A mode given to a path: "give /srv/app mode 755", "apply permissions 644 to /srv/notes.txt", "set /srv/app to mode 750".
+    "(give|set|assign) {path:path} [the] (mode|permissions|perms|permission bits|file mode) {mode:mode}",
+    "(give|assign|apply|set) [the] (mode|permissions|perms|permission bits|file mode) {mode:mode} (to|on|for) {path:path}",
+    "(set|change) {path:path} to (mode|permissions|perms) {mode:mode}",
     "make {path:path} (executable|runnable) <mode=+x>",
     "make {path:path} (world writable|world-writable|writable by everyone|writable by everybody|writable by all|writable by anyone|writable by all users|writable for everyone) <mode=o+w>",
     // In words: who (u, g, o, a), + or -, which permission. A directory's "readable" includes entering it (X).

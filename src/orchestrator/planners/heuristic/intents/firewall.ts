@@ -1,10 +1,11 @@
 /**
  * The firewall: open a port (an accept rule), close one (a drop rule), list
- * the rules. A service people name instead of a port ("allow ssh") is its
- * usual TCP port. The management API's own port is never closed (safety.ts).
+ * the rules, take a rule away. A service people name instead of a port
+ * ("allow ssh") is its usual TCP port. The management API's own port is
+ * never closed (safety.ts).
  */
-import { defineIntent, refuse } from "../intent";
-import { call, task } from "./common";
+import { defineIntent, IntentRefusal, refuse } from "../intent";
+import { call, probe, task } from "./common";
 
 export interface FirewallArgs {
   action: "open" | "close";
@@ -28,6 +29,8 @@ export const firewallPort = defineIntent<FirewallArgs>({
     `(let|allow|permit) ${TRAFFIC} (through|in) [the firewall] [on|to|for|at|via] ${PORT} <action=open>`,
     `(block|deny|stop) ${TRAFFIC} (to|on|for|into) ${PORT} <action=close>`,
     `(make|set) ${PORT} (open|reachable|accessible) [in the firewall] <action=open>`,
+    // "Stop blocking port 8081": the port is no longer closed.
+    `(stop|quit|cease|no longer) (blocking|closing|dropping|denying|rejecting|filtering|firewalling) ${TRAFFIC} [on|to|for|at|via] ${PORT} <action=open>`,
   ],
   qualifiers: [
     "(in|on|through|to|at|via) [the] firewall",
@@ -71,5 +74,85 @@ export const firewallList = defineIntent<Record<string, never>>({
   describe: () => "firewall rules",
   async plan() {
     return [task("firewall-list", "Show the firewall rules", "network", [call("firewall.list", {})])];
+  },
+});
+
+export interface RuleRemovalArgs {
+  ports: number[];
+  protocol?: "tcp" | "udp";
+  /** Said of a rule that blocks ("the rule blocking port 8081", "the block on 25"). */
+  blocking: boolean;
+  /** "the rules", "every rule": all the port's rules, not one. */
+  all: boolean;
+}
+
+interface KeptRule {
+  action: "accept" | "drop";
+  protocol: "tcp" | "udp";
+  port: number;
+  from: string | null;
+}
+
+const RULE_VERB = "(remove|delete|drop|clear|get rid of|take away|take out|take down|lift|erase|scrap|undo)";
+const RULE = "[firewall] (rules! <all=true>|entries! <all=true>|rule|entry)";
+const BLOCK = "[firewall] (drop rules! <all=true>|blocks! <all=true>|block|blockage|ban|restriction|drop rule|deny rule|reject rule|blocking rule|block rule|blocking) <blocking=true>";
+const ABOUT = "(for|on|of|about|covering|concerning|regarding|against|applying to|that applies to)";
+const BLOCKING = "(blocking|that blocks|which blocks|that is blocking|which is blocking|that closes|which closes|closing|dropping|that drops|which drops|denying|that denies|rejecting|that rejects) <blocking=true>";
+const ruleName = (r: KeptRule) => `${r.action} ${r.protocol}/${r.port} from ${r.from ?? "anywhere"}`;
+
+/**
+ * Taking a firewall rule away. The rules are per port, protocol and source,
+ * accept or drop, and the input policy accepts: a drop rule taken away is the
+ * port opened for that source (firewall.open takes back the drop rules it
+ * covers; the accept rule it leaves changes nothing while no broader drop
+ * exists, and the rule looked at is the port's only one). Which rule is
+ * meant is read from the rules (a probe): none, an accept rule, or several
+ * when one was said, and the goal is refused naming them.
+ */
+export const firewallRemoveRule = defineIntent<RuleRemovalArgs>({
+  name: "firewall-remove-rule",
+  summary: "take a firewall rule away",
+  examples: ["remove the rule that blocks port 8081", "delete the firewall rule for port 25", "lift the block on port 8081"],
+  forms: [
+    `${RULE_VERB} [the|that|this|any|all|every] ${RULE} (${ABOUT}|${BLOCKING}) ${PORT}`,
+    `${RULE_VERB} [the|that|this|any|all|every] ${BLOCK} (${ABOUT}|${BLOCKING}|to|from) ${PORT}`,
+    `${RULE_VERB} [the|that|this] ${PORT} [firewall] (rules! <all=true>|rule|block <blocking=true>|drop rule <blocking=true>)`,
+    `${RULE_VERB} ${PORT} from [the] firewall [rules]`,
+  ],
+  qualifiers: ["(in|from|on) [the] firewall", "(tcp <protocol=tcp>|udp <protocol=udp>|for tcp <protocol=tcp>|for udp <protocol=udp>)"],
+  build(c) {
+    if (c.conflicting("protocol")) return refuse("it names both tcp and udp; say one protocol per request");
+    const specs = c.get<Array<{ port: number; protocol?: "tcp" | "udp" }>>("p") ?? [{ port: c.get<number>("wk")! }];
+    const protos = [...specs.map((s) => s.protocol), ...c.all<"tcp" | "udp">("protocol")].filter((p): p is "tcp" | "udp" => p !== undefined);
+    if (new Set(protos).size > 1) return refuse("it names both tcp and udp; say one protocol per request");
+    const out: RuleRemovalArgs = { ports: [...new Set(specs.map((s) => s.port))], blocking: c.has("blocking"), all: c.has("all") };
+    if (protos[0]) out.protocol = protos[0];
+    return out;
+  },
+  describe: (a) => `${a.all ? "the rules" : "the rule"}${a.blocking ? " blocking" : " for"} port${a.ports.length > 1 ? "s" : ""} ${a.ports.join(", ")}${a.protocol ? `/${a.protocol}` : ""}`,
+  // The rule taken away is the one the probe saw.
+  reusable: false,
+  async plan(a, ctx) {
+    const r = await probe<{ rules: KeptRule[] }>(ctx, "firewall.list", {});
+    if (!r.ok) throw new IntentRefusal(`cannot read the firewall rules to find the one for port ${a.ports.join(", ")} (firewall.list: ${r.message})`);
+    const calls = a.ports.map((port) => {
+      const rules = r.value.rules.filter((x) => x.port === port && (a.protocol === undefined || x.protocol === a.protocol));
+      const proto = a.protocol ? `/${a.protocol}` : "";
+      if (rules.length === 0) throw new IntentRefusal(`no firewall rule is about port ${port}${proto}${r.value.rules.length ? ` (the rules: ${r.value.rules.map(ruleName).join(", ")})` : " (there are no rules: every port is open)"}`);
+      const drops = rules.filter((x) => x.action === "drop");
+      const accepts = rules.filter((x) => x.action === "accept");
+      if (a.blocking && drops.length === 0) throw new IntentRefusal(`no rule blocks port ${port}${proto} (its rules: ${rules.map(ruleName).join(", ")})`);
+      // No tool takes an accept rule away as such: closing the port puts a drop rule in its place, which is not the same.
+      if (!a.blocking && accepts.length) throw new IntentRefusal(`port ${port}${proto} has an accept rule (${accepts.map(ruleName).join(", ")}); no tool takes an accept rule away: undo the call that added it, or say "close port ${port}" to block the port instead`);
+      const protocols = new Set(drops.map((x) => x.protocol));
+      if (drops.length > 1 && !(a.all && protocols.size === 1)) throw new IntentRefusal(`${drops.length} rules block port ${port} (${drops.map(ruleName).join(", ")}); say which (its source or protocol), or "open port ${port}" to take them all back`);
+      // One drop rule: opened for its source. Several (said "the rules"), one protocol: opened from anywhere, which takes them all back.
+      const one = drops.length === 1 ? drops[0]! : { ...drops[0]!, from: null };
+      const args: Record<string, unknown> = { port };
+      if (one.protocol !== "tcp") args.protocol = one.protocol;
+      if (one.from !== null) args.from = one.from;
+      return call("firewall.open", args, `takes back ${drops.map(ruleName).join(", ")}: firewall.open removes the drop rules it covers (the input policy accepts, so the port is then open${one.from ? ` to ${one.from}` : ""}); undo puts ${drops.length === 1 ? "it" : "them"} back`);
+    });
+    return [task("firewall-remove-rule", `Take away the rule${calls.length > 1 ? "s" : ""} for port${a.ports.length > 1 ? "s" : ""} ${a.ports.join(", ")}`, "network", calls)];
   },
 });

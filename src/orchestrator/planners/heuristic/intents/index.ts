@@ -14,7 +14,7 @@ import { freeDiskSpace, logPolicies, logPolicy, rotateLogs } from "./cleanup";
 import { editFile } from "./edit-file";
 import { changeMode, copyMove, deletePath, makeDir, makeSymlink } from "./files-change";
 import { findFiles, listDir, readFile, statPath } from "./files-read";
-import { firewallList, firewallPort } from "./firewall";
+import { firewallList, firewallPort, firewallRemoveRule } from "./firewall";
 import { knowledge } from "./knowledge";
 import { showLogs } from "./logs";
 import { checkEndpoint, listeningPorts, networkInterfaces, pingHost, resolveName } from "./network";
@@ -61,6 +61,7 @@ export const INTENTS: readonly Intent[] = [
   hostname,
   timezone,
   power,
+  firewallRemoveRule,
   firewallPort,
   firewallList,
   checkEndpoint,
@@ -110,7 +111,7 @@ export const INTENTS: readonly Intent[] = [
 
 export {
   auditQuery, auditVerify, changeMode, checkConfig, checkEndpoint, configureProxy, controlService, copyMove, deletePath, diskFull, diskUsageByDir, editFile, findFiles, findProcesses,
-  firewallList, firewallPort, freeDiskSpace, hardware, hostname, installPackage, killProcess, knowledge, listDir, listeningPorts, listJobs, listPackages, listServices,
+  firewallList, firewallPort, firewallRemoveRule, freeDiskSpace, hardware, hostname, installPackage, killProcess, knowledge, listDir, listeningPorts, listJobs, listPackages, listServices,
   listUsers, lockUser, logPolicies, logPolicy, makeDir, makeSymlink, manageUser, networkInterfaces, packageInfo, pingHost, power, pressure, processInfo, readFile, removeJob,
   removePackage, removeService, resolveName, restartPolicy, rotateLogs, scheduleJob, searchPackages, serviceDown, sessions, showLogs, showUsage, showHostname, showTime, signalProcess,
   slowSystem, statPath, systemHealth, timezone, topProcesses, undo, unwatch, updateIndex, upgradePackages, uptime, userGroups, userInfo, version, watch, watchlist, writeFile,

@@ -8,8 +8,11 @@
  * hostname", "what is using port 80"), which the other intents read or
  * refuse.
  */
-import { defineIntent } from "../intent";
+import { defineIntent, refuse } from "../intent";
 import { call, task } from "./common";
+
+/** Words that are no subject to look up on their own. */
+const EMPTY: ReadonlySet<string> = new Set(["it", "this", "that", "them", "these", "those", "why", "what", "how", "so", "then", "now", "there", "here", "fix", "do", "does", "did", "done", "solve", "sort", "out", "handle", "deal", "with", "to", "about", "the", "a", "an", "thing", "things", "stuff", "one", "me", "us"]);
 
 export const knowledge = defineIntent<{ query: string }>({
   name: "knowledge",
@@ -32,7 +35,12 @@ export const knowledge = defineIntent<{ query: string }>({
     "what can (you|aios|i) do [with {q:text}]",
     "(help|usage|what are your commands|what commands are there)",
   ],
-  build: (c) => ({ query: c.get<string>("q") ?? "what aiOS can do" }),
+  build(c) {
+    const query = c.get<string>("q");
+    // "Explain why", "how do I fix it": nothing to look up but what the pronoun stands for, which the documentation does not know.
+    if (query !== undefined && query.toLowerCase().split(/\s+/).every((w) => EMPTY.has(w))) return refuse(`"${query}" names nothing to look up; ask about a thing (e.g. "how do I import a model?")`);
+    return { query: query ?? "what aiOS can do" };
+  },
   describe: (a) => `"${a.query}"`,
   async plan(a) {
     return [task("knowledge", "Look it up in aiOS's documentation", "task", [call("memory.search", { query: a.query, limit: 5 }, "long-term memory: the documentation ingested on first boot, and what aiOS learned")])];

@@ -121,10 +121,17 @@ export const networkInterfaces = defineIntent<{ name?: string }>({
   forms: [
     `@what [is|are] ${ADDR} [(of|on|for) {name:iface}]`,
     `@what ${ADDR} (do i have|does it have|does machine have|have i got|is configured|are configured|is assigned|am i using)`,
+    // The machine as the subject: "what IPs does the server have", "what's this host's address", "which addresses is this box using".
+    `@what ${ADDR} (do|does|did) (we|@here) (have|use|get|own|got)`,
+    `@what ${ADDR} (has|have) (we|@here) [got]`,
+    `@what ${ADDR} (is|are) (we|@here) (using|on|assigned|given|configured with|reachable at|reachable on|listening on|known by)`,
+    `@what [is|are] @here ${ADDR}`,
+    `@show @here ${ADDR}`,
+    `(where|how) (can|do) (i|we) reach @here`,
     `@show [the] [current] ${ADDR} [(of|on|for) {name:iface}]`,
     "@show [the] [network] (interface|interfaces|nic|nics|adapters|network adapters|network cards|links|network configuration|network config|network settings|network setup|routes|routing table|default route|gateway|default gateway|network|networking) [details|info|configuration|status]",
     "@what [is|are] [the] [default] (gateway|route|routes|routing table|network interfaces|interfaces|nics|network configuration|network setup)",
-    "@what (interface|interfaces|nics|network interfaces|network cards) (do i have|are there|exist|does it have|are up|are configured)",
+    "@what (interface|interfaces|nics|network interfaces|network cards) (do i have|are there|exist|does it have|are up|are configured|(does|do) (we|@here) have|(is|are) @here using)",
     "@show [the] (details|info|address|addresses|status|ip) (of|for) {name:iface}",
     "@show {name:iface}",
     "ip (addr|a|address|route|r|link) [show]",
@@ -140,33 +147,41 @@ export const networkInterfaces = defineIntent<{ name?: string }>({
 });
 
 const LISTEN = "(listening|open|in use|used|bound|taken|occupied|active)";
+/** The port a question is about: "on port 8080", "on 8080", "to port 80". */
+const ON_PORT = "(on|to|at) [port|tcp port <protocol=tcp>|udp port <protocol=udp>] {port:port}";
+const WHO = "(@what|who) [process|program|service|app|application|daemon|thing]";
 
 export const listeningPorts = defineIntent<{ protocol?: "tcp" | "udp"; port?: number }>({
   name: "listening-ports",
   summary: "show which ports this machine listens on",
-  examples: ["which ports are open?", "what is listening on port 80?", "show listening ports", "what's using port 8080"],
+  examples: ["which ports are open?", "what is listening on port 80?", "show listening ports", "what's using port 8080", "which program is listening on 9090", "who holds port 443"],
   forms: [
     `@what [tcp <protocol=tcp>|udp <protocol=udp>] ports (are|is) [currently] ${LISTEN}`,
     `@show [all] [the] [${LISTEN}] [tcp <protocol=tcp>|udp <protocol=udp>] (ports|sockets|listeners|listening sockets) [that are ${LISTEN}]`,
     `@show [all] [the] ${LISTEN} (tcp <protocol=tcp>|udp <protocol=udp>) [ports|sockets]`,
-    "[@show] @what (is|are) listening [(on|to) port {port:port}] [(on|to) [the] network]",
-    "@what (service|services|process|processes|program|programs|app|apps) (is|are) listening [(on|to) port {port:port}]",
-    "@what [service|process|program|app] (is|are) running on port {port:port}",
-    "@what (service|services|process|program|app) (listens|listen) (on|to) port {port:port}",
-    "(@what|who) [process|program|service|app] (is|are) (using|holding|occupying|bound to|listening on|on) port {port:port}",
-    "(@what|who) [process|program|service|app] (uses|holds|occupies|owns|has) port {port:port} [open]",
+    `[@show] @what (is|are) listening [${ON_PORT}] [(on|to) [the] network]`,
+    `@what (service|services|process|processes|program|programs|app|apps|application|daemon) (is|are) listening [${ON_PORT}]`,
+    `@what [service|process|program|app|application|daemon] (is|are) (running|served|serving) ${ON_PORT}`,
+    `@what (service|services|process|program|app|application|daemon) (listens|listen|runs|run) ${ON_PORT}`,
+    `${WHO} (is|are) (using|holding|occupying|bound to|listening on|on|behind|taking|blocking|hogging) [port|tcp port <protocol=tcp>|udp port <protocol=udp>] {port:port}`,
+    `${WHO} (uses|holds|occupies|owns|has|took|grabbed|is holding|is taking|has taken|has got) [port|tcp port <protocol=tcp>|udp port <protocol=udp>] {port:port} [open]`,
+    `[@show] ${WHO} (listens|is listening|runs|is running|is) ${ON_PORT}`,
     "@what (service|services|process|processes|program|programs) (has|have) [a|any] (port|ports) open",
-    "is (anything|something|anyone) listening [(on|to) port {port:port}]",
+    `is (anything|something|anyone|any process|a process|any program|any service) (listening|bound|running|open|using|holding) [${ON_PORT}|to port {port:port}|port {port:port}]`,
+    `(is|are) (port|tcp port <protocol=tcp>|udp port <protocol=udp>) {port:port} (in use|taken|used|bound|occupied|free|available|busy|listening)`,
+    `@show [the] (process|program|service|owner|listener|socket) (on|of|for|behind|holding|using) [port|tcp port <protocol=tcp>|udp port <protocol=udp>] {port:port}`,
     "(netstat|ss|lsof -i) [{f:flag}] [{g:flag}]",
   ],
   build(c) {
     const out: { protocol?: "tcp" | "udp"; port?: number } = {};
+    if (c.conflicting("protocol")) return refuse("it names both tcp and udp; ask about one, or neither for both");
+    if (c.conflicting("port")) return refuse("ask about one port at a time");
     if (c.has("protocol")) out.protocol = c.get<"tcp" | "udp">("protocol")!;
     if (c.has("port")) out.port = c.get<number>("port")!;
     return out;
   },
-  describe: (a) => `${a.protocol ?? "tcp and udp"}${a.port !== undefined ? `, port ${a.port} among them` : ""}`,
+  describe: (a) => `${a.protocol ?? "tcp and udp"}${a.port !== undefined ? `, port ${a.port}` : ""}`,
   async plan(a) {
-    return [task("listening", a.port !== undefined ? `Show what listens on port ${a.port}` : "Show the listening sockets", "monitor", [call("net.listening", a.protocol ? { protocol: a.protocol } : {}, a.port !== undefined ? `every listening socket with its process; port ${a.port} is among them if anything listens on it` : "every listening socket with its process")])];
+    return [task("listening", a.port !== undefined ? `Show what listens on port ${a.port}` : "Show the listening sockets", "monitor", [call("net.listening", { ...a }, a.port !== undefined ? `the sockets on port ${a.port}, each with the process holding it` : "every listening socket with its process")])];
   },
 });

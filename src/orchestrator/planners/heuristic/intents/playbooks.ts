@@ -92,6 +92,9 @@ export const serviceDown = defineIntent<{ name: string; fix: boolean }>({
   forms: [
     `{name:service} [@service] (is|seems|looks|went|has gone|has been|keeps|appears) [to be] [completely] ${DOWN} [again] [${BACK}]`,
     `{name:service} [@service] (crashed|died|failed|went down|stopped working|stopped responding|fell over|is gone|has crashed|has died|has failed|keeps crashing) [again] [${BACK}]`,
+    // "nginx won't start": diagnosed like a crash; starting it again is said ("…, fix it").
+    `{name:service} [@service] (will not|does not|did not|can not|would not) (start|come up|run|stay up|start up|boot) [anymore|again] [${BACK}]`,
+    `{name:service} [@service] (refuses|fails|failed|keeps failing) to (start|come up|run|stay up) [${BACK}]`,
     "(bring|get) {name:service} [@service] back [up|online|to life] <fix=true>",
     "(fix|repair|revive|recover|resurrect|heal) [the] {name:service} [@service] <fix=true>",
     `why (is|did) {name:service} [@service] ${DOWN}`,

@@ -26,7 +26,12 @@ export const killProcess = defineIntent<KillArgs>({
     "kill [{signal:signal}] {pid:pid}",
     `(kill|terminate|end|stop) [the] ${PROC} (with|having|whose) (pid|id|process id) [is] {pid:pid}`,
     "kill -s {signal:signal} {pid:pid}",
-    `(kill|terminate|end|(force kill|force-kill|forcefully kill|hard kill|force quit) <signal=SIGKILL>) [{signal:signal}] [${PROC}] {name:name} [${PROC}]`,
+    `(kill|kill off|terminate|end|(force kill|force-kill|forcefully kill|hard kill|force quit) <signal=SIGKILL>) [{signal:signal}] [${PROC}] {name:name} [${PROC}]`,
+    // "Stop the sleep process": with the word process it is one, not a service ("stop sleep" stays a service).
+    `(stop|shut down|shut|halt|quit|exit|close) [the] ${PROC} (named|called) {name:name}`,
+    `(stop|shut down|shut|halt|quit|exit|close) [the] ${PROC} {name:name}`,
+    `(stop|shut down|shut|halt|quit|exit|close) [the] {name:name} (${PROC.slice(1, -1)}|app|application)`,
+    "(quit|exit) {name:name}",
     `(killall|pkill) [{signal:signal}] {name:name} <all=true>`,
     `(kill|terminate) all {name:name} (processes|process|instances) <all=true>`,
   ],

@@ -83,6 +83,9 @@ export const showHostname = defineIntent<Record<string, never>>({
   examples: ["what is the hostname?", "what's this machine called", "show the host name", "hostname"],
   forms: [
     `@what is [the] (${HOSTNAME}|name of [this|the] (@machine|server))`,
+    // "What's the name of this server": "of this server" is a filler, and the name this machine has is its host name.
+    "@what is [the|its|your] name",
+    `@what is @here ${HOSTNAME}`,
     `@what is [this|the] (@machine|server) (called|named|known as)`,
     "@what name (does|do) [this|the] (@machine|server) (have|go by|use)",
     `@what (is|are) [the] (@machine|server) ${HOSTNAME}`,

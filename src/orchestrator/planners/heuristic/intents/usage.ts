@@ -14,7 +14,7 @@ const FIGURE = "(usage|use|utilization|utilisation|consumption|stats|statistics|
 const AMOUNT = "(free|used|left|available|in use|remaining|there|taken|consumed|occupied|allocated|filled|utilized|utilised|taken up|used up|eaten up|still free)";
 const UNITS = "(bytes|kilobytes|megabytes|gigabytes|terabytes|kb|mb|gb|tb|kib|mib|gib|megs|gigs)";
 /** Who uses it: "how much memory are we using", "how much disk does the system use". */
-const USER = "(i|we|you|@machine|server|everything|aios)";
+const USER = "(i|we|you|@machine|@here|everything|aios)";
 
 export const showUsage = defineIntent<{ kinds: UsageKind[]; path?: string }>({
   name: "show-usage",
@@ -23,7 +23,7 @@ export const showUsage = defineIntent<{ kinds: UsageKind[]; path?: string }>({
   forms: [
     `[@show] [the] [current] {kinds:usage} ${FIGURE}`,
     `@show [all] [the] [current|running|active] [free|used|available] {kinds:usage} [${FIGURE}|space]`,
-    `how much [of] {kinds:usage} [space] (is|are|do i have|do we have|have i got) [still] [${AMOUNT}]`,
+    `how much [of] {kinds:usage} [space] (is|are|do i have|do we have|have i got|(does|do) @here have|(has|have) @here [got]) [still] [${AMOUNT}]`,
     `how much [of] {kinds:usage} [space] ((is|are|am) ${USER} using|(do|does|did) ${USER} (use|need|take)|(have|has) ${USER} used|(is|are) (used|taken|consumed) by ${USER})`,
     `@what (percentage|percent|fraction|share|proportion|part) of [the] {kinds:usage} [space] (is|are) [${AMOUNT}]`,
     `how many percent of [the] {kinds:usage} [space] (is|are) [${AMOUNT}]`,
@@ -164,7 +164,7 @@ export const uptime = defineIntent<Record<string, never>>({
   forms: [
     "uptime",
     "@show [the] (uptime|load average|load averages|system load|load avg)",
-    "@what [is|are] [the] (uptime|load average|load averages|system load|load avg|load)",
+    "@what [is|are] [the] [@here] (uptime|load average|load averages|system load|load avg|load)",
     "how long (has|have) [this|the] [@machine|server|it|we] been (up|running|online|alive|on)",
     "how long since [the] [last] (boot|reboot|restart)",
     "(when|what time) (was|did) [the] [@machine|server|it] [last] (boot|booted|start|started|reboot|rebooted|come up|came up)",
@@ -182,7 +182,11 @@ export const version = defineIntent<Record<string, never>>({
   summary: "show the kernel, OS and aiOS version",
   examples: ["what kernel am I running?", "which OS version is this", "uname -a", "what version of aiOS is this"],
   forms: [
-    "@what (kernel|linux|os|operating system|distro|distribution|release|version|system) [version|release] (is this|am i running|are we running|is running|is installed|do i have|is it|does it run|is that|is on here|runs here|are we on|am i on)",
+    "@what (kernel|linux|os|operating system|distro|distribution|release|version|system|debian) [version|release] (is this|am i running|are we running|is running|is installed|do i have|is it|does it run|is that|is on here|runs here|are we on|am i on)",
+    // The machine as the subject: "what kernel does this machine run", "which os is this box running".
+    "@what (kernel|linux|os|operating system|distro|distribution|release|version|debian) [version|release] ((does|do) @here (run|use|have)|(is|are) @here (running|using|on)|(has|have) @here [got])",
+    "@what (version|release) of (kernel|linux|aios|os|operating system|distro|distribution|debian) ((does|do) @here (run|use|have)|(is|are) @here (running|using|on))",
+    "@what is @here (kernel|os|operating system|distro|distribution) [version|release]",
     "@what (version|release) [of] (kernel|linux|aios|os|operating system|system|distro|distribution) [is this|am i running|are we running|is running|is installed|do i have|is it|is that]",
     "@what (kernel|linux|os) version is (this|it|that)",
     "@what is [the] (kernel|os|aios|system|linux|distro) (version|release)",
@@ -228,7 +232,7 @@ export const hardware = defineIntent<{ section?: string }>({
     "(hardware|hw) (info|information|inventory|details|specs)",
     "how many (cpus|cores|processors|cpu cores|cpu|processor cores) <section=cpu> [do i have|are there|does it have|does machine have|does this machine have|have i got|has it got|has machine got|are available|are installed]",
     "@what (cpu|processor|cpu model) <section=cpu> (is this|do i have|is in this machine|is in here|does it have|is installed|am i running on)",
-    "how much (ram|memory) <section=memory> (is installed|do i have in total|is there in total|does it have|does machine have|does this machine have|does system have|does server have|is in this machine|is in machine)",
+    "how much (ram|memory) <section=memory> (is installed|do i have in total|is there in total|does it have|(does|do) @here have|is in this machine|is in machine) [in total|installed]",
     `@show [the] ${SECTIONS} (info|information|details|inventory|model|models|specs)`,
     "@show [the] (pci devices <section=pci>|network cards <section=nics>|nics <section=nics>|physical disks <section=disks>|disk drives <section=disks>)",
     "(lscpu <section=cpu>|lspci <section=pci>|lsblk <section=disks>|lshw)",

@@ -182,23 +182,48 @@ export const lockUser = defineIntent<{ action: "lock" | "unlock"; name: string }
   },
 });
 
-export const listUsers = defineIntent<{ system?: boolean }>({
+/** A group named in a question about its members: "the adm group", "group adm", "sudo", and after "member of"/"belong to" a bare name ("wheel"). */
+const GROUP_NAMED = "(group {group:group}|{group:group} group|(sudo|sudoers|sudo group) <group=sudo>)";
+const GROUP_ANY = "(group {group:group}|{group:group} group|(sudo|sudoers|sudo group) <group=sudo>|{group:group})";
+const MEMBERS = "(users|accounts|user accounts|people|members|logins)";
+
+export const listUsers = defineIntent<{ system?: boolean; group?: string }>({
   name: "list-users",
-  summary: "list the user accounts",
-  examples: ["list users", "which accounts exist?", "show all user accounts including system ones"],
+  summary: "list the user accounts, or a group's members",
+  examples: ["list users", "which accounts exist?", "show all user accounts including system ones", "who is in the adm group", "show the members of the sudo group", "which users belong to wheel"],
   forms: [
     "@show [all] [the] [system <system=true>] (users|user accounts|accounts|logins|user list) [on system|on machine]",
     "@what (users|accounts|user accounts) (are there|exist|do i have|are defined|are configured|does it have|do we have|are on machine|are on system)",
     "who has (an account|accounts|a login|an user account)",
-    `@what (users|accounts|people) (have|are in|belong to|are members of|are member of|can use) [the] [group] ({group:group} [group|access|rights]|${SUDO} [${POWERS}])`,
-    "who (has|can use|is in|belongs to) [the] (sudo|group {group:group}|{group:group} group) [access|rights]",
+    `@what ${MEMBERS} (have|are in|belong to|are members of|are member of|can use) [the] [group] ({group:group} [group|access|rights]|${SUDO} <group=sudo> [${POWERS}])`,
+    "who (has|can use|is in|belongs to) [the] (sudo <group=sudo>|group {group:group}|{group:group} group) [access|rights]",
     "@show [the] (user|account) list",
+    // A group's members, however the question is turned.
+    `(who|@what ${MEMBERS}) (is|are) (in|inside|within) [the] ${GROUP_NAMED}`,
+    `(who|@what ${MEMBERS}) (is|are) (a member of|member of|members of|part of|listed in|enrolled in) [the] ${GROUP_ANY}`,
+    `(who|@what ${MEMBERS}) (belongs|belong|is belonging) to [the] ${GROUP_ANY}`,
+    `who (is|are) [the] (members|member|users|people|accounts) (of|in) [the] ${GROUP_ANY}`,
+    `[@show] [the] (members|member list|membership|users|accounts|people|everyone|everybody|anyone|all members) (of|in|inside|belonging to) [the] ${GROUP_ANY}`,
+    `@show [the] ${GROUP_NAMED} ('s|s) (members|member list|membership|users|accounts)`,
+    `@show [the] ${GROUP_NAMED} (members|member list|membership|users|accounts)`,
+    `@what ${MEMBERS} (does|do) [the] ${GROUP_NAMED} (have|contain|include|list)`,
+    `(does|do) [the] ${GROUP_NAMED} (have|contain|include) [any] (members|users|accounts|people|one|anyone|anybody) [in it]`,
+    "(is|are) (anyone|anybody|someone|somebody|any users|any accounts) (in|a member of|member of|part of) [the] " + GROUP_NAMED,
+    "(who|@what (users|accounts|people)) (is|are) [a|an|the|all|all the] (sudoer|sudoers|sudo users|sudo user|admins|administrators|admin users|admin) <group=sudo>",
+    "@show [all] [the] (sudoers|sudo users) <group=sudo>",
+    "(getent group|members) {group:group}",
   ],
   qualifiers: ["(including|with|and|plus) [the] system (users|accounts|ones) <system=true>"],
-  build: (c) => (c.has("system") ? { system: true } : {}),
-  // "which users have sudo": the list says each account's groups.
-  describe: (a) => (a.system ? "all, system accounts included" : "regular users, with their groups"),
+  build(c) {
+    if (c.conflicting("group")) return refuse("ask about one group at a time");
+    // A group's members are listed whatever their uid: system accounts are members too.
+    if (c.has("group")) return { group: c.get<string>("group")! === "sudoers" ? "sudo" : c.get<string>("group")! };
+    return c.has("system") ? { system: true } : {};
+  },
+  // "which users have sudo": the members of sudo; "list users": each account with its groups.
+  describe: (a) => (a.group ? `members of ${a.group}` : a.system ? "all, system accounts included" : "regular users, with their groups"),
   async plan(a) {
+    if (a.group) return [task("group-members", `List the members of ${a.group}`, "system", [call("user.list", { group: a.group }, "the accounts /etc/group lists in it, and those whose primary group it is")])];
     return [task("list-users", "List the user accounts", "system", [call("user.list", { ...a })])];
   },
 });
@@ -224,6 +249,8 @@ export const userInfo = defineIntent<{ name: string }>({
     `(does|do|can) [user|account] {name:user} (have|get|use|run) [the] ${SUDO} [${POWERS}|access]`,
     `(does|do) [user|account] {name:user} have ${POWERS} (to|for) ${SUDO}`,
     "(does|do) [user|account] {name:user} belong to [the] [group] {group:group} [group]",
+    // Whether the password is locked is in the account's details.
+    "(is|are) [user|the user|account|the account] {name:user} ['s] [account|login|user] (locked|locked out|disabled|enabled|unlocked|active)",
   ],
   build: (c) => ({ name: c.get<string>("name")! }),
   object: (a) => a.name,
