@@ -15,11 +15,13 @@ describe("lines the planner never crosses", () => {
     expect(unsafe(plan("fs.write", { path: "/etc/motd", content: "" }), FACTS)).toBeNull();
   });
 
-  test("system directories are not deleted or moved; nothing is made world-writable", () => {
+  test("system directories are not deleted, moved or re-permissioned; nothing is made world-writable", () => {
     expect(unsafe(plan("fs.delete", { path: "/", recursive: true }), FACTS)).toContain("system directory");
     expect(unsafe(plan("fs.move", { from: "/usr", to: "/x" }), FACTS)).toContain("system directory");
     expect(unsafe(plan("fs.delete", { path: "/etc/nginx", recursive: true }), FACTS)).toBeNull();
     expect(unsafe(plan("fs.chmod", { path: "/srv/x", mode: "0777" }), FACTS)).toContain("writable by every user");
+    expect(unsafe(plan("fs.chmod", { path: "/etc", mode: "0700" }), FACTS)).toContain("system directory");
+    expect(unsafe(plan("fs.chmod", { path: "/srv/www", mode: "0755" }), FACTS)).toBeNull();
     expect([worldWritable("0666"), worldWritable("0644"), worldWritable("o+w"), worldWritable("+w"), worldWritable("u+w")]).toEqual([true, false, true, true, false]);
   });
 

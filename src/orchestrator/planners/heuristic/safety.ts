@@ -48,6 +48,8 @@ export function unsafe(plan: Plan, facts: PlanningFacts): string | null {
           if (reads && under(p, SECRET)) return `${p} holds secrets; aiOS does not read it for a goal`;
           if (!reads && under(p, SENSITIVE)) return `${p} is protected (system secrets, boot files or aiOS's own state); aiOS does not change it from a sentence`;
           if (!reads && (verb === "delete" || verb === "move") && SYSTEM_DIRS.has(p)) return `${p} is a system directory; deleting or moving it would break the system`;
+          // chmod 700 /etc locks every service that runs as its own user out of its configuration.
+          if (verb === "chmod" && SYSTEM_DIRS.has(p)) return `${p} is a system directory; changing its permissions would break the services that read it`;
         }
         if (verb === "chmod" && typeof a.mode === "string" && worldWritable(a.mode)) return `mode ${a.mode} makes ${paths[0] ?? "it"} writable by every user`;
       }
