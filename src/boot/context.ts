@@ -14,7 +14,7 @@ import type { Memory } from "../memory";
 import type { AutonomyLoop, GoalEngine } from "../orchestrator";
 import type { BlockDevice, CpuInfo, MemInfo, NetInterface } from "../sys";
 import type { Capabilities, ToolCaller, ToolSystem } from "../tools";
-import type { PhaseResult } from "./step";
+import type { PhaseResult } from "./result";
 
 export type Mode = "pid1" | "dev";
 

@@ -36,22 +36,4 @@ export function definePhase(phase: Phase): Phase {
   return phase;
 }
 
-export type StepStatus = "done" | "already" | "skipped" | "failed";
-export type PhaseStatus = "ok" | "degraded" | "failed" | "skipped";
-
-export interface StepResult {
-  name: string;
-  command: string;
-  status: StepStatus;
-  ms: number;
-  detail?: string;
-  error?: string;
-}
-
-export interface PhaseResult {
-  name: string;
-  status: PhaseStatus;
-  ms: number;
-  steps: StepResult[];
-  reason?: string;
-}
+export type { PhaseResult, PhaseStatus, StepResult, StepStatus } from "./result";

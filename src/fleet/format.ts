@@ -2,7 +2,7 @@
  * Text for people from the client library's data (client.ts); `--json`
  * prints the data itself (`render`). 80 columns, no colour, as the console.
  */
-import { duration, mib, table } from "../console/format";
+import { duration, mib, table } from "../sys/text";
 import type { NodeApprovals, NodeReport } from "./client";
 import type { AuditCopyReport } from "./copies";
 import type { FleetGoalResult, NodeStatus } from "./types";

@@ -6,7 +6,7 @@
 import type { Memory } from "../memory";
 import type { Executor } from "../tools/executor";
 import type { ToolSystem } from "../tools/system";
-import type { StoredProcedure } from "./planners/memory";
+import type { StoredProcedure } from "./types";
 import type { EngineStores, EngineTools } from "./ports";
 
 export function memoryStores(memory: Memory): EngineStores {

@@ -6,7 +6,7 @@
 import type { GoalStore, KvStore, TaskStore, TraceStore } from "../memory";
 import type { CorrelationUndo } from "../tools/rollback";
 import type { ToolDescription, ToolRegistry } from "../tools/registry";
-import type { StoredProcedure } from "./planners/memory";
+import type { StoredProcedure } from "./types";
 
 export interface EngineStores {
   goals: GoalStore;

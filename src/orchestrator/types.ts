@@ -5,7 +5,6 @@
  */
 import type { ToolDescription } from "../tools/registry";
 import type { Plan } from "./plan";
-import type { StoredProcedure } from "./planners/memory";
 
 export interface PlanningContext {
   /** The goal as the person wrote it. */
@@ -39,4 +38,14 @@ export interface Planner {
   /** `gateway`, `local`, `heuristic`: the names config.toml orders. */
   name: string;
   plan(ctx: PlanningContext): Promise<PlannerResult>;
+}
+
+/** A plan kept for reuse (memory planner, planners/memory.ts): what it was for and its steps. */
+export interface StoredProcedure {
+  title: string;
+  goal?: string;
+  steps: unknown;
+  plan?: unknown;
+  documentId?: number;
+  updatedAt?: number;
 }

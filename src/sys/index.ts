@@ -16,3 +16,4 @@ export * from "./utmp";
 export * from "./build";
 export * from "./watchdog";
 export * from "./cron";
+export * from "./text";

@@ -4,8 +4,7 @@
  * long-lived service (a service manager...) also adds a HostProvider that
  * starts it and returns the ToolHost members it declared.
  */
-import type { Db } from "../memory";
-import type { Tool, ToolEnv, ToolHost } from "./define";
+import type { HostProvider, Tool } from "./define";
 import { firewallHost, firewallTools } from "./firewall";
 import { fsTools } from "./fs";
 import { hwTools } from "./hw";
@@ -38,21 +37,7 @@ export const CATALOG: readonly Tool[] = [
   ...userTools,
 ];
 
-/** What a family's provider adds to the host the executor hands its tools, and how to stop it. */
-export interface HostPart {
-  host: Partial<ToolHost>;
-  stop?(): void | Promise<void>;
-}
-
-/** What a provider gets: where tools act, the one shared working-db connection, and what the providers before it added. */
-export interface HostContext {
-  env: ToolEnv;
-  /** working.db (synchronous=FULL), shared by every family's store; the tool system's owner closes it. */
-  working: Db;
-  host: Partial<ToolHost>;
-}
-
-export type HostProvider = (ctx: HostContext) => HostPart | Promise<HostPart>;
+export type { HostContext, HostPart, HostProvider } from "./define";
 
 // pkgHost first: services wait for it to put back recorded packages whose files are gone.
 export const HOST_PROVIDERS: readonly HostProvider[] = [pkgHost, serviceHost, monitorHost, scheduleHost, logHost, firewallHost];

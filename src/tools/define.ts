@@ -6,6 +6,7 @@
  * audit ledger themselves: the executor does that, the same way for all.
  */
 import type * as v from "valibot";
+import type { Db } from "../memory";
 
 export const RISKS = ["low", "medium", "high", "critical"] as const;
 export type Risk = (typeof RISKS)[number];
@@ -121,3 +122,21 @@ export function callRisk<I>(tool: Tool<I>, args: I, env: ToolEnv = NO_ENV): Risk
 export function namespaceOf(name: string): string {
   return name.slice(0, name.indexOf("."));
 }
+
+// ---- host providers: a family's long-lived services (catalog.ts lists them) ----
+
+/** What a family's provider adds to the host the executor hands its tools, and how to stop it. */
+export interface HostPart {
+  host: Partial<ToolHost>;
+  stop?(): void | Promise<void>;
+}
+
+/** What a provider gets: where tools act, the one shared working-db connection, and what the providers before it added. */
+export interface HostContext {
+  env: ToolEnv;
+  /** working.db (synchronous=FULL), shared by every family's store; the tool system's owner closes it. */
+  working: Db;
+  host: Partial<ToolHost>;
+}
+
+export type HostProvider = (ctx: HostContext) => HostPart | Promise<HostPart>;

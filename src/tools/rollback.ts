@@ -10,12 +10,12 @@
  * what can still be undone, and undo one call), never the Executor; whoever
  * calls it checks the caller's capability for each tool it undoes.
  */
-import type { AuditInput, CallRecord } from "../memory";
+import type { AuditInput, AuditLedger, CallRecord, CallStore } from "../memory";
 import { errorMessage, log } from "../sys";
 import { bounded, isPromiseLike } from "./bounded";
-import type { ToolContext } from "./define";
+import type { ToolContext, ToolEnv, ToolHost } from "./define";
 import { AlreadyUndoneError, CallNotFoundError, NotReversibleError, NothingToUndoError, ToolError, UndoError, UndoFailedError } from "./errors";
-import type { Executor } from "./executor";
+import type { ToolRegistry } from "./registry";
 import { dropCopies } from "./undo-cache";
 import { callId, idNumber } from "./views";
 
@@ -65,13 +65,28 @@ declare module "./define" {
   }
 }
 
+/**
+ * What rollback needs from the executor that owns it: the tools, the ledger
+ * and call store, where tools act, and the executor's one write lane (so a
+ * failed write re-reads the ledger's head). Narrow on purpose: rollback never
+ * sees the pipeline, approvals or rules.
+ */
+export interface RollbackDeps {
+  readonly registry: ToolRegistry;
+  readonly ledger: AuditLedger;
+  readonly calls: CallStore;
+  readonly env: ToolEnv;
+  readonly host: ToolHost;
+  write<T>(fn: () => T): T;
+}
+
 const UNDO_TIMEOUT_FLOOR_MS = 5_000;
 const PAGE = 64;
 
 export class Rollback {
   private readonly inFlight = new Set<number>();
 
-  constructor(private readonly x: Executor) {}
+  constructor(private readonly x: RollbackDeps) {}
 
   /** The call `id` if it can be undone now; throws why not. */
   private undoable(id: string): CallRecord {

@@ -12,21 +12,14 @@
  * must still fit today's tools.
  */
 import type { Plan } from "../plan";
-import type { Planner, PlannerResult, PlanningContext } from "../types";
+import type { Planner, PlannerResult, PlanningContext, StoredProcedure } from "../types";
 import { INTENTS, type Intent, signatureOf, understand } from "./heuristic";
 import { problem } from "./heuristic/fits";
 
+export type { StoredProcedure } from "../types";
+
 export function normalizeGoal(goal: string): string {
   return goal.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
-}
-
-export interface StoredProcedure {
-  title: string;
-  goal?: string;
-  steps: unknown;
-  plan?: unknown;
-  documentId?: number;
-  updatedAt?: number;
 }
 
 type Key = { kind: "reading"; signature: string; reusable: boolean; intents: string[] } | { kind: "words"; text: string };

@@ -1,6 +1,6 @@
 /** The firewall.* tools: ports opened and closed with nftables (table inet aios), kept on the data disk and restored at boot. */
 import { defaultConfig } from "../../config";
-import type { HostProvider } from "../catalog";
+import type { HostProvider } from "../define";
 import { FirewallManager, systemFirewallOptions } from "./manager";
 import { firewallClose, firewallList, firewallOpen } from "./tools";
 

@@ -1,6 +1,6 @@
 /** The log.* tools: rotation of the logs under /var/log by policy (size, age, generations kept), aiOS's own log included. */
 import { LogPolicyStore } from "../../memory";
-import type { HostProvider } from "../catalog";
+import type { HostProvider } from "../define";
 import { LogRotation } from "./rotation";
 import { logPolicies, logRotate, logSetPolicy } from "./tools";
 

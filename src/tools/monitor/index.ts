@@ -1,6 +1,6 @@
 /** The monitor.* tools: CPU, memory, disk, pressure and log views of the running system, and the autonomy loop's watchlist. */
 import { WatchStore } from "../../memory";
-import type { HostProvider } from "../catalog";
+import type { HostProvider } from "../define";
 import { monitorCpu } from "./cpu";
 import { monitorDisk } from "./disk";
 import { monitorLogs } from "./logs";

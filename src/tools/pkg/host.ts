@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { type Config, defaultConfig, durationMs } from "../../config";
 import { PackageStore } from "../../memory";
 import { errorMessage, log } from "../../sys";
-import type { HostProvider } from "../catalog";
+import type { HostProvider } from "../define";
 import type { ToolEnv } from "../define";
 import { PkgManager, type PkgSettings } from "./manager";
 import { mountRepository } from "./mount";

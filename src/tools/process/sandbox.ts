@@ -19,7 +19,6 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ToolEnv } from "../define";
 import { ProcessError } from "./errors";
 
 export type Namespace = "mount" | "pid" | "ipc" | "uts" | "net";
@@ -40,6 +39,17 @@ export interface SandboxSettings {
 }
 
 export const DEFAULT_SANDBOX: SandboxSettings = { spawn: { user: "", no_new_privs: true, namespaces: [], limits: { nofile: 4096, core_mb: 0 } }, agents: {} };
+
+/**
+ * The part of ToolEnv (define.ts) the sandbox reads. Declared here, not
+ * imported, because ToolEnv names SandboxSettings: importing it back would be
+ * a cycle.
+ */
+export interface SandboxEnv {
+  mode: "pid1" | "dev";
+  root: string;
+  sandbox?: SandboxSettings;
+}
 
 /** What one process gets. uid/gid undefined: aios-init's own (root). */
 export interface SandboxSpec {
@@ -63,7 +73,7 @@ export function tableFor(settings: SandboxSettings | undefined, agent: string): 
 }
 
 /** "" → undefined (aios-init's own); "nobody", "1000", "1000:100" → ids, names from the guest's /etc/passwd. */
-export function resolveUser(env: ToolEnv, tool: string, user: string): { uid: number; gid: number } | undefined {
+export function resolveUser(env: SandboxEnv, tool: string, user: string): { uid: number; gid: number } | undefined {
   if (user === "") return undefined;
   const ids = /^(\d+)(?::(\d+))?$/.exec(user);
   if (ids) {
@@ -87,7 +97,7 @@ export function resolveUser(env: ToolEnv, tool: string, user: string): { uid: nu
  * The sandbox of one process: the agent's table, and the user the call or
  * service declares. An agent confined to a user cannot declare another one.
  */
-export function sandboxFor(env: ToolEnv, tool: string, agent: string, declared: string | undefined): SandboxSpec {
+export function sandboxFor(env: SandboxEnv, tool: string, agent: string, declared: string | undefined): SandboxSpec {
   const t = tableFor(env.sandbox, agent);
   const forced = resolveUser(env, tool, t.user);
   let ids = forced;
@@ -125,7 +135,7 @@ export function describeSandbox(s: SandboxSpec): string {
  * The argv that runs `argv` inside the sandbox, and how it was applied. In
  * dev mode the argv is unchanged and `applied` says what was not done.
  */
-export function wrapArgv(env: ToolEnv, argv: readonly string[], s: SandboxSpec): { argv: string[]; applied: string } {
+export function wrapArgv(env: SandboxEnv, argv: readonly string[], s: SandboxSpec): { argv: string[]; applied: string } {
   if (env.mode !== "pid1") return { argv: [...argv], applied: `not applied (dev mode runs no sandbox; in the VM: ${describeSandbox(s)})` };
   let out = [...argv];
   if (s.noNewPrivs) out = ["/bin/setpriv", "--nnp", ...out];

@@ -1,6 +1,6 @@
 /** The schedule.* tools: cron jobs (a goal or one tool call) that the autonomy loop runs when due. */
 import { ScheduleStore } from "../../memory";
-import type { HostProvider } from "../catalog";
+import type { HostProvider } from "../define";
 import { scheduleAdd, scheduleList, scheduleRemove } from "./tools";
 
 export { cronProblem, nextRuns } from "./cron";

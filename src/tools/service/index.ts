@@ -1,7 +1,7 @@
 /** The service tools and the manager behind them: supervised processes with restart policy and dependencies. */
 import { ServiceStore } from "../../memory";
 import { errorMessage, log } from "../../sys";
-import type { HostProvider } from "../catalog";
+import type { HostProvider } from "../define";
 import { ServiceManager } from "./manager";
 import { serviceRemove } from "./remove";
 import { serviceSetRestart } from "./restart-policy";

@@ -24,23 +24,11 @@ import { isRef } from "./slots";
 import { FILLERS, meaningful, pleaEnd, pleaStart } from "./words";
 import { embedded } from "./embedded";
 import { missMessage } from "./messages";
+import type { ClauseReading, ClauseResult, GoalMiss, GoalResult, Reading } from "./reading";
 
 export { compile, MACROS, vocabularyOf } from "./compile";
 export { embedded } from "./embedded";
-
-export interface Reading {
-  intent: Intent;
-  /** The arguments; undefined while the clause holds a pronoun still to be resolved. */
-  args: unknown;
-  fixes: readonly Fix[];
-  /** Where the clause says "it"/"them" for the previous clause's object (offsets in the text read). */
-  refs: ReadonlyArray<[number, number]>;
-}
-
-export type ClauseResult =
-  | { kind: "read"; reading: Reading; named?: number }
-  | { kind: "refused"; intent: Intent; reason: string; fixes: readonly Fix[]; named?: number }
-  | { kind: "miss"; furthest: number; closest: () => Intent[] };
+export type { ClauseReading, ClauseResult, GoalMiss, GoalResult, Reading } from "./reading";
 
 function refsIn(x: unknown, out: Array<[number, number]>): Array<[number, number]> {
   if (isRef(x)) out.push([x.start, x.end]);
@@ -212,27 +200,6 @@ function closest(tokens: readonly Token[], catalogue: readonly Intent[], reach: 
 }
 
 // ---- goals: sentences and clauses ------------------------------------------------
-
-export interface ClauseReading {
-  /** The clause as written. */
-  text: string;
-  /** Where it is in the goal (for pronoun resolution). */
-  start: number;
-  end: number;
-  reading: Reading;
-}
-
-export interface GoalMiss {
-  /** The clause as written. */
-  text: string;
-  index: number;
-  count: number;
-  result: Exclude<ClauseResult, { kind: "read" }>;
-  /** The clause's meaningful tokens (for the message). */
-  tokens: readonly Token[];
-}
-
-export type GoalResult = { kind: "read"; clauses: ClauseReading[] } | { kind: "miss"; miss: GoalMiss } | { kind: "too-many"; count: number };
 
 /**
  * Bounds that keep reading a goal a matter of milliseconds whatever it says:

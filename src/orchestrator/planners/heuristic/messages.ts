@@ -4,7 +4,7 @@
  * with an example a person can type.
  */
 import type { Fix } from "./pattern";
-import type { GoalMiss } from "./grammar";
+import type { GoalMiss } from "./reading";
 import type { Intent } from "./intent";
 import type { Token } from "./lex";
 

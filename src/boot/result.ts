@@ -1,0 +1,21 @@
+/** What running a step or a phase reports: the boot context keeps these, the runner makes them (step.ts re-exports them). */
+
+export type StepStatus = "done" | "already" | "skipped" | "failed";
+export type PhaseStatus = "ok" | "degraded" | "failed" | "skipped";
+
+export interface StepResult {
+  name: string;
+  command: string;
+  status: StepStatus;
+  ms: number;
+  detail?: string;
+  error?: string;
+}
+
+export interface PhaseResult {
+  name: string;
+  status: PhaseStatus;
+  ms: number;
+  steps: StepResult[];
+  reason?: string;
+}
