@@ -4,6 +4,7 @@
  * Capabilities), and a handler per message type. It acts on the system only
  * through its AgentContext, which calls the one executor in its own name.
  */
+import type { AutonomyLevel } from "../config";
 import type { CallOutcome } from "../tools";
 import { BadMessageError } from "./errors";
 
@@ -13,7 +14,7 @@ export interface AgentMessage {
   /** Groups the calls it leads to (a goal id) for tracing and rollback together. */
   correlationId?: string;
   /** A stricter autonomy level for the calls it leads to (a goal submitted as `manual`). */
-  autonomy?: "full" | "supervised" | "manual";
+  autonomy?: AutonomyLevel;
   /** The principal the calls it leads to act for (CallRequest.onBehalfOf): the owner of a job or goal. */
   onBehalfOf?: string;
   /** Cancels the calls it leads to (the sender gave up: a cancelled goal). Agents live in the same process, so a signal can travel in a message. */

@@ -28,6 +28,8 @@ const section = <T extends v.ObjectEntries>(entries: T) => {
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export const PLANNERS = ["gateway", "memory", "local", "heuristic"] as const;
 export const AUTONOMY_LEVELS = ["full", "supervised", "manual"] as const;
+/** How much a person supervises: the one definition (gate.ts, goals, agents and the API use it). */
+export type AutonomyLevel = (typeof AUTONOMY_LEVELS)[number];
 export const DEFAULT_FS_ROOTS = ["/etc", "/srv", "/var/www", "/var/lib/aios", "/var/log", "/tmp", "/home", "/opt", "/usr/local", "/run/aios"] as const;
 
 /** "30s" → 30000; the schema's `duration` strings only. */

@@ -3,7 +3,7 @@
  * paths are guest paths; `resolve` maps them under the state directory in dev
  * mode (see src/boot/context.ts).
  */
-import type { Config } from "../config";
+import { type Config, durationMs } from "../config";
 import type { Tier } from "./manifest";
 import type { ModelRoot } from "./registry";
 
@@ -36,15 +36,6 @@ export interface RuntimeOptions {
   tiers: Record<Tier, TierPolicy>;
 }
 
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
-
-/** "300ms", "30s", "5m", "1h" → milliseconds (the config schema has checked the form). */
-export function parseDuration(text: string): number {
-  const m = /^(\d+)(ms|s|m|h)$/.exec(text);
-  if (!m) throw new Error(`duration ${JSON.stringify(text)}: want a number and ms, s, m or h`);
-  return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
-}
-
 export function runtimeOptions(config: Config, resolve: (guestPath: string) => string): RuntimeOptions {
   const mc = config.models;
   const tier = (t: Config["models"]["operational"]): TierPolicy => ({
@@ -53,7 +44,7 @@ export function runtimeOptions(config: Config, resolve: (guestPath: string) => s
     loadOnDemand: t.load_on_demand,
     maxTokens: t.max_tokens,
     temperature: t.temperature,
-    idleMs: parseDuration(t.unload_after_idle),
+    idleMs: durationMs(t.unload_after_idle),
   });
   return {
     roots: [

@@ -4,19 +4,18 @@
  * call that is not read-only. A remembered rule (tool + argument pattern)
  * lets matching calls through without asking again.
  */
-import { AUTONOMY_LEVELS } from "../config";
+import { AUTONOMY_LEVELS, type AutonomyLevel } from "../config";
 import type { Risk, Tool, ToolEnv } from "./define";
 import { ToolInputError } from "./errors";
 
-export { AUTONOMY_LEVELS };
-export type AutonomyLevel = (typeof AUTONOMY_LEVELS)[number];
+export { AUTONOMY_LEVELS, type AutonomyLevel };
 
 const RISK_RANK: Record<Risk, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 /** The stricter of two levels: a goal may ask for more supervision than the system's, never less. */
 export function stricterLevel(system: AutonomyLevel, requested: AutonomyLevel | undefined): AutonomyLevel {
   if (!requested) return system;
-  const rank = (l: AutonomyLevel) => ["full", "supervised", "manual"].indexOf(l);
+  const rank = (l: AutonomyLevel) => AUTONOMY_LEVELS.indexOf(l); // listed from the least supervision to the most
   return rank(requested) > rank(system) ? requested : system;
 }
 

@@ -1,5 +1,7 @@
 /** What callers hand the executor and what they get back. */
 
+import type { AutonomyLevel } from "../config";
+
 export interface CallRequest {
   tool: string;
   args: unknown;
@@ -15,7 +17,7 @@ export interface CallRequest {
   /** Groups calls (a goal id) for tracing and rollback together. */
   correlationId?: string;
   /** A stricter autonomy level for this call (a goal submitted as `manual`); never a looser one. */
-  autonomy?: "full" | "supervised" | "manual";
+  autonomy?: AutonomyLevel;
   /** Cancels the call (a client that went away, a cancelled goal). */
   signal?: AbortSignal;
 }
