@@ -5,7 +5,7 @@
  * through its AgentContext, which calls the one executor in its own name.
  */
 import type { AutonomyLevel } from "../config";
-import type { CallOutcome } from "../tools";
+import type { CallOutcome, Tool, ToolArgs, ToolResult } from "../tools";
 import { BadMessageError } from "./errors";
 
 /** Any message an agent receives; `type` picks the handler. */
@@ -39,10 +39,14 @@ export interface AgentContext {
   /** Aborted when the agent stops or crashes; handed to every call. */
   readonly signal: AbortSignal;
   call(tool: string, args: unknown): Promise<CallOutcome>;
-  /** The result of a call that ran; a call queued for approval throws CallQueuedError. */
-  result<T = unknown>(tool: string, args: unknown): Promise<T>;
+  /**
+   * The result of a call that ran, typed by the tool's output schema (the
+   * executor checked it); a call queued for approval throws CallQueuedError.
+   * Arguments the tool defaults may be left out.
+   */
+  result<T extends Tool>(tool: T, args: Partial<ToolArgs<T>>): Promise<ToolResult<T>>;
   /** Like `result`, but an expected failure comes back as a value instead of a throw. */
-  attempt<T = unknown>(tool: string, args: unknown): Promise<Attempt<T>>;
+  attempt<T extends Tool>(tool: T, args: Partial<ToolArgs<T>>): Promise<Attempt<ToolResult<T>>>;
 }
 
 export type AgentHandler<M extends AgentMessage = AgentMessage> = (msg: M, ctx: AgentContext) => unknown;

@@ -4,4 +4,4 @@ export { defineAgent, type Agent, type AgentContext, type AgentDefinition, type 
 export * from "./errors";
 export { agentLogic, type AgentState } from "./logic";
 export { AGENTS_SUPERVISOR, AgentRuntime, DEFAULT_AGENT_ASK_MS, startAgents, type AgentInfo, type StartAgentsOptions } from "./runtime";
-export { checkReport, healthReport, THRESHOLDS, type Report } from "./summary";
+export { type CheckAnswer, type CheckParts, checkReport, healthReport, THRESHOLDS, type Report } from "./summary";

@@ -6,7 +6,7 @@
  * supervisor then restarts.
  */
 import { type ActorLogic, defineActor } from "../actors";
-import { type CallOutcome, ToolError, type ToolCaller } from "../tools";
+import { type CallOutcome, resultOf, type Tool, ToolError, type ToolCaller, type ToolResult } from "../tools";
 import type { Agent, AgentContext, AgentMessage, Attempt } from "./define";
 import { AgentError, BadMessageError, CallQueuedError, UnknownMessageError } from "./errors";
 
@@ -66,10 +66,10 @@ function context(name: string, caller: ToolCaller, actorSignal: AbortSignal, msg
     if (outcome.status === "queued") outcome.settled.catch(() => {});
     return outcome;
   };
-  const result = async <T>(tool: string, args: unknown): Promise<T> => {
-    const outcome = await call(tool, args);
-    if (outcome.status === "queued") throw new CallQueuedError(name, tool, outcome.callId, outcome.approvalId);
-    return outcome.result as T;
+  const result = async <T extends Tool>(tool: T, args: unknown): Promise<ToolResult<T>> => {
+    const outcome = await call(tool.name, args);
+    if (outcome.status === "queued") throw new CallQueuedError(name, tool.name, outcome.callId, outcome.approvalId);
+    return resultOf(tool, outcome.result);
   };
   return {
     agent: name,
@@ -77,9 +77,9 @@ function context(name: string, caller: ToolCaller, actorSignal: AbortSignal, msg
     signal,
     call,
     result,
-    async attempt<T>(tool: string, args: unknown): Promise<Attempt<T>> {
+    async attempt<T extends Tool>(tool: T, args: unknown): Promise<Attempt<ToolResult<T>>> {
       try {
-        return { ok: true, result: await result<T>(tool, args) };
+        return { ok: true, result: await result(tool, args) };
       } catch (err) {
         if (!isExpected(err)) throw err;
         return { ok: false, error: { code: err.code, message: err.message } };

@@ -1,15 +1,18 @@
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import * as v from "valibot";
 import { ActorCrashedError, createActorSystem, type ActorRef, type SupervisorMsg, supervisor } from "../actors";
-import { meminfo, setSink } from "../sys";
+import { setSink } from "../sys";
 import {
   type CallOutcome,
   type CallRequest,
   Capabilities,
   defineTool,
+  hwInfo,
+  monitorDisk,
+  monitorMemory,
   type Tool,
   type ToolCaller,
   type ToolContext,
@@ -43,45 +46,7 @@ const fsStat = defineTool({
     return { size: s.size, mode: s.mode & 0o7777 };
   },
 });
-const monitorMemory = defineTool({
-  name: "monitor.memory",
-  description: "memory figures",
-  input: v.strictObject({}),
-  output: v.object({ totalBytes: v.number(), availableBytes: v.number() }),
-  risk: "low",
-  readOnly: true,
-  idempotent: true,
-  reversible: false,
-  timeoutMs: 1000,
-  execute: () => meminfo(),
-});
-const monitorDisk = defineTool({
-  name: "monitor.disk",
-  description: "usage of /",
-  input: v.strictObject({}),
-  output: v.array(v.object({ mountpoint: v.string(), usedPercent: v.number() })),
-  risk: "low",
-  readOnly: true,
-  idempotent: true,
-  reversible: false,
-  timeoutMs: 1000,
-  execute: () => {
-    const s = statfsSync("/");
-    return [{ mountpoint: "/", usedPercent: Math.round((1 - s.bavail / s.blocks) * 1000) / 10 }];
-  },
-});
-const hwInfo = defineTool({
-  name: "hw.info",
-  description: "cpu",
-  input: v.strictObject({ section: v.optional(v.string()) }),
-  output: v.object({ cpu: v.object({ count: v.number(), model: v.string() }) }),
-  risk: "low",
-  readOnly: true,
-  idempotent: true,
-  reversible: false,
-  timeoutMs: 1000,
-  execute: () => ({ cpu: { count: cpus().length, model: cpus()[0]?.model ?? "unknown" } }),
-});
+// monitor.memory, monitor.disk and hw.info are the real tools (the summaries read their typed results).
 /** Sleeps until its time is up or the caller's signal fires. */
 const processWait = defineTool({
   name: "process.wait",

@@ -12,7 +12,8 @@
  * as an event.
  */
 import { Cron } from "croner";
-import type { CallOutcome } from "../tools";
+import type { CheckAnswer, CheckParts } from "../agents";
+import { type CallOutcome, monitorWatchlist, netCheckPort, netHttpCheck, resultOf, scheduleList, serviceRestart, serviceStatus, type Tool, type ToolArgs, type ToolResult } from "../tools";
 import { PERSON_CONFIG } from "../tools/authority";
 import { errorMessage, log } from "../sys";
 import type { GoalSubmission } from "./engine";
@@ -102,6 +103,15 @@ const RESTART_POLICIES_HEALED = new Set(["always", "on-failure"]);
  */
 const LOOP = PERSON_CONFIG;
 
+/** A call's outcome with its result typed by the tool (the executor checked it against the tool's output schema). */
+type TypedOutcome<T extends Tool> = { status: "done"; callId: string; result: ToolResult<T> } | Extract<CallOutcome, { status: "queued" }>;
+
+/** One of the loop's calls, in an agent's name, on behalf of the loop. */
+async function callAs<T extends Tool>(agents: LoopAgents, agent: string, tool: T, args: Partial<ToolArgs<T>>): Promise<TypedOutcome<T>> {
+  const r = await agents.call({ tool: tool.name, args, agent, correlationId: "autonomy", onBehalfOf: LOOP }, CALL_TIMEOUT_MS);
+  return r.status === "done" ? { ...r, result: resultOf(tool, r.result) } : r;
+}
+
 export class AutonomyLoop {
   private timer: ReturnType<typeof setInterval> | undefined;
   private ticking: Promise<TickReport> | undefined;
@@ -183,9 +193,9 @@ export class AutonomyLoop {
 
   /** The monitor agent's check; failed services are candidates for healing. */
   private async check(agents: LoopAgents, report: TickReport): Promise<void> {
-    let check: { summary: string; problems: string[]; results: Record<string, { ok: boolean; result?: unknown }> };
+    let check: CheckAnswer;
     try {
-      check = await agents.ask("monitor", { type: "check" }, CHECK_TIMEOUT_MS);
+      check = await agents.ask<CheckAnswer>("monitor", { type: "check" }, CHECK_TIMEOUT_MS);
     } catch (err) {
       report.problems.push(`monitor check: ${errorMessage(err)}`);
       return;
@@ -194,22 +204,19 @@ export class AutonomyLoop {
     report.problems.push(...check.problems);
     this.recordMetrics(check.results, report.at);
     const list = check.results["service.list"];
-    const services = list?.ok ? ((list.result as { services?: Array<{ name: string; state: string; reason: string | null; restarts: number }> }).services ?? []) : [];
+    const services = list?.ok ? list.result.services : [];
     for (const s of services.filter((x) => x.state === "failed")) {
       await this.heal(agents, s.name, `state failed${s.reason ? ` (${s.reason})` : ""} after ${s.restarts} restarts`, report);
     }
   }
 
-  private recordMetrics(results: Record<string, { ok: boolean; result?: unknown }>, ts: number): void {
+  private recordMetrics(results: CheckParts, ts: number): void {
     const observe = this.opts.observe;
     if (!observe) return;
-    const num = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : undefined);
     const cpu = results["monitor.cpu"];
     const mem = results["monitor.memory"];
-    const cpuBusy = cpu?.ok ? num((cpu.result as { total?: { busyPercent?: number } }).total?.busyPercent) : undefined;
-    const memUsed = mem?.ok ? num((mem.result as { usedPercent?: number }).usedPercent) : undefined;
-    if (cpuBusy !== undefined) observe.metric("cpu.busy_percent", cpuBusy, ts);
-    if (memUsed !== undefined) observe.metric("memory.used_percent", memUsed, ts);
+    if (cpu?.ok) observe.metric("cpu.busy_percent", cpu.result.total.busyPercent, ts);
+    if (mem?.ok) observe.metric("memory.used_percent", mem.result.usedPercent, ts);
   }
 
   /** Restarts a failed service when its policy allows and it was not healed within heal_interval. */
@@ -218,8 +225,8 @@ export class AutonomyLoop {
     if (last !== undefined && report.at - last < this.opts.healIntervalMs) return;
     let policy = "unknown";
     try {
-      const status = await agents.call({ tool: "service.status", args: { name: service, lines: 0 }, agent: "monitor", correlationId: "autonomy", onBehalfOf: LOOP }, CALL_TIMEOUT_MS);
-      policy = String((status.status === "done" && (status.result as { definition?: { restart?: string } }).definition?.restart) || "unknown");
+      const status = await callAs(agents, "monitor", serviceStatus, { name: service, lines: 0 });
+      policy = String((status.status === "done" && status.result.definition.restart) || "unknown");
     } catch (err) {
       report.problems.push(`heal ${service}: ${errorMessage(err)}`);
       return;
@@ -228,7 +235,7 @@ export class AutonomyLoop {
     this.healedAt.set(service, report.at);
     let outcome: string;
     try {
-      const r = await agents.call({ tool: "service.restart", args: { name: service }, agent: "system", correlationId: "autonomy", onBehalfOf: LOOP }, CALL_TIMEOUT_MS);
+      const r = await callAs(agents, "system", serviceRestart, { name: service });
       outcome = r.status === "queued" ? `held for approval ${r.approvalId} (${r.callId})` : `restarted (${r.callId})`;
     } catch (err) {
       outcome = `restart failed: ${errorMessage(err)}`;
@@ -243,8 +250,8 @@ export class AutonomyLoop {
   private async probeWatches(agents: LoopAgents, report: TickReport): Promise<void> {
     let watches: LoopWatch[];
     try {
-      const r = await agents.call({ tool: "monitor.watchlist", args: {}, agent: "monitor", correlationId: "autonomy", onBehalfOf: LOOP }, CALL_TIMEOUT_MS);
-      watches = r.status === "done" ? ((r.result as { watches: LoopWatch[] }).watches ?? []) : [];
+      const r = await callAs(agents, "monitor", monitorWatchlist, {});
+      watches = r.status === "done" ? r.result.watches : [];
     } catch (err) {
       report.problems.push(`watchlist: ${errorMessage(err)}`);
       return;
@@ -262,23 +269,23 @@ export class AutonomyLoop {
   }
 
   private async probe(agents: LoopAgents, w: LoopWatch): Promise<{ ok: boolean; detail: string }> {
-    const call = async (tool: string, args: Record<string, unknown>) => {
-      const r = await agents.call({ tool, args, agent: "monitor", correlationId: "autonomy", onBehalfOf: LOOP }, CALL_TIMEOUT_MS);
-      if (r.status !== "done") throw new Error(`${tool} held for approval ${r.approvalId}`);
-      return r.result as Record<string, unknown>;
+    const call = async <T extends Tool>(tool: T, args: Partial<ToolArgs<T>>): Promise<ToolResult<T>> => {
+      const r = await callAs(agents, "monitor", tool, args);
+      if (r.status !== "done") throw new Error(`${tool.name} held for approval ${r.approvalId}`);
+      return r.result;
     };
     try {
       if (w.url) {
-        const r = await call("net.http_check", { url: w.url });
-        return { ok: r.ok === true, detail: `${w.url}: ${r.status ?? "no answer"}` };
+        const r = await call(netHttpCheck, { url: w.url });
+        return { ok: r.ok, detail: `${w.url}: ${r.status ?? "no answer"}` };
       }
       if (w.port) {
-        const r = await call("net.check_port", { host: w.port.host, port: w.port.port });
-        return { ok: r.open === true || r.state === "open", detail: `${w.port.host}:${w.port.port} ${String(r.state ?? (r.open ? "open" : "closed"))}` };
+        const r = await call(netCheckPort, { host: w.port.host, port: w.port.port });
+        return { ok: r.open, detail: `${w.port.host}:${w.port.port} ${r.state}` };
       }
       if (w.service) {
-        const r = await call("service.status", { name: w.service, lines: 0 });
-        return { ok: r.state === "running", detail: `service ${w.service} ${String(r.state)}` };
+        const r = await call(serviceStatus, { name: w.service, lines: 0 });
+        return { ok: r.state === "running", detail: `service ${w.service} ${r.state}` };
       }
       return { ok: true, detail: "nothing to check" };
     } catch (err) {
@@ -289,8 +296,8 @@ export class AutonomyLoop {
   private async runJobs(agents: LoopAgents, report: TickReport): Promise<void> {
     const jobs: LoopJob[] = this.opts.configJobs.map((j) => ({ ...j, origin: "config" as const, lastRunAt: this.configLastRun.get(j.name) }));
     try {
-      const r = await agents.call({ tool: "schedule.list", args: {}, agent: "task", correlationId: "autonomy", onBehalfOf: LOOP }, CALL_TIMEOUT_MS);
-      if (r.status === "done") for (const j of (r.result as { jobs: Array<Omit<LoopJob, "origin"> & { createdAt: number }> }).jobs) jobs.push({ ...j, origin: "schedule", lastRunAt: j.lastRunAt ?? j.createdAt });
+      const r = await callAs(agents, "task", scheduleList, {});
+      if (r.status === "done") for (const j of r.result.jobs) jobs.push({ ...j, origin: "schedule", lastRunAt: j.lastRunAt ?? j.createdAt });
     } catch (err) {
       report.problems.push(`schedule: ${errorMessage(err)}`);
     }

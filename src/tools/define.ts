@@ -108,6 +108,23 @@ export function defineTool<I, O, U = never>(tool: Tool<I, O, U>): Tool<I, O, U> 
   return tool;
 }
 
+/**
+ * A tool's arguments (as parsed, defaults filled in) and its result, as its
+ * schemas type them. Internal callers (agents, the autonomy loop) read
+ * results through these, never through casts to guessed keys.
+ */
+export type ToolArgs<T extends Tool> = T extends Tool<infer I, any, any> ? I : never;
+export type ToolResult<T extends Tool> = T extends Tool<any, infer O, any> ? O : never;
+
+/**
+ * A done call's result typed by its tool. The one sound cast of a result:
+ * the executor checks every result against the tool's output schema before
+ * it answers (schema.ts checkOutput), so a call of `tool` returns this shape.
+ */
+export function resultOf<T extends Tool>(_tool: T, result: unknown): ToolResult<T> {
+  return result as ToolResult<T>;
+}
+
 const RISK_ORDER: readonly Risk[] = RISKS;
 /** For callRisk without an environment (tests of argument-only rules): path rules see nothing there. */
 const NO_ENV: ToolEnv = { mode: "dev", root: "/nonexistent", fsRoots: [], paths: { data: "/nonexistent", log: "/nonexistent", run: "/nonexistent", secrets: "/nonexistent" } };

@@ -1,6 +1,13 @@
 /** The tool registry: typed tools and the one executor every call goes through. */
 export { Capabilities, capabilityCovers, type CapabilityChange } from "./capabilities";
-export { defineTool, namespaceOf, RISKS, type Risk, type Tool, type ToolContext, type ToolEnv, type ToolHost } from "./define";
+export { defineTool, namespaceOf, resultOf, RISKS, type Risk, type Tool, type ToolArgs, type ToolContext, type ToolEnv, type ToolHost, type ToolResult } from "./define";
+// The tools internal callers name (agents, the autonomy loop): their results are typed by these objects.
+export { hwInfo } from "./hw";
+export { monitorCpu, monitorDisk, monitorMemory, monitorWatchlist } from "./monitor";
+export { netCheckPort, netHttpCheck, netInterfaces } from "./net";
+export { scheduleList } from "./schedule";
+export { secAuditVerify } from "./sec";
+export { serviceList, serviceRestart, serviceStatus } from "./service";
 export * from "./errors";
 export type { CallOutcome, CallRequest, ToolCaller } from "./types";
 export { ToolRegistry, type ToolDescription } from "./registry";

@@ -1,3 +1,4 @@
+import { monitorCpu, monitorDisk, monitorMemory, serviceList } from "../../tools";
 import { defineAgent } from "../define";
 import { checkReport } from "../summary";
 
@@ -9,10 +10,10 @@ export const monitor = defineAgent({
     /** cpu, memory, disk and service status, summed up with what is wrong. */
     async check(_msg, ctx) {
       const [cpu, memory, disk, services] = await Promise.all([
-        ctx.attempt("monitor.cpu", {}),
-        ctx.attempt("monitor.memory", {}),
-        ctx.attempt("monitor.disk", {}),
-        ctx.attempt("service.list", {}),
+        ctx.attempt(monitorCpu, {}),
+        ctx.attempt(monitorMemory, {}),
+        ctx.attempt(monitorDisk, {}),
+        ctx.attempt(serviceList, {}),
       ]);
       const results = { "monitor.cpu": cpu, "monitor.memory": memory, "monitor.disk": disk, "service.list": services };
       return { ...checkReport(results), results };

@@ -1,3 +1,4 @@
+import { netInterfaces } from "../../tools";
 import { defineAgent } from "../define";
 
 export const network = defineAgent({
@@ -6,6 +7,6 @@ export const network = defineAgent({
   capabilities: ["net", "firewall"],
   handlers: {
     /** The interfaces with their addresses and link state. */
-    status: (_msg, ctx) => ctx.result("net.interfaces", {}),
+    status: (_msg, ctx) => ctx.result(netInterfaces, {}),
   },
 });

@@ -1,3 +1,4 @@
+import { secAuditVerify } from "../../tools";
 import { defineAgent } from "../define";
 
 export const security = defineAgent({
@@ -6,6 +7,6 @@ export const security = defineAgent({
   capabilities: ["sec", "fs.read", "fs.stat", "fs.list", "user.list", "user.sessions", "net.listening"],
   handlers: {
     /** Walks the ledger's hash chain; reports the first broken row if any. */
-    verify: (_msg, ctx) => ctx.result("sec.audit_verify", {}),
+    verify: (_msg, ctx) => ctx.result(secAuditVerify, {}),
   },
 });

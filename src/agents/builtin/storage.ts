@@ -1,3 +1,4 @@
+import { monitorDisk } from "../../tools";
 import { defineAgent } from "../define";
 
 export const storage = defineAgent({
@@ -6,6 +7,6 @@ export const storage = defineAgent({
   capabilities: ["fs", "monitor.disk", "sys.cleanup", "log"],
   handlers: {
     /** Usage of every mounted filesystem. */
-    usage: (_msg, ctx) => ctx.result("monitor.disk", {}),
+    usage: (_msg, ctx) => ctx.result(monitorDisk, {}),
   },
 });

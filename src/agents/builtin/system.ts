@@ -1,3 +1,4 @@
+import { hwInfo, monitorDisk, monitorMemory } from "../../tools";
 import { defineAgent } from "../define";
 import { healthReport } from "../summary";
 
@@ -9,9 +10,9 @@ export const system = defineAgent({
     /** hw.info (cpu) + monitor.memory + monitor.disk, summed up in one line with any problems. */
     async health(_msg, ctx) {
       const [hw, memory, disk] = await Promise.all([
-        ctx.attempt("hw.info", { section: "cpu" }),
-        ctx.attempt("monitor.memory", {}),
-        ctx.attempt("monitor.disk", {}),
+        ctx.attempt(hwInfo, { section: "cpu" }),
+        ctx.attempt(monitorMemory, {}),
+        ctx.attempt(monitorDisk, {}),
       ]);
       const results = { "hw.info": hw, "monitor.memory": memory, "monitor.disk": disk };
       return { ...healthReport(results), results };

@@ -4,3 +4,4 @@ import { auditQuery, auditVerify } from "./audit";
 import { checkPerms, grant, revoke } from "./perms";
 
 export const secTools: readonly Tool[] = [auditQuery, auditVerify, checkPerms, grant, revoke];
+export { auditVerify as secAuditVerify };
