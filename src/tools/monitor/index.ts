@@ -1,5 +1,5 @@
 /** The monitor.* tools: CPU, memory, disk, pressure and log views of the running system, and the autonomy loop's watchlist. */
-import { WatchStore } from "../../memory";
+import { WatchStore } from "./store";
 import type { HostProvider } from "../define";
 import { monitorCpu } from "./cpu";
 import { monitorDisk } from "./disk";

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { openDatabase, WatchStore } from "../../memory";
+import { openDatabase } from "../../memory";
+import { WatchStore } from "./store";
 import type { HostPart } from "../catalog";
 import { call, makeCtx, makeEnv, type TestEnv, undo } from "../fs/testing";
 import { checkOutput, parseArgs } from "../schema";

@@ -6,7 +6,7 @@
  * as it was before the call comes back, check history included.
  */
 import * as v from "valibot";
-import type { Watch, WatchStore } from "../../memory";
+import type { Watch, WatchStore } from "./store";
 import { formatClock, formatMs } from "../units";
 import { defineTool, type ToolContext } from "../define";
 import { intArg } from "../args";

@@ -1,6 +1,6 @@
 /** Contract fixtures for the schedule.* tools (see src/tools/contract.ts): the executor's real store. */
 import { expect } from "bun:test";
-import type { ScheduleStore } from "../../memory";
+import type { ScheduleStore } from "./store";
 import { type ContractEnv, defineFixtures } from "../contract";
 
 const jobs = (t: ContractEnv): ScheduleStore => t.executor.host.schedules;

@@ -1,5 +1,5 @@
 /** The schedule.* tools: cron jobs (a goal or one tool call) that the autonomy loop runs when due. */
-import { ScheduleStore } from "../../memory";
+import { ScheduleStore } from "./store";
 import type { HostProvider } from "../define";
 import { scheduleAdd, scheduleList, scheduleRemove } from "./tools";
 

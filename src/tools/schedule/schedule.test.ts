@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { ScheduleStore } from "../../memory";
+import { ScheduleStore } from "./store";
 import { call, makeCtx, makeEnv, type TestEnv, undo } from "../fs/testing";
 import { checkOutput, parseArgs } from "../schema";
 import { Capabilities } from "../capabilities";

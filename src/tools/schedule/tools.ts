@@ -5,7 +5,7 @@
  * (ToolHost.schedules); add and remove are undone exactly.
  */
 import * as v from "valibot";
-import type { ScheduledJob, ScheduleStore } from "../../memory";
+import type { ScheduledJob, ScheduleStore } from "./store";
 import { clip } from "../summary";
 import { formatClock } from "../units";
 import { lacking } from "../authority";
