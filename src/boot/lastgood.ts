@@ -9,7 +9,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { applyOverrides, parseConfig } from "../config";
-import { log, mkdirDurable, setLevel, writeFileDurable } from "../sys";
+import { log, mkdirDurable, setLevel, setLogFormat, writeFileDurable } from "../sys";
 import type { BootContext, Paths } from "./context";
 
 export function lastGoodPath(paths: Pick<Paths, "data">): string {
@@ -51,6 +51,7 @@ export function keepLastGood(ctx: BootContext): string | { skip: string } {
   }
   ctx.config = config;
   setLevel(config.system.log_level);
+  setLogFormat(config.log.format);
   for (const p of problems) log.warn(p);
   const when = new Date(statSync(at).mtimeMs).toISOString();
   log.error(`config: ${f.path}: ${f.unusable}; using the last good configuration (${at}, saved ${when})`);

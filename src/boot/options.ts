@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { applyOverrides, AUTONOMY_LEVELS, loadConfig, parseCmdline } from "../config";
-import { AiosError, kernelCmdline, log, setLevel } from "../sys";
+import { AiosError, kernelCmdline, log, setLevel, setLogFormat } from "../sys";
 // The default config ships inside the binary so dev mode can seed an editable copy.
 import defaultToml from "../../rootfs/etc/aios/config.toml" with { type: "text" };
 import { layout, type BootOptions } from "./context";
@@ -70,6 +70,7 @@ export async function resolveOptions(argv: string[], pid: number = process.pid):
     overridden.config = flag.config;
   }
   setLevel(overridden.config.system.log_level);
+  setLogFormat(overridden.config.log.format);
   for (const problem of [...loaded.problems, ...overridden.problems]) log.error(problem);
   if (loaded.unusable) log.error(`config: ${configPath}: on the defaults until the data disk is mounted, then on the last good configuration`);
   const overrides: NonNullable<BootOptions["configFile"]>["overrides"] = [{ pairs: cmdline.config }];

@@ -26,6 +26,7 @@ const section = <T extends v.ObjectEntries>(entries: T) => {
 };
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export const LOG_FORMATS = ["text", "json"] as const;
 export const PLANNERS = ["gateway", "memory", "local", "heuristic"] as const;
 export const AUTONOMY_LEVELS = ["full", "supervised", "manual"] as const;
 /** How much a person supervises: the one definition (gate.ts, goals, agents and the API use it). */
@@ -286,6 +287,8 @@ export const ConfigSchema = v.strictObject(
     }),
     /** Fleet mode over NATS (src/config/fleet.ts, docs/fleet.md); off by default. */
     fleet: section(FLEET_ENTRIES),
+    /** The log's line format: "text" for people, "json" (one object per line with time, level, component and the request, goal and call ids) for log shippers. */
+    log: section({ format: v.optional(v.picklist(LOG_FORMATS, `must be one of ${LOG_FORMATS.join(", ")}`), "text") }),
   },
 );
 

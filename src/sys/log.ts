@@ -5,20 +5,66 @@
  * synchronous step as the rename, so no line lands in a renamed file. Past a
  * size cap (`capLogFile`) it asks for a rotation, once, outside the write.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { closeSync, fstatSync, openSync, writeSync } from "node:fs";
 import { onRotate } from "./rotate";
 
 export const LEVELS = ["debug", "info", "warn", "error"] as const;
 export type Level = (typeof LEVELS)[number];
+/** `[log] format`: "text" (`aios: warn: …` on the console, `ISO level …` in the file) or "json" (one object per line in both). */
+export const LOG_FORMATS = ["text", "json"] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 type Sink = (line: string) => void;
 
 let threshold: Level = "info";
+let format: LogFormat = "text";
 let sink: Sink = (line) => process.stderr.write(`${line}\n`);
 let file: string | undefined;
 
 export function setLevel(level: Level): void {
   threshold = level;
+}
+
+/** True when a line of this level would be written: callers skip building costly messages otherwise. */
+export function logEnabled(level: Level): boolean {
+  return LEVELS.indexOf(level) >= LEVELS.indexOf(threshold);
+}
+
+export function setLogFormat(next: LogFormat): void {
+  format = next;
+}
+
+/** The ids a JSON line carries when they are known where it is logged. */
+export interface LogFields {
+  requestId?: string;
+  goalId?: number;
+  callId?: string;
+  correlationId?: string;
+}
+
+const context = new AsyncLocalStorage<LogFields>();
+
+/**
+ * Runs `fn` with these ids added to every JSON log line it (and what it
+ * awaits) writes. Only the JSON format prints them, so in text format this is
+ * a plain call: the request path does not pay for a context it never shows.
+ */
+export function withLogFields<T>(fields: LogFields, fn: () => T): T {
+  if (format !== "json") return fn();
+  const outer = context.getStore();
+  return context.run(outer ? { ...outer, ...fields } : fields, fn);
+}
+
+/** `component: rest` — the prefix every subsystem puts on its lines ("api: …", "tools: …"). */
+const COMPONENT = /^([a-z][a-z0-9_.-]{0,31}): /;
+
+function jsonLine(level: Level | "always", msg: string): string {
+  const m = COMPONENT.exec(msg);
+  const o: Record<string, unknown> = { time: new Date().toISOString(), level: level === "always" ? "info" : level, component: m ? m[1] : "aios", msg: m ? msg.slice(m[0].length) : msg };
+  const f = context.getStore();
+  if (f) Object.assign(o, f);
+  return JSON.stringify(o);
 }
 
 export function setSink(next: Sink): Sink {
@@ -79,11 +125,11 @@ function writeFile(text: string): void {
 
 function emit(level: Level, msg: string): void {
   if (LEVELS.indexOf(level) < LEVELS.indexOf(threshold)) return;
-  const line = level === "info" ? `aios: ${msg}` : `aios: ${level}: ${msg}`;
-  sink(line);
+  const json = format === "json" ? jsonLine(level, msg) : undefined;
+  sink(json ?? (level === "info" ? `aios: ${msg}` : `aios: ${level}: ${msg}`));
   if (file) {
     try {
-      writeFile(`${new Date().toISOString()} ${level} ${msg}\n`);
+      writeFile(json === undefined ? `${new Date().toISOString()} ${level} ${msg}\n` : `${json}\n`);
     } catch {
       logToFile(undefined); // a full or vanished disk must not take the console down with it
     }
@@ -94,7 +140,7 @@ function emit(level: Level, msg: string): void {
 export function logToFileOnly(level: Level, msg: string): void {
   if (!file || LEVELS.indexOf(level) < LEVELS.indexOf(threshold)) return;
   try {
-    writeFile(`${new Date().toISOString()} ${level} ${msg}\n`);
+    writeFile(format === "json" ? `${jsonLine(level, msg)}\n` : `${new Date().toISOString()} ${level} ${msg}\n`);
   } catch {
     logToFile(undefined);
   }
@@ -106,5 +152,5 @@ export const log = {
   warn: (msg: string) => emit("warn", msg),
   error: (msg: string) => emit("error", msg),
   /** A line that is printed whatever the level: the ready line, the token. */
-  always: (msg: string) => sink(`aios: ${msg}`),
+  always: (msg: string) => sink(format === "json" ? jsonLine("always", msg) : `aios: ${msg}`),
 };

@@ -19,6 +19,8 @@ export interface EventLoopStats {
 
 const stats: EventLoopStats = { stalls: 0, worstMs: 0, last: null, thresholdMs: 100 };
 let timer: ReturnType<typeof setInterval> | undefined;
+/** Every probe's lateness, stall or not: the latest one and the largest since the last `eventLoopLag()` (the metrics scrape). */
+const lag = { lastMs: 0, maxMs: 0 };
 
 /** Starts the watchdog (once; later calls change nothing). */
 export function watchEventLoop(opts: { intervalMs?: number; thresholdMs?: number } = {}): void {
@@ -30,6 +32,8 @@ export function watchEventLoop(opts: { intervalMs?: number; thresholdMs?: number
     const now = performance.now();
     const late = now - expected;
     expected = now + interval;
+    lag.lastMs = Math.max(0, late);
+    if (late > lag.maxMs) lag.maxMs = late;
     if (late > stats.thresholdMs) {
       const ms = Math.round(late);
       stats.stalls++;
@@ -51,4 +55,11 @@ export function stopWatchdog(): void {
 /** A copy of the counters. */
 export function eventLoopStats(): EventLoopStats {
   return { ...stats, last: stats.last && { ...stats.last } };
+}
+
+/** The event loop's lateness as the watchdog's probe saw it: the latest, and the largest since the previous call (which resets it). */
+export function eventLoopLag(): { lastMs: number; maxMs: number; running: boolean } {
+  const out = { lastMs: lag.lastMs, maxMs: Math.max(lag.maxMs, lag.lastMs), running: timer !== undefined };
+  lag.maxMs = 0;
+  return out;
 }
