@@ -44,11 +44,20 @@ export interface QueueStats {
 
 const NEVER = new AbortController().signal;
 
+/** A job that ran, for the metrics: its label (`<what> <model>`), class, run time and how it ended. */
+export interface JobObservation {
+  label: string;
+  priority: Priority;
+  seconds: number;
+  outcome: "completed" | "failed" | "cancelled";
+}
+
 export class InferenceQueue {
   private readonly waiting: Record<Priority, Job[]> = { operational: [], tactical: [], background: [] };
   private running = 0;
   private readonly counts = { completed: 0, failed: 0, cancelled: 0, refused: 0 };
   private averageMs = 0;
+  private readonly observers = new Set<(o: JobObservation) => void>();
   readonly limit: number;
   readonly concurrency: number;
 
@@ -129,16 +138,19 @@ export class InferenceQueue {
 
   private async execute(job: Job): Promise<void> {
     const started = performance.now();
+    let outcome: JobObservation["outcome"] = "completed";
     try {
       const value = await job.run(job.signal);
       if (job.signal.aborted) {
         this.counts.cancelled++;
+        outcome = "cancelled";
         job.reject(new CancelledError(job.label));
       } else {
         this.counts.completed++;
         job.resolve(value);
       }
     } catch (err) {
+      outcome = job.signal.aborted ? "cancelled" : "failed";
       if (job.signal.aborted) this.counts.cancelled++;
       else this.counts.failed++;
       job.reject(job.signal.aborted ? new CancelledError(job.label) : err);
@@ -146,8 +158,21 @@ export class InferenceQueue {
       const ms = performance.now() - started;
       this.averageMs = this.averageMs ? this.averageMs * 0.8 + ms * 0.2 : ms;
       this.running--;
+      for (const fn of this.observers) {
+        try {
+          fn({ label: job.label, priority: job.priority, seconds: ms / 1000, outcome });
+        } catch {
+          // metrics must never fail a job
+        }
+      }
       this.pump();
     }
+  }
+
+  /** Hears every job that ran (the metrics); returns the unsubscribe function. */
+  observe(fn: (o: JobObservation) => void): () => void {
+    this.observers.add(fn);
+    return () => this.observers.delete(fn);
   }
 
   stats(): QueueStats {

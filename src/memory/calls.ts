@@ -140,9 +140,9 @@ export class CallStore {
     return (this.db.query("SELECT * FROM calls WHERE seq < ?1 AND undo IS NOT NULL AND undone_at IS NULL ORDER BY seq DESC LIMIT ?2").all(beforeSeq, limit) as RawCall[]).map(toRecord);
   }
 
-  /** Newest first. */
-  recent(limit = 50): CallRecord[] {
-    return (this.db.query("SELECT * FROM calls ORDER BY seq DESC LIMIT ?1").all(Math.max(0, Math.min(limit, 10_000))) as RawCall[]).map(toRecord);
+  /** Newest first; with `beforeSeq`, only older calls (the page after a cursor). */
+  recent(limit = 50, beforeSeq = Number.MAX_SAFE_INTEGER): CallRecord[] {
+    return (this.db.query("SELECT * FROM calls WHERE seq < ?2 ORDER BY seq DESC LIMIT ?1").all(Math.max(0, Math.min(limit, 10_000)), beforeSeq) as RawCall[]).map(toRecord);
   }
 
   /**

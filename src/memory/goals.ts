@@ -79,6 +79,8 @@ export interface TransitionPatch {
 export interface GoalQuery {
   state?: GoalState | readonly GoalState[];
   limit?: number;
+  /** Only goals with a smaller id: the page after a cursor. */
+  before?: number;
 }
 
 interface RawGoal {
@@ -165,10 +167,18 @@ export class GoalStore {
   list(q: GoalQuery = {}): Goal[] {
     const states = q.state === undefined ? null : typeof q.state === "string" ? [q.state] : q.state;
     const limit = Math.max(0, Math.min(q.limit ?? 100, 10_000));
+    const before = q.before ?? Number.MAX_SAFE_INTEGER;
     const rows = states
-      ? this.db.query("SELECT * FROM goals WHERE state IN (SELECT value FROM json_each(?1)) ORDER BY id DESC LIMIT ?2").all(JSON.stringify(states), limit)
-      : this.db.query("SELECT * FROM goals ORDER BY id DESC LIMIT ?1").all(limit);
+      ? this.db.query("SELECT * FROM goals WHERE state IN (SELECT value FROM json_each(?1)) AND id < ?3 ORDER BY id DESC LIMIT ?2").all(JSON.stringify(states), limit, before)
+      : this.db.query("SELECT * FROM goals WHERE id < ?2 ORDER BY id DESC LIMIT ?1").all(limit, before);
     return (rows as RawGoal[]).map(toGoal);
+  }
+
+  /** How many goals are in each state, by the planner that planned them (null: not planned yet, or no planner could). */
+  countsByPlanner(): Array<{ state: GoalState; planner: string | null; n: number }> {
+    return this.db
+      .query("SELECT state, json_extract(plan, '$.planner') AS planner, count(*) AS n FROM goals GROUP BY 1, 2")
+      .all() as Array<{ state: GoalState; planner: string | null; n: number }>;
   }
 
   /** The pending goal to start next: highest priority, then oldest. */

@@ -48,6 +48,10 @@ describe("AuditLedger", () => {
     expect(a.query({ limit: 3 }).map((r) => r.seq)).toEqual([10, 9, 8]);
     expect(a.query({ callId: "c2" }).map((r) => r.kind)).toEqual(["result", "request"]);
     expect(a.query({ afterSeq: 8 }).map((r) => r.data)).toEqual([{ i: 9 }, { i: 8 }]);
+    // After a seq: the rows right after it, not the newest ones (issue 14); before a seq: the page below a cursor.
+    expect(a.query({ afterSeq: 2, limit: 3 }).map((r) => r.seq)).toEqual([5, 4, 3]);
+    expect(a.query({ beforeSeq: 4, limit: 2 }).map((r) => r.seq)).toEqual([3, 2]);
+    expect(a.query({ afterSeq: 2, beforeSeq: 9, limit: 3 }).map((r) => r.seq)).toEqual([8, 7, 6]);
     const ts = a.query({ limit: 1 })[0]!.ts;
     expect(a.query({ since: ts + 1 })).toEqual([]);
     expect(a.query({ since: ts - 60_000, limit: 2 }).map((r) => r.seq)).toEqual([10, 9]);

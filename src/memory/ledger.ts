@@ -44,7 +44,7 @@ export interface AuditQuery {
   tool?: string;
   kind?: string;
   agent?: string;
-  /** Only rows with seq greater than this. */
+  /** Only rows with seq greater than this: the `limit` rows right after it (still returned newest first). */
   afterSeq?: number;
   /** Only rows written at or after this time (ms since the epoch). */
   since?: number;
@@ -52,6 +52,8 @@ export interface AuditQuery {
   until?: number;
   /** Only rows whose data holds this text (as it reads inside a JSON string: "/etc/hosts", "nginx"), case-sensitive. */
   text?: string;
+  /** Only rows with seq less than this: the page before a cursor. */
+  beforeSeq?: number;
 }
 
 export interface VerifyResult {
@@ -163,7 +165,7 @@ export class AuditLedger {
     return { ...fields, hash };
   }
 
-  /** Newest first. */
+  /** Newest first; with only `afterSeq`, the oldest `limit` rows after it (a reader catching up), newest first among them. */
   query(q: AuditQuery = {}): AuditRow[] {
     const where: string[] = [];
     const args: Array<string | number> = [];
@@ -177,7 +179,10 @@ export class AuditLedger {
     if (q.until !== undefined) (where.push("ts < ?"), args.push(q.until));
     // instr, not LIKE: the text is matched as written, with no wildcard to escape; JSON-escaped as the data column holds it.
     if (q.text !== undefined) (where.push("instr(data, ?) > 0"), args.push(JSON.stringify(q.text).slice(1, -1)));
-    const sql = `SELECT * FROM audit${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT ?`;
+    if (q.beforeSeq !== undefined) (where.push("seq < ?"), args.push(q.beforeSeq));
+    const select = `SELECT * FROM audit${where.length ? ` WHERE ${where.join(" AND ")}` : ""}`;
+    const catchingUp = q.afterSeq !== undefined && q.beforeSeq === undefined;
+    const sql = catchingUp ? `SELECT * FROM (${select} ORDER BY seq LIMIT ?) ORDER BY seq DESC` : `${select} ORDER BY seq DESC LIMIT ?`;
     args.push(Math.max(0, Math.min(q.limit ?? 100, 10_000)));
     return (this.db.query(sql).all(...args) as RawRow[]).map(toRow);
   }

@@ -7,7 +7,7 @@
  * are resumed (still pending or planning) or failed with the reason.
  */
 import type { Goal, GoalState, GoalTransition, Task, TraceEvent } from "../memory";
-import { AiosError, errorMessage, log } from "../sys";
+import { AiosError, errorMessage, log, withLogFields } from "../sys";
 import { answerDone, answeredCall, answerEnded, answerRefused, closestTools, type AnsweredCall, type Ending } from "./answer";
 import { planWithChain, whyUnplanned } from "./chain";
 import { type AnswerPhraser, phraseAnswer } from "./phrase";
@@ -99,8 +99,14 @@ export class GoalEngine {
     return this.opts.stores.goals.get(id);
   }
 
-  list(limit = 50): Goal[] {
-    return this.opts.stores.goals.list({ limit });
+  /** Newest first; `before` (a goal id) gives the page after a cursor. */
+  list(limit = 50, before?: number): Goal[] {
+    return this.opts.stores.goals.list({ limit, before });
+  }
+
+  /** Goals by state and planner (the metrics). */
+  counts(): Array<{ state: GoalState; planner: string | null; n: number }> {
+    return this.opts.stores.goals.countsByPlanner();
   }
 
   tasks(id: number): Task[] {
@@ -179,7 +185,7 @@ export class GoalEngine {
         const controller = new AbortController();
         this.running.set(next.id, controller);
         this.opts.stores.goals.transition(next.id, "planning", { reason: "picked up" });
-        void this.lifecycle(next, controller.signal)
+        void withLogFields({ goalId: next.id }, () => this.lifecycle(next, controller.signal))
           .catch((err) => log.error(`goal ${next.id}: ${errorMessage(err)}`))
           .finally(() => {
             this.running.delete(next.id);

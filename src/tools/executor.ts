@@ -11,7 +11,7 @@
  * persisted with its approval and runs only after a person approves it.
  */
 import { type AuditInput, type AuditLedger, ApprovalStore, CallStore, GrantStore } from "../memory";
-import { log } from "../sys";
+import { log, withLogFields } from "../sys";
 import { bounded, isPromiseLike } from "./bounded";
 import type { Capabilities } from "./capabilities";
 import { callRisk, type Risk, type Tool, type ToolContext, type ToolEnv, type ToolHost } from "./define";
@@ -64,6 +64,11 @@ export type ApprovalOutcome =
   | { approvalId: string; callId: string; decision: "approve"; result: unknown; ruleId?: string }
   | { approvalId: string; callId: string; decision: "deny" };
 
+/** How a call ended, for the metrics: ran (ok, error, timeout, cancelled), held for a person (queued), or refused before it ran (bad arguments, missing capability). */
+export type CallObservation =
+  | { tool: string; agent: string; outcome: "ok" | "error" | "timeout" | "cancelled"; seconds: number }
+  | { tool: string; agent: string; outcome: "queued" | "refused" };
+
 interface Waiter {
   resolve(value: unknown): void;
   reject(err: unknown): void;
@@ -89,6 +94,7 @@ export class Executor implements ToolCaller {
   private readonly waiting = new Map<number, Waiter>();
   private readonly defaultTimeoutMs: number;
   private readonly keepChars: number;
+  private readonly observers = new Set<(o: CallObservation) => void>();
   private levelNow: AutonomyLevel;
   private readonly beginTx: (seq: number, ts: number, tool: string, agent: string, corr: string | null, argsJson: string, audit: AuditInput, json: string) => void;
   private readonly finishTx: (seq: number, f: Parameters<CallStore["finish"]>[1], audit: AuditInput, json: string) => void;
@@ -125,8 +131,14 @@ export class Executor implements ToolCaller {
 
   async call(req: CallRequest): Promise<CallOutcome> {
     const tool = this.registry.require(req.tool);
-    const args = this.validate(tool, req);
-    this.authorize(tool, req.agent, req.correlationId, undefined, req.onBehalfOf);
+    let args: unknown;
+    try {
+      args = this.validate(tool, req);
+      this.authorize(tool, req.agent, req.correlationId, undefined, req.onBehalfOf);
+    } catch (err) {
+      this.report({ tool: tool.name, agent: req.agent, outcome: "refused" });
+      throw err;
+    }
     if (req.signal?.aborted) throw new ToolCancelledError(tool.name);
     const argsJson = JSON.stringify(args) ?? "null";
     const auditJson = auditedArgs(tool, args, argsJson); // what the ledger and the calls table keep (redact.ts)
@@ -143,7 +155,7 @@ export class Executor implements ToolCaller {
     const corr = req.correlationId ?? null;
     const audit: AuditInput = { kind: "request", callId: id, tool: tool.name, agent: req.agent, correlationId: req.correlationId };
     this.write(() => this.beginTx(seq, Date.now(), tool.name, req.agent, corr, auditJson, audit, `{"args":${this.keep(auditJson)}${via}}`));
-    const result = await this.run(seq, tool, args, req.agent, req.correlationId, req.signal, req.onBehalfOf);
+    const result = await withLogFields({ callId: id, correlationId: req.correlationId }, () => this.run(seq, tool, args, req.agent, req.correlationId, req.signal, req.onBehalfOf));
     return { status: "done", callId: id, result };
   }
 
@@ -204,7 +216,10 @@ export class Executor implements ToolCaller {
       error = err instanceof ToolError ? err : new ToolExecutionError(tool.name, err);
     }
     answered = true;
-    const ms = (performance.now() - t0).toFixed(3);
+    const elapsed = performance.now() - t0;
+    const ms = elapsed.toFixed(3);
+    const outcome = !error ? "ok" : error.code === "timeout" || error.code === "cancelled" ? error.code : "error";
+    this.report({ tool: tool.name, agent, outcome, seconds: elapsed / 1000 });
     let undoJson: string | null = null;
     let resultJson = "null";
     try {
@@ -264,6 +279,7 @@ export class Executor implements ToolCaller {
     const settled = new Promise<unknown>((resolve, reject) => this.waiting.set(aSeq, { resolve, reject }));
     settled.catch(() => {}); // nobody has to wait for it
     log.info(`tools: ${id} ${tool.name} by ${req.agent} waits for approval ${approvalId(aSeq)} (${risk} risk, ${this.levelNow})`);
+    this.report({ tool: tool.name, agent: req.agent, outcome: "queued" });
     return { status: "queued", callId: id, approvalId: approvalId(aSeq), settled };
   }
 
@@ -320,7 +336,7 @@ export class Executor implements ToolCaller {
       const onBehalfOf = a.onBehalfOf ?? undefined;
       const args = this.recheck(tool, a.callSeq, a.agent, corr, a.args, onBehalfOf);
       this.write(() => this.ledger.appendJson({ kind: "request", callId: cid, tool: a.tool, agent: a.agent, correlationId: corr }, `{"args":${this.keep(auditedArgs(tool, args))},"approval":"${approvalId(a.seq)}"${behalf(onBehalfOf)}}`));
-      const result = await this.run(a.callSeq, tool, args, a.agent, corr, undefined, onBehalfOf);
+      const result = await withLogFields({ callId: cid, correlationId: corr }, () => this.run(a.callSeq, tool, args, a.agent, corr, undefined, onBehalfOf));
       waiter?.resolve(result);
       return { approvalId: approvalId(a.seq), callId: cid, decision: "approve", result, ...(rule ? { ruleId: rule.id } : {}) };
     } catch (err) {
@@ -421,8 +437,29 @@ export class Executor implements ToolCaller {
     return toCallView(r, Boolean(this.registry.get(r.tool)?.reversible), this.approvalStore.byCall(r.seq)?.seq);
   }
 
-  recentCalls(limit = 20): CallView[] {
-    return this.calls.recent(limit).map((r) => toCallView(r, Boolean(this.registry.get(r.tool)?.reversible)));
+  /** Newest first; `before` (a call id) gives the page after a cursor. */
+  recentCalls(limit = 20, before?: string): CallView[] {
+    const n = before === undefined ? undefined : idNumber("c", before);
+    if (before !== undefined && n === undefined) throw new CallNotFoundError(before);
+    return this.calls.recent(limit, n).map((r) => toCallView(r, Boolean(this.registry.get(r.tool)?.reversible)));
+  }
+
+  // ---- observers ----------------------------------------------------------
+
+  /** Hears how every call ends (the metrics); returns the unsubscribe function. An observer that throws is ignored. */
+  observe(fn: (o: CallObservation) => void): () => void {
+    this.observers.add(fn);
+    return () => this.observers.delete(fn);
+  }
+
+  private report(o: CallObservation): void {
+    for (const fn of this.observers) {
+      try {
+        fn(o);
+      } catch {
+        // metrics must never fail a call
+      }
+    }
   }
 
   rollback(id: string, by: string): Promise<UndoOutcome> {

@@ -11,7 +11,7 @@ export { serviceList, serviceRestart, serviceStatus } from "./service";
 export * from "./errors";
 export type { CallOutcome, CallRequest, ToolCaller } from "./types";
 export { ToolRegistry, type ToolDescription } from "./registry";
-export { Executor, type ApprovalOutcome, type Decision, type ExecutorOptions } from "./executor";
+export { Executor, type ApprovalOutcome, type CallObservation, type Decision, type ExecutorOptions } from "./executor";
 export { AUTONOMY_LEVELS, type ApprovalRule, type ArgPattern, type AutonomyLevel } from "./gate";
 export type { CorrelationUndo, UndoOutcome } from "./rollback";
 export type { ApprovalView, CallView } from "./views";

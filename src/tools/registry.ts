@@ -20,6 +20,7 @@ export interface ToolDescription {
 export class ToolRegistry {
   private readonly tools = new Map<string, Tool>();
   private readonly described = new Map<string, ToolDescription>();
+  private readonly outputs = new Map<string, JsonSchema>();
 
   constructor(tools: readonly Tool[] = []) {
     for (const t of tools) this.register(t);
@@ -75,6 +76,16 @@ export class ToolRegistry {
       this.described.set(name, d);
     }
     return d;
+  }
+
+  /** The tool's output as JSON Schema (computed once): what the API, MCP and the console show of a result. */
+  outputSchema(name: string): JsonSchema {
+    let o = this.outputs.get(name);
+    if (!o) {
+      o = jsonSchemaOf(this.require(name).output);
+      this.outputs.set(name, o);
+    }
+    return o;
   }
 
   describeAll(): ToolDescription[] {
