@@ -14,7 +14,7 @@ describe("startServer over real loopback", () => {
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ status: "ok" });
       const sys = await fetch(`${server.url}/api/v1/system`, { headers: { authorization: "Bearer T" } });
-      expect(await sys.json()).toEqual({ pid: 7, hostname: "h" });
+      expect(await sys.json()).toMatchObject({ pid: 7, hostname: "h", version: expect.any(String) });
       expect((await fetch(`${server.url}/api/v1/system`)).status).toBe(401);
     } finally {
       await server.stop();

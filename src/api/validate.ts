@@ -5,7 +5,7 @@
 import type { Context } from "hono";
 import * as v from "valibot";
 import { issuePath, issueReason } from "../config";
-import { HttpError } from "./errors";
+import { clip, HttpError } from "./errors";
 
 
 /** Deeper than any body the API takes; a 100,000-deep array made JSON.parse and the schemas recurse into a 500. */
@@ -40,6 +40,7 @@ export async function readJson<S extends v.GenericSchema>(c: Context, schema: S)
   try {
     text = await c.req.text();
   } catch (err) {
+    if (err instanceof HttpError) throw err; // the body limit (limits.ts) cut a chunked body
     throw new ClientGoneError(err);
   }
   if (nestedDeeper(text, MAX_JSON_DEPTH)) throw new HttpError(400, "bad_json", `body: nested deeper than ${MAX_JSON_DEPTH} levels`, { field: "body" });
@@ -47,7 +48,7 @@ export async function readJson<S extends v.GenericSchema>(c: Context, schema: S)
   try {
     raw = text.trim() === "" ? undefined : JSON.parse(text);
   } catch (err) {
-    throw new HttpError(400, "bad_json", `body: malformed JSON: ${(err as Error).message}`, { field: "body" });
+    throw new HttpError(400, "bad_json", `body: malformed JSON: ${clip((err as Error).message, 200)}`, { field: "body" });
   }
   if (raw === undefined) throw new HttpError(400, "bad_request", "body: a JSON object is required", { field: "body" });
   const result = v.safeParse(schema, raw);

@@ -1,5 +1,5 @@
 /**
- * GET /approvals: held calls (tool, args, agent, risk, age). POST /approvals/{id}
+ * GET /approvals?limit&cursor: held calls (tool, args, agent, risk, age), oldest first. POST /approvals/{id}
  * {"decision":"approve"|"deny","remember"?:true|{pattern},"reason"?}: approve runs
  * the call and answers like POST /tools/{name} would have (200 with the result, or
  * the call's failure); deny answers 200. GET/POST /rules, DELETE /rules/{id}:
@@ -8,9 +8,15 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { AUTONOMY_LEVELS } from "../../tools";
+import { actor, principal, requireRole } from "../auth";
 import { HttpError } from "../errors";
+import { doc } from "../openapi";
+import { cursorParam, limitParam, page } from "../params";
+import { toolRole } from "../roles";
 import type { ToolsApi } from "../types";
 import { readJson } from "../validate";
+
+const LIMIT = limitParam(100, 1000);
 
 /**
  * valibot's record drops `__proto__`, `constructor` and `prototype` keys
@@ -40,31 +46,44 @@ export const LevelBody = v.strictObject({ level: v.picklist(AUTONOMY_LEVELS, `mu
 
 export function approvalRoutes(t: ToolsApi) {
   return new Hono()
-    .get("/approvals", (c) => c.json({ level: t.executor.level, approvals: t.executor.pending() }))
-    .get("/approvals/:id", (c) => c.json(t.executor.approval(c.req.param("id"))))
-    .post("/approvals/:id", async (c) => {
-      const id = c.req.param("id");
+    .get("/approvals", doc({ summary: "Calls the autonomy gate holds for a person, oldest first, and the gate's level", query: [LIMIT, cursorParam] }, (c) => {
+      const limit = LIMIT.read(c);
+      const cursor = cursorParam.read(c);
+      const after = cursor?.dir === "a" ? cursor.n : 0;
+      const seqOf = (id: string) => Number(id.slice(1));
+      const pending = t.executor.pending().filter((a) => seqOf(a.approvalId) > after);
+      const { items, next } = page(pending.slice(0, limit + 1), limit, (a) => ({ dir: "a", n: seqOf(a.approvalId) }));
+      return c.json({ level: t.executor.level, approvals: items, next });
+    }))
+    .get("/approvals/:id", doc({ summary: "One held call and how it was decided", responses: { 200: "The approval.", 404: "No such approval." } }, (c) => c.json(t.executor.approval(c.req.param("id")!))))
+    .post("/approvals/:id", doc({ summary: "Approve (the call runs; answered as the call) or deny a held call", body: DecisionBody, responses: { 200: "Decided; an approval carries the call's result.", 404: "No such approval.", 409: "Already decided." } }, async (c) => {
+      const id = c.req.param("id")!;
       const body = await readJson(c, DecisionBody);
+      const by = actor(principal(c));
       if (body.decision === "deny") {
         if (body.remember) throw new HttpError(400, "bad_request", "remember: only an approval can be remembered", { field: "remember" });
-        return c.json(t.executor.deny(id, { by: "api", reason: body.reason }));
+        return c.json(t.executor.deny(id, { by, reason: body.reason }));
       }
-      return c.json(await t.executor.approve(id, { by: "api", remember: body.remember }));
-    })
-    .get("/rules", (c) => c.json({ rules: t.executor.rulesList() }))
-    .post("/rules", async (c) => {
+      const held = t.executor.approval(id);
+      const tool = t.registry.get(held.tool);
+      if (tool) requireRole(c, toolRole(tool) === "admin" ? "admin" : "operator", `approving ${held.tool}`);
+      if (body.remember) requireRole(c, "admin", "remember (a rule that approves later calls)");
+      return c.json(await t.executor.approve(id, { by, remember: body.remember }));
+    }))
+    .get("/rules", doc({ summary: "Remembered approval rules" }, (c) => c.json({ rules: t.executor.rulesList() })))
+    .post("/rules", doc({ summary: "Remember a rule: calls of a tool matching an argument pattern pass the gate", body: RuleBody, responses: { 201: "The rule." } }, async (c) => {
       const body = await readJson(c, RuleBody);
-      return c.json(t.executor.addRule(body.tool, body.pattern, "api"), 201);
-    })
-    .delete("/rules/:id", (c) => {
-      const id = c.req.param("id");
-      if (!t.executor.removeRule(id, "api")) throw new HttpError(404, "not_found", `${id}: no such rule`);
+      return c.json(t.executor.addRule(body.tool, body.pattern, actor(principal(c))), 201);
+    }))
+    .delete("/rules/:id", doc({ summary: "Forget a rule", responses: { 200: "{removed}", 404: "No such rule." } }, (c) => {
+      const id = c.req.param("id")!;
+      if (!t.executor.removeRule(id, actor(principal(c)))) throw new HttpError(404, "not_found", `${id}: no such rule`);
       return c.json({ removed: id });
-    })
-    .get("/autonomy", (c) => c.json({ level: t.executor.level }))
-    .put("/autonomy", async (c) => {
+    }))
+    .get("/autonomy", doc({ summary: "The autonomy level: which calls wait for a person" }, (c) => c.json({ level: t.executor.level })))
+    .put("/autonomy", doc({ summary: "Change the autonomy level at run time", body: LevelBody }, async (c) => {
       const { level } = await readJson(c, LevelBody);
-      t.executor.setLevel(level, "api");
+      t.executor.setLevel(level, actor(principal(c)));
       return c.json({ level });
-    });
+    }));
 }

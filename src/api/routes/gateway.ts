@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { doc } from "../openapi";
 import type { ApiDeps } from "../types";
 
 /**
@@ -7,5 +8,8 @@ import type { ApiDeps } from "../types";
  * status holds only where a key came from).
  */
 export function gatewayRoutes(deps: ApiDeps) {
-  return new Hono().get("/gateway", (c) => c.json(deps.gateway?.() ?? { enabled: false, reason: "no gateway in this build" }));
+  return new Hono().get(
+    "/gateway",
+    doc({ summary: "The model gateway: providers, budget spent and left this month, rate limits, cache (never keys)" }, (c) => c.json(deps.gateway?.() ?? { enabled: false, reason: "no gateway in this build" })),
+  );
 }

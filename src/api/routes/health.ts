@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { doc } from "../openapi";
 
 /** Liveness for load balancers and the VM tests: no auth, no work. */
-export const health = new Hono().get("/health", (c) => c.json({ status: "ok" }));
+export const health = new Hono().get("/health", doc({ summary: "Liveness: always {status: ok} while the API answers", responses: { 200: { description: "Up.", schema: { type: "object", properties: { status: { const: "ok" } } } } } }, (c) => c.json({ status: "ok" })));

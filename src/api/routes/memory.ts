@@ -9,9 +9,11 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { DOCUMENT_KINDS, type DocumentKind, type Memory, MemoryError } from "../../memory";
+import { quoted } from "../../config";
 import { HttpError } from "../errors";
+import { doc } from "../openapi";
+import { intParam, textParam } from "../params";
 import { readJson } from "../validate";
-import { queryInt } from "../validate-query";
 
 const MAX_TEXT = 1_000_000;
 const MAX_QUERY = 1000;
@@ -29,7 +31,7 @@ function kindParam(raw: string | undefined): DocumentKind[] | undefined {
   if (raw === undefined || raw === "") return undefined;
   const list = raw.split(",").map((k) => k.trim());
   const bad = list.find((k) => !DOCUMENT_KINDS.includes(k as DocumentKind));
-  if (bad !== undefined) throw new HttpError(400, "bad_request", `kind: ${kinds} (got ${JSON.stringify(bad)})`, { field: "kind" });
+  if (bad !== undefined) throw new HttpError(400, "bad_request", `kind: ${kinds} (got ${quoted(bad)})`, { field: "kind" });
   return list as DocumentKind[];
 }
 
@@ -37,7 +39,7 @@ function kindParam(raw: string | undefined): DocumentKind[] | undefined {
 function sinceParam(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === "") return undefined;
   const t = /^\d{1,16}$/.test(raw) ? Number(raw) : /^\d{4}-\d{2}-\d{2}/.test(raw) ? Date.parse(raw) : Number.NaN;
-  if (!Number.isFinite(t)) throw new HttpError(400, "bad_request", `since: must be milliseconds since the epoch or an ISO 8601 date (got ${JSON.stringify(raw)})`, { field: "since" });
+  if (!Number.isFinite(t)) throw new HttpError(400, "bad_request", `since: must be milliseconds since the epoch or an ISO 8601 date (got ${quoted(raw)})`, { field: "since" });
   return t;
 }
 
@@ -50,6 +52,11 @@ function asHttp(err: unknown): never {
   throw err;
 }
 
+const Q = textParam("q", "What to search for (at most 1000 characters).");
+const K = intParam("k", "How many hits (1..100).", 1, 100, 10);
+const KIND = textParam("kind", `Only these kinds, comma-separated: ${DOCUMENT_KINDS.join(", ")}.`);
+const SINCE = textParam("since", "Only documents updated since: milliseconds since the epoch, or an ISO 8601 date.");
+
 export function memoryRoutes(memory: () => Memory | undefined) {
   const need = (): Memory => {
     const m = memory();
@@ -57,23 +64,23 @@ export function memoryRoutes(memory: () => Memory | undefined) {
     return m;
   };
   return new Hono()
-    .post("/memory/documents", async (c) => {
+    .post("/memory/documents", doc({ summary: "Add a document to long-term memory (chunked, embedded when a model is set)", body: DocumentBody, responses: { 201: "Stored.", 200: "Nothing new: the same text was stored already, or the source's document was replaced in place." } }, async (c) => {
       const m = need();
       const body = await readJson(c, DocumentBody);
       const r = await m.longterm.ingest(body, c.req.raw.signal).catch(asHttp);
       m.operational.event("memory.ingest", "api", { id: r.id, chunks: r.chunks, deduplicated: r.deduplicated, updated: r.updated });
       return c.json(r, r.deduplicated || r.updated ? 200 : 201);
-    })
-    .get("/memory/search", async (c) => {
+    }))
+    .get("/memory/search", doc({ summary: "Search long-term memory (full text and vectors)", query: [Q, K, KIND, SINCE] }, async (c) => {
       const m = need();
-      const q = c.req.query("q")?.trim() ?? "";
+      const q = Q.read(c)?.trim() ?? "";
       if (!q) throw new HttpError(400, "bad_request", "q: a search query is required", { field: "q" });
       if (q.length > MAX_QUERY) throw new HttpError(400, "bad_request", `q: must be at most ${MAX_QUERY} characters`, { field: "q" });
-      const k = queryInt(c, "k", 1, 100, 10);
+      const k = K.read(c);
       const result = await m.longterm
-        .search(q, { k, kinds: kindParam(c.req.query("kind")), since: sinceParam(c.req.query("since")), signal: c.req.raw.signal })
+        .search(q, { k, kinds: kindParam(KIND.read(c)), since: sinceParam(SINCE.read(c)), signal: c.req.raw.signal })
         .catch(asHttp);
       return c.json(result);
-    })
-    .get("/memory/stats", (c) => c.json(need().stats()));
+    }))
+    .get("/memory/stats", doc({ summary: "Memory: counts, file sizes, embedding model, buffer fill" }, (c) => c.json(need().stats())));
 }

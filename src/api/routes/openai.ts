@@ -15,8 +15,7 @@ import {
   RuntimeUnavailableError, TaskMismatchError, type InferenceRuntime, type Priority,
 } from "../../inference";
 import { log } from "../../sys";
-import { bearerAuth } from "../auth";
-import { HttpError } from "../errors";
+import { clip, HttpError } from "../errors";
 import type { ApiDeps } from "../types";
 import { readJson } from "../validate";
 import { ChatBody, chatCompletion, checkParameters } from "./openai-chat";
@@ -64,7 +63,7 @@ export function toOpenAiError(err: unknown): OpenAiError {
 }
 
 function errorBody(o: OpenAiError) {
-  return { error: { message: o.message, type: o.type, param: o.param, code: o.code } };
+  return { error: { message: clip(o.message), type: o.type, param: o.param, code: o.code } };
 }
 
 function respondError(c: Context, err: unknown): Response {
@@ -96,7 +95,6 @@ export function openaiRoutes(deps: ApiDeps) {
   };
 
   const app = new Hono();
-  app.use("*", bearerAuth(deps.token));
   app.onError((err, c) => respondError(c, err));
 
   app.get("/models", (c) => {
@@ -146,6 +144,5 @@ export function openaiRoutes(deps: ApiDeps) {
     return chatCompletion(c, body, { runtime: runtime_, priority, errorBody: (err) => errorBody(toOpenAiError(err)) });
   });
 
-  app.all("*", (c) => respondError(c, new HttpError(404, "not_found", `${c.req.method} ${c.req.path}: no such route`)));
   return app;
 }

@@ -59,6 +59,8 @@ describe("GET /tools", () => {
         required: ["path", "content"],
         additionalProperties: false,
       },
+      role: "operator",
+      outputSchema: expect.objectContaining({ type: "object" }),
     });
     expect(json.tools.map((t: { name: string }) => t.name)).toContain("sec.audit_verify");
     expect((await req("GET", "/tools/sec.grant")).json.risk).toBe("high");

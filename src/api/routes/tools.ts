@@ -1,13 +1,19 @@
 /**
- * GET /tools, GET /tools/{name}: what tools exist (flags, input as JSON Schema).
- * POST /tools/{name} {"args":{...},"agent"?,"correlationId"?}: one call through
- * the executor. 200 {callId, result}; 202 {callId, approvalId} when the
- * autonomy gate holds it; failures as in tool-errors.ts. Without `agent`, the
- * router (the agents layer) picks one, or the answer is 400 `agent: required`.
+ * GET /tools, GET /tools/{name}: what tools exist (flags, input and output as
+ * JSON Schema). POST /tools/{name} {"args":{...},"agent"?,"correlationId"?}:
+ * one call through the executor. 200 {callId, result}; 202 {callId,
+ * approvalId} when the autonomy gate holds it; failures as in
+ * tool-errors.ts. Without `agent`, the router (the agents layer) picks one,
+ * or the answer is 400 `agent: required`. The caller's role must cover the
+ * tool (roles.ts: viewer for read-only tools, admin for power and security).
  */
 import { Hono } from "hono";
 import * as v from "valibot";
+import { person } from "../../tools/authority";
+import { actor, requireRole } from "../auth";
 import { HttpError } from "../errors";
+import { doc } from "../openapi";
+import { toolRole } from "../roles";
 import type { ToolsApi } from "../types";
 import { readJson } from "../validate";
 
@@ -20,16 +26,31 @@ export const CallBody = v.strictObject({
 });
 
 export function toolRoutes(t: ToolsApi) {
+  const described = (n: string) => ({ ...t.registry.describe(n), role: toolRole(t.registry.require(n)), outputSchema: t.registry.outputSchema(n) });
   return new Hono()
-    .get("/tools", (c) => c.json({ tools: t.registry.describeAll() }))
-    .get("/tools/:name", (c) => c.json(t.registry.describe(c.req.param("name"))))
-    .post("/tools/:name", async (c) => {
-      const tool = t.registry.require(c.req.param("name"));
-      const body = await readJson(c, CallBody);
-      const agent = body.agent ?? t.route?.(tool.name);
-      if (!agent) throw new HttpError(400, "bad_request", `agent: required (no agent is set up to route ${tool.name})`, { field: "agent" });
-      const out = await t.executor.call({ tool: tool.name, args: body.args, agent, correlationId: body.correlationId, signal: c.req.raw.signal });
-      if (out.status === "queued") return c.json({ status: "queued", callId: out.callId, approvalId: out.approvalId, agent }, 202);
-      return c.json({ callId: out.callId, result: out.result });
-    });
+    .get("/tools", doc({ summary: "Every tool: description, risk, flags, the role a call needs, input and output as JSON Schema" }, (c) => c.json({ tools: t.registry.names().map(described) })))
+    .get("/tools/:name", doc({ summary: "One tool", responses: { 200: "The tool.", 404: "No such tool." } }, (c) => c.json(described(c.req.param("name")!))))
+    .post(
+      "/tools/:name",
+      doc(
+        {
+          summary: "Call a tool through the executor (validation, capability, autonomy gate, audit, undo)",
+          description: "Each tool also has its own operation, POST /api/v1/tools/<name>, with its argument and result schemas.",
+          body: CallBody,
+          responses: { 200: "It ran: {callId, result}.", 202: "Held for approval: {status: queued, callId, approvalId}.", 404: "No such tool." },
+        },
+        async (c) => {
+          const tool = t.registry.require(c.req.param("name")!);
+          const p = requireRole(c, toolRole(tool), `POST /api/v1/tools/${tool.name}`);
+          const body = await readJson(c, CallBody);
+          const agent = body.agent ?? t.route?.(tool.name);
+          if (!agent) throw new HttpError(400, "bad_request", `agent: required (no agent is set up to route ${tool.name})`, { field: "agent" });
+          // A stored token's person is named in the audit; the boot token's calls read as before.
+          const onBehalfOf = p.tokenId === null ? undefined : person(actor(p));
+          const out = await t.executor.call({ tool: tool.name, args: body.args, agent, correlationId: body.correlationId, onBehalfOf, signal: c.req.raw.signal });
+          if (out.status === "queued") return c.json({ status: "queued", callId: out.callId, approvalId: out.approvalId, agent }, 202);
+          return c.json({ callId: out.callId, result: out.result });
+        },
+      ),
+    );
 }
