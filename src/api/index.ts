@@ -1,4 +1,6 @@
 export { createApi } from "./app";
 export { startServer, type RunningServer, type ServerOptions } from "./server";
 export { HttpError } from "./errors";
+export { TokenStore } from "./tokens";
+export { ROLES, type Role } from "./roles";
 export type { ApiDeps, PowerAction, SystemInfo, ToolsApi } from "./types";

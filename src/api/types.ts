@@ -3,16 +3,20 @@ import type { AgentInfo } from "../agents";
 import type { InferenceRuntime } from "../inference";
 import type { SystemInfo } from "../sys";
 import type { GatewayOff, GatewayStatus } from "../gateway";
-import type { AuditLedger, Memory } from "../memory";
+import type { AuditLedger, Memory, UsageTotal } from "../memory";
 import type { GoalEngine } from "../orchestrator";
 import type { FleetPort } from "../fleet/types";
 import type { Executor, ToolRegistry } from "../tools";
+import type { TokenStore } from "./tokens";
 
 export type PowerAction = "poweroff" | "reboot";
 export type { SystemInfo };
 
 export interface ApiDeps {
+  /** The boot token: admin. */
   token(): string;
+  /** Tokens made with POST /tokens (stored hashed on the data disk); default: an empty store in memory. */
+  tokens?: TokenStore;
   system(): SystemInfo;
   power(action: PowerAction): void;
   /** The agents with status, restarts, mailbox depth and capabilities in force; absent or empty before they run. */
@@ -31,6 +35,10 @@ export interface ApiDeps {
   goals?(): GoalEngine | undefined;
   /** This node in the fleet behind /fleet; absent when fleet mode is off. */
   fleet?(): FleetPort | undefined;
+  /** Tokens and calls per external provider this month (the gateway's usage), for /metrics. */
+  gatewayUsage?(): UsageTotal[];
+  /** Milliseconds between SSE comment heartbeats on goal event streams (default 15 s; tests use less). */
+  sseHeartbeatMs?: number;
 }
 
 export interface ToolsApi {

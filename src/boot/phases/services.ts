@@ -6,12 +6,12 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { createApi, startServer } from "../../api";
+import { createApi, startServer, TokenStore } from "../../api";
 import { builtins, Repl } from "../../console";
 import { consoleShell } from "../../init";
 import { durationMs } from "../../config";
 import { buildGateway } from "../../gateway";
-import { type Db, openDatabase, openMemory, UsageStore } from "../../memory";
+import { type Db, monthOf, openDatabase, openMemory, UsageStore } from "../../memory";
 import { log, systemInfo } from "../../sys";
 import { openToolSystem, type ToolEnv } from "../../tools";
 import { registerSecret } from "../../tools/redact";
@@ -138,8 +138,12 @@ export const services = definePhase({
         return `aios-api --listen ${a.hostname}:${a.port}`;
       },
       run: (ctx) => {
+        const tokens = new TokenStore(join(ctx.paths.secrets, "api-tokens.json")); // POST /api/v1/tokens; stored hashed
+        const usage = ctx.memory && new UsageStore(ctx.memory.working.db);
         const app = createApi({
           token: () => ctx.adminToken ?? "",
+          tokens,
+          gatewayUsage: usage && (() => usage.totals(monthOf(Date.now()))),
           system: () => info(ctx),
           power: (action) => ctx.power(action, "api"),
           agents: () => ctx.agents?.list() ?? [], // the agents phase runs after this one
@@ -155,7 +159,7 @@ export const services = definePhase({
         const n = ctx.config.network;
         const server = startServer(app, { ...apiAddress(ctx), tls: n.management_tls ? { cert: n.tls_cert, key: n.tls_key } : undefined });
         ctx.apiUrl = server.url;
-        ctx.services.push({ name: "api", stop: () => server.stop() });
+        ctx.services.push({ name: "api", stop: () => (tokens.flush(), server.stop()) });
         return `listening on ${server.url}`;
       },
     }),
