@@ -1,5 +1,5 @@
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
-import { setSink, type SystemInfo } from "../sys";
+import { buildInfo, setSink, type SystemInfo } from "../sys";
 import { createApi } from "./app";
 import type { ApiDeps, PowerAction } from "./types";
 
@@ -74,10 +74,19 @@ describe("GET /api/v1/system", () => {
     }
   });
 
-  test("200 with the right token and exactly deps.system()", async () => {
+  test("200 with the right token: deps.system() with the build's version and commit (issue 14)", async () => {
     const res = await setup().app.request("/api/v1/system", { headers: auth });
     expect(res.status).toBe(200);
-    expect(await json(res)).toEqual(SYSTEM as unknown as Record<string, unknown>);
+    const { version, commit, ...rest } = (await json(res)) as Record<string, unknown>;
+    expect(rest).toEqual(SYSTEM as unknown as Record<string, unknown>);
+    expect(version).toBe(buildInfo().version);
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(commit).toBe(buildInfo().commit);
+  });
+
+  test("the boot layer's version wins over the build's (an updated image knows its own)", async () => {
+    const res = await setup({ system: () => ({ ...SYSTEM, version: "9.9.9", commit: "abc" }) }).app.request("/api/v1/system", { headers: auth });
+    expect(await json(res)).toMatchObject({ version: "9.9.9", commit: "abc" });
   });
 
   test("the scheme is case-insensitive", async () => {
@@ -98,8 +107,9 @@ describe("GET /api/v1/system", () => {
     const { app } = setup({ system: () => { throw new Error("cannot read /proc/meminfo"); } });
     const res = await app.request("/api/v1/system", { headers: auth });
     expect(res.status).toBe(500);
-    expect(await json(res)).toEqual({ error: { code: "internal", message: "GET /api/v1/system: internal error" } });
-    expect(logs).toEqual(["aios: error: api: GET /api/v1/system: cannot read /proc/meminfo"]);
+    const id = res.headers.get("x-request-id");
+    expect(await json(res)).toEqual({ error: { code: "internal", message: `GET /api/v1/system: internal error (request ${id})` } });
+    expect(logs).toEqual([`aios: error: api: GET /api/v1/system: cannot read /proc/meminfo (request ${id})`]);
     // and the app still answers afterwards
     expect((await app.request("/health")).status).toBe(200);
   });
@@ -202,9 +212,20 @@ describe("unknown routes", () => {
     expect((await app.request("/api/v1/nope")).status).toBe(401);
   });
 
-  test("wrong method is a 404 JSON, not a crash", async () => {
+  test("a wrong method on a known path is a 405 naming the methods in Allow (issue 14)", async () => {
     const res = await setup().app.request("/api/v1/power", { headers: auth });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("POST");
+    expect(await json(res)).toEqual({ error: { code: "method_not_allowed", message: "GET /api/v1/power: not allowed here; use POST" } });
+    const agent = await setup().app.request("/api/v1/agents/x", { method: "DELETE", headers: auth });
+    expect([agent.status, agent.headers.get("allow")]).toEqual([405, "GET, HEAD"]);
+    const options = await setup().app.request("/api/v1/agents", { method: "OPTIONS", headers: auth });
+    expect([options.status, options.headers.get("allow")]).toEqual([204, "GET, HEAD"]);
+  });
+
+  test("an unknown path is a 404", async () => {
+    const res = await setup().app.request("/api/v1/nothing/here", { headers: auth });
     expect(res.status).toBe(404);
-    expect(await json(res)).toEqual({ error: { code: "not_found", message: "GET /api/v1/power: no such route" } });
+    expect(await json(res)).toEqual({ error: { code: "not_found", message: "GET /api/v1/nothing/here: no such route" } });
   });
 });

@@ -1,11 +1,25 @@
 /**
  * The management API as a Hono app. It never touches a socket itself, so the
- * tests drive it with `app.request()`; `server.ts` binds it with Bun.serve.
+ * tests drive it with `app.request()`; `server.ts` binds it with Bun.serve,
+ * and the fleet answers NATS requests with the same app.
+ *
+ * Every request passes, in order: observeRequests (request id, metrics,
+ * debug log) → authenticate (token or session, the route's role) →
+ * bodyLimits (size and type) → the route. A known path with another method
+ * is a 405 with `Allow`; /v1 answers errors in OpenAI's shape.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { log } from "../sys";
-import { bearerAuth } from "./auth";
-import { errorResponse, HttpError } from "./errors";
+import { authenticate, type AuthDeps } from "./auth";
+import { clip, errorResponse, HttpError } from "./errors";
+import { type HttpCounts, observeRequests, requestId } from "./http";
+import { bodyLimits } from "./limits";
+import { mcpHandler } from "./mcp";
+import { createMetrics } from "./metrics";
+import { OPENAI_DOCS } from "./openai-doc";
+import { doc, docMounted, openApiDocument } from "./openapi";
+import { SessionStore } from "./sessions";
+import { TokenStore } from "./tokens";
 import { ToolError } from "../tools";
 import { agentRoutes } from "./routes/agents";
 import { approvalRoutes } from "./routes/approvals";
@@ -15,38 +29,90 @@ import { gatewayRoutes } from "./routes/gateway";
 import { toolErrorResponse } from "./routes/tool-errors";
 import { toolRoutes } from "./routes/tools";
 import { health } from "./routes/health";
-import { openaiRoutes } from "./routes/openai";
+import { openaiRoutes, toOpenAiError } from "./routes/openai";
 import { goalRoutes } from "./routes/goals";
 import { fleetRoutes } from "./routes/fleet";
 import { memoryRoutes } from "./routes/memory";
 import { powerRoutes } from "./routes/power";
+import { sessionRoutes } from "./routes/session";
 import { systemRoutes } from "./routes/system";
+import { tokenRoutes } from "./routes/tokens";
 import type { ApiDeps } from "./types";
 
 export function createApi(deps: ApiDeps): Hono {
+  const auth: AuthDeps = { token: deps.token, tokens: deps.tokens ?? new TokenStore(), sessions: new SessionStore() };
+  const counts: HttpCounts = new Map();
+  const metrics = createMetrics(deps, counts);
+
   const app = new Hono();
+  app.use("*", observeRequests(counts));
+  app.use("*", authenticate(auth));
+  app.use("*", bodyLimits());
   app.route("/", health);
+  app.get(
+    "/metrics",
+    doc({ summary: "Prometheus metrics (text exposition format)", responses: { 200: { description: "The metrics.", type: "text/plain" } } }, async (c) =>
+      c.body(await metrics.scrape(), 200, { "content-type": metrics.registry.contentType }),
+    ),
+  );
+  app.post(
+    "/mcp",
+    doc({ summary: "MCP (Streamable HTTP, stateless): the tools the token's role allows, resources for boot phases, goals and the audit", responses: { 200: "A JSON-RPC answer." } }, mcpHandler(deps)),
+  );
 
   const v1 = new Hono();
-  v1.use("*", bearerAuth(deps.token));
+  v1.route("/", sessionRoutes(auth));
+  v1.route("/", tokenRoutes(auth.tokens, auth.sessions));
   v1.route("/", systemRoutes(deps));
   v1.route("/", powerRoutes(deps));
   v1.route("/", agentRoutes(deps));
   v1.route("/", gatewayRoutes(deps));
   v1.route("/", memoryRoutes(() => deps.memory?.()));
-  v1.route("/", goalRoutes(() => deps.goals?.()));
+  v1.route("/", goalRoutes(() => deps.goals?.(), deps.sseHeartbeatMs));
   v1.route("/", fleetRoutes(() => deps.fleet?.()));
   if (deps.tools) for (const routes of [toolRoutes, callRoutes, auditRoutes, approvalRoutes]) v1.route("/", routes(deps.tools));
+  const spec = openApiDocument(app, () => deps.tools?.registry);
+  v1.get("/openapi.json", doc({ summary: "This document: OpenAPI 3.1 of /api/v1, /v1, /mcp and /metrics, with every tool's schemas" }, async (c) => c.json(await spec())));
   app.route("/api/v1", v1);
-  // OpenAI-compatible inference, same token; its errors take OpenAI's shape.
+  // OpenAI-compatible inference, same tokens; its errors take OpenAI's shape.
   app.route("/v1", openaiRoutes(deps));
+  docMounted(app, OPENAI_DOCS);
 
-  app.notFound((c) => errorResponse(c, new HttpError(404, "not_found", `${c.req.method} ${c.req.path}: no such route`)));
+  const allowed = allowedMethods(app);
+  app.notFound((c) => {
+    const methods = allowed(c.req.path);
+    if (methods.length && c.req.method === "OPTIONS") return c.body(null, 204, { allow: methods.join(", ") });
+    const err = methods.length
+      ? new HttpError(405, "method_not_allowed", `${c.req.method} ${c.req.path}: not allowed here; use ${methods.join(", ")}`, { headers: { allow: methods.join(", ") } })
+      : new HttpError(404, "not_found", `${c.req.method} ${c.req.path}: no such route`);
+    return answer(c, err);
+  });
   app.onError((err, c) => {
-    if (err instanceof HttpError) return errorResponse(c, err);
+    if (err instanceof HttpError) return answer(c, err);
     if (err instanceof ToolError) return toolErrorResponse(c, err);
-    log.error(`api: ${c.req.method} ${c.req.path}: ${err.message}`);
-    return errorResponse(c, new HttpError(500, "internal", `${c.req.method} ${c.req.path}: internal error`));
+    log.error(`api: ${c.req.method} ${c.req.path}: ${err.message} (request ${requestId(c)})`);
+    return answer(c, new HttpError(500, "internal", `${c.req.method} ${c.req.path}: internal error (request ${requestId(c)})`));
   });
   return app;
 }
+
+/** An error in the API's shape, or OpenAI's under /v1 (its clients parse that one). */
+function answer(c: Context, err: HttpError): Response {
+  if (!c.req.path.startsWith("/v1/")) return errorResponse(c, err);
+  const o = toOpenAiError(err);
+  return c.json({ error: { message: clip(o.message), type: o.type, param: o.param, code: o.code } }, err.status, err.headers);
+}
+
+/** The methods some route answers on a path (for 405 and OPTIONS), from the app's own routes. */
+function allowedMethods(app: Hono): (path: string) => string[] {
+  let table: Array<{ re: RegExp; method: string }> | undefined;
+  return (path) => {
+    table ??= app.routes
+      .filter((r) => r.method !== "ALL")
+      .map((r) => ({ method: r.method, re: new RegExp(`^${r.path.split("/").map((s) => (s.startsWith(":") ? "[^/]+" : s === "*" ? ".*" : s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("/")}$`) }));
+    const methods = new Set(table.filter((t) => t.re.test(path)).map((t) => t.method));
+    if (methods.has("GET")) methods.add("HEAD");
+    return [...methods].sort();
+  };
+}
+
