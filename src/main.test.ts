@@ -162,6 +162,14 @@ describe("aios-init --dev", () => {
     expect(d.stdout).toContain("--dev");
   }, E2E_TIMEOUT);
 
+  test("--version prints the version (and the commit, when compiled in) and exits 0", async () => {
+    const d = dev(["--version"]);
+    expect(await d.exit()).toBe(0);
+    const version = (JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string }).version;
+    expect(d.stdout).toBe(`aios-init ${version}\n`); // not compiled: no commit is known
+    expect(d.stderr).toBe("");
+  }, E2E_TIMEOUT);
+
   test("a broken config file still reaches ready, with one line naming the key; SIGTERM ends it cleanly", async () => {
     const state = freshDir();
     const cfg = join(root, "broken.toml");

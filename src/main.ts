@@ -4,7 +4,7 @@
  */
 import { createContext, modelsCommand, PHASES, resolveOptions, runPhases, USAGE, UsageError, type BootContext } from "./boot";
 import { Channel, consoleShell, DEV_SIGNALS, PID1_SIGNALS, shutdown, trapSignals, type InitEvent } from "./init";
-import { errorMessage, log, reapOrphansSliced, uptimeMs, watchEventLoop } from "./sys";
+import { buildInfo, errorMessage, log, reapOrphansSliced, uptimeMs, watchEventLoop } from "./sys";
 
 const REAP_INTERVAL_MS = 500;
 
@@ -35,6 +35,11 @@ function surviveUncaughtErrors(): void {
 async function readOptionsOrExit(argv: string[]) {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(USAGE);
+    process.exit(0);
+  }
+  if (argv.includes("--version") && process.pid !== 1) {
+    const b = buildInfo();
+    console.log(`aios-init ${b.version}${b.commit ? ` (${b.commit})` : ""}`);
     process.exit(0);
   }
   try {

@@ -16,6 +16,7 @@ import { layout, type BootOptions } from "./context";
 export const USAGE = `usage: aios-init                  (as PID 1, started by the kernel)
        aios-init --dev [--state DIR] [--port N] [--token T] [--config FILE] [--cmdline "aios.key=value ..."] [--autonomy LEVEL]
        aios-init models import DIR | models list   (the model manager; aios-init models --help)
+       aios-init --version               (the version and the commit it was built from)
 
   --dev       run the system unprivileged on this host; PID-1-only steps are skipped
   --state     state directory (default ./.aios-dev)
