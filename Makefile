@@ -58,7 +58,7 @@ include build/runtime.mk
 include build/repo.mk
 
 # ---- verbs -----------------------------------------------------------------
-.PHONY: all image deps run test test-unit test-vm typecheck bench bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals bench-fleet bench-decoding floor dev \
+.PHONY: all image deps run test test-unit test-vm typecheck bench bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals bench-fleet bench-decoding bench-api floor dev \
         clean distclean help print-qemu-cmd
 
 all: image
@@ -85,7 +85,7 @@ typecheck: $(NPM_STAMP)
 test-vm: image $(REPO_IMG) $(NPM_STAMP)
 	$(Q)$(BUN) test test/vm --timeout 600000
 
-bench: bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals bench-fleet bench-decoding
+bench: bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals bench-fleet bench-decoding bench-api
 
 # Each benchmark prints markdown; record.ts files it in BENCHMARKS.md under its name.
 record = $(BUN) test/bench/record.ts $(1) 'make $(2)'
@@ -121,6 +121,9 @@ bench-fleet: $(NPM_STAMP) $(HOST_STAMP)
 bench-decoding: $(NPM_STAMP)
 	$(Q)$(BUN) test/bench/decoding.ts | $(call record,decoding,bench-decoding)
 
+bench-api: $(NPM_STAMP)
+	$(Q)$(BUN) test/bench/api.ts | $(call record,api,bench-api)
+
 floor: $(VMLINUX) $(FLOOR_CPIO)
 
 dev: $(NPM_STAMP)
@@ -147,7 +150,7 @@ help:
 	@echo '  test-unit      typecheck, then bun test src and the goal corpus (test/goals)'
 	@echo '  typecheck      tsc --noEmit over src, test and build'
 	@echo '  test-vm        bun test test/vm (boots QEMU; builds the image first)'
-	@echo '  bench          all benchmarks (bench-boot, bench-inference, bench-tools, bench-actors, bench-memory, bench-goals, bench-du, bench-fleet, bench-decoding)'
+	@echo '  bench          all benchmarks (bench-boot, bench-inference, bench-tools, bench-actors, bench-memory, bench-goals, bench-du, bench-fleet, bench-decoding, bench-api)'
 	@echo '  bench-boot     boot-time benchmark against the BusyBox-only floor'
 	@echo '  bench-inference embedding throughput (tiny BERT); PP-OCRv4 through the runtime queue vs raw onnxruntime'
 	@echo '  bench-tools    fs.stat through the full audited tool pipeline vs a bare statSync'
@@ -158,6 +161,7 @@ help:
 	@echo '  bench-memory   inserts vs plain SQLite; top-10 vector search vs brute force (10k, 100k x 384); hybrid search'
 	@echo '  bench-du       fs.du walking a 20k-entry tree vs coreutils du -sx'
 	@echo '  bench-decoding per token: constrained vs unconstrained decoding, Qwen3 vocabulary; mask per step; registry grammar compile'
+	@echo '  bench-api      req/s of GET /health and authenticated GET /api/v1/agents vs bare Bun.serve'
 	@echo '  floor          out/floor.cpio: same kernel, BusyBox /init that prints "floor: pid1" and powers off'
 	@echo '  dev            run aios-init on the host (src/main.ts --dev)'
 	@echo '  deps           install missing host tools (apt) and node_modules (npm ci)'
