@@ -180,6 +180,8 @@ export class Vm {
   api(path: string, init: RequestInit & { auth?: boolean } = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (init.auth !== false) headers.set("authorization", `Bearer ${TOKEN}`);
+    // fetch labels a string body text/plain, which the API refuses with a 415 (issue 14): these bodies are JSON.
+    if (typeof init.body === "string" && !headers.has("content-type")) headers.set("content-type", "application/json");
     return fetch(`http://127.0.0.1:${this.port}${path}`, { ...init, headers });
   }
 
