@@ -160,7 +160,8 @@ describe("the acceptance goal, supervised", () => {
     // `goal` gives the prompt back at once: the submission line is followed by the prompt, not by the goal's progress.
     const submitted = await vm.run(`goal ${GOAL}`, /goal (\d+) submitted[^\n]*\naios> /, 15_000);
     const id = Number(/goal (\d+) submitted/.exec(submitted)![1]);
-    const end = new RegExp(`goal ${id} (done|failed|cancelled):\n((?: {2}[^\n]*\n)+)`);
+    // Up to the prompt the REPL draws after it: the serial line may have delivered only part of the answer yet.
+    const end = new RegExp(`goal ${id} (done|failed|cancelled):\n((?: {2}[^\n]*\n)+)aios> `);
     const approved = new Set<string>();
     let listed = false;
     for (;;) {
