@@ -29,7 +29,7 @@ describe("goal corpus", () => {
     expect(s.correctPlans / s.withPlan).toBeGreaterThanOrEqual(0.85);
   }, 60_000);
 
-  for (const which of ["heldout", "heldout2", "heldout3"] as const) {
+  for (const which of ["heldout", "heldout2", "heldout3", "heldout4"] as const) {
     test(`the held-out phrasings (${which}.txt): no wrong plan (their share is reported, not required)`, async () => {
       const outcomes = await runCases(loadCorpus(which), 1);
       const s = summarize(outcomes);

@@ -147,7 +147,7 @@ export function parseCorpus(text: string, file: string): Case[] {
   return cases;
 }
 
-export function loadCorpus(which: "corpus" | "heldout" | "heldout2" | "heldout3"): Case[] {
+export function loadCorpus(which: "corpus" | "heldout" | "heldout2" | "heldout3" | "heldout4"): Case[] {
   if (which !== "corpus") return parseCorpus(readFileSync(join(DIR, `${which}.txt`), "utf8"), `${which}.txt`);
   const dir = join(DIR, "corpus");
   return readdirSync(dir)
@@ -250,7 +250,7 @@ export function report(name: string, s: Summary): string {
   return `${name}: ${s.total} phrasings; planned correctly ${s.correctPlans}/${s.withPlan} (${p(s.correctPlans, s.withPlan)}) of those labelled with a plan, refused ${s.refused} (${p(s.refused, s.withPlan)}); refusals right ${s.correctRefusals}/${s.refuseLabels}; off ${s.off}; WRONG ${s.wrong}; planning latency median ${s.medianMs.toFixed(2)} ms, p99 ${s.p99Ms.toFixed(2)} ms`;
 }
 
-export function markdown(corpus: Summary, heldout: Summary, heldout2?: Summary, heldout3?: Summary): string {
+export function markdown(corpus: Summary, heldout: Summary, heldout2?: Summary, heldout3?: Summary, heldout4?: Summary): string {
   const row = (name: string, s: Summary) => `| ${name} | ${s.total} | ${s.correctPlans}/${s.withPlan} (${p(s.correctPlans, s.withPlan)}) | ${s.refused} (${p(s.refused, s.withPlan)}) | ${s.correctRefusals}/${s.refuseLabels} | ${s.off} | **${s.wrong}** | ${s.medianMs.toFixed(2)} | ${s.p99Ms.toFixed(2)} |`;
   return `## Goals understood offline: the heuristic planner on the goal corpus (test/goals)
 
@@ -259,6 +259,6 @@ Each phrasing planned by the real heuristic planner against the real tool catalo
 | set | phrasings | planned correctly | refused (labelled with a plan) | refusals right | off | wrong | median ms | p99 ms |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|
 ${row("corpus (test/goals/corpus)", corpus)}
-${row("held-out (written before the grammar)", heldout)}${heldout2 ? `\n${row("held-out 2 (written before the generalisation round)", heldout2)}` : ""}${heldout3 ? `\n${row("held-out 3 (written before the third round)", heldout3)}` : ""}`;
+${row("held-out (written before the grammar)", heldout)}${heldout2 ? `\n${row("held-out 2 (written before the generalisation round)", heldout2)}` : ""}${heldout3 ? `\n${row("held-out 3 (written before the third round)", heldout3)}` : ""}${heldout4 ? `\n${row("held-out 4 (written before the fourth round)", heldout4)}` : ""}`;
 }
 
