@@ -201,6 +201,16 @@ export const SLOTS: Record<string, SlotType> = {
     }
     return out;
   },
+  /**
+   * A word searched for, as written ("TODO", "PermitRootLogin", "8080"): a
+   * quoted text, or one word or number a name slot could take (never a
+   * grammar word or a noun read around names: "search /etc for files").
+   */
+  term: (tokens, pos) => {
+    const t = tokens[pos];
+    if (t?.kind === "quoted" && t.quote !== "`" && t.text.length > 0) return [{ end: pos + 1, value: t.text }];
+    return nameable(t) && !pronoun(t) && /^[A-Za-z0-9_][A-Za-z0-9_.:=@-]{0,199}$/.test(t.raw) ? [{ end: pos + 1, value: t.raw }] : [];
+  },
   ports: (tokens, pos) => {
     const out: SlotMatch[] = [];
     const ports: number[] = [];

@@ -121,7 +121,7 @@ const ASKING: ReadonlyArray<readonly string[]> = [
 ];
 const QUESTION_WORDS: ReadonlySet<string> = new Set(["what", "which", "who", "how", "where", "when", "why", "whether", "if", "is", "are", "does", "do"]);
 /** Verbs of asking before a question: dropped before a wh-word ("check how full the disk is"); before "if" they are "check" (`@ask`: "see if nginx is up"). */
-const ASKING_WH: ReadonlyArray<readonly string[]> = [["check"], ["find", "out"], ["figure", "out"], ["see"], ["work", "out"], ["look", "up"], ["determine"], ["verify"], ["confirm"]];
+const ASKING_WH: ReadonlyArray<readonly string[]> = [["check"], ["show"], ["display"], ["list"], ["find", "out"], ["figure", "out"], ["see"], ["work", "out"], ["look", "up"], ["determine"], ["verify"], ["confirm"]];
 export const WH_WORDS: ReadonlySet<string> = new Set(["what", "which", "who", "how", "where", "when", "why"]);
 /** The words that open a yes/no question embedded in a request ("let me know if port 22 is open"). */
 export const YES_NO: ReadonlySet<string> = new Set(["whether", "if"]);

@@ -102,6 +102,10 @@ export const statPath = defineIntent<{ path: string }>({
   },
 });
 
+/** What a search looks for: a quoted text, or a word ("the word X", "the string X", "the text X"). */
+const TERM = "[the] [word|string|text|term|phrase|pattern|keyword] {content:term}";
+const MENTION = "(containing|that contain|that contains|which contain|with|mentioning|that mention|that mentions|which mention|mention|mentions|contain|contains|that have|that has|having|referencing|that reference|that references)";
+
 export const findFiles = defineIntent<{ path: string; name?: string; content?: string }>({
   name: "find-files",
   summary: "find files by name or content",
@@ -114,6 +118,14 @@ export const findFiles = defineIntent<{ path: string; name?: string; content?: s
     "(search|find|look through|look in|grep) [the] [files] [in|under] {path:path} for {content:quoted}",
     "(find|which) [all] (files|file) (containing|that contain|with|mentioning|that mention) {content:quoted} (in|under|inside) {path:path}",
     "grep [-r|-ri|-ir|-rn|-i|-R|-Ri|-rl] {content:quoted} {path:path}",
+    // A bare word searched for ("grep listen in /etc/nginx", "which files in /etc mention nginx", "search /etc for the word localhost").
+    `(search|look|grep|hunt|check) for ${TERM} (in|under|inside|within|through|across) [the] [files] [in|under] {path:path}`,
+    `(search|grep|scan|look through|look in|go through|check) [the] [files] [in|under] {path:path} for ${TERM}`,
+    `grep [-r|-ri|-ir|-rn|-i|-R|-Ri|-rl] ${TERM} [in|under] {path:path}`,
+    `(find|which|what|list|show|@show) [all] [the] (files|file|configs|config files) (in|under|inside|within) {path:path} ${MENTION} ${TERM}`,
+    `(find|which|what|list|@show) [all] [the] (files|file|configs|config files) ${MENTION} ${TERM} (in|under|inside|within) {path:path}`,
+    `where (is|are) ${TERM} (mentioned|used|referenced|set|defined|found) (in|under|inside|within) {path:path}`,
+    `where in {path:path} (is|are) ${TERM} (mentioned|used|referenced|set|defined|found)`,
   ],
   qualifiers: ["(ignoring case|case-insensitively|case insensitive|regardless of case) <ignoreCase=true>"],
   build(c) {

@@ -59,13 +59,22 @@ export const firewallPort = defineIntent<FirewallArgs>({
   },
 });
 
+const LETS = "(allow|allows|let through|lets through|let in|lets in|permit|permits|accept|accepts|block|blocks|drop|drops|deny|denies|reject|rejects|filter|filters)";
+const LETS_PASSIVE = "(blocked|allowed|permitted|accepted|let through|let in|open in firewall|closed in firewall|in firewall|denied|filtered|dropped|rejected)";
+
 export const firewallList = defineIntent<Record<string, never>>({
   name: "firewall-rules",
   summary: "show the firewall rules",
   examples: ["show the firewall rules", "which ports are blocked?", "is the firewall on?"],
   forms: [
     "@show [the] [current|active] firewall [rules|status|config|configuration|settings|table|ruleset|rule set|policy]",
-    "@what (ports|rules|traffic) (are|is) (blocked|allowed|open in firewall|closed in firewall|in firewall|denied|filtered)",
+    `@what (ports|rules|traffic|connections|services) (are|is) ${LETS_PASSIVE} [(through|by|in|past|on) [the] firewall]`,
+    // What the firewall lets through, said with it as the subject: "what does the firewall allow", "which ports does the firewall let through".
+    `@what [ports|traffic|connections|services] (does|do) [the] firewall ${LETS}`,
+    `@what (is|are) ${LETS_PASSIVE} (through|by|past|in) [the] firewall`,
+    `@what [traffic|ports|connections] (gets|get|goes|go|can get|can go|comes|come|passes|pass|makes it) (through|past|in through) [the] firewall`,
+    // "What is blocked": blocking and allowing are the firewall's words ("show me what's blocked and what's allowed").
+    `@what [ports] (is|are) (blocked|allowed) [and (what|which ports) (is|are) (blocked|allowed)] [(by|in|through) [the] firewall]`,
     "@what [are|is] [the] firewall (rules|settings|status|policy|config)",
     "(is|are) [the] firewall (on|up|enabled|active|running|configured)",
     "(nft list ruleset|iptables -L|iptables -S|ufw status)",

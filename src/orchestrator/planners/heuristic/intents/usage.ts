@@ -114,11 +114,14 @@ export const topProcesses = defineIntent<{ by: "memory" | "cpu"; limit?: number 
   },
 });
 
+/** "biggest", "largest"…, and what of: directories, files, things. */
+const BIGGEST = "(largest|biggest|fattest|heaviest|largest few|biggest few)";
+const WHAT_TAKES = "(directory|directories|folder|folders|dir|dirs|subdirectories|subdirs|subfolders|space users|files|file|things|items|entries|hogs|space hogs)";
 const PATH = "[log|config|configuration|text|data|home|web|backup] [file|directory|folder|dir] {path:path}";
 /** The logs as a whole, and aiOS's own log. */
 const LOGS = "(logs|log files|log directory|log folder|log dir) <path=/var/log>|(aios|aios's|aios own) (log|log file|logfile) <path=/var/log/aios/aios.log>";
 
-export const diskUsageByDir = defineIntent<{ path?: string }>({
+export const diskUsageByDir = defineIntent<{ path?: string; limit?: number }>({
   name: "disk-usage-by-directory",
   summary: "show what takes the disk space, by directory",
   examples: ["what's eating my disk?", "what is taking up all the space in /var", "biggest directories in /srv", "how big is /var/log"],
@@ -127,8 +130,10 @@ export const diskUsageByDir = defineIntent<{ path?: string }>({
     `@what [directory|directories|folder|folders|files|file] [is|are] ${USING} [up] [all|most|the most|so much] [of] [the] (disk|disk space|space|storage|room)`,
     "where (did|has|have|is|does) [all] [the] [my] [disk] space (go|gone|going|went|used)",
     "where is [all] [the] [disk] space (being used|used|going)",
-    "(largest|biggest|fattest|heaviest) (directory|directories|folder|folders|dir|dirs|space users) [(in|under|on|of) {path:path}]",
-    "@show [the] (largest|biggest|fattest) (directory|directories|folder|folders|dir|dirs) [(in|under|on|of) {path:path}]",
+    // Superlatives with a place and a count: "the 5 biggest dirs in /var", "top 3 largest files under /srv", "which directories in /var/log take the most space".
+    `[@show|@what [are|is]] [top] [{limit:count}] ${BIGGEST} ${WHAT_TAKES} [(in|under|on|of|inside|within|below|beneath) {path:path}]`,
+    `@what ${WHAT_TAKES} (in|under|inside|within|below|beneath|on) {path:path} (take|takes|use|uses|are taking|is taking|are using|is using|occupy|eat|take up|are taking up|is taking up) [up] [the] most (space|disk space|room|disk|storage)`,
+    `@what ${WHAT_TAKES} (take|takes|use|uses|are taking|is taking|are using|is using|occupy|take up|are taking up|is taking up) [up] [the] most (space|disk space|room|disk|storage) (in|under|inside|within|on) {path:path}`,
     "(disk|space|directory|folder) (usage|use|consumption) (of|in|for|under|by|per) {path:path}",
     "(disk|space) (usage|use) (by|per) (directory|folder|dir)",
     "@show [the] (disk|space) (usage|use) (of|in|for|under|by|per) ({path:path}|directory|folder|dir)",
@@ -144,8 +149,12 @@ export const diskUsageByDir = defineIntent<{ path?: string }>({
     `how many (bytes|kilobytes|megabytes|gigabytes|kb|mb|gb|kib|mib|gib) (is|are|does|do) ${PATH} [take|use|take up|occupy|have]`,
     "du [-sh|-h|-s|-hs|-sch] [{path:path}]",
   ],
-  build: (c) => (c.has("path") ? { path: c.get<string>("path")! } : {}),
-  describe: (a) => a.path ?? "/",
+  build(c) {
+    const limit = c.get<number>("limit");
+    if (limit !== undefined && limit > 100) return refuse(`fs.du lists at most 100 entries, not ${limit}`);
+    return { ...(c.has("path") ? { path: c.get<string>("path")! } : {}), ...(limit !== undefined ? { limit } : {}) };
+  },
+  describe: (a) => `${a.path ?? "/"}${a.limit !== undefined ? `, top ${a.limit}` : ""}`,
   async plan(a, ctx) {
     if (a.path !== undefined) {
       // A file's size is fs.stat's; a directory's is the walk.
@@ -153,7 +162,7 @@ export const diskUsageByDir = defineIntent<{ path?: string }>({
       if (st.ok && st.value.exists === false) throw new IntentRefusal(`${a.path} does not exist`);
       if (st.ok && st.value.type && st.value.type !== "dir") return [task("size", `Show the size of ${a.path}`, "storage", [call("fs.stat", { path: a.path })])];
     }
-    return [task("du", `Show disk usage by directory under ${a.path ?? "/"}`, "storage", [call("fs.du", a.path === undefined ? {} : { path: a.path }, "largest first; allocated blocks; other filesystems not entered")])];
+    return [task("du", `Show disk usage by directory under ${a.path ?? "/"}`, "storage", [call("fs.du", { ...(a.path === undefined ? {} : { path: a.path }), ...(a.limit === undefined ? {} : { limit: a.limit }) }, "largest first; allocated blocks; other filesystems not entered")])];
   },
 });
 
