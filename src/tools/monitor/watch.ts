@@ -98,7 +98,8 @@ export const monitorWatch = defineTool({
   undo(rec: WatchUndo, ctx) {
     putBack(store(ctx, "monitor.watch"), rec);
   },
-  summarize: (o) => `${o.replaced ? "Changed" : "Added"} watch ${describeWatch(o.watch)}`,
+  // Said every time: a person asking to be alerted learns where the alert goes (and that nothing leaves the machine).
+  summarize: (o) => `${o.replaced ? "Changed" : "Added"} watch ${describeWatch(o.watch)}. The autonomy loop checks it; a failure is reported as a "problem" event in aiOS's event stream (a watched service is restarted within its restart policy); no message is sent outside aiOS`,
 });
 
 export const monitorUnwatch = defineTool({

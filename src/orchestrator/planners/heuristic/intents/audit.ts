@@ -7,7 +7,7 @@
  * midnight for days; a calendar period the ledger's window cannot say
  * without a guess ("last week") is refused, naming what can be said.
  */
-import { defineIntent, refuse } from "../intent";
+import { defineIntent, IntentRefusal, refuse } from "../intent";
 import { call, task } from "./common";
 
 export interface AuditArgs {
@@ -22,12 +22,17 @@ export interface AuditArgs {
   tool?: string;
   /** What its arguments name (a package, a path, a user, a port). */
   text?: string;
+  /** One goal's calls: its number, or -1 for the goal before this one ("the last goal"). */
+  goal?: number;
 }
 
 const RECENT = "(recently|lately|so far|just now|since boot|since the last boot)";
 const WHO = "(who|@what (calls|call|changes|change|actions|action|tools|tool|agents|agent|tool calls|requests|goals)|which agent|what agent)";
 /** Verbs said of a path: the ledger is searched for the path in any call's arguments. */
 const TOUCHED = "(changed|modified|edited|touched|wrote|wrote to|written to|deleted|removed|created|moved|copied|updated|overwrote|overwritten|chmodded|chowned|renamed|read|accessed|made|wrote into)";
+
+const ENTRIES = "(changes|audit log|audit logs|audit trail|audit ledger|audit entries|audit records|activity|actions|calls|tool calls|audit|change log|changelog|activity log|events)";
+const GOAL = "(goal [number|#|no] {goal:number}|(last|previous|prior) goal <goal=-1>|goal before (this|this one) <goal=-1>)";
 
 export const auditQuery = defineIntent<AuditArgs>({
   name: "audit-query",
@@ -55,6 +60,12 @@ export const auditQuery = defineIntent<AuditArgs>({
     "@what (happened|was done|has happened|changed) (to|with) [file|directory|folder] {text:path}",
     "@show [the] (changes|history|audit entries|audit log|audit trail|calls|activity|actions) (to|of|for|on|about|touching|mentioning|involving|concerning|affecting) [file|directory|folder] {text:path}",
     "(has|did) (anyone|anybody|someone|somebody|aios|anything) (changed|modified|touched|edited|change|modify|touch|edit) [file|directory|folder] {text:path}",
+    // A day before the entries: "today's audit log" ('s is a filler), "yesterday's changes".
+    `[@show] [the] (today <day=0>|yesterday <day=1> <untilToday=true>) ${ENTRIES}`,
+    // One goal's calls (their correlation id): "what did goal 12 change", "what did the last goal do".
+    `@what (did|has) ${GOAL} (change|do|touch|modify|run|call|done|changed|touched|modified)`,
+    `@what (changed|happened|was changed|was done) (in|during|with|by) ${GOAL}`,
+    `@show [the] (changes|calls|tool calls|actions|audit entries|audit log|audit trail|steps) (of|from|in|made by|by|for) ${GOAL}`,
   ],
   qualifiers: [
     RECENT,
@@ -63,7 +74,8 @@ export const auditQuery = defineIntent<AuditArgs>({
     "(in|during|over|within|for|from) [the] (last|past|previous) {days:days}",
     "(today|so far today|this morning|this afternoon|this evening|since midnight|since this morning|since today) <day=0>",
     "since yesterday <day=1>",
-    "yesterday <day=1> <untilToday=true>",
+    "[for|from|of|on] yesterday <day=1> <untilToday=true>",
+    "(for|from|of) today <day=0>",
     "(last week|last month|this week|this month|last night|the other day) <older=true>",
   ],
   build(c) {
@@ -78,13 +90,14 @@ export const auditQuery = defineIntent<AuditArgs>({
     if (c.has("untilToday")) out.untilToday = true;
     if (out.sinceSeconds !== undefined && out.sinceSeconds > 3650 * 86_400) return refuse("windows up to 10 years are read");
     if (c.has("tool")) out.tool = c.get<string>("tool")!;
+    if (c.has("goal")) out.goal = c.get<number>("goal")!;
     const text = c.has("port") ? String(c.get<number>("port")) : c.get<string>("text");
     if (text !== undefined) out.text = text;
     return out;
   },
   describe: (a) =>
     [
-      a.tool ? `${a.tool} calls` : a.text !== undefined ? "calls" : `the newest ${a.limit} entries`,
+      a.goal !== undefined ? (a.goal < 0 ? "the calls of the goal before this one" : `the calls of goal ${a.goal}`) : a.tool ? `${a.tool} calls` : a.text !== undefined ? "calls" : `the newest ${a.limit} entries`,
       a.text !== undefined && `naming ${a.text}`,
       a.sinceSeconds !== undefined && `from the last ${a.sinceSeconds} s`,
       a.sinceDays === 0 && "from today",
@@ -94,8 +107,14 @@ export const auditQuery = defineIntent<AuditArgs>({
       .join(", "),
   // A window is counted from when the goal is planned: a stored plan would read another window.
   reusable: false,
-  async plan(a) {
+  async plan(a, ctx) {
     const args: Record<string, unknown> = { limit: a.limit };
+    if (a.goal !== undefined) {
+      // Goals are numbered in the order they arrive: the one before this is goalId - 1. Their calls carry the correlation id g<N>.
+      const n = a.goal < 0 ? ctx.goalId - 1 : a.goal;
+      if (n < 1) throw new IntentRefusal("there is no goal before this one");
+      return [task("audit", `Show the calls of goal ${n}`, "security", [call("sec.audit_query", { ...args, correlationId: `g${n}` }, "each call of that goal: its tool, arguments, who asked and how it ended")])];
+    }
     const midnight = (back: number) => {
       const d = new Date();
       d.setHours(0, 0, 0, 0);

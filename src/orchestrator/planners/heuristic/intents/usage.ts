@@ -221,6 +221,12 @@ export const pressure = defineIntent<Record<string, never>>({
     "@what is [the] [cpu|memory|io|i/o|disk|system] (pressure|psi)",
     "(psi|pressure stall information)",
     "(is|are) [the] [system|machine] (stalling|thrashing|swapping)",
+    // The machine under pressure: "is the system under memory pressure", "is the box under io pressure", "how much pressure is the machine under".
+    "(is|are) [the] [@machine|server] (under|experiencing|seeing|having|facing|suffering from) [any|much|a lot of|heavy|high|some] [cpu|memory|io|i/o|disk|ram] (pressure|stalls|stalling)",
+    "(any|some|much|high|heavy) [cpu|memory|io|i/o|disk|ram] (pressure|stalls|stalling)",
+    "how much [cpu|memory|io|i/o|disk|ram] pressure (is|are) [there|the] [@machine|server] [under|seeing|experiencing|having]",
+    "how much pressure (is|are) [the] [@machine|server] under",
+    "(is|are) [the] [@machine|server] under pressure",
   ],
   build: () => ({}),
   describe: () => "cpu, memory and io",

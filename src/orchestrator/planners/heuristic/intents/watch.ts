@@ -16,6 +16,11 @@ export interface WatchArgs {
 
 const WATCH = "(monitor|watch|keep an eye on|keep watching|start monitoring|start watching|add a watch for|add a watch on|watch over|keep track of)";
 
+const ALERT = "(alert|notify|warn|ping|page|inform|tell|let know|give a heads up|give me a heads up) [me|us]";
+const WHEN = "(if|when|whenever|as soon as|once|the moment|in case)";
+const DOWN = "(goes down|go down|dies|die|crashes|crash|stops|stop|stops running|fails|fail|falls over|goes offline|exits|quits|breaks|stops working|stops responding|is stopped)";
+const UNREACHABLE = "(goes down|stops answering|stops responding|stops working|closes|fails|becomes unreachable|is unreachable|is down|goes offline|stops accepting connections|stops listening)";
+
 export const watch = defineIntent<WatchArgs>({
   name: "watch",
   summary: "watch a service, port or URL",
@@ -26,6 +31,15 @@ export const watch = defineIntent<WatchArgs>({
     `${WATCH} {hp:hostport}`,
     `${WATCH} {url:url}`,
     "add {svc:service} to [the] (watchlist|watch list|monitoring)",
+    // To be told when something goes down is a watch: the loop checks it and reports a failure as an event (said in the answer).
+    // "Tell me/let me know if X goes down" reaches here as "check if X goes down"; the verbs are events ("goes down", "dies"), never a state ("is down": a status question).
+    `${ALERT} ${WHEN} [the] {svc:service} [@service] ${DOWN}`,
+    `${ALERT} ${WHEN} [the] {svc:service} [@service] (is|goes|becomes) (down|offline|unavailable|not running)`,
+    `(check|tell me|let me know|let us know|tell us) ${WHEN} [the] {svc:service} [@service] ${DOWN}`,
+    `${ALERT} ${WHEN} [the] port {port:port} [(on|at) {host:host}] ${UNREACHABLE}`,
+    `(check|tell me|let me know|let us know|tell us) ${WHEN} [the] port {port:port} [(on|at) {host:host}] ${UNREACHABLE}`,
+    `${ALERT} ${WHEN} {url:url} ${UNREACHABLE}`,
+    `(check|tell me|let me know|let us know|tell us) ${WHEN} {url:url} ${UNREACHABLE}`,
   ],
   qualifiers: ["(every|each) {every:seconds}", "(as|named|called) {name:name}"],
   build(c) {
