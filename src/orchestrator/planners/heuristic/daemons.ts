@@ -19,16 +19,18 @@ export interface Daemon {
   configDir?: string;
   /** Its main configuration file: "show the nginx config". */
   configFile?: string;
+  /** Where its own log files are (Debian's default): "keep nginx logs for 7 days" is a policy for `${logDir}/*.log`. */
+  logDir?: string;
 }
 
 export const DAEMONS: readonly Daemon[] = [
-  { service: "nginx", package: "nginx", argv: ["/usr/sbin/nginx", "-g", "daemon off;"], configTest: ["/usr/sbin/nginx", "-t"], configDir: "/etc/nginx", configFile: "/etc/nginx/nginx.conf" },
-  { service: "lighttpd", package: "lighttpd", argv: ["/usr/sbin/lighttpd", "-D", "-f", "/etc/lighttpd/lighttpd.conf"], configTest: ["/usr/sbin/lighttpd", "-tt", "-f", "/etc/lighttpd/lighttpd.conf"], configDir: "/etc/lighttpd", configFile: "/etc/lighttpd/lighttpd.conf" },
+  { service: "nginx", package: "nginx", argv: ["/usr/sbin/nginx", "-g", "daemon off;"], configTest: ["/usr/sbin/nginx", "-t"], configDir: "/etc/nginx", configFile: "/etc/nginx/nginx.conf", logDir: "/var/log/nginx" },
+  { service: "lighttpd", package: "lighttpd", argv: ["/usr/sbin/lighttpd", "-D", "-f", "/etc/lighttpd/lighttpd.conf"], configTest: ["/usr/sbin/lighttpd", "-tt", "-f", "/etc/lighttpd/lighttpd.conf"], configDir: "/etc/lighttpd", configFile: "/etc/lighttpd/lighttpd.conf", logDir: "/var/log/lighttpd" },
   { service: "haproxy", package: "haproxy", argv: ["/usr/sbin/haproxy", "-db", "-f", "/etc/haproxy/haproxy.cfg"], configTest: ["/usr/sbin/haproxy", "-c", "-f", "/etc/haproxy/haproxy.cfg"], configDir: "/etc/haproxy", configFile: "/etc/haproxy/haproxy.cfg" },
-  { service: "redis", package: "redis-server", argv: ["/usr/bin/redis-server", "/etc/redis/redis.conf", "--daemonize", "no", "--supervised", "no"], configDir: "/etc/redis", configFile: "/etc/redis/redis.conf" },
+  { service: "redis", package: "redis-server", argv: ["/usr/bin/redis-server", "/etc/redis/redis.conf", "--daemonize", "no", "--supervised", "no"], configDir: "/etc/redis", configFile: "/etc/redis/redis.conf", logDir: "/var/log/redis" },
   { service: "memcached", package: "memcached", argv: ["/usr/bin/memcached", "-u", "memcache"] },
   { service: "dropbear", package: "dropbear-bin", argv: ["/usr/sbin/dropbear", "-F", "-E", "-R"], configDir: "/etc/dropbear" },
-  { service: "chronyd", package: "chrony", argv: ["/usr/sbin/chronyd", "-d"], configDir: "/etc/chrony", configFile: "/etc/chrony/chrony.conf" },
+  { service: "chronyd", package: "chrony", argv: ["/usr/sbin/chronyd", "-d"], configDir: "/etc/chrony", configFile: "/etc/chrony/chrony.conf", logDir: "/var/log/chrony" },
 ];
 
 /** The daemon a person means by `name`: its service name or its package's. */

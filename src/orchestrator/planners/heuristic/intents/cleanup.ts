@@ -7,6 +7,7 @@
  * (never live logs, never undo records), after showing the disk.
  */
 import type { Scope, ScopeWord } from "../domain";
+import { daemonFor } from "../daemons";
 import { type Captured, defineIntent, IntentRefusal, refuse } from "../intent";
 import { call, probe, task } from "./common";
 
@@ -110,7 +111,7 @@ export interface PolicyArgs {
 
 const DEFAULT_PATTERN = "/var/log/*.log";
 const AIOS_LOG = "/var/log/aios/aios.log";
-const TARGET = `([all|each|every] [the] (log|logs|log files|logfiles|log file) [(in|under) /var/log]|[the] (aios|aios's|aios own|aios's own|own) (log|logs) <aios=true>|[the] (syslog|system log|syslog file) <path=/var/log/syslog>|{glob:glob}|{path:path})`;
+const TARGET = `([all|each|every] [the] (log|logs|log files|logfiles|log file) [(in|under) /var/log]|[the] {svclog:service} [@service] (log|logs|log files|logfiles|log file)|[the] (logs|log files|logfiles) (of|for|from) [the] {svclog:service} [@service]|[the] (aios|aios's|aios own|aios's own|own) (log|logs) <aios=true>|[the] (syslog|system log|syslog file) <path=/var/log/syslog>|{glob:glob}|{path:path})`;
 const WHEN = "(daily <age=1>|weekly <age=7>|monthly <age=30>|nightly <age=1>|every day <age=1>|every night <age=1>|once a day <age=1>|every week <age=7>|once a week <age=7>|every month <age=30>|once a month <age=30>|every {age:days}|after {age:days}|each day <age=1>|each week <age=7>)";
 const GROWS = "(exceed|exceeds|reach|reaches|hit|hits|get bigger than|gets bigger than|grow beyond|grows beyond|grow past|grows past|are larger than|is larger than|are bigger than|is bigger than|get over|gets over|go over|goes over|pass|passes|get to|gets to|are over|is over|grow over|grows over|get larger than|gets larger than|grow to|grows to)";
 const AT_MOST = "[only|at most|no more than|not more than|up to|a maximum of|max|maximum|maximum of]";
@@ -141,6 +142,8 @@ export const logPolicy = defineIntent<PolicyArgs>({
     `${TARGET} (should|must|need to|have to|are to|shall) (be kept|be retained|be stored|stay|be saved) (for|during) ${AT_MOST} {retain:days}`,
     `(set|change|make|update|configure) [the] [log|logs] retention [(for|of|on) ${TARGET}] to {retain:days}`,
     `(set|change|make|update|configure) [the] retention (of|for) ${TARGET} to {retain:days}`,
+    `(do not|never) (keep|retain|store|hold) ${TARGET} (longer than|for longer than|more than|for more than|past|beyond|over) {retain:days}`,
+    `${TARGET} (should|must|may|can) (not|never) (be kept|be retained|stay|be stored) (longer than|for longer than|more than|for more than|past|beyond|over) {retain:days}`,
   ],
   qualifiers: [KEEP, WHEN, AT_SIZE, "[and|,] [only|just] (keep|keeping|retain|retaining) (them|it|the logs|logs|the files|each) (for|during) {retain:days}", `(when|once|if|whenever) (they|it|a log|logs|each log|one|the file|a file) ${GROWS} {size:size}`, "(or|and) (when|once|if) (they|it) (are|is|get|gets) (bigger|larger) than {size:size}", "(and|then) rotate", "(rotating|rotated|and rotate|rotate them|rotate it|rotate|rotate them|rotation)"],
   build(c) {
@@ -149,8 +152,8 @@ export const logPolicy = defineIntent<PolicyArgs>({
     const keep = c.get<number>("keep")!;
     if (keep > 100) return refuse("at most 100 rotated copies are kept");
     if (c.conflicting("age") || c.conflicting("size")) return refuse("it gives two different rotation rules");
-    const pattern = c.has("aios") ? AIOS_LOG : (c.get<string>("glob") ?? c.get<string>("path") ?? DEFAULT_PATTERN);
-    if (!pattern.startsWith("/var/log/")) return refuse(`${pattern} is not under /var/log; rotation policies are for logs there`);
+    const pattern = patternOf(c);
+    if (typeof pattern !== "string") return pattern;
     const out: PolicyArgs = { pattern, keep };
     if (c.has("size")) out.maxBytes = c.get<number>("size")!;
     if (c.has("age")) out.maxAgeDays = c.get<number>("age")!;
@@ -180,6 +183,23 @@ export const logPolicy = defineIntent<PolicyArgs>({
 });
 
 /**
+ * The logs a policy is for: aiOS's log, a glob or path under /var/log, a
+ * daemon's own log directory ("nginx logs": /var/log/nginx/*.log), or every
+ * .log under /var/log. A service whose log files aiOS does not know is
+ * refused, naming it: its output is in aiOS's own log, not a file to rotate.
+ */
+function patternOf(c: Captured): string | { refuse: string } {
+  const svc = c.get<string>("svclog");
+  if (svc !== undefined) {
+    const dir = daemonFor(svc)?.logDir;
+    return dir ? `${dir}/*.log` : refuse(`aiOS knows no log files of ${svc} under /var/log (a supervised service's output goes to aiOS's log); say the logs' path, e.g. /var/log/${svc}/*.log`);
+  }
+  const pattern = c.has("aios") ? AIOS_LOG : (c.get<string>("glob") ?? c.get<string>("path") ?? DEFAULT_PATTERN);
+  if (!pattern.startsWith("/var/log/")) return refuse(`${pattern} is not under /var/log; rotation policies are for logs there`);
+  return pattern;
+}
+
+/**
  * "Keep logs for 14 days": the policy model keeps generations, rotated by
  * age or size, so a time is that many daily rotations (logrotate's "daily,
  * rotate 14"), or of the rotation said ("rotate weekly and keep them for 4
@@ -195,8 +215,8 @@ function retention(c: Captured): PolicyArgs | { refuse: string } {
   if (days % age !== 0) return refuse(`${days} days is not a whole number of rotations every ${age} days`);
   const keep = days / age;
   if (keep > 100) return refuse(`at most 100 rotated copies are kept: ${100 * age} days when rotating every ${age === 1 ? "day" : `${age} days`} (say e.g. "rotate logs weekly keeping ${Math.min(100, Math.ceil(days / 7))}")`);
-  const pattern = c.has("aios") ? AIOS_LOG : (c.get<string>("glob") ?? c.get<string>("path") ?? DEFAULT_PATTERN);
-  if (!pattern.startsWith("/var/log/")) return refuse(`${pattern} is not under /var/log; rotation policies are for logs there`);
+  const pattern = patternOf(c);
+  if (typeof pattern !== "string") return pattern;
   const out: PolicyArgs = { pattern, keep, maxAgeDays: age, retainDays: days };
   if (c.has("size")) out.maxBytes = c.get<number>("size")!;
   return out;

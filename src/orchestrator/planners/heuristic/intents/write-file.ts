@@ -29,12 +29,15 @@ export const writeFile = defineIntent<WriteArgs>({
     `(create|make) [new] [file] {path:path} (containing|with ${TEXT}|that contains|that says|saying) {content:quoted}`,
     "echo {content:quoted} (> <append=false>|>> <append=true>) {path:path}",
     `(write|put|save) [something|text|content|anything] (to|into|in) [file] {path:path} <empty=true>`,
-    "(create|make|touch) [new] [empty] file {path:path} <touch=true>",
-    "touch {path:path} <touch=true>",
+    "(create|make|touch|add) [new] [empty|blank|zero-length|zero-byte] file [at|in|called|named|as] {path:path} <touch=true>",
+    "(create|make|add) [new] (empty|blank|zero-length|zero-byte) [file] [at|called|named|as] {path:path} <touch=true>",
+    "touch [file] {path:path} <touch=true>",
   ],
+  // Over a file that is there only when asked: it loses its content (undo puts it back).
+  qualifiers: ["[,] [and] (overwriting|overwrite|replacing|replace|truncating|truncate) [it|the file|the existing file|any existing file|what is there|if it exists] <overwrite=true>", "even if it (exists|is there|already exists) <overwrite=true>"],
   build(c) {
     if (c.has("empty")) return refuse(`say what to write, in quotes (e.g. write 'text' to ${c.get<string>("path")})`);
-    if (c.has("touch")) return { path: c.get<string>("path")!, content: "", append: false, fresh: true };
+    if (c.has("touch")) return c.has("overwrite") ? { path: c.get<string>("path")!, content: "", append: false } : { path: c.get<string>("path")!, content: "", append: false, fresh: true };
     let content = c.get<string>("content")!.replace(/\\n/g, "\n").replace(/\\t/g, "\t");
     if (!content.endsWith("\n")) content += "\n";
     return { path: c.get<string>("path")!, content, append: c.get<boolean>("append") ?? false };
