@@ -31,11 +31,11 @@ export const FILLERS: ReadonlySet<string> = new Set(["a", "an", "the", "please",
 export const FILLER_PHRASES: ReadonlyArray<readonly string[]> = [
   ["thank", "you"], ["for", "me"], ["for", "us"], ["right", "now"], ["at", "the", "moment"], ["as", "well"], ["if", "you", "can"], ["if", "possible"],
   // "On this machine", "of the server": every request is about this machine. Not "the host" or "the node": the VM's host, or another node, is another machine.
-  ...["on", "of", "in"].flatMap((p) => [
+  ...["on", "of", "in", "onto"].flatMap((p) => [
     ...["machine", "system", "box", "server", "host", "computer", "vm", "node", "instance"].map((m) => [p, "this", m]),
     ...["machine", "system", "box", "server", "computer", "vm"].map((m) => [p, "the", m]),
   ]),
-  ["here"], ["right", "away"], ["straight", "away"], ["real", "quick"], ["as", "soon", "as", "possible"],
+  ["on", "here"], ["onto", "here"], ["over", "here"], ["here"], ["right", "away"], ["straight", "away"], ["real", "quick"], ["as", "soon", "as", "possible"],
   ["when", "you", "can"], ["if", "you", "would"], ["if", "you", "could"], ["in", "advance"], ["when", "you", "get", "a", "chance"], ["when", "you", "have", "a", "moment"],
   ["if", "you", "do", "not", "mind"], ["no", "rush"], ["much", "appreciated"], ["cheers"], ["thank", "you", "so", "much"], ["thanks", "a", "lot"], ["many", "thanks"],
   ["thank", "you", "very", "much"], ["thanks", "very", "much"], ["thanks", "so", "much"],
@@ -47,6 +47,7 @@ export const PREAMBLES: ReadonlyArray<readonly string[]> = [
   ["i", "would", "like", "to"], ["i", "want", "to"], ["i", "need", "to"], ["i", "wanna"], ["go", "ahead", "and"], ["please", "go", "ahead", "and"],
   ["would", "it", "be", "possible", "to"], ["is", "it", "possible", "to"], ["could", "i", "ask", "you", "to"], ["can", "i", "get", "you", "to"], ["would", "you", "please"], ["do", "you", "mind"],
   ["can", "you", "please"], ["could", "you", "please"], ["can", "you"], ["could", "you"], ["would", "you"], ["will", "you"], ["let", "us"], ["help", "me"],
+  ["can", "u"], ["could", "u"], ["would", "u"], ["can", "u", "please"], ["could", "u", "please"], ["yo"],
   ["try", "to"], ["and", "then"], ["then"], ["and"], ["so"], ["ok"], ["okay"], ["hey"], ["hi"], ["next"], ["finally"], ["afterwards"], ["after", "that"], ["aios"],
 ];
 

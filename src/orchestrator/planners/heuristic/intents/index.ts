@@ -18,7 +18,7 @@ import { firewallList, firewallPort, firewallRemoveRule } from "./firewall";
 import { knowledge } from "./knowledge";
 import { showLogs } from "./logs";
 import { checkEndpoint, listeningPorts, networkInterfaces, pingHost, resolveName } from "./network";
-import { installPackage, listPackages, packageInfo, searchPackages, updateIndex, upgradePackages } from "./packages";
+import { installLoosely, installPackage, listPackages, packageInfo, searchPackages, updateIndex, upgradePackages } from "./packages";
 import { diskFull, serviceDown, slowSystem, systemHealth } from "./playbooks";
 import { findProcesses, killProcess, processInfo, signalProcess } from "./process";
 import { configureProxy } from "./proxy";
@@ -106,6 +106,8 @@ export const INTENTS: readonly Intent[] = [
   listDir,
   statPath,
   findFiles,
+  // After every intent that reads its verbs otherwise ("get the logs", "set up a reverse proxy").
+  installLoosely(() => INTENTS),
   knowledge,
 ];
 

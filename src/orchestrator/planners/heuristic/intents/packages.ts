@@ -2,7 +2,8 @@
  * Packages: install, look at, list, search, refresh the index. (Removal,
  * with everything aiOS added around a package, is remove.ts.)
  */
-import { defineIntent, IntentRefusal, refuse } from "../intent";
+import { compile } from "../compile";
+import { defineIntent, type Intent, IntentRefusal, refuse } from "../intent";
 import { call, packageState, packageTasks, task } from "./common";
 
 export interface InstallArgs {
@@ -49,6 +50,43 @@ export const installPackage = defineIntent<InstallArgs>({
     return tasks;
   },
 });
+
+/**
+ * Installing said loosely: "put htop on this box", "set up jq", "grab wget",
+ * "get tmux onto the server" (where it goes is a filler: this machine).
+ * Tried after every other intent (index.ts), and never for a word the
+ * catalogue reads ("get the time", "set up tree view"): a loose verb before
+ * one of those is a request for something else, not a package of that name.
+ */
+export function installLoosely(catalogue: () => readonly Intent[]) {
+  let words: Set<string> | undefined;
+  const vocabulary = () => {
+    if (!words) {
+      words = new Set();
+      for (const i of catalogue()) for (const w of compile(i).vocabulary) words.add(w);
+    }
+    return words;
+  };
+  return defineIntent<InstallArgs>({
+    name: "install-package-loosely",
+    summary: "install a package (said with another verb)",
+    examples: ["put htop on this box", "set up jq", "grab wget", "get tmux onto the server"],
+    forms: [
+      "(put|set up|setup|get|grab|fetch|download|pull down|pull in|bring in|deploy) [me|us] [the] [package|packages] {names:pkgs} [package|packages]",
+    ],
+    qualifiers: installPackage.qualifiers,
+    build(c, facts) {
+      const a = installPackage.build(c, facts);
+      if ("refuse" in a) return a;
+      const taken = a.names.map((n) => n.split("=")[0]!).filter((n) => vocabulary().has(n));
+      if (taken.length) return refuse(`"${taken.join('", "')}" ${taken.length === 1 ? "is a word" : "are words"} aiOS reads, not taken as a package name here; to install ${taken.length === 1 ? "it" : "them"}, say "install ${taken.join(" ")}"`);
+      return a;
+    },
+    object: installPackage.object,
+    describe: installPackage.describe,
+    plan: installPackage.plan,
+  });
+}
 
 export const packageInfo = defineIntent<{ names: string[] }>({
   name: "package-info",
