@@ -46,13 +46,27 @@ describe("schedules in words", () => {
     ["with cron '0 4 * * *'", "0 4 * * *"],
     ["'*/10 * * * *'", "*/10 * * * *"],
     ["at 3am", null],
-    ["every 90 minutes", null],
+    ["every 120 minutes", "0 */2 * * *"],
+    ["every evening at 8", "0 20 * * *"],
+    ["every night at 11", "0 23 * * *"],
+    ["every night at 2am", "0 2 * * *"],
+    ["every morning at 7", "0 7 * * *"],
+    ["every morning at 9pm", null],
     ["every day at 25:00", null],
     ["daily at 13pm", null],
     ["run 'every day' now", null],
   ];
   for (const [text, cron] of cases) {
     test(`${text} → ${cron}`, () => expect(parseSchedule(text)?.cron ?? null).toBe(cron));
+  }
+
+  // Said plainly but not cron: read, with why, so the refusal names it (never a nearby schedule).
+  for (const text of ["every 90 minutes", "every 48 hours", "every other tuesday", "fortnightly", "every morning"]) {
+    test(`${text} → refused with a reason`, () => {
+      const s = parseSchedule(text);
+      expect(s?.cron).toBe("");
+      expect(s?.problem).toContain(text);
+    });
   }
 
   test("the spans cover the schedule words, so the rest is what to run", () => {

@@ -189,7 +189,7 @@ export const VALUE_SLOTS: Record<string, SlotType> = {
       const text = rawSpan(env, tokens, pos, end);
       const s = parseSchedule(text);
       if (!s || !covers(text, s.spans)) continue;
-      out.push({ end, value: { cron: s.cron, words: s.words } });
+      out.push({ end, value: s.problem ? { cron: s.cron, words: s.words, problem: s.problem } : { cron: s.cron, words: s.words } });
     }
     return out;
   },

@@ -60,7 +60,7 @@ export const firewallPort = defineIntent<FirewallArgs>({
 });
 
 const LETS = "(allow|allows|let through|lets through|let in|lets in|permit|permits|accept|accepts|block|blocks|drop|drops|deny|denies|reject|rejects|filter|filters)";
-const LETS_PASSIVE = "(blocked|allowed|permitted|accepted|let through|let in|open in firewall|closed in firewall|in firewall|denied|filtered|dropped|rejected)";
+const LETS_PASSIVE = "(blocked|allowed|permitted|accepted|let through|let in|let|open in firewall|closed in firewall|in firewall|denied|filtered|dropped|rejected)";
 
 export const firewallList = defineIntent<Record<string, never>>({
   name: "firewall-rules",

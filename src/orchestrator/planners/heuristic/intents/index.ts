@@ -107,7 +107,7 @@ export const INTENTS: readonly Intent[] = [
   statPath,
   findFiles,
   // After every intent that reads its verbs otherwise ("get the logs", "set up a reverse proxy").
-  installLoosely(() => INTENTS),
+  installLoosely,
   knowledge,
 ];
 

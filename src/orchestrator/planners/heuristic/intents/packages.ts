@@ -2,8 +2,8 @@
  * Packages: install, look at, list, search, refresh the index. (Removal,
  * with everything aiOS added around a package, is remove.ts.)
  */
-import { compile } from "../compile";
-import { defineIntent, type Intent, IntentRefusal, refuse } from "../intent";
+import { daemonFor } from "../daemons";
+import { defineIntent, IntentRefusal, refuse } from "../intent";
 import { call, packageState, packageTasks, task } from "./common";
 
 export interface InstallArgs {
@@ -52,41 +52,38 @@ export const installPackage = defineIntent<InstallArgs>({
 });
 
 /**
+ * Words that, after "get", "set up" or "put", ask for something of aiOS's own
+ * (the time, a cron job, sudo rights, a backup) though Debian has a package
+ * of that name: never read as that package here ("install time" still is).
+ */
+const LOOSE_NOT_PACKAGES: ReadonlySet<string> = new Set(["time", "date", "clock", "cron", "anacron", "at", "sudo", "swap", "backup", "backups", "monitoring", "logging", "rotation", "proxy", "ssl", "tls", "dns", "updates", "update", "upgrades", "mail", "email", "alerts", "access", "permissions", "root"]);
+
+/**
  * Installing said loosely: "put htop on this box", "set up jq", "grab wget",
  * "get tmux onto the server" (where it goes is a filler: this machine).
- * Tried after every other intent (index.ts), and never for a word the
- * catalogue reads ("get the time", "set up tree view"): a loose verb before
- * one of those is a request for something else, not a package of that name.
+ * Tried after every other intent (index.ts), so "get the logs", "set up a
+ * reverse proxy" are read by theirs first.
  */
-export function installLoosely(catalogue: () => readonly Intent[]) {
-  let words: Set<string> | undefined;
-  const vocabulary = () => {
-    if (!words) {
-      words = new Set();
-      for (const i of catalogue()) for (const w of compile(i).vocabulary) words.add(w);
-    }
-    return words;
-  };
-  return defineIntent<InstallArgs>({
-    name: "install-package-loosely",
-    summary: "install a package (said with another verb)",
-    examples: ["put htop on this box", "set up jq", "grab wget", "get tmux onto the server"],
-    forms: [
-      "(put|set up|setup|get|grab|fetch|download|pull down|pull in|bring in|deploy) [me|us] [the] [package|packages] {names:pkgs} [package|packages]",
-    ],
-    qualifiers: installPackage.qualifiers,
-    build(c, facts) {
-      const a = installPackage.build(c, facts);
-      if ("refuse" in a) return a;
-      const taken = a.names.map((n) => n.split("=")[0]!).filter((n) => vocabulary().has(n));
-      if (taken.length) return refuse(`"${taken.join('", "')}" ${taken.length === 1 ? "is a word" : "are words"} aiOS reads, not taken as a package name here; to install ${taken.length === 1 ? "it" : "them"}, say "install ${taken.join(" ")}"`);
-      return a;
-    },
-    object: installPackage.object,
-    describe: installPackage.describe,
-    plan: installPackage.plan,
-  });
-}
+export const installLoosely = defineIntent<InstallArgs>({
+  name: "install-package-loosely",
+  summary: "install a package (said with another verb)",
+  examples: ["put htop on this box", "set up jq", "grab wget", "get tmux onto the server"],
+  forms: ["(put|get|grab|fetch|download|pull down|pull in|bring in|set up <setup=true>|setup <setup=true>|deploy <setup=true>) [me|us] [the] [package|packages] {names:pkgs} [package|packages]"],
+  qualifiers: installPackage.qualifiers,
+  build(c, facts) {
+    const a = installPackage.build(c, facts);
+    if ("refuse" in a) return a;
+    const taken = a.names.map((n) => n.split("=")[0]!).filter((n) => LOOSE_NOT_PACKAGES.has(n));
+    if (taken.length) return refuse(`"${taken.join('", "')}" after this verb is not read as a package name; to install ${taken.length === 1 ? "it" : "them"}, say "install ${taken.join(" ")}"`);
+    // Setting up a daemon is more than its package (its configuration, its service): only the install is said plainly.
+    const daemons = c.has("setup") ? a.names.map((n) => n.split("=")[0]!).filter((n) => daemonFor(n)) : [];
+    if (daemons.length) return refuse(`setting up ${daemons.join(" and ")} is more than installing ${daemons.length === 1 ? "it" : "them"} (configuration, a service); say "install ${daemons.join(" ")}", then start or configure ${daemons.length === 1 ? "it" : "them"}`);
+    return a;
+  },
+  object: installPackage.object,
+  describe: installPackage.describe,
+  plan: installPackage.plan,
+});
 
 export const packageInfo = defineIntent<{ names: string[] }>({
   name: "package-info",

@@ -34,7 +34,7 @@ export function scheduleJob() {
     name: "schedule-job",
     summary: "schedule a job",
     // Every schedule parseSchedule reads has one of these words (or a quoted cron expression after "cron").
-    requires: ["every", "each", "daily", "hourly", "weekly", "monthly", "nightly", "minutely", "weekday", "weekdays", "weekend", "weekends", "once", "cron", "schedule"],
+    requires: ["every", "each", "daily", "hourly", "weekly", "monthly", "nightly", "minutely", "weekday", "weekdays", "weekend", "weekends", "once", "cron", "schedule", "fortnightly", "biweekly", "bi-weekly"],
     examples: ["run 'free disk space' every day at 3am", "schedule `sync` every 5 minutes", "check port 80 every minute", "every monday at 9am run 'show disk usage' as job weekly-disk", "run `logrotate /etc/logrotate.conf` with cron '0 4 * * *'"],
     forms: [
       `${RUN} {goal:goal} {when:schedule}`,
@@ -48,7 +48,8 @@ export function scheduleJob() {
     ],
     qualifiers: ["(as|named|called) [job|a job|the job] {name:name}", "as job {name:name}"],
     build(c) {
-      const when = c.get<{ cron: string; words: string }>("when")!;
+      const when = c.get<{ cron: string; words: string; problem?: string }>("when")!;
+      if (when.problem) return refuse(when.problem);
       const bad = cronProblem(when.cron);
       if (bad) return refuse(`"${when.cron}" is not a cron expression: ${bad}`);
       const name = c.get<string>("name");
