@@ -35,6 +35,8 @@ export const FILLER_PHRASES: ReadonlyArray<readonly string[]> = [
     ...["machine", "system", "box", "server", "host", "computer", "vm", "node", "instance"].map((m) => [p, "this", m]),
     ...["machine", "system", "box", "server", "computer", "vm"].map((m) => [p, "the", m]),
   ]),
+  // "On my server" ("my" is a filler): this machine, said without an article.
+  ...["on", "onto"].flatMap((p) => ["machine", "box", "server", "vm"].flatMap((m) => [[p, m], [p, "my", m], [p, "our", m]])),
   ["on", "here"], ["onto", "here"], ["over", "here"], ["here"], ["right", "away"], ["straight", "away"], ["real", "quick"], ["as", "soon", "as", "possible"],
   ["when", "you", "can"], ["if", "you", "would"], ["if", "you", "could"], ["in", "advance"], ["when", "you", "get", "a", "chance"], ["when", "you", "have", "a", "moment"],
   ["if", "you", "do", "not", "mind"], ["no", "rush"], ["much", "appreciated"], ["cheers"], ["thank", "you", "so", "much"], ["thanks", "a", "lot"], ["many", "thanks"],

@@ -72,6 +72,10 @@ export const firewallList = defineIntent<Record<string, never>>({
     // What the firewall lets through, said with it as the subject: "what does the firewall allow", "which ports does the firewall let through".
     `@what [ports|traffic|connections|services] (does|do) [the] firewall ${LETS}`,
     `@what (is|are) ${LETS_PASSIVE} (through|by|past|in) [the] firewall`,
+    `[@show] [the] (ports|traffic|connections) ${LETS_PASSIVE} (through|by|past|in) [the] firewall`,
+    // "Allowed ports" are the firewall's; "open ports" are what listens (net.listening).
+    "[@show] [the] (allowed|blocked|permitted|denied|filtered|whitelisted|blacklisted) (ports|traffic|connections)",
+    "@what (is|are) [the] firewall (letting in|letting through|allowing|blocking|permitting|accepting|dropping|rejecting|filtering)",
     `@what [traffic|ports|connections] (gets|get|goes|go|can get|can go|comes|come|passes|pass|makes it) (through|past|in through) [the] firewall`,
     // "What is blocked": blocking and allowing are the firewall's words ("show me what's blocked and what's allowed").
     `@what [ports] (is|are) (blocked|allowed) [and (what|which ports) (is|are) (blocked|allowed)] [(by|in|through) [the] firewall]`,

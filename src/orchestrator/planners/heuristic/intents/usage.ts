@@ -131,7 +131,9 @@ export const diskUsageByDir = defineIntent<{ path?: string; limit?: number }>({
     "where (did|has|have|is|does) [all] [the] [my] [disk] space (go|gone|going|went|used)",
     "where is [all] [the] [disk] space (being used|used|going)",
     // Superlatives with a place and a count: "the 5 biggest dirs in /var", "top 3 largest files under /srv", "which directories in /var/log take the most space".
-    `[@show|@what [are|is]] [top] [{limit:count}] ${BIGGEST} ${WHAT_TAKES} [(in|under|on|of|inside|within|below|beneath) {path:path}]`,
+    `[@show|@what [are|is]] [top] [{limit:count}] ${BIGGEST} [{limit:count}] ${WHAT_TAKES} [(in|under|on|of|inside|within|below|beneath) {path:path}]`,
+    `[@show] top {limit:count} ${WHAT_TAKES} by (size|disk usage|space|disk space) [(in|under|on|of|inside|within) {path:path}]`,
+    `@what ${WHAT_TAKES} (in|under|inside|within|on) {path:path} (is|are) [the] ${BIGGEST}`,
     `@what ${WHAT_TAKES} (in|under|inside|within|below|beneath|on) {path:path} (take|takes|use|uses|are taking|is taking|are using|is using|occupy|eat|take up|are taking up|is taking up) [up] [the] most (space|disk space|room|disk|storage)`,
     `@what ${WHAT_TAKES} (take|takes|use|uses|are taking|is taking|are using|is using|occupy|take up|are taking up|is taking up) [up] [the] most (space|disk space|room|disk|storage) (in|under|inside|within|on) {path:path}`,
     "(disk|space|directory|folder) (usage|use|consumption) (of|in|for|under|by|per) {path:path}",
