@@ -61,7 +61,7 @@ export const auditQuery = defineIntent<AuditArgs>({
     "@show [the] (changes|history|audit entries|audit log|audit trail|calls|activity|actions) (to|of|for|on|about|touching|mentioning|involving|concerning|affecting) [file|directory|folder] {text:path}",
     "(has|did) (anyone|anybody|someone|somebody|aios|anything) (changed|modified|touched|edited|change|modify|touch|edit) [file|directory|folder] {text:path}",
     // A day before the entries: "today's audit log" ('s is a filler), "yesterday's changes".
-    `[@show] [the] (today <day=0>|yesterday <day=1> <untilToday=true>) ${ENTRIES}`,
+    `[@show] [the] (today <day=0>|yesterday <day=1> <untilToday=true>|this week <older=true>|last week <older=true>|this month <older=true>|last month <older=true>) ${ENTRIES}`,
     // One goal's calls (their correlation id): "what did goal 12 change", "what did the last goal do".
     `@what (did|has) ${GOAL} (change|do|touch|modify|run|call|done|changed|touched|modified)`,
     `@what (changed|happened|was changed|was done) (in|during|with|by) ${GOAL}`,

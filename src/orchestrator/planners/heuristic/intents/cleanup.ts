@@ -137,8 +137,8 @@ export const logPolicy = defineIntent<PolicyArgs>({
     `(limit|cap|restrict|bound|keep) [the] [size of] ${TARGET} (to|at|under|below) {size:size}`,
     `(do not|never) (let|allow) ${TARGET} (grow|get) (beyond|past|over|bigger than|larger than|above|more than) {size:size}`,
     // How long logs are kept: "keep logs for 14 days", "keep two weeks of logs", "set the log retention to 30 days".
-    `[only|just] (keep|retain|save|hold|store|preserve) ${AT_MOST} [the] ${TARGET} (for|during) ${AT_MOST} [the] [last|past] {retain:days}`,
-    `[only|just] (keep|retain|save|hold|store|preserve) ${AT_MOST} [the] [last|past] {retain:days} (of|worth of|of the) ${TARGET}`,
+    `[only|just] (keep|retain|save|hold|store|preserve|hold on to|hang on to) ${AT_MOST} [the] ${TARGET} [for|during] ${AT_MOST} [the] [last|past] {retain:days}`,
+    `[only|just] (keep|retain|save|hold|store|preserve|hold on to|hang on to) ${AT_MOST} [the] [last|past] {retain:days} (of|worth of|of the) ${TARGET}`,
     `${TARGET} (should|must|need to|have to|are to|shall) (be kept|be retained|be stored|stay|be saved) (for|during) ${AT_MOST} {retain:days}`,
     `(set|change|make|update|configure) [the] [log|logs] retention [(for|of|on) ${TARGET}] to {retain:days}`,
     `(set|change|make|update|configure) [the] retention (of|for) ${TARGET} to {retain:days}`,

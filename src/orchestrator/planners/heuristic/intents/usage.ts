@@ -37,7 +37,7 @@ export const showUsage = defineIntent<{ kinds: UsageKind[]; path?: string }>({
     // The root filesystem, or the one holding a path: "how full is /var".
     "how full (is|are) (root filesystem|root partition|root fs|root file system|root disk|root volume|root drive|/) <path=/>",
     "how full (is|are) [filesystem|partition|disk|drive] {path:path} <kind=disk>",
-    "(is|are) {kinds:usage} (full|busy|overloaded|maxed out|running out|almost full|nearly full|low|running low|getting low|getting full|filling up|under pressure)",
+    "(is|are) {kinds:usage} (full|busy|overloaded|maxed out|running out|almost full|nearly full|low|running low|getting low|getting full|filling up)",
     "(is|are) there (enough|much|any|sufficient) [free|available] {kinds:usage} [space|left|available|free]",
     `@what is {kinds:usage} ${FIGURE} [looking] [like]`,
     "(is|are) {kinds:usage} [space] (used|in use|active|enabled|on|being used)",
@@ -224,7 +224,9 @@ export const pressure = defineIntent<Record<string, never>>({
     "(psi|pressure stall information)",
     "(is|are) [the] [system|machine] (stalling|thrashing|swapping)",
     // The machine under pressure: "is the system under memory pressure", "is the box under io pressure", "how much pressure is the machine under".
-    "(is|are) [the] [@machine|server] (under|experiencing|seeing|having|facing|suffering from) [any|much|a lot of|heavy|high|some] [cpu|memory|io|i/o|disk|ram] (pressure|stalls|stalling)",
+    "(is|are) [the] [@machine|server|we|you|things] (under|experiencing|seeing|having|facing|suffering from) [any|much|a lot of|heavy|high|some] [cpu|memory|io|i/o|disk|ram] (pressure|stalls|stalling)",
+    "(is|are) [the] (cpu|memory|io|i/o|disk|ram) (under pressure|stalling)",
+    "@what is [the] [cpu|memory|io|i/o|disk|system] pressure like",
     "(any|some|much|high|heavy) [cpu|memory|io|i/o|disk|ram] (pressure|stalls|stalling)",
     "how much [cpu|memory|io|i/o|disk|ram] pressure (is|are) [there|the] [@machine|server] [under|seeing|experiencing|having]",
     "how much pressure (is|are) [the] [@machine|server] under",
