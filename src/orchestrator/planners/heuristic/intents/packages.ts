@@ -68,7 +68,7 @@ export const installLoosely = defineIntent<InstallArgs>({
   name: "install-package-loosely",
   summary: "install a package (said with another verb)",
   examples: ["put htop on this box", "set up jq", "grab wget", "get tmux onto the server"],
-  forms: ["(put|get|gimme|need|grab|fetch|download|pull down|pull in|bring in|set up <setup=true>|setup <setup=true>|deploy <setup=true>) [me|us] [the] [package|packages] {names:pkgs} [package|packages]"],
+  forms: ["(put|get|gimme|grab|fetch|download|pull down|pull in|bring in|set up <setup=true>|setup <setup=true>|deploy <setup=true>) [me|us] [the] [package|packages] {names:pkgs} [package|packages]"],
   qualifiers: installPackage.qualifiers,
   build(c, facts) {
     const a = installPackage.build(c, facts);
