@@ -213,6 +213,16 @@ export const ConfigSchema = v.strictObject(
       /** A failed or cancelled goal undoes its reversible tool calls, newest first. */
       rollback_on_failure: v.optional(v.boolean(), true),
       max_concurrent_goals: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1, "must be at least 1"), v.maxValue(16, "must be at most 16")), 2),
+      /** A model planner's tool loop (observe, decide, act) stops after this many decisions... */
+      max_steps: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1, "must be at least 1"), v.maxValue(100, "must be at most 100")), 12),
+      /** ...or this many tokens read and written by the model over the whole goal... */
+      max_tokens: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(100, "must be at least 100")), 100_000),
+      /** ...or this long (waits for approval not counted), or when the month's budget is spent. */
+      max_time: v.optional(duration, "5m"),
+      /** A failed task makes a model re-plan with the failure in view, at most this many times per goal; then the goal fails with the reasons. */
+      max_replans: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0, "must be 0..10"), v.maxValue(10, "must be 0..10")), 2),
+      /** A task that failed for a reason that may pass (a timeout, a busy resource) runs again, at most this many times. */
+      max_retries: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0, "must be 0..10"), v.maxValue(10, "must be 0..10")), 2),
     }),
     autonomy: section({
       /** How often the loop checks services, disks, memory, load and the watchlist, and runs due jobs. */

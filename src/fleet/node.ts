@@ -9,6 +9,7 @@
 import { join } from "node:path";
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { errorMessage, loadavg, log, meminfo, rssBytes } from "../sys";
+import { ACTIVE_GOAL_STATES } from "../memory";
 import { type FetchHandler, serveApi } from "./bridge";
 import { Backoff, connectWithRetry, sleep } from "./connect";
 import { fleetGoalResult, submitFleetGoal } from "./goals";
@@ -35,7 +36,7 @@ export interface FleetNodeDeps {
   apiUrl(): string | null;
 }
 
-const ACTIVE = new Set(["planning", "running", "awaiting_approval"]);
+const ACTIVE = new Set<string>(ACTIVE_GOAL_STATES);
 
 export class FleetNode implements FleetPort {
   readonly node: string;

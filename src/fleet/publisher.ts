@@ -12,7 +12,7 @@
  * acknowledged just before a crash), else the point saved durably in
  * <data>/fleet/cursor.json (a stream whose old rows aged out).
  */
-import type { AuditRow, TraceEvent } from "../memory";
+import { type AuditRow, isFinalGoalState, type TraceEvent } from "../memory";
 import { errorMessage, log } from "../sys";
 import type { Fleet } from "./setup";
 import type { AuditCopy } from "./verify";
@@ -34,7 +34,6 @@ export interface EventSource {
 const PAGE = 1_000;
 /** Publishes in flight at once: acks are awaited per window, in order. */
 const WINDOW = 256;
-const FINAL = new Set(["done", "failed", "cancelled"]);
 const RECENT_GOALS = 100;
 
 /** The resume points, saved with fsync each time they move. */
@@ -142,7 +141,7 @@ export class Publisher {
     // Events are appended to goals still under way, and to a goal that just ended; older goals are quiet.
     const since = this.lastScanAt - 10_000;
     const scanAt = Date.now();
-    const goals = source.list(RECENT_GOALS).filter((g) => !FINAL.has(g.state) || g.updatedAt >= since);
+    const goals = source.list(RECENT_GOALS).filter((g) => !isFinalGoalState(g.state) || g.updatedAt >= since);
     const after = this.eventAt;
     const events = goals.flatMap((g) => source.trace(g.id, after)).sort((a, b) => a.id - b.id);
     await this.publishAll(events, (e) => ({ subject, id: MSG_ID.event(this.node, e.id), body: { ...e, node: this.node } }), (e) => {

@@ -11,7 +11,7 @@
  * its answer.
  */
 import { AckPolicy, type ConsumerMessages, DeliverPolicy, type JsMsg } from "@nats-io/jetstream";
-import type { Goal, TraceEvent } from "../memory";
+import { type Goal, isFinalGoalState, type TraceEvent } from "../memory";
 import { errorMessage, log } from "../sys";
 import { Backoff, sleep } from "./connect";
 import type { Fleet } from "./setup";
@@ -34,7 +34,6 @@ interface Taken {
   said?: AnswerState;
 }
 
-const FINAL = new Set(["done", "failed", "cancelled"]);
 const ACK_WAIT_NS = 30_000_000_000;
 const POLL_MS = 1_000;
 
@@ -166,7 +165,7 @@ export class GoalWorker {
       const t = this.taken.get()[id];
       if (!t) return;
       if (!g) return this.finish(id, { id, node: this.node, state: "failed", goalId, error: `goal ${goalId} is gone from ${this.node}`, at: Date.now() });
-      if (FINAL.has(g.state)) {
+      if (isFinalGoalState(g.state)) {
         const state = g.state as AnswerState;
         return this.finish(id, { id, node: this.node, state, goalId, answer: answerText(g), result: g.result ?? undefined, error: g.error ?? undefined, at: Date.now() });
       }

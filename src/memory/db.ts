@@ -12,6 +12,14 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * The migration rebuilds a table other tables reference (SQLite's way to
+   * change a CHECK: create the new table, copy, drop, rename). Foreign keys
+   * are switched off around its transaction, as SQLite's procedure asks, so
+   * dropping the old table does not cascade into its children; the keys are
+   * checked before it commits.
+   */
+  rebuildsTables?: boolean;
 }
 
 export class MigrationError extends AiosError {}
@@ -151,13 +159,21 @@ export function applyMigrations(db: Db, component: string, migrations: readonly 
   const applied: number[] = [];
   for (const m of migrations) {
     if (m.version <= current) continue;
+    // PRAGMA foreign_keys is a no-op inside a transaction: it is set around it.
+    if (m.rebuildsTables) db.exec("PRAGMA foreign_keys = OFF");
     try {
       db.transaction(() => {
         db.exec(m.sql);
+        if (m.rebuildsTables) {
+          const broken = db.query("PRAGMA foreign_key_check").all();
+          if (broken.length) throw new Error(`it would leave ${broken.length} rows with a dangling reference (${JSON.stringify(broken[0])})`);
+        }
         db.query("INSERT INTO schema_migrations (component, version, applied_at) VALUES (?1, ?2, ?3) ON CONFLICT (component) DO UPDATE SET version = ?2, applied_at = ?3").run(component, m.version, Date.now());
       })();
     } catch (err) {
       throw new MigrationError("EMIGRATE", `${where}: migration ${m.version} (${m.name}): ${(err as Error).message}`, { cause: err });
+    } finally {
+      if (m.rebuildsTables) db.exec("PRAGMA foreign_keys = ON");
     }
     applied.push(m.version);
   }

@@ -1,37 +1,14 @@
 /**
- * Goals in working memory: the states of seed 003's goal lifecycle, the moves
- * between them as a table, and a store whose `transition` checks the table and
- * records each move in `goal_transitions`, in one transaction.
+ * Goals in working memory: a store whose `send` and `transition` follow the
+ * goal machine's table (goal-machine.ts, seed 003's lifecycle) and record
+ * each move in `goal_transitions`, in one transaction.
  */
 import type { Statement } from "bun:sqlite";
 import type { Db } from "./db";
 import { MemoryError, TransitionError } from "./errors";
+import { canTransition, GOAL_STATES, type GoalEvent, goalTarget, type GoalState } from "./goal-machine";
 
-export const GOAL_STATES = ["pending", "planning", "awaiting_approval", "running", "done", "failed", "cancelled"] as const;
-export type GoalState = (typeof GOAL_STATES)[number];
-
-/**
- * Legal moves. `awaiting_approval → planning`: a rejected plan goes back to be
- * planned again; `running → planning`: re-planning after a failed step;
- * `running ⇄ awaiting_approval`: a call of the plan waits for a person;
- * `planning → pending`: planning interrupted by a restart starts over;
- * `failed → pending`: a retry. `done` and `cancelled` are final.
- */
-export const GOAL_TRANSITIONS: Readonly<Record<GoalState, readonly GoalState[]>> = {
-  pending: ["planning", "cancelled"],
-  planning: ["pending", "awaiting_approval", "running", "failed", "cancelled"],
-  awaiting_approval: ["running", "planning", "failed", "cancelled"],
-  running: ["done", "failed", "planning", "awaiting_approval", "cancelled"],
-  done: [],
-  failed: ["pending"],
-  cancelled: [],
-};
-
-export const FINAL_GOAL_STATES: readonly GoalState[] = ["done", "failed", "cancelled"];
-
-export function canTransition(from: GoalState, to: GoalState): boolean {
-  return GOAL_TRANSITIONS[from].includes(to);
-}
+export { canTransition, FINAL_GOAL_STATES, GOAL_STATES, GOAL_TRANSITIONS, type GoalState } from "./goal-machine";
 
 export interface Goal {
   id: number;
@@ -185,6 +162,20 @@ export class GoalStore {
   next(): Goal | null {
     const r = this.nextStmt.get() as RawGoal | null;
     return r ? toGoal(r) : null;
+  }
+
+  /**
+   * Sends an event to a goal's machine: it moves where the table says from
+   * the state it is in now, or the event is refused (TransitionError).
+   */
+  send(id: number, event: GoalEvent, patch: TransitionPatch = {}): Goal {
+    return this.db.transaction(() => {
+      const current = this.get(id);
+      if (!current) throw new MemoryError("ENOTFOUND", `goal ${id}: no such goal`);
+      const to = goalTarget(current.state, event);
+      if (!to) throw new TransitionError(`goal ${id}`, current.state, `${event} (an event ${current.state} does not take)`);
+      return this.transition(id, to, patch);
+    })();
   }
 
   /**

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyMigrations, openDatabase, schemaVersion } from "./db";
-import { GOAL_STATES, GOAL_TRANSITIONS } from "./goals";
+import { ACTIVE_GOAL_STATES, FINAL_GOAL_STATES, GOAL_EVENTS, GOAL_MACHINE, GOAL_STATES, GOAL_TRANSITIONS, goalTarget } from "./goal-machine";
 import { WORKING_MIGRATIONS } from "./migrations/working";
 import { WorkingMemory } from "./working";
 
@@ -26,6 +26,63 @@ describe("goals", () => {
     }
     expect(GOAL_TRANSITIONS.done).toEqual([]);
     expect(GOAL_TRANSITIONS.cancelled).toEqual([]);
+  });
+
+  test("the machine: every event is declared, every state reachable from pending; the moves before retrying and replanning are unchanged", () => {
+    for (const node of Object.values(GOAL_MACHINE.states)) for (const e of Object.keys(node.on)) expect(GOAL_EVENTS).toContain(e as never);
+    const seen = new Set([GOAL_MACHINE.initial]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const s of [...seen]) for (const to of GOAL_TRANSITIONS[s]) if (!seen.has(to)) grew = seen.add(to) !== undefined;
+    }
+    expect([...seen].sort()).toEqual([...GOAL_STATES].sort());
+    expect(FINAL_GOAL_STATES).toEqual(["done", "failed", "cancelled"]);
+    expect(ACTIVE_GOAL_STATES).toEqual(["planning", "awaiting_approval", "running", "retrying", "replanning"]);
+    // The table as it was before the recovery states: no behaviour change for these.
+    const before = {
+      pending: ["planning", "cancelled"],
+      planning: ["pending", "awaiting_approval", "running", "failed", "cancelled"],
+      awaiting_approval: ["running", "planning", "failed", "cancelled"],
+      running: ["done", "failed", "planning", "awaiting_approval", "cancelled"],
+      done: [],
+      failed: ["pending"],
+      cancelled: [],
+    };
+    for (const [from, tos] of Object.entries(before)) expect(GOAL_TRANSITIONS[from as keyof typeof before].filter((t) => t !== "retrying" && t !== "replanning").sort() as string[]).toEqual([...tos].sort());
+    expect(goalTarget("running", "task_failed")).toBe("replanning");
+    expect(goalTarget("replanning", "replanned")).toBe("running");
+    expect(goalTarget("running", "transient")).toBe("retrying");
+    expect(goalTarget("retrying", "retry")).toBe("running");
+    expect(goalTarget("done", "fail")).toBeUndefined();
+  });
+
+  test("send: an event moves the goal where the table says; one its state does not take is refused", () => {
+    const g = wm.goals.create({ title: "restart nginx" });
+    wm.goals.send(g.id, "pick");
+    wm.goals.send(g.id, "run", { reason: "1 task routed" });
+    wm.goals.send(g.id, "transient", { reason: "service.restart: timed out" });
+    wm.goals.send(g.id, "retry");
+    wm.goals.send(g.id, "task_failed", { reason: "service.restart: failed" });
+    wm.goals.send(g.id, "replanned");
+    expect(wm.goals.send(g.id, "succeed").state).toBe("done");
+    expect(() => wm.goals.send(g.id, "retry")).toThrow(`goal ${g.id}: done → retry (an event done does not take) is not allowed`);
+    expect(wm.goals.history(g.id).map((h) => h.to as string)).toEqual(["planning", "running", "retrying", "running", "replanning", "running", "done"]);
+  });
+
+  test("migration 4 rebuilds goals for the new states and keeps every task and transition", () => {
+    const db = openDatabase(join(dir, "old.db"));
+    applyMigrations(db, "working", WORKING_MIGRATIONS.slice(0, 3));
+    db.exec("INSERT INTO goals (title, created_at, updated_at, state, answer) VALUES ('a', 1, 1, 'running', 'x')");
+    db.exec("INSERT INTO tasks (goal_id, title, created_at, updated_at) VALUES (1, 't', 1, 1)");
+    db.exec("INSERT INTO goal_transitions (goal_id, from_state, to_state, at) VALUES (1, 'pending', 'planning', 1)");
+    expect(() => db.exec("UPDATE goals SET state = 'replanning'")).toThrow();
+    expect(applyMigrations(db, "working", WORKING_MIGRATIONS)).toEqual([4]);
+    expect(db.query("SELECT (SELECT count(*) FROM tasks) AS t, (SELECT count(*) FROM goal_transitions) AS h, (SELECT answer FROM goals) AS a").get()).toEqual({ t: 1, h: 1, a: "x" });
+    db.exec("UPDATE goals SET state = 'replanning'");
+    expect(db.query("PRAGMA foreign_keys").get()).toEqual({ foreign_keys: 1 });
+    db.exec("DELETE FROM goals");
+    expect(db.query("SELECT count(*) AS n FROM tasks").get()).toEqual({ n: 0 });
+    db.close();
   });
 
   test("a goal's life: plan, approval, run, done; history records each move", () => {

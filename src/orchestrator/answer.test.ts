@@ -6,7 +6,7 @@
  * an event reads the state it announces.
  */
 import { describe, expect, test } from "bun:test";
-import type { TraceEvent } from "../memory";
+import { FINAL_GOAL_STATES, type TraceEvent } from "../memory";
 import { setSink } from "../sys";
 import { ToolRegistry } from "../tools/registry";
 import { CATALOG } from "../tools/catalog";
@@ -23,7 +23,7 @@ const one = (tool: string, args: Record<string, unknown>, extra: Partial<Plan["t
 
 async function finished(w: World, goal: string): Promise<{ state: string; answer: string | null; error: string | null }> {
   const g = w.engine.submit({ goal });
-  const state = await w.until(g.id, ["done", "failed", "cancelled"]);
+  const state = await w.until(g.id, [...FINAL_GOAL_STATES]);
   const after = w.engine.get(g.id)!;
   return { state, answer: after.answer, error: after.error };
 }

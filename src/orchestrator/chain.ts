@@ -7,7 +7,7 @@
 import { errorMessage } from "../sys";
 import type { ToolRegistry } from "../tools/registry";
 import type { Plan } from "./plan";
-import type { Planner, PlanningContext } from "./types";
+import type { AnyPlanner, LoopStart, PlanningContext } from "./types";
 import { checkPlan } from "./validate";
 
 export interface ChainStep {
@@ -17,15 +17,18 @@ export interface ChainStep {
   ms: number;
 }
 
-export type ChainResult = { plan: Plan; planner: string; steps: ChainStep[] } | { plan?: undefined; steps: ChainStep[] };
+export type ChainResult =
+  | { plan: Plan; loop?: undefined; planner: string; steps: ChainStep[] }
+  | { loop: LoopStart; plan?: undefined; planner: string; steps: ChainStep[] }
+  | { plan?: undefined; loop?: undefined; steps: ChainStep[] };
 
-export async function planWithChain(planners: readonly Planner[], ctx: PlanningContext, registry: ToolRegistry): Promise<ChainResult> {
+export async function planWithChain(planners: readonly AnyPlanner[], ctx: PlanningContext, registry: ToolRegistry): Promise<ChainResult> {
   const steps: ChainStep[] = [];
   for (const planner of planners) {
     if (ctx.signal.aborted) break;
     const t0 = performance.now();
     const ms = () => Math.round(performance.now() - t0);
-    let result: Awaited<ReturnType<Planner["plan"]>>;
+    let result: Awaited<ReturnType<AnyPlanner["plan"]>>;
     try {
       result = await planner.plan(ctx);
     } catch (err) {
@@ -35,6 +38,11 @@ export async function planWithChain(planners: readonly Planner[], ctx: PlanningC
     if ("pass" in result) {
       steps.push({ planner: planner.name, outcome: "passed", why: result.pass, ms: ms() });
       continue;
+    }
+    if ("loop" in result) {
+      // Each call of the loop is checked when the model makes it (the guard, then the executor's gates).
+      steps.push({ planner: planner.name, outcome: "planned", why: result.why, ms: ms() });
+      return { loop: result.loop, planner: planner.name, steps };
     }
     const checked = checkPlan(result.plan, registry);
     if (!checked.ok) {

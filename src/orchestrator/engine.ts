@@ -1,26 +1,32 @@
 /**
  * The goal engine: seed 003's request lifecycle, step by step. A goal is
- * persisted before it is acknowledged, planned by the chain, routed to
- * agents, executed, and finished as done, failed (rolled back, per config)
- * or cancelled; the decision logger records every step, and a success is
- * written to long-term memory as a procedure. Goals interrupted by a restart
- * are resumed (still pending or planning) or failed with the reason.
+ * persisted before it is acknowledged, planned by the chain (the catalogue
+ * reading it first as the guard of model plans), routed to agents, executed
+ * (run.ts: plans, retries, and a model's tool loop with re-planning), and
+ * finished as done, failed (rolled back, per config) or cancelled; the
+ * decision logger records every step, and a success is written to long-term
+ * memory as a procedure. Goals interrupted by a restart are resumed (still
+ * pending or planning) or failed with the reason. The engine is the only
+ * sender of the goal machine's events (GOAL_MACHINE, memory/goal-machine.ts).
  */
-import type { Goal, GoalState, GoalTransition, Task, TraceEvent } from "../memory";
+import { ACTIVE_GOAL_STATES, type Goal, type GoalEvent, type GoalState, type GoalTransition, isFinalGoalState, type Task, type TraceEvent } from "../memory";
 import { AiosError, errorMessage, log, withLogFields } from "../sys";
-import { answerDone, answeredCall, answerEnded, answerRefused, closestTools, type AnsweredCall, type Ending } from "./answer";
+import { answerDone, answerEnded, answerRefused, closestTools, type Ending } from "./answer";
 import { planWithChain, whyUnplanned } from "./chain";
 import { type AnswerPhraser, phraseAnswer } from "./phrase";
 import { DecisionLog } from "./decisions";
-import { executePlan, type AgentPort } from "./execute";
+import type { AgentPort } from "./execute";
+import type { Guard } from "./guard";
+import type { LoopEnd } from "./loop";
 import type { Plan } from "./plan";
 import { type RoutableAgent, type Route, routeTask } from "./router";
-import type { Planner, PlanningContext, PlanningFacts } from "./types";
+import { type Autonomy, correlationOf, GoalRun, type RunLimits } from "./run";
+import type { AnyPlanner, LoopStart, PlanningContext, PlanningFacts, Reading, Stepper } from "./types";
 import type { EngineStores, EngineTools } from "./ports";
 import type { CorrelationUndo } from "../tools/rollback";
 import { isPerson, person } from "../tools/authority";
 
-export type Autonomy = "full" | "supervised" | "manual";
+export type { Autonomy } from "./run";
 
 export interface GoalSubmission {
   goal: string;
@@ -41,18 +47,25 @@ export interface EngineOptions {
   tools: EngineTools;
   /** The running agents, once the agents phase has started them. */
   agents: () => (AgentPort & { list(): RoutableAgent[] }) | undefined;
-  planners: readonly Planner[];
+  planners: readonly AnyPlanner[];
   /** Read at each planning, so a port known only once the API listens is right. */
   facts: () => PlanningFacts;
   rollbackOnFailure: boolean;
   maxConcurrentGoals: number;
   /** Models that may reword an answer (never its figures), tried in order; none: the composed answer stands. */
   phrasers?: readonly AnswerPhraser[];
+  /** The catalogue that reads each goal first and decides what a model may do with it (guard.ts); none: no guard. */
+  guard?: Guard;
+  /** Bounds of a model's tool loop and of the recovery states (config [orchestrator]); defaults below. */
+  limits?: Partial<RunLimits>;
 }
+
+const DEFAULT_LIMITS: RunLimits = { maxSteps: 12, maxTokens: 100_000, maxMs: 5 * 60_000, maxReplans: 2, maxRetries: 2, retryDelayMs: 1_000 };
+
+type Planned = { plan: Plan; planner: string; reading?: Reading } | { loop: LoopStart; planner: string; reading?: Reading };
 
 export class GoalError extends AiosError {}
 
-const correlationOf = (goalId: number) => `g${goalId}`;
 const AUTONOMY_KEY = (goalId: number) => `goal:${goalId}:autonomy`;
 const PRINCIPAL_KEY = (goalId: number) => `goal:${goalId}:principal`;
 
@@ -62,9 +75,15 @@ export class GoalEngine {
   private started = false;
   private stopping = false;
   private pumping = false;
+  private readonly limits: RunLimits;
 
   constructor(private readonly opts: EngineOptions) {
     this.log = new DecisionLog(opts.stores);
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  }
+
+  private send(id: number, event: GoalEvent, patch: Parameters<EngineStores["goals"]["send"]>[2] = {}): Goal {
+    return this.opts.stores.goals.send(id, event, patch);
   }
 
   // ---- what people and the autonomy loop call --------------------------------
@@ -83,14 +102,14 @@ export class GoalEngine {
 
   cancel(id: number, by: string): Goal {
     const goal = this.require(id);
-    if (goal.state === "done" || goal.state === "failed" || goal.state === "cancelled") throw new GoalError("EFINAL", `goal ${id}: already ${goal.state}`);
+    if (isFinalGoalState(goal.state)) throw new GoalError("EFINAL", `goal ${id}: already ${goal.state}`);
     const live = this.running.get(id);
     if (live) {
       live.abort(new Error(`cancelled by ${by}`));
       this.denyHeldCalls(id, by, "goal cancelled");
       return this.require(id); // the run ends it as cancelled once its tasks stop
     }
-    const after = this.opts.stores.goals.transition(id, "cancelled", { reason: `cancelled by ${by}`, error: `cancelled by ${by}`, answer: `Cancelled by ${by} before it started; nothing was done.` });
+    const after = this.send(id, "cancel", { reason: `cancelled by ${by}`, error: `cancelled by ${by}`, answer: `Cancelled by ${by} before it started; nothing was done.` });
     this.log.event(id, "cancelled", `cancelled by ${by} before it started`, { answer: after.answer });
     return after;
   }
@@ -127,7 +146,7 @@ export class GoalEngine {
   }
 
   isFinal(state: GoalState): boolean {
-    return state === "done" || state === "failed" || state === "cancelled";
+    return isFinalGoalState(state);
   }
 
   // ---- boot and shutdown ------------------------------------------------------
@@ -140,20 +159,21 @@ export class GoalEngine {
   async recover(): Promise<{ replanned: number; failed: number }> {
     let replanned = 0;
     let failed = 0;
-    for (const goal of this.opts.stores.goals.list({ state: ["planning", "running", "awaiting_approval"], limit: 10_000 })) {
+    for (const goal of this.opts.stores.goals.list({ state: ACTIVE_GOAL_STATES, limit: 10_000 })) {
       if (goal.state === "planning") {
-        this.opts.stores.goals.transition(goal.id, "pending", { reason: "interrupted by a restart while planning" });
+        this.send(goal.id, "interrupt", { reason: "interrupted by a restart while planning" });
         this.log.event(goal.id, "recovered", "planning was interrupted by a restart; planning again");
         replanned++;
         continue;
       }
       this.denyHeldCalls(goal.id, "recovery", "goal interrupted by a restart");
       const rollback = this.opts.rollbackOnFailure ? await this.rollback(goal.id, "recovery") : { clause: "", off: true };
-      const why = `interrupted by a restart while ${goal.state === "running" ? "running" : "waiting for approval"}`;
+      const while_ = { running: "running", awaiting_approval: "waiting for approval", retrying: "waiting to retry a task", replanning: "re-planning" }[goal.state as string] ?? goal.state;
+      const why = `interrupted by a restart while ${while_}`;
       const reason = `${why}${rollback.clause}`;
       // The results of the calls before the restart are in the audit ledger, not in memory: the answer says what was undone.
       const answer = answerEnded({ state: "failed", reason: why, calls: [], rollback }, this.opts.tools.registry);
-      this.opts.stores.goals.transition(goal.id, "failed", { error: reason, reason, answer });
+      this.send(goal.id, "fail", { error: reason, reason, answer });
       this.log.event(goal.id, "recovered", reason, { answer });
       failed++;
     }
@@ -184,7 +204,7 @@ export class GoalEngine {
         if (!next) break;
         const controller = new AbortController();
         this.running.set(next.id, controller);
-        this.opts.stores.goals.transition(next.id, "planning", { reason: "picked up" });
+        this.send(next.id, "pick", { reason: "picked up" });
         void withLogFields({ goalId: next.id }, () => this.lifecycle(next, controller.signal))
           .catch((err) => log.error(`goal ${next.id}: ${errorMessage(err)}`))
           .finally(() => {
@@ -199,10 +219,19 @@ export class GoalEngine {
 
   private async lifecycle(goal: Goal, signal: AbortSignal): Promise<void> {
     const id = goal.id;
-    const plan = await this.planGoal(goal, signal);
-    if (!plan) return;
+    const planned = await this.planGoal(goal, signal);
+    if (!planned) return;
     const agents = this.opts.agents();
     if (!agents) return this.end(id, "planning", { state: "failed", reason: "no agents are running", calls: [] }, false);
+    const autonomy = this.opts.stores.kv.get(AUTONOMY_KEY(id)) as Autonomy | undefined;
+    const run = new GoalRun(this.host(), goal, agents, signal, autonomy, planned.reading);
+    if ("loop" in planned) {
+      if (signal.aborted) return this.finishCancelled(id, "planning");
+      this.send(id, "run", { reason: `${planned.planner} takes it step by step` });
+      this.log.event(id, "running", `${planned.planner} takes it step by step`);
+      return this.finishLoop(goal, run, planned.loop.stepper, await run.loop(planned.loop.stepper, planned.loop.first));
+    }
+    const plan = planned.plan;
     let routes: Map<string, Route>;
     try {
       const list = agents.list();
@@ -214,36 +243,120 @@ export class GoalEngine {
     const beyond = this.beyondPrincipal(id, plan);
     if (beyond) return this.end(id, "planning", { state: "failed", reason: beyond, calls: [] }, false);
     if (signal.aborted) return this.finishCancelled(id, "planning");
-    this.opts.stores.goals.transition(id, "running", { reason: `${plan.tasks.length} tasks routed` });
+    this.send(id, "run", { reason: `${plan.tasks.length} tasks routed` });
     this.log.event(id, "running", `running ${plan.tasks.length} tasks`);
-    await this.run(goal, plan, routes, agents, signal);
+    const result = await run.runPlan(plan, routes);
+    if (signal.aborted && this.stopping) return; // left as it is: recover() deals with it at the next boot
+    if (signal.aborted) return this.end(id, "running", { state: "cancelled", reason: errorMessage(signal.reason), calls: run.calls }, this.opts.rollbackOnFailure);
+    if (!result.ok) {
+      // A model may take over with the failure in view; never after a person's denial.
+      const stepper = result.code === "denied" ? undefined : this.replanner(goal, signal, planned.reading);
+      if (stepper && run.replanAfter(result.reason, stepper.name)) {
+        const prelude = `A plan for this goal ("${plan.summary}") was started. ${run.calls.length ? `Calls done: ${run.calls.map((c) => `${c.tool} ${JSON.stringify(c.args)}`).join("; ")}. ` : ""}Then ${result.reason}. Decide the next step with this failure in view; what was done stays done.`;
+        return this.finishLoop(goal, run, stepper, await run.loop(stepper, undefined, prelude), result.reason);
+      }
+      return this.end(id, "running", { state: "failed", reason: result.reason, calls: run.calls }, this.opts.rollbackOnFailure);
+    }
+    const facts = answerDone(plan.summary, run.calls, this.opts.tools.registry);
+    const answer = await this.phrase(id, goal, "done", facts);
+    this.send(id, "succeed", { result: { answer, facts, calls: run.calls.map(({ tool, callId }) => ({ tool, callId })) }, answer, reason: "every task done" });
+    this.log.event(id, "outcome", `done: ${plan.summary}`, { calls: run.calls.length, answer });
+    await this.log.rememberProcedure(goal, plan);
   }
 
-  private async planGoal(goal: Goal, signal: AbortSignal): Promise<Plan | undefined> {
+  /** What a run needs of the engine. */
+  private host() {
+    return {
+      stores: this.opts.stores,
+      tools: this.opts.tools,
+      log: this.log,
+      facts: () => this.opts.facts(),
+      principal: (goalId: number) => this.principal(goalId),
+      stopping: () => this.stopping,
+      limits: this.limits,
+    };
+  }
+
+  /** The first model planner of the chain that can decide now, to re-plan a failed plan. */
+  private replanner(goal: Goal, signal: AbortSignal, reading: Reading | undefined): Stepper | undefined {
+    if (reading?.kind === "refused") return undefined;
+    const ctx = this.context(goal, signal, []);
+    for (const p of this.opts.planners) {
+      const s = p.stepper?.(ctx);
+      if (s && !("pass" in s)) return s;
+      if (s) this.log.event(goal.id, "planner", `${p.name}: cannot re-plan: ${s.pass}`);
+    }
+    return undefined;
+  }
+
+  /** A model's loop ended: the goal is done with the answer built from the calls' results, or failed, or cancelled. */
+  private async finishLoop(goal: Goal, run: GoalRun, stepper: Stepper, end: LoopEnd, earlier?: string): Promise<void> {
     const id = goal.id;
-    this.log.event(id, "planning", "planning");
+    const state = this.get(id)?.state ?? "running";
+    if (end.kind === "cancelled") {
+      if (this.stopping) return;
+      return this.end(id, state, { state: "cancelled", reason: end.why, calls: run.calls }, this.opts.rollbackOnFailure);
+    }
+    if (end.kind === "stopped") {
+      if (this.stopping) return;
+      const reason = earlier && !end.why.includes(earlier) ? `${earlier}; then ${end.why}` : end.why;
+      return this.end(id, state, { state: "failed", reason, calls: run.calls }, this.opts.rollbackOnFailure);
+    }
+    const executed = executedPlan(end.text || goal.title, run);
+    const facts = answerDone(end.text || "the goal", run.calls, this.opts.tools.registry);
+    // The model's own last words are tried first as the answer's wording; its figures must be the tools'.
+    const answer = await this.phrase(id, goal, "done", facts, end.text ? { name: `${stepper.name} (its final answer)`, phrase: async () => end.text } : undefined);
+    if (executed) this.opts.stores.goals.update(id, { plan: { planner: stepper.name, loop: { steps: end.turns.length, tokens: end.tokens }, ...executed } });
+    if (this.get(id)?.state === "replanning") this.send(id, "replanned", { reason: `${stepper.name} finished` });
+    this.send(id, "succeed", { result: { answer, facts, calls: run.calls.map(({ tool, callId }) => ({ tool, callId })) }, answer, reason: `${stepper.name} finished after ${end.turns.length} steps` });
+    this.log.event(id, "outcome", `done: ${stepper.name} finished after ${end.turns.length} steps (${end.tokens} tokens)`, { calls: run.calls.length, answer, steps: end.turns.length, tokens: end.tokens });
+    if (executed) await this.log.rememberProcedure(goal, executed);
+  }
+
+  private context(goal: Goal, signal: AbortSignal, procedures: PlanningContext["procedures"]): PlanningContext {
     const ctx: PlanningContext = {
       goal: goal.description || goal.title,
-      goalId: id,
+      goalId: goal.id,
       tools: this.opts.tools.describe(),
-      probe: (tool, args) => this.probe(id, tool, args),
+      probe: (tool, args) => this.probe(goal.id, tool, args),
       facts: this.opts.facts(),
-      procedures: await this.opts.stores.procedures(goal.description || goal.title).catch(() => []),
+      procedures,
       signal,
+      catalogue: this.opts.planners.some((p) => p.name === "heuristic"),
     };
+    const guard = this.opts.guard;
+    if (guard) ctx.reading = () => guard.read(ctx);
+    return ctx;
+  }
+
+  private async planGoal(goal: Goal, signal: AbortSignal): Promise<Planned | undefined> {
+    const id = goal.id;
+    this.log.event(id, "planning", "planning");
+    const ctx = this.context(goal, signal, await this.opts.stores.procedures(goal.description || goal.title).catch(() => []));
     const chain = await planWithChain(this.opts.planners, ctx, this.opts.tools.registry);
     for (const s of chain.steps) this.log.event(id, "planner", `${s.planner}: ${s.outcome}: ${s.why}`, s);
     if (signal.aborted) {
       this.finishCancelled(id, "planning");
       return undefined;
     }
-    if (!chain.plan) {
+    if (!chain.plan && !chain.loop) {
       this.refuse(id, goal.description || goal.title, whyUnplanned(chain.steps));
       return undefined;
     }
+    const reading = ctx.reading ? await ctx.reading() : undefined;
+    // What the catalogue reads and refuses stays refused, whichever planner found a plan for it.
+    if (reading?.kind === "refused" && chain.planner !== "heuristic") {
+      this.refuse(id, goal.description || goal.title, reading.why);
+      return undefined;
+    }
+    if (reading) this.log.event(id, "guard", guardLine(reading), { reading: reading.kind });
+    if (chain.loop) {
+      this.opts.stores.goals.update(id, { plan: { planner: chain.planner, loop: { steps: 0 } } });
+      return { loop: chain.loop, planner: chain.planner, reading };
+    }
     this.log.event(id, "plan", `${chain.planner} planned ${chain.plan.tasks.length} tasks: ${chain.plan.summary}`, { planner: chain.planner, plan: chain.plan });
     this.opts.stores.goals.update(id, { plan: { planner: chain.planner, ...chain.plan } });
-    return chain.plan;
+    return { plan: chain.plan, planner: chain.planner, reading };
   }
 
   /** The goal's principal; goals stored before principals were kept belong to the person who sent them. */
@@ -278,65 +391,14 @@ export class GoalEngine {
     return outcome.result;
   }
 
-  private async run(goal: Goal, plan: Plan, routes: Map<string, Route>, agents: AgentPort, signal: AbortSignal): Promise<void> {
-    const id = goal.id;
-    const taskIds = this.log.tasks(id, plan, routes);
-    const held = new Set<string>();
-    /** Each finished call's typed result, kept with its task's plan entry until the answer is composed. */
-    const calls: AnsweredCall[] = [];
-    const autonomy = this.opts.stores.kv.get(AUTONOMY_KEY(id)) as Autonomy | undefined;
-    // The goal's state changes here and only here while it runs, always before the event that
-    // announces it: whoever reacts to the event (the REPL, the SSE stream) reads the new state.
-    const result = await executePlan(plan, {
-      agents,
-      routes,
-      correlationId: correlationOf(id),
-      autonomy,
-      onBehalfOf: this.principal(id),
-      signal,
-      callTimeoutMs: (tool) => this.opts.tools.timeoutMs(tool) + 5_000,
-      hooks: {
-        taskStarted: (task, agent) => this.log.taskStarted(id, taskIds.get(task.id)!, task, agent),
-        taskEnded: (task, agent, o) => this.log.taskEnded(id, taskIds.get(task.id)!, task, agent, o),
-        callDone: (task, agent, r) => {
-          calls.push(answeredCall(task, r));
-          this.log.callDone(id, taskIds.get(task.id)!, task, agent, r);
-        },
-        waiting: (task, agent, call) => {
-          held.add(call.approvalId);
-          if (held.size === 1) this.opts.stores.goals.transition(id, "awaiting_approval", { reason: `approval ${call.approvalId}` });
-          this.log.event(id, "approval", `task ${task.id}: ${call.tool} (${call.callId}) by ${agent} waits for approval ${call.approvalId}`, call);
-        },
-        resumed: (_task, call) => {
-          held.delete(call.approvalId);
-          // A call denied because its goal was cancelled is decided after the goal ended; one the
-          // shutdown settles stays held in the database, and recover() finds the goal still waiting.
-          if (held.size === 0 && !this.stopping && this.get(id)?.state === "awaiting_approval") this.opts.stores.goals.transition(id, "running", { reason: `approval ${call.approvalId} decided` });
-        },
-      },
-    });
-    if (signal.aborted && this.stopping) return; // left as it is: recover() deals with it at the next boot
-    for (const t of result.tasks) if (t.status === "skipped") this.log.taskSkipped(id, taskIds.get(t.id)!, t.id, t.error ?? "not started");
-    if (signal.aborted) return this.end(id, "running", { state: "cancelled", reason: errorMessage(signal.reason), calls }, this.opts.rollbackOnFailure);
-    if (!result.ok) {
-      const failed = result.failed ?? result.tasks.find((t) => t.status !== "done");
-      return this.end(id, "running", { state: "failed", reason: `task ${failed?.id}: ${failed?.error ?? "did not finish"}`, calls }, this.opts.rollbackOnFailure);
-    }
-    const facts = answerDone(plan.summary, calls, this.opts.tools.registry);
-    const answer = await this.phrase(id, goal, "done", facts);
-    this.opts.stores.goals.transition(id, "done", { result: { answer, facts, calls: calls.map(({ tool, callId }) => ({ tool, callId })) }, answer, reason: "every task done" });
-    this.log.event(id, "outcome", `done: ${plan.summary}`, { calls: calls.length, answer });
-    await this.log.rememberProcedure(goal, plan);
-  }
-
   /** Ends a goal as failed or cancelled: rolls back (if asked), composes the answer, then moves the state, then says so. */
-  private async end(id: number, from: GoalState, e: Ending, rollback: boolean): Promise<void> {
+  private async end(id: number, from: GoalState | string, e: Ending, rollback: boolean): Promise<void> {
     const undo = rollback ? await this.rollback(id, "orchestrator") : { clause: "", off: !this.opts.rollbackOnFailure };
     const goal = this.get(id);
     const facts = answerEnded({ ...e, rollback: undo }, this.opts.tools.registry);
     const answer = goal ? await this.phrase(id, goal, e.state, facts) : facts;
     const error = `${e.reason}${undo.clause}`;
-    this.opts.stores.goals.transition(id, e.state, { error, answer, reason: `${e.state} while ${from}` });
+    this.send(id, e.state === "failed" ? "fail" : "cancel", { error, answer, reason: `${e.state} while ${from}` });
     this.log.event(id, "outcome", `${e.state}: ${error}`, { answer });
   }
 
@@ -344,9 +406,10 @@ export class GoalEngine {
    * The answer in a model's words when one is configured and keeps every figure
    * of the composed one; the composed answer otherwise. The trace says which.
    */
-  private async phrase(id: number, goal: Goal, state: "done" | "failed" | "cancelled", facts: string): Promise<string> {
-    if (!this.opts.phrasers?.length) return facts;
-    const r = await phraseAnswer(this.opts.phrasers, { goal: goal.description || goal.title, state, facts });
+  private async phrase(id: number, goal: Goal, state: "done" | "failed" | "cancelled", facts: string, first?: AnswerPhraser): Promise<string> {
+    const phrasers = [...(first ? [first] : []), ...(this.opts.phrasers ?? [])];
+    if (!phrasers.length) return facts;
+    const r = await phraseAnswer(phrasers, { goal: goal.description || goal.title, state, facts });
     if (r.by) this.log.event(id, "answer", `answer worded by ${r.by}; its figures are the tools'`, { by: r.by, facts });
     else if (r.why) this.log.event(id, "answer", `kept the composed answer: ${r.why}`, { why: r.why });
     return r.answer;
@@ -355,11 +418,11 @@ export class GoalEngine {
   /** No planner could plan it: nothing ran, so nothing is rolled back; the refusal is not reworded. */
   private refuse(id: number, goal: string, why: string): void {
     const answer = answerRefused(why, closestTools(goal, this.opts.tools.registry));
-    this.opts.stores.goals.transition(id, "failed", { error: why, answer, reason: "failed while planning" });
+    this.send(id, "fail", { error: why, answer, reason: "failed while planning" });
     this.log.event(id, "outcome", `failed: ${why}`, { answer });
   }
 
-  private async finishCancelled(id: number, from: GoalState): Promise<void> {
+  private async finishCancelled(id: number, from: GoalState | string): Promise<void> {
     if (this.stopping) return; // shutting down: recover() deals with it at the next boot
     const live = this.running.get(id);
     const reason = live?.signal.aborted ? errorMessage(live.signal.reason) : "cancelled";
@@ -396,4 +459,19 @@ export class GoalEngine {
     if (!g) throw new GoalError("ENOENT", `goal ${id}: no such goal`);
     return g;
   }
+}
+
+function guardLine(r: Reading): string {
+  if (r.kind === "planned") return "the catalogue reads this goal exactly; a model's changes must be the ones its plan makes";
+  if (r.kind === "refused") return `the catalogue reads this goal and refuses it: ${r.why}`;
+  return "the catalogue does not read this goal: a model may plan it; every change it makes waits for a person's approval";
+}
+
+/** The calls a model's loop made, as a plan (one task per call, in order), for the goal's record and long-term memory. */
+function executedPlan(summary: string, run: GoalRun): Plan | undefined {
+  if (!run.calls.length || run.calls.length > 50) return undefined;
+  return {
+    summary: summary.slice(0, 500),
+    tasks: run.calls.map((c, i) => ({ id: `s${i + 1}`, title: c.tool, calls: [{ tool: c.tool, args: c.args }], dependsOn: i ? [`s${i}`] : [] })),
+  };
 }

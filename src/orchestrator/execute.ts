@@ -51,12 +51,14 @@ export interface ExecutionOptions {
   hooks: ExecutionHooks;
 }
 
+/** A task that stopped at a call; `cause` is what that call threw (a ToolError, an actor timeout). */
 export class TaskFailure extends Error {
   constructor(
     message: string,
     readonly calls: CallRecord[],
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, { cause });
   }
 }
 
@@ -92,7 +94,7 @@ async function runTask(task: TaskPlan, signal: AbortSignal, opts: ExecutionOptio
   } catch (err) {
     const message = `${task.calls[calls.length]?.tool ?? task.id}: ${errorMessage(err)}`;
     opts.hooks.taskEnded(task, agent, { ok: false, error: message, calls });
-    throw new TaskFailure(message, calls);
+    throw new TaskFailure(message, calls, err);
   }
   opts.hooks.taskEnded(task, agent, { ok: true, calls });
   return calls;

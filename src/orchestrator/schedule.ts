@@ -13,6 +13,8 @@ export interface TaskOutcome {
   status: TaskStatus;
   result?: unknown;
   error?: string;
+  /** What the task threw, for a caller that tells passing failures from lasting ones. */
+  cause?: unknown;
   startedAt?: number;
   endedAt?: number;
 }
@@ -61,6 +63,7 @@ export async function runSchedule(
       (err: unknown) => {
         outcome.status = "failed";
         outcome.error = err instanceof Error ? err.message : String(err);
+        outcome.cause = err;
         failed ??= outcome;
         stop.abort(new Error(`task ${task.id} failed`));
       },

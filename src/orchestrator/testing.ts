@@ -17,9 +17,12 @@ import type { AutonomyLevel } from "../tools/gate";
 import { openToolSystem, type ToolSystem } from "../tools/system";
 import { memoryStores, toolPorts } from "./adapters";
 import { GoalEngine } from "./engine";
+import type { AgentPort } from "./execute";
+import type { Guard } from "./guard";
 import type { AnswerPhraser } from "./phrase";
 import type { Plan } from "./plan";
-import type { Planner } from "./types";
+import type { RunLimits } from "./run";
+import type { AnyPlanner, Planner } from "./types";
 
 export interface World {
   dir: string;
@@ -36,7 +39,7 @@ export interface World {
 }
 
 export interface WorldOptions {
-  planners: Planner[];
+  planners: AnyPlanner[];
   level?: AutonomyLevel;
   rollbackOnFailure?: boolean;
   /** Reuse the state of an earlier world (a "reboot"). */
@@ -44,6 +47,11 @@ export interface WorldOptions {
   start?: boolean;
   /** Models that may word the answers (the gateway against the fake model server). */
   phrasers?: AnswerPhraser[];
+  /** The catalogue guard of model plans (boot always has one; engine tests of fixed plans do not). */
+  guard?: Guard;
+  limits?: Partial<RunLimits>;
+  /** Fault injection around the real agents (a call that times out once). */
+  wrapAgents?: (call: AgentPort["call"]) => AgentPort["call"];
 }
 
 /** A planner that always returns the same plan: the input of engine tests, not a stand-in for a part. */
@@ -71,8 +79,10 @@ export async function openWorld(opts: WorldOptions): Promise<World> {
   const engine = new GoalEngine({
     stores: memoryStores(memory),
     tools: toolPorts(tools),
-    agents: () => agents,
+    agents: () => (opts.wrapAgents ? { list: () => agents.list(), call: opts.wrapAgents((req, ms) => agents.call(req, ms)) } : agents),
     planners: opts.planners,
+    guard: opts.guard,
+    limits: opts.limits,
     facts: () => ({ apiPort: 9090, hostname: "test", mode: "dev" }),
     rollbackOnFailure: opts.rollbackOnFailure ?? true,
     maxConcurrentGoals: 2,

@@ -63,6 +63,13 @@ export interface FakeLlmOptions {
   keys?: Partial<Record<FakeProtocol, string>>;
   /** Answer when a queue is empty. Default: text "ok". */
   fallback?: Reply;
+  /**
+   * A scripted policy: the reply computed from the request itself (the
+   * conversation so far), used when the protocol's queue is empty, before
+   * `fallback`; undefined falls through to it. Multi-step tool use is
+   * scripted this way (test/goals/eval-chain.ts).
+   */
+  respond?: (req: RecordedRequest) => Reply | undefined;
 }
 
 export interface FakeLlm {
@@ -72,6 +79,8 @@ export interface FakeLlm {
   script(protocol: FakeProtocol, ...replies: Reply[]): void;
   /** Scripted replies not yet used. */
   pending(protocol: FakeProtocol): number;
+  /** Drops the scripted replies not yet used and the recorded requests (between tests). */
+  reset(): void;
   stop(): Promise<void>;
 }
 
@@ -294,7 +303,7 @@ export function startFakeLlm(opts: FakeLlmOptions = {}): FakeLlm {
       throw err;
     }
 
-    const r = queues[protocol].shift() ?? opts.fallback ?? { text: "ok" };
+    const r = queues[protocol].shift() ?? opts.respond?.(requests.at(-1)!) ?? opts.fallback ?? { text: "ok" };
     if ("delayMs" in r && r.delayMs) await Bun.sleep(r.delayMs);
     const stream = body.stream === true;
 
@@ -343,6 +352,11 @@ export function startFakeLlm(opts: FakeLlmOptions = {}): FakeLlm {
     requests,
     script: (protocol, ...replies) => void queues[protocol].push(...replies),
     pending: (protocol) => queues[protocol].length,
+    reset: () => {
+      queues.anthropic.length = 0;
+      queues.openai.length = 0;
+      requests.length = 0;
+    },
     stop: async () => {
       await server.stop(true);
     },

@@ -10,12 +10,13 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
+import { FINAL_GOAL_STATES } from "../../src/memory/goal-machine";
 import { OUT, Vm } from "../harness/vm";
 
 const GOAL = "Install nginx and configure it as a reverse proxy for the management API";
 const PROMPT = /aios> $/;
 const SHELL = /aios-sh# $/;
-const FINAL = ["done", "failed", "cancelled"];
+const FINAL: string[] = [...FINAL_GOAL_STATES];
 
 async function submit(vm: Vm, goal: string): Promise<number> {
   const res = await vm.api("/api/v1/goals", { method: "POST", body: JSON.stringify({ goal }) });

@@ -8,6 +8,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isFinalGoalState } from "../../src/memory/goal-machine";
 import { freshDataImage, OUT, Vm } from "../harness/vm";
 
 const PROMPT = /aios> $/;
@@ -46,7 +47,7 @@ describe("goals across a power cut", () => {
       for (const id of ids.slice(1)) {
         for (let i = 0; ; i++) {
           const g = (await (await again.api(`/api/v1/goals/${id}`)).json()) as any;
-          if (["done", "failed", "cancelled"].includes(g.state)) {
+          if (isFinalGoalState(g.state)) {
             expect(g.state).toBe("done");
             break;
           }

@@ -15,7 +15,7 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import * as v from "valibot";
-import type { Goal, TraceEvent } from "../../memory";
+import { type Goal, isFinalGoalState, type TraceEvent } from "../../memory";
 import { type GoalEngine, GoalError } from "../../orchestrator";
 import { quoted } from "../../config";
 import { actor, principal } from "../auth";
@@ -44,7 +44,6 @@ const summary = (g: Goal) => ({
   answer: g.answer,
 });
 
-const FINAL = new Set(["done", "failed", "cancelled"]);
 const LIMIT = limitParam(50, 1000);
 export const SSE_HEARTBEAT_MS = 15_000;
 /** How often a stream looks at its goal's state, for a change no trace event announces. */
@@ -138,7 +137,7 @@ export function goalRoutes(engine: () => GoalEngine | undefined, heartbeatMs = S
                 while (queue.length) await send(queue.shift()!);
                 if (stream.aborted) break;
                 const now = e.get(g.id)!;
-                if (FINAL.has(now.state)) {
+                if (isFinalGoalState(now.state)) {
                   for (const ev of e.trace(g.id, last)) await send(ev); // anything logged between the last wake and the end
                   await stream.writeSSE({ id: "end", event: "end", data: JSON.stringify({ id: g.id, state: now.state, answer: now.answer }) });
                   break;

@@ -2,11 +2,15 @@
  * The orchestrator step of the core services (seed 003 phase 3): the goal
  * engine over working and long-term memory, the tool executor and, once
  * they run, the agents; its planners in the order [orchestrator] planners
- * names. It takes goals only when the autonomy phase starts it.
+ * names, with the heuristic catalogue reading every goal first as the guard
+ * of model plans. It takes goals only when the autonomy phase starts it.
  */
+import { durationMs } from "../../config";
 import { errorMessage } from "../../sys";
 import type { InferenceRuntime } from "../../inference";
 import {
+  type AnyPlanner,
+  catalogueGuard,
   gatewayPhraser,
   gatewayPlanner,
   GoalEngine,
@@ -14,11 +18,11 @@ import {
   localPhraser,
   localPlanner,
   memoryPlanner,
+  guardedCatalogue,
+  type Guard,
   memoryStores,
-  type Planner,
   toolPorts,
 } from "../../orchestrator";
-import { heuristicPlanner } from "../../orchestrator/planners/heuristic";
 import type { BootContext } from "../context";
 import { defineStep } from "../step";
 
@@ -36,13 +40,14 @@ function localGenerator(rt: InferenceRuntime): LocalGenerator {
   };
 }
 
-function planners(ctx: BootContext): Planner[] {
+function planners(ctx: BootContext, guard: Guard): AnyPlanner[] {
   const registry = ctx.tools!.registry;
-  const byName: Record<string, () => Planner> = {
+  const byName: Record<string, () => AnyPlanner> = {
     gateway: () => gatewayPlanner({ gateway: () => ctx.gateway, whyNone: () => ctx.gatewayOff ?? "the gateway step did not run", registry }),
     memory: () => memoryPlanner(),
     local: () => localPlanner({ runtime: () => (ctx.inference ? localGenerator(ctx.inference) : undefined), registry }),
-    heuristic: () => heuristicPlanner(),
+    // The guard's reading is the catalogue's plan: the goal is read once.
+    heuristic: () => guardedCatalogue(guard),
   };
   return ctx.config.orchestrator.planners.map((name) => byName[name]!());
 }
@@ -61,11 +66,14 @@ export const orchestratorStep = defineStep({
     if (!ctx.memory) return { skip: "no working memory (the memory step did not run)" };
     if (!ctx.tools) return { skip: "no tool executor (the tools step did not run)" };
     const o = ctx.config.orchestrator;
+    const guard = catalogueGuard();
     ctx.orchestrator = new GoalEngine({
       stores: memoryStores(ctx.memory),
       tools: toolPorts(ctx.tools),
       agents: () => ctx.agents,
-      planners: planners(ctx),
+      planners: planners(ctx, guard),
+      guard,
+      limits: { maxSteps: o.max_steps, maxTokens: o.max_tokens, maxMs: durationMs(o.max_time), maxReplans: o.max_replans, maxRetries: o.max_retries },
       facts: () => ({ apiPort: apiPort(ctx), hostname: ctx.config.system.hostname, mode: ctx.mode }),
       rollbackOnFailure: o.rollback_on_failure,
       maxConcurrentGoals: o.max_concurrent_goals,

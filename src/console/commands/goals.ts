@@ -5,12 +5,10 @@
  * and `deny` can be typed while it runs. `goals` lists them; `trace <id>`
  * prints the decision log of one; `cancel <id>` stops one.
  */
-import type { TraceEvent } from "../../memory";
+import { isFinalGoalState, type TraceEvent } from "../../memory";
 import type { GoalEngine } from "../../orchestrator";
 import { type CommandIO, defineCommand } from "../command";
 import { table } from "../format";
-
-const FINAL = new Set(["done", "failed", "cancelled"]);
 
 function engineOf(io: CommandIO): GoalEngine {
   const e = io.deps.goals?.();
@@ -59,7 +57,7 @@ export function follow(engine: GoalEngine, id: number, print: (text: string) => 
   };
   const settle = () => {
     const g = engine.get(id);
-    if (!g || ended || !FINAL.has(g.state)) return;
+    if (!g || ended || !isFinalGoalState(g.state)) return;
     ended = true;
     unsubscribe();
     print(answerLines(id, g.state, g.answer, g.error));

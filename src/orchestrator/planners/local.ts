@@ -1,19 +1,18 @@
 /**
- * The tactical planner: a local generative model from the inference
- * runtime (models.tactical), when the user installed one. Its output is
- * constrained token by token to a plan (planSchema): tasks t1..tN, each
- * depending only on earlier ones, each call one of the registry's tools with
- * arguments matching that tool's JSON Schema. So even a small or random-weight
- * model writes something executable-shaped; the plan is then checked like any
- * other (checkPlan), and its calls still pass the executor's validation,
- * capability and autonomy gates.
+ * The tactical planner: a local generative model from the inference runtime
+ * (models.tactical), when the user installed one, in the tool loop (loop.ts).
+ * Each decision is constrained token by token (decisionSchema): one of the
+ * registry's tools with arguments matching that tool's JSON Schema, or the
+ * answer. So even a small or random-weight model writes executable-shaped
+ * calls; each still passes the guard and the executor's validation,
+ * capability and autonomy gates. planSchema, the grammar of a whole plan at
+ * once, is kept for the decoding benchmark.
  */
 import { toJsonSchema } from "@valibot/to-json-schema";
-import { errorMessage } from "../../sys";
 import type { ToolRegistry } from "../../tools/registry";
-import type { Planner, PlannerResult, PlanningContext } from "../types";
-import { checkPlan } from "../validate";
-import { PLAN_RULES, planningBrief } from "./prompt";
+import { LOOP_RULES, loopBrief, observe } from "../loop";
+import type { Decision, Stepper } from "../types";
+import { modelPlanner } from "./model";
 
 type Json = Record<string, unknown>;
 
@@ -27,10 +26,11 @@ export interface LocalGenerator {
       messages: Array<{ role: "system" | "user" | "assistant"; content: string }>;
       maxTokens?: number;
       temperature?: number;
+      seed?: number;
       responseFormat?: { type: "json_schema"; schema: unknown };
     },
     opts: { signal?: AbortSignal },
-  ): Promise<{ text: string; model: string; finishReason?: string }>;
+  ): Promise<{ text: string; model: string; finishReason?: string; promptTokens?: number; completionTokens?: number }>;
 }
 
 /** How far the plan grammar bounds what a model may write (narrower than PlanSchema allows; never wider). */
@@ -136,86 +136,121 @@ export function planSchema(registry: ToolRegistry, b: PlanBounds = PLAN_BOUNDS):
 function toolLists(registry: ToolRegistry): string[] {
   const tools = registry.describeAll();
   return [
-    tools.map((t) => `${t.name}: ${t.description} input ${JSON.stringify(t.inputSchema)}`).join("\n"),
-    tools.map((t) => `${t.name}: ${t.description.split(/(?<=\.)\s/)[0]}`).join("\n"),
+    tools.map((t) => `${t.name}${t.readOnly ? " (read-only)" : ""}: ${t.description} input ${JSON.stringify(t.inputSchema)}`).join("\n"),
+    tools.map((t) => `${t.name}${t.readOnly ? " (read-only)" : ""}: ${t.description.split(/(?<=\.)\s/)[0]}`).join("\n"),
     tools.map((t) => t.name).join(", "),
     "(too many to list here: the answer's format admits only them)",
   ];
 }
 
-const FORMAT = `Answer with one JSON object {"summary": string, "tasks": [{"id": "t1", "title": string, "calls": [{"tool": name, "args": {...}}], "dependsOn": []}, {"id": "t2", ..., "dependsOn": ["t1"]}]}: task ids t1, t2, ... in order, each depending only on earlier tasks.`;
-
 /**
- * Tries before the planner passes. The grammar holds every tool's JSON Schema,
- * but some argument checks have no JSON Schema form (an address or network,
- * a cron line): a plan can parse and still not validate. Each retry tells the
- * model what was wrong, when the context has room, and samples (seeded) so it
- * does not write the same plan again.
+ * The JSON Schema of one decision: a call of one of the registry's tools with
+ * arguments matching its schema (bounded as in plans), or, once something was
+ * looked at, the answer. Before the first call an answer is not admitted: a
+ * goal's answer is built from what tools report.
  */
-const ATTEMPTS = 3;
+export function decisionSchema(registry: ToolRegistry, opts: { answer: boolean; bounds?: PlanBounds }): Json {
+  const b = opts.bounds ?? PLAN_BOUNDS;
+  const calls = registry.describeAll().map((t) => ({
+    type: "object",
+    properties: { tool: { const: t.name }, args: argsSchema(registry, t.name, t.inputSchema, b) },
+    required: ["tool", "args"],
+    additionalProperties: false,
+  }));
+  const answer = { type: "object", properties: { answer: { type: "string", minLength: 1, maxLength: 400 } }, required: ["answer"], additionalProperties: false };
+  return { anyOf: opts.answer ? [...calls, answer] : calls };
+}
+
+const FORMAT = 'Answer with one JSON object: {"tool": name, "args": {...}} to call a tool, or {"answer": text} once the results answer the goal.';
 
 type Message = { role: "system" | "user" | "assistant"; content: string };
 
-export function localPlanner(opts: { runtime: () => LocalGenerator | undefined; registry: ToolRegistry; maxTokens?: number; bounds?: PlanBounds }): Planner {
-  let cached: { size: number; schema: Json; lists: string[] } | undefined;
+export interface LocalPlannerOptions {
+  runtime: () => LocalGenerator | undefined;
+  registry: ToolRegistry;
+  /** Most tokens per decision. */
+  maxTokens?: number;
+  bounds?: PlanBounds;
+  /** Characters of one tool result the model is shown (small models have small contexts). */
+  resultChars?: number;
+}
+
+/** The local model in the tool loop: one call (or the answer) per decision, decoded against decisionSchema. */
+export function localStepper(runtime: LocalGenerator, model: string, opts: LocalPlannerOptions): Stepper {
+  const cache = new Map<string, Json>();
+  let lists: { size: number; lists: string[] } | undefined;
+  const schemaFor = (answer: boolean) => {
+    const key = `${opts.registry.list().length}:${answer}`;
+    let s = cache.get(key);
+    if (!s) cache.set(key, (s = decisionSchema(opts.registry, { answer, bounds: opts.bounds })));
+    return s;
+  };
   return {
     name: "local",
-    async plan(ctx: PlanningContext): Promise<PlannerResult> {
-      const runtime = opts.runtime();
-      if (!runtime) return { pass: "no local inference runtime" };
-      const model = runtime.tactical();
-      if ("none" in model) return { pass: model.none };
-      if (model.task !== "generate") return { pass: `tactical model ${model.name} is a ${model.task} model, not a generative one` };
+    async decide(ctx): Promise<Decision> {
       const size = opts.registry.list().length;
-      if (cached?.size !== size) cached = { size, schema: planSchema(opts.registry, opts.bounds), lists: toolLists(opts.registry) };
-      const { schema, lists } = cached;
-      const ask = async (messages: Message[], attempt: number) => {
-        for (const tools of lists) {
-          const prompt = `${planningBrief(ctx)}\n\nTools:\n${tools}\n\n${FORMAT}`;
+      if (lists?.size !== size) lists = { size, lists: toolLists(opts.registry) };
+      const schema = schemaFor(ctx.turns.length > 0);
+      const history = (keep: number): Message[] =>
+        ctx.turns.slice(ctx.turns.length - keep, ctx.turns.length).flatMap((t): Message[] => {
+          if (t.decision.kind !== "calls") return [];
+          const c = t.decision.calls[0]!;
+          return [
+            { role: "assistant", content: JSON.stringify({ tool: c.tool, args: c.args }) },
+            { role: "user", content: `Result: ${t.observations.map((o) => observe(o, opts.registry, opts.resultChars ?? 600)).join("\n")}` },
+          ];
+        });
+      // A context too small for everything: fewer earlier turns first, then shorter tool lists.
+      const keeps: number[] = [];
+      for (let k = ctx.turns.length; k > 1; k = Math.floor(k / 2)) keeps.push(k);
+      keeps.push(Math.min(ctx.turns.length, 1));
+      let lastErr: unknown;
+      for (const tools of lists.lists) {
+        for (const keep of keeps) {
+          const prompt = `${loopBrief(ctx)}\n\nTools:\n${tools}\n\n${FORMAT}`;
           try {
-            return await runtime.generate(model.name, {
-              messages: [{ role: "system", content: PLAN_RULES }, { role: "user", content: prompt }, ...messages],
-              maxTokens: opts.maxTokens ?? 1024,
-              temperature: attempt === 0 ? 0 : 0.7,
-              ...(attempt ? { seed: attempt } : {}),
-              responseFormat: { type: "json_schema", schema },
-            }, { signal: ctx.signal });
+            const r = await runtime.generate(
+              model,
+              {
+                messages: [{ role: "system", content: LOOP_RULES }, { role: "user", content: prompt }, ...history(keep)],
+                maxTokens: opts.maxTokens ?? 512,
+                temperature: 0,
+                responseFormat: { type: "json_schema", schema },
+              },
+              { signal: ctx.signal },
+            );
+            return decision(r, model, ctx.turns.length);
           } catch (err) {
-            // A context too small for this tool list: try the shorter one.
             if ((err as { field?: string }).field !== "messages") throw err;
-            if (tools === lists.at(-1)) throw err;
+            lastErr = err;
           }
         }
-        throw new Error("unreachable");
-      };
-
-      const problems: string[] = [];
-      let feedback: Message[] = [];
-      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-        let r: Awaited<ReturnType<LocalGenerator["generate"]>>;
-        try {
-          r = await ask(feedback, attempt).catch((err) => {
-            // No room for the feedback: retry without it.
-            if (feedback.length && (err as { field?: string }).field === "messages") return ask([], attempt);
-            throw err;
-          });
-        } catch (err) {
-          return { pass: `${model.name}: ${errorMessage(err)}` };
-        }
-        let raw: unknown;
-        try {
-          raw = JSON.parse(r.text);
-        } catch {
-          problems.push(`did not finish its plan (${r.finishReason === "length" ? "out of tokens" : "unparseable"} after ${r.text.length} characters)`);
-          continue;
-        }
-        const checked = checkPlan(raw, opts.registry);
-        if (checked.ok) return { plan: checked.plan, why: `local model ${model.name} planned it${attempt ? ` (attempt ${attempt + 1}: ${problems.join("; ")})` : ""}` };
-        problems.push(`its plan does not validate: ${checked.problem}`);
-        feedback = [{ role: "assistant", content: r.text }, { role: "user", content: `That plan does not validate: ${checked.problem}. Answer with a corrected plan.` }];
-        if (ctx.signal.aborted) break;
       }
-      return { pass: `${model.name} ${problems.join("; then ")}` };
+      throw lastErr;
     },
   };
+}
+
+function decision(r: Awaited<ReturnType<LocalGenerator["generate"]>>, model: string, step: number): Decision {
+  const usage = { tokens: (r.promptTokens ?? 0) + (r.completionTokens ?? 0), by: `local model ${model}` };
+  let raw: { tool?: string; args?: Record<string, unknown>; answer?: string };
+  try {
+    raw = JSON.parse(r.text);
+  } catch {
+    throw new Error(`${model} did not finish its decision (${r.finishReason === "length" ? "out of tokens" : "unparseable"} after ${r.text.length} characters)`);
+  }
+  if (typeof raw.answer === "string") return { kind: "finish", text: raw.answer, usage };
+  return { kind: "calls", calls: [{ id: `local-${step + 1}`, tool: String(raw.tool), args: raw.args ?? {} }], usage };
+}
+
+/** The tactical planner: the configured local generative model, when there is one, in the tool loop. */
+export function localPlanner(opts: LocalPlannerOptions) {
+  return modelPlanner("local", () => {
+    const runtime = opts.runtime();
+    if (!runtime) return { pass: "no local inference runtime" };
+    const model = runtime.tactical();
+    if ("none" in model) return { pass: model.none };
+    if (model.task !== "generate") return { pass: `tactical model ${model.name} is a ${model.task} model, not a generative one` };
+    return localStepper(runtime, model.name, opts);
+  });
 }
