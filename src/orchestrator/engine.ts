@@ -9,7 +9,7 @@
  * pending or planning) or failed with the reason. The engine is the only
  * sender of the goal machine's events (GOAL_MACHINE, memory/goal-machine.ts).
  */
-import { ACTIVE_GOAL_STATES, type Goal, type GoalEvent, type GoalState, type GoalTransition, isFinalGoalState, type Task, type TraceEvent } from "../memory";
+import { ACTIVE_GOAL_STATES, GOAL_MACHINE, type Goal, type GoalEvent, type GoalState, type GoalTransition, isFinalGoalState, type Task, type TraceEvent } from "../memory";
 import { AiosError, errorMessage, log, withLogFields } from "../sys";
 import { answerDone, answerEnded, answerRefused, closestTools, type Ending } from "./answer";
 import { planWithChain, whyUnplanned } from "./chain";
@@ -60,7 +60,7 @@ export interface EngineOptions {
   limits?: Partial<RunLimits>;
 }
 
-const DEFAULT_LIMITS: RunLimits = { maxSteps: 12, maxTokens: 100_000, maxMs: 5 * 60_000, maxReplans: 2, maxRetries: 2, retryDelayMs: 1_000 };
+const DEFAULT_LIMITS: RunLimits = { maxSteps: 12, maxTokens: 100_000, maxMs: 5 * 60_000, ...GOAL_MACHINE.data, retryDelayMs: 1_000 };
 
 type Planned = { plan: Plan; planner: string; reading?: Reading } | { loop: LoopStart; planner: string; reading?: Reading };
 

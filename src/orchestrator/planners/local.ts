@@ -2,8 +2,7 @@
  * The tactical planner: a local generative model from the inference runtime
  * (models.tactical), when the user installed one, in the tool loop (loop.ts).
  * Each decision is constrained token by token (decisionSchema): one of the
- * registry's tools with arguments matching that tool's JSON Schema, or the
- * answer. So even a small or random-weight model writes executable-shaped
+ * registry's tools with arguments matching that tool's JSON Schema, or done. So even a small or random-weight model writes executable-shaped
  * calls; each still passes the guard and the executor's validation,
  * capability and autonomy gates. planSchema, the grammar of a whole plan at
  * once, is kept for the decoding benchmark.
@@ -146,8 +145,8 @@ function toolLists(registry: ToolRegistry): string[] {
 /**
  * The JSON Schema of one decision: a call of one of the registry's tools with
  * arguments matching its schema (bounded as in plans), or, once something was
- * looked at, the answer. Before the first call an answer is not admitted: a
- * goal's answer is built from what tools report.
+ * looked at, done. Before the first call done is not admitted: a goal's
+ * answer is built from what tools report.
  */
 export function decisionSchema(registry: ToolRegistry, opts: { answer: boolean; bounds?: PlanBounds }): Json {
   const b = opts.bounds ?? PLAN_BOUNDS;
@@ -157,11 +156,16 @@ export function decisionSchema(registry: ToolRegistry, opts: { answer: boolean; 
     required: ["tool", "args"],
     additionalProperties: false,
   }));
-  const answer = { type: "object", properties: { answer: { type: "string", minLength: 1, maxLength: 400 } }, required: ["answer"], additionalProperties: false };
-  return { anyOf: opts.answer ? [...calls, answer] : calls };
+  // Done carries no text: the answer is composed from the tools' results (and worded by a phraser), so a
+  // model cannot state a figure no tool reported, and a small one cannot ramble in a free string.
+  const done = { type: "object", properties: { done: { const: true } }, required: ["done"], additionalProperties: false };
+  return { anyOf: opts.answer ? [...calls, done] : calls };
 }
 
-const FORMAT = 'Answer with one JSON object: {"tool": name, "args": {...}} to call a tool, or {"answer": text} once the results answer the goal.';
+/** Tries per decision: a decision cut off by max_tokens is asked again with another seed. */
+const ATTEMPTS = 3;
+
+const FORMAT = 'Answer with one JSON object: {"tool": name, "args": {...}} to call a tool, or {"done": true} once the results answer the goal.';
 
 type Message = { role: "system" | "user" | "assistant"; content: string };
 
@@ -204,42 +208,56 @@ export function localStepper(runtime: LocalGenerator, model: string, opts: Local
       const keeps: number[] = [];
       for (let k = ctx.turns.length; k > 1; k = Math.floor(k / 2)) keeps.push(k);
       keeps.push(Math.min(ctx.turns.length, 1));
-      let lastErr: unknown;
-      for (const tools of lists.lists) {
-        for (const keep of keeps) {
-          const prompt = `${loopBrief(ctx)}\n\nTools:\n${tools}\n\n${FORMAT}`;
-          try {
-            const r = await runtime.generate(
-              model,
-              {
-                messages: [{ role: "system", content: LOOP_RULES }, { role: "user", content: prompt }, ...history(keep)],
-                maxTokens: opts.maxTokens ?? 512,
-                temperature: 0,
-                responseFormat: { type: "json_schema", schema },
-              },
-              { signal: ctx.signal },
-            );
-            return decision(r, model, ctx.turns.length);
-          } catch (err) {
-            if ((err as { field?: string }).field !== "messages") throw err;
-            lastErr = err;
+      const ask = async (attempt: number) => {
+        let lastErr: unknown;
+        for (const tools of lists!.lists) {
+          for (const keep of keeps) {
+            const prompt = `${loopBrief(ctx)}\n\nTools:\n${tools}\n\n${FORMAT}`;
+            try {
+              return await runtime.generate(
+                model,
+                {
+                  messages: [{ role: "system", content: LOOP_RULES }, { role: "user", content: prompt }, ...history(keep)],
+                  maxTokens: opts.maxTokens ?? 512,
+                  // The tier's temperature (models.tactical.temperature), seeded by goal, step and attempt: a run can be replayed.
+                  seed: ctx.goalId * 1000 + ctx.turns.length * 10 + attempt,
+                  responseFormat: { type: "json_schema", schema },
+                },
+                { signal: ctx.signal },
+              );
+            } catch (err) {
+              if ((err as { field?: string }).field !== "messages") throw err;
+              lastErr = err;
+            }
           }
         }
+        throw lastErr;
+      };
+      // The grammar makes every finished decision valid; one cut off by max_tokens is asked again with another seed.
+      const problems: string[] = [];
+      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+        const r = await ask(attempt);
+        try {
+          return decision(r, model, ctx.turns.length);
+        } catch (err) {
+          problems.push((err as Error).message);
+          if (ctx.signal.aborted) break;
+        }
       }
-      throw lastErr;
+      throw new Error(problems.join("; then "));
     },
   };
 }
 
 function decision(r: Awaited<ReturnType<LocalGenerator["generate"]>>, model: string, step: number): Decision {
   const usage = { tokens: (r.promptTokens ?? 0) + (r.completionTokens ?? 0), by: `local model ${model}` };
-  let raw: { tool?: string; args?: Record<string, unknown>; answer?: string };
+  let raw: { tool?: string; args?: Record<string, unknown>; done?: boolean };
   try {
     raw = JSON.parse(r.text);
   } catch {
     throw new Error(`${model} did not finish its decision (${r.finishReason === "length" ? "out of tokens" : "unparseable"} after ${r.text.length} characters)`);
   }
-  if (typeof raw.answer === "string") return { kind: "finish", text: raw.answer, usage };
+  if (raw.done === true) return { kind: "finish", text: "", usage };
   return { kind: "calls", calls: [{ id: `local-${step + 1}`, tool: String(raw.tool), args: raw.args ?? {} }], usage };
 }
 
