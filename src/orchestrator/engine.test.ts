@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { setSink } from "../sys";
+import { ToolTimeoutError } from "../tools/errors";
 import type { Plan } from "./plan";
 import { fixedPlanner, openWorld, removeWorld, type World } from "./testing";
 
@@ -181,6 +182,49 @@ describe("restarts", () => {
     expect(again.engine.get(waiting.id)!.state).toBe("pending");
     again.engine.start();
     expect(await again.until(waiting.id, ["done", "failed"])).toBe("done");
+  });
+});
+
+describe("the recovery states", () => {
+  const timeoutOnce = (tool: string, times = 1) => {
+    let left = times;
+    return (call: import("./execute").AgentPort["call"]): import("./execute").AgentPort["call"] =>
+      async (req, ms) => {
+        if (req.tool === tool && left-- > 0) throw new ToolTimeoutError(tool, 10);
+        return call(req, ms);
+      };
+  };
+
+  test("a task that timed out runs again from its failed call (retrying), after a pause; the tasks after it wait for it", async () => {
+    const w = await world({ planners: [fixedPlanner("script", SITE)], wrapAgents: timeoutOnce("fs.write"), limits: { retryDelayMs: 20 } });
+    const goal = w.engine.submit({ goal: "publish" });
+    expect(await w.until(goal.id, ["done", "failed"])).toBe("done");
+    expect(w.memory.working.goals.history(goal.id).map((h) => h.to as string)).toEqual(["planning", "running", "retrying", "running", "done"]);
+    expect(readFileSync(w.host("/srv/site/index.html"), "utf8")).toBe("<h1>hi</h1>\n");
+    const page = w.engine.tasks(goal.id).find((t) => t.title === "write the page")!;
+    expect(page).toMatchObject({ state: "done", attempts: 2 });
+    expect(w.engine.tasks(goal.id).map((t) => t.state)).toEqual(["done", "done", "done"]);
+    expect(w.engine.trace(goal.id).some((e) => e.kind === "retry" && e.message.includes("running it again in 20 ms (retry 1 of 2)"))).toBe(true);
+  });
+
+  test("retries are bounded; then, without a model to re-plan, the goal fails as before", async () => {
+    const w = await world({ planners: [fixedPlanner("script", SITE)], wrapAgents: timeoutOnce("fs.write", 5), limits: { retryDelayMs: 5, maxRetries: 1 } });
+    const goal = w.engine.submit({ goal: "publish" });
+    expect(await w.until(goal.id, ["done", "failed"])).toBe("failed");
+    expect(w.memory.working.goals.history(goal.id).map((h) => h.to as string)).toEqual(["planning", "running", "retrying", "running", "failed"]);
+    expect(w.engine.get(goal.id)!.error).toBe("task page: fs.write: fs.write: timed out after 10 ms; rolled back 1 calls");
+    expect(w.engine.tasks(goal.id).map((t) => t.state)).toEqual(["done", "failed", "skipped"]);
+  });
+
+  test("a goal a restart finds retrying or re-planning is failed with the reason", async () => {
+    const first = await world({ planners: [fixedPlanner("script", SITE)], start: false });
+    const goals = first.memory.working.goals;
+    const a = first.engine.submit({ goal: "one" });
+    const b = first.engine.submit({ goal: "two" });
+    for (const [g, last] of [[a, "transient"], [b, "task_failed"]] as const) for (const e of ["pick", "run", last] as const) goals.send(g.id, e);
+    expect(await first.engine.recover()).toEqual({ replanned: 0, failed: 2 });
+    expect(first.engine.get(a.id)).toMatchObject({ state: "failed", error: "interrupted by a restart while waiting to retry a task" });
+    expect(first.engine.get(b.id)).toMatchObject({ state: "failed", error: "interrupted by a restart while re-planning" });
   });
 });
 

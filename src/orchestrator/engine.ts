@@ -325,7 +325,8 @@ export class GoalEngine {
       catalogue: this.opts.planners.some((p) => p.name === "heuristic"),
     };
     const guard = this.opts.guard;
-    if (guard) ctx.reading = () => guard.read(ctx);
+    // A reading that fails is a refusal: nothing vouches for a model's plan then.
+    if (guard) ctx.reading = () => guard.read(ctx).catch((err): Reading => ({ kind: "refused", why: `the catalogue failed on it: ${errorMessage(err)}` }));
     return ctx;
   }
 

@@ -64,9 +64,13 @@ async function classify(ctx: PlanningContext, planner: Planner, intents: readonl
   }
   if ("plan" in result) return { kind: "planned", plan: result.plan, why: result.why };
   const why = "pass" in result ? result.pass : "the catalogue did not plan it";
-  if (Array.isArray(understand(ctx.goal, intents, ctx.facts))) return { kind: "refused", why };
-  const g = readGoal(ctx.goal, intents, ctx.facts);
-  if (g.kind === "miss" && g.miss.result.kind === "miss") return { kind: "unread", why };
+  try {
+    if (Array.isArray(understand(ctx.goal, intents, ctx.facts))) return { kind: "refused", why };
+    const g = readGoal(ctx.goal, intents, ctx.facts);
+    if (g.kind === "miss" && g.miss.result.kind === "miss") return { kind: "unread", why };
+  } catch {
+    // Not read at all (too long for the lexer): nothing vouches for a model's plan.
+  }
   return { kind: "refused", why };
 }
 
