@@ -88,7 +88,7 @@ export async function decode(model: CausalLm, o: DecodeOptions): Promise<DecodeR
         end = "grammar";
         break;
       }
-      if (o.mask && !o.mask.accept(token)) throw new Error(`grammar: token ${token} was allowed by the mask and refused by the matcher`);
+      if (o.mask && !(await o.mask.accept(token))) throw new Error(`grammar: token ${token} was allowed by the mask and refused by the matcher`);
       tokens.push(token);
       all[0]!.push(BigInt(token));
       const stop = o.onToken(token);

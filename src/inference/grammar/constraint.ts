@@ -4,12 +4,11 @@
  * tool_choice), or both (tool_choice "auto" with a response format: either
  * calls or an answer matching the schema).
  */
-import type { CompiledGrammar } from "@mlc-ai/web-xgrammar";
+import type { CompiledGrammar, GrammarCache } from "./xgrammar";
 import { toolCallTag, type ToolFormat } from "../chat/formats";
 import type { GenerateRequest, ToolDef } from "../types";
 import { GrammarError } from "./errors";
 import { prepareSchema, type PreparedSchema } from "./schema";
-import type { GrammarCache } from "./xgrammar";
 
 /** Any JSON object: what `json_object` asks for. */
 const ANY_OBJECT = { type: "object", additionalProperties: true };

@@ -1,98 +1,116 @@
 /**
- * XGrammar (`@mlc-ai/web-xgrammar`, its WASM build; the WASM is inlined in
- * the package's JavaScript, so `bun build --compile` embeds it with no extra
- * file) over one model's vocabulary: the tokenizer info, a compiler, compiled
- * grammars cached per constraint, and matchers that mask logits token by
- * token. The package is imported on the first constrained request only, so a
- * boot that never constrains never instantiates the WASM module.
+ * Constrained decoding's main-thread side: one model's grammars (GrammarCache)
+ * and per-generation matchers (TokenMask), over XGrammar in the grammar
+ * worker (worker.ts, core.ts).
  *
- * Compilation runs synchronously inside WASM, on the event loop: schema.ts
- * keeps what reaches it cheap (no per-length string bounds), LIMITS bounds
- * its size, and the cache makes it a one-time cost per constraint and model.
+ * Why a worker: XGrammar compiles synchronously inside WASM, and building a
+ * 150k-token vocabulary's tokenizer info or the whole registry's plan grammar
+ * held PID 1's event loop for over a second (measured by bench-decoding's
+ * "longest pause" rows). The worker is started on the first constrained
+ * request, so a boot that never constrains never instantiates the WASM
+ * module, and it is unref'd: it never keeps a process alive. A mask crosses
+ * as a 19 KB transfer, with the next one sent back with each accepted token,
+ * so a step costs one round trip.
  */
-import type { CompiledGrammar, GrammarCompiler, GrammarMatcher, TokenizerInfo } from "@mlc-ai/web-xgrammar";
 import { log } from "../../sys";
+import type { CoreOp, Step, WireVocab } from "./core";
 import type { PreparedSchema } from "./schema";
+import type { VocabInfo } from "./vocab";
 
-type XGrammar = typeof import("@mlc-ai/web-xgrammar").default;
+export { vocabInfo, type VocabInfo } from "./vocab";
 
-let loading: Promise<XGrammar> | undefined;
-let loadMs: number | undefined;
-
-/** The XGrammar module, instantiated once per process on first use. */
-export function xgrammar(): Promise<XGrammar> {
-  loading ??= (async () => {
-    const started = performance.now();
-    const mod = await import("@mlc-ai/web-xgrammar");
-    const xg = (mod.default ?? mod) as XGrammar;
-    // Instantiates the WASM binding (every entry point awaits it).
-    (await xg.Grammar.builtinJSONGrammar()).dispose();
-    loadMs = performance.now() - started;
-    log.info(`models: grammar engine (XGrammar WASM) loaded in ${Math.round(loadMs)} ms`);
-    return xg;
-  })().catch((err) => {
-    loading = undefined;
-    throw err;
-  });
-  return loading;
+/** Where the worker's module is: beside this file from source; in aios-init, embedded under the entry's folder (src/) by build/compile.ts. */
+function workerUrl(): string {
+  return import.meta.url.includes("/$bunfs/") ? "file:///$bunfs/root/inference/grammar/worker.ts" : new URL("./worker.ts", import.meta.url).href;
 }
 
-/** How long instantiating XGrammar took, once it has been (ms). */
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+/** The one grammar worker of this process, with its calls in flight. */
+class GrammarWorker {
+  private readonly pending = new Map<number, Pending>();
+  private seq = 0;
+  private readonly worker: Worker;
+  dead = false;
+
+  constructor() {
+    this.worker = new Worker(workerUrl());
+    this.worker.unref();
+    this.worker.onmessage = (e: MessageEvent<{ id: number; value?: unknown; error?: { message: string } }>) => {
+      const p = this.pending.get(e.data.id);
+      if (!p) return;
+      this.pending.delete(e.data.id);
+      if (e.data.error) p.reject(new Error(e.data.error.message));
+      else p.resolve(e.data.value);
+    };
+    // A worker that fails to start or dies fails every call in flight; the next request starts another.
+    this.worker.onerror = (e: ErrorEvent) => this.fail(new Error(`grammar worker failed: ${e.message}`));
+    this.worker.addEventListener("close", () => this.fail(new Error("grammar worker exited")));
+  }
+
+  private fail(err: Error): void {
+    this.dead = true;
+    if (running === this) running = undefined;
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+
+  call<T>(op: CoreOp, ...args: unknown[]): Promise<T> {
+    if (this.dead) return Promise.reject(new Error("grammar worker exited"));
+    const id = ++this.seq;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ id, op, args });
+    });
+  }
+
+  /** Frees a handle; nothing waits for it. */
+  free(id: number): void {
+    if (!this.dead) this.call("free", id).catch(() => {});
+  }
+}
+
+let running: GrammarWorker | undefined;
+let loadMs: number | undefined;
+
+function grammarWorker(): GrammarWorker {
+  if (!running) {
+    running = new GrammarWorker();
+    const started = performance.now();
+    const w = running;
+    // The first call instantiates the WASM module in the worker.
+    void w.call("free", 0).then(() => {
+      loadMs = performance.now() - started;
+      log.info(`models: grammar engine (XGrammar WASM, its own thread) loaded in ${Math.round(loadMs)} ms`);
+    }, () => {});
+  }
+  return running;
+}
+
+/** How long starting the grammar worker took, once it has been (ms). */
 export function xgrammarLoadMs(): number | undefined {
   return loadMs;
 }
 
-/** What a tokenizer.json says about how its tokens decode (XGrammar's vocab_type). */
-export interface VocabInfo {
-  /** Token strings by id, as the tokenizer stores them ("Ġthe", "▁the", "<0x0A>"). "" marks a token never to be produced. */
-  tokens: string[];
-  type: "byte_level" | "byte_fallback" | "raw";
-  prependSpace: boolean;
-  /** The width of the model's logits (config.vocab_size), which may exceed tokens.length. */
-  size: number;
-  stopIds: number[];
+/** A compiled grammar, held by the grammar worker. */
+export interface CompiledGrammar {
+  readonly handle: number;
 }
 
-type TokenizerJson = {
-  model?: { type?: string; vocab?: Record<string, number> | Array<[string, number]> };
-  added_tokens?: Array<{ id: number; content: string; special?: boolean }>;
-  decoder?: { type?: string; decoders?: Array<{ type?: string; content?: string }> } | null;
-  normalizer?: { type?: string; prepend?: string; normalizers?: Array<{ type?: string; prepend?: string }> } | null;
-  pre_tokenizer?: { type?: string; prepend_scheme?: string; add_prefix_space?: boolean; pretokenizers?: Array<{ type?: string; prepend_scheme?: string; add_prefix_space?: boolean }> } | null;
-};
-
-/**
- * The vocabulary XGrammar needs, from the tokenizer.json a model ships.
- * Special added tokens are blanked (never produced inside a constrained
- * output) except those in `keep`, the markers a tool-call format writes.
- */
-export function vocabInfo(json: TokenizerJson, size: number, stopIds: number[], keep: ReadonlySet<string> = new Set()): VocabInfo {
-  const tokens: string[] = [];
-  const vocab = json.model?.vocab;
-  if (Array.isArray(vocab)) vocab.forEach(([t], i) => (tokens[i] = t));
-  else if (vocab) for (const [t, id] of Object.entries(vocab)) tokens[id] = t;
-  for (const a of json.added_tokens ?? []) tokens[a.id] = a.special && !keep.has(a.content) ? "" : a.content;
-  for (let i = 0; i < tokens.length; i++) tokens[i] ??= "";
-  const decoders = [json.decoder, ...(json.decoder?.decoders ?? [])].map((d) => d?.type);
-  const type = decoders.includes("ByteLevel") ? "byte_level" : decoders.includes("ByteFallback") ? "byte_fallback" : "raw";
-  const pre = [json.pre_tokenizer, ...(json.pre_tokenizer?.pretokenizers ?? [])];
-  const norm = [json.normalizer, ...(json.normalizer?.normalizers ?? [])];
-  const prependSpace = pre.some((p) => p?.type === "Metaspace" && (p.prepend_scheme === "always" || p.prepend_scheme === "first" || p.add_prefix_space === true))
-    || norm.some((n) => n?.type === "Prepend" && n.prepend === "▁");
-  return { tokens, type, prependSpace, size: Math.max(size, tokens.length), stopIds };
-}
-
-/** One model's grammar state: its tokenizer info, a compiler and a bounded cache of compiled grammars. */
+/** One model's grammar state: a compiler over its vocabulary and a bounded cache of compiled grammars. */
 export class GrammarCache {
   private readonly compiled = new Map<string, Promise<CompiledGrammar>>();
-  private constructor(private readonly xg: XGrammar, private readonly info: TokenizerInfo, private readonly compiler: GrammarCompiler, readonly vocab: VocabInfo, readonly limit: number) {}
+  private constructor(private readonly worker: GrammarWorker, private readonly compiler: number, readonly vocab: VocabInfo, readonly limit: number) {}
 
   static async create(vocab: VocabInfo, limit = 16): Promise<GrammarCache> {
-    const xg = await xgrammar();
-    const info = await xg.TokenizerInfo.createTokenizerInfo(vocab.tokens, vocab.type, vocab.prependSpace, vocab.size, vocab.stopIds);
-    // XGrammar's own cache is unbounded; ours evicts and frees.
-    const compiler = await xg.GrammarCompiler.createGrammarCompiler(info, false);
-    return new GrammarCache(xg, info, compiler, vocab, limit);
+    const w = grammarWorker();
+    // A turn of the loop between the caller's vocabInfo and the stringify, each tens of ms.
+    await new Promise((r) => setImmediate(r));
+    const wire: WireVocab = { ...vocab, tokens: JSON.stringify(vocab.tokens) };
+    return new GrammarCache(w, await w.call<number>("compiler", wire), vocab, limit);
   }
 
   get size(): number {
@@ -118,19 +136,19 @@ export class GrammarCache {
     while (this.compiled.size > this.limit) {
       const [oldest, grammar] = this.compiled.entries().next().value!;
       this.compiled.delete(oldest);
-      void grammar.then((g) => g.dispose(), () => {});
+      void grammar.then((g) => this.worker.free(g.handle), () => {});
     }
     return pending;
   }
 
   /** Compiles an EBNF grammar (root rule `root`); callers cache with get(). */
-  compileEbnf(ebnf: string): Promise<CompiledGrammar> {
-    return this.compiler.compileGrammar(ebnf, "root");
+  async compileEbnf(ebnf: string): Promise<CompiledGrammar> {
+    return { handle: await this.worker.call<number>("compileEbnf", this.compiler, ebnf) };
   }
 
   /** Compiles a structural tag (tool-call formats: literal markers around JSON grammars). */
-  compileTag(tag: object): Promise<CompiledGrammar> {
-    return this.compiler.compileStructuralTag(JSON.stringify(tag));
+  async compileTag(tag: object): Promise<CompiledGrammar> {
+    return { handle: await this.worker.call<number>("compileTag", this.compiler, JSON.stringify(tag)) };
   }
 
   /** A prepared schema's grammar, cached per schema. */
@@ -138,42 +156,35 @@ export class GrammarCache {
     return this.get(`schema:${JSON.stringify(prepared.schema)}:${JSON.stringify(prepared.rules)}`, async () => this.compileEbnf(await this.ebnf(prepared)));
   }
 
-  /**
-   * A prepared schema as compact JSON in EBNF (no free whitespace, so a model
-   * cannot stall in it), with the hand-written number rules spliced in.
-   */
-  async ebnf(prepared: PreparedSchema): Promise<string> {
-    let ebnf = await this.xg.Testings._jsonSchemaToEBNF(JSON.stringify(prepared.schema), false, -1, [",", ":"], true);
-    for (const [name, body] of Object.entries(prepared.rules)) {
-      const literal = `"\\"__${name}__\\""`;
-      if (!ebnf.includes(literal)) throw new Error(`grammar: placeholder ${name} not found in XGrammar's output (XGrammar changed?)`);
-      ebnf = `${ebnf.replaceAll(literal, name)}\n${name} ::= ${body}`;
-    }
-    return ebnf;
+  /** A prepared schema as compact JSON in EBNF, number rules spliced in (core.ts). */
+  ebnf(prepared: PreparedSchema): Promise<string> {
+    return this.worker.call<string>("ebnf", prepared);
   }
 
   async matcher(grammar: CompiledGrammar): Promise<TokenMask> {
-    return new TokenMask(await this.xg.GrammarMatcher.createGrammarMatcher(grammar), this.vocab.size);
+    const { id, mask } = await this.worker.call<{ id: number; mask: Int32Array }>("matcher", grammar.handle);
+    return new TokenMask(this.worker, id, mask, this.vocab.size);
   }
 
   dispose(): void {
-    for (const g of this.compiled.values()) void g.then((x) => x.dispose(), () => {});
+    for (const g of this.compiled.values()) void g.then((x) => this.worker.free(x.handle), () => {});
     this.compiled.clear();
-    this.compiler.dispose();
-    this.info.dispose();
+    this.worker.free(this.compiler);
   }
 }
 
 /** A matcher over one generation: masks logits, follows the accepted tokens, says when the grammar is done. */
 export class TokenMask {
-  /** Time spent computing and applying masks (ms), for benchmarks. */
+  /** Time spent waiting for, and applying, masks (ms), for benchmarks. */
   maskMs = 0;
-  constructor(private readonly matcher: GrammarMatcher, readonly size: number) {}
+  private done = false;
+  constructor(private readonly worker: GrammarWorker, private readonly id: number, private next: Int32Array | undefined, readonly size: number) {}
 
   /** Sets every logit the grammar forbids next to -Infinity. */
   async apply(logits: Float32Array): Promise<void> {
     const started = performance.now();
-    const mask = await this.matcher.getNextTokenBitmask();
+    const mask = this.next ?? (this.done ? new Int32Array(0) : undefined);
+    if (!mask) throw new Error("grammar: a mask was asked for after a refused token");
     const n = logits.length;
     // Logits past the grammar's vocabulary (padding rows) are never allowed.
     if (n > mask.length * 32) logits.fill(Number.NEGATIVE_INFINITY, mask.length * 32);
@@ -195,16 +206,21 @@ export class TokenMask {
     this.maskMs += performance.now() - started;
   }
 
-  /** Advances past `token`; false if the grammar does not allow it. */
-  accept(token: number): boolean {
-    return this.matcher.acceptToken(token);
+  /** Advances past `token`; false if the grammar does not allow it. The next mask comes back with the answer. */
+  async accept(token: number): Promise<boolean> {
+    const started = performance.now();
+    const step = await this.worker.call<Step>("accept", this.id, token);
+    this.maskMs += performance.now() - started;
+    this.next = step.mask;
+    this.done = step.terminated;
+    return step.ok;
   }
 
   get terminated(): boolean {
-    return this.matcher.isTerminated();
+    return this.done;
   }
 
   dispose(): void {
-    this.matcher.dispose();
+    this.worker.free(this.id);
   }
 }
