@@ -58,7 +58,7 @@ include build/runtime.mk
 include build/repo.mk
 
 # ---- verbs -----------------------------------------------------------------
-.PHONY: all image deps run test test-unit test-vm typecheck bench bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals bench-fleet bench-decoding bench-api floor dev \
+.PHONY: all image deps run test test-unit test-vm typecheck bench bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals eval bench-fleet bench-decoding bench-api floor dev \
         clean distclean help print-qemu-cmd
 
 all: image
@@ -85,7 +85,7 @@ typecheck: $(NPM_STAMP)
 test-vm: image $(REPO_IMG) $(NPM_STAMP)
 	$(Q)$(BUN) test test/vm --timeout 600000
 
-bench: bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals bench-fleet bench-decoding bench-api
+bench: bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals eval bench-fleet bench-decoding bench-api
 
 # Each benchmark prints markdown; record.ts files it in BENCHMARKS.md under its name.
 record = $(BUN) test/bench/record.ts $(1) 'make $(2)'
@@ -114,6 +114,11 @@ bench-du: $(NPM_STAMP)
 # The goal corpus (test/goals): planned correctly, refused, wrong, planning latency.
 eval-goals: $(NPM_STAMP)
 	$(Q)$(BUN) test/goals/eval.ts | $(call record,goals-corpus,eval-goals)
+
+# The goal corpus through the planner chain: (a) the catalogue alone, (b) then the gateway
+# against the scripted fake server, (c) then the configured local model when one is imported.
+eval: $(NPM_STAMP)
+	$(Q)$(BUN) test/goals/eval-chain.ts | $(call record,planner-chain,eval)
 
 bench-fleet: $(NPM_STAMP) $(HOST_STAMP)
 	$(Q)$(BUN) test/bench/fleet.ts | $(call record,fleet,bench-fleet)
@@ -157,6 +162,7 @@ help:
 	@echo '  bench-actors   actor ask round trip vs a bare microtask loop; supervised restart time'
 	@echo '  bench-goals    a 7-task goal submit -> done, orchestration overhead per task, vs the bare executor'
 	@echo '  eval-goals     the goal corpus: planned correctly, refused, wrong, planning latency (also in bench)'
+	@echo '  eval           the goal corpus through the planner chain: heuristic alone, then gateway (scripted fake server), then the local model'
 	@echo '  bench-fleet    1,000 simulated nodes on a local nats-server: heartbeats, fleet-goal fan-out and gathering vs bare NATS'
 	@echo '  bench-memory   inserts vs plain SQLite; top-10 vector search vs brute force (10k, 100k x 384); hybrid search'
 	@echo '  bench-du       fs.du walking a 20k-entry tree vs coreutils du -sx'
