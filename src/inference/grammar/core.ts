@@ -47,6 +47,11 @@ export class GrammarCore {
     return h as Extract<Held, { kind: K }>;
   }
 
+  /** Instantiates the WASM module (every other op does too, on first use). */
+  async load(): Promise<void> {
+    await xgrammar();
+  }
+
   /** A tokenizer info and a compiler over one model's vocabulary. */
   async compiler(vocab: WireVocab): Promise<number> {
     const xg = await xgrammar();
@@ -107,4 +112,4 @@ export class GrammarCore {
   }
 }
 
-export type CoreOp = "compiler" | "compileEbnf" | "compileTag" | "ebnf" | "matcher" | "accept" | "free";
+export type CoreOp = "load" | "compiler" | "compileEbnf" | "compileTag" | "ebnf" | "matcher" | "accept" | "free";

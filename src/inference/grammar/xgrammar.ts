@@ -81,8 +81,7 @@ function grammarWorker(): GrammarWorker {
     running = new GrammarWorker();
     const started = performance.now();
     const w = running;
-    // The first call instantiates the WASM module in the worker.
-    void w.call("free", 0).then(() => {
+    void w.call("load").then(() => {
       loadMs = performance.now() - started;
       log.info(`models: grammar engine (XGrammar WASM, its own thread) loaded in ${Math.round(loadMs)} ms`);
     }, () => {});
