@@ -82,13 +82,15 @@ export async function decode(model: CausalLm, o: DecodeOptions): Promise<DecodeR
       o.adjust?.(logits, tokens);
       if (o.mask) await o.mask.apply(logits);
       const token = o.sampler(logits);
+      // Inside the timed window: the mask's time (engine.ts subtracts it) includes the accept.
+      const accepted = token < 0 || !o.mask || (await o.mask.accept(token));
       sampleMs += performance.now() - t;
       if (token < 0) {
         // Every token masked: the grammar has nowhere to go (it never should).
         end = "grammar";
         break;
       }
-      if (o.mask && !(await o.mask.accept(token))) throw new Error(`grammar: token ${token} was allowed by the mask and refused by the matcher`);
+      if (!accepted) throw new Error(`grammar: token ${token} was allowed by the mask and refused by the matcher`);
       tokens.push(token);
       all[0]!.push(BigInt(token));
       const stop = o.onToken(token);

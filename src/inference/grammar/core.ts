@@ -17,11 +17,10 @@ type Held =
   | { kind: "grammar"; grammar: CompiledGrammar }
   | { kind: "matcher"; matcher: GrammarMatcher };
 
-/** What a matcher says after a token: whether it took it, whether it is done, and the next mask when it is not. */
+/** What a matcher says after a token: whether it took it, and whether it is done. */
 export interface Step {
   ok: boolean;
   terminated: boolean;
-  mask?: Int32Array;
 }
 
 /**
@@ -92,12 +91,16 @@ export class GrammarCore {
     return { id, mask: await matcher.getNextTokenBitmask() };
   }
 
-  /** Advances a matcher past `token`; the next mask comes with the answer, saving a round trip per token. */
-  async accept(matcher: number, token: number): Promise<Step> {
+  /** Advances a matcher past `token`: whether it took it, and whether the grammar is done. */
+  accept(matcher: number, token: number): Step {
     const m = this.get(matcher, "matcher").matcher;
     const ok = m.acceptToken(token);
-    const terminated = m.isTerminated();
-    return ok && !terminated ? { ok, terminated, mask: await m.getNextTokenBitmask() } : { ok, terminated };
+    return { ok, terminated: m.isTerminated() };
+  }
+
+  /** The matcher's next mask (its costly part: the worker computes it while the model runs its next forward pass). Never after the grammar ended. */
+  async mask(matcher: number): Promise<{ mask: Int32Array }> {
+    return { mask: await this.get(matcher, "matcher").matcher.getNextTokenBitmask() };
   }
 
   free(id: number): void {

@@ -9,8 +9,7 @@
  * "longest pause" rows). The worker is started on the first constrained
  * request, so a boot that never constrains never instantiates the WASM
  * module, and it is unref'd: it never keeps a process alive. A mask crosses
- * as a 19 KB transfer, with the next one sent back with each accepted token,
- * so a step costs one round trip.
+ * as a 19 KB transfer, computed while the model runs its forward pass.
  */
 import { log } from "../../sys";
 import type { CoreOp, Step, WireVocab } from "./core";
@@ -65,6 +64,21 @@ class GrammarWorker {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.worker.postMessage({ id, op, args });
     });
+  }
+
+  /** Accepts a token; the next mask is a second answer, computed after the first is sent. */
+  step(matcher: number, token: number): [Promise<Step>, Promise<Int32Array>] {
+    if (this.dead) {
+      const gone = Promise.reject(new Error("grammar worker exited"));
+      return [gone, gone];
+    }
+    const id = ++this.seq;
+    const maskId = ++this.seq;
+    const answer = <T,>(key: number) => new Promise<T>((resolve, reject) => this.pending.set(key, { resolve: resolve as (v: unknown) => void, reject }));
+    const accepted = answer<Step>(id);
+    const mask = answer<{ mask: Int32Array }>(maskId).then((r) => r.mask);
+    this.worker.postMessage({ id, op: "accept", args: [matcher, token], maskId });
+    return [accepted, mask];
   }
 
   /** Frees a handle; nothing waits for it. */
@@ -172,18 +186,27 @@ export class GrammarCache {
   }
 }
 
-/** A matcher over one generation: masks logits, follows the accepted tokens, says when the grammar is done. */
+/**
+ * A matcher over one generation: masks logits, follows the accepted tokens,
+ * says when the grammar is done. Accepting a token asks the worker for the
+ * next mask at once, without waiting for it: the worker computes it while
+ * the model runs its next forward pass, and apply() waits only for what is
+ * left of it.
+ */
 export class TokenMask {
-  /** Time spent waiting for, and applying, masks (ms), for benchmarks. */
+  /** Time spent waiting for the worker and applying masks (ms), for benchmarks. */
   maskMs = 0;
   private done = false;
-  constructor(private readonly worker: GrammarWorker, private readonly id: number, private next: Int32Array | undefined, readonly size: number) {}
+  private next: Promise<Int32Array> | undefined;
+  constructor(private readonly worker: GrammarWorker, private readonly id: number, first: Int32Array, readonly size: number) {
+    this.next = Promise.resolve(first);
+  }
 
   /** Sets every logit the grammar forbids next to -Infinity. */
   async apply(logits: Float32Array): Promise<void> {
     const started = performance.now();
-    const mask = this.next ?? (this.done ? new Int32Array(0) : undefined);
-    if (!mask) throw new Error("grammar: a mask was asked for after a refused token");
+    if (!this.next) throw new Error("grammar: a mask was asked for after the grammar ended or refused a token");
+    const mask = await this.next;
     const n = logits.length;
     // Logits past the grammar's vocabulary (padding rows) are never allowed.
     if (n > mask.length * 32) logits.fill(Number.NEGATIVE_INFINITY, mask.length * 32);
@@ -205,13 +228,16 @@ export class TokenMask {
     this.maskMs += performance.now() - started;
   }
 
-  /** Advances past `token`; false if the grammar does not allow it. The next mask comes back with the answer. */
+  /** Advances past `token`; false if the grammar does not allow it. */
   async accept(token: number): Promise<boolean> {
     const started = performance.now();
-    const step = await this.worker.call<Step>("accept", this.id, token);
+    // The worker answers the accept, then starts on the next mask.
+    const [accepted, next] = this.worker.step(this.id, token);
+    next.catch(() => {});
+    const step = await accepted;
     this.maskMs += performance.now() - started;
-    this.next = step.mask;
     this.done = step.terminated;
+    this.next = step.ok && !step.terminated ? next : undefined;
     return step.ok;
   }
 
