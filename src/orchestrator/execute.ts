@@ -4,6 +4,7 @@
  * A call the autonomy gate holds puts the goal in `awaiting_approval` until a
  * person decides; a denial fails the task like any other error.
  */
+import type { AutonomyLevel } from "../config";
 import type { CallOutcome } from "../tools";
 import { errorMessage } from "../sys";
 import type { Plan, TaskPlan } from "./plan";
@@ -13,7 +14,7 @@ import { runSchedule, type ScheduleResult } from "./schedule";
 /** The slice of the agent runtime the engine needs. */
 export interface AgentPort {
   call(
-    req: { tool: string; args: unknown; agent: string; correlationId: string; autonomy?: "full" | "supervised" | "manual"; signal?: AbortSignal; onBehalfOf?: string },
+    req: { tool: string; args: unknown; agent: string; correlationId: string; autonomy?: AutonomyLevel; signal?: AbortSignal; onBehalfOf?: string },
     timeoutMs?: number,
   ): Promise<CallOutcome>;
 }
@@ -42,7 +43,7 @@ export interface ExecutionOptions {
   agents: AgentPort;
   routes: ReadonlyMap<string, Route>;
   correlationId: string;
-  autonomy?: "full" | "supervised" | "manual";
+  autonomy?: AutonomyLevel;
   /** Who the goal belongs to: every call acts on its behalf (authority never transfers). */
   onBehalfOf?: string;
   signal: AbortSignal;

@@ -9,6 +9,7 @@
  *   running ──task_failed──▶ replanning ──replanned──▶ running (at most max_replans per goal)
  *   running ──hold──▶ awaiting_approval ──decide──▶ running   (the loop waits with it)
  */
+import type { AutonomyLevel } from "../config";
 import type { Goal, GoalEvent } from "../memory";
 import { AskTimeoutError } from "../actors/errors";
 import { AiosError, errorMessage } from "../sys";
@@ -25,7 +26,7 @@ import { type RoutableAgent, type Route, routeTask } from "./router";
 import type { TaskOutcome } from "./schedule";
 import type { Decision, LoopCall, Observation, PlanningFacts, Reading, Stepper } from "./types";
 
-export type Autonomy = "full" | "supervised" | "manual";
+export type Autonomy = AutonomyLevel;
 
 export interface RunLimits extends LoopBounds {
   maxReplans: number;

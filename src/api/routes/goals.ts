@@ -15,6 +15,7 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import * as v from "valibot";
+import { AUTONOMY_LEVELS } from "../../config";
 import { type Goal, isFinalGoalState, type TraceEvent } from "../../memory";
 import { type GoalEngine, GoalError } from "../../orchestrator";
 import { quoted } from "../../config";
@@ -28,7 +29,7 @@ import { readJson } from "../validate";
 export const GoalBody = v.strictObject({
   goal: v.pipe(v.string("must be a string"), v.trim(), v.nonEmpty("must not be empty"), v.maxLength(2000, "must be at most 2000 characters")),
   priority: v.optional(v.pipe(v.number("must be a number"), v.integer("must be an integer"), v.minValue(-100, "must be -100..100"), v.maxValue(100, "must be -100..100")), 0),
-  autonomy: v.optional(v.picklist(["full", "supervised", "manual"], "must be full, supervised or manual")),
+  autonomy: v.optional(v.picklist(AUTONOMY_LEVELS, "must be full, supervised or manual")),
 });
 
 const summary = (g: Goal) => ({
