@@ -123,6 +123,14 @@ describe("import graph", () => {
     expect(upward).toEqual([]);
   });
 
+  test("code that ships never imports test-only code (*.testing.ts, testing.ts, test/)", () => {
+    const testOnly = (f: string) => /(^|\/|\.)testing\.tsx?$/.test(f);
+    const shipped = [...graph.keys()].filter((f) => !testOnly(f));
+    const bad = shipped.flatMap((f) => graph.get(f)!.filter(testOnly).map((t) => `${f} → ${t}`));
+    for (const f of shipped) if (/from\s+["'](\.\.\/)+test\//.test(readFileSync(join(SRC, f), "utf8"))) bad.push(`${f} → test/`);
+    expect(bad).toEqual([]);
+  });
+
   test("the checks catch what they look for", () => {
     expect(cycles(new Map([["a.ts", ["b.ts"]], ["b.ts", ["a.ts"]], ["c.ts", ["a.ts"]]]))).toEqual([["a.ts", "b.ts"]]);
     expect(cycles(new Map([["a.ts", ["a.ts"]]]))).toEqual([["a.ts"]]);

@@ -7,8 +7,8 @@
  */
 import { afterAll, expect, test } from "bun:test";
 import { setSink } from "../sys";
-import { fuzzSeed, rng, type Rng } from "../sys/fuzz";
-import { openProbeSystem } from "../tools/probe";
+import { fuzzSeed, rng, type Rng } from "../sys/fuzz.testing";
+import { openProbeSystem } from "../tools/probe.testing";
 import { createApi } from "./app";
 
 const SEED = fuzzSeed(1111);

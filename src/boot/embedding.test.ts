@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyOverrides, defaultConfig } from "../config";
 import { InferenceRuntime, runtimeOptions } from "../inference";
-import { installTinyModels } from "../inference/fixtures";
+import { installTinyModels } from "../inference/fixtures.testing";
 import { type Memory, openMemory } from "../memory";
 
 const dir = mkdtempSync(join(tmpdir(), "aios-embedding-"));

@@ -8,7 +8,7 @@ import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
-import { fuzzSeed, rng } from "../sys/fuzz";
+import { fuzzSeed, rng } from "../sys/fuzz.testing";
 import { parseConfig } from "./load";
 import { ConfigSchema } from "./schema";
 

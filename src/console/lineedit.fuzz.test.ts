@@ -1,6 +1,6 @@
 /** Bounded, seeded fuzzing of the serial line editor (issue 11): no input throws, grows state without bound, or depends on how it was chunked. */
 import { expect, test } from "bun:test";
-import { fuzzSeed, rng } from "../sys/fuzz";
+import { fuzzSeed, rng } from "../sys/fuzz.testing";
 import { type EditorEvent, type EditorState, feed, initialState } from "./lineedit";
 
 const SEED = fuzzSeed(11);

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "@huggingface/transformers";
-import { installTinyModels } from "./fixtures";
+import { installTinyModels } from "./fixtures.testing";
 import type { TierPolicy } from "./options";
 import { InferenceRuntime } from "./runtime";
 import { createSampler, logitAdjuster } from "./sampling";

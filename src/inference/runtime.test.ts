@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BudgetError, CancelledError, LimitError, ModelNotFoundError, NotLoadedError, TaskMismatchError } from "./errors";
-import { installTinyModels } from "./fixtures";
+import { installTinyModels } from "./fixtures.testing";
 import type { RuntimeOptions, TierPolicy } from "./options";
 import { InferenceRuntime, type Event } from "./runtime";
 

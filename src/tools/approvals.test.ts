@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:tes
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { setSink } from "../sys";
 import { ApprovalDecidedError, ApprovalNotFoundError, ToolDeniedError, ToolForbiddenError } from "./errors";
-import { openProbeSystem, probeRuns, type ProbeSystem } from "./probe";
+import { openProbeSystem, probeRuns, type ProbeSystem } from "./probe.testing";
 import type { CallOutcome } from "./types";
 
 const previousSink = setSink(() => {});

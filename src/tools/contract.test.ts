@@ -12,7 +12,7 @@ import { DEFAULT_FS_ROOTS } from "../config";
 import { LongTermMemory } from "../memory";
 import { setSink } from "../sys";
 import { CATALOG } from "./catalog";
-import { type ContractEnv, type ContractFixture, snapshotTree, treeDiff } from "./contract";
+import { type ContractEnv, type ContractFixture, snapshotTree, treeDiff } from "./contract.testing";
 import { namespaceOf, type Tool, type ToolEnv } from "./define";
 import { AlreadyUndoneError, NotReversibleError, ToolForbiddenError, ToolInputError } from "./errors";
 import { openToolSystem } from "./system";
@@ -49,7 +49,7 @@ const fixtures = new Map<string, ContractFixture>();
 const missingFiles = new Map<string, string>();
 for (const ns of new Set(CATALOG.map((tool) => namespaceOf(tool.name)))) {
   try {
-    const mod = (await import(`./${ns}/fixtures.ts`)) as { fixtures?: Record<string, ContractFixture> };
+    const mod = (await import(`./${ns}/fixtures.testing.ts`)) as { fixtures?: Record<string, ContractFixture> };
     for (const [name, f] of Object.entries(mod.fixtures ?? {})) fixtures.set(name, f);
   } catch (err) {
     missingFiles.set(ns, (err as Error).message);

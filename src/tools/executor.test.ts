@@ -13,7 +13,7 @@ import {
   ToolTimeoutError,
   UndoFailedError,
 } from "./errors";
-import { openProbeSystem, probeAborts, probeRuns, type ProbeSystem } from "./probe";
+import { openProbeSystem, probeAborts, probeRuns, type ProbeSystem } from "./probe.testing";
 import { RuleSet, exactPattern, globLiteral } from "./gate";
 
 const previousSink = setSink(() => {});

@@ -20,7 +20,7 @@ import { join, resolve } from "node:path";
 import { pipeline } from "@huggingface/transformers";
 import * as ort from "onnxruntime-node";
 import { importModel, InferenceRuntime, type TensorData, type TierPolicy } from "../../src/inference";
-import { installTinyModels } from "../../src/inference/fixtures";
+import { installTinyModels } from "../../src/inference/fixtures.testing";
 import { setSink } from "../../src/sys";
 import { OUT, Vm } from "../harness/vm";
 

@@ -27,7 +27,7 @@ import { ftsQuery } from "../../src/memory/knowledge/fts";
 import { LongTermMemory } from "../../src/memory/knowledge/longterm";
 import { defaultNlist, defaultNprobe } from "../../src/memory/knowledge/vector/ivf";
 import { seededRandom as rng } from "../../src/sys/random";
-import { loadCorpus } from "../../src/memory/testdata/corpus";
+import { loadCorpus } from "../../src/memory/testdata/corpus.testing";
 import { setSink } from "../../src/sys";
 
 setSink(() => {});

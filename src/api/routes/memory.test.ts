@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultConfig } from "../../config";
 import { type Memory, openMemory } from "../../memory";
-import { loadCorpus } from "../../memory/testdata/corpus";
+import { loadCorpus } from "../../memory/testdata/corpus.testing";
 import type { SystemInfo } from "../../sys";
 import { createApi } from "../app";
 

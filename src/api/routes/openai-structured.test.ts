@@ -11,8 +11,8 @@ import { join } from "node:path";
 import Ajv from "ajv";
 import OpenAI from "openai";
 import { InferenceRuntime, type TierPolicy } from "../../inference";
-import { installTinyModels } from "../../inference/fixtures";
-import { randomSchemas } from "../../inference/grammar/random-schema";
+import { installTinyModels } from "../../inference/fixtures.testing";
+import { randomSchemas } from "../../inference/grammar/random-schema.testing";
 import { setSink, type SystemInfo } from "../../sys";
 import { createApi } from "../app";
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InferenceRuntime, type RuntimeOptions, type TierPolicy } from "../../inference";
-import { installTinyModels } from "../../inference/fixtures";
+import { installTinyModels } from "../../inference/fixtures.testing";
 import { setSink, type SystemInfo } from "../../sys";
 import { createApi } from "../app";
 

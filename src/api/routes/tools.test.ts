@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { setSink } from "../../sys";
-import { openProbeSystem, probeRuns, type ProbeSystem } from "../../tools/probe";
+import { openProbeSystem, probeRuns, type ProbeSystem } from "../../tools/probe.testing";
 import { secTools } from "../../tools/sec";
 import { createApi } from "../app";
 import type { ToolsApi } from "../types";

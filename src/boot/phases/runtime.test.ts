@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultConfig } from "../../config";
-import { installTinyModels } from "../../inference/fixtures";
+import { installTinyModels } from "../../inference/fixtures.testing";
 import { setSink } from "../../sys";
 import { createContext, layout } from "../context";
 import { runPhase } from "../runner";

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { setSink } from "../../sys";
-import { openProbeSystem, type ProbeSystem } from "../../tools/probe";
+import { openProbeSystem, type ProbeSystem } from "../../tools/probe.testing";
 import type { CommandIO, ConsoleDeps } from "../command";
 import { splitWords } from "../repl";
 import { builtins } from "./index";

@@ -11,12 +11,12 @@ import { join } from "node:path";
 import Ajv from "ajv";
 import { setSink } from "../../sys";
 import { seededRandom } from "../../sys/random";
-import { installTinyModels } from "../fixtures";
+import { installTinyModels } from "../fixtures.testing";
 import { InferenceRuntime } from "../runtime";
 import type { TierPolicy } from "../options";
 import { GrammarError, prepareSchema, schemaPattern, xgrammar } from ".";
 import { integerRange, numberRange, type Bounds } from "./numeric";
-import { randomSchemas } from "./random-schema";
+import { randomSchemas } from "./random-schema.testing";
 
 const ajv = new Ajv({ strict: false });
 

@@ -7,7 +7,7 @@ import { setSink } from "../../sys";
 import { applyMigrations, openDatabase, schemaVersion } from "../db";
 import type { Embedder } from "../embedder";
 import { LONGTERM_MIGRATIONS } from "../migrations/longterm";
-import { loadCorpus } from "../testdata/corpus";
+import { loadCorpus } from "../testdata/corpus.testing";
 import { LongTermMemory } from "./longterm";
 import { TRAIN_AT } from "./vectors";
 

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Ajv from "ajv/dist/2020";
 import { InferenceRuntime, type TierPolicy } from "../../inference";
-import { installTinyModels } from "../../inference/fixtures";
+import { installTinyModels } from "../../inference/fixtures.testing";
 import { setSink } from "../../sys";
 import { CATALOG } from "../../tools/catalog";
 import { ToolRegistry } from "../../tools/registry";

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PackageStore } from "../../memory";
-import { snapshotTree } from "../contract";
+import { snapshotTree } from "../contract.testing";
 import { parseStanzas, toRecord } from "./control";
 import { readDeb } from "./deb";
 import { PkgChecksumError, PkgFileConflictError, PkgNeededError, PkgResolveError } from "./errors";

@@ -11,7 +11,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlin
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PackageStore } from "../../memory";
-import { snapshotTree } from "../contract";
+import { snapshotTree } from "../contract.testing";
 import { type InstallUndo, PkgManager, type RemoveUndo, readProvided, type Target } from "./manager";
 
 const CHECKOUT = join(import.meta.dir, "../../..");

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { setSink } from "../../sys";
-import { openProbeSystem, type ProbeSystem } from "../probe";
+import { openProbeSystem, type ProbeSystem } from "../probe.testing";
 import { secTools } from "./index";
 
 const previousSink = setSink(() => {});

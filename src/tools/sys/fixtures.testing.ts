@@ -2,7 +2,7 @@
 import { expect } from "bun:test";
 import { existsSync, mkdirSync, readlinkSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { type ContractEnv, defineFixtures } from "../contract";
+import { type ContractEnv, defineFixtures } from "../contract.testing";
 import { readSetting, writeSetting } from "./settings";
 
 const TEN_DAYS_AGO = new Date(Date.now() - 10 * 86_400_000);

@@ -5,7 +5,7 @@
  */
 import { expect } from "bun:test";
 import { spawn } from "../../sys";
-import { defineFixtures } from "../contract";
+import { defineFixtures } from "../contract.testing";
 import { pids, readCmdline, readStat } from "./procfs";
 
 /** A sleep with an unusual duration, so the suite can find it in /proc. */

@@ -1,8 +1,8 @@
 /** Contract fixtures for the fs.* tools (see src/tools/contract.ts). */
 import { expect } from "bun:test";
 import { chmodSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
-import { defineFixtures } from "../contract";
-import type { ContractEnv } from "../contract";
+import { defineFixtures } from "../contract.testing";
+import type { ContractEnv } from "../contract.testing";
 
 function conf(t: ContractEnv): void {
   mkdirSync(t.host("/srv/app/conf.d"), { recursive: true });

@@ -1,6 +1,6 @@
 /** Contract fixtures for the service.* tools (see src/tools/contract.ts); the manager is the executor's shared one. */
 import { expect } from "bun:test";
-import { type ContractEnv, defineFixtures } from "../contract";
+import { type ContractEnv, defineFixtures } from "../contract.testing";
 import type { ServiceManager } from "./manager";
 
 const DB = "contract-db";

@@ -1,7 +1,7 @@
 /** Contract fixtures for the memory.* tools (see src/tools/contract.ts). */
 import { expect } from "bun:test";
 import type { LongTermMemory } from "../../memory";
-import { defineFixtures } from "../contract";
+import { defineFixtures } from "../contract.testing";
 
 export const fixtures = defineFixtures({
   "memory.search": {

@@ -1,7 +1,7 @@
 /**
  * The contract every tool keeps, and the fixture each family provides so the
  * suite (contract.test.ts) can hold it to it. A family puts its fixtures in
- * `src/tools/<namespace>/fixtures.ts` as `export const fixtures = defineFixtures({...})`,
+ * `src/tools/<namespace>/fixtures.testing.ts` as `export const fixtures = defineFixtures({...})`,
  * one entry per tool name; the suite finds the file by the namespace and
  * fails for any catalog tool without an entry.
  *

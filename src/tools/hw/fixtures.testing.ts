@@ -1,6 +1,6 @@
 /** Contract fixtures for the hw.* tools (see src/tools/contract.ts). */
 import { expect } from "bun:test";
-import { defineFixtures } from "../contract";
+import { defineFixtures } from "../contract.testing";
 
 export const fixtures = defineFixtures({
   "hw.info": {

@@ -1,7 +1,7 @@
 /** Contract fixtures for the schedule.* tools (see src/tools/contract.ts): the executor's real store. */
 import { expect } from "bun:test";
 import type { ScheduleStore } from "./store";
-import { type ContractEnv, defineFixtures } from "../contract";
+import { type ContractEnv, defineFixtures } from "../contract.testing";
 
 const jobs = (t: ContractEnv): ScheduleStore => t.executor.host.schedules;
 const clear = (t: ContractEnv) => {

@@ -1,7 +1,7 @@
 /** Contract fixtures for the user.* tools (see src/tools/contract.ts): real account files in the sandbox's /etc. */
 import { expect } from "bun:test";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { type ContractEnv, defineFixtures } from "../contract";
+import { type ContractEnv, defineFixtures } from "../contract.testing";
 
 function accounts(t: ContractEnv, extra: { passwd?: string[]; group?: string[]; shadow?: string[] } = {}): void {
   const etc = t.host("/etc");

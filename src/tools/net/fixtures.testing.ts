@@ -1,7 +1,7 @@
 /** Contract fixtures for the net.* tools (see src/tools/contract.ts): real listeners on loopback. */
 import { expect } from "bun:test";
 import type { Server, TCPSocketListener } from "bun";
-import { defineFixtures } from "../contract";
+import { defineFixtures } from "../contract.testing";
 import { findPing } from "./ping";
 
 let server: Server<unknown> | undefined;

@@ -2,7 +2,7 @@
 import { expect } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { type ContractEnv, defineFixtures } from "../contract";
+import { type ContractEnv, defineFixtures } from "../contract.testing";
 import type { LogRotation } from "./rotation";
 
 const PATTERN = "/var/log/contract/*.log";

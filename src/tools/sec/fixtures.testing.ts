@@ -1,7 +1,7 @@
 /** Contract fixtures for the sec.* tools (see src/tools/contract.ts). */
 import { expect } from "bun:test";
 import { mkdirSync, writeFileSync, chmodSync } from "node:fs";
-import { defineFixtures } from "../contract";
+import { defineFixtures } from "../contract.testing";
 
 const TARGET = "contract-target";
 

@@ -2,7 +2,7 @@
 import { expect } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type ContractEnv, defineFixtures } from "../contract";
+import { type ContractEnv, defineFixtures } from "../contract.testing";
 import type { WatchStore } from "./store";
 
 const watches = (t: ContractEnv): WatchStore => t.executor.host.watches;

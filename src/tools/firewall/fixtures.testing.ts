@@ -4,7 +4,7 @@
  * never touched): input and capability checks run here; the real nft runs in
  * manager.test.ts (a private network namespace) and test/vm/system.test.ts.
  */
-import { defineFixtures } from "../contract";
+import { defineFixtures } from "../contract.testing";
 
 const SKIP = "dev mode has no firewall by design (code unavailable, firewall.test.ts); real nft: manager.test.ts and test/vm/system.test.ts";
 

@@ -8,7 +8,7 @@ import { expect } from "bun:test";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ContractEnv, defineFixtures } from "../contract";
+import { type ContractEnv, defineFixtures } from "../contract.testing";
 import type { PkgManager, Target } from "./manager";
 import { writeRepository } from "./repowrite";
 import { buildDeb, hasDpkgDeb } from "./testing";
