@@ -38,6 +38,7 @@ import { sessionRoutes } from "./routes/session";
 import { systemRoutes } from "./routes/system";
 import { tokenRoutes } from "./routes/tokens";
 import type { ApiDeps } from "./types";
+import { webConsole } from "../web";
 
 export function createApi(deps: ApiDeps): Hono {
   const auth: AuthDeps = { token: deps.token, tokens: deps.tokens ?? new TokenStore(), sessions: new SessionStore() };
@@ -76,6 +77,8 @@ export function createApi(deps: ApiDeps): Hono {
   app.route("/api/v1", v1);
   // OpenAI-compatible inference, same tokens; its errors take OpenAI's shape.
   app.route("/v1", openaiRoutes(deps));
+  // The web console (src/web): `/` and its two assets, built into the binary.
+  app.route("/", webConsole());
   docMounted(app, OPENAI_DOCS);
 
   const allowed = allowedMethods(app);
