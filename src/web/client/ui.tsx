@@ -93,7 +93,7 @@ export function Table({ caption, head, rows, empty }: { caption: string; head: s
 }
 
 /** A labelled bar: used of total, with the figure in words for screen readers. */
-export function Meter({ label, used, total, text }: { label: string; used: number; total: number; text: string }) {
+export function Meter({ label, used, total, text, neutral }: { label: string; used: number; total: number; text: string; neutral?: boolean }) {
   const pct = total > 0 ? Math.min(100, Math.max(0, (used / total) * 100)) : 0;
   return (
     <div class="meter">
@@ -101,7 +101,7 @@ export function Meter({ label, used, total, text }: { label: string; used: numbe
         <span>{label}</span>
         <span>{text}</span>
       </div>
-      <div class={`bar${pct >= 90 ? " hot" : pct >= 75 ? " warm" : ""}`} role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pct)} aria-valuetext={text}>
+      <div class={`bar${neutral ? " neutral" : pct >= 90 ? " hot" : pct >= 75 ? " warm" : ""}`} role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pct)} aria-valuetext={text}>
         <span style={`width:${pct.toFixed(1)}%`} />
       </div>
     </div>

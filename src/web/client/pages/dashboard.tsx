@@ -28,7 +28,7 @@ interface Cpu {
 }
 
 interface Disk {
-  filesystems: Array<{ mountpoint: string; device: string; fstype: string; sizeBytes: number; usedBytes: number; usedPercent: number }>;
+  filesystems: Array<{ mountpoint: string; device: string; fstype: string; readOnly: boolean; sizeBytes: number; usedBytes: number; usedPercent: number }>;
 }
 
 const REAL_FS = /^(ext[234]|xfs|btrfs|vfat|erofs|squashfs|overlay|f2fs|zfs)$/;
@@ -88,7 +88,8 @@ export function Dashboard() {
               disk.data.filesystems
                 .filter((f) => REAL_FS.test(f.fstype) || f.mountpoint === "/")
                 .slice(0, 4)
-                .map((f) => <Meter label={f.mountpoint} used={f.usedBytes} total={f.sizeBytes} text={`${bytes(f.usedBytes)} of ${bytes(f.sizeBytes)} (${f.usedPercent}%)`} />)
+                // A read-only image is full by design: no alarm colour for it.
+                .map((f) => <Meter label={`${f.mountpoint}${f.readOnly ? " (read-only)" : ""}`} neutral={f.readOnly} used={f.usedBytes} total={f.sizeBytes} text={`${bytes(f.usedBytes)} of ${bytes(f.sizeBytes)} (${f.usedPercent}%)`} />)
             ) : (
               <Pending state={disk} />
             )}
