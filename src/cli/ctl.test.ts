@@ -217,6 +217,8 @@ describe("audit, logs, models, completion, power", () => {
   test("through the binary's entry: aios-init ctl (exit status from the outcome), completion in a real bash", async () => {
     const main = join(ROOT, "src/main.ts");
     const spawn = (args: string[]) => Bun.spawnSync([process.execPath, main, "ctl", ...args], { env: { ...process.env, ...env, HOME: "/nonexistent" } });
+    const v = Bun.spawnSync([process.execPath, main, "--version"]);
+    expect({ code: v.exitCode, out: v.stdout.toString() }).toEqual({ code: 0, out: `aios-init ${(await Bun.file(join(ROOT, "package.json")).json()).version}\n` });
     const s = spawn(["status"]);
     expect(s.exitCode).toBe(0);
     expect(s.stdout.toString()).toContain("ready in");
@@ -230,7 +232,14 @@ describe("audit, logs, models, completion, power", () => {
     expect(words("aios-init ctl app")).toEqual(["approvals", "approve"]);
     expect(words("aios-init ctl power ''")).toEqual(["poweroff", "reboot"]);
     expect(words("aios-init ctl audit --v")).toEqual(["--verify"]);
+    expect(words("aios-init ctl update st")).toEqual(["status"]);
+    expect(words(`aios-init ctl update ${join(ROOT, "src/cli/verbs/upd")}`)).toEqual([join(ROOT, "src/cli/verbs/update.ts")]);
   }, 60_000);
+
+  test("update: dev mode has no system updates, and ctl says so (exit 1)", async () => {
+    const r = await run(["update", "status"]);
+    expect(r).toMatchObject({ code: EXIT.failed, err: expect.stringContaining("this aiOS has no system updates") });
+  });
 
   test("power poweroff: accepted, and the system goes down (last: it ends this dev system)", async () => {
     expect((await run(["power", "halt"])).code).toBe(EXIT.usage);

@@ -16,8 +16,9 @@ import { node, nodes } from "./verbs/fleet";
 import { goal, goals, trace } from "./verbs/goals";
 import { logs, models, power, status } from "./verbs/system";
 import { call, rollback, tools } from "./verbs/tools";
+import { update } from "./verbs/update";
 
-export const VERBS: Verb[] = [status, goal, goals, trace, approvals, approve, deny, tools, call, rollback, audit, logs, models, power, nodes, node];
+export const VERBS: Verb[] = [status, goal, goals, trace, approvals, approve, deny, tools, call, rollback, audit, logs, models, power, update, nodes, node];
 const ALL: Verb[] = [...VERBS, completionVerb(() => VERBS), complete];
 
 export function usage(): string {

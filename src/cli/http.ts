@@ -38,9 +38,9 @@ export class Api {
     return h;
   }
 
-  private unreachable(err: unknown): CtlError {
+  private unreachable(err: unknown, timeoutMs = this.timeoutMs): CtlError {
     const e = err as Error & { code?: string };
-    const why = e.name === "TimeoutError" ? `no answer within ${this.timeoutMs / 1000} s` : (e.code ?? e.message);
+    const why = e.name === "TimeoutError" ? `no answer within ${timeoutMs / 1000} s` : (e.code ?? e.message);
     return new CtlError("unreachable", `cannot reach aiOS at ${this.url}: ${why} (is it running? set --url, AIOS_URL or url in ~/.config/aios/config.toml)`, EXIT.unreachable, { cause: err });
   }
 
@@ -53,19 +53,24 @@ export class Api {
     return new CtlError(code, `${what}: ${message}`, exitForStatus(status), { body });
   }
 
-  /** One request. Answers with a status in `accept` are returned; any other 4xx/5xx throws. */
-  async request<T>(method: string, path: string, body?: unknown, opts: { accept?: number[]; signal?: AbortSignal } = {}): Promise<ApiAnswer<T>> {
+  /**
+   * One request. Answers with a status in `accept` are returned; any other 4xx/5xx throws.
+   * A Blob body (a Bun.file) is streamed as application/octet-stream, read as it is sent;
+   * anything else goes as JSON.
+   */
+  async request<T>(method: string, path: string, body?: unknown, opts: { accept?: number[]; signal?: AbortSignal; timeoutMs?: number } = {}): Promise<ApiAnswer<T>> {
     const what = `${method} ${path}`;
+    const raw = body instanceof Blob;
     let res: Response;
     try {
       res = await fetch(`${this.url}${path}`, {
         method,
-        headers: this.headers(body === undefined ? {} : { "content-type": "application/json" }),
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: opts.signal ?? AbortSignal.timeout(this.timeoutMs),
+        headers: this.headers(body === undefined ? {} : { "content-type": raw ? "application/octet-stream" : "application/json" }),
+        body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
+        signal: opts.signal ?? AbortSignal.timeout(opts.timeoutMs ?? this.timeoutMs),
       });
     } catch (err) {
-      throw this.unreachable(err);
+      throw this.unreachable(err, opts.timeoutMs);
     }
     const text = await res.text();
     let parsed: unknown;

@@ -66,6 +66,8 @@ export interface Verb {
   flags?: FlagName[];
   /** Completes the word after the verb (bash completion): a fixed list, or a `__complete` query. */
   complete?: string[] | "tools";
+  /** The first word may also be a file's name (completed from the directory too). */
+  files?: boolean;
   run(ctx: Ctx, args: string[]): Promise<number>;
 }
 

@@ -14,7 +14,8 @@ export function bashScript(verbs: Verb[]): string {
   const cases = verbs
     .map((v) => {
       const flags = [...(v.flags ?? []).map((f) => `--${f}`), ...globals].join(" ");
-      const first = Array.isArray(v.complete) ? `COMPREPLY=($(compgen -W "${v.complete.join(" ")}" -- "$cur")); return` : v.complete === "tools" ? 'COMPREPLY=($(compgen -W "$("$1" ctl __complete tools 2>/dev/null)" -- "$cur")); return' : ":";
+      const files = v.files ? ' $(compgen -f -- "$cur")' : "";
+      const first = Array.isArray(v.complete) ? `COMPREPLY=($(compgen -W "${v.complete.join(" ")}" -- "$cur")${files}); return` : v.complete === "tools" ? 'COMPREPLY=($(compgen -W "$("$1" ctl __complete tools 2>/dev/null)" -- "$cur")); return' : ":";
       const rest = v.name === "call" ? 'COMPREPLY=($(compgen -W "$("$1" ctl __complete args "${words[0]}" 2>/dev/null)" -- "$cur")); compopt -o nospace 2>/dev/null; return' : ":";
       return `    ${v.name}) if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "${flags}" -- "$cur")); return; fi
       if (( \${#words[@]} == 0 )); then ${first}; else ${rest}; fi ;;`;
