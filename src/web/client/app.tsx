@@ -95,8 +95,12 @@ function Page({ parts, facts }: { parts: string[]; facts: AppFacts }) {
 export function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   const [facts, setFacts] = useState<AppFacts>({ fleet: false });
-  const [menu, setMenu] = useState(false);
   const parts = useHash();
+  const route = parts.join("/");
+  // The phone menu is open for the page it was opened on: going to another page closes it in the
+  // same render that shows that page (an effect after it would leave one frame with both).
+  const [menuAt, setMenuAt] = useState<string | null>(null);
+  const menu = menuAt === route;
 
   useEffect(() => {
     whenSignedOut(() => setSession(null));
@@ -109,7 +113,6 @@ export function App() {
       () => setFacts({ fleet: false }),
     );
   }, [session]);
-  useEffect(() => setMenu(false), [parts.join("/")]);
 
   if (session === undefined) return <p class="muted boot">Loading the aiOS console…</p>;
   if (session === null) return <SignIn onSignedIn={setSession} />;
@@ -124,7 +127,7 @@ export function App() {
         <a class="brand" href="#/">
           aiOS
         </a>
-        <button class="menu-toggle" type="button" aria-expanded={menu ? "true" : "false"} aria-controls="nav" onClick={() => setMenu(!menu)}>
+        <button class="menu-toggle" type="button" aria-expanded={menu ? "true" : "false"} aria-controls="nav" onClick={() => setMenuAt(menu ? null : route)}>
           Menu
         </button>
         <span class="who">
