@@ -10,27 +10,12 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { DevSystem } from "../../test/harness/dev";
 import { NatsServer, natsServerBinary } from "../../test/harness/nats";
-import { CHROMIUM, launchChromium, NO_CHROMIUM, settled, shot, showsText, signIn, SIZES, type Size, visible } from "./testing";
+import { CHROMIUM, CONSOLE_PAGES as PAGES, launchChromium, NO_CHROMIUM, settled, shot, showsText, signIn, SIZES, type Size, visible } from "./testing";
 
 const TOKEN = "console-test-token";
 // What page.evaluate's functions see: the browser's globals (this file is typed without the DOM library).
 declare const document: any, window: any, location: any, localStorage: any, sessionStorage: any, getComputedStyle: any;
 if (!CHROMIUM) console.warn(`src/web/console.test.ts: ${NO_CHROMIUM}`);
-
-/** The pages, by hash, and the heading each shows. */
-const PAGES: Array<[string, string | RegExp]> = [
-  ["", "Dashboard"],
-  ["goals", "Goals"],
-  ["approvals", "Approvals"],
-  ["agents", "Agents"],
-  ["tools", "Tools"],
-  ["tools/fs.write", "fs.write"],
-  ["audit", "Audit"],
-  ["memory", "Memory"],
-  ["models", "Models"],
-  ["gateway", "Gateway"],
-  ["api", "API reference"],
-];
 
 describe.skipIf(!CHROMIUM)("web console", () => {
   let dev: DevSystem;

@@ -27,6 +27,21 @@ export async function showsText(l: Locator, want: string | RegExp): Promise<void
   }
 }
 
+/** Every page of the console: its hash route and its heading. */
+export const CONSOLE_PAGES: Array<[string, string | RegExp]> = [
+  ["", "Dashboard"],
+  ["goals", "Goals"],
+  ["approvals", "Approvals"],
+  ["agents", "Agents"],
+  ["tools", "Tools"],
+  ["tools/fs.write", "fs.write"],
+  ["audit", "Audit"],
+  ["memory", "Memory"],
+  ["models", "Models"],
+  ["gateway", "Gateway"],
+  ["api", "API reference"],
+];
+
 export const visible = (l: Locator) => l.first().waitFor({ state: "visible", timeout: 15_000 });
 
 export const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 375, height: 812 } } as const;
