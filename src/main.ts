@@ -8,7 +8,6 @@ import type { Channel, InitEvent } from "./init";
 // A client, not the system: `aios-init ctl VERB` talks to a running aiOS over its API (src/cli). It
 // runs before the system's modules are even loaded (they are imported below), so it starts in ~1/3 the time.
 if (process.argv[2] === "ctl" && process.pid !== 1) process.exit(await (await import("./cli")).ctl(process.argv.slice(3)));
-if (process.argv[2] === "--version" && process.pid !== 1) process.exit((console.log((await import("./sys/build")).versionLine()), 0));
 const { createContext, modelsCommand, PHASES, resolveOptions, runPhases, USAGE, UsageError } = await import("./boot");
 const { Channel: EventChannel, consoleShell, DEV_SIGNALS, PID1_SIGNALS, shutdown, trapSignals } = await import("./init");
 const { buildInfo, errorMessage, log, reapOrphansSliced, uptimeMs, watchEventLoop } = await import("./sys");

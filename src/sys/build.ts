@@ -31,8 +31,3 @@ export function buildInfo(): BuildInfo {
   if (typeof AIOS_VERSION === "string") return { version: AIOS_VERSION, commit: typeof AIOS_COMMIT === "string" ? AIOS_COMMIT : null, compiled: true };
   return { version: packageVersion(), commit: null, compiled: false };
 }
-
-/** What `aios-init --version` prints: `aios-init 0.1.0 (abc1234)`. */
-export function versionLine(info: BuildInfo = buildInfo()): string {
-  return `aios-init ${info.version}${info.commit ? ` (${info.commit})` : ""}`;
-}
