@@ -1,5 +1,5 @@
 /** The shell: sign-in, the navigation, and the page the location's hash names (#/goals/3). */
-import { createContext, useContext, useEffect, useState } from "hono/jsx/dom";
+import { useEffect, useState } from "hono/jsx/dom";
 import { currentSession, get, type Session, signOut, whenSignedOut } from "./api";
 import { Agents } from "./pages/agents";
 import { Approvals } from "./pages/approvals";
@@ -13,11 +13,7 @@ import { Models } from "./pages/models";
 import { Reference } from "./pages/reference";
 import { SignIn } from "./pages/signin";
 import { ToolPage, Tools } from "./pages/tools";
-
-export const SessionContext = createContext<Session>({ role: "viewer", mode: "cookie" });
-export const useSession = () => useContext(SessionContext);
-/** May this role change things (goals, approvals, tool calls, documents)? Viewers only read. */
-export const canAct = (s: Session) => s.role !== "viewer";
+import { SessionContext } from "./session";
 
 interface Route {
   path: string;

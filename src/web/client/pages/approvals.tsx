@@ -1,7 +1,7 @@
 /** Calls held for a person: approve (once, or remember the pattern) or deny with a reason. */
 import { useState } from "hono/jsx/dom";
 import { get, post } from "../api";
-import { canAct, useSession } from "../app";
+import { canAct, useSession } from "../session";
 import { ago, Badge, ErrorNote, Json, Pending, Table, Title, tone, useLoad } from "../ui";
 
 interface Approval {

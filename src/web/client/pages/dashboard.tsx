@@ -5,7 +5,7 @@
  * API has no unaudited report of them, and each of those calls is audited.
  */
 import { get, post } from "../api";
-import { canAct, useSession } from "../app";
+import { canAct, useSession } from "../session";
 import { Badge, bytes, duration, ErrorNote, Meter, Pending, Table, Title, tone, useLoad } from "../ui";
 
 interface System {

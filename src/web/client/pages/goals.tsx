@@ -1,7 +1,7 @@
 /** Goals: submit one, the recent ones, and one goal's live trace with its approvals and, at the end, its answer. */
 import { useEffect, useState } from "hono/jsx/dom";
 import { get, post, request, stream } from "../api";
-import { canAct, useSession } from "../app";
+import { canAct, useSession } from "../session";
 import { Badge, ErrorNote, Pending, Table, Title, tone, useLoad, when } from "../ui";
 import { Decide } from "./approvals";
 

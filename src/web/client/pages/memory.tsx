@@ -1,7 +1,7 @@
 /** Long-term memory: search it (full text, hybrid with an embedding model) and add a document. */
 import { useState } from "hono/jsx/dom";
 import { get, post } from "../api";
-import { canAct, useSession } from "../app";
+import { canAct, useSession } from "../session";
 import { Badge, ErrorNote, Pending, Title, useLoad } from "../ui";
 
 interface Hit {

@@ -1,7 +1,7 @@
 /** The tools: a list to filter, and for each a call form generated from its schema, the result with its summary, and rollback. */
 import { useState } from "hono/jsx/dom";
 import { ApiError, get, post, request } from "../api";
-import { canAct, useSession } from "../app";
+import { canAct, useSession } from "../session";
 import { FieldError, focusField, type JsonSchema, readArgs, SchemaFields } from "../form";
 import { Badge, ErrorNote, Json, Pending, Table, Title, tone, useLoad } from "../ui";
 
