@@ -2,9 +2,10 @@
  * A server-sent events reader over fetch, for the console (in the browser,
  * when it holds a bearer token) and the CLI: both send a header, which
  * EventSource cannot. It keeps `id` for Last-Event-ID, which the gateway's
- * reader (gateway/sse.ts, for providers' streams) has no use for. Follows the WHATWG parsing rules that
- * matter here: `event`, `data` (joined by newlines), `id`, comment lines
- * (heartbeats) ignored, an event dispatched at a blank line.
+ * reader (gateway/sse.ts, for providers' streams) has no use for. Follows
+ * the WHATWG parsing rules that matter here: `event`, `data` (joined by
+ * newlines), `id`, comment lines (heartbeats) ignored, an event dispatched at
+ * a blank line.
  */
 export interface SseEvent {
   event: string;
