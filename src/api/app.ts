@@ -79,6 +79,10 @@ export function createApi(deps: ApiDeps): Hono {
   app.route("/v1", openaiRoutes(deps));
   // The web console (src/web): `/` and its two assets, built into the binary.
   app.route("/", webConsole());
+  docMounted(app, {
+    "GET /": { summary: "The web console: its page (sign in there with a token)", responses: { 200: { description: "The console's HTML.", type: "text/html" } } },
+    "GET /console/:file": { summary: "The web console's script and stylesheet, named by their hash (cached for good)", responses: { 200: { description: "JavaScript or CSS.", type: "text/plain" }, 404: "No such asset." } },
+  });
   docMounted(app, OPENAI_DOCS);
 
   const allowed = allowedMethods(app);

@@ -20,12 +20,12 @@ export function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
     try {
       const s = await signIn(token);
       input.value = "";
+      // No state set after this: the shell replaces this page, and a late update would render it again.
       onSignedIn(s);
     } catch (err) {
+      setBusy(false);
       setError(err as Error);
       input.select();
-    } finally {
-      setBusy(false);
     }
   };
   return (
