@@ -81,6 +81,7 @@ test-unit: typecheck
 typecheck: $(NPM_STAMP)
 	$(call msg,TSC,--noEmit)
 	$(Q)node_modules/.bin/tsc --noEmit -p .
+	$(Q)node_modules/.bin/tsc --noEmit -p src/web/client
 
 test-vm: image $(REPO_IMG) $(NPM_STAMP)
 	$(Q)$(BUN) test test/vm --timeout 600000
@@ -131,8 +132,9 @@ bench-api: $(NPM_STAMP)
 
 floor: $(VMLINUX) $(FLOOR_CPIO)
 
-dev: $(NPM_STAMP)
-	$(Q)$(BUN) src/main.ts --dev
+# The image's test models (out/build/runtime/models) stand in for the runtime disk.
+dev: $(NPM_STAMP) $(BUILD)/runtime-models.stamp
+	$(Q)$(BUN) src/main.ts --dev --runtime $(RUNTIME_STAGE)
 
 clean:
 	$(call msg,CLEAN,$(O) (keeps $(DATA_IMG) and $(CACHE)))

@@ -2,9 +2,15 @@
  * aios-init: PID 1 of aiOS, or the same system on a host with --dev.
  * This file is the table of contents; each line is a phase of the machine's life.
  */
-import { createContext, modelsCommand, PHASES, resolveOptions, runPhases, USAGE, UsageError, type BootContext } from "./boot";
-import { Channel, consoleShell, DEV_SIGNALS, PID1_SIGNALS, shutdown, trapSignals, type InitEvent } from "./init";
-import { buildInfo, errorMessage, log, reapOrphansSliced, uptimeMs, watchEventLoop } from "./sys";
+import type { BootContext } from "./boot";
+import type { Channel, InitEvent } from "./init";
+
+// A client, not the system: `aios-init ctl VERB` talks to a running aiOS over its API (src/cli). It
+// runs before the system's modules are even loaded (they are imported below), so it starts in ~1/3 the time.
+if (process.argv[2] === "ctl" && process.pid !== 1) process.exit(await (await import("./cli")).ctl(process.argv.slice(3)));
+const { createContext, modelsCommand, PHASES, resolveOptions, runPhases, USAGE, UsageError } = await import("./boot");
+const { Channel: EventChannel, consoleShell, DEV_SIGNALS, PID1_SIGNALS, shutdown, trapSignals } = await import("./init");
+const { buildInfo, errorMessage, log, reapOrphansSliced, uptimeMs, watchEventLoop } = await import("./sys");
 
 const REAP_INTERVAL_MS = 500;
 
@@ -12,7 +18,7 @@ async function main(): Promise<void> {
   const mainMs = clockMs();
   // A tool, not the system: `aios-init models import DIR` from a shell or the build.
   if (process.argv[2] === "models" && process.pid !== 1) process.exit(await modelsCommand(process.argv.slice(3)));
-  const events = new Channel<InitEvent>();
+  const events = new EventChannel<InitEvent>();
   trapSignals(events, process.pid === 1 ? PID1_SIGNALS : DEV_SIGNALS); // first: Bun exits on SIGTERM otherwise
   surviveUncaughtErrors();
   watchEventLoop(); // every stall over 100 ms is logged and counted (GET /api/v1/system)

@@ -38,6 +38,7 @@ import { sessionRoutes } from "./routes/session";
 import { systemRoutes } from "./routes/system";
 import { tokenRoutes } from "./routes/tokens";
 import type { ApiDeps } from "./types";
+import { webConsole } from "../web";
 
 export function createApi(deps: ApiDeps): Hono {
   const auth: AuthDeps = { token: deps.token, tokens: deps.tokens ?? new TokenStore(), sessions: new SessionStore() };
@@ -76,6 +77,12 @@ export function createApi(deps: ApiDeps): Hono {
   app.route("/api/v1", v1);
   // OpenAI-compatible inference, same tokens; its errors take OpenAI's shape.
   app.route("/v1", openaiRoutes(deps));
+  // The web console (src/web): `/` and its two assets, built into the binary.
+  app.route("/", webConsole());
+  docMounted(app, {
+    "GET /": { summary: "The web console: its page (sign in there with a token)", responses: { 200: { description: "The console's HTML.", type: "text/html" } } },
+    "GET /console/:file": { summary: "The web console's script and stylesheet, named by their hash (cached for good)", responses: { 200: { description: "JavaScript or CSS.", type: "text/plain" }, 404: "No such asset." } },
+  });
   docMounted(app, OPENAI_DOCS);
 
   const allowed = allowedMethods(app);

@@ -159,7 +159,7 @@ function toolPaths(registry: ToolRegistry, schemas: Json): Record<string, Json> 
           },
         },
         responses: {
-          "200": { description: "It ran.", content: { "application/json": { schema: { type: "object", required: ["callId", "result"], properties: { callId: { type: "string" }, result: { $ref: `#/components/schemas/${t.name}.output` } } } } } },
+          "200": { description: "It ran.", content: { "application/json": { schema: { type: "object", required: ["callId", "result"], properties: { callId: { type: "string" }, result: { $ref: `#/components/schemas/${t.name}.output` }, summary: { type: "string", description: "The tool's own words over its result" } } } } } },
           "202": { description: "The autonomy gate holds it for a person: decide it at /api/v1/approvals/{approvalId}.", content: { "application/json": { schema: { $ref: "#/components/schemas/Queued" } } } },
           "400": errorResponse("The arguments do not fit the tool's schema (`error.field` is `args.<field>`)."),
           "401": errorResponse("No valid token or session."),

@@ -39,6 +39,8 @@ export function toolRole(tool: Pick<Tool, "name" | "readOnly">): Role {
 /** `METHOD /path/:param` (Hono's route pattern, as mounted) → the least role. */
 export const ROUTE_ROLES: Readonly<Record<string, RouteRole>> = {
   "GET /health": "public",
+  "GET /": "public", // the web console's page and assets: they hold no data; signing in happens in them
+  "GET /console/:file": "public",
   "GET /metrics": "viewer",
   "POST /mcp": "viewer", // each tool call inside is checked against toolRole; stateless, so no GET stream or DELETE
   "GET /api/v1/openapi.json": "viewer",

@@ -70,6 +70,8 @@ export interface BootOptions {
   token?: string;
   /** API port override (dev mode --port). 0 picks a free port. */
   port?: number;
+  /** Dev mode's stand-in for the runtime disk (--runtime): what the guest mounts at /usr/lib/aios (lib/, models/). */
+  runtimeDir?: string;
   /** Config keys (dotted) the kernel command line (--cmdline) set: they win over settings kept on the data disk (sys.hostname). */
   cmdlineKeys?: string[];
   /** The config file as loaded, for the last good configuration (boot/lastgood.ts). */

@@ -67,6 +67,15 @@ describe("resolveOptions (dev mode; never as PID 1 in tests)", () => {
     expect(logs).toEqual(["aios: error: config: kernel command line: aios.network.management_port=99999: must be 0..65535 (got 99999); ignored"]);
   });
 
+  test("--runtime names the directory that stands in for the runtime disk; a missing one is a usage error", async () => {
+    const dir = state();
+    expect((await resolveOptions(["--dev", "--state", dir, "--runtime", dir], NOT_PID1)).runtimeDir).toBe(dir);
+    expect((await resolveOptions(["--dev", "--state", dir], NOT_PID1)).runtimeDir).toBeUndefined();
+    const err = await resolveOptions(["--dev", "--state", dir, "--runtime", `${dir}/nope`], NOT_PID1).catch((e) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toContain("--runtime:");
+  });
+
   test("--token wins over aios.token", async () => {
     expect((await resolveOptions(["--dev", "--state", state(), "--token", "A", "--cmdline", "aios.token=B"], NOT_PID1)).token).toBe("A");
   });

@@ -14,9 +14,10 @@ import defaultToml from "../../rootfs/etc/aios/config.toml" with { type: "text" 
 import { layout, type BootOptions } from "./context";
 
 export const USAGE = `usage: aios-init                  (as PID 1, started by the kernel)
-       aios-init --dev [--state DIR] [--port N] [--token T] [--config FILE] [--cmdline "aios.key=value ..."] [--autonomy LEVEL]
+       aios-init --dev [--state DIR] [--port N] [--token T] [--config FILE] [--cmdline "aios.key=value ..."] [--autonomy LEVEL] [--runtime DIR]
        aios-init models import DIR | models list   (the model manager; aios-init models --help)
-       aios-init --version               (the version and the commit it was built from)
+       aios-init ctl [--url URL] [--token T] VERB   (the client of a running aiOS; aios-init ctl --help)
+       aios-init --version                          (the version and the commit it was built from)
 
   --dev       run the system unprivileged on this host; PID-1-only steps are skipped
   --state     state directory (default ./.aios-dev)
@@ -24,7 +25,8 @@ export const USAGE = `usage: aios-init                  (as PID 1, started by th
   --token     admin token (default: saved in STATE/var/lib/aios/secrets/api-token)
   --config    config file (default STATE/etc/aios/config.toml, created on first run)
   --cmdline   aios.* overrides, as on the kernel command line
-  --autonomy  full | supervised | manual: which tool calls wait for approval (overrides config and --cmdline)`;
+  --autonomy  full | supervised | manual: which tool calls wait for approval (overrides config and --cmdline)
+  --runtime   the image's runtime directory (lib/, models/), seen as /usr/lib/aios (make dev: out/build/runtime)`;
 
 export class UsageError extends AiosError {
   constructor(message: string) {
@@ -45,6 +47,7 @@ export async function resolveOptions(argv: string[], pid: number = process.pid):
         config: { type: "string" },
         cmdline: { type: "string" },
         autonomy: { type: "string" },
+        runtime: { type: "string" },
       },
       strict: true,
     }));
@@ -83,5 +86,7 @@ export async function resolveOptions(argv: string[], pid: number = process.pid):
     port = /^\d+$/.test(values.port) ? Number(values.port) : Number.NaN;
     if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port: must be 0..65535 (got ${JSON.stringify(values.port)})`);
   }
-  return { mode: pid1 ? "pid1" : "dev", config: overridden.config, paths, token: values.token ?? cmdline.token, port, cmdlineKeys: overridden.applied, configFile };
+  const runtimeDir = values.runtime === undefined ? undefined : resolve(values.runtime);
+  if (runtimeDir !== undefined && !existsSync(runtimeDir)) throw new UsageError(`--runtime: ${runtimeDir}: no such directory (make dev builds out/build/runtime)`);
+  return { mode: pid1 ? "pid1" : "dev", config: overridden.config, paths, token: values.token ?? cmdline.token, port, cmdlineKeys: overridden.applied, configFile, runtimeDir };
 }

@@ -73,10 +73,10 @@ describe("GET /tools", () => {
 });
 
 describe("POST /tools/{name}", () => {
-  test("200 {callId, result}; the call is audited", async () => {
+  test("200 {callId, result, summary}; the call is audited", async () => {
     const { status, json } = await req("POST", "/tools/probe.touch", { args: { path: "/srv/a", content: "hi" }, agent: "ops", correlationId: "g1" });
     expect(status).toBe(200);
-    expect(json).toEqual({ callId: "c1", result: { path: "/srv/a", bytes: 2 } });
+    expect(json).toEqual({ callId: "c1", result: { path: "/srv/a", bytes: 2 }, summary: "Wrote 2 bytes to /srv/a" });
     expect(readFileSync(s.host("/srv/a"), "utf8")).toBe("hi");
     expect(s.ledger.query({ callId: "c1" }).map((r) => r.kind)).toEqual(["result", "request"]);
   });
@@ -107,7 +107,7 @@ describe("POST /tools/{name}", () => {
     const none = await req("POST", "/tools/probe.peek", { args: { path: "/srv/a" } });
     expect(none).toMatchObject({ status: 400, json: { error: { field: "agent" } } });
     route = (tool) => (tool.startsWith("probe.") ? "reader" : undefined);
-    expect(await req("POST", "/tools/probe.peek", { args: { path: "/srv/a" } })).toEqual({ status: 200, json: { callId: "c1", result: { content: null } } });
+    expect(await req("POST", "/tools/probe.peek", { args: { path: "/srv/a" } })).toEqual({ status: 200, json: { callId: "c1", result: { content: null }, summary: "/srv/a does not exist" } });
     expect(s.ledger.query({ callId: "c1" })[0]!.agent).toBe("reader");
   });
 

@@ -1,7 +1,7 @@
 /**
  * GET /tools, GET /tools/{name}: what tools exist (flags, input and output as
  * JSON Schema). POST /tools/{name} {"args":{...},"agent"?,"correlationId"?}:
- * one call through the executor. 200 {callId, result}; 202 {callId,
+ * one call through the executor. 200 {callId, result, summary}; 202 {callId,
  * approvalId} when the autonomy gate holds it; failures as in
  * tool-errors.ts. Without `agent`, the router (the agents layer) picks one,
  * or the answer is 400 `agent: required`. The caller's role must cover the
@@ -11,6 +11,7 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import { person } from "../../tools/authority";
 import { actor, requireRole } from "../auth";
+import { summarizeCall } from "../../orchestrator/answer";
 import { HttpError } from "../errors";
 import { doc } from "../openapi";
 import { toolRole } from "../roles";
@@ -37,7 +38,7 @@ export function toolRoutes(t: ToolsApi) {
           summary: "Call a tool through the executor (validation, capability, autonomy gate, audit, undo)",
           description: "Each tool also has its own operation, POST /api/v1/tools/<name>, with its argument and result schemas.",
           body: CallBody,
-          responses: { 200: "It ran: {callId, result}.", 202: "Held for approval: {status: queued, callId, approvalId}.", 404: "No such tool." },
+          responses: { 200: "It ran: {callId, result, summary}.", 202: "Held for approval: {status: queued, callId, approvalId}.", 404: "No such tool." },
         },
         async (c) => {
           const tool = t.registry.require(c.req.param("name")!);
@@ -49,7 +50,9 @@ export function toolRoutes(t: ToolsApi) {
           const onBehalfOf = p.tokenId === null ? undefined : person(actor(p));
           const out = await t.executor.call({ tool: tool.name, args: body.args, agent, correlationId: body.correlationId, onBehalfOf, signal: c.req.raw.signal });
           if (out.status === "queued") return c.json({ status: "queued", callId: out.callId, approvalId: out.approvalId, agent }, 202);
-          return c.json({ callId: out.callId, result: out.result });
+          // The tool's own words over its result, as a goal's answer has them (the CLI and the console print them).
+          const summary = summarizeCall({ tool: tool.name, callId: out.callId, args: (body.args ?? {}) as Record<string, unknown>, result: out.result, answer: true }, t.registry);
+          return c.json({ callId: out.callId, result: out.result, summary });
         },
       ),
     );

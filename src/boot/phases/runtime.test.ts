@@ -47,6 +47,15 @@ describe("findRuntimeDisk", () => {
 });
 
 describe("ai-runtime phase", () => {
+  test("dev mode's --runtime stands in for the runtime disk (make dev: out/build/runtime)", async () => {
+    const ctx = createContext({ mode: "dev", config: defaultConfig(), paths: layout(join(root, "elsewhere")), runtimeDir: join(root, "usr/lib/aios") }, () => {});
+    const r = await runPhase(ctx, runtime);
+    expect(r.status).toBe("ok");
+    expect(ctx.inference!.list().map((m) => [m.name, m.origin])).toEqual([["tiny-random-bert", "image"]]);
+    expect(ctx.inference!.options.runtimeDir).toBe(join(root, "usr/lib/aios"));
+    await ctx.services[0]!.stop();
+  });
+
   test("opens the registry over the image's and the imported models; loads nothing by default", async () => {
     const ctx = context({ embedding: "tiny-random-bert" });
     const r = await runPhase(ctx, runtime);

@@ -23,8 +23,12 @@ export function findRuntimeDisk(sysBlock = "/sys/block"): string | undefined {
   return undefined;
 }
 
+/** A guest path on this machine: itself as PID 1; in dev mode under the state directory, the runtime disk's at --runtime. */
 function guestPath(ctx: BootContext): (p: string) => string {
-  return (p) => (ctx.mode === "pid1" ? p : join(ctx.paths.root, p));
+  return (p) => {
+    if (ctx.runtimeDir && (p === RUNTIME_MOUNT || p.startsWith(`${RUNTIME_MOUNT}/`))) return join(ctx.runtimeDir, p.slice(RUNTIME_MOUNT.length));
+    return ctx.mode === "pid1" ? p : join(ctx.paths.root, p);
+  };
 }
 
 /** Names of the tier models config.toml asks to keep loaded. */

@@ -1,0 +1,2 @@
+export { ctl, usage as ctlUsage, VERBS, type CtlOptions } from "./ctl";
+export { EXIT } from "./errors";
