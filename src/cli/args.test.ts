@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { type JsonSchema, typed, typedArgs } from "./args";
 import { CtlError, EXIT } from "./errors";
 import { normalizeUrl, readConfigFile, resolveSettings } from "./settings";
-import { SseParser, type SseEvent } from "../web/sse";
+import { SseParser, type SseEvent } from "../gateway/sse";
 import { newLines, wrap } from "./verbs/system";
 import { parseLabels } from "./verbs/fleet";
 import { bashScript } from "./verbs/completion";

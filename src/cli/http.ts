@@ -4,7 +4,7 @@
  * event streams read as server-sent events.
  */
 import { CtlError, EXIT, exitForStatus } from "./errors";
-import { type SseEvent, SseParser } from "../web/sse";
+import { type SseEvent, SseParser } from "../gateway/sse";
 
 export interface ApiAnswer<T> {
   status: number;

@@ -5,7 +5,7 @@
  * build without sessions (404 there) the token is held in this module's
  * memory only and sent as a bearer header; a reload asks for it again.
  */
-import { SseParser } from "../sse";
+import { SseParser } from "../../gateway/sse";
 
 export type Role = "admin" | "operator" | "viewer";
 export interface Session {
