@@ -2,7 +2,7 @@
  * aios-init: PID 1 of aiOS, or the same system on a host with --dev.
  * This file is the table of contents; each line is a phase of the machine's life.
  */
-import { createContext, modelsCommand, PHASES, resolveOptions, runPhases, USAGE, UsageError, type BootContext } from "./boot";
+import { createContext, failTrialAndReboot, modelsCommand, PHASES, resolveOptions, runPhases, USAGE, UsageError, type BootContext } from "./boot";
 import { Channel, consoleShell, DEV_SIGNALS, PID1_SIGNALS, shutdown, trapSignals, type InitEvent } from "./init";
 import { buildInfo, errorMessage, log, reapOrphansSliced, uptimeMs, watchEventLoop } from "./sys";
 
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const ctx = createContext(options, (action, origin) => events.push({ type: "power", action, origin }));
   ctx.report.mainMs = mainMs;
 
-  await runPhases(ctx, PHASES, { emergency: emergencyConsole });
+  await runPhases(ctx, PHASES, { emergency: (phase, ctx) => (ctx.update.trial ? failTrial(phase, ctx) : emergencyConsole(phase, ctx)) });
   announceReady(ctx);
   if (ctx.mode === "pid1") reapOrphansForever();
   await serveEvents(ctx, events);
@@ -60,6 +60,12 @@ async function emergencyConsole(phase: { name: string; steps: Array<{ name: stri
     return -1;
   });
   log.always(`emergency: shell exited (${code}); resuming boot`);
+}
+
+/** A new image on trial that fails a required phase boots the previous one instead of waiting in a shell. */
+async function failTrial(phase: { name: string; steps: Array<{ name: string; error?: string }> }, ctx: BootContext): Promise<void> {
+  const failed = phase.steps.find((s) => s.error);
+  await failTrialAndReboot(ctx, `boot phase ${phase.name} failed${failed ? ` at ${failed.name}: ${failed.error}` : ""}`);
 }
 
 /** As PID 1, milliseconds since the kernel started; on a host, since the process started. */

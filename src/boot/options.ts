@@ -11,7 +11,8 @@ import { applyOverrides, AUTONOMY_LEVELS, loadConfig, parseCmdline } from "../co
 import { AiosError, kernelCmdline, log, setLevel, setLogFormat } from "../sys";
 // The default config ships inside the binary so dev mode can seed an editable copy.
 import defaultToml from "../../rootfs/etc/aios/config.toml" with { type: "text" };
-import { layout, type BootOptions } from "./context";
+import { isSlot } from "../update";
+import { layout, type BootOptions, type LoaderInfo } from "./context";
 
 export const USAGE = `usage: aios-init                  (as PID 1, started by the kernel)
        aios-init --dev [--state DIR] [--port N] [--token T] [--config FILE] [--cmdline "aios.key=value ..."] [--autonomy LEVEL]
@@ -83,5 +84,28 @@ export async function resolveOptions(argv: string[], pid: number = process.pid):
     port = /^\d+$/.test(values.port) ? Number(values.port) : Number.NaN;
     if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port: must be 0..65535 (got ${JSON.stringify(values.port)})`);
   }
-  return { mode: pid1 ? "pid1" : "dev", config: overridden.config, paths, token: values.token ?? cmdline.token, port, cmdlineKeys: overridden.applied, configFile };
+  const loader = pid1 ? takeLoaderEnv(process.env) : undefined;
+  return { mode: pid1 ? "pid1" : "dev", config: overridden.config, paths, token: values.token ?? cmdline.token, port, cmdlineKeys: overridden.applied, configFile, loader };
+}
+
+/**
+ * What initramfs/init passed in the environment: the slot it booted, whether
+ * this is the slot's trial, a note (why it skipped a slot), and when it
+ * started and switched (seconds since the kernel started, /proc/uptime's
+ * 10 ms). They are removed from the environment, so no child inherits them.
+ */
+export function takeLoaderEnv(env: Record<string, string | undefined>): LoaderInfo | undefined {
+  const slot = env.AIOS_SLOT;
+  const times = (env.AIOS_INITRAMFS ?? "").split(" ").map((t) => Math.round(Number(t) * 1000));
+  const info: LoaderInfo | undefined = isSlot(slot)
+    ? {
+        slot,
+        trial: env.AIOS_TRIAL === "1",
+        note: env.AIOS_BOOT_NOTE || undefined,
+        startMs: times.length === 2 && times.every((t) => Number.isFinite(t) && t > 0) ? times[0] : undefined,
+        switchMs: times.length === 2 && times.every((t) => Number.isFinite(t) && t > 0) ? times[1] : undefined,
+      }
+    : undefined;
+  for (const k of ["AIOS_SLOT", "AIOS_TRIAL", "AIOS_BOOT_NOTE", "AIOS_INITRAMFS"]) delete env[k];
+  return info;
 }

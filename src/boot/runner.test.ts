@@ -145,7 +145,7 @@ describe("runPhase", () => {
   test("a pending phase is skipped with its reason and runs nothing", async () => {
     const ran: string[] = [];
     const r = await runPhase(ctxFor("pid1"), definePhase({ name: "later", required: true, steps: [step("x", ran)], pending: "not in this build yet" }));
-    expect(r).toEqual({ name: "later", status: "skipped", ms: 0, steps: [], reason: "not in this build yet" });
+    expect(r).toEqual({ name: "later", required: true, status: "skipped", ms: 0, steps: [], reason: "not in this build yet" });
     expect(ran).toEqual([]);
   });
 });

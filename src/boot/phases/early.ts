@@ -1,11 +1,12 @@
 /**
  * Early userspace: the pseudo-filesystems PID 1 needs, the hostname, and a
- * console quiet enough for the REPL. /proc is already mounted by the /init
- * shim, because Bun cannot start without it.
+ * console quiet enough for the REPL, and the watchdog. initramfs/init has
+ * mounted /proc (Bun cannot start without it), /sys and /dev already.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { libc } from "../../sys";
 import { definePhase, defineStep, type Step } from "../step";
+import { watchdogStep } from "./slot";
 
 interface MountEntry {
   source: string;
@@ -48,6 +49,7 @@ export const early = definePhase({
   name: "early",
   required: true,
   steps: [
+    watchdogStep, // first: /init's watchdog waits for PID 1 to take it over
     ...EARLY_MOUNTS.map(mountStep),
     defineStep({
       name: "hostname",
