@@ -6,9 +6,10 @@ VMLINUZ := $(PKG_kernel)/boot/vmlinuz-$(KVER)
 VMLINUX := $(O)/vmlinux
 
 # Wanted modules; their dependencies are added and ordered by build/modules.sh.
-MODULES      ?= virtio_pci virtio_net virtio_blk virtio_console virtio_rng
-# In the image but not loaded at boot: aios-init loads them on first use (firewall.*: nf_tables).
-MODULES_ONDEMAND ?= nf_tables
+MODULES      ?= virtio_pci virtio_net virtio_blk virtio_rng
+# In the image but not loaded at boot: aios-init loads them on first use (firewall.*: nf_tables;
+# virtio_console: no device of the QEMU command line needs it).
+MODULES_ONDEMAND ?= nf_tables virtio_console
 MODULES_DIR  := $(BUILD)/modules
 MODULES_LIST := $(BUILD)/modules.list
 # What initramfs/init loads to reach the system slot and switch to it: the disk,

@@ -2,6 +2,7 @@
  * aios-init: PID 1 of aiOS, or the same system on a host with --dev.
  * This file is the table of contents; each line is a phase of the machine's life.
  */
+import { helloMs } from "./init/hello"; // first: PID 1's first line, before the rest is evaluated
 import { createContext, failTrialAndReboot, modelsCommand, PHASES, resolveOptions, runPhases, USAGE, UsageError, type BootContext } from "./boot";
 import { Channel, consoleShell, DEV_SIGNALS, PID1_SIGNALS, shutdown, trapSignals, type InitEvent } from "./init";
 import { buildInfo, errorMessage, log, reapOrphansSliced, uptimeMs, watchEventLoop } from "./sys";
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   const options = await readOptionsOrExit(process.argv.slice(2));
   const ctx = createContext(options, (action, origin) => events.push({ type: "power", action, origin }));
   ctx.report.mainMs = mainMs;
+  ctx.report.helloMs = helloMs;
 
   await runPhases(ctx, PHASES, { emergency: (phase, ctx) => (ctx.update.trial ? failTrial(phase, ctx) : emergencyConsole(phase, ctx)) });
   announceReady(ctx);

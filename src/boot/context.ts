@@ -61,6 +61,8 @@ export interface BootReport {
   readyMs: number | null;
   /** When aios-init's main() began, on the same clock as readyMs: what came before is the kernel, the initramfs and loading the program. */
   mainMs: number | null;
+  /** When aios-init printed its first line, before its modules were evaluated, on the same clock (PID 1 only). */
+  helloMs?: number | null;
   /** When initramfs/init started and switched to the system, on the same clock (PID 1 only). */
   initramfs?: { startMs: number; switchMs: number };
   phases: PhaseResult[];

@@ -28,10 +28,11 @@ export interface SystemInfo {
   update?: unknown;
 }
 
-/** Milliseconds since the kernel started: initramfs/init's start and switch to the system, aios-init's main(), ready. */
+/** Milliseconds since the kernel started: initramfs/init's start and switch to the system, aios-init's first line and main(), ready. */
 export interface BootTimes {
   readyMs: number | null;
   mainMs?: number | null;
+  helloMs?: number | null;
   initramfs?: { startMs: number; switchMs: number };
 }
 
@@ -48,6 +49,7 @@ export function systemInfo(boot: BootTimes & { phases: PhaseSummary[] }): System
     boot: {
       readyMs: boot.readyMs,
       mainMs: boot.mainMs ?? null,
+      ...(boot.helloMs ? { helloMs: boot.helloMs } : {}),
       ...(boot.initramfs ? { initramfs: boot.initramfs } : {}),
       phases: boot.phases.map(({ name, status, ms }) => ({ name, status, ms })),
     },
