@@ -3,7 +3,7 @@
  * This file is the table of contents; each line is a phase of the machine's life.
  */
 import { helloMs } from "./init/hello"; // first: PID 1's first line, before the rest is evaluated
-import { createContext, failTrialAndReboot, modelsCommand, PHASES, resolveOptions, runPhases, USAGE, UsageError, type BootContext } from "./boot";
+import { createContext, ctlCommand, failTrialAndReboot, modelsCommand, PHASES, resolveOptions, runPhases, USAGE, UsageError, type BootContext } from "./boot";
 import { Channel, consoleShell, DEV_SIGNALS, PID1_SIGNALS, shutdown, trapSignals, type InitEvent } from "./init";
 import { buildInfo, errorMessage, log, reapOrphansSliced, uptimeMs, watchEventLoop } from "./sys";
 
@@ -13,6 +13,8 @@ async function main(): Promise<void> {
   const mainMs = clockMs();
   // A tool, not the system: `aios-init models import DIR` from a shell or the build.
   if (process.argv[2] === "models" && process.pid !== 1) process.exit(await modelsCommand(process.argv.slice(3)));
+  // A client, not the system: `aios-init ctl update FILE` sends an update image to a running one.
+  if (process.argv[2] === "ctl" && process.pid !== 1) process.exit(await ctlCommand(process.argv.slice(3)));
   const events = new Channel<InitEvent>();
   trapSignals(events, process.pid === 1 ? PID1_SIGNALS : DEV_SIGNALS); // first: Bun exits on SIGTERM otherwise
   surviveUncaughtErrors();

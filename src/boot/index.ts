@@ -16,5 +16,6 @@ export { createContext, imageInfo, layout, type BootContext, type BootOptions, t
 export { failTrialAndReboot } from "./phases/slot";
 export { resolveOptions, USAGE, UsageError } from "./options";
 export { modelsCommand, MODELS_USAGE } from "./models";
+export { ctlCommand, CTL_USAGE } from "./ctl";
 export { runPhases, runPhase } from "./runner";
 export { defineStep, definePhase, type Phase, type Step, type PhaseResult, type StepResult } from "./step";

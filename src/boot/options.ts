@@ -18,6 +18,7 @@ export const USAGE = `usage: aios-init                  (as PID 1, started by th
        aios-init --dev [--state DIR] [--port N] [--token T] [--config FILE] [--cmdline "aios.key=value ..."] [--autonomy LEVEL]
        aios-init models import DIR | models list   (the model manager; aios-init models --help)
        aios-init --version               (the version and the commit it was built from)
+       aios-init ctl [--url URL] [--token T] update FILE   (send an update image to a running system; aios-init ctl --help)
 
   --dev       run the system unprivileged on this host; PID-1-only steps are skipped
   --state     state directory (default ./.aios-dev)

@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeHead, parseHead } from "../../src/update/image";
-import { freshDataImage, ROOT, systemDiskCopy, Vm } from "../harness/vm";
+import { freshDataImage, OUT, ROOT, systemDiskCopy, TOKEN, Vm } from "../harness/vm";
 
 const READY = /aios: ready in (\d+) ms/;
 const PROMPT = /aios> $/;
@@ -55,6 +55,17 @@ async function system(vm: Vm): Promise<any> {
 async function put(vm: Vm, file: string): Promise<{ status: number; body: any }> {
   const res = await vm.api("/api/v1/system/update", { method: "PUT", body: Bun.file(file) });
   return { status: res.status, body: await res.json() };
+}
+
+/** `aios-init ctl update FILE` from the host, with the binary the image carries. */
+async function ctlUpdate(vm: Vm, file: string): Promise<{ code: number; out: string; err: string }> {
+  const proc = Bun.spawn([join(OUT, "aios-init"), "ctl", "--url", `http://127.0.0.1:${vm.port}`, "update", file], {
+    env: { ...process.env, AIOS_TOKEN: TOKEN },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { code, out, err };
 }
 
 /** Reboots through the API and waits for the ready line of the boot after it. */
@@ -122,10 +133,10 @@ describe("A/B system updates", () => {
     expect(s.update.history[0].reason).toContain("sha256");
   });
 
-  test("a signed update goes to slot b, runs on trial at the next boot and is marked good", async () => {
-    const r = await put(vm, v2);
-    expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ slot: "b", version: "vmtest-2" });
+  test("a signed update sent by `aios-init ctl update` goes to slot b, runs on trial at the next boot and is marked good", async () => {
+    const r = await ctlUpdate(vm, v2);
+    expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: "" });
+    expect(r.out).toMatch(/^update: version vmtest-2 written into slot b /);
     expect((await system(vm)).update.pending).toEqual({ slot: "b", version: "vmtest-2" });
     const from = await reboot(vm);
     await vm.waitFor(READY, BOOT_MS, from);
