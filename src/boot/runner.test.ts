@@ -89,6 +89,13 @@ describe("runPhase", () => {
     expect(r.steps[0]).toMatchObject({ status: "done", detail: "3 modules" });
   });
 
+  test("a returned { already } is already done, with its detail, as a returned { skip } is skipped", async () => {
+    const steps = [step("a", [], { returns: { already: "mounted before PID 1" } }), step("b", [], { returns: { skip: "no disk" } })];
+    const r = await runPhase(ctxFor("dev"), definePhase({ name: "p", required: true, steps }));
+    expect(r.status).toBe("ok");
+    expect(r.steps.map((s) => [s.status, s.detail])).toEqual([["already", "mounted before PID 1"], ["skipped", "no disk"]]);
+  });
+
   test("a failed optional step degrades the phase and later steps still run", async () => {
     const ran: string[] = [];
     const r = await runPhase(ctxFor("dev"), definePhase({

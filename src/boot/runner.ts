@@ -23,7 +23,7 @@ async function runStep(ctx: BootContext, step: Step): Promise<StepResult> {
   if (step.pid1Only && ctx.mode !== "pid1") return result("skipped", { detail: "dev mode: not PID 1" });
   try {
     const outcome = await step.run(ctx);
-    if (outcome && typeof outcome === "object") return result("skipped", { detail: outcome.skip });
+    if (outcome && typeof outcome === "object") return "already" in outcome ? result("already", { detail: outcome.already }) : result("skipped", { detail: outcome.skip });
     return result("done", outcome ? { detail: outcome } : {});
   } catch (err) {
     if (ALREADY.has(errorCode(err) ?? "")) return result("already");
