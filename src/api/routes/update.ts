@@ -9,6 +9,7 @@
 import { Hono } from "hono";
 import { UpdateError } from "../../update";
 import { HttpError } from "../errors";
+import { doc } from "../openapi";
 import { UPDATE_BODY_BYTES } from "../limits";
 import type { ApiDeps } from "../types";
 
@@ -25,8 +26,18 @@ function asHttp(err: unknown): never {
 
 export function updateRoutes(deps: ApiDeps) {
   return new Hono()
-    .get("/system/update", (c) => c.json(updates(deps).status(50)))
-    .put("/system/update", async (c) => {
+    .get(
+      "/system/update",
+      doc({ summary: "A/B system updates: the running slot, both slots, what boots next, the history" }, (c) => c.json(updates(deps).status(50))),
+    )
+    .put(
+      "/system/update",
+      doc({
+        summary: "Install an update image (make update-image) into the inactive slot, tried once at the next boot",
+        description: "The body is the image, streamed to disk. Refused with 400 (unsigned, bad_signature, bad_checksum, bad_image, truncated), 413 (too_large) or 409 (busy, on_trial, no_slots); the slot keeps what it held.",
+        rawBody: "application/octet-stream",
+        responses: { 200: "Written and checked; the next boot tries it." },
+      }, async (c) => {
       const u = updates(deps);
       const length = c.req.header("content-length");
       if (length !== undefined && Number(length) > UPDATE_BODY_BYTES) {
@@ -36,8 +47,10 @@ export function updateRoutes(deps: ApiDeps) {
       if (!body) throw new HttpError(400, "bad_image", "body: send an update image (make update-image VERSION=x)", { field: "body" });
       const done = await u.install(body, "api").catch(asHttp);
       return c.json({ slot: done.slot, version: done.version, commit: done.commit, size: done.size, sha256: done.sha256, next: done.next });
-    })
-    .post("/system/rollback", (c) => {
+    }))
+    .post(
+      "/system/rollback",
+      doc({ summary: "Make the next boot run the other slot (or cancel an update not yet tried); nothing reboots", responses: { 200: "What boots next.", 409: "Nothing to roll back to (no_rollback)." } }, (c) => {
       const r = (() => {
         try {
           return updates(deps).rollback("api");
@@ -46,5 +59,5 @@ export function updateRoutes(deps: ApiDeps) {
         }
       })();
       return c.json({ next: r.slot, version: r.version, detail: r.detail });
-    });
+    }));
 }
