@@ -55,7 +55,9 @@ include build/tzdata.mk
 include build/rootfs.mk
 include build/image.mk
 include build/runtime.mk
+include build/system.mk
 include build/repo.mk
+include build/update.mk
 
 # ---- verbs -----------------------------------------------------------------
 .PHONY: all image deps run test test-unit test-vm typecheck bench bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals eval bench-fleet bench-decoding bench-api floor dev \
@@ -63,7 +65,7 @@ include build/repo.mk
 
 all: image
 
-image: $(VMLINUX) $(INITRAMFS) $(DATA_IMG) $(RUNTIME_IMG)
+image: $(VMLINUX) $(INITRAMFS) $(DATA_IMG) $(SYSTEM_IMG)
 
 deps: $(HOST_STAMP) $(NPM_STAMP)
 
@@ -137,21 +139,25 @@ dev: $(NPM_STAMP) $(BUILD)/runtime-models.stamp
 	$(Q)$(BUN) src/main.ts --dev --runtime $(RUNTIME_STAGE)
 
 clean:
-	$(call msg,CLEAN,$(O) (keeps $(DATA_IMG) and $(CACHE)))
-	$(Q)if [ -d $(O) ]; then find $(O) -mindepth 1 -maxdepth 1 ! -name data.img ! -name cache -exec rm -rf {} +; fi
+	$(call msg,CLEAN,$(O) (keeps $(DATA_IMG), $(CACHE) and $(KEYS_DIR)))
+	$(Q)if [ -d $(O) ]; then find $(O) -mindepth 1 -maxdepth 1 ! -name data.img ! -name cache ! -name keys -exec rm -rf {} +; fi
 
 distclean:
 	@if [ -e $(DATA_IMG) ]; then \
 	  echo "*** distclean: deleting $(DATA_IMG), the guest's persistent state (/var/lib/aios)."; \
 	  echo "*** Everything stored in it is gone; the next 'make image' creates a blank one."; \
 	fi
+	@if [ -e $(UPDATE_KEY) ]; then \
+	  echo "*** distclean: deleting $(KEYS_DIR), the update signing key: systems built with it take no image built after."; \
+	fi
 	$(call msg,CLEAN,$(O))
 	$(Q)rm -rf $(O)
 
 help:
 	@echo 'aiOS build. Verbs:'
-	@echo '  all, image     out/vmlinux, out/initramfs.cpio, out/data.img, out/runtime.img (default)'
-	@echo '  models         make models MODEL=DIR [NAME=..] [TASK=..] [TIER=..]: add a Hugging Face ONNX model to out/runtime.img'
+	@echo '  all, image     out/vmlinux, out/initramfs.cpio, out/system.img (system disk: slots a, b), out/data.img (default)'
+	@echo '  models         make models MODEL=DIR [NAME=..] [TASK=..] [TIER=..]: add a Hugging Face ONNX model to the system image'
+	@echo '  update-image   make update-image VERSION=x [UPDATE_IMG=out/update.img] [UPDATE_OVERLAY=DIR]: a signed update (PUT /api/v1/system/update)'
 	@echo '  run            boot the image in QEMU on this terminal (poweroff ends it, status 0)'
 	@echo '  test           test-unit, then test-vm'
 	@echo '  test-unit      typecheck, then bun test src and the goal corpus (test/goals)'
@@ -176,7 +182,7 @@ help:
 	@echo '  print-qemu-cmd the QEMU argv, one per line (same as build/qemu-cmd.sh)'
 	@echo '  repo           out/repo.img: offline apt repository of REPO_PACKAGES (nginx) and its closure (build/repo.lock)'
 	@echo '  repo-lock      recompute build/repo.lock with the pkg resolver against the host apt lists'
-	@echo '  clean          remove out/ except out/data.img and out/cache'
+	@echo '  clean          remove out/ except out/data.img, out/cache and out/keys (the update signing key)'
 	@echo '  distclean      remove all of out/, data.img included'
 	@echo 'Variables:'
 	@echo '  V=1            show commands                  ENTRY=$(ENTRY)  program compiled as aios-init'
@@ -185,4 +191,6 @@ help:
 	@echo '  CMDLINE_EXTRA  appended to the kernel command line (CMDLINE replaces it; default in build/qemu-cmd.sh)'
 	@echo '  QEMU_EXTRA     appended to the QEMU argv'
 	@echo '  REPO=1         make run attaches out/repo.img read-only (pkg mounts it at /mnt/repo)'
+	@echo '  VERSION=$(VERSION)  the image version (os-release IMAGE_VERSION)   SLOT_SIZE=$(SLOT_SIZE)  MiB per system slot'
+	@echo '  SQUASHFS_OPTS  mksquashfs compression of the system image ($(SQUASHFS_OPTS))'
 	@echo 'Pinned packages: build/packages.lock (KVER $(KVER)).'

@@ -3,7 +3,7 @@
 # missing (Debian 12). Idempotent; prints nothing when all are present.
 set -eu
 # tool:package
-need="qemu-system-x86_64:qemu-system-x86 mke2fs:e2fsprogs lz4:lz4 cpio:cpio npm:npm dpkg:dpkg sha256sum:coreutils nats-server:nats-server promtool:prometheus chromium:chromium"
+need="qemu-system-x86_64:qemu-system-x86 mke2fs:e2fsprogs lz4:lz4 cpio:cpio npm:npm dpkg:dpkg sha256sum:coreutils nats-server:nats-server promtool:prometheus chromium:chromium mksquashfs:squashfs-tools sfdisk:fdisk"
 missing=""
 for pair in $need; do
 	command -v "${pair%%:*}" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin:/sbin" command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"

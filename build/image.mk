@@ -1,5 +1,5 @@
 # The data disk and the QEMU command line (build/qemu-cmd.sh, shared with the
-# VM tests).
+# VM tests). The system disk is build/system.mk's.
 
 DATA_IMG  := $(O)/data.img
 DATA_SIZE := 512M
@@ -18,7 +18,7 @@ $(DATA_IMG): | $(HOST_STAMP)
 
 qemu_env = API_PORT='$(API_PORT)' MEM='$(MEM)' SMP='$(SMP)' MACHINE='$(MACHINE)' ACCEL='$(ACCEL)' FIRMWARE='$(FIRMWARE)' \
            $(if $(CMDLINE),CMDLINE='$(CMDLINE)') CMDLINE_EXTRA='$(CMDLINE_EXTRA)' QEMU_EXTRA='$(QEMU_EXTRA)' \
-           KERNEL=$(VMLINUX) INITRD=$(INITRAMFS) DATA_IMG=$(DATA_IMG) RUNTIME_IMG=$(RUNTIME_IMG)
+           KERNEL=$(VMLINUX) INITRD=$(INITRAMFS) DATA_IMG=$(DATA_IMG) SYSTEM_IMG=$(SYSTEM_IMG)
 
 run: image | $(HOST_STAMP)
 	@echo "  RUN     qemu ($(ACCEL), $(MEM) MiB, http://127.0.0.1:$(API_PORT) -> guest :9090; Ctrl-A x quits)"

@@ -6,11 +6,17 @@ VMLINUZ := $(PKG_kernel)/boot/vmlinuz-$(KVER)
 VMLINUX := $(O)/vmlinux
 
 # Wanted modules; their dependencies are added and ordered by build/modules.sh.
-MODULES      ?= virtio_pci virtio_net virtio_blk virtio_console virtio_rng
-# In the image but not loaded at boot: aios-init loads them on first use (firewall.*: nf_tables).
-MODULES_ONDEMAND ?= nf_tables
+MODULES      ?= virtio_pci virtio_net virtio_blk virtio_rng
+# In the image but not loaded at boot: aios-init loads them on first use (firewall.*: nf_tables;
+# virtio_console: no device of the QEMU command line needs it).
+MODULES_ONDEMAND ?= nf_tables virtio_console
 MODULES_DIR  := $(BUILD)/modules
 MODULES_LIST := $(BUILD)/modules.list
+# What initramfs/init loads to reach the system slot and switch to it: the disk,
+# squashfs, the overlay root, the software watchdog. Only these are in the initramfs.
+INITRD_MODULES      ?= virtio_pci virtio_blk squashfs overlay softdog
+INITRD_MODULES_DIR  := $(BUILD)/initrd-modules
+INITRD_MODULES_LIST := $(BUILD)/initrd-modules.list
 
 $(VMLINUX): $(BUILD)/pkg/kernel.stamp build/extract-vmlinux.sh | $(HOST_STAMP)
 	$(call msg,EXTRACT,$@ ($(KVER)))
@@ -20,4 +26,10 @@ $(MODULES_LIST): $(BUILD)/pkg/kernel.stamp $(BUILD)/pkg/busybox.stamp build/modu
                  $(call track,$(BUILD)/modules.want,$(MODULES) -- $(MODULES_ONDEMAND))
 	$(call msg,DEPMOD,$(MODULES_DIR) ($(MODULES); on demand: $(MODULES_ONDEMAND)))
 	$(Q)build/modules.sh $(PKG_kernel) $(KVER) $(BUSYBOX) $(MODULES_DIR) $@.tmp $(MODULES) -- $(MODULES_ONDEMAND)
+	$(Q)mv $@.tmp $@
+
+$(INITRD_MODULES_LIST): $(BUILD)/pkg/kernel.stamp $(BUILD)/pkg/busybox.stamp build/modules.sh \
+                        $(call track,$(BUILD)/initrd-modules.want,$(INITRD_MODULES))
+	$(call msg,DEPMOD,$(INITRD_MODULES_DIR) ($(INITRD_MODULES)))
+	$(Q)build/modules.sh $(PKG_kernel) $(KVER) $(BUSYBOX) $(INITRD_MODULES_DIR) $@.tmp $(INITRD_MODULES)
 	$(Q)mv $@.tmp $@

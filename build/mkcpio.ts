@@ -1,31 +1,13 @@
 /**
- * mkcpio.ts OUT SPEC... — write an uncompressed newc initramfs from a listing.
+ * mkcpio.ts OUT SPEC... — write an uncompressed newc initramfs from a listing
+ * (build/listing.ts: the kernel's gen_init_cpio format plus `tree`).
  *
- * The listing follows the kernel's usr/gen_init_cpio format, one entry a line
- * ("#" starts a comment), plus `tree` to take in a whole directory:
- *
- *   dir   NAME MODE [UID GID]
- *   file  NAME SOURCE MODE [UID GID]
- *   slink NAME TARGET [MODE UID GID]
- *   nod   NAME MODE UID GID c|b MAJOR MINOR
- *   tree  NAME SOURCEDIR          every file, dir and symlink below SOURCEDIR
- *
- * Every entry is owned by root unless UID/GID say otherwise, and device nodes
- * are written as headers, so no root rights and no mknod are needed. A later
- * entry for the same NAME replaces the earlier one (the rootfs overlay goes
- * last); missing parent directories are added (0755). Entries are written in
- * sorted order, so parents come first and the archive is reproducible: mtime is
- * $SOURCE_DATE_EPOCH or 0. A NAME below a symlink is refused (it would land
- * somewhere else once unpacked: put overlay files under usr/..., not lib/...).
+ * Device nodes are written as headers, so no root rights and no mknod are
+ * needed. Entries are written in sorted order, so parents come first and the
+ * archive is reproducible: mtime is $SOURCE_DATE_EPOCH or 0.
  */
-import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeSync } from "node:fs";
-import { join } from "node:path";
-
-type Entry =
-  | { kind: "dir"; mode: number; uid: number; gid: number }
-  | { kind: "file"; source: string; mode: number; uid: number; gid: number }
-  | { kind: "slink"; target: string; mode: number; uid: number; gid: number }
-  | { kind: "nod"; mode: number; uid: number; gid: number; type: "c" | "b"; major: number; minor: number };
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { ListingError, readListing } from "./listing";
 
 const S_IFDIR = 0o040000, S_IFREG = 0o100000, S_IFLNK = 0o120000, S_IFCHR = 0o020000, S_IFBLK = 0o060000;
 
@@ -36,85 +18,14 @@ function die(msg: string): never {
   process.exit(1);
 }
 
-function clean(name: string): string {
-  const parts = name.split("/").filter((p) => p && p !== ".");
-  if (parts.includes("..")) die(`"${name}": ".." is not allowed`);
-  return parts.join("/");
-}
-
-const entries = new Map<string, Entry>();
-
-function octal(s: string | undefined, what: string): number {
-  if (s === undefined || !/^[0-7]+$/.test(s)) die(`bad ${what} "${s}"`);
-  return parseInt(s, 8);
-}
-function int(s: string | undefined, dflt: number): number {
-  if (s === undefined) return dflt;
-  if (!/^\d+$/.test(s)) die(`bad number "${s}"`);
-  return Number(s);
-}
-
-/** Walk SOURCEDIR; file modes are normalised (0755 if executable, else 0644) so a umask cannot leak in. */
-function addTree(name: string, dir: string): void {
-  let st;
-  try { st = lstatSync(dir); } catch { die(`tree ${name}: no directory ${dir}`); }
-  if (!st.isDirectory()) die(`tree ${name}: ${dir} is not a directory`);
-  if (clean(name)) entries.set(clean(name), { kind: "dir", mode: 0o755, uid: 0, gid: 0 });
-  for (const child of readdirSync(dir).sort()) {
-    const path = join(dir, child), at = clean(`${name}/${child}`);
-    const s = lstatSync(path);
-    if (s.isDirectory()) addTree(at, path);
-    else if (s.isSymbolicLink()) entries.set(at, { kind: "slink", target: readlinkSync(path), mode: 0o777, uid: 0, gid: 0 });
-    else if (s.isFile()) entries.set(at, { kind: "file", source: path, mode: s.mode & 0o111 ? 0o755 : 0o644, uid: 0, gid: 0 });
-    else die(`tree ${name}: ${path} is neither file, directory nor symlink`);
-  }
-}
-
-function parse(text: string, where: string): void {
-  text.split("\n").forEach((raw, i) => {
-    const line = raw.replace(/#.*/, "").trim();
-    if (!line) return;
-    const f = line.split(/\s+/);
-    const at = `${where}:${i + 1}`;
-    const name = clean(f[1] ?? die(`${at}: missing name`));
-    switch (f[0]) {
-      case "dir":
-        entries.set(name, { kind: "dir", mode: octal(f[2], "mode"), uid: int(f[3], 0), gid: int(f[4], 0) });
-        break;
-      case "file":
-        entries.set(name, { kind: "file", source: f[2] ?? die(`${at}: missing source`), mode: octal(f[3], "mode"), uid: int(f[4], 0), gid: int(f[5], 0) });
-        break;
-      case "slink":
-        entries.set(name, { kind: "slink", target: f[2] ?? die(`${at}: missing target`), mode: f[3] ? octal(f[3], "mode") : 0o777, uid: int(f[4], 0), gid: int(f[5], 0) });
-        break;
-      case "nod": {
-        const type = f[5];
-        if (type !== "c" && type !== "b") die(`${at}: device type must be c or b`);
-        entries.set(name, { kind: "nod", mode: octal(f[2], "mode"), uid: int(f[3], 0), gid: int(f[4], 0), type, major: int(f[6], -1), minor: int(f[7], -1) });
-        break;
-      }
-      case "tree":
-        addTree(name, f[2] ?? die(`${at}: missing source directory`));
-        break;
-      default:
-        die(`${at}: unknown entry type "${f[0]}"`);
-    }
-  });
-}
-
 const [out, ...specs] = process.argv.slice(2);
 if (!out || !specs.length) die("usage: mkcpio.ts OUT.cpio SPEC... (SPEC - reads stdin)");
-for (const spec of specs) parse(spec === "-" ? readFileSync(0, "utf8") : readFileSync(spec, "utf8"), spec);
-
-// Parents: add missing ones, refuse paths that run through a symlink.
-for (const name of [...entries.keys()]) {
-  const parts = name.split("/");
-  for (let i = 1; i < parts.length; i++) {
-    const parent = parts.slice(0, i).join("/");
-    const e = entries.get(parent);
-    if (!e) entries.set(parent, { kind: "dir", mode: 0o755, uid: 0, gid: 0 });
-    else if (e.kind !== "dir") die(`"${name}": parent "${parent}" is a ${e.kind}, not a directory`);
-  }
+let entries;
+try {
+  entries = readListing(specs);
+} catch (err) {
+  if (err instanceof ListingError) die(err.message);
+  throw err;
 }
 
 const mtime = Number(process.env.SOURCE_DATE_EPOCH ?? 0) >>> 0;
@@ -134,8 +45,7 @@ function record(name: string, mode: number, uid: number, gid: number, nlink: num
 }
 
 const none = new Uint8Array(0);
-for (const name of [...entries.keys()].sort()) {
-  const e = entries.get(name)!;
+for (const [name, e] of entries) {
   switch (e.kind) {
     case "dir": record(name, S_IFDIR | e.mode, e.uid, e.gid, 2, none); break;
     case "slink": record(name, S_IFLNK | e.mode, e.uid, e.gid, 1, Buffer.from(e.target, "utf8")); break;

@@ -8,10 +8,12 @@
 #   KERNEL        out/vmlinux            INITRD    out/initramfs.cpio
 #   DATA_IMG      out/data.img           ("" or none: no disk)
 #                 Disks sit in fixed PCI slots, so the guest names them by slot order:
-#                 data 0x1a (vda, serial aios-data), repo 0x1c, runtime 0x1e.
-#   RUNTIME_IMG   out/runtime.img        read-only runtime disk (onnxruntime, models), serial
-#                 aios-runtime, in PCI slot 0x1e (after the data disk); attached when the
-#                 file exists and there is a data disk (the guest takes vda as its data disk)
+#                 data 0x1a (vda, serial aios-data), repo 0x1c, system 0x1e.
+#   SYSTEM_IMG    out/system.img         the system disk (build/system.mk: a GPT whose partitions
+#                 aios-a and aios-b are the two system slots; initramfs/init finds them by
+#                 name), serial aios-system, in PCI slot 0x1e (after the data disk)
+#   SYSTEM_READONLY 0 | 1                1: attached read-only, so that several QEMUs can share
+#                 one file (the VM tests); the guest then refuses updates
 #   REPO_IMG      offline apt repository disk (make repo; `make run REPO=1`), read-only, serial
 #                 and ext4 label aios-repo; pkg mounts it at /mnt/repo ("" or none, the default: not attached)
 #   MEM           1024 (MiB)             SMP       2 (TCG runs one host thread per vCPU: Bun's JIT and GC threads get the second core)
@@ -43,7 +45,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 : "${KERNEL:=$root/out/vmlinux}"
 : "${INITRD:=$root/out/initramfs.cpio}"
 DATA_IMG=${DATA_IMG-$root/out/data.img}
-RUNTIME_IMG=${RUNTIME_IMG-$root/out/runtime.img}
+SYSTEM_IMG=${SYSTEM_IMG-$root/out/system.img}
+: "${SYSTEM_READONLY:=0}"
 REPO_IMG=${REPO_IMG-}
 : "${MEM:=1024}"
 : "${SMP:=2}"
@@ -106,12 +109,16 @@ case $DATA_IMG in
 *) set -- "$@" -drive "file=$DATA_IMG,if=none,id=data,format=raw" \
 	-device virtio-blk-pci,drive=data,serial=aios-data,addr=0x1a ;;
 esac
-case $RUNTIME_IMG in
+case $SYSTEM_READONLY in
+0) sysro="" ;;
+1) sysro=",readonly=on" ;;
+*) echo "qemu-cmd.sh: SYSTEM_READONLY must be 0 or 1, not '$SYSTEM_READONLY'" >&2; exit 2 ;;
+esac
+case $SYSTEM_IMG in
 "" | none) ;;
-*) if [ -f "$RUNTIME_IMG" ] && [ "$DATA_IMG" != "" ] && [ "$DATA_IMG" != none ]; then
-	set -- "$@" -drive "file=$RUNTIME_IMG,if=none,id=runtime,format=raw,readonly=on" \
-		-device virtio-blk-pci,drive=runtime,serial=aios-runtime,addr=0x1e
-   fi ;;
+*) [ -f "$SYSTEM_IMG" ] || { echo "qemu-cmd.sh: SYSTEM_IMG $SYSTEM_IMG does not exist (make image)" >&2; exit 2; }
+   set -- "$@" -drive "file=$SYSTEM_IMG,if=none,id=system,format=raw$sysro" \
+	-device virtio-blk-pci,drive=system,serial=aios-system,addr=0x1e ;;
 esac
 case $REPO_IMG in
 "" | none) ;;

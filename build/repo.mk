@@ -23,9 +23,9 @@ $(PROVIDED): build/provided.ts src/tools/pkg/deb.ts $(PACKAGES_LOCK) $(DEB_libc)
 	$(call msg,GEN,$@)
 	$(Q)$(BUN) build/provided.ts $@.tmp $(DEB_libc) $(DEB_busybox) $(BUSYBOX_APPLETS) $(LIBC_LIBS) && mv $@.tmp $@
 
-# build/initramfs-list.sh ships it as /etc/aios/pkg/provided.
-cpio_env += PROVIDED=$(PROVIDED)
-$(INITRAMFS): $(PROVIDED)
+# build/initramfs-list.sh ships it in the system image as /etc/aios/pkg/provided.
+system_env += PROVIDED=$(PROVIDED)
+$(SYSTEM_SQFS) update-image: $(PROVIDED)
 
 # One pin per line: package version sha256 size. The rule for each .deb is
 # debs.mk's, unless packages.lock pins the same file already.

@@ -1,27 +1,28 @@
-# Initramfs (uncompressed newc: unpacking is faster than any decompression
-# here). The listing comes from build/initramfs-list.sh, the archive from
-# build/mkcpio.ts: root-owned entries and /dev/console without root rights.
+# Initramfs: BusyBox, the modules that reach the system disk and mount its
+# slot, and initramfs/init, the boot loader that switches to the system image
+# (build/system.mk). Uncompressed newc: unpacking is faster than any
+# decompression here. The listing comes from build/initramfs-list.sh, the
+# archive from build/mkcpio.ts: root-owned entries and /dev/console without
+# root rights. The floor is the same kernel's BusyBox-only baseline for
+# `make bench-boot`.
 
-INITRAMFS    := $(O)/initramfs.cpio
-FLOOR_CPIO   := $(O)/floor.cpio
-ROOTFS_FILES := $(shell find rootfs 2>/dev/null)
+INITRAMFS      := $(O)/initramfs.cpio
+FLOOR_CPIO     := $(O)/floor.cpio
+INITRAMFS_DIR  := initramfs
+INITRAMFS_FILES := $(shell find $(INITRAMFS_DIR) 2>/dev/null)
 
 # Reproducible archives: every mtime is the last commit's time.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-cpio_env = BUSYBOX=$(BUSYBOX) APPLETS=$(BUSYBOX_APPLETS) \
-           LIBC_DIR=$(LIBC_DIR) LIBC_LIBS='$(LIBC_LIBS)' \
-           MODULES_DIR=$(MODULES_DIR) MODULES_LIST=$(MODULES_LIST) \
-           AIOS_INIT=$(AIOS_INIT) ROOTFS=rootfs FLOOR_INIT=build/floor-init.sh \
-           NFT_STAGE=$(NFT_STAGE) ZONEINFO_STAGE=$(ZONEINFO_STAGE)
+cpio_env = BUSYBOX=$(BUSYBOX) APPLETS=$(BUSYBOX_APPLETS) FLOOR_INIT=build/floor-init.sh \
+           INITRAMFS=$(INITRAMFS_DIR) INITRD_MODULES_DIR=$(INITRD_MODULES_DIR) INITRD_MODULES_LIST=$(INITRD_MODULES_LIST)
 
-$(INITRAMFS): $(AIOS_INIT) $(LIBC_CHECK) $(BUSYBOX_APPLETS) $(MODULES_LIST) $(ROOTFS_FILES) $(NFT_STAMP) $(ZONEINFO_STAMP) \
-              build/initramfs-list.sh build/mkcpio.ts $(NPM_STAMP)
+$(INITRAMFS): $(BUSYBOX_APPLETS) $(INITRD_MODULES_LIST) $(INITRAMFS_FILES) build/initramfs-list.sh build/mkcpio.ts build/listing.ts $(NPM_STAMP)
 	$(call msg,CPIO,$@)
-	$(Q)$(cpio_env) build/initramfs-list.sh image >$(BUILD)/initramfs.list
+	$(Q)$(cpio_env) build/initramfs-list.sh initramfs >$(BUILD)/initramfs.list
 	$(Q)SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) V=$(V) $(BUN) build/mkcpio.ts $@ $(BUILD)/initramfs.list
 
-$(FLOOR_CPIO): $(BUSYBOX_APPLETS) build/floor-init.sh build/initramfs-list.sh build/mkcpio.ts $(NPM_STAMP)
+$(FLOOR_CPIO): $(BUSYBOX_APPLETS) build/floor-init.sh build/initramfs-list.sh build/mkcpio.ts build/listing.ts $(NPM_STAMP)
 	$(call msg,CPIO,$@)
 	$(Q)$(cpio_env) build/initramfs-list.sh floor >$(BUILD)/floor.list
 	$(Q)SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) V=$(V) $(BUN) build/mkcpio.ts $@ $(BUILD)/floor.list

@@ -2,13 +2,14 @@
  * aios-init: PID 1 of aiOS, or the same system on a host with --dev.
  * This file is the table of contents; each line is a phase of the machine's life.
  */
+import { helloMs } from "./init/hello"; // first: PID 1's first line, before the rest is evaluated
 import type { BootContext } from "./boot";
 import type { Channel, InitEvent } from "./init";
 
 // A client, not the system: `aios-init ctl VERB` talks to a running aiOS over its API (src/cli). It
 // runs before the system's modules are even loaded (they are imported below), so it starts in ~1/3 the time.
 if (process.argv[2] === "ctl" && process.pid !== 1) process.exit(await (await import("./cli")).ctl(process.argv.slice(3)));
-const { createContext, modelsCommand, PHASES, resolveOptions, runPhases, USAGE, UsageError } = await import("./boot");
+const { createContext, failTrialAndReboot, modelsCommand, PHASES, resolveOptions, runPhases, USAGE, UsageError } = await import("./boot");
 const { Channel: EventChannel, consoleShell, DEV_SIGNALS, PID1_SIGNALS, shutdown, trapSignals } = await import("./init");
 const { buildInfo, errorMessage, log, reapOrphansSliced, uptimeMs, watchEventLoop } = await import("./sys");
 
@@ -26,8 +27,9 @@ async function main(): Promise<void> {
   const options = await readOptionsOrExit(process.argv.slice(2));
   const ctx = createContext(options, (action, origin) => events.push({ type: "power", action, origin }));
   ctx.report.mainMs = mainMs;
+  ctx.report.helloMs = helloMs;
 
-  await runPhases(ctx, PHASES, { emergency: emergencyConsole });
+  await runPhases(ctx, PHASES, { emergency: (phase, ctx) => (ctx.update.trial ? failTrial(phase, ctx) : emergencyConsole(phase, ctx)) });
   announceReady(ctx);
   if (ctx.mode === "pid1") reapOrphansForever();
   await serveEvents(ctx, events);
@@ -66,6 +68,12 @@ async function emergencyConsole(phase: { name: string; steps: Array<{ name: stri
     return -1;
   });
   log.always(`emergency: shell exited (${code}); resuming boot`);
+}
+
+/** A new image on trial that fails a required phase boots the previous one instead of waiting in a shell. */
+async function failTrial(phase: { name: string; steps: Array<{ name: string; error?: string }> }, ctx: BootContext): Promise<void> {
+  const failed = phase.steps.find((s) => s.error);
+  await failTrialAndReboot(ctx, `boot phase ${phase.name} failed${failed ? ` at ${failed.name}: ${failed.error}` : ""}`);
 }
 
 /** As PID 1, milliseconds since the kernel started; on a host, since the process started. */

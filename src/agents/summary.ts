@@ -43,7 +43,7 @@ export interface FsFigures {
 
 /** From monitor.disk: the writable filesystems. */
 export function diskFigures(d: DiskResult): FsFigures[] {
-  // A read-only image (the runtime disk) is full by construction and cannot fill up further.
+  // A read-only filesystem (a squashfs image, a read-only disk) is full by construction and cannot fill up further.
   return d.filesystems.filter((fs) => !fs.readOnly).map((fs) => ({ mount: fs.mountpoint, usedPercent: fs.usedPercent }));
 }
 

@@ -37,6 +37,7 @@ import { powerRoutes } from "./routes/power";
 import { sessionRoutes } from "./routes/session";
 import { systemRoutes } from "./routes/system";
 import { tokenRoutes } from "./routes/tokens";
+import { updateRoutes } from "./routes/update";
 import type { ApiDeps } from "./types";
 import { webConsole } from "../web";
 
@@ -65,6 +66,7 @@ export function createApi(deps: ApiDeps): Hono {
   v1.route("/", sessionRoutes(auth));
   v1.route("/", tokenRoutes(auth.tokens, auth.sessions));
   v1.route("/", systemRoutes(deps));
+  v1.route("/", updateRoutes(deps));
   v1.route("/", powerRoutes(deps));
   v1.route("/", agentRoutes(deps));
   v1.route("/", gatewayRoutes(deps));

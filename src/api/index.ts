@@ -4,3 +4,4 @@ export { HttpError } from "./errors";
 export { TokenStore } from "./tokens";
 export { ROLES, type Role } from "./roles";
 export type { ApiDeps, PowerAction, SystemInfo, ToolsApi } from "./types";
+export { DEFAULT_BODY_BYTES, UPDATE_BODY_BYTES } from "./limits";

@@ -26,6 +26,8 @@ export interface RouteDoc {
   description?: string;
   /** JSON request body, as the route validates it. */
   body?: v.GenericSchema;
+  /** A body that is not JSON: its media type (sent as bytes, e.g. an update image). */
+  rawBody?: string;
   query?: readonly QueryParam<unknown>[];
   /** Success responses: status → description, or description and a JSON Schema of the body. */
   responses?: Record<number, string | { description: string; schema?: Json; type?: string }>;
@@ -63,6 +65,7 @@ function specOf(d: RouteDoc): Json {
   if (d.description) spec.description = d.description;
   if (d.query?.length) spec.parameters = d.query.map((q) => q.doc);
   if (d.body) spec.requestBody = { required: true, content: { "application/json": { schema: resolver(d.body as never, TARGET) } } };
+  if (d.rawBody) spec.requestBody = { required: true, content: { [d.rawBody]: { schema: { type: "string", contentMediaType: d.rawBody } } } };
   const responses: Json = {};
   for (const [status, r] of Object.entries(d.responses ?? { 200: "OK" })) {
     const o = typeof r === "string" ? { description: r } : r;

@@ -8,6 +8,7 @@ import type { GoalEngine } from "../orchestrator";
 import type { FleetPort } from "../fleet/types";
 import type { Executor, ToolRegistry } from "../tools";
 import type { TokenStore } from "./tokens";
+import type { SystemUpdates } from "../update";
 
 export type PowerAction = "poweroff" | "reboot";
 export type { SystemInfo };
@@ -19,6 +20,8 @@ export interface ApiDeps {
   tokens?: TokenStore;
   system(): SystemInfo;
   power(action: PowerAction): void;
+  /** A/B system updates behind /system/update and /system/rollback; absent in tests that do not need them. */
+  update?(): SystemUpdates | undefined;
   /** The agents with status, restarts, mailbox depth and capabilities in force; absent or empty before they run. */
   agents?(): AgentInfo[];
   /** Crashes an agent on purpose (POST /agents/{name}/kill); its supervisor restarts it. */

@@ -14,6 +14,8 @@ import type { Memory } from "../memory";
 import type { AutonomyLoop, GoalEngine } from "../orchestrator";
 import type { BlockDevice, CpuInfo, MemInfo, NetInterface } from "../sys";
 import type { Capabilities, ToolCaller, ToolSystem } from "../tools";
+import { UpdateManager, type Slot } from "../update";
+import { buildInfo, osRelease } from "../sys";
 import type { PhaseResult } from "./result";
 
 export type Mode = "pid1" | "dev";
@@ -59,6 +61,10 @@ export interface BootReport {
   readyMs: number | null;
   /** When aios-init's main() began, on the same clock as readyMs: what came before is the kernel, the initramfs and loading the program. */
   mainMs: number | null;
+  /** When aios-init printed its first line, before its modules were evaluated, on the same clock (PID 1 only). */
+  helloMs?: number | null;
+  /** When initramfs/init started and switched to the system, on the same clock (PID 1 only). */
+  initramfs?: { startMs: number; switchMs: number };
   phases: PhaseResult[];
 }
 
@@ -84,6 +90,19 @@ export interface BootOptions {
     /** Overrides applied on top (kernel command line, --autonomy), to apply again to the last good one. */
     overrides: Array<{ pairs: Array<[string, string]>; origin?: string }>;
   };
+  /** What initramfs/init passed (PID 1 only): the system slot it booted. */
+  loader?: LoaderInfo;
+}
+
+export interface LoaderInfo {
+  slot: Slot;
+  /** This boot is the slot's trial: initramfs/init spent its try. */
+  trial: boolean;
+  /** Why /init did not boot the slot the boot state named, if it did not. */
+  note?: string;
+  /** When /init started and when it switched to the system, ms since the kernel started. */
+  startMs?: number;
+  switchMs?: number;
 }
 
 export interface BootContext extends BootOptions {
@@ -126,8 +145,27 @@ export interface BootContext extends BootOptions {
   apiApp?: (req: Request) => Response | Promise<Response>;
   /** This node in the fleet, once fleet mode has loaded (it may still be connecting). */
   fleet?: FleetPort;
+  /** A/B system updates: the slot this boot runs, whether it is on trial, installing and rolling back. */
+  update: UpdateManager;
+}
+
+/** The running image: its version from os-release (IMAGE_VERSION, build/mksystem.sh), the program's commit. */
+export function imageInfo(root: string): { version: string; commit: string | null } {
+  const build = buildInfo();
+  const f = osRelease([join(root, "etc/os-release"), join(root, "usr/lib/os-release")])?.fields;
+  return { version: (f?.ID === "aios" && f.IMAGE_VERSION) || build.version, commit: build.commit ?? (f?.ID === "aios" ? (f.BUILD_ID ?? null) : null) };
 }
 
 export function createContext(opts: BootOptions, power: BootContext["power"]): BootContext {
-  return { ...opts, report: { startedAt: Date.now(), readyMs: null, mainMs: null, phases: [] }, services: [], afterReady: [], power };
+  const l = opts.loader;
+  const update = new UpdateManager({
+    dir: join(opts.paths.data, "boot"),
+    running: l?.slot ?? null,
+    trial: l?.trial ?? false,
+    note: l?.note,
+    image: imageInfo(opts.paths.root),
+    publicKey: buildInfo().updateKey,
+  });
+  const initramfs = l?.startMs !== undefined && l.switchMs !== undefined ? { startMs: l.startMs, switchMs: l.switchMs } : undefined;
+  return { ...opts, report: { startedAt: Date.now(), readyMs: null, mainMs: null, phases: [], initramfs }, services: [], afterReady: [], power, update };
 }

@@ -12,7 +12,8 @@ import type { Phase } from "./step";
 /** Seed 003's boot sequence, in order. */
 export const PHASES: Phase[] = [early, hardware, storage, network, runtime, services, agents, autonomy, fleet];
 
-export { createContext, layout, type BootContext, type BootOptions, type Mode, type Paths } from "./context";
+export { createContext, imageInfo, layout, type BootContext, type BootOptions, type LoaderInfo, type Mode, type Paths } from "./context";
+export { failTrialAndReboot } from "./phases/slot";
 export { resolveOptions, USAGE, UsageError } from "./options";
 export { modelsCommand, MODELS_USAGE } from "./models";
 export { runPhases, runPhase } from "./runner";

@@ -11,7 +11,8 @@ import { applyOverrides, AUTONOMY_LEVELS, loadConfig, parseCmdline } from "../co
 import { AiosError, kernelCmdline, log, setLevel, setLogFormat } from "../sys";
 // The default config ships inside the binary so dev mode can seed an editable copy.
 import defaultToml from "../../rootfs/etc/aios/config.toml" with { type: "text" };
-import { layout, type BootOptions } from "./context";
+import { isSlot } from "../update";
+import { layout, type BootOptions, type LoaderInfo } from "./context";
 
 export const USAGE = `usage: aios-init                  (as PID 1, started by the kernel)
        aios-init --dev [--state DIR] [--port N] [--token T] [--config FILE] [--cmdline "aios.key=value ..."] [--autonomy LEVEL] [--runtime DIR]
@@ -88,5 +89,28 @@ export async function resolveOptions(argv: string[], pid: number = process.pid):
   }
   const runtimeDir = values.runtime === undefined ? undefined : resolve(values.runtime);
   if (runtimeDir !== undefined && !existsSync(runtimeDir)) throw new UsageError(`--runtime: ${runtimeDir}: no such directory (make dev builds out/build/runtime)`);
-  return { mode: pid1 ? "pid1" : "dev", config: overridden.config, paths, token: values.token ?? cmdline.token, port, cmdlineKeys: overridden.applied, configFile, runtimeDir };
+  const loader = pid1 ? takeLoaderEnv(process.env) : undefined;
+  return { mode: pid1 ? "pid1" : "dev", config: overridden.config, paths, token: values.token ?? cmdline.token, port, cmdlineKeys: overridden.applied, configFile, runtimeDir, loader };
+}
+
+/**
+ * What initramfs/init passed in the environment: the slot it booted, whether
+ * this is the slot's trial, a note (why it skipped a slot), and when it
+ * started and switched (seconds since the kernel started, /proc/uptime's
+ * 10 ms). They are removed from the environment, so no child inherits them.
+ */
+export function takeLoaderEnv(env: Record<string, string | undefined>): LoaderInfo | undefined {
+  const slot = env.AIOS_SLOT;
+  const times = (env.AIOS_INITRAMFS ?? "").split(" ").map((t) => Math.round(Number(t) * 1000));
+  const info: LoaderInfo | undefined = isSlot(slot)
+    ? {
+        slot,
+        trial: env.AIOS_TRIAL === "1",
+        note: env.AIOS_BOOT_NOTE || undefined,
+        startMs: times.length === 2 && times.every((t) => Number.isFinite(t) && t > 0) ? times[0] : undefined,
+        switchMs: times.length === 2 && times.every((t) => Number.isFinite(t) && t > 0) ? times[1] : undefined,
+      }
+    : undefined;
+  for (const k of ["AIOS_SLOT", "AIOS_TRIAL", "AIOS_BOOT_NOTE", "AIOS_INITRAMFS"]) delete env[k];
+  return info;
 }

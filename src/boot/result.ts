@@ -14,6 +14,8 @@ export interface StepResult {
 
 export interface PhaseResult {
   name: string;
+  /** The phase's own `required` (a failed one drops to the emergency shell, or fails a trial boot). */
+  required?: boolean;
   status: PhaseStatus;
   ms: number;
   steps: StepResult[];

@@ -89,6 +89,13 @@ describe("runPhase", () => {
     expect(r.steps[0]).toMatchObject({ status: "done", detail: "3 modules" });
   });
 
+  test("a returned { already } is already done, with its detail, as a returned { skip } is skipped", async () => {
+    const steps = [step("a", [], { returns: { already: "mounted before PID 1" } }), step("b", [], { returns: { skip: "no disk" } })];
+    const r = await runPhase(ctxFor("dev"), definePhase({ name: "p", required: true, steps }));
+    expect(r.status).toBe("ok");
+    expect(r.steps.map((s) => [s.status, s.detail])).toEqual([["already", "mounted before PID 1"], ["skipped", "no disk"]]);
+  });
+
   test("a failed optional step degrades the phase and later steps still run", async () => {
     const ran: string[] = [];
     const r = await runPhase(ctxFor("dev"), definePhase({
@@ -145,7 +152,7 @@ describe("runPhase", () => {
   test("a pending phase is skipped with its reason and runs nothing", async () => {
     const ran: string[] = [];
     const r = await runPhase(ctxFor("pid1"), definePhase({ name: "later", required: true, steps: [step("x", ran)], pending: "not in this build yet" }));
-    expect(r).toEqual({ name: "later", status: "skipped", ms: 0, steps: [], reason: "not in this build yet" });
+    expect(r).toEqual({ name: "later", required: true, status: "skipped", ms: 0, steps: [], reason: "not in this build yet" });
     expect(ran).toEqual([]);
   });
 });

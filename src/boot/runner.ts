@@ -23,7 +23,7 @@ async function runStep(ctx: BootContext, step: Step): Promise<StepResult> {
   if (step.pid1Only && ctx.mode !== "pid1") return result("skipped", { detail: "dev mode: not PID 1" });
   try {
     const outcome = await step.run(ctx);
-    if (outcome && typeof outcome === "object") return result("skipped", { detail: outcome.skip });
+    if (outcome && typeof outcome === "object") return "already" in outcome ? result("already", { detail: outcome.already }) : result("skipped", { detail: outcome.skip });
     return result("done", outcome ? { detail: outcome } : {});
   } catch (err) {
     if (ALREADY.has(errorCode(err) ?? "")) return result("already");
@@ -40,7 +40,7 @@ function phaseStatus(phase: Phase, steps: StepResult[]): PhaseStatus {
 }
 
 export async function runPhase(ctx: BootContext, phase: Phase): Promise<PhaseResult> {
-  if (phase.pending) return { name: phase.name, status: "skipped", ms: 0, steps: [], reason: phase.pending };
+  if (phase.pending) return { name: phase.name, required: phase.required, status: "skipped", ms: 0, steps: [], reason: phase.pending };
   const started = performance.now();
   const steps: StepResult[] = [];
   for (const step of phase.steps) {
@@ -54,7 +54,7 @@ export async function runPhase(ctx: BootContext, phase: Phase): Promise<PhaseRes
       if (required) break;
     }
   }
-  return { name: phase.name, status: phaseStatus(phase, steps), ms: Math.round(performance.now() - started), steps };
+  return { name: phase.name, required: phase.required, status: phaseStatus(phase, steps), ms: Math.round(performance.now() - started), steps };
 }
 
 export async function runPhases(ctx: BootContext, phases: Phase[], hooks: RunHooks): Promise<PhaseResult[]> {

@@ -5,8 +5,8 @@
  */
 import type { BootContext } from "./context";
 
-/** What a step's `run` may return: nothing, a detail line, or a reason it did not apply. */
-export type StepOutcome = void | string | { skip: string };
+/** What a step's `run` may return: nothing, a detail line, a reason it did not apply, or that it was already so. */
+export type StepOutcome = void | string | { skip: string } | { already: string };
 
 export interface Step {
   name: string;

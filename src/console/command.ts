@@ -7,6 +7,7 @@ import type { AuditLedger, Memory } from "../memory";
 import type { GoalEngine } from "../orchestrator";
 import type { SystemInfo } from "../sys";
 import type { Executor, ToolRegistry } from "../tools";
+import type { SystemUpdates } from "../update";
 
 export interface StepView { name: string; status: string; ms: number; command: string; detail?: string; error?: string }
 export interface PhaseView { name: string; status: string; ms: number; reason?: string; steps: StepView[] }
@@ -18,6 +19,8 @@ export interface ConsoleDeps {
   /** Runs a shell on the console; resolves with its exit code when it exits. */
   shell(): Promise<number>;
   power(action: "poweroff" | "reboot"): void;
+  /** A/B system updates (update status|apply|rollback); absent when the boot did not set them up. */
+  update?(): SystemUpdates | undefined;
   /** The agents with status, restarts, mailbox depth and capabilities in force; absent before they run. */
   agents?(): AgentInfo[];
   /** The tool registry, executor and ledger (tools, call, approvals, audit, rollback); absent when the tools step did not run. */

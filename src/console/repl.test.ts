@@ -114,7 +114,7 @@ describe("Repl on a pipe (not a TTY)", () => {
       expect(rows[i]!.startsWith(c.usage ?? c.name)).toBe(true);
       expect(rows[i]!.endsWith(c.summary)).toBe(true);
     });
-    expect(builtins.map((c) => c.name)).toEqual(["help", "status", "boot", "goal", "goals", "trace", "cancel", "agents", "tools", "call", "approvals", "approve", "deny", "autonomy", "audit", "rollback", "remember", "recall", "memory", "shell", "poweroff", "reboot"]);
+    expect(builtins.map((c) => c.name)).toEqual(["help", "status", "boot", "goal", "goals", "trace", "cancel", "agents", "tools", "call", "approvals", "approve", "deny", "autonomy", "audit", "rollback", "remember", "recall", "memory", "update", "shell", "poweroff", "reboot"]);
   });
 
   test("help <command> and help <unknown>", async () => {

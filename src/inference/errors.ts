@@ -69,7 +69,7 @@ export class LimitError extends InferenceError {
   }
 }
 
-/** The runtime library could not be found or loaded (no runtime disk, wrong path). */
+/** The runtime library could not be found or loaded (not in the image, wrong path). */
 export class RuntimeUnavailableError extends InferenceError {
   constructor(message: string, cause?: unknown) {
     super("ENORUNTIME", message, { cause });

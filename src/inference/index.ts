@@ -9,7 +9,7 @@ export { InferenceQueue, PRIORITIES, type Priority, type QueueStats } from "./qu
 export { ModelRegistry, type ModelEntry, type ModelRoot, type ModelOrigin } from "./registry";
 export { ManifestSchema, parseManifest, readManifest, TASKS, TIERS, type Manifest, type Task, type Tier, type Dtype } from "./manifest";
 export { importModel, describeFolder, taskOf, type ImportOptions, type ImportResult } from "./import";
-export { runtimeOptions, RUNTIME_MOUNT, RUNTIME_DISK_SERIAL, type RuntimeOptions, type TierPolicy } from "./options";
+export { runtimeOptions, RUNTIME_MOUNT, type RuntimeOptions, type TierPolicy } from "./options";
 export { COMPILED, ORT_LIBRARY, preloadOrt } from "./native";
 export { GrammarError } from "./grammar/errors";
 export type {

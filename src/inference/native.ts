@@ -14,7 +14,7 @@ import { RuntimeUnavailableError } from "./errors";
 export const ORT_LIBRARY = "libonnxruntime.so.1";
 
 /**
- * What the runtime disk's lib/ holds, in dependency order, each with one
+ * What the runtime's lib/ (/usr/lib/aios/lib in the system image) holds, in dependency order, each with one
  * symbol it exports (bun:ffi's dlopen wants at least one). The C++ runtime and
  * librt are not in the initramfs: only inference needs them.
  */
@@ -35,14 +35,14 @@ const handles: unknown[] = [];
 /**
  * Makes libonnxruntime.so.1 loadable for the binding: a no-op in dev mode; in
  * the compiled binary, dlopens it (and the C++ runtime before it, when the
- * runtime disk carries one) from $AIOS_ORT_LIB's folder or `<runtimeDir>/lib`.
+ * image carries one) from $AIOS_ORT_LIB's folder or `<runtimeDir>/lib`.
  */
 export async function preloadOrt(runtimeDir: string): Promise<string | undefined> {
   if (!COMPILED || preloaded) return preloaded;
   const dirs = [process.env.AIOS_ORT_LIB ? dirname(process.env.AIOS_ORT_LIB) : undefined, join(runtimeDir, "lib")].filter((p): p is string => !!p);
   const dir = dirs.find((d) => existsSync(join(d, ORT_LIBRARY)));
   if (!dir) {
-    throw new RuntimeUnavailableError(`inference runtime: ${ORT_LIBRARY} not found (looked in ${dirs.join(", ")}); is the runtime disk attached?`);
+    throw new RuntimeUnavailableError(`inference runtime: ${ORT_LIBRARY} not found (looked in ${dirs.join(", ")}); is the system image's ${runtimeDir} there?`);
   }
   const { dlopen, FFIType } = await import("bun:ffi");
   for (const [file, symbol] of RUNTIME_LIBRARIES) {

@@ -7,10 +7,8 @@ import { type Config, durationMs } from "../config";
 import type { Tier } from "./manifest";
 import type { ModelRoot } from "./registry";
 
-/** Where the read-only runtime disk is mounted: lib/libonnxruntime.so.1 and models/. */
+/** Where the system image keeps the runtime (build/runtime.mk): lib/libonnxruntime.so.1 and models/. */
 export const RUNTIME_MOUNT = "/usr/lib/aios";
-/** The virtio serial number build/qemu-cmd.sh gives the runtime disk, so it is found whatever its vdX name. */
-export const RUNTIME_DISK_SERIAL = "aios-runtime";
 
 export interface TierPolicy {
   /** The model this tier uses when a caller names the tier instead of a model. */

@@ -1,6 +1,6 @@
 /**
  * The model registry: every `<root>/<name>/manifest.json` under the model
- * roots, the image's read-only runtime disk first and the data disk's
+ * roots, the system image's /usr/lib/aios/models first and the data disk's
  * imported models second. It rescans on a miss and on list(), so a model
  * imported by another process (`aios-init models import` from the shell)
  * shows up without a restart. A broken folder is reported, never fatal.

@@ -10,6 +10,7 @@ import { join } from "node:path";
 // Replaced by Bun.build's `define` in the compiled binary; undeclared (typeof: "undefined") elsewhere.
 declare const AIOS_VERSION: string | undefined;
 declare const AIOS_COMMIT: string | null | undefined;
+declare const AIOS_UPDATE_KEY: string | null | undefined;
 
 export interface BuildInfo {
   version: string;
@@ -17,6 +18,8 @@ export interface BuildInfo {
   commit: string | null;
   /** True in the compiled binary. */
   compiled: boolean;
+  /** The ed25519 public key (PEM) update images must be signed with; null when none was compiled in. */
+  updateKey: string | null;
 }
 
 function packageVersion(): string {
@@ -28,6 +31,7 @@ function packageVersion(): string {
 }
 
 export function buildInfo(): BuildInfo {
-  if (typeof AIOS_VERSION === "string") return { version: AIOS_VERSION, commit: typeof AIOS_COMMIT === "string" ? AIOS_COMMIT : null, compiled: true };
-  return { version: packageVersion(), commit: null, compiled: false };
+  const updateKey = typeof AIOS_UPDATE_KEY === "string" ? AIOS_UPDATE_KEY : null;
+  if (typeof AIOS_VERSION === "string") return { version: AIOS_VERSION, commit: typeof AIOS_COMMIT === "string" ? AIOS_COMMIT : null, compiled: true, updateKey };
+  return { version: packageVersion(), commit: null, compiled: false, updateKey };
 }

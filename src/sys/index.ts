@@ -15,5 +15,6 @@ export * from "./rotate";
 export * from "./utmp";
 export * from "./build";
 export * from "./watchdog";
+export * from "./kernel-watchdog";
 export * from "./cron";
 export * from "./text";

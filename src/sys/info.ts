@@ -16,12 +16,27 @@ export interface SystemInfo {
   /** Resident memory of this process (PID 1 in the VM). */
   rssBytes: number;
   memory: { totalBytes: number; availableBytes: number };
-  boot: { readyMs: number | null; mainMs?: number | null; phases: PhaseSummary[] };
+  boot: BootTimes & { phases: PhaseSummary[] };
   /** Stalls of PID 1's event loop over 100 ms, as the watchdog counted them. */
   eventLoop?: EventLoopStats;
+  /** The running image's version (os-release IMAGE_VERSION) and the program's commit (added by the boot layer). */
+  version?: string;
+  commit?: string | null;
+  /** The system slot (a or b) this boot runs, null when it did not boot from one (added by the boot layer). */
+  slot?: string | null;
+  /** A/B update state: the slots, what boots next, the history (src/update's UpdateStatus, added by the boot layer). */
+  update?: unknown;
 }
 
-export function systemInfo(boot: { readyMs: number | null; mainMs?: number | null; phases: PhaseSummary[] }): SystemInfo {
+/** Milliseconds since the kernel started: initramfs/init's start and switch to the system, aios-init's first line and main(), ready. */
+export interface BootTimes {
+  readyMs: number | null;
+  mainMs?: number | null;
+  helloMs?: number | null;
+  initramfs?: { startMs: number; switchMs: number };
+}
+
+export function systemInfo(boot: BootTimes & { phases: PhaseSummary[] }): SystemInfo {
   return {
     pid: process.pid,
     hostname: hostname(),
@@ -31,7 +46,13 @@ export function systemInfo(boot: { readyMs: number | null; mainMs?: number | nul
     uptimeMs: uptimeMs(),
     rssBytes: rssBytes(),
     memory: meminfo(),
-    boot: { readyMs: boot.readyMs, mainMs: boot.mainMs ?? null, phases: boot.phases.map(({ name, status, ms }) => ({ name, status, ms })) },
+    boot: {
+      readyMs: boot.readyMs,
+      mainMs: boot.mainMs ?? null,
+      ...(boot.helloMs ? { helloMs: boot.helloMs } : {}),
+      ...(boot.initramfs ? { initramfs: boot.initramfs } : {}),
+      phases: boot.phases.map(({ name, status, ms }) => ({ name, status, ms })),
+    },
     eventLoop: eventLoopStats(),
   };
 }

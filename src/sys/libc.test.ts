@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { linkUp } from "./libc";
+import { addDefaultRoute, addIpv4Address, linkUp } from "./libc";
 
 // Changing a link needs CAP_NET_ADMIN; a fresh network namespace has its own lo, so the host's is never touched.
 const inNetns = (sh: string) => Bun.spawnSync(["unshare", "-n", "sh", "-c", sh], { stderr: "pipe", stdout: "pipe" });
@@ -30,5 +30,24 @@ describe("linkUp", () => {
     expect(r.exitCode).toBe(0);
     expect(before).not.toMatch(/[<,]UP[,>]/);
     expect(after).toMatch(/<LOOPBACK,UP,LOWER_UP>/);
+  });
+});
+
+describe("addIpv4Address, addDefaultRoute", () => {
+  test("bad arguments are refused before any call, naming what was asked", () => {
+    expect(() => addIpv4Address("a-name-too-long-for-linux", "10.0.0.1", 24)).toThrow("address 10.0.0.1/24 on a-name-too-long-for-linux: ENODEV");
+    expect(() => addIpv4Address("lo", "10.0.0.256", 24)).toThrow("address 10.0.0.256/24 on lo: EINVAL");
+    expect(() => addIpv4Address("lo", "10.0.0.1", 33)).toThrow("EINVAL");
+    expect(() => addDefaultRoute("nope")).toThrow("default route via nope: EINVAL");
+  });
+
+  test.skipIf(!canUnshare)("set an address with its prefix and a default route (a fresh network namespace's lo)", () => {
+    const bun = process.execPath;
+    const script = `import { addDefaultRoute, addIpv4Address, linkUp } from ${JSON.stringify(join(import.meta.dir, "libc.ts"))}; linkUp("lo"); addIpv4Address("lo", "10.9.8.7", 20); addDefaultRoute("10.9.8.1");`;
+    const r = inNetns(`${bun} -e '${script}' && ip -4 -o addr show lo && ip -4 route show default`);
+    expect(r.exitCode).toBe(0);
+    const out = r.stdout.toString();
+    expect(out).toContain("inet 10.9.8.7/20");
+    expect(out).toMatch(/default via 10\.9\.8\.1 dev lo/);
   });
 });

@@ -112,6 +112,9 @@ const SOCK_DGRAM = 2;
 const SOCK_CLOEXEC = 0o2000000;
 const SIOCGIFFLAGS = 0x8913;
 const SIOCSIFFLAGS = 0x8914;
+const SIOCADDRT = 0x890b;
+const SIOCSIFADDR = 0x8916;
+const SIOCSIFNETMASK = 0x891c;
 const IFF_UP = 0x1;
 /** struct ifreq: the name (IFNAMSIZ bytes, NUL-terminated), then a 24-byte union whose first member is ifr_flags. */
 const IFNAMSIZ = 16;
@@ -131,4 +134,57 @@ export function linkUp(name: string): void {
   } finally {
     lib().close(fd);
   }
+}
+
+/** A struct sockaddr_in (16 bytes) for an IPv4 address in dotted form, written at `off`. */
+function sockaddrIn(buf: Buffer, off: number, address: string, what: string): void {
+  const parts = address.split(".").map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) throw new SysError(EINVAL, what);
+  buf.writeUInt16LE(AF_INET, off);
+  parts.forEach((p, i) => buf.writeUInt8(p, off + 4 + i));
+}
+
+const EINVAL = 22;
+
+function inetIoctl(what: string, calls: Array<[number, Buffer]>): void {
+  const fd = check(lib().socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), what);
+  try {
+    for (const [request, arg] of calls) check(lib().ioctl(fd, request, ptr(arg)), what);
+  } finally {
+    lib().close(fd);
+  }
+}
+
+/** `ip addr add ADDRESS/PREFIX dev NAME` without a process: SIOCSIFADDR, then SIOCSIFNETMASK. */
+export function addIpv4Address(name: string, address: string, prefix: number): void {
+  const what = `address ${address}/${prefix} on ${name}`;
+  if (!name || name.includes("\0") || Buffer.byteLength(name) >= IFNAMSIZ) throw new SysError(ENODEV, what);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32) throw new SysError(EINVAL, what);
+  const req = () => {
+    const b = Buffer.alloc(IFREQ_BYTES);
+    b.write(name, "utf8");
+    return b;
+  };
+  const addr = req();
+  sockaddrIn(addr, IFNAMSIZ, address, what);
+  const mask = req();
+  const bits = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  sockaddrIn(mask, IFNAMSIZ, [24, 16, 8, 0].map((sh) => (bits >>> sh) & 0xff).join("."), what);
+  inetIoctl(what, [[SIOCSIFADDR, addr], [SIOCSIFNETMASK, mask]]);
+}
+
+/** struct rtentry on x86-64: rt_dst at 8, rt_gateway at 24, rt_genmask at 40, rt_flags at 56; 120 bytes. */
+const RTENTRY_BYTES = 120;
+const RTF_UP = 0x1;
+const RTF_GATEWAY = 0x2;
+
+/** `ip route add default via GATEWAY` without a process: SIOCADDRT (the kernel picks the device that reaches it). */
+export function addDefaultRoute(gateway: string): void {
+  const what = `default route via ${gateway}`;
+  const rt = Buffer.alloc(RTENTRY_BYTES);
+  sockaddrIn(rt, 8, "0.0.0.0", what);
+  sockaddrIn(rt, 24, gateway, what);
+  sockaddrIn(rt, 40, "0.0.0.0", what);
+  rt.writeUInt16LE(RTF_UP | RTF_GATEWAY, 56);
+  inetIoctl(what, [[SIOCADDRT, rt]]);
 }

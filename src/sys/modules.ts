@@ -71,13 +71,30 @@ function builtinNames(dir: string): Set<string> {
   }
 }
 
-/** Loads `names` and their dependencies from DIR (default /lib/modules/$(uname -r)). */
-export function loadModules(names: string[], dir = join("/lib/modules", kernelRelease())): LoadReport {
+/** Whether a module is loaded and its init has run (`live`); /init loads the disk drivers before aios-init starts. */
+function isLive(name: string, sysModule: string): boolean {
+  try {
+    return readFileSync(join(sysModule, name, "initstate"), "utf8").trim() === "live";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Loads `names` and their dependencies from DIR (default /lib/modules/$(uname -r)).
+ * A module already live in SYSMODULE is not read again: finit_module would
+ * check its signature before saying EEXIST, which costs under TCG.
+ */
+export function loadModules(names: string[], dir = join("/lib/modules", kernelRelease()), sysModule = "/sys/module"): LoadReport {
   const modules = parseModulesDep(readFileSync(join(dir, "modules.dep"), "utf8"));
   const builtin = builtinNames(dir);
   const report: LoadReport = { loaded: [], already: [], builtin: names.filter((n) => builtin.has(moduleName(n))) };
   for (const path of loadOrder(modules, names.filter((n) => !builtin.has(moduleName(n))))) {
     const name = moduleName(path);
+    if (isLive(name, sysModule)) {
+      report.already.push(name);
+      continue;
+    }
     const fd = openSync(join(dir, path), "r");
     try {
       finitModule(fd, `modprobe ${name}`, COMPRESSED.test(path) ? MODULE_INIT_COMPRESSED_FILE : 0);

@@ -17,11 +17,17 @@ export interface VmOptions {
   dataImg?: string;
   /** Appended to the kernel command line (after aios.token). */
   cmdlineExtra?: string;
-  /** Files laid over the initramfs, path → content, e.g. a broken /etc/aios/config.toml. */
+  /** Files laid over the system, path → content, e.g. a broken /etc/aios/config.toml (initramfs/init copies them in). */
   overlay?: Record<string, string>;
   mem?: number;
   initrd?: string;
-  /** The read-only runtime disk (onnxruntime, models); "none" boots without one. Default out/runtime.img when built. */
+  /**
+   * The system disk (build/system.mk: slots aios-a and aios-b). Default: out/system.img, attached
+   * read-only so that every test can share it (updates are then refused); a disk passed here is
+   * attached writable (copy out/system.img with `systemDiskCopy` to test updates).
+   */
+  systemImg?: string;
+  /** @deprecated The runtime disk is gone: onnxruntime and the models are part of the system image. Ignored. */
   runtimeImg?: string;
   /** The offline apt repository disk (`make repo`), attached read-only. */
   repoImg?: string;
@@ -47,15 +53,26 @@ export function freshDataImage(dir: string, sizeMb = 64): string {
   return path;
 }
 
-/** The image's initramfs with extra files appended as a second cpio archive (the kernel unpacks both, in order). */
+/** A writable copy of out/system.img (sparse: the empty slot costs nothing), for tests that install updates. */
+export function systemDiskCopy(dir: string, from = join(OUT, "system.img")): string {
+  const path = join(dir, "system.img");
+  const r = Bun.spawnSync(["cp", "--sparse=always", from, path]);
+  if (r.exitCode !== 0) throw new Error(`cp ${from} ${path}: ${r.stderr.toString()}`);
+  return path;
+}
+
+/**
+ * The image's initramfs with extra files appended as a second cpio archive (the kernel unpacks
+ * both, in order), under /overlay: initramfs/init copies them over the system before it switches.
+ */
 export function initrdWithOverlay(dir: string, files: Record<string, string>): string {
-  const stage = join(dir, "overlay");
+  const stage = join(dir, "overlay", "overlay");
   for (const [path, content] of Object.entries(files)) {
     const target = join(stage, path);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, content, { mode: content.startsWith("#!") ? 0o755 : 0o644 }); // scripts stay executable
   }
-  const cpio = Bun.spawnSync(["sh", "-c", "find . -mindepth 1 | cpio -o -H newc -R 0:0 --quiet"], { cwd: stage });
+  const cpio = Bun.spawnSync(["sh", "-c", "find . -mindepth 1 | cpio -o -H newc -R 0:0 --quiet"], { cwd: dirname(stage) });
   if (cpio.exitCode !== 0) throw new Error(`cpio: ${cpio.stderr.toString()}`);
   const out = join(dir, "initramfs.cpio");
   copyFileSync(join(OUT, "initramfs.cpio"), out);
@@ -112,7 +129,8 @@ export class Vm {
       DATA_IMG: dataImg,
       INITRD: initrd,
       CMDLINE_EXTRA: `aios.token=${TOKEN} ${opts.cmdlineExtra ?? ""}`.trim(),
-      ...(opts.runtimeImg !== undefined ? { RUNTIME_IMG: opts.runtimeImg } : {}),
+      SYSTEM_IMG: opts.systemImg ?? join(OUT, "system.img"),
+      SYSTEM_READONLY: opts.systemImg ? "0" : "1",
       ...(opts.repoImg !== undefined ? { REPO_IMG: opts.repoImg } : {}),
       FORWARD: Object.entries(forwarded).map(([guest, host]) => `${host}:${guest}`).join(","),
       ON_REBOOT: opts.reboot ? "reboot" : "exit",

@@ -75,8 +75,9 @@ describe("a booted image", () => {
     for (const c of ["help", "status", "boot", "shell", "poweroff", "reboot"]) expect(help).toContain(c);
     expect(await vm.run("status", PROMPT)).toMatch(/pid\s+1\n/);
     const boot = await vm.run("boot", PROMPT);
-    expect(boot).toMatch(/mount \/sys\s+done/);
-    expect(boot).toMatch(/mount data\s+done/);
+    expect(boot).toMatch(/mount \/sys\s+already/); // initramfs/init mounted /proc, /sys and /dev and moved them over
+    expect(boot).toMatch(/mount \/dev\/pts\s+done/);
+    expect(boot).toMatch(/mount data\s+already/); // initramfs/init mounted it to read the boot state
     expect(await vm.run("frobnicate", PROMPT)).toContain("frobnicate: unknown command; type help for the list");
   });
 

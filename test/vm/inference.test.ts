@@ -1,9 +1,8 @@
 /**
  * Local inference inside the guest: the compiled aios-init loads onnxruntime
- * from the read-only runtime disk and runs the tiny test models through
- * transformers.js' pipeline(), reached over the forwarded API; a model folder
- * is imported from the guest's shell; without the runtime disk the system
- * still boots and says why inference is unavailable.
+ * from the system image (/usr/lib/aios, read on first use) and runs the tiny
+ * test models through transformers.js' pipeline(), reached over the forwarded
+ * API; a model folder is imported from the guest's shell.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
@@ -23,7 +22,7 @@ describe("inference in the guest", () => {
   let readyMs = 0;
 
   beforeAll(async () => {
-    if (!existsSync(join(OUT, "runtime.img"))) throw new Error("out/runtime.img is missing: run make image");
+    if (!existsSync(join(OUT, "system.img"))) throw new Error("out/system.img is missing: run make image");
     vm = Vm.boot({ cmdlineExtra: "aios.models.embedding=tiny-random-bert" });
     readyMs = Number((await vm.waitFor(READY, 120_000))[1]);
     await vm.waitFor(PROMPT);
@@ -32,7 +31,7 @@ describe("inference in the guest", () => {
     await vm?.dispose();
   });
 
-  test("the ai-runtime phase mounts the runtime disk and registers the image's models without loading any", async () => {
+  test("the ai-runtime phase finds onnxruntime in the system image and registers the image's models without loading any", async () => {
     const sys = (await (await vm.api("/api/v1/system")).json()) as any;
     const phase = sys.boot.phases.find((p: any) => p.name === "ai-runtime");
     expect(phase.status).toBe("ok");
@@ -40,11 +39,11 @@ describe("inference in the guest", () => {
     // The first boot embeds aiOS's own documentation with the configured embedding model; nothing else is loaded.
     expect(vm.output).not.toContain("load tiny-random-gpt2");
     const boot = await vm.run("boot", PROMPT);
-    expect(boot).toMatch(/runtime disk\s+done/);
+    expect(boot).toMatch(/runtime files\s+done\s+\d+\s+onnxruntime in \/usr\/lib\/aios/);
     expect(boot).toMatch(/registry\s+done\s+\d+\s+3 models, embedding: tiny-random-bert/);
   });
 
-  test("GET /v1/models lists the tiny test models shipped on the runtime disk", async () => {
+  test("GET /v1/models lists the tiny test models shipped in the system image", async () => {
     const body = (await (await vm.api("/v1/models")).json()) as any;
     const byId = Object.fromEntries(body.data.map((m: any) => [m.id, m]));
     expect(byId["tiny-random-bert"]).toMatchObject({ task: "embed", owned_by: "aios", test: true, dimensions: 32 });
@@ -120,24 +119,5 @@ describe("inference in the guest", () => {
     await vm.api("/api/v1/power", { method: "POST", body: '{"action":"poweroff"}' });
     expect(await vm.waitExit()).toBe(0);
     expect(vm.output).toContain("shutdown: inference stopped");
-  });
-});
-
-describe("without the runtime disk", () => {
-  test("boots, lists no image models, and inference on them is a 404", async () => {
-    const vm = Vm.boot({ runtimeImg: "none" });
-    try {
-      const ready = Number((await vm.waitFor(READY, 120_000))[1]);
-      console.log(`ready in ${ready} ms without the runtime disk`);
-      const sys = (await (await vm.api("/api/v1/system")).json()) as any;
-      expect(sys.boot.phases.find((p: any) => p.name === "ai-runtime").status).toBe("ok");
-      expect(((await (await vm.api("/v1/models")).json()) as any).data).toEqual([]);
-      const res = await vm.api("/v1/embeddings", { method: "POST", body: '{"model":"tiny-random-bert","input":"x"}' });
-      expect(res.status).toBe(404);
-      await vm.api("/api/v1/power", { method: "POST", body: '{"action":"poweroff"}' });
-      expect(await vm.waitExit()).toBe(0);
-    } finally {
-      await vm.dispose();
-    }
   });
 });

@@ -40,13 +40,13 @@ describe("read-only tools in the guest", () => {
     expect(api).toMatchObject({ protocol: "tcp", family: "IPv4", address: "0.0.0.0", user: "root", processes: [{ pid: 1, comm: "aios-init" }] });
   });
 
-  test("sys.version: the image's kernel, aiOS with its BusyBox, the version and commit compiled in", async () => {
+  test("sys.version: the image's kernel, aiOS from the image's os-release, its BusyBox, the version and commit compiled in", async () => {
     const r = await tool("sys.version", {}, "system");
     const kernelDeb = readdirName(join(ROOT, "out/build/pkg/kernel/boot"), /^config-(.+)$/);
     expect(r.kernel).toMatchObject({ name: "Linux", release: kernelDeb });
     expect(r.architecture).toBe("x86_64");
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-    expect(r.os).toMatchObject({ name: "aiOS", id: "aios", version: pkg.version, source: "aios" });
+    expect(r.os).toMatchObject({ name: "aiOS", id: "aios", version: pkg.version, prettyName: `aiOS ${pkg.version}`, source: "os-release" });
     const lock = readFileSync(join(ROOT, "build/packages.lock"), "utf8");
     expect(r.busybox).toBe(/^busybox\s+\S+\s+\d+:([\d.]+)-/m.exec(lock)![1]);
     expect(r.aios.version).toBe(pkg.version);

@@ -1,11 +1,12 @@
 /**
  * Early userspace: the pseudo-filesystems PID 1 needs, the hostname, and a
- * console quiet enough for the REPL. /proc is already mounted by the /init
- * shim, because Bun cannot start without it.
+ * console quiet enough for the REPL, and the watchdog. initramfs/init has
+ * mounted /proc (Bun cannot start without it), /sys and /dev already.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { libc } from "../../sys";
 import { definePhase, defineStep, type Step } from "../step";
+import { watchdogStep } from "./slot";
 
 interface MountEntry {
   source: string;
@@ -30,6 +31,24 @@ export const EARLY_MOUNTS: MountEntry[] = [
 
 const FLAG_NAMES: Array<[number, string]> = [[NOSUID, "nosuid"], [NODEV, "nodev"], [NOEXEC, "noexec"], [RELATIME, "relatime"]];
 
+/** The mount points in /proc/self/mounts (octal escapes, as in "\040" for a space, decoded). */
+export function mountPoints(text = readMounts()): Set<string> {
+  const points = new Set<string>();
+  for (const line of text.split("\n")) {
+    const target = line.split(" ")[1];
+    if (target) points.add(target.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8))));
+  }
+  return points;
+}
+
+function readMounts(): string {
+  try {
+    return readFileSync("/proc/self/mounts", "utf8");
+  } catch {
+    return ""; // no /proc: mount, and let EBUSY say what it says
+  }
+}
+
 export function mountStep(m: MountEntry): Step {
   const options = [...FLAG_NAMES.filter(([bit]) => m.flags & bit).map(([, name]) => name), ...(m.data ? [m.data] : [])].join(",");
   return defineStep({
@@ -38,6 +57,9 @@ export function mountStep(m: MountEntry): Step {
     pid1Only: true,
     describe: () => `mount -t ${m.fstype} -o ${options} ${m.source} ${m.target}`,
     run: () => {
+      // Looked up, not tried: initramfs/init mounts /sys and /dev, and under TCG the EBUSY
+      // path (a thrown error, its stack) cost ~200 ms a mount, against a read of /proc.
+      if (mountPoints().has(m.target)) return { already: `mounted before PID 1 (${m.fstype})` };
       mkdirSync(m.target, { recursive: true });
       libc.mount(m.source, m.target, m.fstype, m.flags, m.data ?? null);
     },
@@ -48,6 +70,7 @@ export const early = definePhase({
   name: "early",
   required: true,
   steps: [
+    watchdogStep, // first: /init's watchdog waits for PID 1 to take it over
     ...EARLY_MOUNTS.map(mountStep),
     defineStep({
       name: "hostname",

@@ -28,7 +28,9 @@ describe("which hostname or zone boot applies", () => {
 describe("the restore steps", () => {
   test("run where boot needs them: settings once the data disk is mounted, the firewall once the tool system is open", () => {
     const names = (steps: Array<{ name: string }>) => steps.map((s) => s.name);
-    expect(names(storage.steps).slice(-2)).toEqual(["last good config", settingsStep.name]);
+    const storageSteps = names(storage.steps);
+    expect(storageSteps.indexOf(settingsStep.name)).toBe(storageSteps.indexOf("last good config") + 1);
+    expect(storageSteps.indexOf("last good config")).toBe(storageSteps.indexOf("layout") + 1);
     expect(names(services.steps).indexOf(firewallStep.name)).toBe(names(services.steps).indexOf("tools") + 1);
     expect(settingsStep.pid1Only && firewallStep.pid1Only).toBe(true);
     expect(settingsStep.required === false && firewallStep.required === false).toBe(true);

@@ -1,6 +1,6 @@
 /**
- * The ai-runtime phase in dev mode: the runtime disk is PID-1 only; the
- * registry reads the state directory's /usr/lib/aios/models and
+ * The ai-runtime phase in dev mode: the runtime files are looked for under
+ * the state directory; the registry reads the state directory's /usr/lib/aios/models and
  * /var/lib/aios/models; always_loaded loads (and pins) a tier's model.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -12,7 +12,7 @@ import { installTinyModels } from "../../inference/fixtures.testing";
 import { setSink } from "../../sys";
 import { createContext, layout } from "../context";
 import { runPhase } from "../runner";
-import { findRuntimeDisk, runtime } from "./runtime";
+import { runtime } from "./runtime";
 
 const root = mkdtempSync(join(tmpdir(), "aios-runtime-phase-"));
 const previousSink = setSink(() => {});
@@ -32,17 +32,18 @@ function context(models: Record<string, unknown> = {}) {
   return createContext({ mode: "dev", config, paths: layout(root) }, () => {});
 }
 
-describe("findRuntimeDisk", () => {
-  test("finds the virtio disk whose serial is aios-runtime", () => {
-    const sys = join(root, "sys-block");
-    for (const [dev, serial] of [["vda", ""], ["vdb", "aios-runtime\n"], ["loop0", null]] as const) {
-      mkdirSync(join(sys, dev), { recursive: true });
-      if (serial !== null) writeFileSync(join(sys, dev, "serial"), serial);
+describe("runtime files step", () => {
+  test("finds onnxruntime under /usr/lib/aios/lib, or says it is missing", async () => {
+    const step = runtime.steps.find((s) => s.name === "runtime files")!;
+    const ctx = context();
+    expect(await step.run(ctx)).toEqual({ skip: expect.stringContaining("no onnxruntime library") });
+    mkdirSync(join(root, "usr/lib/aios/lib"), { recursive: true });
+    writeFileSync(join(root, "usr/lib/aios/lib/libonnxruntime.so.1"), "");
+    try {
+      expect(await step.run(ctx)).toBe(`onnxruntime in ${join(root, "usr/lib/aios")}`);
+    } finally {
+      rmSync(join(root, "usr/lib/aios/lib"), { recursive: true });
     }
-    expect(findRuntimeDisk(sys)).toBe("/dev/vdb");
-    rmSync(join(sys, "vdb"), { recursive: true });
-    expect(findRuntimeDisk(sys)).toBeUndefined();
-    expect(findRuntimeDisk(join(root, "absent"))).toBeUndefined();
   });
 });
 
@@ -60,7 +61,7 @@ describe("ai-runtime phase", () => {
     const ctx = context({ embedding: "tiny-random-bert" });
     const r = await runPhase(ctx, runtime);
     expect(r.status).toBe("ok");
-    expect(r.steps.map((s) => [s.name, s.status])).toEqual([["runtime disk", "skipped"], ["registry", "done"], ["always loaded", "skipped"]]);
+    expect(r.steps.map((s) => [s.name, s.status])).toEqual([["runtime files", "skipped"], ["registry", "done"], ["always loaded", "skipped"]]);
     expect(r.steps[1]!.detail).toBe("2 models, embedding: tiny-random-bert");
     expect(ctx.inference!.list().map((m) => [m.name, m.origin])).toEqual([["tiny-random-bert", "image"], ["tiny-random-gpt2", "imported"]]);
     expect(ctx.inference!.status().loaded).toEqual([]);

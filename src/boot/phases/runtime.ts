@@ -1,29 +1,19 @@
 /**
- * AI runtime (seed 003 phase 2): mount the read-only runtime disk (onnxruntime
- * and the image's models), open the model registry and start the inference
- * runtime, and load the tier models that `always_loaded` asks for. Nothing
- * else is loaded here: the inference engine is imported on first use, and the
- * model folders are scanned on first use unless models.embedding or an
- * always_loaded model needs them now, so such a boot pays only for a mount.
+ * AI runtime (seed 003 phase 2): open the model registry and start the
+ * inference runtime, and load the tier models that `always_loaded` asks for.
+ * onnxruntime and the image's models are in the system image
+ * (/usr/lib/aios), read from disk when first used. Nothing else is loaded
+ * here: the inference engine is imported on first use, and the model folders
+ * are scanned on first use unless models.embedding or an always_loaded model
+ * needs them now, so such a boot pays for nothing.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { InferenceRuntime, RUNTIME_DISK_SERIAL, RUNTIME_MOUNT, runtimeOptions, TIERS } from "../../inference";
-import { libc } from "../../sys";
+import { InferenceRuntime, ORT_LIBRARY, RUNTIME_MOUNT, runtimeOptions, TIERS } from "../../inference";
 import type { BootContext } from "../context";
 import { definePhase, defineStep } from "../step";
 
-/** The virtio disk whose serial is aios-runtime (build/qemu-cmd.sh), whatever vdX it became. */
-export function findRuntimeDisk(sysBlock = "/sys/block"): string | undefined {
-  if (!existsSync(sysBlock)) return undefined;
-  for (const name of readdirSync(sysBlock)) {
-    const serial = join(sysBlock, name, "serial");
-    if (existsSync(serial) && readFileSync(serial, "utf8").trim() === RUNTIME_DISK_SERIAL) return `/dev/${name}`;
-  }
-  return undefined;
-}
-
-/** A guest path on this machine: itself as PID 1; in dev mode under the state directory, the runtime disk's at --runtime. */
+/** A guest path on this machine: itself as PID 1; in dev mode under the state directory, the runtime's at --runtime. */
 function guestPath(ctx: BootContext): (p: string) => string {
   return (p) => {
     if (ctx.runtimeDir && (p === RUNTIME_MOUNT || p.startsWith(`${RUNTIME_MOUNT}/`))) return join(ctx.runtimeDir, p.slice(RUNTIME_MOUNT.length));
@@ -41,16 +31,13 @@ export const runtime = definePhase({
   required: false,
   steps: [
     defineStep({
-      name: "runtime disk",
-      pid1Only: true,
+      name: "runtime files",
       required: false,
-      describe: () => `mount -t ext4 -o ro,noatime /dev/disk/by-serial/${RUNTIME_DISK_SERIAL} ${RUNTIME_MOUNT}`,
-      run: () => {
-        const device = findRuntimeDisk();
-        if (!device) return { skip: `no disk with serial ${RUNTIME_DISK_SERIAL}: only imported models, and no onnxruntime library` };
-        mkdirSync(RUNTIME_MOUNT, { recursive: true });
-        libc.mount(device, RUNTIME_MOUNT, "ext4", libc.MS.RDONLY | libc.MS.NOATIME | libc.MS.NODEV | libc.MS.NOSUID, null);
-        return `${device} on ${RUNTIME_MOUNT}`;
+      describe: () => `test -e ${RUNTIME_MOUNT}/lib/${ORT_LIBRARY}`,
+      run: (ctx) => {
+        const lib = guestPath(ctx)(`${RUNTIME_MOUNT}/lib/${ORT_LIBRARY}`);
+        if (!existsSync(lib)) return { skip: `no ${lib}: only imported models, and no onnxruntime library` };
+        return `onnxruntime in ${guestPath(ctx)(RUNTIME_MOUNT)}`;
       },
     }),
     defineStep({

@@ -33,7 +33,8 @@ function apiAddress(ctx: BootContext): { hostname: string; port: number } {
 }
 
 function info(ctx: BootContext) {
-  return systemInfo(ctx.report);
+  const update = ctx.update.status();
+  return { ...systemInfo(ctx.report), version: update.version, commit: update.commit, slot: update.slot, update };
 }
 
 const ledgerPath = (ctx: BootContext) => join(ctx.paths.data, "ledger/audit.db");
@@ -146,6 +147,7 @@ export const services = definePhase({
           gatewayUsage: usage && (() => usage.totals(monthOf(Date.now()))),
           system: () => info(ctx),
           power: (action) => ctx.power(action, "api"),
+          update: () => ctx.update,
           agents: () => ctx.agents?.list() ?? [], // the agents phase runs after this one
           killAgent: (name, by) => ctx.agents?.kill(name, by),
           inference: () => ctx.inference,
@@ -177,6 +179,7 @@ export const services = definePhase({
             phases: () => ctx.report.phases,
             shell: () => repl.lend(() => consoleShell(ctx.config.boot.shell, ctx.mode === "pid1")),
             power: (action) => ctx.power(action, "console"),
+            update: () => ctx.update,
             agents: () => ctx.agents?.list() ?? [],
             memory: () => ctx.memory,
             goals: () => ctx.orchestrator,

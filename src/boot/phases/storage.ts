@@ -1,5 +1,6 @@
 /**
- * Storage: the data disk holds /var/lib/aios (the user's state). A blank disk
+ * Storage: the data disk holds /var/lib/aios (the user's state; initramfs/init
+ * has usually mounted it already, to read the boot state). A blank disk
  * is formatted on first boot; a disk with anything else on it is never
  * formatted, and failing to mount it stops the boot rather than letting the
  * system run on RAM while the user believes it is saving state.
@@ -11,6 +12,7 @@ import { DATA_DIRS } from "../context";
 import { keepLastGood, lastGoodPath } from "../lastgood";
 import { definePhase, defineStep } from "../step";
 import { settingsStep } from "./restore";
+import { slotStep } from "./slot";
 
 const EXT_MAGIC_OFFSET = 1080;
 const PROBE_BYTES = 128 * 1024;
@@ -93,5 +95,6 @@ export const storage = definePhase({
       run: keepLastGood,
     }),
     settingsStep,
+    slotStep,
   ],
 });

@@ -14,6 +14,7 @@ import { help } from "./help";
 import { poweroff, reboot } from "./power";
 import { shell } from "./shell";
 import { status } from "./status";
+import { update } from "./update";
 
 /** The built-in commands, in the order `help` lists them. */
-export const builtins: readonly Command[] = [help, status, boot, goal, goals, trace, cancel, agents, tools, call, approvals, approve, deny, autonomy, audit, rollback, remember, recall, memory, shell, poweroff, reboot];
+export const builtins: readonly Command[] = [help, status, boot, goal, goals, trace, cancel, agents, tools, call, approvals, approve, deny, autonomy, audit, rollback, remember, recall, memory, update, shell, poweroff, reboot];
