@@ -142,6 +142,11 @@ export class CallStore {
     this.undoStmt.run(seq, undoJson);
   }
 
+  /** A redacted audit payload's copy here: the call's arguments or its result replaced by the same marker. */
+  redact(seq: number, column: "args" | "result", markerJson: string): void {
+    this.db.query(`UPDATE calls SET ${column} = ?2 WHERE seq = ?1`).run(seq, markerJson);
+  }
+
   /** Staged renames done: nothing left for a boot to finish. */
   clearPending(seq: number): void {
     this.db.query("UPDATE calls SET pending = NULL WHERE seq = ?1").run(seq);

@@ -18,7 +18,7 @@
  * so boot can finish them (tools/recovery.ts).
  */
 import { join } from "node:path";
-import { type AuditInput, type AuditLedger, ApprovalStore, CallStore, GrantStore } from "../memory";
+import { type AuditInput, type AuditLedger, type AuditRow, ApprovalStore, CallStore, GrantStore, LedgerError } from "../memory";
 import { errorMessage, log, Staging, withLogFields } from "../sys";
 import { bounded, isPromiseLike } from "./bounded";
 import type { Capabilities } from "./capabilities";
@@ -530,6 +530,31 @@ export class Executor implements ToolCaller {
 
   rollbackCorrelation(correlationId: string, by: string): Promise<CorrelationUndo> {
     return this.rollbacks.correlation(correlationId, by);
+  }
+
+  // ---- redaction ----------------------------------------------------------
+
+  /**
+   * Redacts audit row `seq`'s payload after the fact (see AuditLedger.redact)
+   * and the copy of it the calls table keeps (a call's arguments or result),
+   * durably; returns the `redact` row. A held call's request is refused: its
+   * arguments are what an approval would run.
+   */
+  async redact(seq: number, by: string, reason: string): Promise<AuditRow> {
+    const row = this.ledger.get(seq);
+    const n = row?.callId ? idNumber("c", row.callId) : undefined;
+    const call = n === undefined ? undefined : this.calls.get(n);
+    const column = row?.kind === "request" || row?.kind === "queued" ? "args" : row?.kind === "result" ? "result" : null;
+    if (call && column === "args" && call.status === "queued") throw new LedgerError("EQUEUED", `audit row ${seq}: ${row!.callId} waits for approval with these arguments; deny it first`);
+    const out = this.write(() =>
+      this.calls.transaction(() => {
+        const r = this.ledger.redact(seq, by, reason);
+        if (call && column) this.calls.redact(call.seq, column, JSON.stringify((this.ledger.get(seq) as AuditRow).data));
+        return r;
+      }),
+    );
+    await this.ledger.durable();
+    return out;
   }
 
   // ---- plumbing -----------------------------------------------------------
