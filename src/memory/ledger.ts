@@ -17,9 +17,9 @@
  * a boot that finds them gone records the loss in the chain itself.
  */
 import type { Statement } from "bun:sqlite";
-import { closeSync, constants, fdatasyncSync, openSync } from "node:fs";
+import { closeSync, constants, openSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { AiosError, errorCode, errorMessage, fdatasyncAsync, fsyncParent, GroupCommit, log, SlotFile } from "../sys";
+import { AiosError, errorCode, errorMessage, fdatasyncAsync, fdatasyncFd, fsyncParent, GroupCommit, log, SlotFile } from "../sys";
 import {
   GENESIS_HASH,
   type HashedFields,
@@ -291,7 +291,7 @@ export class AuditLedger {
     const changes = this.changes();
     const fd = this.wal();
     try {
-      if (fd !== null) fdatasyncSync(fd);
+      if (fd !== null) fdatasyncFd(fd);
     } catch (err) {
       throw this.fail(err);
     }

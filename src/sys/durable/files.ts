@@ -9,6 +9,7 @@ import {
   closeSync,
   constants,
   copyFileSync,
+  fdatasyncSync,
   fsyncSync,
   futimesSync,
   lstatSync,
@@ -23,6 +24,31 @@ import {
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { syncfs } from "../libc";
+
+/**
+ * Whether syncs reach the disk. Only a benchmark turns this off, to measure
+ * what durability costs against the same code without it (as PostgreSQL's
+ * fsync = off); nothing in aiOS does, and no setting or request can.
+ */
+let syncing = true;
+
+export function setSyncing(on: boolean): void {
+  syncing = on;
+}
+
+export function isSyncing(): boolean {
+  return syncing;
+}
+
+/** fsync(2) of an open descriptor. */
+export function fsyncFd(fd: number): void {
+  if (syncing) fsyncSync(fd);
+}
+
+/** fdatasync(2): the data and what is needed to read it back (the size), not the times. */
+export function fdatasyncFd(fd: number): void {
+  if (syncing) fdatasyncSync(fd);
+}
 
 export interface DurableWriteOptions {
   /** Permission bits of the new file; default: the replaced file's, else 0644. */
@@ -43,7 +69,7 @@ export function tempNameFor(path: string): string {
 export function fsyncPath(path: string): void {
   const fd = openSync(path, constants.O_RDONLY);
   try {
-    fsyncSync(fd);
+    fsyncFd(fd);
   } finally {
     closeSync(fd);
   }
@@ -103,7 +129,7 @@ export function writeFileDurable(path: string, data: string | Uint8Array, opts: 
   const tmp = tempNameFor(path);
   const fd = createFile(tmp, data, ownership(path, opts));
   try {
-    fsyncSync(fd);
+    fsyncFd(fd);
   } catch (err) {
     closeSync(fd);
     rmSync(tmp, { force: true });
@@ -131,7 +157,7 @@ export function appendFileDurable(path: string, data: string | Uint8Array, mode 
   }
   try {
     writeAll(fd, data);
-    fsyncSync(fd);
+    fsyncFd(fd);
   } finally {
     closeSync(fd);
   }
@@ -204,7 +230,7 @@ export function syncTree(path: string): void {
 export function syncFilesystem(path: string): void {
   const fd = openSync(path, constants.O_RDONLY);
   try {
-    syncfs(fd, `syncfs ${path}`);
+    if (syncing) syncfs(fd, `syncfs ${path}`);
   } finally {
     closeSync(fd);
   }

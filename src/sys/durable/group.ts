@@ -6,9 +6,11 @@
  * not N flushes.
  */
 import { closeSync, constants, fdatasync, fsync, openSync } from "node:fs";
+import { isSyncing } from "./files";
 
 /** fsync on the thread pool; a path is opened read-only for it (directories too). */
 export function fsyncAsync(target: number | string): Promise<void> {
+  if (!isSyncing()) return Promise.resolve();
   const fd = typeof target === "number" ? target : openSync(target, constants.O_RDONLY);
   return new Promise<void>((resolve, reject) => {
     fsync(fd, (err) => {
@@ -21,6 +23,7 @@ export function fsyncAsync(target: number | string): Promise<void> {
 
 /** fdatasync on the thread pool: the data and the metadata needed to read it (its size), not its times. */
 export function fdatasyncAsync(fd: number): Promise<void> {
+  if (!isSyncing()) return Promise.resolve();
   return new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
 }
 

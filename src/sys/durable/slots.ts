@@ -7,8 +7,8 @@
  * takes the valid slot with the higher generation. The audit ledger anchors
  * its head here.
  */
-import { closeSync, constants, existsSync, fdatasyncSync, openSync, readSync, writeSync } from "node:fs";
-import { writeFileDurable } from "./files";
+import { closeSync, constants, existsSync, openSync, readSync, writeSync } from "node:fs";
+import { fdatasyncFd, writeFileDurable } from "./files";
 import { fdatasyncAsync } from "./group";
 
 const SLOT = 512;
@@ -91,7 +91,7 @@ export class SlotFile {
   writeSync(payload: string): void {
     const { buf, at } = this.put(payload);
     writeSync(this.fd, buf, 0, SLOT, at);
-    fdatasyncSync(this.fd);
+    fdatasyncFd(this.fd);
   }
 
   /** Waits for writes in flight, then closes. */
