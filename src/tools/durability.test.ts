@@ -66,12 +66,12 @@ function parse(text: string): Sys[] {
   const open = new Map<string, { name: string; args: string }>(); // pid → unfinished call
   const out: Sys[] = [];
   text.split("\n").forEach((line, i) => {
-    let m = /^(\d+) (\w+)\((.*) <unfinished \.\.\.>$/.exec(line);
+    let m = /^(\d+) +(\w+)\((.*) <unfinished \.\.\.>$/.exec(line);
     if (m) return void open.set(m[1]!, { name: m[2]!, args: m[3]! });
     let name: string;
     let args: string;
     let ret: string;
-    m = /^(\d+) <\.\.\. (\w+) resumed>(.*)\) += (.*)$/.exec(line);
+    m = /^(\d+) +<\.\.\. (\w+) resumed>(.*)\) += (.*)$/.exec(line);
     if (m) {
       const start = open.get(m[1]!);
       open.delete(m[1]!);
@@ -79,7 +79,7 @@ function parse(text: string): Sys[] {
       args = (start?.args ?? "") + m[3]!;
       ret = m[4]!;
     } else {
-      m = /^(\d+) (\w+)\((.*)\) += (.*)$/.exec(line);
+      m = /^(\d+) +(\w+)\((.*)\) += (.*)$/.exec(line);
       if (!m) return;
       [name, args, ret] = [m[2]!, m[3]!, m[4]!];
     }
