@@ -58,7 +58,7 @@ include build/runtime.mk
 include build/repo.mk
 
 # ---- verbs -----------------------------------------------------------------
-.PHONY: all image deps run test test-unit test-vm typecheck bench bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals eval bench-fleet bench-decoding bench-api floor dev \
+.PHONY: all image deps run test test-unit test-vm typecheck bench bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals eval bench-fleet bench-decoding bench-api bench-durability floor dev \
         clean distclean help print-qemu-cmd
 
 all: image
@@ -85,7 +85,7 @@ typecheck: $(NPM_STAMP)
 test-vm: image $(REPO_IMG) $(NPM_STAMP)
 	$(Q)$(BUN) test test/vm --timeout 600000
 
-bench: bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals eval bench-fleet bench-decoding bench-api
+bench: bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals eval bench-fleet bench-decoding bench-api bench-durability
 
 # Each benchmark prints markdown; record.ts files it in BENCHMARKS.md under its name.
 record = $(BUN) test/bench/record.ts $(1) 'make $(2)'
@@ -129,6 +129,9 @@ bench-decoding: $(NPM_STAMP)
 bench-api: $(NPM_STAMP)
 	$(Q)$(BUN) test/bench/api.ts | $(call record,api,bench-api)
 
+bench-durability: $(NPM_STAMP)
+	$(Q)$(BUN) test/bench/durability.ts | $(call record,durability,bench-durability)
+
 floor: $(VMLINUX) $(FLOOR_CPIO)
 
 dev: $(NPM_STAMP)
@@ -168,6 +171,7 @@ help:
 	@echo '  bench-du       fs.du walking a 20k-entry tree vs coreutils du -sx'
 	@echo '  bench-decoding per token: constrained vs unconstrained decoding, Qwen3 vocabulary; mask per step; registry grammar compile'
 	@echo '  bench-api      req/s of GET /health and authenticated GET /api/v1/agents vs bare Bun.serve'
+	@echo '  bench-durability durable audited fs.write vs a bare durable write and the unsynced path; 64 callers through group commit; nginx install durable vs unsynced'
 	@echo '  floor          out/floor.cpio: same kernel, BusyBox /init that prints "floor: pid1" and powers off'
 	@echo '  dev            run aios-init on the host (src/main.ts --dev)'
 	@echo '  deps           install missing host tools (apt) and node_modules (npm ci)'
