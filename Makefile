@@ -158,7 +158,7 @@ help:
 	@echo '  test-unit      typecheck, then bun test src and the goal corpus (test/goals)'
 	@echo '  typecheck      tsc --noEmit over src, test and build'
 	@echo '  test-vm        bun test test/vm (boots QEMU; builds the image first)'
-	@echo '  bench          all benchmarks (bench-boot, bench-inference, bench-tools, bench-actors, bench-memory, bench-goals, bench-du, bench-fleet, bench-decoding, bench-api)'
+	@echo '  bench          all benchmarks (bench-boot, bench-inference, bench-tools, bench-actors, bench-memory, bench-goals, bench-du, bench-fleet, bench-decoding, bench-api, bench-durability)'
 	@echo '  bench-boot     boot-time benchmark against the BusyBox-only floor'
 	@echo '  bench-inference embedding throughput (tiny BERT); PP-OCRv4 through the runtime queue vs raw onnxruntime'
 	@echo '  bench-tools    fs.stat through the full audited tool pipeline vs a bare statSync'
