@@ -261,6 +261,7 @@ export class AuditLedger {
     try {
       if (fd !== null) await fdatasyncAsync(fd);
     } catch (err) {
+      if (this.closed) return; // close() synced everything first, then closed the descriptor under this flush
       throw this.fail(err);
     }
     this.advance(head, changes);
