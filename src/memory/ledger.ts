@@ -36,7 +36,7 @@ import {
 import { applyMigrations, type Db, openDatabase } from "./db";
 import { AUDIT_MIGRATIONS } from "./migrations/audit";
 
-export { GENESIS_HASH, payloadHash, type VerifyResult } from "./chain";
+export { GENESIS_HASH, payloadHash, rowHash, rowHashV1, type VerifyResult } from "./chain";
 
 export interface AuditInput {
   kind: string;
@@ -408,12 +408,14 @@ export class AuditLedger {
 
   /**
    * Rows after `seq`, oldest first, each with `dataJson`: the exact JSON text
-   * the hash covers (parsing and re-serialising is lossy: `0.770` comes back
-   * as `0.77`), so a copy made elsewhere (fleet mode) can be verified there.
+   * stored (parsing and re-serialising is lossy: `0.770` comes back as
+   * `0.77`), and `dataHash`, its sha256 the chain covers (null for rows of
+   * the old format, whose hash covers `dataJson` itself), so a copy made
+   * elsewhere (fleet mode) can be verified there (fleet/verify.ts).
    */
-  since(seq: number, limit = 1000): Array<AuditRow & { dataJson: string }> {
+  since(seq: number, limit = 1000): Array<AuditRow & { dataJson: string; dataHash: string | null }> {
     const rows = this.db.query("SELECT * FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2").all(seq, Math.max(0, Math.min(limit, 10_000))) as RawRow[];
-    return rows.map((r) => ({ ...toRow(r), dataJson: r.data }));
+    return rows.map((r) => ({ ...toRow(r), dataJson: r.data, dataHash: r.data_hash }));
   }
 
   /** The database it lives in, for stores that keep their tables beside it (calls, approvals). */
