@@ -48,6 +48,17 @@ describe("calls left running", () => {
     expect(s.ledger.verify().ok).toBe(true);
   });
 
+  test("the content as audited (sha256 and size, never the bytes) is enough to find a write on disk", async () => {
+    writeFileSync(s.host("/srv/key"), "old");
+    const content = "new secret";
+    const audited = { sha256: new Bun.CryptoHasher("sha256").update(content).digest("hex"), bytes: content.length };
+    const id = leftRunning("fs.write", { path: "/srv/key", content: audited, encoding: "utf8", createParents: false }, { path: "/srv/key", before: { type: "file", size: 3, data: Buffer.from("old").toString("base64"), mode: 0o644, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, mtimeMs: 0 }, dirs: [] });
+    writeFileSync(s.host("/srv/key"), content);
+    s = await s.reopen();
+    expect(s.executor.getCall(id).error?.message).toContain("found present (/srv/key holds the content written (10 bytes)); rolled back");
+    expect(readFileSync(s.host("/srv/key"), "utf8")).toBe("old");
+  });
+
   test("a change not on disk is left alone: nothing to undo", async () => {
     writeFileSync(s.host("/srv/conf"), "old");
     const id = leftRunning("fs.write", { path: "/srv/conf", content: "new" }, { path: "/srv/conf", before: null, dirs: [] });
