@@ -83,6 +83,9 @@ export interface AuditQuery {
 /** Why the ledger refused something: ENOTFOUND (no such row), EINVAL, EFORMAT, EREDACTED, EDURABLE (the disk failed a flush). */
 export class LedgerError extends AiosError {}
 
+/** The least time between two writes of the anchor file. */
+const ANCHOR_GAP_MS = 10;
+
 /** The anchor file beside a ledger database. */
 export function anchorPath(ledgerPath: string): string {
   return join(dirname(ledgerPath), "audit.anchor");
@@ -135,6 +138,8 @@ export class AuditLedger {
   private anchoredSeq: number;
   private anchorBusy = false;
   private anchorAgain = false;
+  private anchorAt = 0;
+  private anchorTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   /** Set when a flush failed: after a failed fsync the kernel may have dropped the pages, so nothing more is promised. */
   private failed: LedgerError | null = null;
@@ -299,14 +304,29 @@ export class AuditLedger {
     this.advance(head, changes);
   }
 
-  /** Writes the durable head to the anchor file in the background, one write at a time, the latest head each time. */
+  /**
+   * Writes the durable head to the anchor file in the background: one write
+   * at a time, the latest head each time, and at most one every
+   * ANCHOR_GAP_MS, so that under a stream of commits the anchor's own flush
+   * does not take turns with the log's (the anchor trails by that much).
+   */
   private anchorLater(): void {
-    if (!this.anchor || this.durableHead.seq === this.anchoredSeq) return;
+    if (!this.anchor || this.closed || this.durableHead.seq === this.anchoredSeq) return;
     if (this.anchorBusy) {
       this.anchorAgain = true;
       return;
     }
+    const wait = this.anchorAt + ANCHOR_GAP_MS - performance.now();
+    if (wait > 0) {
+      this.anchorTimer ??= setTimeout(() => {
+        this.anchorTimer = undefined;
+        this.anchorLater();
+      }, wait);
+      this.anchorTimer.unref?.();
+      return;
+    }
     this.anchorBusy = true;
+    this.anchorAt = performance.now();
     const head = this.durableHead;
     this.anchor
       .write(JSON.stringify(head))
@@ -432,6 +452,7 @@ export class AuditLedger {
       log.warn(`audit: closing the ledger: ${errorMessage(err)}`);
     }
     this.closed = true;
+    clearTimeout(this.anchorTimer);
     this.anchor?.closeSync();
     this.db.close();
     if (this.walFd !== null) closeSync(this.walFd);

@@ -208,7 +208,7 @@ export class Executor implements ToolCaller {
     const id = callId(seq);
     let undo: unknown = NO_UNDO;
     let answered = false;
-    const staging = new Staging(id, this.spool);
+    const staging = new Staging(id, this.spool); // cheap: nothing is created until a tool stages a file
     const controller = new AbortController();
     const ctx: ToolContext = {
       callId: id,
