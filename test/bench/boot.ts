@@ -1,9 +1,11 @@
 /**
  * `make bench-boot`: boots the image N times under TCG and reports medians of
  * QEMU start → first PID-1 line, → ready line, → first HTTP 200 on the
- * forwarded port, per-phase times, PID 1's RSS, and image sizes; against the
- * floor measured in the same run: the same kernel with a BusyBox-only
- * initramfs whose /init prints a line and powers off.
+ * forwarded port, per-phase times, PID 1's RSS, a clean poweroff (the API's
+ * request → QEMU's exit: the ledger, the databases and the disks synced and
+ * unmounted), and image sizes; against the floor measured in the same run: the
+ * same kernel with a BusyBox-only initramfs whose /init prints a line and
+ * powers off (its line → exit is the kernel's own poweroff).
  */
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -40,9 +42,11 @@ async function bootOnce(dataImg?: string) {
     const ready = performance.now() - t0;
     const httpMs = await http;
     const sys = (await (await vm.api("/api/v1/system")).json()) as any;
+    const off = performance.now();
     await vm.api("/api/v1/power", { method: "POST", body: '{"action":"poweroff"}' });
     await vm.waitExit();
-    return { firstLine, ready, http: httpMs, rss: sys.rssBytes as number, mainMs: sys.boot.mainMs as number, readyMs: sys.boot.readyMs as number, phases: sys.boot.phases as Array<{ name: string; ms: number }> };
+    const poweroff = performance.now() - off;
+    return { poweroff, firstLine, ready, http: httpMs, rss: sys.rssBytes as number, mainMs: sys.boot.mainMs as number, readyMs: sys.boot.readyMs as number, phases: sys.boot.phases as Array<{ name: string; ms: number }> };
   } finally {
     await vm.dispose();
   }
@@ -85,6 +89,7 @@ const rows = [
   ["QEMU start → ready line, first boot of a blank data disk (one run)", s(firstBoot.ready), ""],
   ["kernel start → aios-init main() (guest clock: kernel, initramfs, loading the program)", s(median(runs.map((r) => r.mainMs))), ""],
   ["aios-init main() → ready (guest clock: the boot phases)", s(median(runs.map((r) => r.readyMs - r.mainMs))), ""],
+  ["clean poweroff: request → QEMU exit (floor: its line → exit)", s(median(runs.map((r) => r.poweroff))), s(median(floors.map((f) => f.exit - f.line)))],
 ];
 const phaseNames = runs[0]!.phases.map((p) => p.name);
 const phaseRows = phaseNames.map((name) => [name, String(median(runs.map((r) => r.phases.find((p) => p.name === name)?.ms ?? 0)))]);
