@@ -20,9 +20,30 @@
  */
 import { clearSpool, errorMessage, log, redoStaged, type RedoOutcome, type StagedRename } from "../sys";
 import type { Effect, ToolContext } from "./define";
-import type { Executor } from "./executor";
+import type { ApprovalStore, AuditLedger, CallStore } from "../memory";
+import type { ToolEnv, ToolHost } from "./define";
+import type { ToolRegistry } from "./registry";
+import type { UndoOutcome } from "./rollback";
 import { parseArgs } from "./schema";
 import { callId } from "./views";
+
+/**
+ * The slice of the executor recovery works through (the executor passes
+ * itself; named here so recovery does not import the executor that calls it).
+ */
+export interface RecoveryHost {
+  readonly registry: ToolRegistry;
+  readonly ledger: AuditLedger;
+  readonly calls: CallStore;
+  readonly approvalStore: ApprovalStore;
+  readonly env: ToolEnv;
+  readonly host: ToolHost;
+  readonly spool: string;
+  readonly defaultTimeoutMs: number;
+  rollback(id: string, by: string): Promise<UndoOutcome>;
+  /** Runs a write; re-reads the ledger's head if it fails. */
+  write<T>(fn: () => T): T;
+}
 
 /** A call left running when aios-init stopped, and what boot did about it. */
 export interface InterruptedCall {
@@ -52,7 +73,7 @@ export function describeInterrupted(c: Pick<InterruptedCall, "effect" | "detail"
   return `aios-init stopped while the call ran; ${found}; ${c.action}${c.error ? `: ${c.error}` : ""}`;
 }
 
-function finishStaged(x: Executor): Recovery["redone"] {
+function finishStaged(x: RecoveryHost): Recovery["redone"] {
   const out: Recovery["redone"] = [];
   for (const rec of x.calls.withPending()) {
     const id = callId(rec.seq);
@@ -79,7 +100,7 @@ function finishStaged(x: Executor): Recovery["redone"] {
   return out;
 }
 
-async function resolve(x: Executor, seq: number): Promise<InterruptedCall | null> {
+async function resolve(x: RecoveryHost, seq: number): Promise<InterruptedCall | null> {
   const rec = x.calls.get(seq);
   if (!rec) return null;
   const id = callId(seq);
@@ -131,7 +152,7 @@ async function resolve(x: Executor, seq: number): Promise<InterruptedCall | null
 }
 
 /** Runs the three steps above; everything it writes is on disk when it returns. */
-export async function recover(x: Executor): Promise<Recovery> {
+export async function recover(x: RecoveryHost): Promise<Recovery> {
   const redone = finishStaged(x);
   const spoolCleared = clearSpool(x.spool);
   // Approved calls start running later than their row was made; approvals are few (a person made each).
