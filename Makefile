@@ -60,7 +60,7 @@ include build/repo.mk
 include build/update.mk
 
 # ---- verbs -----------------------------------------------------------------
-.PHONY: all image deps run test test-unit test-vm typecheck bench bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals eval bench-fleet bench-decoding bench-api floor dev \
+.PHONY: all image deps run test test-unit test-vm typecheck bench bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals eval bench-fleet bench-decoding bench-api bench-durability floor dev \
         clean distclean help print-qemu-cmd
 
 all: image
@@ -88,7 +88,7 @@ typecheck: $(NPM_STAMP)
 test-vm: image $(REPO_IMG) $(NPM_STAMP)
 	$(Q)$(BUN) test test/vm --timeout 600000
 
-bench: bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals eval bench-fleet bench-decoding bench-api
+bench: bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals eval bench-fleet bench-decoding bench-api bench-durability
 
 # Each benchmark prints markdown; record.ts files it in BENCHMARKS.md under its name.
 record = $(BUN) test/bench/record.ts $(1) 'make $(2)'
@@ -132,6 +132,9 @@ bench-decoding: $(NPM_STAMP)
 bench-api: $(NPM_STAMP)
 	$(Q)$(BUN) test/bench/api.ts | $(call record,api,bench-api)
 
+bench-durability: $(NPM_STAMP)
+	$(Q)$(BUN) test/bench/durability.ts | $(call record,durability,bench-durability)
+
 floor: $(VMLINUX) $(FLOOR_CPIO)
 
 # The image's test models (out/build/runtime/models) stand in for the runtime disk.
@@ -163,7 +166,7 @@ help:
 	@echo '  test-unit      typecheck, then bun test src and the goal corpus (test/goals)'
 	@echo '  typecheck      tsc --noEmit over src, test and build'
 	@echo '  test-vm        bun test test/vm (boots QEMU; builds the image first)'
-	@echo '  bench          all benchmarks (bench-boot, bench-inference, bench-tools, bench-actors, bench-memory, bench-goals, bench-du, bench-fleet, bench-decoding, bench-api)'
+	@echo '  bench          all benchmarks (bench-boot, bench-inference, bench-tools, bench-actors, bench-memory, bench-goals, bench-du, bench-fleet, bench-decoding, bench-api, bench-durability)'
 	@echo '  bench-boot     boot-time benchmark against the BusyBox-only floor'
 	@echo '  bench-inference embedding throughput (tiny BERT); PP-OCRv4 through the runtime queue vs raw onnxruntime'
 	@echo '  bench-tools    fs.stat through the full audited tool pipeline vs a bare statSync'
@@ -176,6 +179,7 @@ help:
 	@echo '  bench-du       fs.du walking a 20k-entry tree vs coreutils du -sx'
 	@echo '  bench-decoding per token: constrained vs unconstrained decoding, Qwen3 vocabulary; mask per step; registry grammar compile'
 	@echo '  bench-api      req/s of GET /health and authenticated GET /api/v1/agents vs bare Bun.serve'
+	@echo '  bench-durability durable audited fs.write vs a bare durable write and the unsynced path; 64 callers through group commit; nginx install durable vs unsynced'
 	@echo '  floor          out/floor.cpio: same kernel, BusyBox /init that prints "floor: pid1" and powers off'
 	@echo '  dev            run aios-init on the host (src/main.ts --dev)'
 	@echo '  deps           install missing host tools (apt) and node_modules (npm ci)'

@@ -4,11 +4,11 @@
  * come from /proc/cmdline; in dev mode everything lives under the state
  * directory and `--cmdline` stands in for the kernel command line.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { applyOverrides, AUTONOMY_LEVELS, loadConfig, parseCmdline } from "../config";
-import { AiosError, kernelCmdline, log, setLevel, setLogFormat } from "../sys";
+import { AiosError, kernelCmdline, log, mkdirDurable, setLevel, setLogFormat, writeFileDurable } from "../sys";
 // The default config ships inside the binary so dev mode can seed an editable copy.
 import defaultToml from "../../rootfs/etc/aios/config.toml" with { type: "text" };
 import { isSlot } from "../update";
@@ -62,8 +62,8 @@ export async function resolveOptions(argv: string[], pid: number = process.pid):
   const paths = layout(root);
   const configPath = values.config ?? join(paths.etc, "config.toml");
   if (!pid1 && !values.config && !existsSync(configPath)) {
-    mkdirSync(dirname(configPath), { recursive: true });
-    writeFileSync(configPath, defaultToml);
+    mkdirDurable(dirname(configPath));
+    writeFileDurable(configPath, defaultToml);
   }
 
   const loaded = await loadConfig(configPath);

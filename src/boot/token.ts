@@ -4,9 +4,9 @@
  * one, saved 0600 and printed once on the console.
  */
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { log } from "../sys";
+import { log, writeFileDurable } from "../sys";
 
 export const TOKEN_FILE = "api-token";
 
@@ -18,8 +18,8 @@ export function resolveToken(secretsDir: string, given?: string): { token: strin
     if (saved) return { token: saved, source: path };
   }
   const token = randomBytes(24).toString("base64url");
-  writeFileSync(path, `${token}\n`, { mode: 0o600 });
-  chmodSync(path, 0o600); // mode only applies to a new file; an existing empty one may be 0644
+  // On disk before it is shown: a power cut must not leave a token printed once and then gone (or a file of NULs).
+  writeFileDurable(path, `${token}\n`, { mode: 0o600 });
   log.always(`API token (shown once; saved in ${path}): ${token}`);
   return { token, source: `${path} (new)` };
 }

@@ -46,6 +46,21 @@ describe("verifyCopy", () => {
     expect(verifyCopy(forged)).toMatchObject({ ok: false, firstBadRow: 2 });
   });
 
+  test("a row redacted on the node (payload hash kept, a redact row after it) verifies; a payload swapped for a fake marker does not", () => {
+    dir = mkdtempSync(join(tmpdir(), "aios-verify-"));
+    const ledger = AuditLedger.open(join(dir, "audit.db"));
+    ledger.append({ kind: "request", callId: "c1", data: { args: { token: "s3cret" } } });
+    ledger.append({ kind: "result", callId: "c1", data: { ok: true } });
+    ledger.redact(1, "api", "a token");
+    const rows = ledger.since(0, 10);
+    ledger.close();
+    expect(rows[0]!.dataJson).not.toContain("s3cret");
+    expect(verifyCopy(rows)).toMatchObject({ ok: true, rows: 3 });
+    expect(verifyCopy(rows.map((r) => (r.seq === 2 ? { ...r, dataJson: '{"ok":false}' } : r)))).toMatchObject({ ok: false, firstBadRow: 2 });
+    // A marker naming the redact row of another row hides an edit: refused.
+    expect(verifyCopy(rows.map((r) => (r.seq === 2 ? { ...r, dataJson: '{"$redacted":3}' } : r)))).toMatchObject({ ok: false, firstBadRow: 2 });
+  });
+
   test("a copy that claims to start at row 1 must link to the genesis hash", () => {
     const rows = ledgerRows(3);
     expect(verifyCopy([{ ...rows[0]!, prevHash: "a".repeat(64) }])).toMatchObject({ ok: false, firstBadRow: 1 });

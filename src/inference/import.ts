@@ -9,9 +9,9 @@
  * `tensor` model.
  */
 import { createHash } from "node:crypto";
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { errorMessage } from "../sys";
+import { errorMessage, renameDurable, syncTree } from "../sys";
 import { ManifestError, ModelLoadError } from "./errors";
 import { DTYPE_SUFFIX, filesSize, MANIFEST_FILE, MODEL_NAME, parseManifest, TASKS, type Dtype, type Manifest, type ManifestInput, type Task, type Tier } from "./manifest";
 import { preloadOrt } from "./native";
@@ -190,8 +190,10 @@ export async function importModel(src: string, modelsDir: string, opts: ImportOp
       throw new ModelLoadError(manifest.name, err);
     }
     const checkMs = Math.round(performance.now() - started);
+    // The whole model on disk before it takes the name the config points at; the rename on disk before the answer.
+    syncTree(staging);
     rmSync(target, { recursive: true, force: true });
-    renameSync(staging, target);
+    renameDurable(staging, target);
     return { manifest, dir: target, checkMs, check: outcome };
   } finally {
     rmSync(staging, { recursive: true, force: true });

@@ -28,6 +28,8 @@ export interface CallRecord {
   undo: string | null;
   finishedAt: number | null;
   undoneAt: number | null;
+  /** JSON text of the staged renames the call still owes (see sys/durable's Staging), or null. */
+  pending: string | null;
 }
 
 interface RawCall {
@@ -44,6 +46,7 @@ interface RawCall {
   undo: string | null;
   finished_at: number | null;
   undone_at: number | null;
+  pending: string | null;
 }
 
 function toRecord(r: RawCall): CallRecord {
@@ -61,6 +64,7 @@ function toRecord(r: RawCall): CallRecord {
     undo: r.undo,
     finishedAt: r.finished_at,
     undoneAt: r.undone_at,
+    pending: r.pending,
   };
 }
 
@@ -71,6 +75,16 @@ export interface CallFinish {
   errorMessage: string | null;
   undo: string | null;
   finishedAt: number;
+  /** Staged renames the call still owes, JSON; written with the result so boot can finish them. */
+  pending?: string | null;
+}
+
+/** Ids reserved durably at a time: one flush per this many calls, and at most this many skipped after a crash. */
+export const CALL_ID_BLOCK = 1024;
+
+export interface CallStoreOptions {
+  /** Makes the database's commits durable now (the ledger's syncNow); without it, ids are reserved but not flushed. */
+  sync?(): void;
 }
 
 export class CallStore {
@@ -78,22 +92,69 @@ export class CallStore {
   private readonly insertStmt: Statement;
   private readonly finishStmt: Statement;
   private readonly getStmt: Statement;
+  private readonly undoStmt: Statement;
   private lastSeq: number;
+  private reserved: number;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly opts: CallStoreOptions = {},
+  ) {
     this.db = db;
     applyMigrations(db, "calls", CALLS_MIGRATIONS);
     this.insertStmt = db.query("INSERT INTO calls (seq, ts, tool, agent, correlation_id, args, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     this.finishStmt = db.query(
-      "UPDATE calls SET status = ?2, result = ?3, error_code = ?4, error_message = ?5, undo = ?6, finished_at = ?7 WHERE seq = ?1",
+      "UPDATE calls SET status = ?2, result = ?3, error_code = ?4, error_message = ?5, undo = ?6, finished_at = ?7, pending = ?8 WHERE seq = ?1",
     );
     this.getStmt = db.query("SELECT * FROM calls WHERE seq = ?1");
-    this.lastSeq = (db.query("SELECT max(seq) AS n FROM calls").get() as { n: number | null }).n ?? 0;
+    this.undoStmt = db.query("UPDATE calls SET undo = ?2 WHERE seq = ?1");
+    const max = (db.query("SELECT max(seq) AS n FROM calls").get() as { n: number | null }).n ?? 0;
+    this.reserved = (db.query("SELECT reserved FROM call_ids WHERE id = 1").get() as { reserved: number } | null)?.reserved ?? 0;
+    // Rows lost to a power cut may have had ids up to the reserved mark: none of them is given out again.
+    this.lastSeq = Math.max(max, this.reserved);
   }
 
-  /** The number the next call gets; ids are handed out before the row exists so the audit row can carry it. */
+  /**
+   * The number the next call gets; ids are handed out before the row exists
+   * so the audit row can carry it. Ids come from a block reserved durably
+   * first, so a power cut that loses the last calls' rows never lets their
+   * ids (already in undo directories, logs, answers) be given out again.
+   */
   nextSeq(): number {
-    return ++this.lastSeq;
+    const seq = ++this.lastSeq;
+    if (seq > this.reserved) {
+      this.reserved = seq + CALL_ID_BLOCK - 1;
+      this.db.query("INSERT INTO call_ids (id, reserved) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET reserved = ?1").run(this.reserved);
+      this.opts.sync?.();
+    }
+    return seq;
+  }
+
+  /** At a clean shutdown: the ids reserved and not used are free again (the next boot goes on from the last one used). */
+  releaseIds(): void {
+    if (this.reserved <= this.lastSeq) return;
+    this.reserved = this.lastSeq;
+    this.db.query("UPDATE call_ids SET reserved = ?1 WHERE id = 1").run(this.reserved);
+  }
+
+  /** The undo record as the tool saved it, kept at once (before the change it undoes). */
+  saveUndo(seq: number, undoJson: string): void {
+    this.undoStmt.run(seq, undoJson);
+  }
+
+  /** A redacted audit payload's copy here: the call's arguments or its result replaced by the same marker. */
+  redact(seq: number, column: "args" | "result", markerJson: string): void {
+    this.db.query(`UPDATE calls SET ${column} = ?2 WHERE seq = ?1`).run(seq, markerJson);
+  }
+
+  /** Staged renames done: nothing left for a boot to finish. */
+  clearPending(seq: number): void {
+    this.db.query("UPDATE calls SET pending = NULL WHERE seq = ?1").run(seq);
+  }
+
+  /** Calls with staged renames a crash may have left undone, oldest first. */
+  withPending(): CallRecord[] {
+    return (this.db.query("SELECT * FROM calls WHERE pending IS NOT NULL ORDER BY seq").all() as RawCall[]).map(toRecord);
   }
 
   insert(seq: number, ts: number, tool: string, agent: string, correlationId: string | null, argsJson: string, status: "running" | "queued"): void {
@@ -101,7 +162,7 @@ export class CallStore {
   }
 
   finish(seq: number, f: CallFinish): void {
-    this.finishStmt.run(seq, f.status, f.result, f.errorCode, f.errorMessage, f.undo, f.finishedAt);
+    this.finishStmt.run(seq, f.status, f.result, f.errorCode, f.errorMessage, f.undo, f.finishedAt, f.pending ?? null);
   }
 
   /** queued → running (approved) or denied; false when the call was not queued. */
@@ -147,13 +208,12 @@ export class CallStore {
 
   /**
    * Calls left `running` by a process that died: they may or may not have
-   * acted. Marked `interrupted` (their undo record, if any, was never saved).
-   * A call cannot run longer than `horizonMs` after it started, so only the
-   * newest rows are read (back to `horizonMs` before the newest call), plus
-   * `alsoCheck`: calls that started running later than their row was made
-   * (approved ones).
+   * acted. A call cannot run longer than `horizonMs` after it started, so
+   * only the newest rows are read (back to `horizonMs` before the newest
+   * call), plus `alsoCheck`: calls that started running later than their row
+   * was made (approved ones). Oldest first.
    */
-  interruptRunning(at: number, horizonMs: number, alsoCheck: readonly number[] = []): number[] {
+  leftRunning(horizonMs: number, alsoCheck: readonly number[] = []): number[] {
     const found = new Set<number>();
     const page = this.db.query("SELECT seq, ts, status FROM calls WHERE seq < ?1 ORDER BY seq DESC LIMIT 512");
     let newest: number | undefined;
@@ -172,11 +232,16 @@ export class CallStore {
       }
     }
     for (const seq of alsoCheck) if (this.get(seq)?.status === "running") found.add(seq);
-    const mark = this.db.query(
-      "UPDATE calls SET status = 'interrupted', finished_at = ?2, error_code = 'interrupted', error_message = 'aios-init stopped while the call ran' WHERE seq = ?1 AND status = 'running'",
-    );
-    for (const seq of found) mark.run(seq, at);
     return [...found].sort((a, b) => a - b);
+  }
+
+  /** A call left running, resolved at boot: `message` says what was found on disk and what was done about it. */
+  interrupt(seq: number, at: number, message: string): boolean {
+    return (
+      this.db
+        .query("UPDATE calls SET status = 'interrupted', finished_at = ?2, error_code = 'interrupted', error_message = ?3 WHERE seq = ?1 AND status = 'running'")
+        .run(seq, at, message).changes === 1
+    );
   }
 
   transaction<T>(fn: () => T): T {

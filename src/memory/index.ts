@@ -1,5 +1,5 @@
 /** The memory layer: the only code that opens SQLite databases. */
-export { AuditLedger, GENESIS_HASH, type AuditInput, type AuditQuery, type AuditRow, type VerifyResult } from "./ledger";
+export { anchorPath, AuditLedger, GENESIS_HASH, LedgerError, payloadHash, type AuditInput, type AuditQuery, type AuditRow, type VerifyResult } from "./ledger";
 export { MigrationError, type Migration } from "./db";
 export { openDatabase, schemaVersion, type Db } from "./db";
 export { monthOf, NANO_PER_USD, UsageStore, type UsageEntry, type UsageRow, type UsageTotal } from "./usage";

@@ -1,9 +1,11 @@
 import { Database } from "bun:sqlite";
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { rowHashV1 } from "./chain";
 import { AuditLedger, GENESIS_HASH } from "./ledger";
+import { AUDIT_MIGRATIONS } from "./migrations/audit";
 
 let dir: string;
 let path: string;
@@ -20,7 +22,7 @@ function fill(ledger: AuditLedger, n: number): void {
 /** What an attacker with the file does: drop the guard triggers, then edit. */
 function tamper(sql: string): void {
   const raw = new Database(path);
-  raw.exec("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;");
+  raw.exec("DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;");
   raw.exec(sql);
   raw.close();
 }
@@ -38,7 +40,7 @@ describe("AuditLedger", () => {
     const third = b.append({ kind: "request", callId: "c2" });
     expect(third.seq).toBe(3);
     expect(third.prevHash).toBe(second.hash);
-    expect(b.verify()).toEqual({ ok: true, rows: 3 });
+    expect(b.verify()).toEqual({ ok: true, rows: 3, anchored: 2 }); // the first close anchored its head
     b.close();
   });
 
@@ -100,5 +102,152 @@ describe("AuditLedger", () => {
     tamper("DELETE FROM audit WHERE seq > 8");
     expect(a.verify()).toMatchObject({ ok: false, rows: 8, firstBadRow: 9 });
     a.close();
+  });
+});
+
+describe("durability: group commit and the anchored head", () => {
+  test("durable() resolves once rows are on disk, concurrent callers sharing flushes; the head is anchored after", async () => {
+    const a = AuditLedger.open(path);
+    const waits: Promise<void>[] = [];
+    for (let i = 0; i < 64; i++) {
+      a.append({ kind: "request", callId: `c${i}` });
+      waits.push(a.durable());
+    }
+    await Promise.all(waits);
+    for (let i = 0; i < 50 && a.anchored()?.seq !== 64; i++) await Bun.sleep(10); // written after the flush, off the answer's path
+    expect(a.anchored()).toEqual({ seq: 64, hash: a.query({ limit: 1 })[0]!.hash });
+    await a.durable(); // nothing new: at once
+    a.close();
+    expect(existsSync(join(dir, "ledger/audit.anchor"))).toBe(true);
+  });
+
+  test("a tail lost while the ledger is open is reported against the anchor", async () => {
+    const a = AuditLedger.open(path);
+    fill(a, 10);
+    a.close(); // anchors row 10
+    const b = AuditLedger.open(path);
+    tamper("DELETE FROM audit WHERE seq > 6");
+    expect(b.verify()).toMatchObject({ ok: false, firstBadRow: 7, missing: { from: 7, to: 10 }, anchored: 10 });
+    b.close();
+  });
+
+  test("a boot that finds the tail gone records the loss in the chain, numbered past it; verify keeps reporting it", () => {
+    const a = AuditLedger.open(path);
+    fill(a, 12);
+    a.close();
+    tamper("DELETE FROM audit WHERE seq > 9"); // what a power cut does to a ledger that did not sync
+    const b = AuditLedger.open(path);
+    const lost = b.query({ kind: "lost" });
+    expect(lost.map((r) => [r.seq, r.data])).toEqual([[13, { from: 10, to: 12, anchor: { seq: 12, hash: expect.any(String) } }]]);
+    expect(b.append({ kind: "request", callId: "after" }).seq).toBe(14);
+    const v = b.verify();
+    expect(v).toMatchObject({ ok: false, firstBadRow: 13, missing: { from: 10, to: 12 } });
+    expect(v.reason).toContain("rows 10-12 were lost");
+    b.close();
+  });
+
+  test("a different row where the anchored one was is a loss too", () => {
+    const a = AuditLedger.open(path);
+    fill(a, 5);
+    a.close();
+    tamper(`UPDATE audit SET hash = '${"e".repeat(64)}' WHERE seq = 5`);
+    const b = AuditLedger.open(path);
+    expect(b.query({ kind: "lost" })[0]!.data).toMatchObject({ anchor: { seq: 5 }, found: "e".repeat(64) });
+    expect(b.verify().ok).toBe(false);
+    b.close();
+  });
+});
+
+describe("redaction", () => {
+  test("a payload is replaced by a marker, the redaction is a row, and the chain still verifies", async () => {
+    const a = AuditLedger.open(path);
+    a.append({ kind: "request", callId: "c1", tool: "fs.write", data: { args: { path: "/srv/key", content: "SECRET-TOKEN" } } });
+    a.append({ kind: "result", callId: "c1", data: { ok: true } });
+    const r = a.redact(1, "api", "the content was a key");
+    expect(r).toMatchObject({ seq: 3, kind: "redact", callId: "c1", tool: "fs.write", data: { seq: 1, by: "api", reason: "the content was a key", dataHash: expect.any(String) } });
+    expect(a.get(1)!.data).toEqual({ $redacted: 3, by: "api", reason: "the content was a key", at: expect.any(Number) });
+    expect(JSON.stringify(a.query())).not.toContain("SECRET-TOKEN");
+    expect(a.verify()).toMatchObject({ ok: true, rows: 3, redacted: 1 });
+    await a.durable();
+    a.close();
+    const raw = new Database(path);
+    expect((raw.query("SELECT data FROM audit WHERE seq = 1").get() as { data: string }).data).not.toContain("SECRET");
+    raw.close();
+  });
+
+  test("refusals: no such row, no reason, twice, the ledger's own records", () => {
+    const a = AuditLedger.open(path);
+    fill(a, 2);
+    expect(() => a.redact(9, "t", "x")).toThrow("audit row 9: no such row");
+    expect(() => a.redact(1, "t", "  ")).toThrow("needs a reason");
+    a.redact(1, "t", "secret");
+    expect(() => a.redact(1, "t", "again")).toThrow("already redacted");
+    expect(() => a.redact(3, "t", "hide the redaction")).toThrow("records a redaction itself");
+    expect(a.verify()).toMatchObject({ ok: true, redacted: 1 });
+    a.close();
+  });
+
+  test("a payload edited to look redacted, without its redact row, is found", () => {
+    const a = AuditLedger.open(path);
+    fill(a, 4);
+    a.close();
+    tamper(`UPDATE audit SET data = '{"$redacted":4,"by":"x","reason":"y","at":1}' WHERE seq = 2`);
+    expect(AuditLedger.open(path).verify()).toMatchObject({ ok: false, firstBadRow: 2, reason: "content does not match its hash" });
+  });
+
+  test("the database refuses any other update, even of a payload to something that is not a marker", () => {
+    const a = AuditLedger.open(path);
+    fill(a, 1);
+    a.close();
+    const raw = new Database(path);
+    expect(() => raw.exec(`UPDATE audit SET data = '{"x":1}' WHERE seq = 1`)).toThrow("append-only");
+    expect(() => raw.exec(`UPDATE audit SET data = '{"$redacted":2}', agent = 'me' WHERE seq = 1`)).toThrow("append-only");
+    raw.close();
+  });
+});
+
+describe("ledgers of the old row format", () => {
+  /** A ledger as aios-init wrote it before payloads were hashed apart: schema 1-2, each hash over the payload. */
+  function oldLedger(n: number): void {
+    mkdirSync(join(dir, "ledger"), { recursive: true });
+    const db = new Database(path);
+    db.exec("CREATE TABLE schema_migrations (component TEXT PRIMARY KEY, version INTEGER NOT NULL, applied_at INTEGER NOT NULL)");
+    for (const m of AUDIT_MIGRATIONS.slice(0, 2)) db.exec(m.sql);
+    db.exec("INSERT INTO schema_migrations VALUES ('audit', 2, 0)");
+    let prev = GENESIS_HASH;
+    for (let seq = 1; seq <= n; seq++) {
+      const r = { seq, ts: 1000 + seq, kind: "request", call_id: `c${seq}`, tool: "fs.stat", agent: "system", correlation_id: null, data: JSON.stringify({ i: seq }), prev_hash: prev };
+      const hash = rowHashV1(r);
+      db.query("INSERT INTO audit (seq, ts, kind, call_id, tool, agent, correlation_id, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").run(r.seq, r.ts, r.kind, r.call_id, r.tool, r.agent, r.correlation_id, r.data, r.prev_hash, hash);
+      prev = hash;
+    }
+    db.close();
+  }
+
+  test("still verify after the migration; new rows chain on in the new format; old rows cannot be redacted", () => {
+    oldLedger(5);
+    const a = AuditLedger.open(path);
+    expect(a.verify()).toEqual({ ok: true, rows: 5 });
+    a.append({ kind: "request", callId: "c6", data: { secret: "s" } });
+    expect(a.verify()).toMatchObject({ ok: true, rows: 6 });
+    expect(() => a.redact(3, "t", "old")).toThrow("written before payloads were hashed apart");
+    a.redact(6, "t", "new");
+    expect(a.verify()).toMatchObject({ ok: true, rows: 7, redacted: 1 });
+    a.close();
+  });
+
+  test("an edited old row is still found", () => {
+    oldLedger(5);
+    AuditLedger.open(path).close();
+    tamper(`UPDATE audit SET data = '{"i":42}' WHERE seq = 4`);
+    expect(AuditLedger.open(path).verify()).toMatchObject({ ok: false, firstBadRow: 4 });
+  });
+
+  test("an old-format row after new-format rows is refused", () => {
+    const a = AuditLedger.open(path);
+    fill(a, 3);
+    a.close();
+    tamper("UPDATE audit SET data_hash = NULL WHERE seq = 3");
+    expect(AuditLedger.open(path).verify()).toMatchObject({ ok: false, firstBadRow: 3 });
   });
 });

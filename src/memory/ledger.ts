@@ -1,18 +1,42 @@
 /**
  * The audit ledger (/var/lib/aios/ledger/audit.db): an append-only table in
- * which each row's hash covers the previous row's hash and the row itself, so
- * an edited, removed or reordered row breaks the chain at that row.
+ * which each row's hash covers the previous row's hash and the row itself
+ * (its payload through the payload's hash: see chain.ts), so an edited,
+ * removed or reordered row breaks the chain at that row.
  *
- * It runs with synchronous=NORMAL: a commit survives the process being killed
- * and a power cut never corrupts the file, but a power cut may lose the last
- * few appends (FULL would fsync every call and cap the pipeline near disk
- * latency).
+ * Durability, the way a database does it: commits run with
+ * synchronous=NORMAL (they never block on the disk), and whoever must not
+ * answer before its rows are on disk awaits `durable()`, a group commit: the
+ * first waiter starts an fdatasync of the write-ahead log, and every writer
+ * that arrives while it runs shares the next one. `syncNow()` does the same
+ * at once, blocking, for rare writes (an undo record before its change, a
+ * person's decision). After each flush the chain's head (seq and hash) is
+ * written to a two-slot anchor file beside the database, off the answer's
+ * path; a ledger whose tail a power cut (or a lying disk) took away is then
+ * still found out: `verify()` reports the rows missing up to the anchor, and
+ * a boot that finds them gone records the loss in the chain itself.
  */
 import type { Statement } from "bun:sqlite";
+import { closeSync, constants, openSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { AiosError, errorCode, errorMessage, fdatasyncAsync, fdatasyncFd, fsyncParent, GroupCommit, log, SlotFile } from "../sys";
+import {
+  GENESIS_HASH,
+  type HashedFields,
+  type Head,
+  type LossRecord,
+  payloadHash,
+  type RawRow,
+  type RedactionMarker,
+  type RedactionRecord,
+  rowHash,
+  verifyChain,
+  type VerifyResult,
+} from "./chain";
 import { applyMigrations, type Db, openDatabase } from "./db";
 import { AUDIT_MIGRATIONS } from "./migrations/audit";
 
-export const GENESIS_HASH = "0".repeat(64);
+export { GENESIS_HASH, payloadHash, rowHash, rowHashV1, type VerifyResult } from "./chain";
 
 export interface AuditInput {
   kind: string;
@@ -20,7 +44,7 @@ export interface AuditInput {
   tool?: string;
   agent?: string;
   correlationId?: string;
-  /** Any JSON value; stored as JSON text, which is what the hash covers. */
+  /** Any JSON value; stored as JSON text, whose sha256 is what the chain covers. */
   data?: unknown;
 }
 
@@ -56,34 +80,15 @@ export interface AuditQuery {
   beforeSeq?: number;
 }
 
-export interface VerifyResult {
-  ok: boolean;
-  rows: number;
-  /** seq of the first row whose hash, link or position is wrong. */
-  firstBadRow?: number;
-  reason?: string;
-}
+/** Why the ledger refused something: ENOTFOUND (no such row), EINVAL, EFORMAT, EREDACTED, EDURABLE (the disk failed a flush). */
+export class LedgerError extends AiosError {}
 
-interface RawRow {
-  seq: number;
-  ts: number;
-  kind: string;
-  call_id: string | null;
-  tool: string | null;
-  agent: string | null;
-  correlation_id: string | null;
-  data: string;
-  prev_hash: string;
-  hash: string;
-}
+/** The least time between two writes of the anchor file. */
+const ANCHOR_GAP_MS = 10;
 
-type HashedFields = Omit<RawRow, "hash">;
-
-/** The hash of a row: sha256 over its fields, NUL-separated, starting with the previous hash. */
-export function rowHash(r: HashedFields): string {
-  // One string hashed at once: the same bytes as updating part by part, at a quarter of the cost.
-  const text = `${r.prev_hash}\0${r.seq}\0${r.ts}\0${r.kind}\0${r.call_id ?? ""}\0${r.tool ?? ""}\0${r.agent ?? ""}\0${r.correlation_id ?? ""}\0${r.data}\0`;
-  return Bun.CryptoHasher.hash("sha256", text, "hex") as string;
+/** The anchor file beside a ledger database. */
+export function anchorPath(ledgerPath: string): string {
+  return join(dirname(ledgerPath), "audit.anchor");
 }
 
 function toRow(r: RawRow): AuditRow {
@@ -101,34 +106,97 @@ function toRow(r: RawRow): AuditRow {
   };
 }
 
+function readAnchor(file: SlotFile | null): Head | null {
+  const text = file?.read();
+  if (!text) return null;
+  try {
+    const h = JSON.parse(text) as Head;
+    return Number.isInteger(h.seq) && typeof h.hash === "string" ? h : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface LedgerOptions {
+  /** The anchor file; default none (a database opened directly, as tests do). AuditLedger.open passes audit.anchor beside the file. */
+  anchor?: string;
+}
+
 export class AuditLedger {
   private readonly db: Db;
   private readonly insert: Statement;
+  private readonly changesStmt: Statement;
   private lastSeq: number;
   private lastHash: string;
+  /** What the last completed flush made durable: the head, and the connection's change count then. */
+  private durableHead: Head;
+  private durableChanges: number;
+  private readonly commits: GroupCommit;
+  private readonly walPath: string | null;
+  private walFd: number | null = null;
+  private readonly anchor: SlotFile | null;
+  private anchoredSeq: number;
+  private anchorBusy = false;
+  private anchorAgain = false;
+  private anchorAt = 0;
+  private anchorTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+  /** Set when a flush failed: after a failed fsync the kernel may have dropped the pages, so nothing more is promised. */
+  private failed: LedgerError | null = null;
 
-  /** The ledger in its own file, /var/lib/aios/ledger/audit.db. */
+  /** The ledger in its own file, /var/lib/aios/ledger/audit.db, anchored in audit.anchor beside it. */
   static open(path: string): AuditLedger {
-    return new AuditLedger(openDatabase(path, { synchronous: "normal" }));
+    return new AuditLedger(openDatabase(path, { synchronous: "normal" }), { anchor: anchorPath(path) });
   }
 
-  constructor(db: Db) {
+  constructor(db: Db, opts: LedgerOptions = {}) {
     this.db = db;
     applyMigrations(db, "audit", AUDIT_MIGRATIONS);
     // db.query, not db.prepare: close() finalizes cached statements, so the file is released at once.
     this.insert = this.db.query(
-      "INSERT INTO audit (seq, ts, kind, call_id, tool, agent, correlation_id, data, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+      "INSERT INTO audit (seq, ts, kind, call_id, tool, agent, correlation_id, data, data_hash, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     );
+    this.changesStmt = this.db.query("SELECT total_changes() AS n");
     this.lastSeq = 0;
     this.lastHash = GENESIS_HASH;
     this.resyncHead();
+    this.walPath = db.filename && db.filename !== ":memory:" ? `${db.filename}-wal` : null;
+    this.commits = new GroupCommit(() => this.flush());
+    this.anchor = opts.anchor ? SlotFile.open(opts.anchor) : null;
+    this.anchoredSeq = readAnchor(this.anchor)?.seq ?? 0;
+    this.durableHead = { seq: this.lastSeq, hash: this.lastHash };
+    this.durableChanges = this.changes();
+    if (this.walPath) fsyncParent(db.filename); // a new database file and its log are entries in the directory
+    this.checkAnchor();
+    this.syncNow();
   }
 
   /** Re-reads the chain head from the table: after an outer transaction that held an append was rolled back. */
   resyncHead(): void {
-    const last = this.db.query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").get() as { seq: number; hash: string } | null;
+    const last = this.db.query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").get() as Head | null;
     this.lastSeq = last?.seq ?? 0;
     this.lastHash = last?.hash ?? GENESIS_HASH;
+  }
+
+  /**
+   * At open: the chain must reach the head anchored at the last commit. If
+   * it does not (its tail is gone, or a different row stands there), the loss
+   * is recorded as a `lost` row, numbered after the anchored head so no seq
+   * is used twice, and `verify()` reports it from then on.
+   */
+  private checkAnchor(): void {
+    const a = readAnchor(this.anchor);
+    if (!a || a.seq === 0) return;
+    let loss: LossRecord | null = null;
+    if (a.seq > this.lastSeq) loss = { from: this.lastSeq + 1, to: a.seq, anchor: a };
+    else {
+      const there = this.db.query("SELECT hash FROM audit WHERE seq = ?1").get(a.seq) as { hash: string } | null;
+      if (there && there.hash !== a.hash) loss = { anchor: a, found: there.hash };
+    }
+    if (!loss) return;
+    const seq = loss.to !== undefined ? loss.to + 1 : this.lastSeq + 1;
+    this.write({ kind: "lost" }, JSON.stringify(loss), seq);
+    log.error(`audit: the ledger does not reach the head anchored at its last commit (row ${a.seq}); recorded as row ${seq}`);
   }
 
   /** Appends one row and returns it; the chain head moves only if the insert committed. */
@@ -146,9 +214,9 @@ export class AuditLedger {
     return this.write(input, json).seq;
   }
 
-  private write(input: Omit<AuditInput, "data">, json: string): RawRow {
-    const fields: HashedFields = {
-      seq: this.lastSeq + 1,
+  private write(input: Omit<AuditInput, "data">, json: string, seq = this.lastSeq + 1): RawRow {
+    const fields = {
+      seq,
       ts: Date.now(),
       kind: input.kind,
       call_id: input.callId ?? null,
@@ -156,14 +224,135 @@ export class AuditLedger {
       agent: input.agent ?? null,
       correlation_id: input.correlationId ?? null,
       data: json,
+      data_hash: payloadHash(json),
       prev_hash: this.lastHash,
-    };
+    } satisfies HashedFields;
     const hash = rowHash(fields);
-    this.insert.run(fields.seq, fields.ts, fields.kind, fields.call_id, fields.tool, fields.agent, fields.correlation_id, fields.data, fields.prev_hash, hash);
+    this.insert.run(fields.seq, fields.ts, fields.kind, fields.call_id, fields.tool, fields.agent, fields.correlation_id, fields.data, fields.data_hash, fields.prev_hash, hash);
     this.lastSeq = fields.seq;
     this.lastHash = hash;
     return { ...fields, hash };
   }
+
+  // ---- durability -------------------------------------------------------------
+
+  private changes(): number {
+    return (this.changesStmt.get() as { n: number }).n;
+  }
+
+  /** The write-ahead log, opened once; null while there is none (nothing written since it was checkpointed away). */
+  private wal(): number | null {
+    if (this.walFd !== null || !this.walPath) return this.walFd;
+    try {
+      this.walFd = openSync(this.walPath, constants.O_RDONLY);
+    } catch (err) {
+      if (errorCode(err) !== "ENOENT") throw err;
+    }
+    return this.walFd;
+  }
+
+  private fail(err: unknown): LedgerError {
+    this.failed ??= new LedgerError("EDURABLE", `audit: flushing the ledger to disk failed (${errorMessage(err)}); no further call can be acknowledged`, { cause: err });
+    log.error(this.failed.message);
+    return this.failed;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.failed) throw this.failed;
+    // What this flush covers, captured before the fdatasync starts: every commit made so far.
+    const head = { seq: this.lastSeq, hash: this.lastHash };
+    const changes = this.changes();
+    const fd = this.wal();
+    try {
+      if (fd !== null) await fdatasyncAsync(fd);
+    } catch (err) {
+      if (this.closed) return; // close() synced everything first, then closed the descriptor under this flush
+      throw this.fail(err);
+    }
+    this.advance(head, changes);
+  }
+
+  private advance(head: Head, changes: number): void {
+    if (head.seq >= this.durableHead.seq) this.durableHead = head;
+    if (changes > this.durableChanges) this.durableChanges = changes;
+    this.anchorLater();
+  }
+
+  /**
+   * Resolves once every commit made on the ledger's database before this
+   * call (audit rows, and the calls and approvals beside them) is on disk.
+   * Concurrent callers share one flush.
+   */
+  durable(): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    if (!this.walPath || this.changes() === this.durableChanges) return Promise.resolve();
+    return this.commits.wait();
+  }
+
+  /** The same, now, blocking: for rare writes that must be on disk before the next step (an undo record). */
+  syncNow(): void {
+    if (this.failed) throw this.failed;
+    if (!this.walPath) return;
+    const head = { seq: this.lastSeq, hash: this.lastHash };
+    const changes = this.changes();
+    const fd = this.wal();
+    try {
+      if (fd !== null) fdatasyncFd(fd);
+    } catch (err) {
+      throw this.fail(err);
+    }
+    this.advance(head, changes);
+  }
+
+  /**
+   * Writes the durable head to the anchor file in the background: one write
+   * at a time, the latest head each time, and at most one every
+   * ANCHOR_GAP_MS, so that under a stream of commits the anchor's own flush
+   * does not take turns with the log's (the anchor trails by that much).
+   */
+  private anchorLater(): void {
+    if (!this.anchor || this.closed || this.durableHead.seq === this.anchoredSeq) return;
+    if (this.anchorBusy) {
+      this.anchorAgain = true;
+      return;
+    }
+    const wait = this.anchorAt + ANCHOR_GAP_MS - performance.now();
+    if (wait > 0) {
+      this.anchorTimer ??= setTimeout(() => {
+        this.anchorTimer = undefined;
+        this.anchorLater();
+      }, wait);
+      this.anchorTimer.unref?.();
+      return;
+    }
+    this.anchorBusy = true;
+    this.anchorAt = performance.now();
+    const head = this.durableHead;
+    this.anchor
+      .write(JSON.stringify(head))
+      .then(
+        () => {
+          this.anchoredSeq = Math.max(this.anchoredSeq, head.seq);
+        },
+        (err) => {
+          if (!this.closed) log.warn(`audit: anchoring the head at row ${head.seq}: ${errorMessage(err)}`); // else close() wrote the final head
+        },
+      )
+      .finally(() => {
+        this.anchorBusy = false;
+        if (this.anchorAgain) {
+          this.anchorAgain = false;
+          this.anchorLater();
+        }
+      });
+  }
+
+  /** The head anchored outside the ledger (null: none yet). */
+  anchored(): Head | null {
+    return readAnchor(this.anchor);
+  }
+
+  // ---- reading, redaction, verification ---------------------------------------
 
   /** Newest first; with only `afterSeq`, the oldest `limit` rows after it (a reader catching up), newest first among them. */
   query(q: AuditQuery = {}): AuditRow[] {
@@ -187,38 +376,66 @@ export class AuditLedger {
     return (this.db.query(sql).all(...args) as RawRow[]).map(toRow);
   }
 
+  get(seq: number): AuditRow | undefined {
+    const r = this.db.query("SELECT * FROM audit WHERE seq = ?1").get(seq) as RawRow | null;
+    return r ? toRow(r) : undefined;
+  }
+
   count(): number {
     return (this.db.query("SELECT count(*) AS n FROM audit").get() as { n: number }).n;
   }
 
-  /** Walks the whole chain from the first row and reports the first row that does not hold. */
+  /**
+   * Replaces row `seq`'s payload with a marker, after the fact (a secret that
+   * should never have been written); the chain still verifies because it
+   * covers the payload's hash. The redaction is itself a row (`redact`: the
+   * seq, the payload's hash, who and why), returned here. Call `durable()`
+   * before answering. Rows of the old format, and the ledger's own records
+   * of redactions and losses, are refused.
+   */
+  redact(seq: number, by: string, reason: string): AuditRow {
+    const why = reason.trim();
+    if (!why) throw new LedgerError("EINVAL", `audit row ${seq}: a redaction needs a reason`);
+    if (why.length > 500) throw new LedgerError("EINVAL", `audit row ${seq}: the reason must be at most 500 characters`);
+    const r = this.db.query("SELECT * FROM audit WHERE seq = ?1").get(seq) as RawRow | null;
+    if (!r) throw new LedgerError("ENOTFOUND", `audit row ${seq}: no such row`);
+    if (r.data_hash === null) throw new LedgerError("EFORMAT", `audit row ${seq}: written before payloads were hashed apart; redacting it would break the chain`);
+    if (r.kind === "redact" || r.kind === "lost") throw new LedgerError("EINVAL", `audit row ${seq}: records a ${r.kind === "redact" ? "redaction" : "loss"} itself and stays as it is`);
+    if (payloadHash(r.data) !== r.data_hash) throw new LedgerError("EREDACTED", `audit row ${seq}: already redacted`);
+    const redactSeq = this.lastSeq + 1;
+    const at = Date.now();
+    const mark: RedactionMarker = { $redacted: redactSeq, by, reason: why, at };
+    const record: RedactionRecord = { seq, dataHash: r.data_hash, by, reason: why };
+    try {
+      return this.db.transaction(() => {
+        this.db.query("UPDATE audit SET data = ?2 WHERE seq = ?1").run(seq, JSON.stringify(mark));
+        return this.append({ kind: "redact", callId: r.call_id ?? undefined, tool: r.tool ?? undefined, agent: r.agent ?? undefined, correlationId: r.correlation_id ?? undefined, data: record });
+      })();
+    } catch (err) {
+      this.resyncHead();
+      throw err;
+    }
+  }
+
+  /**
+   * Walks the whole chain from the first row and reports the first row that
+   * does not hold; then that it reaches the anchored head and the head this
+   * process wrote, and any loss a boot recorded.
+   */
   verify(): VerifyResult {
-    let expectedSeq = 1;
-    let prev = GENESIS_HASH;
-    let rows = 0;
-    for (const r of this.db.query("SELECT * FROM audit ORDER BY seq").iterate() as IterableIterator<RawRow>) {
-      rows++;
-      if (r.seq !== expectedSeq) return { ok: false, rows, firstBadRow: r.seq, reason: `row ${expectedSeq} is missing` };
-      if (r.prev_hash !== prev) return { ok: false, rows, firstBadRow: r.seq, reason: "does not link to the previous row" };
-      if (rowHash(r) !== r.hash) return { ok: false, rows, firstBadRow: r.seq, reason: "content does not match its hash" };
-      prev = r.hash;
-      expectedSeq++;
-    }
-    // A cut-off tail leaves a valid chain; only the head this process wrote can tell.
-    if (expectedSeq - 1 < this.lastSeq) {
-      return { ok: false, rows, firstBadRow: expectedSeq, reason: `rows after ${expectedSeq - 1} are missing` };
-    }
-    return { ok: true, rows };
+    return verifyChain(this.db.query("SELECT * FROM audit ORDER BY seq").iterate() as IterableIterator<RawRow>, readAnchor(this.anchor), this.lastSeq);
   }
 
   /**
    * Rows after `seq`, oldest first, each with `dataJson`: the exact JSON text
-   * the hash covers (parsing and re-serialising is lossy: `0.770` comes back
-   * as `0.77`), so a copy made elsewhere (fleet mode) can be verified there.
+   * stored (parsing and re-serialising is lossy: `0.770` comes back as
+   * `0.77`), and `dataHash`, its sha256 the chain covers (null for rows of
+   * the old format, whose hash covers `dataJson` itself), so a copy made
+   * elsewhere (fleet mode) can be verified there (fleet/verify.ts).
    */
-  since(seq: number, limit = 1000): Array<AuditRow & { dataJson: string }> {
+  since(seq: number, limit = 1000): Array<AuditRow & { dataJson: string; dataHash: string | null }> {
     const rows = this.db.query("SELECT * FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2").all(seq, Math.max(0, Math.min(limit, 10_000))) as RawRow[];
-    return rows.map((r) => ({ ...toRow(r), dataJson: r.data }));
+    return rows.map((r) => ({ ...toRow(r), dataJson: r.data, dataHash: r.data_hash }));
   }
 
   /** The database it lives in, for stores that keep their tables beside it (calls, approvals). */
@@ -226,7 +443,19 @@ export class AuditLedger {
     return this.db;
   }
 
+  /** Makes everything durable, anchors the final head (blocking) and closes. */
   close(): void {
+    try {
+      if (!this.failed) this.syncNow();
+      if (this.anchor && !this.failed && this.durableHead.seq !== readAnchor(this.anchor)?.seq) this.anchor.writeSync(JSON.stringify(this.durableHead));
+    } catch (err) {
+      log.warn(`audit: closing the ledger: ${errorMessage(err)}`);
+    }
+    this.closed = true;
+    clearTimeout(this.anchorTimer);
+    this.anchor?.closeSync();
     this.db.close();
+    if (this.walFd !== null) closeSync(this.walFd);
+    this.walFd = null;
   }
 }

@@ -39,6 +39,12 @@ export function toolPorts(tools: Pick<ToolSystem, "registry" | "capabilities"> &
     allows: (agent, tool) => capabilities.allows(agent, tool),
     timeoutMs: (tool) => registry.get(tool)?.timeoutMs ?? 30_000,
     rollbackCorrelation: (id, by) => executor.rollbackCorrelation(id, by),
+    interruptedCalls: (correlationId) =>
+      executor.calls
+        .byCorrelation(correlationId)
+        .filter((c) => c.status === "interrupted")
+        .reverse()
+        .map((c) => ({ callId: `c${c.seq}`, tool: c.tool, outcome: (c.errorMessage ?? "").replace(/^aios-init stopped while the call ran; /, "") })),
     heldCalls: (correlationId) =>
       executor
         .pending()

@@ -4,7 +4,7 @@
  * recovery after a restart, and reuse of a remembered procedure.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { setSink } from "../sys";
 import { ToolTimeoutError } from "../tools/errors";
 import type { Plan } from "./plan";
@@ -182,6 +182,40 @@ describe("restarts", () => {
     expect(again.engine.get(waiting.id)!.state).toBe("pending");
     again.engine.start();
     expect(await again.until(waiting.id, ["done", "failed"])).toBe("done");
+  });
+
+  test("a run cut off before its first call: failed with the reason, not 'rollback failed: no such call'", async () => {
+    const first = await world({ planners: [fixedPlanner("script", SITE)], start: false });
+    const goal = first.memory.working.goals.create({ title: "publish", description: "publish", source: "test", priority: 0 });
+    first.memory.working.goals.transition(goal.id, "planning");
+    first.memory.working.goals.transition(goal.id, "running");
+    await first.close();
+    worlds.splice(worlds.indexOf(first), 1);
+    const again = await world({ planners: [fixedPlanner("script", SITE)], dir: first.dir, start: false });
+    await again.engine.recover();
+    expect(again.engine.get(goal.id)!.error).toBe("interrupted by a restart while running");
+    expect(again.engine.trace(goal.id).map((e) => e.message)).toContain("rollback: the goal made no calls; nothing to roll back");
+  });
+
+  test("a run whose call the power cut: the goal says which call, what was found and what was done", async () => {
+    const first = await world({ planners: [fixedPlanner("script", SITE)], start: false });
+    const goal = first.memory.working.goals.create({ title: "publish", description: "publish", source: "test", priority: 0 });
+    first.memory.working.goals.transition(goal.id, "planning");
+    first.memory.working.goals.transition(goal.id, "running");
+    // The request and undo record of an append reached the disk, and the append; its result did not.
+    mkdirSync(first.host("/srv"), { recursive: true });
+    writeFileSync(first.host("/srv/log"), "abcdef");
+    const calls = first.tools.executor.calls;
+    const seq = calls.nextSeq();
+    calls.insert(seq, Date.now(), "fs.append", "storage", `g${goal.id}`, JSON.stringify({ path: "/srv/log", content: "def" }), "running");
+    calls.saveUndo(seq, JSON.stringify({ path: "/srv/log", size: 3 }));
+    first.tools.executor.close = () => {}; // a crash
+    await first.close();
+    worlds.splice(worlds.indexOf(first), 1);
+    const again = await world({ planners: [fixedPlanner("script", SITE)], dir: first.dir, start: false });
+    await again.engine.recover();
+    expect(again.engine.get(goal.id)!.error).toBe(`interrupted by a restart while running; interrupted calls: c${seq} fs.append (found present (/srv/log ends with the 3 bytes appended); rolled back)`);
+    expect(readFileSync(again.host("/srv/log"), "utf8")).toBe("abc");
   });
 });
 

@@ -167,9 +167,12 @@ export class GoalEngine {
         continue;
       }
       this.denyHeldCalls(goal.id, "recovery", "goal interrupted by a restart");
+      // Calls the crash cut off were resolved when the tools came up (tools/recovery.ts): say which.
+      const cut = this.opts.tools.interruptedCalls(correlationOf(goal.id));
+      const calls = cut.length ? `; interrupted calls: ${cut.map((c) => `${c.callId} ${c.tool} (${c.outcome})`).join(", ")}` : "";
       const rollback = this.opts.rollbackOnFailure ? await this.rollback(goal.id, "recovery") : { clause: "", off: true };
       const while_ = { running: "running", awaiting_approval: "waiting for approval", retrying: "waiting to retry a task", replanning: "re-planning" }[goal.state as string] ?? goal.state;
-      const why = `interrupted by a restart while ${while_}`;
+      const why = `interrupted by a restart while ${while_}${calls}`;
       const reason = `${why}${rollback.clause}`;
       // The results of the calls before the restart are in the audit ledger, not in memory: the answer says what was undone.
       const answer = answerEnded({ state: "failed", reason: why, calls: [], rollback }, this.opts.tools.registry);
@@ -438,7 +441,11 @@ export class GoalEngine {
       if (r.failed) return { clause: `; rollback stopped at ${r.failed.callId}: ${r.failed.message}`, undo: r };
       return { clause: r.undone.length ? `; rolled back ${r.undone.length} calls` : "", undo: r };
     } catch (err) {
-      if (err instanceof AiosError && err.code === "unknown_call") return { clause: "" }; // no call ran: nothing to undo
+      if (err instanceof AiosError && err.code === "unknown_call") {
+        // No call of the goal is recorded (it stopped before its first one): nothing to take back.
+        this.log.event(id, "rollback", "rollback: the goal made no calls; nothing to roll back");
+        return { clause: "" };
+      }
       this.log.event(id, "rollback", `rollback failed: ${errorMessage(err)}`);
       return { clause: `; rollback failed: ${errorMessage(err)}`, error: errorMessage(err) };
     }

@@ -103,6 +103,9 @@ async function runTask(task: TaskPlan, signal: AbortSignal, opts: ExecutionOptio
 
 /** A held call stays held when its goal is cancelled; the engine denies it, which settles it. */
 function untilDecidedOrAborted(settled: Promise<unknown>, signal: AbortSignal): Promise<unknown> {
+  // Observed whatever the run does: a run stopped while its call was being held no longer waits, and the
+  // rejection that comes later (a denial, the executor closing) must not surface as an unhandled one.
+  settled.catch(() => {});
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(new Error(`cancelled while waiting for approval: ${errorMessage(signal.reason)}`));

@@ -25,6 +25,8 @@ export interface EngineTools {
   allows(agent: string, tool: string): boolean;
   timeoutMs(tool: string): number;
   rollbackCorrelation(correlationId: string, by: string): Promise<CorrelationUndo>;
+  /** Calls of a correlation that a crash or power cut interrupted, each with what boot found and did. */
+  interruptedCalls(correlationId: string): Array<{ callId: string; tool: string; outcome: string }>;
   /** Calls of a correlation that wait for approval. */
   heldCalls(correlationId: string): Array<{ approvalId: string; tool: string }>;
   deny(approvalId: string, by: string, reason: string): void;

@@ -1,8 +1,25 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { appendFileDurable, mkdirDurable, removeDurable, renameDurable, writeFileDurable } from "./durable";
+import {
+  appendFileDurable,
+  clearSpool,
+  copyFileDurable,
+  GroupCommit,
+  mkdirDurable,
+  pendingAt,
+  redoStaged,
+  removeDurable,
+  renameDurable,
+  SlotFile,
+  Staging,
+  symlinkDurable,
+  syncDir,
+  syncTree,
+  tempNameFor,
+  writeFileDurable,
+} from "./durable";
 
 let dir: string;
 beforeEach(() => {
@@ -52,5 +69,160 @@ describe("the other durable operations", () => {
     expect(readFileSync(join(dir, "g"), "utf8")).toBe("1");
     removeDurable(join(dir, "x"));
     expect(readdirSync(dir)).toEqual(["g"]);
+  });
+});
+
+describe("temporary names", () => {
+  test("a leftover temporary file of an earlier boot never blocks a write (names are random, not pid and counter)", () => {
+    const p = join(dir, "conf");
+    const names = new Set(Array.from({ length: 100 }, () => tempNameFor(p)));
+    expect(names.size).toBe(100);
+    for (const n of names) writeFileSync(n, "left by a crash");
+    writeFileDurable(p, "fresh");
+    expect(readFileSync(p, "utf8")).toBe("fresh");
+  });
+});
+
+describe("copies, links and trees", () => {
+  test("copyFileDurable, symlinkDurable (replacing atomically) and syncTree", () => {
+    writeFileSync(join(dir, "a"), "A");
+    copyFileDurable(join(dir, "a"), join(dir, "b"), 0o600);
+    expect(readFileSync(join(dir, "b"), "utf8")).toBe("A");
+    expect(statSync(join(dir, "b")).mode & 0o777).toBe(0o600);
+    symlinkDurable("a", join(dir, "l"));
+    symlinkDurable("b", join(dir, "l"));
+    expect(readlinkSync(join(dir, "l"))).toBe("b");
+    mkdirSync(join(dir, "t/u"), { recursive: true });
+    writeFileSync(join(dir, "t/u/f"), "x");
+    symlinkSync("f", join(dir, "t/u/dangling-is-fine"));
+    syncTree(join(dir, "t"));
+    expect(readdirSync(dir).sort()).toEqual(["a", "b", "l", "t"]);
+  });
+});
+
+describe("GroupCommit", () => {
+  test("concurrent waiters share flushes; one that arrives during a flush waits for the next", async () => {
+    let flushes = 0;
+    let release!: () => void;
+    const g = new GroupCommit(async () => {
+      flushes++;
+      await new Promise<void>((r) => (release = r));
+    });
+    const first = g.wait();
+    expect(flushes).toBe(1); // started by the first waiter, at once
+    let lateDone = false;
+    const late = Array.from({ length: 63 }, () => g.wait());
+    void Promise.all(late).then(() => (lateDone = true));
+    release();
+    await first;
+    await Bun.sleep(1);
+    expect(lateDone).toBe(false); // the first flush began before they came: it does not answer them
+    expect(flushes).toBe(2);
+    release();
+    await Promise.all(late);
+    expect(flushes).toBe(2);
+  });
+
+  test("a failed flush rejects its waiters; the next flush is tried again", async () => {
+    let n = 0;
+    const g = new GroupCommit(async () => {
+      if (n++ === 0) throw new Error("EIO");
+    });
+    await expect(g.wait()).rejects.toThrow("EIO");
+    await g.wait();
+  });
+
+  test("syncDir: sixty-four callers on one directory", async () => {
+    await Promise.all(Array.from({ length: 64 }, () => syncDir(dir)));
+  });
+});
+
+describe("SlotFile", () => {
+  test("keeps the newest write across reopening; a torn newest slot falls back to the older one", async () => {
+    const p = join(dir, "anchor");
+    const f = SlotFile.open(p);
+    expect(f.read()).toBeNull();
+    await f.write("one");
+    await f.write("two");
+    f.writeSync("three");
+    await f.close();
+    expect(statSync(p).size).toBe(1024);
+    expect(SlotFile.open(p).read()).toBe("three");
+    // A power cut in the middle of the next write: that slot is garbage.
+    const g = SlotFile.open(p);
+    g.closeSync();
+    const buf = readFileSync(p);
+    const newest = buf.indexOf("three") < 512 ? 0 : 512;
+    buf.fill(0x41, newest + 10, newest + 40);
+    writeFileSync(p, buf);
+    expect(SlotFile.open(p).read()).toBe("two");
+  });
+
+  test("refuses a payload that is not one short line", () => {
+    const f = SlotFile.open(join(dir, "s"));
+    expect(() => f.writeSync("a\nb")).toThrow("one line");
+    expect(() => f.writeSync("x".repeat(600))).toThrow("must fit");
+    f.closeSync();
+  });
+});
+
+describe("Staging", () => {
+  test("files are staged in the spool, pending until settled, then in place; nothing left behind", async () => {
+    const spool = join(dir, "spool");
+    const target = join(dir, "app.conf");
+    writeFileSync(target, "old");
+    chmodSync(target, 0o640);
+    const s = new Staging("c7", spool);
+    s.write(target, "new");
+    expect(s.plan).toEqual([{ tmp: join(spool, "c7.0"), target, sha256: new Bun.CryptoHasher("sha256").update("new").digest("hex") }]);
+    expect(readFileSync(target, "utf8")).toBe("old"); // not in place before commit
+    const waiting = pendingAt(dir);
+    expect(waiting).toBeDefined();
+    expect(pendingAt(join(dir, "elsewhere"))).toBeUndefined();
+    await s.prepare();
+    s.commit();
+    await s.settle();
+    await waiting;
+    expect(readFileSync(target, "utf8")).toBe("new");
+    expect(statSync(target).mode & 0o777).toBe(0o640);
+    expect(readdirSync(spool)).toEqual([]);
+    expect(pendingAt(target)).toBeUndefined();
+  });
+
+  test("abort removes what was staged and leaves the target", () => {
+    const target = join(dir, "x");
+    const s = new Staging("c8", join(dir, "spool"));
+    s.write(target, "never");
+    s.abort();
+    expect(existsSync(target)).toBe(false);
+    expect(readdirSync(join(dir, "spool"))).toEqual([]);
+  });
+
+  test("redoStaged finishes a plan after a crash, idempotently, and refuses a damaged staged file", () => {
+    const spool = join(dir, "spool");
+    const s = new Staging("c9", spool);
+    const [a, b, c] = ["a", "b", "c"].map((n) => join(dir, n)) as [string, string, string];
+    writeFileSync(c, "c-old");
+    s.write(a, "A");
+    s.write(b, "B");
+    s.write(c, "C");
+    const plan = s.plan;
+    // The power went after the result (with the plan) reached the disk: b was renamed, a and c were not; c's staged copy is torn.
+    renameSync(plan[1]!.tmp, b);
+    writeFileSync(plan[2]!.tmp, "\0");
+    expect(redoStaged(plan).map((o) => o.outcome)).toEqual(["redone", "applied", "damaged"]);
+    expect([readFileSync(a, "utf8"), readFileSync(b, "utf8"), readFileSync(c, "utf8")]).toEqual(["A", "B", "c-old"]);
+    expect(redoStaged(plan).map((o) => o.outcome)).toEqual(["applied", "applied", "changed"]);
+    s.abort();
+  });
+
+  test("clearSpool removes what no pending stage claims", () => {
+    const spool = join(dir, "spool");
+    const live = new Staging("c10", spool);
+    live.write(join(dir, "live"), "1");
+    writeFileSync(join(spool, "c3.0"), "from a call whose record never reached the disk");
+    expect(clearSpool(spool)).toBe(1);
+    expect(readdirSync(spool)).toEqual(["c10.0"]);
+    live.abort();
   });
 });

@@ -17,6 +17,7 @@ const symbols = {
   waitpid: { args: [i32, pointer, i32], returns: i32 },
   kill: { args: [i32, i32], returns: i32 },
   sync: { args: [], returns: FFIType.void },
+  syncfs: { args: [i32], returns: i32 },
   // syscall(2) is variadic; on x86-64 its integer arguments travel in the same registers as fixed ones.
   syscall: { args: [i64, i32, pointer, i32], returns: i64 },
   socket: { args: [i32, i32, i32], returns: i32 },
@@ -96,6 +97,15 @@ export function kill(pid: number, signal: number): void {
 
 export function sync(): void {
   lib().sync();
+}
+
+/**
+ * syncfs(2): everything written to the filesystem that holds `fd` (data and
+ * metadata of every file) is on disk when it returns. dpkg's way to make a
+ * whole package durable with one call instead of one fsync per file.
+ */
+export function syncfs(fd: number, what: string): void {
+  check(lib().syncfs(fd), what);
 }
 
 const SYS_finit_module = 313; // x86-64; glibc has no wrapper

@@ -7,6 +7,7 @@
  */
 import type * as v from "valibot";
 import type { Db } from "../memory";
+import type { Staging } from "../sys";
 
 export const RISKS = ["low", "medium", "high", "critical"] as const;
 export type Risk = (typeof RISKS)[number];
@@ -56,8 +57,20 @@ export interface ToolContext {
   /**
    * Records what `undo` needs, before the change is made (previous content,
    * mode, existence, started pid...). Last call wins. Only reversible tools use it.
+   * Under the executor the record is on disk, with the call's request, when
+   * this returns: a power cut after the change leaves a call that boot can
+   * find and undo. One exception: when the call has already staged files
+   * (`staging`), the record goes to disk with its result, before they are
+   * put in place.
    */
   saveUndo(record: unknown): void;
+  /**
+   * Files the call writes, staged: written now under temporary names and put
+   * in place by the executor once the call's result (and undo record) is on
+   * disk, so that across a power cut the change is all there or not at all.
+   * Absent outside the executor (tests): tools then write durably at once.
+   */
+  staging?: Staging;
   /** Shared services some tools need (service manager, ledger, capabilities), by name. */
   host: ToolHost;
 }
@@ -69,6 +82,15 @@ export interface ToolContext {
  */
 // biome-ignore lint/suspicious/noEmptyInterface: extended by declaration merging
 export interface ToolHost {}
+
+/** What a change left on disk: all of it, none of it, or some. */
+export type Effect = "present" | "absent" | "partial";
+
+export interface Inspection {
+  effect: Effect;
+  /** What was found, for a person: "/srv/a holds other content (12 bytes)". */
+  detail?: string;
+}
 
 export interface Tool<I = any, O = any, U = any> {
   /** `namespace.verb`, e.g. `fs.write`. */
@@ -92,6 +114,14 @@ export interface Tool<I = any, O = any, U = any> {
   /** Its result must fit `output`: O is inferred from the schema alone (NoInfer), so `summarize` sees the declared shape. */
   execute(args: I, ctx: ToolContext): NoInfer<O> | Promise<NoInfer<O>>;
   undo?(record: U, ctx: ToolContext): void | Promise<void>;
+  /**
+   * Recovery after a crash or power cut: what a call that was interrupted
+   * (request audited, no result) left on disk, judged from its arguments and
+   * its undo record (null when it saved none). Reads only. Boot uses it to
+   * roll such a call back or leave it (tools/recovery.ts); without it the
+   * effect is unknown.
+   */
+  inspect?(args: I, undo: U | null, ctx: ToolContext): Inspection | Promise<Inspection>;
   /**
    * What the call found or did, as one to a few lines a person reads, with
    * the figures ("nginx 1.22.1-9 is installed", "Top memory: nginx 12.3 MiB

@@ -9,9 +9,17 @@
  * Each stage that writes does so in one transaction on the ledger's database
  * (calls row + audit row), with statements prepared once. A held call is
  * persisted with its approval and runs only after a person approves it.
+ *
+ * Nothing is answered before it is on disk. Every outcome (result, refusal,
+ * hold) waits for the ledger's group commit; a changing call's request is
+ * durable before its first change: with its undo record (saveUndo flushes),
+ * or before execute for a changing tool that keeps none. Files a call stages
+ * are put in place only after its result row, which lists them, is durable,
+ * so boot can finish them (tools/recovery.ts).
  */
-import { type AuditInput, type AuditLedger, ApprovalStore, CallStore, GrantStore } from "../memory";
-import { log, withLogFields } from "../sys";
+import { join } from "node:path";
+import { type AuditInput, type AuditLedger, type AuditRow, ApprovalStore, CallStore, GrantStore, LedgerError } from "../memory";
+import { errorMessage, log, Staging, withLogFields } from "../sys";
 import { bounded, isPromiseLike } from "./bounded";
 import type { Capabilities } from "./capabilities";
 import { callRisk, type Risk, type Tool, type ToolContext, type ToolEnv, type ToolHost } from "./define";
@@ -31,6 +39,7 @@ import { lacking } from "./authority";
 import { auditedArgs, redactJson } from "./redact";
 import { type ApprovalRule, type ArgPattern, type AutonomyLevel, checkPattern, exactPattern, levelHolds, raised, RuleSet, stricterLevel } from "./gate";
 import type { ToolRegistry } from "./registry";
+import { type Recovery, recover } from "./recovery";
 import { Rollback, type CorrelationUndo, type UndoOutcome } from "./rollback";
 import { checkOutput, parseArgs } from "./schema";
 import type { CallOutcome, CallRequest, ToolCaller } from "./types";
@@ -78,7 +87,6 @@ const NO_UNDO = Symbol("no undo");
 /** The audit's `"onBehalfOf"` member (issue 11: who the agent acted for), or nothing when it acted for itself. */
 const behalf = (p: string | undefined) => (p === undefined ? "" : `,"onBehalfOf":${JSON.stringify(p)}`);
 const ZERO_DEFAULT_TIMEOUT_MS = 30_000;
-const RECOVERY_MARGIN_MS = 10 * 60_000;
 
 export class Executor implements ToolCaller {
   readonly registry: ToolRegistry;
@@ -92,9 +100,11 @@ export class Executor implements ToolCaller {
   private readonly rollbacks: Rollback;
   private readonly rules: RuleSet;
   private readonly waiting = new Map<number, Waiter>();
-  private readonly defaultTimeoutMs: number;
+  readonly defaultTimeoutMs: number;
   private readonly keepChars: number;
   private readonly observers = new Set<(o: CallObservation) => void>();
+  /** Where staged files wait for their call's result to be durable (on the data disk). */
+  readonly spool: string;
   private levelNow: AutonomyLevel;
   private readonly beginTx: (seq: number, ts: number, tool: string, agent: string, corr: string | null, argsJson: string, audit: AuditInput, json: string) => void;
   private readonly finishTx: (seq: number, f: Parameters<CallStore["finish"]>[1], audit: AuditInput, json: string) => void;
@@ -108,7 +118,8 @@ export class Executor implements ToolCaller {
     this.defaultTimeoutMs = opts.defaultTimeoutMs ?? ZERO_DEFAULT_TIMEOUT_MS;
     this.keepChars = opts.keepChars ?? 16 * 1024;
     const db = opts.ledger.database;
-    this.calls = new CallStore(db);
+    this.spool = join(opts.env.paths.data, "cache", "staging");
+    this.calls = new CallStore(db, { sync: () => this.ledger.syncNow() });
     this.approvalStore = new ApprovalStore(db);
     this.grants = new GrantStore(db);
     this.host = { ...opts.host, ledger: this.ledger, capabilities: this.capabilities, grants: this.grants, registry: this.registry } as ToolHost;
@@ -124,7 +135,11 @@ export class Executor implements ToolCaller {
       this.calls.finish(seq, f);
       this.ledger.appendJson(audit, json);
     });
-    this.recoverInterrupted();
+  }
+
+  /** Boot: finishes what a crash left half done, before the first call (see tools/recovery.ts). */
+  recover(): Promise<Recovery> {
+    return recover(this);
   }
 
   // ---- the pipeline -------------------------------------------------------
@@ -137,6 +152,7 @@ export class Executor implements ToolCaller {
       this.authorize(tool, req.agent, req.correlationId, undefined, req.onBehalfOf);
     } catch (err) {
       this.report({ tool: tool.name, agent: req.agent, outcome: "refused" });
+      await this.ledger.durable(); // the refusal's row before the refusal
       throw err;
     }
     if (req.signal?.aborted) throw new ToolCancelledError(tool.name);
@@ -147,7 +163,11 @@ export class Executor implements ToolCaller {
     if (levelHolds(stricterLevel(this.levelNow, req.autonomy), tool, risk)) {
       // A remembered rule approves calls as risky as the tool, never one its arguments made riskier.
       const rule = raised(tool, risk) ? undefined : this.rules.match(tool.name, args);
-      if (!rule) return this.hold(tool, req, argsJson, auditJson, risk);
+      if (!rule) {
+        const held = this.hold(tool, req, argsJson, auditJson, risk);
+        await this.ledger.durable();
+        return held;
+      }
       via += `,"rule":"${rule.id}"`;
     }
     const seq = this.calls.nextSeq();
@@ -183,11 +203,12 @@ export class Executor implements ToolCaller {
     throw err;
   }
 
-  /** Executes a call whose request is already audited, and audits how it ended. */
+  /** Executes a call whose request is already audited, and audits how it ended; returns once that is on disk. */
   private async run(seq: number, tool: Tool, args: unknown, agent: string, correlationId: string | undefined, signal?: AbortSignal, onBehalfOf?: string): Promise<unknown> {
     const id = callId(seq);
     let undo: unknown = NO_UNDO;
     let answered = false;
+    const staging = new Staging(id, this.spool); // cheap: nothing is created until a tool stages a file
     const controller = new AbortController();
     const ctx: ToolContext = {
       callId: id,
@@ -197,11 +218,19 @@ export class Executor implements ToolCaller {
       signal: controller.signal,
       env: this.env,
       host: this.host,
+      staging,
       saveUndo: (record) => {
         undo = record;
-        if (answered) this.lateUndo(seq, record);
+        if (answered) return this.lateUndo(seq, record);
+        const json = JSON.stringify(record);
+        if (json === undefined) return; // reported with the result
+        this.write(() => this.calls.saveUndo(seq, json));
+        // Ahead of the change it undoes, with the request. Staged files wait for the result instead.
+        if (staging.empty) this.ledger.syncNow();
       },
     };
+    // A change that keeps no undo record still has its request on disk first.
+    if (!tool.readOnly && !tool.reversible) await this.ledger.durable();
     const t0 = performance.now();
     let result: unknown;
     let error: ToolError | undefined;
@@ -236,15 +265,43 @@ export class Executor implements ToolCaller {
     }
     const audit: AuditInput = { kind: "result", callId: id, tool: tool.name, agent, correlationId };
     if (error) {
+      staging.abort(); // nothing staged goes in place
       const errJson = redactJson(JSON.stringify({ code: error.code, message: error.message }));
       const f = { status: "failed" as const, result: null, errorCode: error.code, errorMessage: error.message, undo: undoJson, finishedAt: Date.now() };
       this.write(() => this.finishTx(seq, f, audit, `{"ok":false,"ms":${ms},"error":${errJson}${undoJson ? ',"undo":true' : ""}}`));
       error.callId = id;
+      await this.ledger.durable();
       throw error;
     }
-    const f = { status: "done" as const, result: resultJson, errorCode: null, errorMessage: null, undo: undoJson, finishedAt: Date.now() };
-    this.write(() => this.finishTx(seq, f, audit, `{"ok":true,"ms":${ms},"result":${resultJson}${undoJson ? ',"undo":true' : ""}}`));
+    const pending = staging.empty ? null : JSON.stringify(staging.plan);
+    const f = { status: "done" as const, result: resultJson, errorCode: null, errorMessage: null, undo: undoJson, finishedAt: Date.now(), pending };
+    this.write(() => this.finishTx(seq, f, audit, `{"ok":true,"ms":${ms},"result":${resultJson}${undoJson ? ',"undo":true' : ""}${pending ? `,"staged":${staging.plan.length}` : ""}}`));
+    if (pending) await this.apply(seq, audit, staging);
+    else await this.ledger.durable();
     return result;
+  }
+
+  /**
+   * Puts a call's staged files in place: its result row (with the plan) and
+   * the staged files reach the disk in one parallel flush, then the renames,
+   * then their directories. A crash in between leaves a plan boot finishes.
+   */
+  private async apply(seq: number, audit: AuditInput, staging: Staging): Promise<void> {
+    try {
+      await Promise.all([this.ledger.durable(), staging.prepare()]);
+      staging.commit();
+      await staging.settle();
+    } catch (err) {
+      staging.abort();
+      const e = new ToolExecutionError(audit.tool ?? "tool", new Error(`its files could not be made durable and were not put in place (${errorMessage(err)})`));
+      e.callId = callId(seq);
+      const f = { status: "failed" as const, result: null, errorCode: e.code, errorMessage: e.message, undo: null, finishedAt: Date.now(), pending: null };
+      this.write(() => this.finishTx(seq, f, { ...audit, kind: "abandoned" }, JSON.stringify({ error: { code: e.code, message: e.message } })));
+      await this.ledger.durable().catch(() => {});
+      throw e;
+    }
+    // Not flushed on its own: if this is lost, boot finds the renames done.
+    this.write(() => this.calls.clearPending(seq));
   }
 
   /** A tool that ignored its signal and finished after its caller was answered. */
@@ -340,6 +397,7 @@ export class Executor implements ToolCaller {
       waiter?.resolve(result);
       return { approvalId: approvalId(a.seq), callId: cid, decision: "approve", result, ...(rule ? { ruleId: rule.id } : {}) };
     } catch (err) {
+      await this.ledger.durable().catch(() => {});
       waiter?.reject(err);
       throw err;
     }
@@ -376,6 +434,7 @@ export class Executor implements ToolCaller {
         );
       }),
     );
+    this.ledger.syncNow(); // a person's decision: on disk before it is confirmed
     const waiter = this.waiting.get(a.seq);
     this.waiting.delete(a.seq);
     waiter?.reject(err);
@@ -397,6 +456,7 @@ export class Executor implements ToolCaller {
         this.ledger.append({ kind: "rule", tool, data: { rule: rule.id, change: "add", pattern, by } });
       }),
     );
+    this.ledger.syncNow();
     this.rules.add(rule);
     return rule;
   }
@@ -411,6 +471,7 @@ export class Executor implements ToolCaller {
         if (removed) this.ledger.append({ kind: "rule", data: { rule: id, change: "remove", by } });
       }),
     );
+    if (removed) this.ledger.syncNow();
     if (removed) this.rules.remove(`r${n}`);
     return removed;
   }
@@ -424,6 +485,7 @@ export class Executor implements ToolCaller {
   setLevel(level: AutonomyLevel, by: string): void {
     if (level === this.levelNow) return;
     this.write(() => this.ledger.append({ kind: "autonomy", data: { from: this.levelNow, to: level, by } }));
+    this.ledger.syncNow();
     log.info(`tools: autonomy ${this.levelNow} → ${level} (by ${by})`);
     this.levelNow = level;
   }
@@ -470,6 +532,31 @@ export class Executor implements ToolCaller {
     return this.rollbacks.correlation(correlationId, by);
   }
 
+  // ---- redaction ----------------------------------------------------------
+
+  /**
+   * Redacts audit row `seq`'s payload after the fact (see AuditLedger.redact)
+   * and the copy of it the calls table keeps (a call's arguments or result),
+   * durably; returns the `redact` row. A held call's request is refused: its
+   * arguments are what an approval would run.
+   */
+  async redact(seq: number, by: string, reason: string): Promise<AuditRow> {
+    const row = this.ledger.get(seq);
+    const n = row?.callId ? idNumber("c", row.callId) : undefined;
+    const call = n === undefined ? undefined : this.calls.get(n);
+    const column = row?.kind === "request" || row?.kind === "queued" ? "args" : row?.kind === "result" ? "result" : null;
+    if (call && column === "args" && call.status === "queued") throw new LedgerError("EQUEUED", `audit row ${seq}: ${row!.callId} waits for approval with these arguments; deny it first`);
+    const out = this.write(() =>
+      this.calls.transaction(() => {
+        const r = this.ledger.redact(seq, by, reason);
+        if (call && column) this.calls.redact(call.seq, column, JSON.stringify((this.ledger.get(seq) as AuditRow).data));
+        return r;
+      }),
+    );
+    await this.ledger.durable();
+    return out;
+  }
+
   // ---- plumbing -----------------------------------------------------------
 
   /** Large values stay in the calls table only as a marker; the caller still gets them whole. */
@@ -487,27 +574,10 @@ export class Executor implements ToolCaller {
     }
   }
 
-  /** Calls left running by a process that died are marked interrupted, each with an audit row. */
-  private recoverInterrupted(): void {
-    const now = Date.now();
-    // No call outlives its deadline; the margin covers clock steps and slow shutdowns.
-    const horizon = Math.max(this.defaultTimeoutMs, ...this.registry.list().map((t) => t.timeoutMs)) + RECOVERY_MARGIN_MS;
-    const seqs = this.write(() =>
-      this.calls.transaction(() => {
-        const s = this.calls.interruptRunning(now, horizon, this.approvalStore.approvedSince(0)); // approvals are few: a person made each
-        for (const seq of s) {
-          const r = this.calls.get(seq)!;
-          this.ledger.append({ kind: "interrupted", callId: callId(seq), tool: r.tool, agent: r.agent, correlationId: r.correlationId ?? undefined, data: { undo: r.undo !== null } });
-        }
-        return s;
-      }),
-    );
-    if (seqs.length) log.warn(`tools: ${seqs.length} call(s) were running when aios-init stopped: ${seqs.map(callId).join(" ")} (interrupted)`);
-  }
-
   /** Rejects the callers still waiting on held calls (the calls stay queued in the database). */
   close(): void {
     for (const w of this.waiting.values()) w.reject(new ToolError("closing", "tools: the executor is closing"));
     this.waiting.clear();
+    this.write(() => this.calls.releaseIds()); // a clean stop: the next boot goes on from the last id used
   }
 }

@@ -139,6 +139,7 @@ export class Rollback {
     const audit: AuditInput = { kind: "undo", callId: cid, tool: rec.tool, agent: rec.agent, correlationId: rec.correlationId ?? undefined };
     try {
       this.x.write(() => this.x.ledger.appendJson(audit, JSON.stringify({ stage: "request", by })));
+      await this.x.ledger.durable(); // the undo's request before it changes anything
       const controller = new AbortController();
       const ctx: ToolContext = {
         callId: cid,
@@ -159,6 +160,7 @@ export class Rollback {
         const e = new UndoFailedError(cid, rec.tool, err);
         e.callId = cid;
         this.x.write(() => this.x.ledger.appendJson(audit, JSON.stringify({ stage: "result", ok: false, by, error: { code: e.code, message: e.message } })));
+        await this.x.ledger.durable();
         throw e;
       }
       this.x.write(() =>
@@ -172,6 +174,7 @@ export class Rollback {
       } catch (err) {
         log.warn(`tools: ${cid}: its undo copies stay: ${errorMessage(err)}`);
       }
+      await this.x.ledger.durable();
       return { callId: cid, tool: rec.tool, undone: true };
     } finally {
       this.inFlight.delete(rec.seq);
@@ -200,6 +203,7 @@ export class Rollback {
       }
     }
     this.x.write(() => this.x.ledger.append({ kind: "undo", correlationId, data: { stage: "correlation", by, ...out } }));
+    await this.x.ledger.durable();
     return out;
   }
 }

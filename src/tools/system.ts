@@ -64,6 +64,7 @@ export async function openToolSystem(opts: ToolSystemOptions): Promise<ToolSyste
     const host = Object.assign({}, opts.host, ...parts.map((p) => p.host)) as Partial<ToolHost>;
     const executor = new Executor({ registry, ledger, capabilities, env: opts.env, level: opts.level, host, defaultTimeoutMs: opts.defaultTimeoutMs });
     capabilities.restore(executor.grants.all());
+    await executor.recover(); // before the sweep: a call it rolls back no longer needs its copies
     collectUndoCopies(opts.env, (seq) => executor.calls.get(seq), (tool) => Boolean(registry.get(tool)?.undo));
     return {
       registry,

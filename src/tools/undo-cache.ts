@@ -4,8 +4,9 @@
  * call under <data>/cache/undo/<callId>. They belong to the tool system, not
  * to any cleanup: a copy goes only once its call can no longer be rolled
  * back (undone already, no undo record, a tool that is no longer reversible).
- * Copies of an interrupted call stay: its undo record was lost with the
- * process, and the copy may be the only way back by hand.
+ * An interrupted call's copies go as any call's do (its undo record is saved
+ * before its change, and boot's recovery may have undone it), except when it
+ * stopped before saving the record: then a copy may be the only way back by hand.
  */
 import { lstatSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -21,7 +22,9 @@ export function undoCacheDir(env: ToolEnv): string {
 /** Whether a call's undo copies are still wanted; those of a call the store does not know are kept (not provably unwanted). */
 export function copiesWanted(rec: CallRecord | undefined, reversible: (tool: string) => boolean): boolean {
   if (!rec) return true;
-  if (rec.status === "queued" || rec.status === "running" || rec.status === "interrupted") return true;
+  if (rec.status === "queued" || rec.status === "running") return true;
+  if (rec.undoneAt !== null) return false;
+  if (rec.status === "interrupted" && rec.undo === null) return true;
   return rec.undoneAt === null && rec.undo !== null && reversible(rec.tool);
 }
 

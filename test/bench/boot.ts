@@ -3,7 +3,9 @@
  * QEMU start → first PID-1 line, → ready line, → first HTTP 200 on the
  * forwarded port, where the time goes on the guest's clock (kernel, the
  * initramfs's /init, Bun starting the program, the program's modules, each
- * boot phase), PID 1's RSS, and the sizes of what boots; against the floor
+ * boot phase), PID 1's RSS, a clean poweroff (the API's request → QEMU's
+ * exit: the ledger, the databases and the disks synced and unmounted), and the
+ * sizes of what boots; against the floor
  * measured in the same run, interleaved with the aios boots: the same kernel
  * with a BusyBox-only initramfs whose /init prints a line and powers off.
  * Then the issue-16 targets, each with its figure.
@@ -44,11 +46,13 @@ async function bootOnce(dataImg?: string) {
     const ready = performance.now() - t0;
     const httpMs = await http;
     const sys = (await (await vm.api("/api/v1/system")).json()) as any;
+    const off = performance.now();
     await vm.api("/api/v1/power", { method: "POST", body: '{"action":"poweroff"}' });
     await vm.waitExit();
+    const poweroff = performance.now() - off;
     const b = sys.boot;
     return {
-      firstLine, ready, http: httpMs, rss: sys.rssBytes as number,
+      poweroff, firstLine, ready, http: httpMs, rss: sys.rssBytes as number,
       initStart: b.initramfs?.startMs as number, initSwitch: b.initramfs?.switchMs as number,
       hello: b.helloMs as number, main: b.mainMs as number, readyMs: b.readyMs as number,
       phases: b.phases as Array<{ name: string; ms: number }>,
@@ -95,6 +99,7 @@ const rows = [
   ["QEMU start → ready line", s(med((r) => r.ready)), ""],
   ["QEMU start → first HTTP 200 on the host", s(med((r) => r.http)), ""],
   ["QEMU start → ready line, first boot of a blank data disk (one run)", s(firstBoot.ready), ""],
+  ["clean poweroff: request → QEMU exit (floor: its line → exit)", s(med((r) => r.poweroff)), s(median(floors.map((f) => f.exit - f.line)))],
 ];
 // Guest clock (ms since the kernel started), so host noise between QEMU start and the kernel drops out.
 const where = [

@@ -196,9 +196,22 @@ describe("audit", () => {
     expect(r.json.rows.map((x: any) => [x.seq, x.kind, x.callId])).toEqual([[4, "result", "c2"], [3, "request", "c2"], [2, "result", "c1"]]);
     expect((await req("GET", "/audit?kind=request")).json.rows).toHaveLength(2);
     expect(await req("GET", "/audit?limit=lots")).toMatchObject({ status: 400, json: { error: { field: "limit" } } });
-    expect((await req("POST", "/audit/verify")).json).toEqual({ ok: true, rows: 4 });
+    expect((await req("POST", "/audit/verify")).json).toMatchObject({ ok: true, rows: 4 });
     s.ledger.database.exec("DROP TRIGGER audit_no_update");
     s.ledger.database.exec("UPDATE audit SET agent = 'someone-else' WHERE seq = 2");
     expect((await req("POST", "/audit/verify")).json).toMatchObject({ ok: false, rows: 2, firstBadRow: 2 });
+  });
+
+  test("POST /audit/{seq}/redact: the payload and the call's copy replaced, the redaction a row, the chain verifying", async () => {
+    await req("POST", "/tools/probe.touch", { args: { path: "/srv/a", content: "s3cret" }, agent: "ops" });
+    const r = await req("POST", "/audit/1/redact", { reason: "a secret in the content" });
+    expect(r).toMatchObject({ status: 200, json: { redaction: { seq: 3, kind: "redact", callId: "c1", data: { seq: 1, by: "api", reason: "a secret in the content" } } } });
+    expect(JSON.stringify((await req("GET", "/audit")).json)).not.toContain("s3cret");
+    expect(JSON.stringify((await req("GET", "/calls/c1")).json)).not.toContain("s3cret");
+    expect((await req("POST", "/audit/verify")).json).toMatchObject({ ok: true, rows: 3, redacted: 1 });
+    expect(await req("POST", "/audit/1/redact", { reason: "again" })).toMatchObject({ status: 409, json: { error: { code: "eredacted" } } });
+    expect(await req("POST", "/audit/99/redact", { reason: "x" })).toMatchObject({ status: 404 });
+    expect(await req("POST", "/audit/2/redact", {})).toMatchObject({ status: 400, json: { error: { field: "reason" } } });
+    expect(await req("POST", "/audit/two/redact", { reason: "x" })).toMatchObject({ status: 400, json: { error: { field: "seq" } } });
   });
 });

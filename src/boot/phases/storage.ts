@@ -7,7 +7,7 @@
  */
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
-import { AiosError, libc, logToFile, run } from "../../sys";
+import { AiosError, fsyncPath, libc, logToFile, mkdirDurable, run } from "../../sys";
 import { DATA_DIRS } from "../context";
 import { keepLastGood, lastGoodPath } from "../lastgood";
 import { definePhase, defineStep } from "../step";
@@ -81,8 +81,10 @@ export const storage = definePhase({
       name: "layout",
       describe: (ctx) => `mkdir -p ${ctx.paths.data}/{${DATA_DIRS.join(",")}} ${ctx.paths.log} ${ctx.paths.run}; chmod 700 ${ctx.paths.secrets}`,
       run: (ctx) => {
-        for (const dir of DATA_DIRS) mkdirSync(join(ctx.paths.data, dir), { recursive: true });
+        // Durable: on a first boot these are new entries on the data disk.
+        for (const dir of DATA_DIRS) mkdirDurable(join(ctx.paths.data, dir));
         chmodSync(ctx.paths.secrets, 0o700);
+        fsyncPath(ctx.paths.secrets);
         mkdirSync(ctx.paths.log, { recursive: true });
         mkdirSync(ctx.paths.run, { recursive: true });
         logToFile(join(ctx.paths.log, "aios.log"));

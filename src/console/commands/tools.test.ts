@@ -110,8 +110,19 @@ describe("audit and rollback", () => {
     expect(lines[2]).toMatch(/^2\s+\d\d:\d\d:\d\d\s+request\s+c1\s+probe\.touch\s+ops\s+\{"args":\{"path":"\/srv\/a",/);
     expect(lines[3]).toMatch(/^3\s+\d\d:\d\d:\d\d\s+result\s+c1\s+probe\.touch\s+ops\s+\{"ok":true,/);
     expect(lines.every((l) => l.length <= 80)).toBe(true);
-    expect(await type("audit verify")).toBe("ledger ok: 3 rows, chain intact");
-    expect(await type("audit x")).toBe("usage: audit [n | verify]");
+    expect(await type("audit verify")).toMatch(/^ledger ok: 3 rows, chain intact( \(anchored at row \d\))?$/);
+    expect(await type("audit x")).toBe("usage: audit [n | verify | redact <seq> <reason>]");
+  });
+
+  test("audit redact replaces a payload (and the call's copy of it); the chain still verifies", async () => {
+    s.executor.setLevel("full", "test");
+    await type('call probe.touch {"path":"/srv/a","content":"hunter2"} as ops');
+    expect(await type("audit redact 2 the content was a password")).toBe("row 2 redacted (recorded as row 4); the chain still verifies");
+    expect(JSON.stringify(s.ledger.query())).not.toContain("hunter2");
+    expect(JSON.stringify(s.executor.getCall("c1"))).not.toContain("hunter2");
+    expect(await type("audit verify")).toMatch(/^ledger ok: 4 rows, chain intact \((anchored at row \d, )?1 redacted\)$/);
+    expect(await type("audit redact 2 again")).toBe("audit row 2: already redacted");
+    expect(await type("audit redact 2")).toBe("usage: audit redact <seq> <reason> (the row number, then why)");
   });
 
   test("rollback undoes a call, then says it already is; rollback goal undoes a goal", async () => {

@@ -1,14 +1,15 @@
 /** fs.delete: files, links and (with recursive) directories; undo rebuilds exactly what was removed. */
-import { lstatSync, readdirSync, rmSync } from "node:fs";
+import { lstatSync, readdirSync } from "node:fs";
 import * as v from "valibot";
+import { removeDurable } from "../../sys";
 import { plural } from "../summary";
 import { formatBytes } from "../units";
-import { defineTool } from "../define";
+import { defineTool, type Inspection } from "../define";
 import { attempt, FsError, FsPathError } from "./errors";
 import { FILE_TYPES, guestPath, typeOf } from "./common";
 import { isRootPath, refuseIfHoldsReserved, resolvePath, pathsRisk } from "./paths";
 import { restore, type Snapshot } from "./snapshot";
-import { again, snapshot, storeFor, storeId, storeOf } from "./undo";
+import { again, snapshot, storeFor, storeId, storeOf, whenSettled } from "./undo";
 
 interface DeleteUndo {
   path: string;
@@ -40,21 +41,30 @@ export const fsDelete = defineTool({
     const r = resolvePath(ctx.env, tool, args.path, { follow: false });
     if (isRootPath(ctx.env, r.guest) || isRootPath(ctx.env, r.real)) throw new FsPathError("root_path", tool, args.path, "is an allowed root; refusing to delete it");
     refuseIfHoldsReserved(ctx.env, tool, args.path, r);
-    const st = attempt(tool, args.path, () => lstatSync(r.host));
-    if (st.isDirectory() && !args.recursive && attempt(tool, args.path, () => readdirSync(r.host)).length > 0) {
-      throw new FsError("ENOTEMPTY", tool, args.path, "ENOTEMPTY (directory not empty; set recursive)");
-    }
-    const store = storeFor(ctx);
-    const before = snapshot(tool, args.path, r.host, store);
-    ctx.saveUndo({ path: r.real, before, store: storeId(ctx, store) } satisfies DeleteUndo);
-    attempt(tool, args.path, () => rmSync(r.host, { recursive: true }));
-    return { path: r.guest, type: typeOf(st), ...tally(before) };
+    return whenSettled([r.host], () => {
+      const st = attempt(tool, args.path, () => lstatSync(r.host));
+      if (st.isDirectory() && !args.recursive && attempt(tool, args.path, () => readdirSync(r.host)).length > 0) {
+        throw new FsError("ENOTEMPTY", tool, args.path, "ENOTEMPTY (directory not empty; set recursive)");
+      }
+      const store = storeFor(ctx);
+      const before = snapshot(tool, args.path, r.host, store);
+      ctx.saveUndo({ path: r.real, before, store: storeId(ctx, store) } satisfies DeleteUndo);
+      attempt(tool, args.path, () => removeDurable(r.host));
+      return { path: r.guest, type: typeOf(st), ...tally(before) };
+    });
   },
   undo(rec: DeleteUndo, ctx) {
     const r = again(ctx.env, "fs.delete", rec.path);
     const store = storeOf(ctx.env, rec.store);
     attempt("fs.delete", rec.path, () => restore(r.host, rec.before, store));
     if (rec.store) store.discard();
+  },
+  inspect(args, rec, ctx): Inspection {
+    const r = again(ctx.env, "fs.delete", rec?.path ?? args.path);
+    const st = lstatSync(r.host, { throwIfNoEntry: false });
+    if (!st) return { effect: "present", detail: `${args.path} is gone` };
+    if (rec?.before?.type === "dir" && st.isDirectory() && readdirSync(r.host).length < Object.keys(rec.before.entries).length) return { effect: "partial", detail: `${args.path} lost some of its entries` };
+    return { effect: "absent", detail: `${args.path} is still there` };
   },
   summarize: (o) => `Deleted ${o.path} (${o.type === "dir" ? `a directory of ${plural(o.entries, "entry", "entries")}` : o.type}, ${formatBytes(o.bytes)}); a copy is kept so it can be undone`,
 });

@@ -64,14 +64,16 @@ describe("fs.read / fs.stat / fs.list", () => {
 });
 
 describe("fs.write / fs.append", () => {
-  test("write replaces content and mode; undo restores both exactly, keeping the inode", async () => {
+  test("write replaces content and mode in one rename (a new inode; a hard link keeps the old content); undo restores both exactly", async () => {
     linkSync(at("etc/nginx/nginx.conf"), at("etc/hardlink"));
     const ino = statSync(at("etc/nginx/nginx.conf")).ino;
+    const old = readFileSync(at("etc/hardlink"), "utf8");
     await roundTrip(fsWrite, { path: "/etc/nginx/nginx.conf", content: "new", mode: "0600" }, (r) => {
       expect(r).toEqual({ path: "/etc/nginx/nginx.conf", bytes: 3, created: false });
       expect(statSync(at("etc/nginx/nginx.conf")).mode & 0o7777).toBe(0o600);
+      expect(statSync(at("etc/nginx/nginx.conf")).ino).not.toBe(ino);
+      expect(readFileSync(at("etc/hardlink"), "utf8")).toBe(old);
     });
-    expect(statSync(at("etc/nginx/nginx.conf")).ino).toBe(ino);
   });
 
   test("write creating a file and its parents; undo removes them all", async () => {

@@ -1,26 +1,39 @@
 /** fs.move and fs.copy. Undo moves back / removes the copy, and restores whatever the destination held. */
 import { lstatSync, renameSync, rmSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import * as v from "valibot";
-import { errorCode } from "../../sys";
+import { errorCode, fsyncParent, syncTree } from "../../sys";
 import { plural } from "../summary";
 import { formatBytes } from "../units";
-import { defineTool, type ToolContext } from "../define";
+import { defineTool, type Inspection, type ToolContext } from "../define";
 import { attempt, FsError, FsPathError } from "./errors";
 import { FILE_TYPES, guestPath, typeOf } from "./common";
 import { isRootPath, refuseIfHoldsReserved, type Resolved, resolvePath, within, pathsRisk } from "./paths";
 import { restore, type Snapshot, type UndoStore } from "./snapshot";
 import { copyTree, linkLeadingOut } from "./tree";
-import { again, snapshot, storeFor, storeId, storeOf } from "./undo";
+import { again, snapshot, storeFor, storeId, storeOf, whenSettled } from "./undo";
 
-/** rename(2), or copy-then-remove across filesystems. */
+/**
+ * rename(2), or copy-then-remove across filesystems; durable when it returns
+ * (the copy synced before the source goes, both directories after).
+ */
 function moveNode(from: string, to: string, signal: AbortSignal): void {
   try {
     renameSync(from, to);
   } catch (err) {
     if (errorCode(err) !== "EXDEV") throw err;
     copyTree(from, to, signal);
+    syncTree(to);
     rmSync(from, { recursive: true });
   }
+  fsyncParent(to);
+  if (dirname(from) !== dirname(to)) fsyncParent(from);
+}
+
+/** Clears what is at `host` (kept for undo already), durably. */
+function clear(host: string): void {
+  rmSync(host, { recursive: true });
+  fsyncParent(host);
 }
 
 /** Clears the destination after keeping it for undo; refuses it unless overwrite. */
@@ -66,18 +79,20 @@ export const fsMove = defineTool({
     const st = attempt(tool, args.from, () => lstatSync(from.host));
     if (from.real === to.real) throw new FsError("EINVAL", tool, args.to, "EINVAL (same path as from)");
     if (within(to.real, from.real)) throw new FsError("EINVAL", tool, args.to, `EINVAL (inside ${args.from})`);
-    const store = storeFor(ctx);
-    const toBefore = takeDestination(tool, args.to, to, args.overwrite, store);
-    ctx.saveUndo({ from: from.real, to: to.real, toBefore, store: storeId(ctx, store) } satisfies MoveUndo);
-    attempt(tool, args.to, () => {
-      if (toBefore) rmSync(to.host, { recursive: true });
-      moveNode(from.host, to.host, ctx.signal);
+    return whenSettled([from.host, to.host], () => {
+      const store = storeFor(ctx);
+      const toBefore = takeDestination(tool, args.to, to, args.overwrite, store);
+      ctx.saveUndo({ from: from.real, to: to.real, toBefore, store: storeId(ctx, store) } satisfies MoveUndo);
+      attempt(tool, args.to, () => {
+        if (toBefore) clear(to.host);
+        moveNode(from.host, to.host, ctx.signal);
+      });
+      checkArrived(ctx, tool, to, () => {
+        moveNode(to.host, from.host, ctx.signal);
+        restore(to.host, toBefore, store);
+      });
+      return { from: from.guest, to: to.guest, type: typeOf(st) };
     });
-    checkArrived(ctx, tool, to, () => {
-      moveNode(to.host, from.host, ctx.signal);
-      restore(to.host, toBefore, store);
-    });
-    return { from: from.guest, to: to.guest, type: typeOf(st) };
   },
   undo(rec: MoveUndo, ctx) {
     const tool = "fs.move";
@@ -90,6 +105,14 @@ export const fsMove = defineTool({
       restore(to.host, rec.toBefore, store);
     });
     if (rec.store) store.discard();
+  },
+  inspect(args, rec, ctx): Inspection {
+    const from = lstatSync(again(ctx.env, "fs.move", rec?.from ?? args.from).host, { throwIfNoEntry: false });
+    const to = lstatSync(again(ctx.env, "fs.move", rec?.to ?? args.to).host, { throwIfNoEntry: false });
+    if (!from && to) return { effect: "present", detail: `${args.from} is at ${args.to}` };
+    if (from && !to) return { effect: "absent", detail: `${args.from} is where it was` };
+    if (from && to) return rec?.toBefore ? { effect: "absent", detail: `${args.from} and ${args.to} are both there` } : { effect: "partial", detail: `${args.from} is there and a copy at ${args.to}` };
+    return { effect: "partial", detail: `neither ${args.from} nor ${args.to} exists` };
   },
   summarize: (o) => `Moved ${o.from} to ${o.to}`,
 });
@@ -119,26 +142,34 @@ export const fsCopy = defineTool({
     const st = attempt(tool, args.from, () => statSync(from.host));
     if (st.isDirectory() && !args.recursive) throw new FsError("EISDIR", tool, args.from, "EISDIR (is a directory; set recursive)");
     if (within(to.real, from.real)) throw new FsError("EINVAL", tool, args.to, `EINVAL (inside ${args.from})`);
-    const store = storeFor(ctx);
-    const toBefore = takeDestination(tool, args.to, to, args.overwrite, store);
-    ctx.saveUndo({ to: to.real, toBefore, store: storeId(ctx, store) } satisfies CopyUndo);
-    const count = attempt(tool, args.to, () => {
-      if (toBefore) rmSync(to.host, { recursive: true });
-      try {
-        return copyTree(from.host, to.host, ctx.signal);
-      } catch (err) {
-        restore(to.host, toBefore, store); // no half copy left behind
-        throw err;
-      }
+    return whenSettled([from.host, to.host], () => {
+      const store = storeFor(ctx);
+      const toBefore = takeDestination(tool, args.to, to, args.overwrite, store);
+      ctx.saveUndo({ to: to.real, toBefore, store: storeId(ctx, store) } satisfies CopyUndo);
+      const count = attempt(tool, args.to, () => {
+        if (toBefore) clear(to.host);
+        try {
+          const n = copyTree(from.host, to.host, ctx.signal);
+          syncTree(to.host);
+          return n;
+        } catch (err) {
+          restore(to.host, toBefore, store); // no half copy left behind
+          throw err;
+        }
+      });
+      checkArrived(ctx, tool, to, () => restore(to.host, toBefore, store));
+      return { from: from.guest, to: to.guest, ...count };
     });
-    checkArrived(ctx, tool, to, () => restore(to.host, toBefore, store));
-    return { from: from.guest, to: to.guest, ...count };
   },
   undo(rec: CopyUndo, ctx) {
     const to = again(ctx.env, "fs.copy", rec.to);
     const store = storeOf(ctx.env, rec.store);
     attempt("fs.copy", rec.to, () => restore(to.host, rec.toBefore, store));
     if (rec.store) store.discard();
+  },
+  inspect(args, rec, ctx): Inspection {
+    const to = lstatSync(again(ctx.env, "fs.copy", rec?.to ?? args.to).host, { throwIfNoEntry: false });
+    return to ? { effect: rec?.toBefore ? "partial" : "present", detail: `${args.to} exists` } : { effect: "absent", detail: `${args.to} does not exist` };
   },
   summarize: (o) => `Copied ${o.from} to ${o.to} (${plural(o.entries, "entry", "entries")}, ${formatBytes(o.bytes)})`,
 });

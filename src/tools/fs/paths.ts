@@ -67,11 +67,12 @@ export const PROTECTED = [
   "/var/lib/aios/models",
   "/var/lib/aios/vectors",
   "/var/lib/aios/cache/undo",
+  "/var/lib/aios/cache/staging",
   "/var/lib/aios/config",
 ] as const;
 
 /** Under /var/lib/aios (env.paths.data), the directories the protected set names. */
-const PROTECTED_DATA = ["ledger", "memory", "models", "vectors", "cache/undo", "config"];
+const PROTECTED_DATA = ["ledger", "memory", "models", "vectors", "cache/undo", "cache/staging", "config"];
 
 /** Files whose change (or, for secrets, whose reading) is high risk whoever asks. */
 const SENSITIVE_WRITE = ["/etc/shadow", "/etc/gshadow", "/etc/passwd", "/etc/group", "/etc/sudoers", "/etc/sudoers.d", "/etc/ssh", "/root", "/etc/pam.d", "/etc/security", "/etc/init.d", "/etc/profile", "/etc/profile.d"];

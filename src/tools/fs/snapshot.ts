@@ -3,10 +3,13 @@
  * node (file content, mode, owner, mtime; a directory's whole tree; a
  * symlink's target), taken with lstat so links are kept as links. Small file
  * contents travel inside the undo record (JSON); larger ones are copied into
- * the call's undo directory (`<data>/cache/undo/<callId>/`).
+ * the call's undo directory (`<data>/cache/undo/<callId>/`), durably: an undo
+ * copy is on disk before the change it undoes is made. Putting a snapshot
+ * back is durable too.
  */
-import { chmodSync, copyFileSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { copyFileDurable, fsyncParent, fsyncPath, mkdirDurable, syncTree, writeFileDurable } from "../../sys";
 
 /** File contents up to this size are kept inline in the undo record. */
 export const INLINE_MAX = 32 * 1024;
@@ -38,11 +41,10 @@ export class UndoStore {
 
   /** Keeps a copy of the file at `host`; returns its blob name. */
   keep(host: string): string {
-    if (!this.used) mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    if (!this.used) mkdirDurable(this.dir, 0o700);
     this.used = true;
     const name = String(this.next++);
-    copyFileSync(host, join(this.dir, name));
-    chmodSync(join(this.dir, name), 0o600); // the copy may hold what only root could read; only aiOS reads it back
+    copyFileDurable(host, join(this.dir, name), 0o600); // the copy may hold what only root could read; only aiOS reads it back
     return name;
   }
 
@@ -85,17 +87,20 @@ export function capture(host: string, store: UndoStore): Snapshot | null {
   throw new Error("a device, fifo or socket cannot be kept for undo");
 }
 
-/** Makes `host` hold exactly `snap` again (null: nothing there), replacing whatever is there now. */
+/** Makes `host` hold exactly `snap` again (null: nothing there), replacing whatever is there now; on disk when it returns. */
 export function restore(host: string, snap: Snapshot | null, store: UndoStore): void {
   const now = lstatSync(host, { throwIfNoEntry: false });
   if (snap?.type === "file" && now?.isFile()) {
-    // In place, like the write it undoes: the inode and its hard links stay.
-    writeFileSync(host, contentOf(snap, store));
-    finish(host, snap);
+    // One rename over what is there: a reader or a reboot sees one or the other.
+    const owner = process.getuid?.() === 0 ? { uid: snap.uid, gid: snap.gid } : {};
+    writeFileDurable(host, contentOf(snap, store), { mode: snap.mode, mtimeMs: snap.mtimeMs, ...owner });
     return;
   }
   if (now) rmSync(host, { recursive: true, force: true });
-  if (snap) create(host, snap, store);
+  if (snap) {
+    create(host, snap, store);
+    syncTree(host);
+  } else if (now) fsyncParent(host);
 }
 
 function contentOf(snap: Extract<Snapshot, { type: "file" }>, store: UndoStore): Buffer {
@@ -109,7 +114,8 @@ function create(host: string, snap: Snapshot, store: UndoStore): void {
     return;
   }
   if (snap.type === "file") {
-    writeFileSync(host, contentOf(snap, store), { mode: 0o600 });
+    // Readable by no one else until finish() gives it its mode; restore() syncs the whole tree after.
+    writeFileSync(host, contentOf(snap, store), { mode: 0o600, flag: "wx" });
   } else {
     mkdirSync(host, { mode: 0o700 });
     for (const [name, child] of Object.entries(snap.entries)) create(join(host, name), child, store);
@@ -130,8 +136,13 @@ function chown(host: string, snap: { uid: number; gid: number }): void {
   if (st.uid !== snap.uid || st.gid !== snap.gid) lchownSync(host, snap.uid, snap.gid);
 }
 
-/** Undo of an append: cut the file back to its old length, or remove it if the append created it. */
+/** Undo of an append: cut the file back to its old length, or remove it if the append created it; durably. */
 export function truncateBack(host: string, size: number | null): void {
-  if (size === null) unlinkSync(host);
-  else truncateSync(host, size);
+  if (size === null) {
+    unlinkSync(host);
+    fsyncParent(host);
+  } else {
+    truncateSync(host, size);
+    fsyncPath(host);
+  }
 }

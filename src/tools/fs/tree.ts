@@ -10,7 +10,10 @@ export interface TreeCount {
   bytes: number;
 }
 
-/** Copies `src` (not following links inside) to `dst`, keeping modes; symlinks are copied as links. */
+/**
+ * Copies `src` (not following links inside) to `dst`, keeping modes; symlinks
+ * are copied as links. Not yet durable: callers syncTree() the copy.
+ */
 export function copyTree(src: string, dst: string, signal: AbortSignal, count: TreeCount = { entries: 0, bytes: 0 }): TreeCount {
   if (signal.aborted) throw signal.reason;
   const st = lstatSync(src);

@@ -5,7 +5,7 @@
  */
 import { lstatSync, mkdirSync, rmdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { errorCode } from "../../sys";
+import { errorCode, fsyncParent, pendingAt } from "../../sys";
 import type { ToolContext, ToolEnv } from "../define";
 import { FsError, FsPathError, fsFailure } from "./errors";
 import { undoDir, undoId } from "./common";
@@ -59,15 +59,28 @@ export function missingParents(env: ToolEnv, tool: string, path: string, r: Reso
   return out;
 }
 
+/** Creates the directories, outermost first, each durable (its entry fsynced in its parent) before the next. */
 export function makeDirs(env: ToolEnv, tool: string, guests: readonly string[], mode?: number): void {
   for (const g of guests) {
     const r = again(env, tool, g);
     try {
       mkdirSync(r.host, { mode: mode ?? 0o755 });
+      fsyncParent(r.host);
     } catch (err) {
       throw fsFailure(tool, g, err);
     }
   }
+}
+
+/**
+ * Runs `body` once no staged write (another call's fs.write, not yet in
+ * place) is pending at, under or above these host paths: at once and
+ * synchronously in the usual case, so a tool's look-then-change stays one
+ * step no other call can come between.
+ */
+export function whenSettled<T>(hosts: readonly string[], body: () => T): T | Promise<T> {
+  const wait = pendingAt(...hosts);
+  return wait ? wait.then(() => whenSettled(hosts, body)) : body();
 }
 
 /** Removes directories a call created, innermost first; one that gained entries since is left and reported. */
@@ -77,6 +90,7 @@ export function removeDirs(env: ToolEnv, tool: string, guests: readonly string[]
     const r = again(env, tool, g);
     try {
       rmdirSync(r.host);
+      fsyncParent(r.host);
     } catch (err) {
       const code = errorCode(err);
       if (code === "ENOENT") continue;

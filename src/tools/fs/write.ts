@@ -1,14 +1,24 @@
-/** fs.write and fs.append. Undo puts back the previous content and mode, or removes what was created. */
-import { appendFileSync, chmodSync, lstatSync, writeFileSync } from "node:fs";
+/**
+ * fs.write and fs.append. Undo puts back the previous content and mode, or
+ * removes what was created.
+ *
+ * fs.write replaces the file in one rename (a reader or a power cut sees the
+ * old content or the new, never a mix; a file with several hard links is
+ * split from the others, as with any editor that saves this way). Under the
+ * executor the new content is staged and put in place once the call's
+ * result is on disk; without one it is written durably at once.
+ */
+import { closeSync, lstatSync, openSync, readFileSync, readSync } from "node:fs";
 import * as v from "valibot";
+import { appendFileDurable, writeFileDurable } from "../../sys";
 import { formatBytes } from "../units";
-import { defineTool } from "../define";
+import { defineTool, type Inspection } from "../define";
 import { digestField } from "../redact";
 import { attempt, FsError } from "./errors";
 import { decode, encoding, guestPath, octalMode, parseMode } from "./common";
 import { resolvePath, pathsRisk } from "./paths";
 import { restore, type Snapshot, truncateBack } from "./snapshot";
-import { again, makeDirs, missingParents, removeDirs, snapshot, storeFor, storeId, storeOf } from "./undo";
+import { again, makeDirs, missingParents, removeDirs, snapshot, storeFor, storeId, storeOf, whenSettled } from "./undo";
 
 interface WriteUndo {
   /** The file actually written (a symlink's target when the path was a link). */
@@ -17,6 +27,36 @@ interface WriteUndo {
   /** Parent directories this call created, outermost first. */
   dirs: string[];
   store?: string;
+}
+
+const sha256 = (data: Uint8Array | string) => new Bun.CryptoHasher("sha256").update(data).digest("hex");
+
+/**
+ * A call's content as recovery reads it back from the calls table: the text
+ * itself, or, audited (redact.ts), the sha256 and size of the text as sent.
+ */
+type Sent = string | { sha256: string; bytes: number };
+
+/** Whether `buf` is what `content` (utf8 or base64 text, or its digest) decodes to. */
+function holds(buf: Buffer, content: Sent, enc: "utf8" | "base64"): boolean {
+  if (typeof content === "string") return buf.equals(decode(content, enc));
+  return sha256(enc === "base64" ? buf.toString("base64") : buf) === content.sha256;
+}
+
+/** The decoded lengths `content` may have (one, except for the digest of base64 text, whose padding is not known). */
+function lengths(content: Sent, enc: "utf8" | "base64"): number[] {
+  if (typeof content === "string") return [decode(content, enc).length];
+  if (enc === "utf8") return [content.bytes];
+  const most = Math.floor((content.bytes * 3) / 4);
+  return [most, most - 1, most - 2].filter((n) => n >= 0);
+}
+
+function readOrNull(host: string): Buffer | null {
+  try {
+    return readFileSync(host);
+  } catch {
+    return null;
+  }
 }
 
 export const fsWrite = defineTool({
@@ -39,20 +79,26 @@ export const fsWrite = defineTool({
   execute(args, ctx) {
     const tool = "fs.write";
     const r = resolvePath(ctx.env, tool, args.path);
-    const existing = attempt(tool, args.path, () => lstatSync(r.host, { throwIfNoEntry: false }));
-    if (existing?.isDirectory()) throw new FsError("EISDIR", tool, args.path, "EISDIR (is a directory)");
-    const dirs = !existing && args.createParents ? missingParents(ctx.env, tool, args.path, r) : [];
-    const store = storeFor(ctx);
-    const before = existing ? snapshot(tool, args.path, r.host, store) : null;
-    ctx.saveUndo({ path: r.real, before, dirs, store: storeId(ctx, store) } satisfies WriteUndo);
-    makeDirs(ctx.env, tool, dirs);
-    const data = decode(args.content, args.encoding);
-    const mode = args.mode === undefined ? undefined : parseMode(args.mode);
-    attempt(tool, args.path, () => {
-      writeFileSync(r.host, data, mode === undefined ? undefined : { mode });
-      if (mode !== undefined) chmodSync(r.host, mode); // past the umask, and on existing files too
+    return whenSettled([r.host], () => {
+      const existing = attempt(tool, args.path, () => lstatSync(r.host, { throwIfNoEntry: false }));
+      if (existing?.isDirectory()) throw new FsError("EISDIR", tool, args.path, "EISDIR (is a directory)");
+      const dirs = !existing && args.createParents ? missingParents(ctx.env, tool, args.path, r) : [];
+      const store = storeFor(ctx);
+      const before = existing ? snapshot(tool, args.path, r.host, store) : null;
+      const undo: WriteUndo = { path: r.real, before, dirs, store: storeId(ctx, store) };
+      const data = decode(args.content, args.encoding);
+      const mode = args.mode === undefined ? undefined : parseMode(args.mode);
+      // Directories are made in place, so their undo record goes to disk first; a staged file's goes with the result.
+      const staged = ctx.staging !== undefined;
+      if (dirs.length > 0 || !staged) ctx.saveUndo(undo);
+      makeDirs(ctx.env, tool, dirs);
+      attempt(tool, args.path, () => {
+        if (ctx.staging) ctx.staging.write(r.host, data, { mode });
+        else writeFileDurable(r.host, data, { mode });
+      });
+      if (dirs.length === 0 && staged) ctx.saveUndo(undo);
+      return { path: r.guest, bytes: data.length, created: !existing };
     });
-    return { path: r.guest, bytes: data.length, created: !existing };
   },
   undo(rec: WriteUndo, ctx) {
     const tool = "fs.write";
@@ -62,6 +108,12 @@ export const fsWrite = defineTool({
     removeDirs(ctx.env, tool, rec.dirs);
     if (rec.store) store.discard();
   },
+  inspect(args, rec, ctx): Inspection {
+    const r = again(ctx.env, "fs.write", rec?.path ?? args.path);
+    const now = readOrNull(r.host);
+    if (now !== null && holds(now, args.content, args.encoding)) return { effect: "present", detail: `${args.path} holds the content written (${now.length} bytes)` };
+    return { effect: "absent", detail: now === null ? `${args.path} does not exist` : `${args.path} holds other content (${now.length} bytes)` };
+  },
   summarize: (o) => `Wrote ${formatBytes(o.bytes)} to ${o.path}${o.created ? " (a new file)" : ""}`,
 });
 
@@ -69,6 +121,20 @@ interface AppendUndo {
   path: string;
   /** Length before the append; null when the append created the file. */
   size: number | null;
+}
+
+/** The last `n` bytes of a file (at most what the file has). */
+function tail(host: string, n: number): Buffer {
+  const fd = openSync(host, "r");
+  try {
+    const size = lstatSync(host).size;
+    const len = Math.min(n, size);
+    const buf = Buffer.alloc(len);
+    readSync(fd, buf, 0, len, size - len);
+    return buf;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export const fsAppend = defineTool({
@@ -85,16 +151,30 @@ export const fsAppend = defineTool({
   execute(args, ctx) {
     const tool = "fs.append";
     const r = resolvePath(ctx.env, tool, args.path);
-    const st = attempt(tool, args.path, () => lstatSync(r.host, { throwIfNoEntry: false }));
-    if (st?.isDirectory()) throw new FsError("EISDIR", tool, args.path, "EISDIR (is a directory)");
-    ctx.saveUndo({ path: r.real, size: st ? st.size : null } satisfies AppendUndo);
-    const data = decode(args.content, args.encoding);
-    attempt(tool, args.path, () => appendFileSync(r.host, data));
-    return { path: r.guest, bytes: data.length, size: (st?.size ?? 0) + data.length };
+    return whenSettled([r.host], () => {
+      const st = attempt(tool, args.path, () => lstatSync(r.host, { throwIfNoEntry: false }));
+      if (st?.isDirectory()) throw new FsError("EISDIR", tool, args.path, "EISDIR (is a directory)");
+      ctx.saveUndo({ path: r.real, size: st ? st.size : null } satisfies AppendUndo);
+      const data = decode(args.content, args.encoding);
+      attempt(tool, args.path, () => appendFileDurable(r.host, data));
+      return { path: r.guest, bytes: data.length, size: (st?.size ?? 0) + data.length };
+    });
   },
   undo(rec: AppendUndo, ctx) {
     const r = again(ctx.env, "fs.append", rec.path);
     attempt("fs.append", rec.path, () => truncateBack(r.host, rec.size));
+  },
+  inspect(args, rec, ctx): Inspection {
+    if (!rec) return { effect: "absent", detail: "the call stopped before it saved where the file ended" };
+    const r = again(ctx.env, "fs.append", rec.path);
+    const st = lstatSync(r.host, { throwIfNoEntry: false });
+    const before = rec.size ?? 0;
+    if (!st) return { effect: "absent", detail: `${args.path} does not exist` };
+    if (st.size === before && rec.size !== null) return { effect: "absent", detail: `${args.path} is still ${before} bytes` };
+    for (const n of lengths(args.content, args.encoding)) {
+      if (st.size === before + n && holds(tail(r.host, n), args.content, args.encoding)) return { effect: "present", detail: `${args.path} ends with the ${n} bytes appended` };
+    }
+    return { effect: "partial", detail: `${args.path} is ${st.size} bytes, was ${before}` };
   },
   summarize: (o) => `Appended ${formatBytes(o.bytes)} to ${o.path} (now ${formatBytes(o.size)})`,
 });

@@ -6,8 +6,9 @@
  * means the same on every Debian-like system; other system accounts take the
  * lowest free id in 100-999 as adduser does.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { mkdirDurable, writeFileDurable } from "../../sys";
 import type { AccountNeed } from "./scripts";
 
 /** base-passwd 3.6.1 (Debian 12) passwd.master: name -> [uid, gid, gecos, home, shell]. */
@@ -69,14 +70,11 @@ function entries(lines: string[], kind: "user" | "group"): Entry[] {
   });
 }
 
-/** Replaces a file's content in one rename, keeping its mode. */
+/** Replaces a file's content in one rename, keeping its mode, durably. */
 function rewrite(path: string, lines: string[], defaultMode: number): void {
   const mode = existsSync(path) ? statSync(path).mode & 0o7777 : defaultMode;
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.aios-new`;
-  writeFileSync(tmp, lines.length ? `${lines.join("\n")}\n` : "");
-  chmodSync(tmp, mode);
-  renameSync(tmp, path);
+  mkdirDurable(dirname(path));
+  writeFileDurable(path, lines.length ? `${lines.join("\n")}\n` : "", { mode });
 }
 
 export class AccountDb {

@@ -1,7 +1,13 @@
 /**
  * Unpacking a verified package under the target root and recording all it
- * put down. Files are written beside their final name and renamed into place
- * (as dpkg does with .dpkg-new), with owner, mode and mtime from the archive.
+ * put down, the way dpkg does it: every file, link and hard link is first
+ * written beside its final name (.aios-new, as dpkg's .dpkg-new) with owner,
+ * mode and mtime from the archive, and every file it replaces copied aside;
+ * one syncfs of the target (and of the backups' filesystem) makes all of
+ * that durable; only then are they renamed into place, a second syncfs makes
+ * the renames durable, and the package is recorded as installed. A power cut
+ * leaves each path with its old content or its new one, and an unrecorded
+ * package is found and put back or removed as any interrupted call is.
  *
  * An existing file that no installed package owns (a BusyBox applet link of
  * the base image, say) is saved and put back when the package goes. A
@@ -12,9 +18,10 @@
  * Maintainer scripts are not run: accounts and state directories they would
  * have made are made from what scripts.ts reads in them.
  */
-import { chmodSync, copyFileSync, existsSync, lchownSync, linkSync, lstatSync, mkdirSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, lchownSync, linkSync, lstatSync, mkdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AccountRow, InstalledDirRow, InstalledFileRow, PackageStore } from "../../memory";
+import { syncFilesystem } from "../../sys";
 import { type Account, AccountDb } from "./accounts";
 import type { Deb } from "./deb";
 import { PkgFileConflictError } from "./errors";
@@ -31,6 +38,22 @@ export interface UnpackTarget {
   callId: string | null;
   /** Owners that cannot be set are ignored (dev mode without root). */
   lenientOwners: boolean;
+  /**
+   * Makes everything written to the filesystem holding a path durable;
+   * default syncfs(2). The benchmark passes a no-op to measure what durability costs.
+   */
+  syncfs?(path: string): void;
+}
+
+/** syncfs of each distinct filesystem among `paths` (the target root, the backups). */
+function syncAll(paths: readonly string[], syncfs: (p: string) => void): void {
+  const seen = new Set<number>();
+  for (const p of paths) {
+    const dev = statSync(p).dev;
+    if (seen.has(dev)) continue;
+    seen.add(dev);
+    syncfs(p);
+  }
 }
 
 export interface PackageMeta {
@@ -142,6 +165,21 @@ export function unpack(deb: Deb, meta: PackageMeta, t: UnpackTarget): UnpackedPa
     }
   };
 
+  /** Renames phase 2 makes, in order: a staged `.aios-new` over its final name. */
+  const staged: Array<{ tmp: string; host: string }> = [];
+  /** Where each staged path's content is until it is renamed (a hard link's target, a chown). */
+  const stagedAt = new Map<string, string>();
+  const backups: string[] = [];
+  const stage = (canon: string, host: string, make: (tmp: string) => void) => {
+    const tmp = `${host}.aios-new`;
+    rmSync(tmp, { force: true }); // left by an earlier unpack that a crash cut off
+    staged.push({ tmp, host });
+    stagedAt.set(canon, tmp);
+    make(tmp);
+    return tmp;
+  };
+
+  /** What is at a path now, copied aside (not removed: the staged file's rename replaces it). */
   const backup = (host: string, canon: string): Replaced | null => {
     const st = lstatOrNull(host);
     if (!st) return null;
@@ -153,13 +191,14 @@ export function unpack(deb: Deb, meta: PackageMeta, t: UnpackTarget): UnpackedPa
       mkdirSync(t.backupDir, { recursive: true });
       const dest = join(t.backupDir, id);
       copyFileSync(host, dest);
+      backups.push(dest);
       r = { type: "file", backup: dest, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
     }
-    unlinkSync(host);
     report.replaced.push(canon);
     return r;
   };
 
+  let renamed = 0;
   try {
     // Accounts first: the archive's owners and the scripts' chown lines need them.
     const needs = scanScripts(deb.scripts, stateNames(name, deb.record.source));
@@ -175,6 +214,7 @@ export function unpack(deb: Deb, meta: PackageMeta, t: UnpackTarget): UnpackedPa
       if (a.created) (a.kind === "user" ? report.usersCreated : report.groupsCreated).push(a.name);
     }
 
+    // Phase 1: directories made, everything else staged beside its final name, replaced files copied aside.
     const written = new Map<string, Omit<InstalledFileRow, "package">>();
     for (const e of deb.entries) {
       if (e.path === "") continue;
@@ -203,8 +243,10 @@ export function unpack(deb: Deb, meta: PackageMeta, t: UnpackTarget): UnpackedPa
 
       if (e.type === "symlink") {
         const replaced = backup(host, canon);
-        symlinkSync(e.linkname, host);
-        chown(host, uid, gid);
+        stage(canon, host, (tmp) => {
+          symlinkSync(e.linkname, tmp);
+          chown(tmp, uid, gid);
+        });
         const f = { path: canon, type: "symlink" as const, mode: 0o777, uid, gid, size: 0, sha256: null, target: e.linkname, conffile: false, replaced };
         files.push(f);
         written.set(canon, f);
@@ -216,7 +258,7 @@ export function unpack(deb: Deb, meta: PackageMeta, t: UnpackTarget): UnpackedPa
         const src = written.get(target);
         if (!src) throw new PkgFileConflictError(name, guest, `hard link to ${target}, which the package does not ship before it`);
         const replaced = backup(host, canon);
-        linkSync(hostOf(t.root, target), host);
+        stage(canon, host, (tmp) => linkSync(stagedAt.get(target) ?? hostOf(t.root, target), tmp));
         const f = { ...src, path: canon, type: "hardlink" as const, target, conffile: isConf, replaced };
         files.push(f);
         written.set(canon, f);
@@ -235,18 +277,12 @@ export function unpack(deb: Deb, meta: PackageMeta, t: UnpackTarget): UnpackedPa
         continue;
       }
       const replaced = isConf && st?.isFile() ? null : backup(host, canon);
-      const tmp = `${host}.aios-new`;
-      try {
-        writeFileSync(tmp, e.data);
+      stage(canon, host, (tmp) => {
+        writeFileSync(tmp, e.data, { flag: "wx" });
         chown(tmp, uid, gid);
         chmodSync(tmp, e.mode);
         utimesSync(tmp, e.mtime, e.mtime);
-        renameSync(tmp, host);
-      } catch (err) {
-        rmSync(tmp, { force: true });
-        if (replaced) files.push({ path: canon, type: "file", mode: 0, uid: 0, gid: 0, size: 0, sha256: null, target: null, conffile: false, replaced });
-        throw err;
-      }
+      });
       const f = { path: canon, type: "file" as const, mode: e.mode, uid, gid, size: e.data.length, sha256: sha, target: null, conffile: isConf, replaced };
       files.push(f);
       written.set(canon, f);
@@ -268,9 +304,9 @@ export function unpack(deb: Deb, meta: PackageMeta, t: UnpackTarget): UnpackedPa
 
     for (const c of needs.chowns) {
       const canon = canonical(t.root, c.path, true);
-      const host = hostOf(t.root, canon);
       const file = written.get(canon);
       if (!file && !dirs.some((d) => d.path === canon)) continue;
+      const host = stagedAt.get(canon) ?? hostOf(t.root, canon);
       const st = lstatOrNull(host);
       if (!st) continue;
       const uid = c.user ? (db.uid(c.user) ?? st.uid) : st.uid;
@@ -283,6 +319,14 @@ export function unpack(deb: Deb, meta: PackageMeta, t: UnpackTarget): UnpackedPa
       }
     }
 
+    // Phase 2: all of it on disk, then in place, then that on disk, then recorded.
+    const syncfs = t.syncfs ?? syncFilesystem;
+    syncAll(backups.length ? [t.root, t.backupDir] : [t.root], syncfs);
+    for (const { tmp, host } of staged) {
+      renameSync(tmp, host);
+      renamed++;
+    }
+    syncfs(t.root);
     report.files = files.length;
     t.store.record({
       pkg: {
@@ -297,8 +341,16 @@ export function unpack(deb: Deb, meta: PackageMeta, t: UnpackTarget): UnpackedPa
   } catch (err) {
     // Take back what this package wrote; the error is what the caller sees.
     try {
+      for (const { tmp } of staged.slice(renamed)) rmSync(tmp, { force: true });
+      const inPlace = new Set(staged.slice(0, renamed).map((x) => x.host));
       const kept = new Set(report.conffilesKept);
-      removeRecorded(files.filter((f) => !kept.has(f.path)), dirs.filter((d) => d.created), accounts.filter((a) => a.created), { root: t.root, purge: true, lenientOwners: true });
+      // Files staged and not renamed never replaced anything: their originals are untouched, their backups dropped.
+      const putDown = files.filter((f) => !kept.has(f.path) && inPlace.has(hostOf(t.root, f.path)));
+      for (const f of files) {
+        const r = f.replaced as Replaced | null;
+        if (!inPlace.has(hostOf(t.root, f.path)) && r?.type === "file") rmSync(r.backup, { force: true });
+      }
+      removeRecorded(putDown, dirs.filter((d) => d.created), accounts.filter((a) => a.created), { root: t.root, purge: true, lenientOwners: true });
     } catch {
       // the original error matters more than a failed cleanup
     }

@@ -316,6 +316,17 @@ describe("undo", () => {
     expect(store.list().map(({ installedAt, callId, ...rest }) => rest)).toEqual(listed);
   });
 
+  test("a purge's conffiles are in the undo record when it is saved, before anything is deleted (the record goes to disk first)", async () => {
+    await pkg.install(["web"], target());
+    writeFileSync(join(root, "etc/web/web.conf"), "changed\n");
+    const saved: Array<{ conffiles: string[]; onDisk: boolean }> = [];
+    await pkg.remove(["web"], target(), {
+      purge: true,
+      saveUndo: (u) => saved.push({ conffiles: u.conffiles.map((c) => c.path), onDisk: existsSync(join(root, "etc/web/web.conf")) }),
+    });
+    expect(saved).toEqual([{ conffiles: ["/etc/web/web.conf"], onDisk: true }]);
+  });
+
   test("a package that fails half way is taken back", async () => {
     const deb = await readDeb(readBytes(built.web), "web.deb");
     // A hard link to a file the package does not ship: the unpacker refuses it after writing the others.

@@ -8,7 +8,7 @@
  * A refusal at any step before writing leaves the system untouched; a failure
  * while writing takes back what the call wrote.
  */
-import { chmodSync, existsSync, lstatSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { InstalledPackageRow, PackageStore } from "../../memory";
 import { formatRelation, formatRelations, type PackageRecord, parseStanzas, toRecord } from "./control";
@@ -17,7 +17,8 @@ import { PkgFormatError, PkgNotFoundError, PkgRepoError } from "./errors";
 import { checkFiles, type UnpackedPackage, unpack } from "./installer";
 import { hostOf } from "./paths";
 import { type IndexedRecord, type IndexInfo, RepoClient } from "./repo";
-import { type RemovedPackage, removeInstalled } from "./remover";
+import { purgedConffiles, type RemovedPackage, removeInstalled } from "./remover";
+import { writeFileDurable } from "../../sys";
 import { type InstallResult, type InstallUndo, type PkgSettings, type RemoveResult, type RemoveUndo, SCRIPTS_NOTE, type Target } from "./types";
 import { dependencyOrder, parseRequest, type Present, resolveInstall, resolveRemove } from "./resolver";
 import { PackageSet } from "./pkgset";
@@ -307,7 +308,8 @@ export class PkgManager {
         const row = this.store.get(p.record.name)!;
         return { name: row.name, version: row.version, sha256: row.sha256, repository: row.repository, auto: row.auto };
       }),
-      conffiles: [],
+      // What a purge will delete is kept before it is deleted (the undo record is on disk before the change).
+      conffiles: opts.purge ? plan.remove.flatMap((p) => purgedConffiles(this.store.files(p.record.name), t.root)) : [],
     };
     opts.saveUndo?.(undo);
     const removal = { root: t.root, purge: Boolean(opts.purge), lenientOwners: t.lenientOwners };
@@ -322,9 +324,7 @@ export class PkgManager {
       result.usersRemoved.push(...r.usersRemoved);
       result.groupsRemoved.push(...r.groupsRemoved);
       result.runtimeRemoved.push(...r.runtimeRemoved);
-      undo.conffiles.push(...r.conffilesPurged);
     }
-    if (undo.conffiles.length) opts.saveUndo?.(undo);
     return result;
   }
 
@@ -386,11 +386,7 @@ export class PkgManager {
       }
       checkFiles(items.map((i) => i.deb), t.root, this.store);
       this.unpackAll(items, t);
-      for (const c of u.conffiles) {
-        const host = hostOf(t.root, c.path);
-        writeFileSync(host, Buffer.from(c.content, "base64"));
-        chmodSync(host, c.mode);
-      }
+      for (const c of u.conffiles) writeFileDurable(hostOf(t.root, c.path), Buffer.from(c.content, "base64"), { mode: c.mode });
     });
   }
 }

@@ -9,10 +9,15 @@
  * them (their content goes into the undo record) and also deletes what runtime
  * left in directories the package made (logs, caches), as the package's own
  * postrm purge would.
+ *
+ * Durable as the installer is: a file put back is staged beside its place,
+ * synced and renamed in; everything is synced (syncfs) before the package is
+ * forgotten, so a power cut never leaves a package recorded whose removal
+ * is half on disk without boot seeing its files missing.
  */
-import { copyFileSync, chmodSync, existsSync, lchownSync, lstatSync, readFileSync, rmdirSync, rmSync, symlinkSync, unlinkSync } from "node:fs";
+import { copyFileSync, chmodSync, existsSync, lchownSync, lstatSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync } from "node:fs";
 import type { AccountRow, InstalledDirRow, InstalledFileRow, PackageStore } from "../../memory";
-import { errorCode } from "../../sys";
+import { errorCode, fsyncParent, fsyncPath, symlinkDurable, syncFilesystem } from "../../sys";
 import { AccountDb } from "./accounts";
 import { hostOf } from "./paths";
 
@@ -75,20 +80,25 @@ export function sha256File(path: string): string {
   return new Bun.CryptoHasher("sha256").update(readFileSync(path)).digest("hex");
 }
 
+/** Puts back what a package replaced: staged, synced, renamed in, synced; only then is the backup dropped. */
 function restore(root: string, path: string, r: Replaced, lenientOwners: boolean): void {
   const host = hostOf(root, path);
   if (r.type === "symlink") {
-    symlinkSync(r.target, host);
+    symlinkDurable(r.target, host);
     return;
   }
   if (!existsSync(r.backup)) return;
-  copyFileSync(r.backup, host);
+  const tmp = `${host}.aios-new`;
+  copyFileSync(r.backup, tmp);
   try {
-    lchownSync(host, r.uid, r.gid);
+    lchownSync(tmp, r.uid, r.gid);
   } catch (err) {
     if (!lenientOwners) throw err;
   }
-  chmodSync(host, r.mode);
+  chmodSync(tmp, r.mode);
+  fsyncPath(tmp);
+  renameSync(tmp, host);
+  fsyncParent(host);
   rmSync(r.backup, { force: true });
 }
 
@@ -96,6 +106,20 @@ export interface Removal {
   root: string;
   purge: boolean;
   lenientOwners: boolean;
+  /** As UnpackTarget.syncfs. */
+  syncfs?(path: string): void;
+}
+
+/** Conffiles the admin changed that a purge of `files` would delete, with their content (for undo, saved before). */
+export function purgedConffiles(files: readonly Omit<InstalledFileRow, "package">[], root: string): SavedConffile[] {
+  const out: SavedConffile[] = [];
+  for (const f of files) {
+    if (!f.conffile || !f.sha256) continue;
+    const host = hostOf(root, f.path);
+    const st = lstatOrNull(host);
+    if (st?.isFile() && sha256File(host) !== f.sha256) out.push({ path: f.path, content: readFileSync(host).toString("base64"), mode: st.mode & 0o7777 });
+  }
+  return out;
 }
 
 /** Removes recorded files, then the given directories (deepest first), then the given accounts. */
@@ -159,6 +183,7 @@ export function removeRecorded(
   for (const a of [...accounts].sort((x, y) => (x.kind === y.kind ? 0 : x.kind === "user" ? -1 : 1))) {
     if (db.remove(a.kind, a.name)) (a.kind === "user" ? out.usersRemoved : out.groupsRemoved).push(a.name);
   }
+  (t.syncfs ?? syncFilesystem)(t.root);
   return out;
 }
 

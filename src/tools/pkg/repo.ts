@@ -9,8 +9,9 @@
  * before it is used, and kept in the cache, which is what undoing a removal
  * reinstalls from.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { mkdirDurable, writeFileDurable } from "../../sys";
 import { forEachStanzaText, indexRecord, type PackageRecord, parseStanzas, type Stanza } from "./control";
 import { compressionOf, decompress } from "./decompress";
 import { PkgChecksumError, PkgRepoError } from "./errors";
@@ -186,11 +187,10 @@ export class RepoClient {
         url: repo.url, suite: repo.suite, component, file, packages, bytes: got.data.length, fetchedAt: Date.now(), releaseVerified,
         sourceStamp: got.stamp,
       };
-      mkdirSync(this.listsDir(), { recursive: true });
+      mkdirDurable(this.listsDir());
       const base = this.cacheName(repo, component);
-      writeFileSync(`${base}.tmp`, text);
-      renameSync(`${base}.tmp`, base);
-      writeFileSync(`${base}.json`, JSON.stringify(meta));
+      writeFileDurable(base, text);
+      writeFileDurable(`${base}.json`, JSON.stringify(meta));
       return meta;
     }
     throw new PkgRepoError(repo.url, `no ${dir}/${sub}/Packages, Packages.gz or Packages.xz${this.filePath(repo.url) !== null ? " (is the repository disk attached? make run REPO=1)" : ""}`);
@@ -289,9 +289,9 @@ export class RepoClient {
     const have = sha256(got.data);
     if (have !== record.sha256) throw new PkgChecksumError(`${record.name} ${record.version} (${repo.url}/${record.filename})`, record.sha256, have);
     const dest = this.debPath(record.name, record.sha256);
-    mkdirSync(this.debsDir(), { recursive: true });
-    writeFileSync(`${dest}.tmp`, got.data);
-    renameSync(`${dest}.tmp`, dest);
+    // Durable before the package is recorded: boot reinstalls from it (the VM's root is in RAM).
+    mkdirDurable(this.debsDir());
+    writeFileDurable(dest, got.data);
     return { path: dest, bytes: got.data.length, downloaded: true };
   }
 }

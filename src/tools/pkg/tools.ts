@@ -2,7 +2,7 @@
 import * as v from "valibot";
 import { clip, listOf, plural } from "../summary";
 import { formatBytes, formatClock } from "../units";
-import { defineTool, type ToolContext } from "../define";
+import { defineTool, type Inspection, type ToolContext } from "../define";
 import { ToolError } from "../errors";
 import type { InstallUndo, PkgManager, RemoveUndo, Target } from "./manager";
 import { isValidVersion } from "./version";
@@ -89,7 +89,18 @@ export const pkgInstall = defineTool({
     if (skipped) lines.push(`${plural(skipped, "maintainer script")} not run (aiOS never runs them)`);
     return lines.join("\n") || "Nothing to install";
   },
+  inspect: (_args, rec, ctx) => recorded(ctx, rec, "installed"),
 });
+
+/** How many of the call's packages the store records as installed (a package is recorded only once it is all on disk). */
+function recorded(ctx: ToolContext, rec: InstallUndo | RemoveUndo | null, want: "installed" | "removed"): Inspection {
+  if (!rec || rec.packages.length === 0) return { effect: "absent", detail: "the call stopped before it chose its packages" };
+  const store = manager(ctx, "pkg").store;
+  const there = rec.packages.filter((p) => store.get(p.name)?.sha256 === p.sha256).map((p) => p.name);
+  const done = want === "installed" ? there : rec.packages.map((p) => p.name).filter((n) => !there.includes(n));
+  const detail = `${want}: ${done.join(", ") || "none"} of ${rec.packages.map((p) => p.name).join(", ")}`;
+  return { effect: done.length === 0 ? "absent" : done.length === rec.packages.length ? "present" : "partial", detail };
+}
 
 export const pkgRemove = defineTool({
   name: "pkg.remove",
@@ -141,6 +152,7 @@ export const pkgRemove = defineTool({
     if (o.usersRemoved.length || o.groupsRemoved.length) lines.push(`Accounts removed: ${listOf([...o.usersRemoved.map((u) => `user ${u}`), ...o.groupsRemoved.map((g) => `group ${g}`)])}`);
     return lines.join("\n");
   },
+  inspect: (_args, rec, ctx) => recorded(ctx, rec, "removed"),
 });
 
 export const pkgSearch = defineTool({

@@ -62,9 +62,17 @@ export const auditQuery = defineTool({
 
 export const auditVerify = defineTool({
   name: "sec.audit_verify",
-  description: "Walk the audit ledger's hash chain and report the first row that was edited, removed or reordered",
+  description: "Walk the audit ledger's hash chain and report the first row that was edited, removed or reordered, and rows missing up to the head anchored at the last commit",
   input: v.strictObject({}),
-  output: v.object({ ok: v.boolean(), rows: v.number(), firstBadRow: v.optional(v.number()), reason: v.optional(v.string()) }),
+  output: v.object({
+    ok: v.boolean(),
+    rows: v.number(),
+    firstBadRow: v.optional(v.number()),
+    reason: v.optional(v.string()),
+    missing: v.optional(v.object({ from: v.number(), to: v.number() })),
+    anchored: v.optional(v.number()),
+    redacted: v.optional(v.number()),
+  }),
   risk: "low",
   readOnly: true,
   idempotent: true,

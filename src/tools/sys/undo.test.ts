@@ -100,15 +100,18 @@ describe("sys.undo", () => {
   });
 
   test("which copies are still wanted", () => {
-    const rec = { seq: 1, ts: 0, tool: "fs.write", agent: "a", correlationId: null, args: "{}", result: null, errorCode: null, errorMessage: null, finishedAt: 1, undoneAt: null, undo: "{}", status: "done" } as const;
+    const rec = { seq: 1, ts: 0, tool: "fs.write", agent: "a", correlationId: null, args: "{}", result: null, errorCode: null, errorMessage: null, finishedAt: 1, undoneAt: null, undo: "{}", status: "done", pending: null } as const;
     const yes = () => true;
     expect(copiesWanted(rec, yes)).toBe(true);
     expect(copiesWanted({ ...rec, undoneAt: 5 }, yes)).toBe(false);
     expect(copiesWanted({ ...rec, undo: null }, yes)).toBe(false);
     expect(copiesWanted({ ...rec, status: "failed", undo: null }, yes)).toBe(false);
     expect(copiesWanted(rec, () => false)).toBe(false);
-    // Interrupted: the record died with the process, the copy may be the only way back by hand.
+    // Interrupted before its undo record was saved: the copy may be the only way back by hand.
     expect(copiesWanted({ ...rec, status: "interrupted", undo: null }, yes)).toBe(true);
+    // Interrupted with its record (saved before the change): as any call, until boot's recovery or a person undoes it.
+    expect(copiesWanted({ ...rec, status: "interrupted" }, yes)).toBe(true);
+    expect(copiesWanted({ ...rec, status: "interrupted", undoneAt: 5 }, yes)).toBe(false);
     expect(copiesWanted({ ...rec, status: "running", undo: null }, yes)).toBe(true);
     expect(copiesWanted(undefined, yes)).toBe(true);
   });

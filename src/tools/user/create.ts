@@ -10,11 +10,12 @@
  */
 import { chmodSync, chownSync, lstatSync, mkdirSync, rmSync } from "node:fs";
 import * as v from "valibot";
+import { fsyncParent, fsyncPath } from "../../sys";
 import { guestPath } from "../fs/common";
 import { listOf } from "../summary";
 import { normalizeGuest, resolvePath } from "../fs/paths";
 import { missingParents } from "../fs/undo";
-import { defineTool } from "../define";
+import { defineTool, type Inspection } from "../define";
 import { accountName, SYSTEM_IDS, today, USER_IDS, UserError } from "./common";
 import { EditList, freeId, type LineEdit, Tables, withMembers } from "./tables";
 
@@ -109,21 +110,39 @@ export const userCreate = defineTool({
     const dirs = wantHome && home !== "/nonexistent" ? missingDirs(ctx.env, home) : [];
     ctx.saveUndo({ edits: edits.edits, dirs } satisfies CreateUndo);
     t.apply(edits.edits);
-    for (const d of dirs) mkdirSync(resolvePath(ctx.env, TOOL, d).host);
+    for (const d of dirs) {
+      const h = resolvePath(ctx.env, TOOL, d).host;
+      mkdirSync(h);
+      fsyncParent(h);
+    }
     if (dirs.length) {
       const h = resolvePath(ctx.env, TOOL, home).host;
       chmodSync(h, HOME_MODE);
       if (process.getuid?.() === 0) chownSync(h, uid, gid);
+      fsyncPath(h);
     }
     return { name: args.name, uid, gid, group, groups: args.groups, home, shell: args.shell, homeCreated: dirs.includes(home), line };
   },
   undo(rec: CreateUndo, ctx) {
     const first = rec.dirs[0];
-    if (first !== undefined) rmSync(resolvePath(ctx.env, TOOL, first, { follow: false }).host, { recursive: true, force: true });
+    if (first !== undefined) {
+      const h = resolvePath(ctx.env, TOOL, first, { follow: false }).host;
+      rmSync(h, { recursive: true, force: true });
+      fsyncParent(h);
+    }
     new Tables(ctx.env.root).revert(rec.edits);
   },
   summarize: (o) =>
     `Created user ${o.name} (uid ${o.uid}, group ${o.group}${o.groups.length ? `, also in ${listOf(o.groups)}` : ""}), home ${o.home}${o.homeCreated ? " (created)" : ""}, shell ${o.shell}; the password is locked until one is set`,
+  inspect(args, rec, ctx): Inspection {
+    const t = new Tables(ctx.env.root);
+    const lines = (rec?.edits ?? []).filter((e) => e.after !== null);
+    const there = lines.filter((e) => t.lines(e.file).includes(e.after!)).length;
+    const user = t.user(args.name);
+    if (!user && there === 0) return { effect: "absent", detail: `no account ${args.name}` };
+    if (user && there === lines.length) return { effect: "present", detail: `${args.name} has uid ${user.uid}` };
+    return { effect: "partial", detail: `${there} of its ${lines.length} lines are in the tables` };
+  },
 });
 
 /** The directories from the first missing one down to `guest`, outermost first, each inside the roots and unprotected. */

@@ -5,13 +5,14 @@
  * call's undo directory, so undo can put it back). root is never deleted;
  * system accounts (uid below 1000) only with system: true.
  */
-import { existsSync, lstatSync, rmSync } from "node:fs";
+import { existsSync, lstatSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as v from "valibot";
+import { removeDurable } from "../../sys";
 import { resolvePath } from "../fs/paths";
 import { undoDir, undoId } from "../fs/common";
 import { listOf } from "../summary";
-import { defineTool } from "../define";
+import { defineTool, type Inspection } from "../define";
 import { accountName, isSystemUid, UserError } from "./common";
 import { EditList, type LineEdit, Tables, withMembers } from "./tables";
 import { moveTree } from "./tree";
@@ -87,10 +88,13 @@ export const userDelete = defineTool({
     new Tables(ctx.env.root).revert(rec.edits);
     if (home) {
       moveTree(home.kept, at!);
-      rmSync(dirname(home.kept), { recursive: true, force: true });
+      removeDurable(dirname(home.kept));
     }
   },
   summarize: (o) =>
     `Deleted user ${o.name} (uid ${o.uid})${o.groupRemoved ? ` and its group ${o.groupRemoved}` : ""}${o.leftGroups.length ? `; it left ${listOf(o.leftGroups)}` : ""}` +
     (o.homeRemoved ? `; its home ${o.homeRemoved} was removed (kept aside so it can be undone)` : "; its home directory was kept"),
+  inspect(args, _rec, ctx): Inspection {
+    return new Tables(ctx.env.root).user(args.name) ? { effect: "absent", detail: `${args.name} is still in /etc/passwd` } : { effect: "present", detail: `no account ${args.name}` };
+  },
 });

@@ -1,0 +1,200 @@
+/**
+ * Staged writes: new file contents written under temporary names now, and
+ * put in place (renamed over their targets) only after whoever staged them
+ * has made its own record durable, the way a database writes its log before
+ * its pages. The tool executor uses it so that a call's result row, with the
+ * list of renames it promises (the plan), reaches the disk in the same flush
+ * as the staged files: after a power cut either nothing of the call is on
+ * disk, or its result is, and boot finishes the renames from the plan
+ * (`redoStaged`).
+ *
+ * Temporary files go into a spool directory when the target is on the same
+ * filesystem (so a crash never leaves hidden files among the user's), else
+ * beside the target. A target with a staged write pending is visible through
+ * `pendingAt`, so another change to it waits rather than interleaving.
+ */
+import { closeSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { createFile, type DurableWriteOptions, fsyncPath, mkdirDurable, ownership, renameDurable } from "./files";
+import { fsyncAsync, syncDir } from "./group";
+
+/** One promised rename: `tmp` (content with digest `sha256`) takes `target`'s place. */
+export interface StagedRename {
+  tmp: string;
+  target: string;
+  sha256: string;
+}
+
+interface Staged extends StagedRename {
+  fd: number | null;
+  done: Promise<void>;
+  release(): void;
+}
+
+/** Every staged write not yet in place or abandoned, by temporary path. */
+const pending = new Map<string, Staged>();
+
+function sha256(data: string | Uint8Array): string {
+  return new Bun.CryptoHasher("sha256").update(data).digest("hex");
+}
+
+const near = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+
+/**
+ * Settles once no staged write is pending at `path`, inside it or above it;
+ * undefined when none is (the common case, so callers stay synchronous).
+ */
+export function pendingAt(...paths: string[]): Promise<void> | undefined {
+  const waits: Promise<void>[] = [];
+  for (const s of pending.values()) if (paths.some((p) => near(s.target, p))) waits.push(s.done);
+  return waits.length ? Promise.all(waits).then(() => {}) : undefined;
+}
+
+export class Staging {
+  private readonly files: Staged[] = [];
+  private next = 0;
+  private spoolDev: number | null | undefined;
+
+  /**
+   * @param tag goes into the temporary names (the call id: never reused, so
+   *   no two runs' names collide)
+   * @param spool directory for temporary files on its filesystem; created on first use
+   */
+  constructor(
+    private readonly tag: string,
+    private readonly spool?: string,
+  ) {}
+
+  get empty(): boolean {
+    return this.files.length === 0;
+  }
+
+  /** The renames commit() will make, in order: what a redo after a crash needs. */
+  get plan(): StagedRename[] {
+    return this.files.map(({ tmp, target, sha256 }) => ({ tmp, target, sha256 }));
+  }
+
+  /** Writes `data` under a temporary name; at commit it replaces `target` (mode and owner as writeFileDurable). */
+  write(target: string, data: string | Uint8Array, opts: DurableWriteOptions = {}): void {
+    const tmp = this.tmpFor(target);
+    const fd = createFile(tmp, data, ownership(target, opts));
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => (release = resolve));
+    const s: Staged = { tmp, target, sha256: sha256(data), fd, done, release };
+    this.files.push(s);
+    pending.set(tmp, s);
+  }
+
+  private tmpFor(target: string): string {
+    const name = `${this.tag}.${this.next++}`;
+    if (this.spool !== undefined) {
+      if (this.spoolDev === undefined) {
+        try {
+          mkdirDurable(this.spool, 0o700);
+          this.spoolDev = statSync(this.spool).dev;
+        } catch {
+          this.spoolDev = null;
+        }
+      }
+      if (this.spoolDev !== null && statSync(dirname(target)).dev === this.spoolDev) return join(this.spool, name);
+    }
+    return join(dirname(target), `.${basename(target)}.aios-${name}`);
+  }
+
+  /** Makes every staged file durable, content and name (in parallel, directories shared with concurrent callers). */
+  async prepare(): Promise<void> {
+    const dirs = new Set(this.files.map((f) => dirname(f.tmp)));
+    await Promise.all([...this.files.map((f) => fsyncAsync(f.fd!)), ...[...dirs].map(syncDir)]);
+    for (const f of this.files) this.closeFd(f);
+  }
+
+  /** Puts each staged file in place (atomic renames, not yet durable: settle() makes them so). */
+  commit(): void {
+    for (const f of this.files) {
+      this.closeFd(f);
+      renameSync(f.tmp, f.target);
+    }
+  }
+
+  /** Makes the renames durable, then lets waiting writers of the same paths go on. */
+  async settle(): Promise<void> {
+    const dirs = new Set(this.files.flatMap((f) => [dirname(f.target), dirname(f.tmp)]));
+    try {
+      await Promise.all([...dirs].map(syncDir));
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Drops what was staged and not put in place. */
+  abort(): void {
+    for (const f of this.files) {
+      this.closeFd(f);
+      rmSync(f.tmp, { force: true });
+    }
+    this.release();
+  }
+
+  private closeFd(f: Staged): void {
+    if (f.fd === null) return;
+    closeSync(f.fd);
+    f.fd = null;
+  }
+
+  private release(): void {
+    for (const f of this.files) {
+      pending.delete(f.tmp);
+      f.release();
+    }
+  }
+}
+
+export interface RedoOutcome {
+  target: string;
+  /**
+   * redone: the staged file was there, intact, and is now in place;
+   * applied: already in place; changed: not staged any more and the target
+   * holds other content (changed since, or lost); damaged: the staged file
+   * does not match its digest and was removed, the target left as it was.
+   */
+  outcome: "redone" | "applied" | "changed" | "damaged";
+}
+
+/** After a crash: finishes the renames of a plan whose record reached the disk (idempotent). */
+export function redoStaged(plan: readonly StagedRename[]): RedoOutcome[] {
+  return plan.map(({ tmp, target, sha256: want }) => {
+    if (existsSync(tmp)) {
+      if (sha256(readFileSync(tmp)) !== want) {
+        rmSync(tmp, { force: true });
+        return { target, outcome: "damaged" as const };
+      }
+      renameDurable(tmp, target);
+      return { target, outcome: "redone" as const };
+    }
+    let have: string | null = null;
+    try {
+      have = sha256(readFileSync(target));
+    } catch {
+      // gone
+    }
+    return { target, outcome: have === want ? ("applied" as const) : ("changed" as const) };
+  });
+}
+
+/** Empties a spool directory of what no plan claims any more (staged by calls whose record never reached the disk). */
+export function clearSpool(spool: string): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(spool);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if ([...pending.values()].some((s) => s.tmp === join(spool, name))) continue;
+    rmSync(join(spool, name), { recursive: true, force: true });
+    removed++;
+  }
+  if (removed) fsyncPath(spool);
+  return removed;
+}

@@ -1,0 +1,127 @@
+/**
+ * Nothing acknowledged before it is durable, seen from the kernel: a real
+ * executor with a real ledger runs in a child under strace, and the system
+ * calls between a call's start and its answer must show the whole protocol:
+ * for fs.write the staged file fsynced before its rename, the directory
+ * fsynced after it, and the ledger's write-ahead log fdatasynced before the
+ * answer; for a read the log fdatasynced before the answer. (A power cut
+ * keeps only what was synced: test/vm/powercut.test.ts cuts the power.)
+ * Skipped where strace or ptrace is not available.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const SRC = join(import.meta.dir, "..");
+const dir = realpathSync(mkdtempSync(join(tmpdir(), "aios-durability-")));
+afterAll(() => (process.env.KEEP ? undefined : rmSync(dir, { recursive: true, force: true })));
+
+const canTrace = (() => {
+  try {
+    return Bun.spawnSync(["strace", "-f", "-o", "/dev/null", "true"]).exitCode === 0;
+  } catch {
+    return false;
+  }
+})();
+
+const SCRIPT = `
+import { mkdirSync, openSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { setSink } from ${JSON.stringify(join(SRC, "sys"))};
+import { fsStat, fsWrite } from ${JSON.stringify(join(SRC, "tools/fs"))};
+import { openToolSystem } from ${JSON.stringify(join(SRC, "tools/system"))};
+setSink(() => {});
+const dir = process.argv[2];
+const root = join(dir, "sandbox");
+mkdirSync(join(root, "srv"), { recursive: true });
+const paths = { data: join(dir, "data"), log: join(dir, "log"), run: join(dir, "run"), secrets: join(dir, "data/secrets") };
+for (const p of Object.values(paths)) mkdirSync(p, { recursive: true });
+const env = { mode: "dev", root, fsRoots: ["/srv"], paths };
+const sys = await openToolSystem({ ledgerPath: join(dir, "data/ledger/audit.db"), env, level: "full", tools: [fsWrite, fsStat], providers: [] });
+sys.capabilities.declare("t", ["fs.write", "fs.stat"]);
+const marks = openSync(join(dir, "marks"), "w"); // a plain write(2) strace shows in place
+await sys.executor.call({ tool: "fs.stat", args: { path: "/srv" }, agent: "t" }); // warm: the log exists
+for (const [mark, tool, args] of [["WRITE", "fs.write", { path: "/srv/x.conf", content: "durable" }], ["READ", "fs.stat", { path: "/srv/x.conf" }]]) {
+  writeSync(marks, mark + "-BEGIN\\n");
+  await sys.executor.call({ tool, args, agent: "t" });
+  writeSync(marks, mark + "-ACK\\n");
+}
+await sys.close();
+`;
+
+interface Sys {
+  name: string;
+  args: string;
+  /** Line index of the call's completion. */
+  at: number;
+  ret: string;
+  /** The path behind the fd argument, at the time of the call. */
+  path?: string;
+}
+
+/** Parses `strace -f` output into completed calls in completion order, resolving fds to paths. */
+function parse(text: string): Sys[] {
+  const fds = new Map<string, string>();
+  const open = new Map<string, { name: string; args: string }>(); // pid → unfinished call
+  const out: Sys[] = [];
+  text.split("\n").forEach((line, i) => {
+    let m = /^(\d+) +(\w+)\((.*) <unfinished \.\.\.>$/.exec(line);
+    if (m) return void open.set(m[1]!, { name: m[2]!, args: m[3]! });
+    let name: string;
+    let args: string;
+    let ret: string;
+    m = /^(\d+) +<\.\.\. (\w+) resumed>(.*)\) += (.*)$/.exec(line);
+    if (m) {
+      const start = open.get(m[1]!);
+      open.delete(m[1]!);
+      name = m[2]!;
+      args = (start?.args ?? "") + m[3]!;
+      ret = m[4]!;
+    } else {
+      m = /^(\d+) +(\w+)\((.*)\) += (.*)$/.exec(line);
+      if (!m) return;
+      [name, args, ret] = [m[2]!, m[3]!, m[4]!];
+    }
+    const fd = /^(\d+)/.exec(args)?.[1];
+    const call: Sys = { name, args, at: i, ret, path: fd ? fds.get(fd) : undefined };
+    if (name === "openat" && /^\d+/.test(ret)) fds.set(/^\d+/.exec(ret)![0], /"([^"]*)"/.exec(args)?.[1] ?? "?");
+    if (name === "close" && fd) fds.delete(fd);
+    out.push(call);
+  });
+  return out;
+}
+
+describe.skipIf(!canTrace)("nothing is answered before it is on disk (strace)", () => {
+  const script = join(dir, "run.ts");
+  writeFileSync(script, SCRIPT);
+  const trace = join(dir, "trace.txt");
+  const run = Bun.spawnSync(["strace", "-f", "-qq", "-e", "trace=openat,close,fsync,fdatasync,rename,renameat,renameat2,write", "-o", trace, process.execPath, script, join(dir, "state")], { stderr: "pipe", stdout: "pipe" });
+  const calls = run.exitCode === 0 ? parse(readFileSync(trace, "utf8")) : [];
+  const mark = (text: string) => calls.findIndex((c) => c.name === "write" && c.args.includes(`"${text}\\n"`));
+  const between = (from: string, to: string) => calls.slice(mark(from) + 1, mark(to));
+  const synced = (c: Sys) => (c.name === "fsync" || c.name === "fdatasync") && c.ret === "0";
+
+  test("the child ran", () => {
+    expect(run.stderr.toString()).toBe("");
+    expect(run.exitCode).toBe(0);
+    expect(mark("WRITE-ACK")).toBeGreaterThan(mark("WRITE-BEGIN"));
+  });
+
+  test("fs.write: staged file synced, renamed into place, directory synced, ledger synced, then the answer", () => {
+    const span = between("WRITE-BEGIN", "WRITE-ACK");
+    const target = join(dir, "state/sandbox/srv/x.conf");
+    const rename = span.findIndex((c) => c.name.startsWith("rename") && c.args.includes(`"${target}"`));
+    expect(rename).toBeGreaterThanOrEqual(0);
+    const tmp = /"([^"]+)"/.exec(span[rename]!.args)![1]!;
+    expect(span.slice(0, rename).some((c) => synced(c) && c.path === tmp)).toBe(true); // content on disk before the rename
+    expect(span.slice(rename).some((c) => synced(c) && c.path === join(dir, "state/sandbox/srv"))).toBe(true); // the rename on disk before the answer
+    const wal = span.findIndex((c) => synced(c) && c.path?.endsWith("audit.db-wal"));
+    expect(wal).toBeGreaterThanOrEqual(0);
+    expect(wal).toBeLessThan(rename); // the result row (and the plan) is durable before the file is put in place
+  });
+
+  test("a read: its result row synced before the answer", () => {
+    expect(between("READ-BEGIN", "READ-ACK").some((c) => synced(c) && c.path?.endsWith("audit.db-wal"))).toBe(true);
+  });
+});

@@ -1,0 +1,250 @@
+/**
+ * `make bench-durability`: what it costs that nothing is acknowledged before
+ * it is on disk (issue 12), all measured in one run on one filesystem:
+ *
+ * - sequential fs.write through the full audited pipeline, durable (staged
+ *   file and ledger flushed in parallel, then the rename and its directory),
+ *   against a bare durable write (temp file, fsync, rename, directory fsync:
+ *   what any crash-safe writer pays) and against the same pipeline with
+ *   every sync skipped (today's unsynced path). Overhead = median minus the
+ *   bare durable write's median (target ≤ 50 µs);
+ * - 64 concurrent callers, durable fs.write and a durable read (fs.stat: its
+ *   result row only), through group commit (target ≥ 5,000 calls/s), against
+ *   the same without syncs;
+ * - the package installer on nginx's closure (out/build/repo, `make repo`):
+ *   durable (syncfs before the renames and before recording) against the
+ *   same unpack with syncfs skipped, which is what it wrote before.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, existsSync, copyFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_FS_ROOTS } from "../../src/config";
+import { PackageStore } from "../../src/memory";
+import { isSyncing, setSink, setSyncing, writeFileDurable } from "../../src/sys";
+import type { ToolEnv } from "../../src/tools/define";
+import { fsStat, fsWrite } from "../../src/tools/fs";
+import { PkgManager, readProvided } from "../../src/tools/pkg/manager";
+import { openToolSystem, type ToolSystem } from "../../src/tools/system";
+
+const N = Number(process.env.CALLS ?? 2_000);
+const CONCURRENT = 64;
+const CONCURRENT_CALLS = Number(process.env.CONCURRENT_CALLS ?? 20_000);
+const REPO = join(import.meta.dir, "../../out/build/repo");
+const PROVIDED = join(import.meta.dir, "../../out/build/provided");
+
+setSink(() => {});
+// On the build tree's filesystem (a disk), not /tmp, which may be a tmpfs where fsync costs nothing.
+const base = join(import.meta.dir, "../../out/bench");
+mkdirSync(base, { recursive: true });
+const dir = realpathSync(mkdtempSync(join(base, "durability-")));
+process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+
+async function system(name: string): Promise<{ sys: ToolSystem; host: (g: string) => string }> {
+  const root = join(dir, name, "sandbox");
+  for (const r of DEFAULT_FS_ROOTS) mkdirSync(join(root, r), { recursive: true });
+  const paths = { data: join(dir, name, "data"), log: join(dir, name, "log"), run: join(dir, name, "run"), secrets: join(dir, name, "data/secrets") };
+  for (const p of Object.values(paths)) mkdirSync(p, { recursive: true });
+  mkdirSync(join(root, "srv/bench"), { recursive: true });
+  const env: ToolEnv = { mode: "dev", root, fsRoots: [...DEFAULT_FS_ROOTS], paths };
+  const sys = await openToolSystem({ ledgerPath: join(paths.data, "ledger/audit.db"), env, level: "full", tools: [fsWrite, fsStat], providers: [] });
+  sys.capabilities.declare("bench", ["fs.write", "fs.stat"]);
+  return { sys, host: (g) => join(root, g) };
+}
+
+interface Stats {
+  perSec: number;
+  median: number;
+  p99: number;
+}
+
+function stats(samples: number[], totalMs: number): Stats {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]! * 1000;
+  return { perSec: (samples.length / totalMs) * 1000, median: at(0.5), p99: at(0.99) };
+}
+
+/**
+ * Each case's calls, in rounds taken in turn (a, b, c, a, b, c, ...), so a
+ * machine whose load changes during the run weighs on every case alike.
+ */
+async function interleaved(cases: Array<{ fn: (i: number) => unknown; unsynced?: boolean }>, n: number, rounds = 10): Promise<Stats[]> {
+  const samples = cases.map(() => [] as number[]);
+  const totals = cases.map(() => 0);
+  for (const c of cases) for (let i = 0; i < Math.min(200, n); i++) await run(c, i); // warm-up
+  const per = Math.ceil(n / rounds);
+  for (let r = 0; r < rounds; r++) {
+    for (const [ci, c] of cases.entries()) {
+      const start = performance.now();
+      for (let i = r * per; i < Math.min(n, (r + 1) * per); i++) {
+        const t0 = performance.now();
+        await run(c, i);
+        samples[ci]!.push(performance.now() - t0);
+      }
+      totals[ci]! += performance.now() - start;
+    }
+  }
+  return samples.map((s, i) => stats(s, totals[i]!));
+}
+
+async function run(c: { fn: (i: number) => unknown; unsynced?: boolean }, i: number): Promise<void> {
+  if (!c.unsynced) return void (await c.fn(i));
+  setSyncing(false);
+  try {
+    await c.fn(i);
+  } finally {
+    setSyncing(true);
+  }
+}
+
+/** `total` calls from CONCURRENT callers at once, in rounds taken in turn as above. */
+async function concurrent(cases: Array<{ fn: (i: number) => Promise<unknown>; unsynced?: boolean }>, total: number, rounds = 5): Promise<Stats[]> {
+  const samples = cases.map(() => [] as number[]);
+  const totals = cases.map(() => 0);
+  const burst = async (c: (typeof cases)[number], from: number, to: number, into?: number[]) => {
+    let next = from;
+    setSyncing(!c.unsynced);
+    try {
+      await Promise.all(
+        Array.from({ length: CONCURRENT }, async () => {
+          while (next < to) {
+            const i = next++;
+            const t0 = performance.now();
+            await c.fn(i);
+            into?.push(performance.now() - t0);
+          }
+        }),
+      );
+    } finally {
+      setSyncing(true);
+    }
+  };
+  for (const c of cases) await burst(c, 0, CONCURRENT * 4); // warm-up
+  const per = Math.ceil(total / rounds);
+  for (let r = 0; r < rounds; r++) {
+    for (const [ci, c] of cases.entries()) {
+      const start = performance.now();
+      await burst(c, r * per, Math.min(total, (r + 1) * per), samples[ci]);
+      totals[ci]! += performance.now() - start;
+    }
+  }
+  return samples.map((s, i) => stats(s, totals[i]!));
+}
+
+/** Runs `fn` with syncs skipped: the same code as before durability, for the baseline. */
+async function unsynced<T>(fn: () => Promise<T>): Promise<T> {
+  setSyncing(false);
+  try {
+    return await fn();
+  } finally {
+    setSyncing(true);
+  }
+}
+
+const CONTENT = "server {\n  listen 80;\n  location / { proxy_pass http://127.0.0.1:9090; }\n}\n";
+const write = (sys: ToolSystem, i: number, files: number) => sys.executor.call({ tool: "fs.write", args: { path: `/srv/bench/f${i % files}.conf`, content: CONTENT }, agent: "bench" });
+const stat = (sys: ToolSystem) => sys.executor.call({ tool: "fs.stat", args: { path: "/srv/bench" }, agent: "bench" });
+
+// ---- sequential, then 64 concurrent callers ------------------------------------------
+const bareDir = join(dir, "bare");
+mkdirSync(bareDir);
+const off = await system("unsynced");
+const on = await system("durable");
+const [bare, seqUnsynced, seqDurable, seqReadDurable] = await interleaved(
+  [
+    { fn: (i) => writeFileDurable(join(bareDir, `f${i % 100}.conf`), CONTENT) },
+    { fn: (i) => write(off.sys, i, 100), unsynced: true },
+    { fn: (i) => write(on.sys, i, 100) },
+    { fn: () => stat(on.sys) },
+  ],
+  N,
+) as [Stats, Stats, Stats, Stats];
+const [conUnsynced, conDurable, conReadUnsynced, conReadDurable] = await concurrent(
+  [
+    { fn: (i) => write(off.sys, i, 1000), unsynced: true },
+    { fn: (i) => write(on.sys, i, 1000) },
+    { fn: () => stat(off.sys), unsynced: true },
+    { fn: () => stat(on.sys) },
+  ],
+  CONCURRENT_CALLS,
+) as [Stats, Stats, Stats, Stats];
+
+for (const s of [on, off]) {
+  const v = s.sys.ledger.verify();
+  if (!v.ok) throw new Error(`ledger chain broken after the benchmark: ${JSON.stringify(v)}`);
+}
+const last = await on.sys.executor.call({ tool: "fs.write", args: { path: "/srv/bench/check", content: "last" }, agent: "bench" });
+if (readFileSync(on.host("/srv/bench/check"), "utf8") !== "last" || last.status !== "done") throw new Error("the durable write did not land");
+await on.sys.close();
+await off.sys.close();
+if (!isSyncing()) throw new Error("syncs left off");
+
+// ---- the installer on nginx's closure ----------------------------------------------
+async function installNginx(sync: boolean): Promise<{ ms: number; files: number; packages: number }> {
+  const d = join(dir, `nginx-${sync ? "durable" : "unsynced"}`);
+  const root = join(d, "root");
+  for (const p of ["usr/bin", "usr/sbin", "usr/lib/x86_64-linux-gnu", "usr/lib64", "etc/aios/pkg", "var/log", "run", "tmp"]) mkdirSync(join(root, p), { recursive: true });
+  for (const [link, to] of [["bin", "usr/bin"], ["sbin", "usr/sbin"], ["lib", "usr/lib"], ["lib64", "usr/lib64"]]) symlinkSync(to!, join(root, link!));
+  for (const f of ["passwd", "group"]) copyFileSync(join(import.meta.dir, "../../rootfs/etc", f), join(root, "etc", f));
+  const store = PackageStore.open(join(d, "working.db"));
+  const pkg = new PkgManager(store, {
+    repositories: [{ url: `file://${REPO}`, suite: "bookworm", components: ["main"] }],
+    architecture: "amd64",
+    cacheDir: join(d, "cache"),
+    timeoutMs: 60_000,
+    provided: readProvided(PROVIDED),
+  });
+  // The .debs fetched and verified into the cache first: the figure is the unpack.
+  await pkg.install(["nginx"], { root, callId: "warm", lenientOwners: process.getuid?.() !== 0 }, { dryRun: true });
+  const t0 = performance.now();
+  const r = sync
+    ? await pkg.install(["nginx"], { root, callId: "bench", lenientOwners: process.getuid?.() !== 0 })
+    : await unsynced(() => pkg.install(["nginx"], { root, callId: "bench", lenientOwners: process.getuid?.() !== 0 }));
+  const ms = performance.now() - t0;
+  store.close();
+  return { ms, files: r.installed.reduce((n, p) => n + (p.files ?? 0), 0), packages: r.installed.length };
+}
+const haveRepo = existsSync(REPO) && existsSync(PROVIDED);
+const nginxUnsynced = haveRepo ? await installNginx(false) : null;
+const nginxDurable = haveRepo ? await installNginx(true) : null;
+
+// ---- report ----------------------------------------------------------------------------
+const us = (x: number) => x.toFixed(1);
+const k = (x: number) => Math.round(x).toLocaleString("en-US");
+const row = (name: string, r: Stats, ref: Stats) => `| ${name} | ${k(r.perSec)} | ${us(r.median)} | ${us(r.p99)} | ${(r.median / ref.median).toFixed(2)}× |`;
+const overhead = seqDurable.median - bare.median;
+console.log(`## Durability: nothing acknowledged before it is on disk
+
+### Sequential, ${N.toLocaleString("en-US")} calls each (one caller)
+
+| path | calls/s | median µs | p99 µs | vs bare durable write |
+|---|---:|---:|---:|---:|
+${row("bare durable write (temp file, fsync, rename, directory fsync)", bare, bare)}
+${row("audited \`fs.write\`, syncs skipped (the unsynced path)", seqUnsynced, bare)}
+${row("audited \`fs.write\`, durable (request, undo and result rows + file + rename on disk before the answer)", seqDurable, bare)}
+${row("audited \`fs.stat\`, durable (its result row on disk before the answer)", seqReadDurable, bare)}
+
+Durable audited \`fs.write\` over the bare durable write: **${us(overhead)} µs** median (target ≤ 50 µs); durability costs ${(seqDurable.median / seqUnsynced.median).toFixed(1)}× the unsynced path's median.
+
+### ${CONCURRENT} concurrent callers, ${CONCURRENT_CALLS.toLocaleString("en-US")} calls each (group commit)
+
+| path | calls/s | median µs | p99 µs | vs unsynced |
+|---|---:|---:|---:|---:|
+| audited \`fs.write\`, syncs skipped | ${k(conUnsynced.perSec)} | ${us(conUnsynced.median)} | ${us(conUnsynced.p99)} | 1.00× |
+| audited \`fs.write\`, durable | ${k(conDurable.perSec)} | ${us(conDurable.median)} | ${us(conDurable.p99)} | ${(conDurable.perSec / conUnsynced.perSec).toFixed(2)}× |
+| audited \`fs.stat\`, syncs skipped | ${k(conReadUnsynced.perSec)} | ${us(conReadUnsynced.median)} | ${us(conReadUnsynced.p99)} | 1.00× |
+| audited \`fs.stat\`, durable | ${k(conReadDurable.perSec)} | ${us(conReadDurable.median)} | ${us(conReadDurable.p99)} | ${(conReadDurable.perSec / conReadUnsynced.perSec).toFixed(2)}× |
+
+Durable audited \`fs.write\` with ${CONCURRENT} callers: **${k(conDurable.perSec)} calls/s** (target ≥ 5,000); durable reads: **${k(conReadDurable.perSec)} calls/s**.
+
+### Package installer, nginx's closure
+
+${
+  nginxDurable && nginxUnsynced
+    ? `| unpack | ms | vs unsynced |
+|---|---:|---:|
+| syncfs skipped (what it wrote before) | ${Math.round(nginxUnsynced.ms)} | 1.00× |
+| durable (staged, syncfs, renames, syncfs, recorded) | ${Math.round(nginxDurable.ms)} | ${(nginxDurable.ms / nginxUnsynced.ms).toFixed(2)}× |
+
+${nginxDurable.packages} packages, ${nginxDurable.files} files, .debs already in the cache.`
+    : "_skipped: no out/build/repo (run `make repo`)_"
+}`);
