@@ -32,8 +32,11 @@
 #   CMDLINE       base kernel command line (default below). Besides the console and
 #                 the shim: tsc=reliable (the TSC-sync check fails under TCG, and the
 #                 kernel then reads time from the HPET, a syscall each, instead of the
-#                 vDSO) and cryptomgr.notests (the crypto self-tests take ~0.7 s of an
+#                 vDSO), cryptomgr.notests (the crypto self-tests take ~0.7 s of an
 #                 emulated CPU; they check the kernel's own implementations, not input)
+#                 and no_timer_check (on a busy host the emulated timer IRQ can miss
+#                 the kernel's early check, which then panics: "IO-APIC + timer
+#                 doesn't work"; QEMU's timer is known good)
 #   CMDLINE_EXTRA appended to it         QEMU_EXTRA  appended to argv (split on blanks)
 #   ON_REBOOT     exit (-no-reboot: a guest reboot ends QEMU, as a poweroff does) | reboot (the guest boots again)
 # The serial console is on stdin/stdout (-nographic: Ctrl-A x quits, Ctrl-A
@@ -57,7 +60,7 @@ API_PORT=${API_PORT-8080}
 FORWARD=${FORWARD-}
 : "${GUEST_PORT:=9090}"
 : "${HOST_ADDR:=127.0.0.1}"
-: "${CMDLINE:=console=ttyS0 rdinit=/init panic=-1 quiet tsc=reliable cryptomgr.notests}"
+: "${CMDLINE:=console=ttyS0 rdinit=/init panic=-1 quiet tsc=reliable no_timer_check cryptomgr.notests}"
 CMDLINE_EXTRA=${CMDLINE_EXTRA-}
 QEMU_EXTRA=${QEMU_EXTRA-}
 : "${ON_REBOOT:=exit}"
