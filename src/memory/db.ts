@@ -1,7 +1,9 @@
 /**
  * Opening a SQLite database the one way aiOS does it: WAL, explicit PRAGMAs,
  * numbered migrations embedded in the binary and applied in order, each in
- * its own transaction. This folder is the only code that touches bun:sqlite.
+ * its own transaction. This file is the only one that imports bun:sqlite
+ * (src/layers.test.ts checks it): stores elsewhere take the types they need
+ * from here.
  */
 import { Database, type Statement } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
@@ -21,6 +23,8 @@ export interface Migration {
    */
   rebuildsTables?: boolean;
 }
+
+export type { Changes, SQLQueryBindings, Statement } from "bun:sqlite";
 
 export class MigrationError extends AiosError {}
 

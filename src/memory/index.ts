@@ -1,12 +1,11 @@
 /** The memory layer: the only code that opens SQLite databases. */
 export { anchorPath, AuditLedger, GENESIS_HASH, LedgerError, payloadHash, type AuditInput, type AuditQuery, type AuditRow, type VerifyResult } from "./ledger";
 export { MigrationError, type Migration } from "./db";
-export { openDatabase, schemaVersion, type Db } from "./db";
+export { applyMigrations, openDatabase, schemaVersion, type Changes, type Db, type SQLQueryBindings, type Statement } from "./db";
 export { monthOf, NANO_PER_USD, UsageStore, type UsageEntry, type UsageRow, type UsageTotal } from "./usage";
 export { CallStore, CALL_STATUSES, type CallFinish, type CallRecord, type CallStatus } from "./calls";
 export { ApprovalStore, type ApprovalRecord, type ApprovalStatus, type RuleRecord } from "./approvals";
 export { GrantStore, type GrantChange, type StoredCapabilityChange } from "./grants";
-export { ServiceStore, type ServiceStateRecord, type StoredService } from "./services";
 export { NamedStore, type NamedTable, type SqlValue } from "./named";
 export { LogPolicyStore, type LogFileState, type LogPolicy, type LogPolicySpec } from "./logs";
 export { PackageStore, type AccountKind, type AccountRow, type InstalledDirRow, type InstalledFileRow, type InstalledFileType, type InstalledPackageRow, type PackageRecordInput } from "./packages";

@@ -1,10 +1,10 @@
 /** The service tools and the manager behind them: supervised processes with restart policy and dependencies. */
-import { ServiceStore } from "../../memory";
 import { errorMessage, log } from "../../sys";
 import type { HostProvider } from "../define";
 import { ServiceManager } from "./manager";
 import { serviceRemove } from "./remove";
 import { serviceSetRestart } from "./restart-policy";
+import { ServiceStore } from "./store";
 import { serviceList, serviceRestart, serviceStart, serviceStatus, serviceStop } from "./tools";
 
 export const serviceTools = [serviceStart, serviceStop, serviceRestart, serviceStatus, serviceList, serviceRemove, serviceSetRestart];

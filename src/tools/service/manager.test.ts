@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { ServiceStore } from "../../memory";
 import { setSink } from "../../sys";
 import { makeEnv, type TestEnv } from "../fs/testing";
 import { stillRunning } from "../process/procfs";
 import type { ServiceDefinitionInput } from "./definition";
 import { ServiceManager } from "./manager";
+import { ServiceStore } from "./store";
 
 let t: TestEnv;
 let store: ServiceStore;

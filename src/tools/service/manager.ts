@@ -13,7 +13,6 @@
  */
 import { join } from "node:path";
 import * as v from "valibot";
-import type { ServiceStore } from "../../memory";
 import { errorMessage, log, spawn } from "../../sys";
 import type { ToolEnv } from "../define";
 import { resolvePath } from "../fs/paths";
@@ -25,6 +24,7 @@ import { ServiceError } from "./errors";
 import { findCycle, fullOrder, type Node, startOrder, stopOrder } from "./graph";
 import { ServiceLog } from "./log";
 import { describeExit, killGroup, newRuntime, pump, type Runtime, type ServiceStatus, statusOf } from "./runtime";
+import type { ServiceStore } from "./store";
 
 const MAX_BACKOFF_MS = 30_000;
 /** After SIGKILL, how long to wait for the exit before giving up on a process that will not die (D state). */

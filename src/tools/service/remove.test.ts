@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { ServiceStore } from "../../memory";
 import { setSink } from "../../sys";
 import { call, makeCtx, makeEnv, type TestEnv, undo } from "../fs/testing";
 import { ServiceManager } from "./manager";
 import { serviceRemove } from "./remove";
+import { ServiceStore } from "./store";
 
 let t: TestEnv;
 let store: ServiceStore;

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { ServiceStore } from "../../memory";
 import { setSink } from "../../sys";
 import { call, makeCtx, makeEnv, type TestEnv, undo } from "../fs/testing";
 import { checkOutput } from "../schema";
 import { ServiceManager } from "./manager";
 import { serviceList, serviceRestart, serviceSetRestart, serviceStart, serviceStatus, serviceStop } from "./index";
+import { ServiceStore } from "./store";
 
 let t: TestEnv;
 let store: ServiceStore;

@@ -4,9 +4,10 @@
  * after a reboot), and the last state the manager recorded. The definition is
  * opaque JSON here; the service manager above validates it.
  */
-import type { Statement } from "bun:sqlite";
-import { applyMigrations, type Db, openDatabase } from "./db";
-import { SERVICES_MIGRATIONS } from "./migrations/services";
+import { applyMigrations, type Db, type Migration, openDatabase, type Statement } from "../../memory";
+import services from "./migrations/001_services.sql" with { type: "text" };
+
+const SERVICES_MIGRATIONS: readonly Migration[] = [{ version: 1, name: "services", sql: services }];
 
 export interface StoredService {
   name: string;
