@@ -8,7 +8,6 @@ export { ApprovalStore, type ApprovalRecord, type ApprovalStatus, type RuleRecor
 export { GrantStore, type GrantChange, type StoredCapabilityChange } from "./grants";
 export { NamedStore, type NamedTable, type SqlValue } from "./named";
 export { LogPolicyStore, type LogFileState, type LogPolicy, type LogPolicySpec } from "./logs";
-export { PackageStore, type AccountKind, type AccountRow, type InstalledDirRow, type InstalledFileRow, type InstalledFileType, type InstalledPackageRow, type PackageRecordInput } from "./packages";
 export { openMemory, Memory, type MemoryConfig, type MemoryPaths, type MemoryStats, type MaintenanceReport, type FileSize } from "./open";
 export { EmbedderError, type Embedder } from "./embedder";
 export { MemoryError, TransitionError } from "./errors";

@@ -19,11 +19,11 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_FS_ROOTS } from "../../src/config";
-import { PackageStore } from "../../src/memory";
 import { isSyncing, setSink, setSyncing, writeFileDurable } from "../../src/sys";
 import type { ToolEnv } from "../../src/tools/define";
 import { fsStat, fsWrite } from "../../src/tools/fs";
 import { PkgManager, readProvided } from "../../src/tools/pkg/manager";
+import { PackageStore } from "../../src/tools/pkg/store";
 import { openToolSystem, type ToolSystem } from "../../src/tools/system";
 
 const N = Number(process.env.CALLS ?? 2_000);

@@ -6,13 +6,13 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type Config, defaultConfig, durationMs } from "../../config";
-import { PackageStore } from "../../memory";
 import { errorMessage, log } from "../../sys";
 import type { HostProvider } from "../define";
 import type { ToolEnv } from "../define";
 import { PkgManager, type PkgSettings } from "./manager";
 import { mountRepository } from "./mount";
 import { hostOf } from "./paths";
+import { PackageStore } from "./store";
 
 const DATA = "/var/lib/aios";
 

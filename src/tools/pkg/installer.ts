@@ -20,7 +20,6 @@
  */
 import { chmodSync, copyFileSync, existsSync, lchownSync, linkSync, lstatSync, mkdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { AccountRow, InstalledDirRow, InstalledFileRow, PackageStore } from "../../memory";
 import { syncFilesystem } from "../../sys";
 import { type Account, AccountDb } from "./accounts";
 import type { Deb } from "./deb";
@@ -28,6 +27,7 @@ import { PkgFileConflictError } from "./errors";
 import { canonical, hostOf, parentOf } from "./paths";
 import { type Replaced, removeRecorded, sha256File } from "./remover";
 import { type AccountNeed, scanScripts, stateNames } from "./scripts";
+import type { AccountRow, InstalledDirRow, InstalledFileRow, PackageStore } from "./store";
 
 export interface UnpackTarget {
   /** Host directory of the guest's "/". */

@@ -2,7 +2,6 @@ import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PackageStore } from "../../memory";
 import { snapshotTree } from "../contract.testing";
 import { parseStanzas, toRecord } from "./control";
 import { readDeb } from "./deb";
@@ -10,6 +9,7 @@ import { PkgChecksumError, PkgFileConflictError, PkgNeededError, PkgResolveError
 import { unpack } from "./installer";
 import { type InstallUndo, PkgManager, type RemoveUndo, type Target } from "./manager";
 import { writeRepository } from "./repowrite";
+import { PackageStore } from "./store";
 import { buildDeb, readBytes } from "./testing";
 
 const dir = mkdtempSync(join(tmpdir(), "aios-pkg-"));

@@ -10,7 +10,6 @@
  */
 import { existsSync, lstatSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { InstalledPackageRow, PackageStore } from "../../memory";
 import { formatRelation, formatRelations, type PackageRecord, parseStanzas, toRecord } from "./control";
 import { type Deb, readDeb } from "./deb";
 import { PkgFormatError, PkgNotFoundError, PkgRepoError } from "./errors";
@@ -19,6 +18,7 @@ import { hostOf } from "./paths";
 import { type IndexedRecord, type IndexInfo, RepoClient } from "./repo";
 import { purgedConffiles, type RemovedPackage, removeInstalled } from "./remover";
 import { writeFileDurable } from "../../sys";
+import type { InstalledPackageRow, PackageStore } from "./store";
 import { type InstallResult, type InstallUndo, type PkgSettings, type RemoveResult, type RemoveUndo, SCRIPTS_NOTE, type Target } from "./types";
 import { dependencyOrder, parseRequest, type Present, resolveInstall, resolveRemove } from "./resolver";
 import { PackageSet } from "./pkgset";

@@ -10,9 +10,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PackageStore } from "../../memory";
 import { snapshotTree } from "../contract.testing";
 import { type InstallUndo, PkgManager, type RemoveUndo, readProvided, type Target } from "./manager";
+import { PackageStore } from "./store";
 
 const CHECKOUT = join(import.meta.dir, "../../..");
 const REPO = join(CHECKOUT, "out/build/repo");

@@ -16,10 +16,10 @@
  * is half on disk without boot seeing its files missing.
  */
 import { copyFileSync, chmodSync, existsSync, lchownSync, lstatSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync } from "node:fs";
-import type { AccountRow, InstalledDirRow, InstalledFileRow, PackageStore } from "../../memory";
 import { errorCode, fsyncParent, fsyncPath, symlinkDurable, syncFilesystem } from "../../sys";
 import { AccountDb } from "./accounts";
 import { hostOf } from "./paths";
+import type { AccountRow, InstalledDirRow, InstalledFileRow, PackageStore } from "./store";
 
 /** What was at a path before a package replaced it. */
 export type Replaced =

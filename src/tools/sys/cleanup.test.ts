@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { closeSync, existsSync, mkdirSync, openSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { type Db, openDatabase, PackageStore } from "../../memory";
+import { type Db, openDatabase } from "../../memory";
+import { PackageStore } from "../pkg/store";
 import { setSink } from "../../sys";
 import type { HostPart } from "../catalog";
 import { call, makeCtx, makeEnv } from "../fs/testing";

@@ -10,9 +10,10 @@
  * When that package goes while others still claim it, the mark moves to one
  * of them, so the last claimant's removal takes it away.
  */
-import type { Statement } from "bun:sqlite";
-import { applyMigrations, type Db, openDatabase } from "./db";
-import { PACKAGES_MIGRATIONS } from "./migrations/packages";
+import { applyMigrations, type Db, type Migration, openDatabase, type Statement } from "../../memory";
+import packages from "./migrations/001_packages.sql" with { type: "text" };
+
+const PACKAGES_MIGRATIONS: readonly Migration[] = [{ version: 1, name: "packages", sql: packages }];
 
 export interface InstalledPackageRow {
   name: string;
