@@ -7,7 +7,6 @@ export { CallStore, CALL_STATUSES, type CallFinish, type CallRecord, type CallSt
 export { ApprovalStore, type ApprovalRecord, type ApprovalStatus, type RuleRecord } from "./approvals";
 export { GrantStore, type GrantChange, type StoredCapabilityChange } from "./grants";
 export { NamedStore, type NamedTable, type SqlValue } from "./named";
-export { LogPolicyStore, type LogFileState, type LogPolicy, type LogPolicySpec } from "./logs";
 export { openMemory, Memory, type MemoryConfig, type MemoryPaths, type MemoryStats, type MaintenanceReport, type FileSize } from "./open";
 export { EmbedderError, type Embedder } from "./embedder";
 export { MemoryError, TransitionError } from "./errors";

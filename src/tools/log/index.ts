@@ -1,7 +1,7 @@
 /** The log.* tools: rotation of the logs under /var/log by policy (size, age, generations kept), aiOS's own log included. */
-import { LogPolicyStore } from "../../memory";
 import type { HostProvider } from "../define";
 import { LogRotation } from "./rotation";
+import { LogPolicyStore } from "./store";
 import { logPolicies, logRotate, logSetPolicy } from "./tools";
 
 export { LogError } from "./errors";

@@ -2,12 +2,13 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { type Db, LogPolicyStore, openDatabase } from "../../memory";
+import { type Db, openDatabase } from "../../memory";
 import { capLogFile, log, logToFile, setSink, spawn } from "../../sys";
 import { call, makeCtx, makeEnv, type TestEnv, undo } from "../fs/testing";
 import { checkOutput } from "../schema";
 import { hostOfLog, OWN_LOG } from "./paths";
 import { LogRotation, MAX_PER_PASS } from "./rotation";
+import { LogPolicyStore } from "./store";
 import { logPolicies, logRotate, logSetPolicy } from "./tools";
 
 let t: TestEnv;

@@ -12,11 +12,11 @@
  * glob with the most literal characters, then the one set last.
  */
 import type { Stats } from "node:fs";
-import type { LogPolicy, LogPolicyStore } from "../../memory";
 import { capLogFile, errorMessage, log, logFile, type Rotation, rotateFile } from "../../sys";
 import type { ToolEnv } from "../define";
 import { filesInUse } from "../sys/cleanup";
 import { hostOfLog, type LiveLog, liveLogs, OWN_LOG } from "./paths";
+import type { LogPolicy, LogPolicyStore } from "./store";
 
 const DAY_MS = 86_400_000;
 /** Files rotated in one pass at most; the rest wait for the next one. */

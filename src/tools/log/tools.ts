@@ -7,13 +7,13 @@
  * - log.policies shows the policies in force and the files each covers.
  */
 import * as v from "valibot";
-import type { LogPolicy } from "../../memory";
 import { generations } from "../../sys";
 import { defineTool, type ToolContext } from "../define";
 import { LogError } from "./errors";
 import { formatBytes } from "../units";
 import { liveLogs, logPath, logPattern, resolveLogFile } from "./paths";
 import { type LogRotation, MAX_PER_PASS, type PolicyInForce, type RotationReport, type Target } from "./rotation";
+import type { LogPolicy } from "./store";
 
 declare module "../define" {
   interface ToolHost {

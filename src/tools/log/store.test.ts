@@ -2,8 +2,8 @@ import { afterEach, beforeEach, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDatabase, schemaVersion } from "./db";
-import { LogPolicyStore } from "./logs";
+import { openDatabase, schemaVersion } from "../../memory";
+import { LogPolicyStore } from "./store";
 
 let dir: string;
 beforeEach(() => {

@@ -5,9 +5,10 @@
  * an age trigger works on filesystems that keep no birth time (the VM's
  * /var/log is in RAM).
  */
-import type { Statement } from "bun:sqlite";
-import { applyMigrations, type Db } from "./db";
-import { LOGS_MIGRATIONS } from "./migrations/logs";
+import { applyMigrations, type Db, type Migration, type Statement } from "../../memory";
+import logs from "./migrations/001_logs.sql" with { type: "text" };
+
+const LOGS_MIGRATIONS: readonly Migration[] = [{ version: 1, name: "logs", sql: logs }];
 
 export interface LogPolicySpec {
   pattern: string;
