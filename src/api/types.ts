@@ -2,8 +2,8 @@
 import type { AgentInfo } from "../agents";
 import type { InferenceRuntime } from "../inference";
 import type { SystemInfo } from "../sys";
-import type { GatewayOff, GatewayStatus } from "../gateway";
-import type { AuditLedger, Memory, UsageTotal } from "../memory";
+import type { GatewayOff, GatewayStatus, UsageTotal } from "../gateway";
+import type { AuditLedger, Memory } from "../memory";
 import type { GoalEngine } from "../orchestrator";
 import type { FleetPort } from "../fleet/types";
 import type { Executor, ToolRegistry } from "../tools";

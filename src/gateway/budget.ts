@@ -9,8 +9,8 @@
  * check runs before each call against what is already spent, so calls in
  * flight when the budget is reached may overshoot it by their own cost.
  */
-import { NANO_PER_USD } from "../memory";
 import type { Usage } from "./types";
+import { NANO_PER_USD } from "./usage";
 
 export interface Prices {
   inputPerMtok: number;

@@ -3,8 +3,9 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultConfig, parseConfig } from "../config";
-import { openDatabase, UsageStore } from "../memory";
+import { openDatabase } from "../memory";
 import { buildGateway, resolveProviders } from "./config";
+import { UsageStore } from "./usage";
 
 const KEY = "sk-ant-api03-CONFIGTEST-0123456789abcdef";
 let root: string;

@@ -7,12 +7,12 @@
  */
 import { join } from "node:path";
 import { type Config, durationMs } from "../config";
-import type { UsageStore } from "../memory";
 import { ResponseCache } from "./cache";
 import { type GatewayOptions, ModelGateway } from "./gateway";
 import { type Clock, realClock } from "./limiter";
 import type { ProviderConfig } from "./providers/provider";
 import { readKeyFile, Secret } from "./secrets";
+import type { UsageStore } from "./usage";
 
 /** Providers that are paid cloud APIs: they are never called without a key. */
 const KEYED = new Set(["claude", "openai"]);

@@ -9,7 +9,6 @@
  * none answered. Usage is priced and written to the usage store as each answer
  * arrives.
  */
-import { monthOf, NANO_PER_USD, type UsageStore } from "../memory";
 import { log } from "../sys";
 import { budgetRefusal, costNano, isPriced, usd } from "./budget";
 import { requestKey, type ResponseCache } from "./cache";
@@ -22,6 +21,7 @@ import { type Answer, estimateTokens, type Piece, type ProviderConfig, type Wire
 import { readSse } from "./sse";
 import { ToolNames } from "./tools";
 import type { CompletionRequest, CompletionResult, Gateway, GatewayStatus, ProviderStatus, StreamEvent } from "./types";
+import { monthOf, NANO_PER_USD, type UsageStore } from "./usage";
 
 const WIRES: Record<ProviderConfig["protocol"], WireProtocol> = { anthropic, openai };
 

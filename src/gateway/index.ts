@@ -12,4 +12,5 @@ export { type Clock, RateLimiter, realClock, TokenBucket } from "./limiter";
 export type { ProviderConfig, Protocol } from "./providers/provider";
 export { readKeyFile, redact, Secret } from "./secrets";
 export { toolSpec, ToolNames, wireName } from "./tools";
+export { monthOf, NANO_PER_USD, UsageStore, type UsageEntry, type UsageRow, type UsageTotal } from "./usage";
 export type * from "./types";

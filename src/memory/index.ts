@@ -2,7 +2,6 @@
 export { anchorPath, AuditLedger, GENESIS_HASH, LedgerError, payloadHash, type AuditInput, type AuditQuery, type AuditRow, type VerifyResult } from "./ledger";
 export { MigrationError, type Migration } from "./db";
 export { applyMigrations, openDatabase, schemaVersion, type Changes, type Db, type SQLQueryBindings, type Statement } from "./db";
-export { monthOf, NANO_PER_USD, UsageStore, type UsageEntry, type UsageRow, type UsageTotal } from "./usage";
 export { CallStore, CALL_STATUSES, type CallFinish, type CallRecord, type CallStatus } from "./calls";
 export { ApprovalStore, type ApprovalRecord, type ApprovalStatus, type RuleRecord } from "./approvals";
 export { GrantStore, type GrantChange, type StoredCapabilityChange } from "./grants";

@@ -7,8 +7,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../src/config";
-import { buildGateway, type Clock, type GatewayBuild, type ModelGateway } from "../../src/gateway";
-import { type Db, openDatabase, UsageStore } from "../../src/memory";
+import { buildGateway, type Clock, type GatewayBuild, type ModelGateway, UsageStore } from "../../src/gateway";
+import { type Db, openDatabase } from "../../src/memory";
 import { setLevel, setSink } from "../../src/sys";
 
 /** Time that moves only when something sleeps on it. */

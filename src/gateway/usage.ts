@@ -4,9 +4,10 @@
  * calendar months ("2026-11"); costs are integer nano-dollars (USD x 1e9),
  * which keeps the sum of a month of sub-cent calls exact.
  */
-import type { Statement } from "bun:sqlite";
-import { applyMigrations, type Db } from "./db";
-import { USAGE_MIGRATIONS } from "./migrations/usage";
+import { applyMigrations, type Db, type Migration, type Statement } from "../memory";
+import usage from "./migrations/001_usage.sql" with { type: "text" };
+
+const USAGE_MIGRATIONS: readonly Migration[] = [{ version: 1, name: "usage", sql: usage }];
 
 export const NANO_PER_USD = 1_000_000_000;
 

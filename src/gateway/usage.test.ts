@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDatabase, schemaVersion } from "./db";
+import { openDatabase, schemaVersion } from "../memory";
 import { monthOf, UsageStore } from "./usage";
 
 let dir: string;
