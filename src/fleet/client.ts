@@ -18,12 +18,12 @@
  * the node's own HTTP rules decide what the caller may see.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
+import type { TraceEvent } from "../orchestrator";
 import type { SystemInfo } from "../sys";
 import type { ApprovalView } from "../tools/views";
 import { callApi } from "./bridge";
 import { connectionOptions } from "./connect";
 import { type AuditCopyReport, readAuditCopy, readEventCopy } from "./copies";
-import type { TraceEvent } from "../memory";
 import { fleetGoalResult, submitFleetGoal } from "./goals";
 import { getNode, listNodes } from "./nodes";
 import { Secret } from "../gateway/secrets";

@@ -4,7 +4,7 @@
  * ordered consumer filtered on that node's subject.
  */
 import type { JsMsg } from "@nats-io/jetstream";
-import type { TraceEvent } from "../memory";
+import type { TraceEvent } from "../orchestrator";
 import { errorMessage } from "../sys";
 import type { Fleet } from "./setup";
 import { STREAMS, SUBJECTS } from "./subjects";

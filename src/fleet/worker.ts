@@ -11,7 +11,8 @@
  * its answer.
  */
 import { AckPolicy, type ConsumerMessages, DeliverPolicy, type JsMsg } from "@nats-io/jetstream";
-import { type Goal, isFinalGoalState, type TraceEvent } from "../memory";
+import { type Goal, isFinalGoalState } from "../memory";
+import type { TraceEvent } from "../orchestrator";
 import { errorMessage, log } from "../sys";
 import { Backoff, sleep } from "./connect";
 import type { Fleet } from "./setup";

@@ -18,4 +18,3 @@ export { KvStore } from "./kv";
 export { LongTermMemory, type Document, type DecisionInput, type IngestInput, type IngestResult, type LongTermOptions, type ProcedureInput, type RetentionPolicy, type SearchHit, type SearchOptions, type SearchResult } from "./knowledge/longterm";
 export { DOCUMENT_KINDS, type DocumentKind } from "./knowledge/documents";
 export type { Retriever } from "./knowledge/hybrid";
-export { TraceStore, type TraceEvent } from "./trace";

@@ -7,14 +7,14 @@
  * synchronous=NORMAL: in WAL mode they are never corrupt, any later FULL
  * commit makes them durable too, and a power cut can only lose the last few
  * lines of a run that recovery fails anyway.
- * Other stores of the same file (services) open their own component on `db`.
+ * Other stores of the same file open their own component on `db` (services,
+ * packages, ...) or on `fast` (the orchestrator's trace).
  */
 import { applyMigrations, type Db, openDatabase } from "./db";
 import { GoalStore, type GoalState } from "./goals";
 import { KvStore } from "./kv";
 import { WORKING_MIGRATIONS } from "./migrations/working";
 import { TaskStore } from "./tasks";
-import { TraceStore } from "./trace";
 
 export interface WorkingStats {
   goals: Record<GoalState, number>;
@@ -26,7 +26,6 @@ export class WorkingMemory {
   readonly goals: GoalStore;
   readonly tasks: TaskStore;
   readonly kv: KvStore;
-  readonly trace: TraceStore;
 
   static open(path: string): WorkingMemory {
     const db = openDatabase(path, { synchronous: "full" });
@@ -37,13 +36,12 @@ export class WorkingMemory {
   /** `fast` may be `db` itself (one connection, everything FULL). */
   constructor(
     readonly db: Db,
-    private readonly fast: Db = db,
+    readonly fast: Db = db,
   ) {
     applyMigrations(db, "working", WORKING_MIGRATIONS);
     this.goals = new GoalStore(db);
     this.tasks = new TaskStore(fast);
     this.kv = new KvStore(db);
-    this.trace = new TraceStore(fast);
   }
 
   stats(): WorkingStats {

@@ -6,15 +6,16 @@
 import type { Memory } from "../memory";
 import type { Executor } from "../tools/executor";
 import type { ToolSystem } from "../tools/system";
-import type { StoredProcedure } from "./types";
 import type { EngineStores, EngineTools } from "./ports";
+import { TraceStore } from "./trace";
+import type { StoredProcedure } from "./types";
 
 export function memoryStores(memory: Memory): EngineStores {
-  const { goals, tasks, trace, kv } = memory.working;
+  const { goals, tasks, kv } = memory.working;
   return {
     goals,
     tasks,
-    trace,
+    trace: new TraceStore(memory.working.fast),
     kv,
     async procedures(goal) {
       const found = await memory.longterm.search(goal, { k: 5, kinds: ["procedure"] });

@@ -6,7 +6,7 @@
  * an event reads the state it announces.
  */
 import { describe, expect, test } from "bun:test";
-import { FINAL_GOAL_STATES, type TraceEvent } from "../memory";
+import { FINAL_GOAL_STATES } from "../memory";
 import { setSink } from "../sys";
 import { ToolRegistry } from "../tools/registry";
 import { CATALOG } from "../tools/catalog";
@@ -14,6 +14,7 @@ import { readFileSync } from "node:fs";
 import { answerEnded, closestTools } from "./answer";
 import type { Plan } from "./plan";
 import { fixedPlanner, type World, worldPerTest } from "./testing";
+import type { TraceEvent } from "./trace";
 
 setSink(() => {});
 

@@ -6,12 +6,13 @@
  * REPL's `goal`). A goal that succeeded becomes a procedure in long-term
  * memory, so the same goal can reuse its plan.
  */
-import type { Goal, TraceEvent } from "../memory";
+import type { Goal } from "../memory";
 import { errorMessage, log } from "../sys";
 import type { CallRecord } from "./execute";
 import type { Plan, TaskPlan } from "./plan";
 import type { EngineStores } from "./ports";
 import type { Route } from "./router";
+import type { TraceEvent } from "./trace";
 
 /** Results kept in the trace are cut here; the full result stays in the tool call record. */
 const RESULT_CHARS = 2000;

@@ -9,7 +9,7 @@
  * pending or planning) or failed with the reason. The engine is the only
  * sender of the goal machine's events (GOAL_MACHINE, memory/goal-machine.ts).
  */
-import { ACTIVE_GOAL_STATES, GOAL_MACHINE, type Goal, type GoalEvent, type GoalState, type GoalTransition, isFinalGoalState, type Task, type TraceEvent } from "../memory";
+import { ACTIVE_GOAL_STATES, GOAL_MACHINE, type Goal, type GoalEvent, type GoalState, type GoalTransition, isFinalGoalState, type Task } from "../memory";
 import { AiosError, errorMessage, log, withLogFields } from "../sys";
 import { answerDone, answerEnded, answerRefused, closestTools, type Ending } from "./answer";
 import { planWithChain, whyUnplanned } from "./chain";
@@ -21,6 +21,7 @@ import type { LoopEnd } from "./loop";
 import type { Plan } from "./plan";
 import { type RoutableAgent, type Route, routeTask } from "./router";
 import { type Autonomy, correlationOf, GoalRun, type RunLimits } from "./run";
+import type { TraceEvent } from "./trace";
 import type { AnyPlanner, LoopStart, PlanningContext, PlanningFacts, Reading, Stepper } from "./types";
 import type { EngineStores, EngineTools } from "./ports";
 import type { CorrelationUndo } from "../tools/rollback";

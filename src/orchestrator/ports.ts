@@ -3,9 +3,10 @@
  * boot layer passes the real working memory, executor and registry; tests
  * pass the same real objects opened on temporary files.
  */
-import type { GoalStore, KvStore, TaskStore, TraceStore } from "../memory";
+import type { GoalStore, KvStore, TaskStore } from "../memory";
 import type { CorrelationUndo } from "../tools/rollback";
 import type { ToolDescription, ToolRegistry } from "../tools/registry";
+import type { TraceStore } from "./trace";
 import type { StoredProcedure } from "./types";
 
 export interface EngineStores {

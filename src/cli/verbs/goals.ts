@@ -1,7 +1,8 @@
 /** `goal "…" [--wait]`, `goals`, `trace ID`; fleet goals with --labels, --nodes or --all. */
 import { table } from "../../console/format";
-import type { Goal, TraceEvent } from "../../memory";
+import type { Goal } from "../../memory";
 import { CtlError, EXIT, usageError } from "../errors";
+import type { TraceEvent } from "../../orchestrator";
 import { type Ctx, defineVerb, intFlag, print } from "../verb";
 import { fleetGoal } from "./fleet";
 

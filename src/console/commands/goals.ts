@@ -5,8 +5,8 @@
  * and `deny` can be typed while it runs. `goals` lists them; `trace <id>`
  * prints the decision log of one; `cancel <id>` stops one.
  */
-import { isFinalGoalState, type TraceEvent } from "../../memory";
-import type { GoalEngine } from "../../orchestrator";
+import { isFinalGoalState } from "../../memory";
+import type { GoalEngine, TraceEvent } from "../../orchestrator";
 import { type CommandIO, defineCommand } from "../command";
 import { table } from "../format";
 

@@ -1,11 +1,13 @@
 /**
  * The decision logger's store: each goal's trace, from submission through
  * planning, routing, tasks and tool calls (by audit call id) to the outcome.
- * It lives in working.db (synchronous=FULL) beside the goals it explains.
+ * It lives in working.db beside the goals it explains, written through working
+ * memory's second connection (`fast`, synchronous=NORMAL: see memory/working.ts).
  */
-import type { Statement } from "bun:sqlite";
-import { applyMigrations, type Db } from "./db";
-import { TRACE_MIGRATIONS } from "./migrations/trace";
+import { applyMigrations, type Db, type Migration, type Statement } from "../memory";
+import trace from "./migrations/001_trace.sql" with { type: "text" };
+
+const TRACE_MIGRATIONS: readonly Migration[] = [{ version: 1, name: "trace", sql: trace }];
 
 export interface TraceEvent {
   id: number;
