@@ -3,8 +3,7 @@
  * goal machine's table (goal-machine.ts, seed 003's lifecycle) and record
  * each move in `goal_transitions`, in one transaction.
  */
-import type { Statement } from "bun:sqlite";
-import type { Db } from "./db";
+import type { Db, Statement } from "./db";
 import { MemoryError, TransitionError } from "./errors";
 import { canTransition, GOAL_STATES, type GoalEvent, goalTarget, type GoalState } from "./goal-machine";
 

@@ -1,6 +1,5 @@
 /** Small runtime state in working memory: JSON values by key, written through (synchronous=FULL). */
-import type { Statement } from "bun:sqlite";
-import type { Db } from "./db";
+import type { Db, Statement } from "./db";
 
 export class KvStore {
   private readonly getStmt: Statement;

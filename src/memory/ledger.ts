@@ -16,7 +16,6 @@
  * still found out: `verify()` reports the rows missing up to the anchor, and
  * a boot that finds them gone records the loss in the chain itself.
  */
-import type { Statement } from "bun:sqlite";
 import { closeSync, constants, openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { AiosError, errorCode, errorMessage, fdatasyncAsync, fdatasyncFd, fsyncParent, GroupCommit, log, SlotFile } from "../sys";
@@ -33,7 +32,7 @@ import {
   verifyChain,
   type VerifyResult,
 } from "./chain";
-import { applyMigrations, type Db, openDatabase } from "./db";
+import { applyMigrations, type Db, openDatabase, type Statement } from "./db";
 import { AUDIT_MIGRATIONS } from "./migrations/audit";
 
 export { GENESIS_HASH, payloadHash, rowHash, rowHashV1, type VerifyResult } from "./chain";

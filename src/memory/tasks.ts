@@ -3,8 +3,7 @@
  * tasks it waits for and the tool calls it made. Like goals, states move only
  * along a table.
  */
-import type { Statement } from "bun:sqlite";
-import type { Db } from "./db";
+import type { Db, Statement } from "./db";
 import { MemoryError, TransitionError } from "./errors";
 
 export const TASK_STATES = ["pending", "running", "done", "failed", "cancelled", "skipped"] as const;

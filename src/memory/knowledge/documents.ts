@@ -3,8 +3,7 @@
  * statements prepared once. Callers hold the transaction; the full-text index
  * follows the rows through the schema's triggers.
  */
-import type { Statement } from "bun:sqlite";
-import type { Db } from "../db";
+import type { Db, Statement } from "../db";
 
 export const DOCUMENT_KINDS = ["document", "procedure", "decision"] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];

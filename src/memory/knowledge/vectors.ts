@@ -5,9 +5,8 @@
  * index as it grows). Chunks embedded by another model stay out of the index
  * until they are re-embedded: two models' vectors are never compared.
  */
-import type { Statement } from "bun:sqlite";
 import { errorMessage, log } from "../../sys";
-import type { Db } from "../db";
+import type { Db, Statement } from "../db";
 import { embedChecked, type Embedder } from "../embedder";
 import { type DocumentKind, KIND_CODE } from "./documents";
 import { IvfIndex, type Hit, type IndexStats, type VectorFilter } from "./vector/ivf";
