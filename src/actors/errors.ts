@@ -5,7 +5,10 @@
 import { AiosError, errorMessage } from "../sys";
 import type { ActorStatus } from "./status";
 
-export class ActorError extends AiosError {}
+export const ACTOR_ERROR_CODES = ["ask_timeout", "actor_crashed", "actor_stopped", "actor_exists", "invalid_transition", "max_restart_intensity", "child_start_failed"] as const;
+export type ActorErrorCode = (typeof ACTOR_ERROR_CODES)[number];
+
+export class ActorError extends AiosError<ActorErrorCode> {}
 
 /** No reply arrived within the ask's time limit; the message may still be handled later. */
 export class AskTimeoutError extends ActorError {

@@ -4,7 +4,10 @@
  */
 import { AiosError } from "../sys";
 
-export class AgentError extends AiosError {}
+export const AGENT_ERROR_CODES = ["unknown_agent", "no_agent", "unknown_message", "bad_message", "queued"] as const;
+export type AgentErrorCode = (typeof AGENT_ERROR_CODES)[number];
+
+export class AgentError extends AiosError<AgentErrorCode> {}
 
 export class UnknownAgentError extends AgentError {
   constructor(name: string) {

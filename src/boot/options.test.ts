@@ -26,7 +26,7 @@ describe("resolveOptions (dev mode; never as PID 1 in tests)", () => {
   test("without --dev and not PID 1 it is a usage error", async () => {
     const err = await resolveOptions([], NOT_PID1).catch((e) => e);
     expect(err).toBeInstanceOf(UsageError);
-    expect(err.code).toBe("EUSAGE");
+    expect(err.code).toBe("usage");
     expect(err.message).toBe("not PID 1: use --dev to run on this host");
   });
 

@@ -29,9 +29,9 @@ export const USAGE = `usage: aios-init                  (as PID 1, started by th
   --autonomy  full | supervised | manual: which tool calls wait for approval (overrides config and --cmdline)
   --runtime   the image's runtime directory (lib/, models/), seen as /usr/lib/aios (make dev: out/build/runtime)`;
 
-export class UsageError extends AiosError {
+export class UsageError extends AiosError<"usage"> {
   constructor(message: string) {
-    super("EUSAGE", message);
+    super("usage", message);
   }
 }
 

@@ -29,12 +29,12 @@ export function checkSelector(s: Selector): string | undefined {
 /** `sent` is called once every target's message is on the work stream (the benchmark times fan-out apart from gathering). */
 export async function submitFleetGoal(f: Fleet, req: FleetGoalRequest & { deadlineMs: number }, from: string, hooks: { sent?(): void } = {}): Promise<FleetGoalResult> {
   const goal = req.goal.trim();
-  if (!goal) throw new FleetError("EINVAL", "goal: must not be empty");
-  if (goal.length > MAX_GOAL_CHARS) throw new FleetError("EINVAL", `goal: must be at most ${MAX_GOAL_CHARS} characters`);
+  if (!goal) throw new FleetError("invalid_argument", "goal: must not be empty");
+  if (goal.length > MAX_GOAL_CHARS) throw new FleetError("invalid_argument", `goal: must be at most ${MAX_GOAL_CHARS} characters`);
   const why = checkSelector(req.selector);
-  if (why) throw new FleetError("EINVAL", why);
+  if (why) throw new FleetError("invalid_argument", why);
   const targets = targetsOf(req.selector, await listNodes(f));
-  if (!targets.length) throw new FleetError("ENOENT", "no live node matches the selector");
+  if (!targets.length) throw new FleetError("no_node", "no live node matches the selector");
   const now = Date.now();
   const record: FleetGoalRecord = {
     id: newGoalId(now),
@@ -85,7 +85,7 @@ export async function submitFleetGoal(f: Fleet, req: FleetGoalRequest & { deadli
 
 /** A fleet goal's result as the streams hold it now; null when no such goal is recorded. */
 export async function fleetGoalResult(f: Fleet, id: string): Promise<FleetGoalResult | null> {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new FleetError("EINVAL", `id: ${JSON.stringify(id)} is not a fleet goal id`);
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new FleetError("invalid_argument", `id: ${JSON.stringify(id)} is not a fleet goal id`);
   const e = await f.goals.get(id);
   if (!e || e.operation !== "PUT") return null;
   const record = e.json<FleetGoalRecord>();

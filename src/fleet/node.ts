@@ -157,7 +157,7 @@ export class FleetNode implements FleetPort {
   }
 
   private need(): Fleet {
-    if (!this.fleet || !this.connected()) throw new FleetError("ENOTCONN", `fleet: ${this.node} is not connected to ${this.deps.settings.servers.join(", ")}`);
+    if (!this.fleet || !this.connected()) throw new FleetError("not_connected", `fleet: ${this.node} is not connected to ${this.deps.settings.servers.join(", ")}`);
     return this.fleet;
   }
 

@@ -8,20 +8,19 @@
 import { AiosError } from "../sys";
 
 export const PROVIDER_ERROR_CODES = [
-  "EBUDGET", // monthly budget reached
-  "ERATELIMIT", // our own limiter (or a retry-after) would wait longer than max_wait
-  "EHTTP", // a 429 or 5xx after the retries, or another status
-  "EAUTH", // 401/403: the key is wrong or lacks permission
-  "EBADREQUEST", // 400/404/413/422: this provider refused the request
-  "EMALFORMED", // the answer is not what the wire format promises
-  "ETIMEOUT",
-  "ENETWORK",
-  "ENOKEY",
+  "over_budget", // monthly budget reached
+  "rate_limited", // our own limiter (or a retry-after) would wait longer than max_wait
+  "http_error", // a 429 or 5xx after the retries, or another status
+  "auth_failed", // 401/403: the key is wrong or lacks permission
+  "bad_request", // 400/404/413/422: this provider refused the request
+  "malformed", // the answer is not what the wire format promises
+  "timeout",
+  "network",
+  "no_key",
 ] as const;
 export type ProviderErrorCode = (typeof PROVIDER_ERROR_CODES)[number];
 
-export class ProviderError extends AiosError {
-  declare readonly code: ProviderErrorCode;
+export class ProviderError extends AiosError<ProviderErrorCode> {
   readonly provider: string;
   /** Another attempt at the same provider may succeed (429, 5xx, 529, timeouts, network). */
   readonly retryable: boolean;
@@ -40,11 +39,11 @@ export class ProviderError extends AiosError {
   }
 }
 
-/** ENOPROVIDER: none answered; EABORTED: the caller's signal fired; EINTERRUPTED: a stream broke after output; EBADTOOL: a tool cannot be offered. */
-export type GatewayErrorCode = "ENOPROVIDER" | "EABORTED" | "EINTERRUPTED" | "EBADTOOL";
+/** no_provider: none answered; aborted: the caller's signal fired; interrupted: a stream broke after output; bad_tool: a tool cannot be offered. */
+export const GATEWAY_ERROR_CODES = ["no_provider", "aborted", "interrupted", "bad_tool"] as const;
+export type GatewayErrorCode = (typeof GATEWAY_ERROR_CODES)[number];
 
-export class GatewayError extends AiosError {
-  declare readonly code: GatewayErrorCode;
+export class GatewayError extends AiosError<GatewayErrorCode> {
   /** Each provider tried and why it did not answer, in order. */
   readonly failures: ProviderError[];
   constructor(code: GatewayErrorCode, message: string, opts: { failures?: ProviderError[]; cause?: unknown } = {}) {
@@ -54,5 +53,5 @@ export class GatewayError extends AiosError {
 }
 
 export function malformed(provider: string, what: string): ProviderError {
-  return new ProviderError(provider, "EMALFORMED", `malformed response: ${what}`);
+  return new ProviderError(provider, "malformed", `malformed response: ${what}`);
 }

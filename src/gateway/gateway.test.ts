@@ -112,8 +112,8 @@ describe("fallback", () => {
     cloud.script("anthropic", { malformed: "json" });
     cloud.script("openai", { status: 400, message: "bad tool" });
     const err = await failure(kit.gateway.complete({ ...HI, purpose: "plan" }));
-    expect(err.code).toBe("ENOPROVIDER");
-    expect(err.failures.map((f) => f.code)).toEqual(["EMALFORMED", "EBADREQUEST"]);
+    expect(err.code).toBe("no_provider");
+    expect(err.failures.map((f) => f.code)).toEqual(["malformed", "bad_request"]);
     expect(err.message).toMatch(/^gateway: no provider answered \(plan\): claude: malformed response: not JSON .*; openai: HTTP 400 invalid_request_error: bad tool$/);
     expect((await failure(kit.gateway.complete({ ...HI, providers: ["nobody"] }))).message).toBe("gateway: no provider answered: none is configured among nobody");
   });
@@ -213,7 +213,7 @@ describe("cancellation", () => {
     setTimeout(() => ctl.abort(), 100);
     const t0 = performance.now();
     const err = await failure(kit.gateway.complete({ ...HI, signal: ctl.signal, purpose: "plan" }));
-    expect(err.code).toBe("EABORTED");
+    expect(err.code).toBe("aborted");
     expect(err.message).toBe("gateway: call to claude cancelled");
     expect(performance.now() - t0).toBeLessThan(1000);
     expect(count(cloud, "openai")).toBe(0);
@@ -223,7 +223,7 @@ describe("cancellation", () => {
     const kit = setup("", { backoff: { baseMs: 5000, maxMs: 5000 } });
     const ctl = new AbortController();
     ctl.abort();
-    expect((await failure(kit.gateway.complete({ ...HI, signal: ctl.signal }))).code).toBe("EABORTED");
+    expect((await failure(kit.gateway.complete({ ...HI, signal: ctl.signal }))).code).toBe("aborted");
     expect(cloud.requests).toHaveLength(0);
 
     cloud.script("anthropic", { status: 500 });
@@ -231,11 +231,11 @@ describe("cancellation", () => {
     setTimeout(() => ctl2.abort(), 150);
     const t0 = performance.now();
     const err = await failure(kit.gateway.complete({ ...HI, signal: ctl2.signal }));
-    expect(err.code).toBe("EABORTED");
+    expect(err.code).toBe("aborted");
     expect(performance.now() - t0).toBeLessThan(1500);
   });
 
-  test("aborting mid-stream ends the stream with EABORTED", async () => {
+  test("aborting mid-stream ends the stream with aborted", async () => {
     const kit = setup();
     cloud.script("anthropic", { text: "first words then a long pause", stallMs: 3000 });
     const ctl = new AbortController();
@@ -248,7 +248,7 @@ describe("cancellation", () => {
         }
       })(),
     );
-    expect(err.code).toBe("EABORTED");
+    expect(err.code).toBe("aborted");
     expect(events).toEqual([{ type: "text", text: "first" }]);
   });
 });
@@ -263,12 +263,12 @@ describe("broken streams", () => {
     expect(kit.logs.some((l) => l.includes("claude: stream ended before message_stop (truncated)"))).toBe(true);
   });
 
-  test("cut after output: EINTERRUPTED naming the provider, no fallback", async () => {
+  test("cut after output: interrupted naming the provider, no fallback", async () => {
     const kit = setup();
     cloud.script("anthropic", { text: "partial answer", truncate: "after-output" });
     const events: StreamEvent[] = [];
     const err = await failure(collect(kit, HI, events));
-    expect(err.code).toBe("EINTERRUPTED");
+    expect(err.code).toBe("interrupted");
     expect(err.message).toBe("gateway: claude: stream ended before message_stop (truncated), after part of the answer was streamed");
     expect(events.length).toBeGreaterThan(0);
     expect(count(cloud, "openai")).toBe(0);
@@ -279,7 +279,7 @@ describe("broken streams", () => {
     cloud.script("openai", { text: "hello and then nothing", stallMs: 2000 });
     const t0 = performance.now();
     const err = await failure(collect(kit, { ...HI, providers: ["openai"] }));
-    expect(err.code).toBe("EINTERRUPTED");
+    expect(err.code).toBe("interrupted");
     expect(err.message).toContain("openai: no answer within 0.3s");
     expect(performance.now() - t0).toBeLessThan(1500);
   });

@@ -111,10 +111,10 @@ export class ModelGateway implements Gateway {
           emitted = true;
           yield piece;
         }
-        throw new ProviderError(p.name, "EMALFORMED", "stream ended without an answer");
+        throw new ProviderError(p.name, "malformed", "stream ended without an answer");
       } catch (err) {
         // Output already reached the caller: another provider would repeat or contradict it.
-        if (emitted && err instanceof ProviderError) throw new GatewayError("EINTERRUPTED", `gateway: ${err.message}, after part of the answer was streamed`, { cause: err, failures: [...failures, err] });
+        if (emitted && err instanceof ProviderError) throw new GatewayError("interrupted", `gateway: ${err.message}, after part of the answer was streamed`, { cause: err, failures: [...failures, err] });
         this.giveWay(err, failures, req, i === candidates.length - 1);
       }
     }
@@ -170,10 +170,10 @@ export class ModelGateway implements Gateway {
 
   /** Why this provider cannot take a call now, before any request is made. */
   private preflight(p: ProviderConfig): void {
-    if (p.unusable) throw new ProviderError(p.name, "ENOKEY", p.unusable);
+    if (p.unusable) throw new ProviderError(p.name, "no_key", p.unusable);
     const month = monthOf(this.clock.now());
     const refusal = budgetRefusal(p.name, p.monthlyBudgetUsd, p.prices, this.usage.spentNano(p.name, month), month);
-    if (refusal) throw new ProviderError(p.name, "EBUDGET", refusal);
+    if (refusal) throw new ProviderError(p.name, "over_budget", refusal);
   }
 
   private giveWay(err: unknown, failures: ProviderError[], req: CompletionRequest, last: boolean): void {
@@ -182,8 +182,8 @@ export class ModelGateway implements Gateway {
     failures.push(err);
     const line = `gateway: ${err.message}${last ? "" : "; trying the next provider"}`;
     // A missing key or a spent budget is a standing state (GET /gateway shows it), not news on every call.
-    if (err.code === "ENOKEY") log.debug(line);
-    else if (err.code === "EBUDGET") log.info(line);
+    if (err.code === "no_key") log.debug(line);
+    else if (err.code === "over_budget") log.info(line);
     else log.warn(line);
   }
 
@@ -218,7 +218,7 @@ export class ModelGateway implements Gateway {
       let emitted = false;
       try {
         const res = await post(o);
-        if (!res.body) throw new ProviderError(p.name, "EMALFORMED", "malformed response: stream has no body");
+        if (!res.body) throw new ProviderError(p.name, "malformed", "malformed response: stream has no body");
         for await (const piece of wire.stream(p, readSse(res.body, () => deadline.touch()), names, req)) {
           if (piece.type === "end") {
             this.limiters.get(p.name)!.settle(estimate, piece.answer.usage.inputTokens + piece.answer.usage.outputTokens);
@@ -292,12 +292,12 @@ function route(providers: ProviderConfig[]): string {
 }
 
 function aborted(req: CompletionRequest, cause: unknown): GatewayError {
-  if (cause instanceof GatewayError && cause.code === "EABORTED") return cause;
-  return new GatewayError("EABORTED", `gateway: call${req.purpose ? ` (${req.purpose})` : ""} cancelled`, { cause: req.signal?.reason ?? cause });
+  if (cause instanceof GatewayError && cause.code === "aborted") return cause;
+  return new GatewayError("aborted", `gateway: call${req.purpose ? ` (${req.purpose})` : ""} cancelled`, { cause: req.signal?.reason ?? cause });
 }
 
 function exhausted(failures: ProviderError[], req: CompletionRequest): GatewayError {
   const what = `gateway: no provider answered${req.purpose ? ` (${req.purpose})` : ""}`;
-  if (failures.length === 0) return new GatewayError("ENOPROVIDER", `${what}: none is configured${req.providers ? ` among ${req.providers.join(", ")}` : ""}`);
-  return new GatewayError("ENOPROVIDER", `${what}: ${failures.map((f) => f.message).join("; ")}`, { failures });
+  if (failures.length === 0) return new GatewayError("no_provider", `${what}: none is configured${req.providers ? ` among ${req.providers.join(", ")}` : ""}`);
+  return new GatewayError("no_provider", `${what}: ${failures.map((f) => f.message).join("; ")}`, { failures });
 }

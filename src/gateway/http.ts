@@ -50,10 +50,10 @@ export interface PostOptions {
 
 /** What a failed fetch or body read means: the caller cancelled, the deadline passed, or the network failed. */
 export function transportError(o: { provider: string; url: string; deadline: Deadline; caller?: AbortSignal; key: Secret | null }, err: unknown): Error {
-  if (o.caller?.aborted) return new GatewayError("EABORTED", `gateway: call to ${o.provider} cancelled`, { cause: o.caller.reason });
-  if (o.deadline.expired) return new ProviderError(o.provider, "ETIMEOUT", `no answer within ${seconds(o.deadline.ms)}`, { retryable: true });
+  if (o.caller?.aborted) return new GatewayError("aborted", `gateway: call to ${o.provider} cancelled`, { cause: o.caller.reason });
+  if (o.deadline.expired) return new ProviderError(o.provider, "timeout", `no answer within ${seconds(o.deadline.ms)}`, { retryable: true });
   const why = redact(err instanceof Error ? err.message : String(err), o.key);
-  return new ProviderError(o.provider, "ENETWORK", `POST ${o.url}: ${why}`, { retryable: true });
+  return new ProviderError(o.provider, "network", `POST ${o.url}: ${why}`, { retryable: true });
 }
 
 export async function post(o: PostOptions): Promise<Response> {
@@ -99,7 +99,7 @@ async function statusError(o: PostOptions, res: Response): Promise<ProviderError
   const should = res.headers.get("x-should-retry");
   if (should === "true") retryable = true;
   if (should === "false") retryable = false;
-  const code = res.status === 401 || res.status === 403 ? "EAUTH" : [400, 404, 413, 422].includes(res.status) ? "EBADREQUEST" : "EHTTP";
+  const code = res.status === 401 || res.status === 403 ? "auth_failed" : [400, 404, 413, 422].includes(res.status) ? "bad_request" : "http_error";
   return new ProviderError(o.provider, code, detail, { retryable, retryAfterMs, status: res.status });
 }
 

@@ -6,7 +6,7 @@
 export { budgetRefusal, costNano, formatUsd, isPriced, type Prices } from "./budget";
 export { canonicalJson, requestKey, ResponseCache } from "./cache";
 export { buildGateway, defaultKeyFile, resolveProviders, type GatewayBuild } from "./config";
-export { GatewayError, ProviderError, type GatewayErrorCode, type ProviderErrorCode } from "./errors";
+export { GATEWAY_ERROR_CODES, GatewayError, PROVIDER_ERROR_CODES, ProviderError, type GatewayErrorCode, type ProviderErrorCode } from "./errors";
 export { ModelGateway, type GatewayOptions } from "./gateway";
 export { type Clock, RateLimiter, realClock, TokenBucket } from "./limiter";
 export type { ProviderConfig, Protocol } from "./providers/provider";

@@ -47,14 +47,14 @@ describe("RateLimiter.admit", () => {
     expect(clock.sleeps).toEqual([30_000]);
   });
 
-  test("refuses with ERATELIMIT naming the limit when the wait is longer than max_wait", async () => {
+  test("refuses with rate_limited naming the limit when the wait is longer than max_wait", async () => {
     const clock = new FakeClock();
     const l = new RateLimiter("claude", { rpm: 2, tpm: 0 }, clock);
     await l.admit(1, 1000);
     await l.admit(1, 1000);
     const err = await l.admit(1, 10_000).catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
-    expect(err.code).toBe("ERATELIMIT");
+    expect(err.code).toBe("rate_limited");
     expect(err.message).toBe("claude: rate limit (2 requests/min): next request in 30s, more than max_wait 10s");
     expect(clock.sleeps).toEqual([]);
   });

@@ -99,7 +99,7 @@ export class RateLimiter {
 
   /**
    * Takes one request and `estimatedTokens` tokens, waiting for them when the
-   * wait fits in `maxWaitMs`; otherwise an ERATELIMIT error so the caller moves on.
+   * wait fits in `maxWaitMs`; otherwise a rate_limited error so the caller moves on.
    */
   async admit(estimatedTokens: number, maxWaitMs: number, signal?: AbortSignal): Promise<void> {
     const deadline = this.clock.now() + maxWaitMs;
@@ -112,7 +112,7 @@ export class RateLimiter {
       }
       if (this.clock.now() + wait > deadline) {
         const why = this.blockedForMs() > 0 ? "asked us to wait" : `rate limit (${this.describe()})`;
-        throw new ProviderError(this.provider, "ERATELIMIT", `${why}: next request in ${seconds(wait)}, more than max_wait ${seconds(maxWaitMs)}`);
+        throw new ProviderError(this.provider, "rate_limited", `${why}: next request in ${seconds(wait)}, more than max_wait ${seconds(maxWaitMs)}`);
       }
       await this.clock.sleep(wait, signal);
     }

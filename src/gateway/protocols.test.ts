@@ -208,8 +208,8 @@ describe.each(CASES)("$name ($protocol)", (c) => {
   test("malformed JSON is an error that names the provider and what was wrong", async () => {
     fake.script(c.protocol, { malformed: "json" });
     const err = await failure(kit.gateway.complete({ ...only, messages: [{ role: "user", content: "x" }] }));
-    expect(err.code).toBe("ENOPROVIDER");
-    expect(err.failures[0]!.code).toBe("EMALFORMED");
+    expect(err.code).toBe("no_provider");
+    expect(err.failures[0]!.code).toBe("malformed");
     expect(err.message).toStartWith(`gateway: no provider answered: ${c.name}: malformed response: not JSON (`);
     expect(fake.requests).toHaveLength(1); // a malformed answer is not retried
   });
@@ -237,10 +237,10 @@ describe.each(CASES)("$name ($protocol)", (c) => {
     expect(fake.requests).toHaveLength(2);
   });
 
-  test("a rejected key is EAUTH, not retried, and the key quoted back is redacted", async () => {
+  test("a rejected key is auth_failed, not retried, and the key quoted back is redacted", async () => {
     fake.script(c.protocol, { status: 401, echoKey: true });
     const err = await failure(kit.gateway.complete({ ...only, messages: [{ role: "user", content: "x" }] }));
-    expect(err.failures[0]!.code).toBe("EAUTH");
+    expect(err.failures[0]!.code).toBe("auth_failed");
     expect(err.message).toContain(`${c.name}: HTTP 401`);
     expect(err.message).toContain("[redacted]");
     expect(fake.requests).toHaveLength(1);

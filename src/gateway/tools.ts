@@ -34,10 +34,10 @@ export class ToolNames {
   constructor(tools: readonly ToolSpec[]) {
     for (const t of tools) {
       const wire = wireName(t.name);
-      if (!WIRE_NAME.test(wire)) throw new GatewayError("EBADTOOL", `tool ${t.name}: name ${wire} on the wire must match ${WIRE_NAME.source}`);
+      if (!WIRE_NAME.test(wire)) throw new GatewayError("bad_tool", `tool ${t.name}: name ${wire} on the wire must match ${WIRE_NAME.source}`);
       const clash = this.toLocal.get(wire);
-      if (clash !== undefined) throw new GatewayError("EBADTOOL", `tool ${t.name}: wire name ${wire} is also ${clash}'s`);
-      if (t.inputSchema.type !== "object") throw new GatewayError("EBADTOOL", `tool ${t.name}: input schema must be an object schema (got type ${JSON.stringify(t.inputSchema.type)})`);
+      if (clash !== undefined) throw new GatewayError("bad_tool", `tool ${t.name}: wire name ${wire} is also ${clash}'s`);
+      if (t.inputSchema.type !== "object") throw new GatewayError("bad_tool", `tool ${t.name}: input schema must be an object schema (got type ${JSON.stringify(t.inputSchema.type)})`);
       this.toLocal.set(wire, t.name);
     }
   }

@@ -33,7 +33,7 @@ describe("InferenceQueue", () => {
     const refused = q.submit("tactical", "w3", async () => 3);
     const err = await refused.catch((e) => e);
     expect(err).toBeInstanceOf(QueueFullError);
-    expect(err.code).toBe("EQUEUEFULL");
+    expect(err.code).toBe("queue_full");
     expect(err.retryAfterS).toBeGreaterThanOrEqual(1);
     expect(q.stats().refused).toBe(1);
     g.release();

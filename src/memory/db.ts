@@ -26,7 +26,11 @@ export interface Migration {
 
 export type { Changes, SQLQueryBindings, Statement } from "bun:sqlite";
 
-export class MigrationError extends AiosError {}
+/** bad_schema: a newer or misnumbered schema; migration_failed: a migration threw (rolled back). */
+export const MIGRATION_ERROR_CODES = ["bad_schema", "migration_failed"] as const;
+export type MigrationErrorCode = (typeof MIGRATION_ERROR_CODES)[number];
+
+export class MigrationError extends AiosError<MigrationErrorCode> {}
 
 export interface OpenOptions {
   /**
@@ -158,7 +162,7 @@ export function applyMigrations(db: Db, component: string, migrations: readonly 
   const current = schemaVersion(db, component);
   const latest = migrations.at(-1)?.version ?? 0;
   if (current > latest) {
-    throw new MigrationError("ESCHEMA", `${where}: schema version ${current} is newer than this aios-init knows (${latest}); refusing to use it`);
+    throw new MigrationError("bad_schema", `${where}: schema version ${current} is newer than this aios-init knows (${latest}); refusing to use it`);
   }
   const applied: number[] = [];
   for (const m of migrations) {
@@ -175,7 +179,7 @@ export function applyMigrations(db: Db, component: string, migrations: readonly 
         db.query("INSERT INTO schema_migrations (component, version, applied_at) VALUES (?1, ?2, ?3) ON CONFLICT (component) DO UPDATE SET version = ?2, applied_at = ?3").run(component, m.version, Date.now());
       })();
     } catch (err) {
-      throw new MigrationError("EMIGRATE", `${where}: migration ${m.version} (${m.name}): ${(err as Error).message}`, { cause: err });
+      throw new MigrationError("migration_failed", `${where}: migration ${m.version} (${m.name}): ${(err as Error).message}`, { cause: err });
     } finally {
       if (m.rebuildsTables) db.exec("PRAGMA foreign_keys = ON");
     }
@@ -186,6 +190,6 @@ export function applyMigrations(db: Db, component: string, migrations: readonly 
 
 function checkSequence(where: string, migrations: readonly Migration[]): void {
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new MigrationError("ESCHEMA", `${where}: migration ${m.name} is numbered ${m.version}, expected ${i + 1}`);
+    if (m.version !== i + 1) throw new MigrationError("bad_schema", `${where}: migration ${m.name} is numbered ${m.version}, expected ${i + 1}`);
   });
 }

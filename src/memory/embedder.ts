@@ -6,7 +6,8 @@
  */
 import { AiosError } from "../sys";
 
-export class EmbedderError extends AiosError {}
+/** bad_embedding: an embedder returned vectors that do not match its texts or its declared dimensions. */
+export class EmbedderError extends AiosError<"bad_embedding"> {}
 
 export interface Embedder {
   /** Identifies the vector space: vectors from different models are never compared. */
@@ -20,9 +21,9 @@ export interface Embedder {
 export async function embedChecked(e: Embedder, texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {
   if (texts.length === 0) return [];
   const out = await e.embed(texts, signal);
-  if (out.length !== texts.length) throw new EmbedderError("EEMBED", `embedder ${e.model}: ${out.length} vectors for ${texts.length} texts`);
+  if (out.length !== texts.length) throw new EmbedderError("bad_embedding", `embedder ${e.model}: ${out.length} vectors for ${texts.length} texts`);
   for (const v of out) {
-    if (v.length !== e.dims) throw new EmbedderError("EEMBED", `embedder ${e.model}: a vector of ${v.length} dimensions, declared ${e.dims}`);
+    if (v.length !== e.dims) throw new EmbedderError("bad_embedding", `embedder ${e.model}: a vector of ${v.length} dimensions, declared ${e.dims}`);
   }
   return out;
 }

@@ -1,16 +1,19 @@
 /** Errors of the memory tiers (MigrationError lives with the migrations in db.ts). */
 import { AiosError } from "../sys";
 
-/** `code`: ENOTFOUND (no such goal, task or document), EINVAL (a bad argument), ECLOSED (used after close). */
-export class MemoryError extends AiosError {}
+/** not_found: no such goal, task or document; invalid_argument: a bad argument (the message names the field first). */
+export const MEMORY_ERROR_CODES = ["not_found", "invalid_argument"] as const;
+export type MemoryErrorCode = (typeof MEMORY_ERROR_CODES)[number];
+
+export class MemoryError extends AiosError<MemoryErrorCode> {}
 
 /** A state change the transition table does not allow; the message names the object and both states. */
-export class TransitionError extends AiosError {
+export class TransitionError extends AiosError<"invalid_transition"> {
   constructor(
     readonly what: string,
     readonly from: string,
     readonly to: string,
   ) {
-    super("ETRANSITION", `${what}: ${from} → ${to} is not allowed`);
+    super("invalid_transition", `${what}: ${from} → ${to} is not allowed`);
   }
 }

@@ -127,9 +127,9 @@ export class GoalStore {
 
   create(input: GoalInput): Goal {
     const title = input.title.trim();
-    if (!title) throw new MemoryError("EINVAL", "goal: title must not be empty");
+    if (!title) throw new MemoryError("invalid_argument", "goal: title must not be empty");
     const priority = input.priority ?? 0;
-    if (!Number.isInteger(priority)) throw new MemoryError("EINVAL", `goal ${title}: priority must be an integer`);
+    if (!Number.isInteger(priority)) throw new MemoryError("invalid_argument", `goal ${title}: priority must be an integer`);
     const row = this.insertStmt.get(title, input.description ?? "", input.source ?? "", priority, json(input.plan), Date.now()) as RawGoal;
     return toGoal(row);
   }
@@ -170,7 +170,7 @@ export class GoalStore {
   send(id: number, event: GoalEvent, patch: TransitionPatch = {}): Goal {
     return this.db.transaction(() => {
       const current = this.get(id);
-      if (!current) throw new MemoryError("ENOTFOUND", `goal ${id}: no such goal`);
+      if (!current) throw new MemoryError("not_found", `goal ${id}: no such goal`);
       const to = goalTarget(current.state, event);
       if (!to) throw new TransitionError(`goal ${id}`, current.state, `${event} (an event ${current.state} does not take)`);
       return this.transition(id, to, patch);
@@ -184,7 +184,7 @@ export class GoalStore {
   transition(id: number, to: GoalState, patch: TransitionPatch = {}): Goal {
     return this.db.transaction(() => {
       const current = this.get(id);
-      if (!current) throw new MemoryError("ENOTFOUND", `goal ${id}: no such goal`);
+      if (!current) throw new MemoryError("not_found", `goal ${id}: no such goal`);
       if (!canTransition(current.state, to)) throw new TransitionError(`goal ${id}`, current.state, to);
       const now = Date.now();
       const row = this.moveStmt.get(
@@ -210,7 +210,7 @@ export class GoalStore {
   /** Changes fields that are not the state (a plan refined while planning, a new priority). */
   update(id: number, fields: { title?: string; description?: string; priority?: number; plan?: unknown }): Goal {
     const current = this.get(id);
-    if (!current) throw new MemoryError("ENOTFOUND", `goal ${id}: no such goal`);
+    if (!current) throw new MemoryError("not_found", `goal ${id}: no such goal`);
     const row = this.db
       .query("UPDATE goals SET title = ?2, description = ?3, priority = ?4, plan = ?5, updated_at = ?6 WHERE id = ?1 RETURNING *")
       .get(

@@ -1,6 +1,6 @@
 /** The memory layer: the only code that opens SQLite databases. */
-export { anchorPath, AuditLedger, GENESIS_HASH, LedgerError, payloadHash, type AuditInput, type AuditQuery, type AuditRow, type VerifyResult } from "./ledger";
-export { MigrationError, type Migration } from "./db";
+export { anchorPath, AuditLedger, GENESIS_HASH, LEDGER_ERROR_CODES, LedgerError, payloadHash, type LedgerErrorCode, type AuditInput, type AuditQuery, type AuditRow, type VerifyResult } from "./ledger";
+export { MIGRATION_ERROR_CODES, MigrationError, type Migration, type MigrationErrorCode } from "./db";
 export { applyMigrations, openDatabase, schemaVersion, type Changes, type Db, type SQLQueryBindings, type Statement } from "./db";
 export { CallStore, CALL_STATUSES, type CallFinish, type CallRecord, type CallStatus } from "./calls";
 export { ApprovalStore, type ApprovalRecord, type ApprovalStatus, type RuleRecord } from "./approvals";
@@ -8,7 +8,7 @@ export { GrantStore, type GrantChange, type StoredCapabilityChange } from "./gra
 export { NamedStore, type NamedTable, type SqlValue } from "./named";
 export { openMemory, Memory, type MemoryConfig, type MemoryPaths, type MemoryStats, type MaintenanceReport, type FileSize } from "./open";
 export { EmbedderError, type Embedder } from "./embedder";
-export { MemoryError, TransitionError } from "./errors";
+export { MEMORY_ERROR_CODES, MemoryError, TransitionError, type MemoryErrorCode } from "./errors";
 export { OperationalMemory, Ring, type OperationalEvent, type MetricSample, type MetricSummary, type OperationalStats, type RecentQuery, type RingStats } from "./operational";
 export { WorkingMemory, type WorkingStats } from "./working";
 export { GoalStore, type Goal, type GoalInput, type GoalQuery, type GoalTransition, type TransitionPatch } from "./goals";

@@ -79,8 +79,15 @@ export interface AuditQuery {
   beforeSeq?: number;
 }
 
-/** Why the ledger refused something: ENOTFOUND (no such row), EINVAL, EFORMAT, EREDACTED, EDURABLE (the disk failed a flush). */
-export class LedgerError extends AiosError {}
+/**
+ * Why the ledger refused something: not_found (no such row), invalid_argument,
+ * unhashed_row (written before payloads were hashed apart), already_redacted,
+ * queued_call (a held call's request), not_durable (the disk failed a flush).
+ */
+export const LEDGER_ERROR_CODES = ["not_found", "invalid_argument", "unhashed_row", "already_redacted", "queued_call", "not_durable"] as const;
+export type LedgerErrorCode = (typeof LEDGER_ERROR_CODES)[number];
+
+export class LedgerError extends AiosError<LedgerErrorCode> {}
 
 /** The least time between two writes of the anchor file. */
 const ANCHOR_GAP_MS = 10;
@@ -251,7 +258,7 @@ export class AuditLedger {
   }
 
   private fail(err: unknown): LedgerError {
-    this.failed ??= new LedgerError("EDURABLE", `audit: flushing the ledger to disk failed (${errorMessage(err)}); no further call can be acknowledged`, { cause: err });
+    this.failed ??= new LedgerError("not_durable", `audit: flushing the ledger to disk failed (${errorMessage(err)}); no further call can be acknowledged`, { cause: err });
     log.error(this.failed.message);
     return this.failed;
   }
@@ -394,13 +401,13 @@ export class AuditLedger {
    */
   redact(seq: number, by: string, reason: string): AuditRow {
     const why = reason.trim();
-    if (!why) throw new LedgerError("EINVAL", `audit row ${seq}: a redaction needs a reason`);
-    if (why.length > 500) throw new LedgerError("EINVAL", `audit row ${seq}: the reason must be at most 500 characters`);
+    if (!why) throw new LedgerError("invalid_argument", `audit row ${seq}: a redaction needs a reason`);
+    if (why.length > 500) throw new LedgerError("invalid_argument", `audit row ${seq}: the reason must be at most 500 characters`);
     const r = this.db.query("SELECT * FROM audit WHERE seq = ?1").get(seq) as RawRow | null;
-    if (!r) throw new LedgerError("ENOTFOUND", `audit row ${seq}: no such row`);
-    if (r.data_hash === null) throw new LedgerError("EFORMAT", `audit row ${seq}: written before payloads were hashed apart; redacting it would break the chain`);
-    if (r.kind === "redact" || r.kind === "lost") throw new LedgerError("EINVAL", `audit row ${seq}: records a ${r.kind === "redact" ? "redaction" : "loss"} itself and stays as it is`);
-    if (payloadHash(r.data) !== r.data_hash) throw new LedgerError("EREDACTED", `audit row ${seq}: already redacted`);
+    if (!r) throw new LedgerError("not_found", `audit row ${seq}: no such row`);
+    if (r.data_hash === null) throw new LedgerError("unhashed_row", `audit row ${seq}: written before payloads were hashed apart; redacting it would break the chain`);
+    if (r.kind === "redact" || r.kind === "lost") throw new LedgerError("invalid_argument", `audit row ${seq}: records a ${r.kind === "redact" ? "redaction" : "loss"} itself and stays as it is`);
+    if (payloadHash(r.data) !== r.data_hash) throw new LedgerError("already_redacted", `audit row ${seq}: already redacted`);
     const redactSeq = this.lastSeq + 1;
     const at = Date.now();
     const mark: RedactionMarker = { $redacted: redactSeq, by, reason: why, at };

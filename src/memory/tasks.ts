@@ -133,14 +133,14 @@ export class TaskStore {
   /** Adds a task; its dependencies must be tasks of the same goal. */
   create(input: TaskInput): Task {
     const title = input.title.trim();
-    if (!title) throw new MemoryError("EINVAL", `goal ${input.goalId}: a task title must not be empty`);
+    if (!title) throw new MemoryError("invalid_argument", `goal ${input.goalId}: a task title must not be empty`);
     return this.db.transaction(() => {
       const goal = this.db.query("SELECT id FROM goals WHERE id = ?").get(input.goalId);
-      if (!goal) throw new MemoryError("ENOTFOUND", `goal ${input.goalId}: no such goal`);
+      if (!goal) throw new MemoryError("not_found", `goal ${input.goalId}: no such goal`);
       const row = this.insertStmt.get(input.goalId, input.position ?? 0, title, input.agent ?? "", json(input.input), Date.now()) as RawTask;
       for (const dep of new Set(input.dependsOn ?? [])) {
         const d = this.getStmt.get(dep) as RawTask | null;
-        if (!d || d.goal_id !== input.goalId) throw new MemoryError("EINVAL", `task ${title}: dependency ${dep} is not a task of goal ${input.goalId}`);
+        if (!d || d.goal_id !== input.goalId) throw new MemoryError("invalid_argument", `task ${title}: dependency ${dep} is not a task of goal ${input.goalId}`);
         this.depStmt.run(row.id, dep);
       }
       return this.toTask(row);
@@ -164,7 +164,7 @@ export class TaskStore {
   transition(id: number, to: TaskState, patch: { result?: unknown; error?: string | null } = {}): Task {
     return this.db.transaction(() => {
       const current = this.getStmt.get(id) as RawTask | null;
-      if (!current) throw new MemoryError("ENOTFOUND", `task ${id}: no such task`);
+      if (!current) throw new MemoryError("not_found", `task ${id}: no such task`);
       if (!TASK_TRANSITIONS[current.state].includes(to)) throw new TransitionError(`task ${id}`, current.state, to);
       const row = this.moveStmt.get(
         id,
@@ -184,7 +184,7 @@ export class TaskStore {
   /** Appends one tool-call record to the task. */
   recordToolCall(id: number, call: unknown): Task {
     const row = this.callStmt.get(id, JSON.stringify(call ?? null), Date.now()) as RawTask | null;
-    if (!row) throw new MemoryError("ENOTFOUND", `task ${id}: no such task`);
+    if (!row) throw new MemoryError("not_found", `task ${id}: no such task`);
     return this.toTask(row);
   }
 

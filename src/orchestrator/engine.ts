@@ -65,7 +65,11 @@ const DEFAULT_LIMITS: RunLimits = { maxSteps: 12, maxTokens: 100_000, maxMs: 5 *
 
 type Planned = { plan: Plan; planner: string; reading?: Reading } | { loop: LoopStart; planner: string; reading?: Reading };
 
-export class GoalError extends AiosError {}
+/** already_final: the goal has ended; probe_refused: a planner's probe cannot run; not_found; invalid_argument. */
+export const GOAL_ERROR_CODES = ["not_found", "invalid_argument", "already_final", "probe_refused"] as const;
+export type GoalErrorCode = (typeof GOAL_ERROR_CODES)[number];
+
+export class GoalError extends AiosError<GoalErrorCode> {}
 
 const AUTONOMY_KEY = (goalId: number) => `goal:${goalId}:autonomy`;
 const PRINCIPAL_KEY = (goalId: number) => `goal:${goalId}:principal`;
@@ -92,7 +96,7 @@ export class GoalEngine {
   /** Persists the goal (synchronous=FULL: it survives a power cut once this returns) and schedules it. */
   submit(s: GoalSubmission): Goal {
     const text = s.goal.trim();
-    if (!text) throw new GoalError("EINVAL", "goal: must not be empty");
+    if (!text) throw new GoalError("invalid_argument", "goal: must not be empty");
     const goal = this.opts.stores.goals.create({ title: text.slice(0, 200), description: text, source: s.source ?? "api", priority: s.priority ?? 0 });
     if (s.autonomy) this.opts.stores.kv.set(AUTONOMY_KEY(goal.id), s.autonomy);
     this.opts.stores.kv.set(PRINCIPAL_KEY(goal.id), s.principal ?? person(s.source ?? "api"));
@@ -103,7 +107,7 @@ export class GoalEngine {
 
   cancel(id: number, by: string): Goal {
     const goal = this.require(id);
-    if (isFinalGoalState(goal.state)) throw new GoalError("EFINAL", `goal ${id}: already ${goal.state}`);
+    if (isFinalGoalState(goal.state)) throw new GoalError("already_final", `goal ${id}: already ${goal.state}`);
     const live = this.running.get(id);
     if (live) {
       live.abort(new Error(`cancelled by ${by}`));
@@ -384,14 +388,14 @@ export class GoalEngine {
   /** A read-only look at the system while planning, through the executor like any call (audited). */
   private async probe(goalId: number, tool: string, args: Record<string, unknown>): Promise<unknown> {
     const described = this.opts.tools.describe().find((t) => t.name === tool);
-    if (!described) throw new GoalError("EPROBE", `probe ${tool}: no such tool`);
-    if (!described.readOnly) throw new GoalError("EPROBE", `probe ${tool}: planners may only look (read-only tools), not change`);
+    if (!described) throw new GoalError("probe_refused", `probe ${tool}: no such tool`);
+    if (!described.readOnly) throw new GoalError("probe_refused", `probe ${tool}: planners may only look (read-only tools), not change`);
     const agents = this.opts.agents();
-    if (!agents) throw new GoalError("EPROBE", `probe ${tool}: no agents are running`);
+    if (!agents) throw new GoalError("probe_refused", `probe ${tool}: no agents are running`);
     const agent = agents.list().find((a) => this.opts.tools.allows(a.name, tool));
-    if (!agent) throw new GoalError("EPROBE", `probe ${tool}: no agent may call it`);
+    if (!agent) throw new GoalError("probe_refused", `probe ${tool}: no agent may call it`);
     const outcome = await agents.call({ tool, args, agent: agent.name, correlationId: correlationOf(goalId), onBehalfOf: this.principal(goalId) }, this.opts.tools.timeoutMs(tool) + 5_000);
-    if (outcome.status !== "done") throw new GoalError("EPROBE", `probe ${tool}: held for approval (${outcome.approvalId})`);
+    if (outcome.status !== "done") throw new GoalError("probe_refused", `probe ${tool}: held for approval (${outcome.approvalId})`);
     this.log.event(goalId, "probe", `probe ${tool} by ${agent.name} (${outcome.callId})`, { tool, callId: outcome.callId, args });
     return outcome.result;
   }
@@ -465,7 +469,7 @@ export class GoalEngine {
 
   private require(id: number): Goal {
     const g = this.get(id);
-    if (!g) throw new GoalError("ENOENT", `goal ${id}: no such goal`);
+    if (!g) throw new GoalError("not_found", `goal ${id}: no such goal`);
     return g;
   }
 }

@@ -2,7 +2,7 @@
 export { memoryStores, toolPorts } from "./adapters";
 export { AutonomyLoop, isDue, type AutonomyOptions, type AutonomyStatus, type LoopAgents, type TickReport } from "./autonomy";
 export { planWithChain, whyUnplanned, type ChainResult, type ChainStep } from "./chain";
-export { GoalEngine, GoalError, type Autonomy, type EngineOptions, type GoalSubmission } from "./engine";
+export { GoalEngine, GOAL_ERROR_CODES, GoalError, type Autonomy, type GoalErrorCode, type EngineOptions, type GoalSubmission } from "./engine";
 export { gatewayPhraser, keepsFigures, localPhraser, phraseAnswer, type AnswerPhraser } from "./phrase";
 export { PlanSchema, topologicalOrder, type Plan, type TaskPlan, type ToolCallPlan } from "./plan";
 export { gatewayPlanner, gatewayStepper } from "./planners/gateway";

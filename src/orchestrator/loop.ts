@@ -16,13 +16,13 @@ import type { Decision, LoopCall, Observation, ProposedCall, StepContext, Steppe
 export type { Decision, LoopCall, Observation, StepContext, Stepper, StepUsage, Turn } from "./types";
 
 /** A reason the loop cannot go on that no other decision fixes: the month's budget spent, the model gone. */
-export class LoopStop extends AiosError {
+export class LoopStop extends AiosError<"over_budget" | "model_failed"> {
   constructor(
     readonly reason: "budget" | "model",
     message: string,
     opts?: { cause?: unknown },
   ) {
-    super(reason === "budget" ? "EBUDGET" : "EMODEL", message, opts);
+    super(reason === "budget" ? "over_budget" : "model_failed", message, opts);
   }
 }
 

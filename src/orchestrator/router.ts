@@ -20,7 +20,7 @@ export interface Route {
   why: string;
 }
 
-export class RoutingError extends AiosError {
+export class RoutingError extends AiosError<"no_agent"> {
   constructor(message: string) {
     super("no_agent", message);
   }

@@ -36,8 +36,8 @@ describe("SysError", () => {
 describe("AiosError", () => {
   test("code, name and cause", () => {
     const cause = new Error("inner");
-    const e = new AiosError("EDISK", "disk: bad", { cause });
-    expect(e.code).toBe("EDISK");
+    const e = new AiosError("bad_disk", "disk: bad", { cause });
+    expect(e.code).toBe("bad_disk");
     expect(e.message).toBe("disk: bad");
     expect(e.name).toBe("AiosError");
     expect(e.cause).toBe(cause);

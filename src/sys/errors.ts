@@ -1,10 +1,13 @@
 /**
- * Typed errors with a stable `code`. Messages name the object they concern
+ * Typed errors with a stable `code`. aiOS's own codes are snake_case, one
+ * `as const` list and union per family (TOOL_ERROR_CODES / ToolErrorCode),
+ * so a typo'd code is a type error; errno names (ENOENT, EBUSY) appear only
+ * where the kernel said them (SysError, node:fs). Messages name the object they concern
  * (`mount tmpfs on /tmp: EPERM`), so a single console line is enough to act on.
  */
-export class AiosError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+export class AiosError<Code extends string = string> extends Error {
+  readonly code: Code;
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
     this.name = new.target.name;

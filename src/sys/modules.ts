@@ -48,7 +48,7 @@ export function loadOrder(modules: Map<string, ModuleEntry>, names: string[]): s
   };
   for (const requested of names) {
     const entry = modules.get(moduleName(requested));
-    if (!entry) throw new AiosError("ENOENT", `modprobe ${requested}: not in modules.dep`);
+    if (!entry) throw new AiosError("not_found", `modprobe ${requested}: not in modules.dep`);
     for (const dep of [...entry.deps].reverse()) add(dep);
     add(entry.path);
   }

@@ -5,13 +5,27 @@
  */
 import { AiosError } from "../sys";
 
-export class ToolError extends AiosError {
+/** The executor's own codes: why a call did not run, or ran and failed without a code of its own. */
+export const TOOL_ERROR_CODES = [
+  "invalid_input", "forbidden", "unknown_tool", "timeout", "denied", "failed", "cancelled", "bad_output",
+  "unknown_call", "unknown_approval", "already_decided", "not_reversible", "already_undone", "nothing_to_undo", "undo_failed",
+  "unavailable", // the host lacks what the tool needs (no package manager, no rollback, no long-term memory)
+  "closing", // the executor is shutting down
+] as const;
+export type ToolErrorCode = (typeof TOOL_ERROR_CODES)[number];
+
+/**
+ * `Code` is the executor's union for its own errors; a tool family's class
+ * (FsError, NetError...) names its own codes, which may be the errno that
+ * node:fs or the kernel gave (ENOENT), passed through as the tool's result.
+ */
+export class ToolError<Code extends string = string> extends AiosError<Code> {
   /** The call it belongs to, once the executor gave it an id (absent for input and capability failures). */
   callId?: string;
 }
 
 /** The arguments do not match the tool's input schema. */
-export class ToolInputError extends ToolError {
+export class ToolInputError extends ToolError<ToolErrorCode> {
   readonly field: string;
   constructor(tool: string, field: string, reason: string) {
     super("invalid_input", `${tool}: ${field}: ${reason}`);
@@ -20,7 +34,7 @@ export class ToolInputError extends ToolError {
 }
 
 /** The calling agent lacks the capability. */
-export class ToolForbiddenError extends ToolError {
+export class ToolForbiddenError extends ToolError<ToolErrorCode> {
   readonly capability: string;
   /** `actingFor`: the agent it ran as, when the one lacking is the principal that agent acted for. */
   constructor(agent: string, tool: string, actingFor?: string) {
@@ -29,27 +43,27 @@ export class ToolForbiddenError extends ToolError {
   }
 }
 
-export class ToolNotFoundError extends ToolError {
+export class ToolNotFoundError extends ToolError<ToolErrorCode> {
   constructor(tool: string) {
     super("unknown_tool", `${tool}: no such tool`);
   }
 }
 
-export class ToolTimeoutError extends ToolError {
+export class ToolTimeoutError extends ToolError<ToolErrorCode> {
   constructor(tool: string, ms: number) {
     super("timeout", `${tool}: timed out after ${ms} ms`);
   }
 }
 
 /** A queued call was denied by a person; it never ran. */
-export class ToolDeniedError extends ToolError {
+export class ToolDeniedError extends ToolError<ToolErrorCode> {
   constructor(tool: string, approvalId: string, by: string) {
     super("denied", `${tool}: approval ${approvalId} denied by ${by}`);
   }
 }
 
 /** The tool ran and failed; `cause` holds what it threw. */
-export class ToolExecutionError extends ToolError {
+export class ToolExecutionError extends ToolError<ToolErrorCode> {
   constructor(tool: string, cause: unknown) {
     super("failed", `${tool}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
@@ -62,14 +76,14 @@ export class ToolExecutionError extends ToolError {
 }
 
 /** The caller's signal fired (a client that went away, a cancelled goal). */
-export class ToolCancelledError extends ToolError {
+export class ToolCancelledError extends ToolError<ToolErrorCode> {
   constructor(tool: string) {
     super("cancelled", `${tool}: cancelled by the caller`);
   }
 }
 
 /** The tool returned something its output schema rejects: a bug in the tool, never hidden. */
-export class ToolOutputError extends ToolError {
+export class ToolOutputError extends ToolError<ToolErrorCode> {
   readonly field: string;
   constructor(tool: string, field: string, reason: string) {
     super("bad_output", `${tool}: output ${field}: ${reason} (a bug in the tool)`);
@@ -77,27 +91,27 @@ export class ToolOutputError extends ToolError {
   }
 }
 
-export class CallNotFoundError extends ToolError {
+export class CallNotFoundError extends ToolError<ToolErrorCode> {
   constructor(callId: string) {
     super("unknown_call", `${callId}: no such call`);
   }
 }
 
-export class ApprovalNotFoundError extends ToolError {
+export class ApprovalNotFoundError extends ToolError<ToolErrorCode> {
   constructor(approvalId: string) {
     super("unknown_approval", `${approvalId}: no such approval`);
   }
 }
 
 /** The approval was decided already (or its call no longer waits). */
-export class ApprovalDecidedError extends ToolError {
+export class ApprovalDecidedError extends ToolError<ToolErrorCode> {
   constructor(approvalId: string, status: string) {
     super("already_decided", `${approvalId}: already ${status}`);
   }
 }
 
 /** Rollback asked of something that cannot be undone: a tool without undo, a call that saved no record, one undone already. */
-export class UndoError extends ToolError {}
+export class UndoError extends ToolError<ToolErrorCode> {}
 
 export class NotReversibleError extends UndoError {
   constructor(callId: string, tool: string) {

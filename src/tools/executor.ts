@@ -545,7 +545,7 @@ export class Executor implements ToolCaller {
     const n = row?.callId ? idNumber("c", row.callId) : undefined;
     const call = n === undefined ? undefined : this.calls.get(n);
     const column = row?.kind === "request" || row?.kind === "queued" ? "args" : row?.kind === "result" ? "result" : null;
-    if (call && column === "args" && call.status === "queued") throw new LedgerError("EQUEUED", `audit row ${seq}: ${row!.callId} waits for approval with these arguments; deny it first`);
+    if (call && column === "args" && call.status === "queued") throw new LedgerError("queued_call", `audit row ${seq}: ${row!.callId} waits for approval with these arguments; deny it first`);
     const out = this.write(() =>
       this.calls.transaction(() => {
         const r = this.ledger.redact(seq, by, reason);

@@ -24,8 +24,7 @@ export const UPDATE_ERRORS = {
 } as const;
 export type UpdateErrorCode = keyof typeof UPDATE_ERRORS;
 
-export class UpdateError extends AiosError {
-  declare readonly code: UpdateErrorCode;
+export class UpdateError extends AiosError<UpdateErrorCode> {
   constructor(code: UpdateErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
   }

@@ -7,7 +7,8 @@
  */
 import { Hono } from "hono";
 import * as v from "valibot";
-import { LedgerError } from "../../memory";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { LedgerError, type LedgerErrorCode } from "../../memory";
 import { actor, principal } from "../auth";
 import { HttpError } from "../errors";
 import { doc } from "../openapi";
@@ -23,7 +24,7 @@ const RedactBody = v.strictObject({
   reason: v.pipe(v.string("must be a string"), v.trim(), v.minLength(1, "must say why"), v.maxLength(500, "must be at most 500 characters")),
 });
 
-const LEDGER_STATUS = { ENOTFOUND: 404, EINVAL: 400, EFORMAT: 409, EREDACTED: 409, EQUEUED: 409, EDURABLE: 503 } as const;
+const LEDGER_STATUS = { not_found: 404, invalid_argument: 400, unhashed_row: 409, already_redacted: 409, queued_call: 409, not_durable: 503 } as const satisfies Record<LedgerErrorCode, ContentfulStatusCode>;
 
 export function auditRoutes(t: ToolsApi) {
   return new Hono()
@@ -55,8 +56,8 @@ export function auditRoutes(t: ToolsApi) {
           return c.json({ redaction: await t.executor.redact(Number(raw), actor(principal(c)), reason) });
         } catch (err) {
           if (!(err instanceof LedgerError)) throw err;
-          const status = LEDGER_STATUS[err.code as keyof typeof LEDGER_STATUS] ?? 409;
-          throw new HttpError(status, err.code === "ENOTFOUND" ? "not_found" : err.code.toLowerCase(), err.message, err.code === "EINVAL" ? { field: "reason" } : {});
+          if (err.code === "invalid_argument") throw new HttpError(400, "bad_request", err.message, { field: "reason" });
+          throw new HttpError(LEDGER_STATUS[err.code], err.code, err.message);
         }
       }),
     );

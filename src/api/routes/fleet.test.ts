@@ -16,7 +16,7 @@ const port: FleetPort = {
   nodes: async () => [],
   submitGoal: async (req) => {
     requests.push(req);
-    if (req.selector.labels?.role === "none") throw new FleetError("ENOENT", "no live node matches the selector");
+    if (req.selector.labels?.role === "none") throw new FleetError("no_node", "no live node matches the selector");
     return { id: "fg1", goal: req.goal, selector: req.selector, targets: ["web1"], answers: [], missing: ["web1"], summary: { targets: 1, answered: 0 }, complete: false, createdAt: 0, deadlineAt: 0 };
   },
   goal: async (id) => (id === "fg1" ? null : null),

@@ -10,7 +10,7 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import { durationMs } from "../../config";
 import type { FleetPort } from "../../fleet/types";
-import { AiosError } from "../../sys";
+import { FleetError, type FleetErrorCode } from "../../fleet";
 import { HttpError } from "../errors";
 import { doc } from "../openapi";
 import { readJson } from "../validate";
@@ -35,13 +35,21 @@ export const FleetGoalBody = v.strictObject({
   wait: v.optional(v.boolean("must be true or false"), true),
 });
 
-const STATUS: Record<string, 400 | 404 | 503> = { EINVAL: 400, ENOENT: 404, ENOTCONN: 503 };
+/** FleetError codes as HTTP answers (status, the API's code); `unreadable` is a settings file's, never a request's: left to the 500 handler. */
+const STATUS: Record<FleetErrorCode, readonly [400 | 404 | 503, string] | undefined> = {
+  invalid_argument: [400, "bad_request"],
+  no_node: [404, "no_node"],
+  not_connected: [503, "fleet_unavailable"],
+  unreadable: undefined,
+};
 
-/** FleetError codes as HTTP answers; the message already names the field. */
+/** FleetErrors as HTTP answers; the message already names the field. */
 function asHttp(err: unknown): never {
-  if (err instanceof AiosError && STATUS[err.code]) {
+  const answer = err instanceof FleetError ? STATUS[err.code] : undefined;
+  if (err instanceof FleetError && answer) {
     const field = /^(goal|nodes|labels|all|id):/.exec(err.message)?.[1];
-    throw new HttpError(STATUS[err.code]!, err.code === "ENOTCONN" ? "fleet_unavailable" : err.code === "ENOENT" ? "no_node" : "bad_request", err.message, { field, cause: err });
+    const [status, code] = answer;
+    throw new HttpError(status, code, err.message, { field, cause: err });
   }
   throw err;
 }

@@ -90,7 +90,7 @@ export function goalRoutes(engine: () => GoalEngine | undefined, heartbeatMs = S
         const after = e.cancel(g.id, actor(principal(c)));
         return c.json({ id: after.id, state: after.state });
       } catch (err) {
-        if (err instanceof GoalError && err.code === "EFINAL") throw new HttpError(409, "goal_final", err.message);
+        if (err instanceof GoalError && err.code === "already_final") throw new HttpError(409, "goal_final", err.message);
         throw err;
       }
     }))

@@ -45,7 +45,7 @@ function sinceParam(raw: string | undefined): number | undefined {
 
 /** Memory's own argument errors name the field first ("title: ..."): a 400, never a 500. */
 function asHttp(err: unknown): never {
-  if (err instanceof MemoryError && err.code === "EINVAL") {
+  if (err instanceof MemoryError && err.code === "invalid_argument") {
     const field = /^(\w+):/.exec(err.message)?.[1];
     throw new HttpError(400, "bad_request", err.message, { field, cause: err });
   }

@@ -99,7 +99,7 @@ describe("GET /v1/models", () => {
     expect(((await (await app.request("/v1/models", { headers: auth })).json()) as any).data).toEqual([]);
     const res = await app.request("/v1/embeddings", { method: "POST", headers: auth, body: JSON.stringify({ model: "x", input: "y" }) });
     expect(res.status).toBe(503);
-    expectOpenAiError(await res.json(), "server_error", "noruntime", null);
+    expectOpenAiError(await res.json(), "server_error", "no_runtime", null);
   });
 });
 

@@ -11,8 +11,8 @@
 import { Hono, type Context } from "hono";
 import * as v from "valibot";
 import {
-  BudgetError, CancelledError, GrammarError, LimitError, ModelLoadError, ModelNotFoundError, NotLoadedError, PRIORITIES, QueueFullError,
-  RuntimeUnavailableError, TaskMismatchError, type InferenceRuntime, type Priority,
+  GrammarError, InferenceError, LimitError, ModelNotFoundError, PRIORITIES, QueueFullError,
+  RuntimeUnavailableError, TaskMismatchError, type InferenceErrorCode, type InferenceRuntime, type Priority,
 } from "../../inference";
 import { log } from "../../sys";
 import { clip, HttpError } from "../errors";
@@ -42,6 +42,21 @@ interface OpenAiError {
   retryAfterS?: number;
 }
 
+/** Each inference code as OpenAI's status, type and code; `undefined`: a broken install, logged and answered 500. */
+const INFERENCE_ERRORS: Record<InferenceErrorCode, readonly [number, ErrorType, string] | undefined> = {
+  no_model: [404, "invalid_request_error", "model_not_found"],
+  wrong_task: [400, "invalid_request_error", "model_not_supported"],
+  bad_grammar: [400, "invalid_request_error", "invalid_schema"],
+  over_limit: [400, "invalid_request_error", "invalid_value"],
+  queue_full: [429, "rate_limit_error", "queue_full"],
+  cancelled: [499, "invalid_request_error", "cancelled"],
+  over_budget: [503, "server_error", "over_budget"],
+  not_loaded: [503, "server_error", "not_loaded"],
+  no_runtime: [503, "server_error", "no_runtime"],
+  load_failed: [503, "server_error", "load_failed"],
+  bad_manifest: undefined,
+};
+
 /** Any error to OpenAI's error fields and an HTTP status. */
 export function toOpenAiError(err: unknown): OpenAiError {
   const e = (status: number, type: ErrorType, code: string, message: string, param: string | null = null): OpenAiError => ({ status, type, code, message, param });
@@ -49,14 +64,12 @@ export function toOpenAiError(err: unknown): OpenAiError {
     const type: ErrorType = err.status === 401 ? "authentication_error" : err.status === 404 ? "not_found_error" : err.status >= 500 ? "server_error" : "invalid_request_error";
     return e(err.status, type, err.status === 401 ? "invalid_api_key" : err.code, err.message, err.field ?? null);
   }
-  if (err instanceof ModelNotFoundError) return e(404, "invalid_request_error", "model_not_found", err.message, "model");
-  if (err instanceof TaskMismatchError) return e(400, "invalid_request_error", "model_not_supported", err.message, "model");
-  if (err instanceof GrammarError) return e(400, "invalid_request_error", "invalid_schema", err.message, err.field);
-  if (err instanceof LimitError) return e(400, "invalid_request_error", err.field === "messages" ? "context_length_exceeded" : "invalid_value", err.message, err.field);
-  if (err instanceof QueueFullError) return { ...e(429, "rate_limit_error", "queue_full", err.message), retryAfterS: err.retryAfterS };
-  if (err instanceof CancelledError) return e(499, "invalid_request_error", "cancelled", err.message);
-  if (err instanceof BudgetError || err instanceof NotLoadedError || err instanceof RuntimeUnavailableError || err instanceof ModelLoadError) {
-    return e(503, "server_error", err.code.toLowerCase().replace(/^e/, ""), err.message);
+  const known = err instanceof InferenceError ? INFERENCE_ERRORS[err.code] : undefined;
+  if (err instanceof InferenceError && known) {
+    const [status, type, code] = known;
+    const param = err instanceof GrammarError || err instanceof LimitError ? err.field : err instanceof ModelNotFoundError || err instanceof TaskMismatchError ? "model" : null;
+    const o = e(status, type, err instanceof LimitError && err.field === "messages" ? "context_length_exceeded" : code, err.message, param);
+    return err instanceof QueueFullError ? { ...o, retryAfterS: err.retryAfterS } : o;
   }
   log.error(`v1: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   return e(500, "server_error", "internal", "internal error");

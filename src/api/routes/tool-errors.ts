@@ -9,9 +9,9 @@
  */
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { type ToolError, ToolExecutionError, ToolForbiddenError, ToolInputError, ToolOutputError } from "../../tools";
+import { type ToolError, type ToolErrorCode, ToolExecutionError, ToolForbiddenError, ToolInputError, ToolOutputError } from "../../tools";
 
-/** Codes with a status of their own; every other ToolError code is a tool's own failure: 422. */
+/** Every executor code's status (`satisfies` keeps it exhaustive); fs's path policy codes; every other code is a tool's own failure: 422. */
 export const TOOL_ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
   invalid_input: 400,
   invalid_path: 400,
@@ -30,7 +30,11 @@ export const TOOL_ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> =
   cancelled: 408,
   timeout: 504,
   bad_output: 500,
-};
+  failed: 422,
+  undo_failed: 422,
+  unavailable: 422,
+  closing: 422,
+} satisfies Record<ToolErrorCode, ContentfulStatusCode> & Record<string, ContentfulStatusCode>;
 
 export function toolErrorStatus(err: ToolError): ContentfulStatusCode {
   return TOOL_ERROR_STATUS[err.code] ?? 422;

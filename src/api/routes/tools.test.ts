@@ -209,7 +209,7 @@ describe("audit", () => {
     expect(JSON.stringify((await req("GET", "/audit")).json)).not.toContain("s3cret");
     expect(JSON.stringify((await req("GET", "/calls/c1")).json)).not.toContain("s3cret");
     expect((await req("POST", "/audit/verify")).json).toMatchObject({ ok: true, rows: 3, redacted: 1 });
-    expect(await req("POST", "/audit/1/redact", { reason: "again" })).toMatchObject({ status: 409, json: { error: { code: "eredacted" } } });
+    expect(await req("POST", "/audit/1/redact", { reason: "again" })).toMatchObject({ status: 409, json: { error: { code: "already_redacted" } } });
     expect(await req("POST", "/audit/99/redact", { reason: "x" })).toMatchObject({ status: 404 });
     expect(await req("POST", "/audit/2/redact", {})).toMatchObject({ status: 400, json: { error: { field: "reason" } } });
     expect(await req("POST", "/audit/two/redact", { reason: "x" })).toMatchObject({ status: 400, json: { error: { field: "seq" } } });

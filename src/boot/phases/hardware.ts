@@ -49,8 +49,8 @@ export const hardware = definePhase({
         const hw = ctx.hardware ?? { cpu: cpuinfo(), memory: meminfo() };
         const { min_cpus, min_memory_mb } = ctx.config.boot;
         const mib = Math.round(hw.memory.totalBytes / MiB);
-        if (mib < min_memory_mb) throw new AiosError("EMINIMUM", `memory: ${mib} MiB present, ${min_memory_mb} MiB required (boot.min_memory_mb)`);
-        if (hw.cpu.count < min_cpus) throw new AiosError("EMINIMUM", `cpus: ${hw.cpu.count} present, ${min_cpus} required (boot.min_cpus)`);
+        if (mib < min_memory_mb) throw new AiosError("below_minimum", `memory: ${mib} MiB present, ${min_memory_mb} MiB required (boot.min_memory_mb)`);
+        if (hw.cpu.count < min_cpus) throw new AiosError("below_minimum", `cpus: ${hw.cpu.count} present, ${min_cpus} required (boot.min_cpus)`);
       },
     }),
   ],

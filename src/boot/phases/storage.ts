@@ -55,10 +55,10 @@ export const storage = definePhase({
         const device = ctx.config.boot.data_device;
         if (!(await waitFor(device, 2000))) return { skip: `no ${device}: ${ctx.paths.data} lives in RAM until poweroff` };
         const content = classifyDisk(readHead(device));
-        if (content === "other") throw new AiosError("EDISK", `${device}: holds something that is not an ext filesystem; refusing to format it`);
+        if (content === "other") throw new AiosError("bad_disk", `${device}: holds something that is not an ext filesystem; refusing to format it`);
         if (content === "blank") {
           const r = await run(["/bin/mke2fs", "-L", "aios-data", device]);
-          if (r.exitCode !== 0) throw new AiosError("EDISK", `mke2fs ${device}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+          if (r.exitCode !== 0) throw new AiosError("bad_disk", `mke2fs ${device}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
           return `${device} was blank: formatted`;
         }
         return `${device}: ext filesystem`;

@@ -70,7 +70,7 @@ function streamError(p: ProviderConfig, d: Record<string, unknown>): ProviderErr
   const type = typeof e.type === "string" ? e.type : "error";
   const msg = typeof e.message === "string" ? redact(e.message, p.key) : "";
   const retryable = ["overloaded_error", "api_error", "rate_limit_error", "timeout_error"].includes(type);
-  return new ProviderError(p.name, "EHTTP", `stream error ${type}: ${msg.slice(0, 300)}`, { retryable });
+  return new ProviderError(p.name, "http_error", `stream error ${type}: ${msg.slice(0, 300)}`, { retryable });
 }
 
 type Open = { kind: "text" } | { kind: "tool"; id: string; name: string; json: string } | { kind: "other" };

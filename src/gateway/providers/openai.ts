@@ -131,7 +131,7 @@ export const openai: WireProtocol = {
       if (d.error) {
         const e = d.error as { message?: unknown; type?: unknown };
         const msg = typeof e.message === "string" ? redact(e.message, p.key) : typeof d.error === "string" ? redact(d.error, p.key) : "";
-        throw new ProviderError(p.name, "EHTTP", `stream error${typeof e.type === "string" ? ` ${e.type}` : ""}: ${msg.slice(0, 300)}`, { retryable: e.type === "server_error" });
+        throw new ProviderError(p.name, "http_error", `stream error${typeof e.type === "string" ? ` ${e.type}` : ""}: ${msg.slice(0, 300)}`, { retryable: e.type === "server_error" });
       }
       if (typeof d.model === "string" && d.model) model = d.model;
       if (d.usage) {

@@ -55,9 +55,9 @@ export type Piece = { type: "text"; text: string } | ({ type: "tool_call" } & To
 
 export interface WireProtocol {
   request(p: ProviderConfig, req: CompletionRequest, names: ToolNames, stream: boolean): HttpRequest;
-  /** A plain answer's parsed JSON; throws EMALFORMED naming what is wrong. */
+  /** A plain answer's parsed JSON; throws malformed naming what is wrong. */
   parse(p: ProviderConfig, json: unknown, names: ToolNames, req: CompletionRequest): Answer;
-  /** A streamed answer; throws EMALFORMED, the provider's own error event, or a truncation. */
+  /** A streamed answer; throws malformed, the provider's own error event, or a truncation. */
   stream(p: ProviderConfig, events: AsyncIterable<SseEvent>, names: ToolNames, req: CompletionRequest): AsyncGenerator<Piece>;
 }
 
@@ -95,7 +95,7 @@ export function parseArguments(provider: string, toolName: string, text: string)
 
 /** A cut connection is worth another attempt, unlike a malformed answer. */
 export function truncated(provider: string, missing: string): ProviderError {
-  return new ProviderError(provider, "ENETWORK", `stream ended before ${missing} (truncated)`, { retryable: true });
+  return new ProviderError(provider, "network", `stream ended before ${missing} (truncated)`, { retryable: true });
 }
 
 /** Rough token count (4 characters a token) for rate limits and for servers that report no usage. */

@@ -7,6 +7,6 @@ import { InferenceError } from "../errors";
  */
 export class GrammarError extends InferenceError {
   constructor(message: string, readonly field: string, cause?: unknown) {
-    super("EGRAMMAR", message, { cause });
+    super("bad_grammar", message, { cause });
   }
 }

@@ -171,15 +171,15 @@ export class LongTermMemory {
 
   private prepare(input: IngestInput): Prepared {
     const title = input.title.trim().replace(/\s+/g, " ");
-    if (!title) throw new MemoryError("EINVAL", "title: must not be empty");
-    if (title.length > MAX_TITLE) throw new MemoryError("EINVAL", `title: longer than ${MAX_TITLE} characters`);
+    if (!title) throw new MemoryError("invalid_argument", "title: must not be empty");
+    if (title.length > MAX_TITLE) throw new MemoryError("invalid_argument", `title: longer than ${MAX_TITLE} characters`);
     const kind = input.kind ?? "document";
-    if (!DOCUMENT_KINDS.includes(kind)) throw new MemoryError("EINVAL", `kind: must be one of ${DOCUMENT_KINDS.join(", ")}`);
+    if (!DOCUMENT_KINDS.includes(kind)) throw new MemoryError("invalid_argument", `kind: must be one of ${DOCUMENT_KINDS.join(", ")}`);
     const content = input.text.replace(/\r\n?/g, "\n").trim();
     const source = input.source?.trim() || null;
     const format = input.format ?? detectFormat(content, source ?? undefined);
     const chunks = chunkBlocks(normalise(content, format), { size: this.opts.chunkSize, overlap: this.opts.chunkOverlap });
-    if (chunks.length === 0) throw new MemoryError("EINVAL", `text: document ${title} has nothing to index`);
+    if (chunks.length === 0) throw new MemoryError("invalid_argument", `text: document ${title} has nothing to index`);
     const hash = new Bun.CryptoHasher("sha256").update(content).digest("hex");
     return { title, source, kind, format, content, hash, meta: JSON.stringify(input.meta ?? {}), chunks };
   }
@@ -315,7 +315,7 @@ export class LongTermMemory {
   /** A procedure the orchestrator learned (seed 003: "nginx reverse proxy setup"); the same title again replaces it. */
   recordProcedure(p: ProcedureInput): Promise<IngestResult> {
     const steps = p.steps.map((s) => s.trim()).filter(Boolean);
-    if (steps.length === 0) throw new MemoryError("EINVAL", `procedure ${p.title}: steps must not be empty`);
+    if (steps.length === 0) throw new MemoryError("invalid_argument", `procedure ${p.title}: steps must not be empty`);
     const text = [`# ${p.title.trim()}`, p.goal ? `Goal: ${p.goal.trim()}` : "", steps.map((s, i) => `${i + 1}. ${s}`).join("\n")].filter(Boolean).join("\n\n");
     const source = p.source ?? `procedure:${p.title.trim().toLowerCase().replace(/\s+/g, " ")}`;
     return this.ingest({ title: p.title, text, source, kind: "procedure", format: "markdown", meta: { steps, goal: p.goal ?? null, plan: p.plan ?? null } });

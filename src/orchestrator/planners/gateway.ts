@@ -40,7 +40,7 @@ export function conversation(ctx: StepContext, registry: ToolRegistry, chars: nu
 
 /** Every provider said no for want of money (or a key): no other decision will get an answer this month. */
 function budgetSpent(err: unknown): boolean {
-  return err instanceof GatewayError && err.failures.length > 0 && err.failures.some((f) => f.code === "EBUDGET") && err.failures.every((f) => f.code === "EBUDGET" || f.code === "ENOKEY");
+  return err instanceof GatewayError && err.failures.length > 0 && err.failures.some((f) => f.code === "over_budget") && err.failures.every((f) => f.code === "over_budget" || f.code === "no_key");
 }
 
 export function gatewayStepper(gateway: Gateway, opts: GatewayPlannerOptions): Stepper {
