@@ -21,8 +21,8 @@
 import type { PackageStore } from "../../memory";
 import type { Deb } from "./deb";
 import { PkgFileConflictError } from "./errors";
-import { canonical, hostOf } from "./paths";
-import { guestOf, lstatOrNull, type PackageMeta, type UnpackedPackage, Unpacking, type UnpackTarget } from "./unpacking";
+import { canonical, hostOf, lstatOrNull } from "./paths";
+import { guestOf, type PackageMeta, type UnpackedPackage, Unpacking, type UnpackTarget } from "./unpacking";
 
 export type { PackageMeta, UnpackedPackage, UnpackTarget } from "./unpacking";
 

@@ -4,14 +4,14 @@
  * far, so that state is this class's, and takeBack() after a failure sees
  * exactly how far the steps got.
  */
-import { chmodSync, copyFileSync, existsSync, lchownSync, linkSync, lstatSync, mkdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, lchownSync, linkSync, mkdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AccountRow, InstalledDirRow, InstalledFileRow, PackageStore } from "../../memory";
 import { syncFilesystem } from "../../sys";
 import { type Account, AccountDb } from "./accounts";
 import type { Deb } from "./deb";
 import { PkgFileConflictError } from "./errors";
-import { canonical, hostOf, parentOf } from "./paths";
+import { canonical, hostOf, lstatOrNull, parentOf } from "./paths";
 import { type Replaced, removeRecorded, sha256File } from "./remover";
 import { type AccountNeed, type OwnerChange, type ScriptNeeds, scanScripts, stateNames } from "./scripts";
 import type { TarEntry } from "./tar";
@@ -64,14 +64,6 @@ export interface UnpackedPackage {
 }
 
 type FileRow = Omit<InstalledFileRow, "package">;
-
-export function lstatOrNull(p: string) {
-  try {
-    return lstatSync(p);
-  } catch {
-    return null;
-  }
-}
 
 export const guestOf = (entryPath: string) => `/${entryPath}`;
 
