@@ -18,3 +18,4 @@ export * from "./watchdog";
 export * from "./kernel-watchdog";
 export * from "./cron";
 export * from "./text";
+export * from "./walk";

@@ -12,10 +12,8 @@ import {
   fdatasyncSync,
   fsyncSync,
   futimesSync,
-  lstatSync,
   mkdirSync,
   openSync,
-  readdirSync,
   renameSync,
   rmSync,
   statSync,
@@ -24,6 +22,7 @@ import {
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { syncfs } from "../libc";
+import { walkTree } from "../walk";
 
 /**
  * Whether syncs reach the disk. Only a benchmark turns this off, to measure
@@ -216,13 +215,12 @@ export function symlinkDurable(target: string, path: string): void {
  * fsync covers them.
  */
 export function syncTree(path: string): void {
-  const visit = (p: string) => {
-    const st = lstatSync(p);
-    if (st.isSymbolicLink()) return;
-    if (st.isDirectory()) for (const name of readdirSync(p)) visit(join(p, name));
-    if (st.isFile() || st.isDirectory()) fsyncPath(p);
-  };
-  visit(path);
+  walkTree(path, {
+    enter: () => undefined,
+    leave: ({ host, st }) => {
+      if (st.isFile() || st.isDirectory()) fsyncPath(host);
+    },
+  });
   fsyncParent(path);
 }
 

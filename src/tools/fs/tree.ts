@@ -1,6 +1,7 @@
 /** Whole-tree helpers for copy and move: copying with modes and links kept, and finding links that lead out. */
-import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readlinkSync, symlinkSync } from "node:fs";
+import { chmodSync, copyFileSync, lstatSync, mkdirSync, readlinkSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
+import { walkTree } from "../../sys";
 import type { ToolEnv } from "../define";
 import { FsPathError } from "./errors";
 import { resolvePath } from "./paths";
@@ -15,22 +16,26 @@ export interface TreeCount {
  * are copied as links. Not yet durable: callers syncTree() the copy.
  */
 export function copyTree(src: string, dst: string, signal: AbortSignal, count: TreeCount = { entries: 0, bytes: 0 }): TreeCount {
-  if (signal.aborted) throw signal.reason;
-  const st = lstatSync(src);
-  count.entries++;
-  if (st.isSymbolicLink()) {
-    symlinkSync(readlinkSync(src), dst);
-  } else if (st.isFile()) {
-    copyFileSync(src, dst);
-    chmodSync(dst, st.mode & 0o7777);
-    count.bytes += st.size;
-  } else if (st.isDirectory()) {
-    mkdirSync(dst, { mode: 0o700 });
-    for (const name of readdirSync(src)) copyTree(join(src, name), join(dst, name), signal, count);
-    chmodSync(dst, st.mode & 0o7777);
-  } else {
-    throw Object.assign(new Error("cannot copy a device, fifo or socket"), { code: "EINVAL" });
-  }
+  const to = (rel: string) => (rel === "" ? dst : join(dst, rel));
+  walkTree(src, {
+    enter: ({ host, rel, st }) => {
+      count.entries++;
+      if (st.isSymbolicLink()) {
+        symlinkSync(readlinkSync(host), to(rel));
+      } else if (st.isFile()) {
+        copyFileSync(host, to(rel));
+        chmodSync(to(rel), st.mode & 0o7777);
+        count.bytes += st.size;
+      } else if (st.isDirectory()) {
+        mkdirSync(to(rel), { mode: 0o700 }); // its own mode once its entries are in (a read-only directory could not take them)
+      } else {
+        throw Object.assign(new Error("cannot copy a device, fifo or socket"), { code: "EINVAL" });
+      }
+    },
+    leave: ({ rel, st }) => {
+      if (st.isDirectory()) chmodSync(to(rel), st.mode & 0o7777);
+    },
+  }, { signal });
   return count;
 }
 
@@ -41,19 +46,26 @@ export function copyTree(src: string, dst: string, signal: AbortSignal, count: T
 export function linkLeadingOut(env: ToolEnv, guest: string, host: string): string | undefined {
   const st = lstatSync(host, { throwIfNoEntry: false });
   if (!st) return undefined;
-  if (st.isSymbolicLink()) {
-    try {
-      resolvePath(env, "check", guest, { follow: true });
-      return undefined;
-    } catch (err) {
-      if (err instanceof FsPathError) return guest;
-      throw err;
-    }
+  let found: string | undefined;
+  walkTree(host, {
+    enter: ({ rel, st }) => {
+      if (!st.isSymbolicLink()) return;
+      const at = rel === "" ? guest : guest === "/" ? `/${rel}` : `${guest}/${rel}`;
+      if (leadsOut(env, at)) {
+        found = at;
+        return "stop";
+      }
+    },
+  }, { stat: st });
+  return found;
+}
+
+function leadsOut(env: ToolEnv, guest: string): boolean {
+  try {
+    resolvePath(env, "check", guest, { follow: true });
+    return false;
+  } catch (err) {
+    if (err instanceof FsPathError) return true;
+    throw err;
   }
-  if (!st.isDirectory()) return undefined;
-  for (const name of readdirSync(host)) {
-    const found = linkLeadingOut(env, guest === "/" ? `/${name}` : `${guest}/${name}`, join(host, name));
-    if (found) return found;
-  }
-  return undefined;
 }

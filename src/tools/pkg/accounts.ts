@@ -4,11 +4,10 @@
  * maintainer scripts would have made them. Names Debian's base-passwd fixes
  * (www-data is 33, adm is 4...) get those ids, so a file owned by www-data
  * means the same on every Debian-like system; other system accounts take the
- * lowest free id in 100-999 as adduser does.
+ * lowest free id in 100-999 as adduser does. The files are read and
+ * replaced (durably) by user/tables.ts, the one editor of them.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { mkdirDurable, writeFileDurable } from "../../sys";
+import { EditList, freeId, type TableName, Tables } from "../user/tables";
 import type { AccountNeed } from "./scripts";
 
 /** base-passwd 3.6.1 (Debian 12) passwd.master: name -> [uid, gid, gecos, home, shell]. */
@@ -53,45 +52,16 @@ export interface Account {
   created: boolean;
 }
 
-interface Entry {
-  name: string;
-  id: number;
-  gid?: number;
-}
-
-function readTable(path: string): string[] {
-  return existsSync(path) ? readFileSync(path, "utf8").split("\n").filter((l) => l.length > 0) : [];
-}
-
-function entries(lines: string[], kind: "user" | "group"): Entry[] {
-  return lines.map((l) => {
-    const f = l.split(":");
-    return { name: f[0]!, id: Number(f[2]), gid: kind === "user" ? Number(f[3]) : undefined };
-  });
-}
-
-/** Replaces a file's content in one rename, keeping its mode, durably. */
-function rewrite(path: string, lines: string[], defaultMode: number): void {
-  const mode = existsSync(path) ? statSync(path).mode & 0o7777 : defaultMode;
-  mkdirDurable(dirname(path));
-  writeFileDurable(path, lines.length ? `${lines.join("\n")}\n` : "", { mode });
-}
-
 export class AccountDb {
-  private readonly root: string;
+  private readonly tables: Tables;
 
   constructor(root: string) {
-    this.root = root;
-  }
-
-  private path(name: string): string {
-    return join(this.root, "etc", name);
+    this.tables = new Tables(root);
   }
 
   lookup(kind: "user" | "group", name: string): { id: number; line: string } | null {
-    const lines = readTable(this.path(kind === "user" ? "passwd" : "group"));
-    const line = lines.find((l) => l.startsWith(`${name}:`));
-    return line ? { id: Number(line.split(":")[2]), line } : null;
+    const found = this.tables.find(kind === "user" ? "passwd" : "group", name);
+    return found ? { id: Number(found.line.split(":")[2]), line: found.line } : null;
   }
 
   uid(name: string): number | null {
@@ -125,21 +95,16 @@ export class AccountDb {
   private ensureGroup(name: string): Account {
     const have = this.lookup("group", name);
     if (have) return { kind: "group", name, id: have.id, line: have.line, created: false };
-    const path = this.path("group");
-    const lines = readTable(path);
-    const id = BASE_GROUPS[name] ?? this.freeId(entries(lines, "group").map((e) => e.id));
+    const id = BASE_GROUPS[name] ?? this.freeId(this.tables.groups().map((g) => g.gid));
     const line = `${name}:x:${id}:`;
-    rewrite(path, [...lines, line], 0o644);
-    const gshadow = this.path("gshadow");
-    if (existsSync(gshadow)) rewrite(gshadow, [...readTable(gshadow), `${name}:!::`], 0o640);
+    this.append("group", line);
+    if (this.tables.exists("gshadow")) this.append("gshadow", `${name}:!::`);
     return { kind: "group", name, id, line, created: true };
   }
 
   private ensureUser(need: AccountNeed): Account {
     const have = this.lookup("user", need.name);
     if (have) return { kind: "user", name: need.name, id: have.id, line: have.line, created: false };
-    const path = this.path("passwd");
-    const lines = readTable(path);
     const base = BASE_USERS[need.name];
     let line: string;
     let id: number;
@@ -147,35 +112,39 @@ export class AccountDb {
       id = base[0];
       line = `${need.name}:x:${base[0]}:${base[1]}:${base[2]}:${base[3]}:${base[4]}`;
     } else {
-      id = this.freeId(entries(lines, "user").map((e) => e.id));
+      id = this.freeId(this.tables.users().map((u) => u.uid));
       const gid = need.group ? (this.gid(need.group) ?? BASE_GROUPS.nogroup!) : BASE_GROUPS.nogroup!;
       line = `${need.name}:x:${id}:${gid}::${need.home ?? "/nonexistent"}:${need.shell ?? "/usr/sbin/nologin"}`;
     }
-    rewrite(path, [...lines, line], 0o644);
-    const shadow = this.path("shadow");
-    if (existsSync(shadow)) rewrite(shadow, [...readTable(shadow), `${need.name}:!:${Math.floor(Date.now() / 86_400_000)}::::::`], 0o640);
+    this.append("passwd", line);
+    if (this.tables.exists("shadow")) this.append("shadow", `${need.name}:!:${Math.floor(Date.now() / 86_400_000)}::::::`);
     return { kind: "user", name: need.name, id, line, created: true };
   }
 
-  private freeId(taken: number[]): number {
-    const used = new Set(taken);
-    for (let id = FIRST_SYSTEM_ID; id <= LAST_SYSTEM_ID; id++) if (!used.has(id)) return id;
-    throw new Error(`no free system id in ${FIRST_SYSTEM_ID}-${LAST_SYSTEM_ID}`);
+  /** One line at the end of one file, which is replaced durably before the next file is touched. */
+  private append(file: TableName, line: string): void {
+    const edits = new EditList(this.tables);
+    edits.append(file, line);
+    this.tables.apply(edits.edits);
   }
 
-  /** Takes an account out of passwd/shadow or group/gshadow. */
+  private freeId(taken: number[]): number {
+    const id = freeId(taken, FIRST_SYSTEM_ID, LAST_SYSTEM_ID);
+    if (id === null) throw new Error(`no free system id in ${FIRST_SYSTEM_ID}-${LAST_SYSTEM_ID}`);
+    return id;
+  }
+
+  /** Takes an account out of passwd/shadow or group/gshadow (every line of that name). */
   remove(kind: "user" | "group", name: string): boolean {
-    const files = kind === "user" ? ["passwd", "shadow"] : ["group", "gshadow"];
+    const files: TableName[] = kind === "user" ? ["passwd", "shadow"] : ["group", "gshadow"];
     let removed = false;
     for (const f of files) {
-      const p = this.path(f);
-      if (!existsSync(p)) continue;
-      const lines = readTable(p);
-      const kept = lines.filter((l) => !l.startsWith(`${name}:`));
-      if (kept.length !== lines.length) {
-        rewrite(p, kept, 0o644);
-        if (f === files[0]) removed = true;
-      }
+      if (!this.tables.exists(f)) continue;
+      const edits = new EditList(this.tables);
+      while (edits.change(f, name, () => null));
+      if (edits.edits.length === 0) continue;
+      this.tables.apply(edits.edits);
+      if (f === files[0]) removed = true;
     }
     return removed;
   }

@@ -15,7 +15,8 @@ export function hostOf(root: string, guest: string): string {
   return root === "/" ? guest : join(root, guest);
 }
 
-function lstatOrNull(p: string) {
+/** What is at a host path, not following a final link; null when nothing (or nothing readable) is. */
+export function lstatOrNull(p: string) {
   try {
     return lstatSync(p);
   } catch {

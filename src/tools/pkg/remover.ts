@@ -15,11 +15,11 @@
  * forgotten, so a power cut never leaves a package recorded whose removal
  * is half on disk without boot seeing its files missing.
  */
-import { copyFileSync, chmodSync, existsSync, lchownSync, lstatSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync } from "node:fs";
+import { copyFileSync, chmodSync, existsSync, lchownSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync } from "node:fs";
+import type { AccountRow, InstalledDirRow, InstalledFileRow, PackageStore } from "./store";
 import { errorCode, fsyncParent, fsyncPath, symlinkDurable, syncFilesystem } from "../../sys";
 import { AccountDb } from "./accounts";
-import { hostOf } from "./paths";
-import type { AccountRow, InstalledDirRow, InstalledFileRow, PackageStore } from "./store";
+import { hostOf, lstatOrNull } from "./paths";
 
 /** What was at a path before a package replaced it. */
 export type Replaced =
@@ -66,14 +66,6 @@ function pidFiles(root: string, files: readonly Pick<InstalledFileRow, "path" | 
     }
   }
   return out;
-}
-
-function lstatOrNull(p: string) {
-  try {
-    return lstatSync(p);
-  } catch {
-    return null;
-  }
 }
 
 export function sha256File(path: string): string {

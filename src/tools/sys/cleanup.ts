@@ -22,7 +22,7 @@
 import { lstatSync, readdirSync, readFileSync, readlinkSync, rmdirSync, type Stats } from "node:fs";
 import { join, relative } from "node:path";
 import * as v from "valibot";
-import { errorCode, fsyncParent, removeDurable } from "../../sys";
+import { errorCode, fsyncParent, removeDurable, walkTree } from "../../sys";
 import { defineTool, type ToolContext } from "../define";
 import { formatBytes } from "../units";
 import { ROTATED } from "../log/paths";
@@ -66,12 +66,12 @@ function entries(dir: string): string[] {
 
 /** Bytes a file or tree takes (apparent size; links counted as themselves). */
 function sizeOf(p: string, st: Stats): number {
-  if (!st.isDirectory()) return st.size;
   let n = 0;
-  for (const name of entries(p)) {
-    const c = lstat(join(p, name));
-    if (c) n += sizeOf(join(p, name), c);
-  }
+  walkTree(p, {
+    enter: ({ st }) => {
+      if (!st.isDirectory()) n += st.size;
+    },
+  }, { stat: st, tolerant: true }); // an entry gone or unreadable meanwhile counts as nothing
   return n;
 }
 

@@ -4,11 +4,13 @@
  * replaced at an index), so a call's undo reverts exactly its own lines and
  * leaves alone what others changed since. Files are replaced durably in one
  * rename (src/sys/durable.ts), keeping their mode and owner; shadow files are
- * only touched when they exist.
+ * only touched when they exist. This is the one editor of these files: the
+ * user.* tools and the package manager's accounts (pkg/accounts.ts) both
+ * go through it.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { writeFileDurable } from "../../sys";
+import { dirname, join } from "node:path";
+import { mkdirDurable, writeFileDurable } from "../../sys";
 
 export const TABLES = ["passwd", "group", "shadow", "gshadow"] as const;
 export type TableName = (typeof TABLES)[number];
@@ -115,6 +117,7 @@ export class Tables {
     for (const [file, lines] of files) {
       const p = this.path(file);
       const mode = existsSync(p) ? statSync(p).mode & 0o7777 : DEFAULT_MODES[file];
+      mkdirDurable(dirname(p)); // a package's fresh target root may have no /etc yet
       writeFileDurable(p, lines.length ? `${lines.join("\n")}\n` : "", { mode });
     }
   }

@@ -6,14 +6,13 @@
  * copies live on the data disk, so the copy path is the usual one there.
  * Durable when it returns: a copy is synced before its source is removed.
  */
-import { cpSync, lchownSync, lstatSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { cpSync, lchownSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { errorCode, fsyncParent, mkdirDurable, syncTree } from "../../sys";
+import { errorCode, fsyncParent, mkdirDurable, syncTree, walkTree } from "../../sys";
 
+/** cpSync keeps modes and times but not owners: each copied entry gets its source's. */
 function copyOwners(src: string, dest: string): void {
-  const st = lstatSync(src);
-  lchownSync(dest, st.uid, st.gid);
-  if (st.isDirectory()) for (const name of readdirSync(src)) copyOwners(join(src, name), join(dest, name));
+  walkTree(src, { enter: ({ rel, st }) => lchownSync(rel === "" ? dest : join(dest, rel), st.uid, st.gid) });
 }
 
 export function moveTree(src: string, dest: string): void {
