@@ -36,6 +36,30 @@ export interface RuleRecord {
   fromApproval: number | null;
 }
 
+/** A held call, queued for a person's decision. */
+export interface NewApproval {
+  callSeq: number;
+  ts: number;
+  tool: string;
+  agent: string;
+  risk: string;
+  /** JSON text: the real arguments, which an approval runs. */
+  args: string;
+  onBehalfOf?: string | null;
+}
+
+/** A person's decision on a pending approval. */
+export interface ApprovalDecision {
+  seq: number;
+  status: "approved" | "denied";
+  at: number;
+  by: string;
+  reason?: string | null;
+}
+
+/** A remembered rule as stored; `seq` is given by the table. */
+export type NewRule = Omit<RuleRecord, "seq" | "fromApproval"> & { fromApproval?: number | null };
+
 interface RawApproval {
   seq: number;
   call_seq: number;
@@ -86,14 +110,18 @@ export class ApprovalStore {
   constructor(db: Db) {
     this.db = db;
     applyMigrations(db, "approvals", APPROVALS_MIGRATIONS);
-    this.insertStmt = db.query("INSERT INTO approvals (call_seq, ts, tool, agent, risk, args, on_behalf_of) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING seq");
+    // Named parameters: the records bind by field name (the database is opened strict), never by position.
+    this.insertStmt = db.query(
+      "INSERT INTO approvals (call_seq, ts, tool, agent, risk, args, on_behalf_of) VALUES ($callSeq, $ts, $tool, $agent, $risk, $args, $onBehalfOf) RETURNING seq",
+    );
     this.getStmt = db.query("SELECT * FROM approvals WHERE seq = ?1");
-    this.decideStmt = db.query("UPDATE approvals SET status = ?2, decided_at = ?3, decided_by = ?4, reason = ?5 WHERE seq = ?1 AND status = 'pending'");
+    this.decideStmt = db.query("UPDATE approvals SET status = $status, decided_at = $at, decided_by = $by, reason = $reason WHERE seq = $seq AND status = 'pending'");
   }
 
   /** Queues a held call; returns the approval's number. */
-  insert(callSeq: number, ts: number, tool: string, agent: string, risk: string, argsJson: string, onBehalfOf?: string): number {
-    return (this.insertStmt.get(callSeq, ts, tool, agent, risk, argsJson, onBehalfOf ?? null) as { seq: number }).seq;
+  insert(a: NewApproval): number {
+    const row = this.insertStmt.get({ callSeq: a.callSeq, ts: a.ts, tool: a.tool, agent: a.agent, risk: a.risk, args: a.args, onBehalfOf: a.onBehalfOf ?? null });
+    return (row as { seq: number }).seq;
   }
 
   get(seq: number): ApprovalRecord | undefined {
@@ -117,14 +145,15 @@ export class ApprovalStore {
   }
 
   /** Records a decision; false when the approval was not pending (decided already, or unknown). */
-  decide(seq: number, status: "approved" | "denied", at: number, by: string, reason?: string): boolean {
-    return this.decideStmt.run(seq, status, at, by, reason ?? null).changes === 1;
+  decide(d: ApprovalDecision): boolean {
+    return this.decideStmt.run({ seq: d.seq, status: d.status, at: d.at, by: d.by, reason: d.reason ?? null }).changes === 1;
   }
 
-  addRule(tool: string, patternJson: string, at: number, by: string, fromApproval?: number): number {
+  /** Stores a remembered rule; returns its number. */
+  addRule(r: NewRule): number {
     const row = this.db
-      .query("INSERT INTO approval_rules (ts, tool, pattern, created_by, from_approval) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING seq")
-      .get(at, tool, patternJson, by, fromApproval ?? null) as { seq: number };
+      .query("INSERT INTO approval_rules (ts, tool, pattern, created_by, from_approval) VALUES ($ts, $tool, $pattern, $createdBy, $fromApproval) RETURNING seq")
+      .get({ ts: r.ts, tool: r.tool, pattern: r.pattern, createdBy: r.createdBy, fromApproval: r.fromApproval ?? null }) as { seq: number };
     return row.seq;
   }
 

@@ -68,6 +68,18 @@ function toRecord(r: RawCall): CallRecord {
   };
 }
 
+/** A call the executor accepted: running now, or held for a person. */
+export interface NewCall {
+  seq: number;
+  ts: number;
+  tool: string;
+  agent: string;
+  correlationId: string | null;
+  /** JSON text (the audited arguments). */
+  args: string;
+  status: "running" | "queued";
+}
+
 export interface CallFinish {
   status: "done" | "failed";
   result: string | null;
@@ -102,9 +114,10 @@ export class CallStore {
   ) {
     this.db = db;
     applyMigrations(db, "calls", CALLS_MIGRATIONS);
-    this.insertStmt = db.query("INSERT INTO calls (seq, ts, tool, agent, correlation_id, args, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    // Named parameters: the records bind by field name (the database is opened strict), never by position.
+    this.insertStmt = db.query("INSERT INTO calls (seq, ts, tool, agent, correlation_id, args, status) VALUES ($seq, $ts, $tool, $agent, $correlationId, $args, $status)");
     this.finishStmt = db.query(
-      "UPDATE calls SET status = ?2, result = ?3, error_code = ?4, error_message = ?5, undo = ?6, finished_at = ?7, pending = ?8 WHERE seq = ?1",
+      "UPDATE calls SET status = $status, result = $result, error_code = $errorCode, error_message = $errorMessage, undo = $undo, finished_at = $finishedAt, pending = $pending WHERE seq = $seq",
     );
     this.getStmt = db.query("SELECT * FROM calls WHERE seq = ?1");
     this.undoStmt = db.query("UPDATE calls SET undo = ?2 WHERE seq = ?1");
@@ -157,12 +170,12 @@ export class CallStore {
     return (this.db.query("SELECT * FROM calls WHERE pending IS NOT NULL ORDER BY seq").all() as RawCall[]).map(toRecord);
   }
 
-  insert(seq: number, ts: number, tool: string, agent: string, correlationId: string | null, argsJson: string, status: "running" | "queued"): void {
-    this.insertStmt.run(seq, ts, tool, agent, correlationId, argsJson, status);
+  insert(call: NewCall): void {
+    this.insertStmt.run({ seq: call.seq, ts: call.ts, tool: call.tool, agent: call.agent, correlationId: call.correlationId, args: call.args, status: call.status });
   }
 
   finish(seq: number, f: CallFinish): void {
-    this.finishStmt.run(seq, f.status, f.result, f.errorCode, f.errorMessage, f.undo, f.finishedAt, f.pending ?? null);
+    this.finishStmt.run({ seq, status: f.status, result: f.result, errorCode: f.errorCode, errorMessage: f.errorMessage, undo: f.undo, finishedAt: f.finishedAt, pending: f.pending ?? null });
   }
 
   /** queued → running (approved) or denied; false when the call was not queued. */

@@ -18,6 +18,9 @@ export interface StoredCapabilityChange {
   callId: string | null;
 }
 
+/** One change as a tool records it; the store adds the time and the order. */
+export type NewCapabilityChange = Pick<StoredCapabilityChange, "agent" | "capability" | "change"> & { callId?: string | null };
+
 export class GrantStore {
   private readonly db: Db;
   private readonly insertStmt: Statement;
@@ -25,11 +28,11 @@ export class GrantStore {
   constructor(db: Db) {
     this.db = db;
     applyMigrations(db, "grants", GRANTS_MIGRATIONS);
-    this.insertStmt = db.query("INSERT INTO capability_changes (ts, agent, capability, change, call_id) VALUES (?1, ?2, ?3, ?4, ?5)");
+    this.insertStmt = db.query("INSERT INTO capability_changes (ts, agent, capability, change, call_id) VALUES ($ts, $agent, $capability, $change, $callId)");
   }
 
-  append(agent: string, capability: string, change: GrantChange, callId?: string): void {
-    this.insertStmt.run(Date.now(), agent, capability, change, callId ?? null);
+  append(c: NewCapabilityChange): void {
+    this.insertStmt.run({ ts: Date.now(), agent: c.agent, capability: c.capability, change: c.change, callId: c.callId ?? null });
   }
 
   /** Every change, oldest first: the order they must be replayed in. */

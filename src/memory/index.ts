@@ -2,9 +2,9 @@
 export { anchorPath, AuditLedger, GENESIS_HASH, LEDGER_ERROR_CODES, LedgerError, payloadHash, type LedgerErrorCode, type AuditInput, type AuditQuery, type AuditRow, type VerifyResult } from "./ledger";
 export { MIGRATION_ERROR_CODES, MigrationError, type Migration, type MigrationErrorCode } from "./db";
 export { applyMigrations, openDatabase, schemaVersion, type Changes, type Db, type SQLQueryBindings, type Statement } from "./db";
-export { CallStore, CALL_STATUSES, type CallFinish, type CallRecord, type CallStatus } from "./calls";
-export { ApprovalStore, type ApprovalRecord, type ApprovalStatus, type RuleRecord } from "./approvals";
-export { GrantStore, type GrantChange, type StoredCapabilityChange } from "./grants";
+export { CallStore, CALL_STATUSES, type CallFinish, type CallRecord, type CallStatus, type NewCall } from "./calls";
+export { ApprovalStore, type ApprovalDecision, type ApprovalRecord, type ApprovalStatus, type NewApproval, type NewRule, type RuleRecord } from "./approvals";
+export { GrantStore, type GrantChange, type NewCapabilityChange, type StoredCapabilityChange } from "./grants";
 export { NamedStore, type NamedTable, type SqlValue } from "./named";
 export { openMemory, Memory, type MemoryConfig, type MemoryPaths, type MemoryStats, type MaintenanceReport, type FileSize } from "./open";
 export { EmbedderError, type Embedder } from "./embedder";

@@ -207,7 +207,7 @@ describe("restarts", () => {
     writeFileSync(first.host("/srv/log"), "abcdef");
     const calls = first.tools.executor.calls;
     const seq = calls.nextSeq();
-    calls.insert(seq, Date.now(), "fs.append", "storage", `g${goal.id}`, JSON.stringify({ path: "/srv/log", content: "def" }), "running");
+    calls.insert({ seq, ts: Date.now(), tool: "fs.append", agent: "storage", correlationId: `g${goal.id}`, args: JSON.stringify({ path: "/srv/log", content: "def" }), status: "running" });
     calls.saveUndo(seq, JSON.stringify({ path: "/srv/log", size: 3 }));
     first.tools.executor.close = () => {}; // a crash
     await first.close();

@@ -215,7 +215,7 @@ describe("rollback", () => {
 describe("recovery", () => {
   test("a call left running by a dead process is marked interrupted at the next open, audited", async () => {
     // What a crash mid-call leaves: the request stage committed, no result.
-    s.executor.calls.insert(s.executor.calls.nextSeq(), Date.now(), "probe.touch", "ops", null, '{"path":"/srv/z","content":"z"}', "running");
+    s.executor.calls.insert({ seq: s.executor.calls.nextSeq(), ts: Date.now(), tool: "probe.touch", agent: "ops", correlationId: null, args: '{"path":"/srv/z","content":"z"}', status: "running" });
     s = await s.reopen();
     expect(s.executor.getCall("c1")).toMatchObject({ status: "interrupted", error: { code: "interrupted" } });
     expect(s.ledger.query({ kind: "interrupted" }).map((r) => r.callId)).toEqual(["c1"]);
@@ -250,7 +250,7 @@ describe("recovery of approved calls", () => {
     // Many newer calls, then the approval flips the old row to running, and the process dies.
     s.executor.setLevel("full", "test");
     for (let i = 0; i < 5; i++) await s.executor.call({ tool: "probe.peek", args: { path: "/srv/q" }, agent: "ops" });
-    s.executor.approvalStore.decide(1, "approved", Date.now(), "test");
+    s.executor.approvalStore.decide({ seq: 1, status: "approved", at: Date.now(), by: "test" });
     s.executor.calls.leaveQueue(1, "running", Date.now());
     s = await s.reopen();
     expect(s.executor.getCall(out.callId).status).toBe("interrupted");

@@ -18,7 +18,7 @@
  * so boot can finish them (tools/recovery.ts).
  */
 import { join } from "node:path";
-import { type AuditInput, type AuditLedger, type AuditRow, ApprovalStore, CallStore, GrantStore, LedgerError } from "../memory";
+import { type AuditInput, type AuditLedger, type AuditRow, ApprovalStore, CallStore, GrantStore, LedgerError, type NewCall } from "../memory";
 import { errorMessage, log, Staging, withLogFields } from "../sys";
 import { bounded, isPromiseLike } from "./bounded";
 import type { Capabilities } from "./capabilities";
@@ -106,7 +106,7 @@ export class Executor implements ToolCaller {
   /** Where staged files wait for their call's result to be durable (on the data disk). */
   readonly spool: string;
   private levelNow: AutonomyLevel;
-  private readonly beginTx: (seq: number, ts: number, tool: string, agent: string, corr: string | null, argsJson: string, audit: AuditInput, json: string) => void;
+  private readonly beginTx: (call: NewCall, audit: AuditInput, json: string) => void;
   private readonly finishTx: (seq: number, f: Parameters<CallStore["finish"]>[1], audit: AuditInput, json: string) => void;
 
   constructor(opts: ExecutorOptions) {
@@ -127,8 +127,8 @@ export class Executor implements ToolCaller {
     this.rollbacks = new Rollback(this);
     this.host.rollback = this.rollbacks.port();
     // The ledger append goes last in each transaction: if anything before it throws, the chain head never moved.
-    this.beginTx = db.transaction((seq, ts, tool, agent, corr, argsJson, audit, json) => {
-      this.calls.insert(seq, ts, tool, agent, corr, argsJson, "running");
+    this.beginTx = db.transaction((call, audit, json) => {
+      this.calls.insert(call);
       this.ledger.appendJson(audit, json);
     });
     this.finishTx = db.transaction((seq, f, audit, json) => {
@@ -172,9 +172,9 @@ export class Executor implements ToolCaller {
     }
     const seq = this.calls.nextSeq();
     const id = callId(seq);
-    const corr = req.correlationId ?? null;
+    const call: NewCall = { seq, ts: Date.now(), tool: tool.name, agent: req.agent, correlationId: req.correlationId ?? null, args: auditJson, status: "running" };
     const audit: AuditInput = { kind: "request", callId: id, tool: tool.name, agent: req.agent, correlationId: req.correlationId };
-    this.write(() => this.beginTx(seq, Date.now(), tool.name, req.agent, corr, auditJson, audit, `{"args":${this.keep(auditJson)}${via}}`));
+    this.write(() => this.beginTx(call, audit, `{"args":${this.keep(auditJson)}${via}}`));
     const result = await withLogFields({ callId: id, correlationId: req.correlationId }, () => this.run(seq, tool, args, req.agent, req.correlationId, req.signal, req.onBehalfOf));
     return { status: "done", callId: id, result };
   }
@@ -325,8 +325,8 @@ export class Executor implements ToolCaller {
     let aSeq = 0;
     this.write(() =>
       this.calls.transaction(() => {
-        this.calls.insert(seq, now, tool.name, req.agent, req.correlationId ?? null, auditJson, "queued");
-        aSeq = this.approvalStore.insert(seq, now, tool.name, req.agent, risk, argsJson, req.onBehalfOf);
+        this.calls.insert({ seq, ts: now, tool: tool.name, agent: req.agent, correlationId: req.correlationId ?? null, args: auditJson, status: "queued" });
+        aSeq = this.approvalStore.insert({ callSeq: seq, ts: now, tool: tool.name, agent: req.agent, risk, args: argsJson, onBehalfOf: req.onBehalfOf });
         this.ledger.appendJson(
           { kind: "queued", callId: id, tool: tool.name, agent: req.agent, correlationId: req.correlationId },
           `{"approval":"${approvalId(aSeq)}","risk":"${risk}","level":"${this.levelNow}","args":${this.keep(auditJson)}${behalf(req.onBehalfOf)}}`,
@@ -373,10 +373,10 @@ export class Executor implements ToolCaller {
     let rule: ApprovalRule | undefined;
     this.write(() =>
       this.calls.transaction(() => {
-        if (!this.approvalStore.decide(a.seq, "approved", now, d.by)) throw new ApprovalDecidedError(approvalId(a.seq), "decided");
+        if (!this.approvalStore.decide({ seq: a.seq, status: "approved", at: now, by: d.by })) throw new ApprovalDecidedError(approvalId(a.seq), "decided");
         this.calls.leaveQueue(a.callSeq, "running", now);
         if (pattern) {
-          const rSeq = this.approvalStore.addRule(a.tool, JSON.stringify(pattern), now, d.by, a.seq);
+          const rSeq = this.approvalStore.addRule({ ts: now, tool: a.tool, pattern: JSON.stringify(pattern), createdBy: d.by, fromApproval: a.seq });
           rule = { id: `r${rSeq}`, tool: a.tool, pattern, createdBy: d.by, ts: now };
         }
         this.ledger.appendJson(
@@ -426,7 +426,7 @@ export class Executor implements ToolCaller {
     err.callId = cid;
     this.write(() =>
       this.calls.transaction(() => {
-        if (!this.approvalStore.decide(a.seq, "denied", now, d.by, d.reason)) throw new ApprovalDecidedError(approvalId(a.seq), "decided");
+        if (!this.approvalStore.decide({ seq: a.seq, status: "denied", at: now, by: d.by, reason: d.reason })) throw new ApprovalDecidedError(approvalId(a.seq), "decided");
         this.calls.leaveQueue(a.callSeq, "denied", now, d.reason ? `${err.message}: ${d.reason}` : err.message);
         this.ledger.appendJson(
           { kind: "approval", callId: cid, tool: a.tool, agent: a.agent, correlationId: corr },
@@ -451,7 +451,7 @@ export class Executor implements ToolCaller {
     let rule!: ApprovalRule;
     this.write(() =>
       this.calls.transaction(() => {
-        const seq = this.approvalStore.addRule(tool, JSON.stringify(pattern), now, by);
+        const seq = this.approvalStore.addRule({ ts: now, tool, pattern: JSON.stringify(pattern), createdBy: by });
         rule = { id: `r${seq}`, tool, pattern, createdBy: by, ts: now };
         this.ledger.append({ kind: "rule", tool, data: { rule: rule.id, change: "add", pattern, by } });
       }),

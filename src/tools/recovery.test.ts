@@ -27,7 +27,7 @@ const spool = () => join(s.env.paths.data, "cache/staging");
 /** A call whose request (and undo record) reached the disk, and nothing after: what a power cut mid-call leaves. */
 function leftRunning(tool: string, args: unknown, undo: unknown): string {
   const seq = s.executor.calls.nextSeq();
-  s.executor.calls.insert(seq, Date.now(), tool, "ops", "g7", JSON.stringify(args), "running");
+  s.executor.calls.insert({ seq, ts: Date.now(), tool, agent: "ops", correlationId: "g7", args: JSON.stringify(args), status: "running" });
   if (undo !== undefined) s.executor.calls.saveUndo(seq, JSON.stringify(undo));
   s.ledger.append({ kind: "request", callId: `c${seq}`, tool, agent: "ops", correlationId: "g7", data: { args } });
   return `c${seq}`;
@@ -81,7 +81,7 @@ describe("staged files", () => {
     const seq = s.executor.calls.nextSeq();
     const staging = new Staging(`c${seq}`, spool());
     staging.write(s.host("/srv/site.conf"), "new");
-    s.executor.calls.insert(seq, Date.now(), "fs.write", "ops", null, '{"path":"/srv/site.conf","content":"new"}', "running");
+    s.executor.calls.insert({ seq, ts: Date.now(), tool: "fs.write", agent: "ops", correlationId: null, args: '{"path":"/srv/site.conf","content":"new"}', status: "running" });
     s.executor.calls.finish(seq, { status: "done", result: "{}", errorCode: null, errorMessage: null, undo: null, finishedAt: Date.now(), pending: JSON.stringify(staging.plan) });
     await staging.prepare();
     writeFileSync(join(spool(), "c999.0"), "staged by a call whose result never reached the disk");

@@ -129,7 +129,7 @@ function change(kind: "grant" | "revoke") {
     if (!caps.knows(args.agent)) throw new ToolInputError(`sec.${kind}`, "args.agent", `no such agent (got ${JSON.stringify(args.agent)})`);
     ctx.saveUndo({ agent: args.agent, capability: args.capability, before: caps.entry(args.agent, args.capability) } satisfies ChangeUndo);
     caps.apply({ agent: args.agent, capability: args.capability, change: kind });
-    ctx.host.grants.append(args.agent, args.capability, kind, ctx.callId);
+    ctx.host.grants.append({ agent: args.agent, capability: args.capability, change: kind, callId: ctx.callId });
     return { agent: args.agent, capability: args.capability, capabilities: caps.list(args.agent) };
   };
 }
@@ -137,7 +137,7 @@ function change(kind: "grant" | "revoke") {
 function undoChange(record: ChangeUndo, ctx: ToolContext): void {
   const c = Capabilities.changeFor(record.agent, record.capability, record.before);
   ctx.host.capabilities.apply(c);
-  ctx.host.grants.append(c.agent, c.capability, c.change, ctx.callId);
+  ctx.host.grants.append({ ...c, callId: ctx.callId });
 }
 
 export const grant = defineTool<v.InferOutput<typeof ChangeInput>, v.InferOutput<typeof ChangeOutput>, ChangeUndo>({
