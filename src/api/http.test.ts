@@ -79,7 +79,7 @@ describe("goal event streams", () => {
     let approved = false;
     const approve = setTimeout(() => {
       approved = true;
-      const held = api.world.tools.executor.pending().find((a) => a.tool === "fs.write")!;
+      const held = api.world.tools.executor.approvals.pending().find((a) => a.tool === "fs.write")!;
       void api.fetch(`/api/v1/approvals/${held.approvalId}`, { method: "POST", body: JSON.stringify({ decision: "approve" }) });
     }, 6000);
     const seen = await readSse(res, (s) => s.events.at(-1)?.event === "end").catch((err) => ({ error: String(err) }));
@@ -113,7 +113,7 @@ describe("goal event streams", () => {
       await beat.world.until(id, ["awaiting_approval"]);
       const seen = await readSse(await beat.fetch(`/api/v1/goals/${id}/events`), (s) => s.comments >= 3);
       expect(seen.comments).toBe(3);
-      for (const a of beat.world.tools.executor.pending()) beat.world.tools.executor.deny(a.approvalId, { by: "test" });
+      for (const a of beat.world.tools.executor.approvals.pending()) beat.world.tools.executor.approvals.deny(a.approvalId, { by: "test" });
     } finally {
       await beat.close();
     }

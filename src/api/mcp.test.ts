@@ -72,7 +72,7 @@ describe("MCP over Streamable HTTP (official SDK client)", () => {
     expect(copy(r.structuredContent)).toMatchObject({ status: "queued", approvalId: expect.stringMatching(/^a\d+$/), callId: expect.stringMatching(/^c\d+$/) });
     const { approvalId, callId } = r.structuredContent;
     expect(text(r)).toContain(approvalId);
-    expect(api.world.tools.executor.pending().map((a) => a.approvalId)).toContain(approvalId);
+    expect(api.world.tools.executor.approvals.pending().map((a) => a.approvalId)).toContain(approvalId);
     const approved = await api.fetch(`/api/v1/approvals/${approvalId}`, { method: "POST", body: JSON.stringify({ decision: "approve" }) });
     expect(approved.status).toBe(200);
     expect(readFileSync(api.world.host("/srv/mcp.txt"), "utf8")).toBe("from mcp\n");

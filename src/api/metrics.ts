@@ -93,7 +93,7 @@ export function createMetrics(deps: ApiDeps, http: HttpCounts): Metrics {
     help: "Tool calls held by the autonomy gate, waiting for a person.",
     registers,
     collect() {
-      if (t) this.set(t.executor.pending().length);
+      if (t) this.set(t.executor.approvals.pending().length);
     },
   });
   new Gauge({

@@ -1,7 +1,8 @@
 /**
  * The approval queue and the remembered rules, beside the audit table in the
  * ledger's database, so a held call survives a reboot and is still waiting
- * for its decision afterwards.
+ * for its decision afterwards. Two stores over one migration set: the queue
+ * and the rules have different owners (tools/approvals.ts, tools/policy.ts).
  */
 import type { Statement } from "bun:sqlite";
 import { applyMigrations, type Db } from "./db";
@@ -149,19 +150,34 @@ export class ApprovalStore {
     return this.decideStmt.run({ seq: d.seq, status: d.status, at: d.at, by: d.by, reason: d.reason ?? null }).changes === 1;
   }
 
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+}
+
+/** The remembered approval rules: each lets later calls like one a person approved run without asking. */
+export class RuleStore {
+  constructor(private readonly db: Db) {
+    applyMigrations(db, "approvals", APPROVALS_MIGRATIONS); // the rules' table came with the approvals' (idempotent)
+  }
+
   /** Stores a remembered rule; returns its number. */
-  addRule(r: NewRule): number {
+  add(r: NewRule): number {
     const row = this.db
       .query("INSERT INTO approval_rules (ts, tool, pattern, created_by, from_approval) VALUES ($ts, $tool, $pattern, $createdBy, $fromApproval) RETURNING seq")
       .get({ ts: r.ts, tool: r.tool, pattern: r.pattern, createdBy: r.createdBy, fromApproval: r.fromApproval ?? null }) as { seq: number };
     return row.seq;
   }
 
-  rules(): RuleRecord[] {
+  all(): RuleRecord[] {
     return (this.db.query("SELECT * FROM approval_rules ORDER BY seq").all() as RawRule[]).map(toRule);
   }
 
-  removeRule(seq: number): boolean {
+  remove(seq: number): boolean {
     return this.db.query("DELETE FROM approval_rules WHERE seq = ?1").run(seq).changes === 1;
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 }

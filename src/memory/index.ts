@@ -3,7 +3,7 @@ export { anchorPath, AuditLedger, GENESIS_HASH, LEDGER_ERROR_CODES, LedgerError,
 export { MIGRATION_ERROR_CODES, MigrationError, type Migration, type MigrationErrorCode } from "./db";
 export { applyMigrations, openDatabase, schemaVersion, type Changes, type Db, type SQLQueryBindings, type Statement } from "./db";
 export { CallStore, CALL_STATUSES, type CallFinish, type CallRecord, type CallStatus, type NewCall } from "./calls";
-export { ApprovalStore, type ApprovalDecision, type ApprovalRecord, type ApprovalStatus, type NewApproval, type NewRule, type RuleRecord } from "./approvals";
+export { ApprovalStore, RuleStore, type ApprovalDecision, type ApprovalRecord, type ApprovalStatus, type NewApproval, type NewRule, type RuleRecord } from "./approvals";
 export { GrantStore, type GrantChange, type NewCapabilityChange, type StoredCapabilityChange } from "./grants";
 export { NamedStore, type NamedTable, type SqlValue } from "./named";
 export { openMemory, Memory, type MemoryConfig, type MemoryPaths, type MemoryStats, type MaintenanceReport, type FileSize } from "./open";

@@ -47,10 +47,10 @@ export function toolPorts(tools: Pick<ToolSystem, "registry" | "capabilities"> &
         .reverse()
         .map((c) => ({ callId: `c${c.seq}`, tool: c.tool, outcome: (c.errorMessage ?? "").replace(/^aios-init stopped while the call ran; /, "") })),
     heldCalls: (correlationId) =>
-      executor
+      executor.approvals
         .pending()
         .filter((a) => executor.getCall(a.callId).correlationId === correlationId)
         .map((a) => ({ approvalId: a.approvalId, tool: a.tool })),
-    deny: (approvalId, by, reason) => void executor.deny(approvalId, { by, reason }),
+    deny: (approvalId, by, reason) => void executor.approvals.deny(approvalId, { by, reason }),
   };
 }

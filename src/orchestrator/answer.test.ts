@@ -132,7 +132,7 @@ describe("the engine's ordering", () => {
     w.engine.subscribe(g.id, (e: TraceEvent) => seen.push([e.kind, w.engine.get(g.id)!.state]));
     await w.until(g.id, ["awaiting_approval"]);
     expect(seen.find(([k]) => k === "approval")).toEqual(["approval", "awaiting_approval"]);
-    await w.tools.executor.approve(w.tools.executor.pending()[0]!.approvalId, { by: "test" });
+    await w.tools.executor.approvals.approve(w.tools.executor.approvals.pending()[0]!.approvalId, { by: "test" });
     await w.until(g.id, ["done"]);
     expect(seen.find(([k]) => k === "outcome")).toEqual(["outcome", "done"]);
     expect(w.memory.working.goals.history(g.id).map((h) => h.to)).toEqual(["planning", "running", "awaiting_approval", "running", "done"]);

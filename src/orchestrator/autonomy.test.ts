@@ -83,14 +83,14 @@ describe("a tick", () => {
   test("a restart held by the autonomy gate is reported, not forced", async () => {
     const w = await openWorld({ planners: [], level: "supervised" });
     worlds.push(w);
-    w.tools.executor.setLevel("full", "test");
+    w.tools.executor.policy.setLevel("full", "test");
     await w.agents.call({ tool: "service.start", agent: "system", args: { name: "flaky", definition: { argv: ["/bin/sh", "-c", "exit 3"], restart: "always", maxRestarts: 0 } } });
-    w.tools.executor.setLevel("supervised", "test");
+    w.tools.executor.policy.setLevel("supervised", "test");
     const m = w.tools.executor.host.services;
     for (let i = 0; i < 200 && m.status("flaky").state !== "failed"; i++) await Bun.sleep(10);
     const r = await loopFor(w).tick();
     expect(r.healed[0]?.outcome).toMatch(/^held for approval a\d+/);
-    expect(w.tools.executor.pending().map((a) => a.tool)).toEqual(["service.restart"]);
+    expect(w.tools.executor.approvals.pending().map((a) => a.tool)).toEqual(["service.restart"]);
   });
 
   test("probes a due watch and records the result", async () => {
@@ -138,8 +138,8 @@ describe("a tick", () => {
     writeFileSync(w.host("/var/log/app/small.log"), "x");
     expect((await w.agents.call({ tool: "log.set_policy", agent: "system", args: { pattern: "/var/log/app/*.log", maxBytes: 1024, keep: 2 } })).status).toBe("queued");
     // Under supervised the policy itself waits for a person; the loop then applies it without asking again.
-    const approval = w.tools.executor.pending()[0]!;
-    await w.tools.executor.approve(approval.approvalId, { by: "test" });
+    const approval = w.tools.executor.approvals.pending()[0]!;
+    await w.tools.executor.approvals.approve(approval.approvalId, { by: "test" });
     const r = await loopFor(w).tick();
     expect(r.rotated).toEqual([{ path: "/var/log/app/big.log", reason: "size" }]);
     expect(readdirSync(w.host("/var/log/app")).sort()).toEqual(["big.log", "big.log.1", "small.log"]);

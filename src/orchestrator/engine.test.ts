@@ -122,9 +122,9 @@ describe("approvals", () => {
     const goal = w.engine.submit({ goal: "publish" });
     expect(await w.until(goal.id, ["awaiting_approval"])).toBe("awaiting_approval");
     expect(existsSync(w.host("/srv/site/index.html"))).toBe(false);
-    const [held] = w.tools.executor.pending();
+    const [held] = w.tools.executor.approvals.pending();
     expect(held!.tool).toBe("fs.write");
-    await w.tools.executor.approve(held!.approvalId, { by: "test" });
+    await w.tools.executor.approvals.approve(held!.approvalId, { by: "test" });
     expect(await w.until(goal.id, ["done", "failed"])).toBe("done");
     expect(w.engine.trace(goal.id).some((e) => e.message.includes(`approved as ${held!.approvalId}`))).toBe(true);
     expect(w.memory.working.goals.history(goal.id).map((h) => h.to)).toEqual(["planning", "running", "awaiting_approval", "running", "done"]);
@@ -135,7 +135,7 @@ describe("approvals", () => {
     const goal = w.engine.submit({ goal: "publish" });
     await w.until(goal.id, ["awaiting_approval"]);
     expect(existsSync(w.host("/srv/site"))).toBe(true); // mkdir is low risk: it ran
-    w.tools.executor.deny(w.tools.executor.pending()[0]!.approvalId, { by: "test", reason: "not today" });
+    w.tools.executor.approvals.deny(w.tools.executor.approvals.pending()[0]!.approvalId, { by: "test", reason: "not today" });
     expect(await w.until(goal.id, ["failed", "done"])).toBe("failed");
     expect(w.engine.get(goal.id)!.error).toContain("denied");
     expect(existsSync(w.host("/srv/site"))).toBe(false);
@@ -145,7 +145,7 @@ describe("approvals", () => {
     const w = await world({ planners: [fixedPlanner("script", SITE)], level: "full" });
     const goal = w.engine.submit({ goal: "publish", autonomy: "manual" });
     await w.until(goal.id, ["awaiting_approval"]);
-    expect(w.tools.executor.pending().map((a) => a.tool)).toEqual(["fs.mkdir"]);
+    expect(w.tools.executor.approvals.pending().map((a) => a.tool)).toEqual(["fs.mkdir"]);
   });
 
   test("cancel while waiting: the approval is denied, the goal is cancelled and rolled back", async () => {
@@ -154,7 +154,7 @@ describe("approvals", () => {
     await w.until(goal.id, ["awaiting_approval"]);
     w.engine.cancel(goal.id, "test");
     expect(await w.until(goal.id, ["cancelled", "failed", "done"])).toBe("cancelled");
-    expect(w.tools.executor.pending()).toEqual([]);
+    expect(w.tools.executor.approvals.pending()).toEqual([]);
     expect(existsSync(w.host("/srv/site"))).toBe(false);
     expect(() => w.engine.cancel(goal.id, "test")).toThrow("already cancelled");
   });
@@ -177,7 +177,7 @@ describe("restarts", () => {
     expect(g.state).toBe("failed");
     expect(g.error).toBe("interrupted by a restart while waiting for approval; rolled back 1 calls");
     expect(existsSync(again.host("/srv/site"))).toBe(false);
-    expect(again.tools.executor.pending()).toEqual([]);
+    expect(again.tools.executor.approvals.pending()).toEqual([]);
 
     expect(again.engine.get(waiting.id)!.state).toBe("pending");
     again.engine.start();

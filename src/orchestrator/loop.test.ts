@@ -82,13 +82,13 @@ describe("observe, decide, act", () => {
     await Bun.sleep(50);
     expect(llm.requests.length).toBe(2);
     expect(existsSync(w.host("/srv/team-note.txt"))).toBe(false);
-    const [held] = w.tools.executor.pending();
+    const [held] = w.tools.executor.approvals.pending();
     expect(held!.tool).toBe("fs.write");
     // The first result came back typed: the tool's summary and its output.
     const seen = JSON.parse(results(1)[0]!.content);
     expect(seen).toMatchObject({ ok: true, tool: "fs.list" });
     expect(JSON.stringify(seen.result)).toContain("readme.txt");
-    await w.tools.executor.approve(held!.approvalId, { by: "test" });
+    await w.tools.executor.approvals.approve(held!.approvalId, { by: "test" });
     expect(await w.until(g.id, ["done", "failed"])).toBe("done");
     expect(readFileSync(w.host("/srv/team-note.txt"), "utf8")).toBe("hello team\n");
     expect(states(w, g.id)).toEqual(["planning", "running", "awaiting_approval", "running", "done"]);
@@ -158,7 +158,7 @@ describe("observe, decide, act", () => {
     llm.script("anthropic", call("fs.write", { path: "/srv/team-note.txt", content: "x\n" }), call("fs.write", { path: "/srv/other.txt", content: "x\n" }));
     const g = w.engine.submit({ goal: UNREAD });
     await w.until(g.id, ["awaiting_approval"]);
-    w.tools.executor.deny(w.tools.executor.pending()[0]!.approvalId, { by: "test", reason: "no" });
+    w.tools.executor.approvals.deny(w.tools.executor.approvals.pending()[0]!.approvalId, { by: "test", reason: "no" });
     expect(await w.until(g.id, ["done", "failed"])).toBe("failed");
     expect(w.engine.get(g.id)!.error).toContain("denied by test");
     expect(llm.requests.length).toBe(1);

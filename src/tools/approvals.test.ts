@@ -35,7 +35,7 @@ describe("supervised", () => {
     expect(probeRuns.get("probe.touch")).toBeUndefined();
     expect(probeRuns.get("probe.wipe")).toBeUndefined();
     expect(existsSync(s.host("/srv/new"))).toBe(false);
-    expect(s.executor.pending().map((a) => [a.approvalId, a.callId, a.tool, a.agent, a.risk, a.args])).toEqual([
+    expect(s.executor.approvals.pending().map((a) => [a.approvalId, a.callId, a.tool, a.agent, a.risk, a.args])).toEqual([
       [w.approvalId, w.callId, "probe.touch", "ops", "medium", { path: "/srv/new", content: "x" }],
       [wipe.approvalId, wipe.callId, "probe.wipe", "ops", "critical", { path: "/srv/keep" }],
     ]);
@@ -45,21 +45,21 @@ describe("supervised", () => {
 
   test("approve runs the call: settled resolves with the result; the approval and the run are audited", async () => {
     const w = queued(await touch("/srv/new", "approved"));
-    const out = await s.executor.approve(w.approvalId, { by: "console" });
+    const out = await s.executor.approvals.approve(w.approvalId, { by: "console" });
     expect(out).toEqual({ approvalId: w.approvalId, callId: w.callId, decision: "approve", result: { path: "/srv/new", bytes: 8 } });
     expect(await w.settled).toEqual({ path: "/srv/new", bytes: 8 });
     expect(readFileSync(s.host("/srv/new"), "utf8")).toBe("approved");
     expect(s.ledger.query({ callId: w.callId }).reverse().map((r) => r.kind)).toEqual(["queued", "approval", "request", "result"]);
     expect(s.ledger.query({ kind: "approval" })[0]!.data).toMatchObject({ decision: "approve", by: "console" });
-    expect(s.executor.pending()).toEqual([]);
+    expect(s.executor.approvals.pending()).toEqual([]);
     expect(s.executor.getCall(w.callId)).toMatchObject({ status: "done", approvalId: w.approvalId });
-    await expect(s.executor.approve(w.approvalId, { by: "console" })).rejects.toBeInstanceOf(ApprovalDecidedError);
+    await expect(s.executor.approvals.approve(w.approvalId, { by: "console" })).rejects.toBeInstanceOf(ApprovalDecidedError);
   });
 
   test("a denied call never runs: settled rejects with ToolDeniedError, audited", async () => {
     writeFileSync(s.host("/srv/keep"), "precious");
     const wipe = queued(await s.executor.call({ tool: "probe.wipe", args: { path: "/srv/keep" }, agent: "ops" }));
-    expect(s.executor.deny(wipe.approvalId, { by: "api", reason: "not today" })).toEqual({ approvalId: wipe.approvalId, callId: wipe.callId, decision: "deny" });
+    expect(s.executor.approvals.deny(wipe.approvalId, { by: "api", reason: "not today" })).toEqual({ approvalId: wipe.approvalId, callId: wipe.callId, decision: "deny" });
     const err = await wipe.settled.then(() => undefined, (e: Error) => e);
     expect(err).toBeInstanceOf(ToolDeniedError);
     expect(err!.message).toBe(`probe.wipe: approval ${wipe.approvalId} denied by api`);
@@ -69,26 +69,26 @@ describe("supervised", () => {
     expect(s.executor.getCall(wipe.callId)).toMatchObject({ status: "denied", error: { code: "denied" } });
     expect(s.ledger.query({ callId: wipe.callId }).reverse().map((r) => r.kind)).toEqual(["queued", "approval"]);
     expect(s.ledger.query({ kind: "approval" })[0]!.data).toMatchObject({ decision: "deny", by: "api", reason: "not today" });
-    expect(() => s.executor.deny(wipe.approvalId, { by: "api" })).toThrow(ApprovalDecidedError);
-    await expect(s.executor.approve(wipe.approvalId, { by: "api" })).rejects.toBeInstanceOf(ApprovalDecidedError);
+    expect(() => s.executor.approvals.deny(wipe.approvalId, { by: "api" })).toThrow(ApprovalDecidedError);
+    await expect(s.executor.approvals.approve(wipe.approvalId, { by: "api" })).rejects.toBeInstanceOf(ApprovalDecidedError);
   });
 
   test("unknown approval ids are ApprovalNotFoundError", async () => {
-    await expect(s.executor.approve("a42", { by: "t" })).rejects.toBeInstanceOf(ApprovalNotFoundError);
-    expect(() => s.executor.deny("c1", { by: "t" })).toThrow(ApprovalNotFoundError);
+    await expect(s.executor.approvals.approve("a42", { by: "t" })).rejects.toBeInstanceOf(ApprovalNotFoundError);
+    expect(() => s.executor.approvals.deny("c1", { by: "t" })).toThrow(ApprovalNotFoundError);
   });
 
   test("the capability is checked before the gate: an unauthorized call is refused, never queued", async () => {
     const err = await touch("/srv/x", "x", "reader").catch((e: Error) => e);
     expect(err).toBeInstanceOf(ToolForbiddenError);
-    expect(s.executor.pending()).toEqual([]);
+    expect(s.executor.approvals.pending()).toEqual([]);
     expect(s.ledger.query().map((r) => r.kind)).toEqual(["refused"]);
   });
 
   test("a capability revoked while the call waited is enforced when it is approved", async () => {
     const w = queued(await touch("/srv/x", "x"));
     s.capabilities.revoke("ops", "probe.touch");
-    await expect(s.executor.approve(w.approvalId, { by: "console" })).rejects.toBeInstanceOf(ToolForbiddenError);
+    await expect(s.executor.approvals.approve(w.approvalId, { by: "console" })).rejects.toBeInstanceOf(ToolForbiddenError);
     expect(await w.settled.then(() => "ran", (e: Error) => e.name)).toBe("ToolForbiddenError");
     expect(existsSync(s.host("/srv/x"))).toBe(false);
     expect(s.executor.getCall(w.callId)).toMatchObject({ status: "failed", error: { code: "forbidden" } });
@@ -96,23 +96,23 @@ describe("supervised", () => {
 
   test("approve with remember: later matching calls run without asking, others still wait", async () => {
     const w = queued(await touch("/srv/a", "1"));
-    const out = await s.executor.approve(w.approvalId, { by: "console", remember: true });
+    const out = await s.executor.approvals.approve(w.approvalId, { by: "console", remember: true });
     expect(out).toMatchObject({ decision: "approve", ruleId: "r1" });
-    expect(s.executor.rulesList()).toEqual([{ id: "r1", tool: "probe.touch", pattern: { path: "/srv/a", content: "1" }, createdBy: "console", ts: expect.any(Number) }]);
+    expect(s.executor.policy.list()).toEqual([{ id: "r1", tool: "probe.touch", pattern: { path: "/srv/a", content: "1" }, createdBy: "console", ts: expect.any(Number) }]);
     expect((await touch("/srv/a", "1")).status).toBe("done");
     expect(s.ledger.query({ kind: "request" })[0]!.data).toMatchObject({ rule: "r1" });
     expect((await touch("/srv/a", "2")).status).toBe("queued");
     const glob = queued(await touch("/srv/www-1", "x"));
-    await s.executor.approve(glob.approvalId, { by: "console", remember: { path: "/srv/www-*" } });
+    await s.executor.approvals.approve(glob.approvalId, { by: "console", remember: { path: "/srv/www-*" } });
     expect((await touch("/srv/www-2", "anything")).status).toBe("done");
     expect((await touch("/srv/elsewhere", "x")).status).toBe("queued");
   });
 
   test("rules survive a reboot, and can be removed", async () => {
-    s.executor.addRule("probe.touch", { path: "/srv/ok-*" }, "test");
+    s.executor.policy.addRule("probe.touch", { path: "/srv/ok-*" }, "test");
     s = await s.reopen();
     expect((await touch("/srv/ok-1", "x")).status).toBe("done");
-    expect(s.executor.removeRule("r1", "test")).toBe(true);
+    expect(s.executor.policy.removeRule("r1", "test")).toBe(true);
     expect((await touch("/srv/ok-2", "x")).status).toBe("queued");
     expect(s.ledger.query({ kind: "rule" }).map((r) => (r.data as { change: string }).change)).toEqual(["remove", "add"]);
   });
@@ -120,9 +120,9 @@ describe("supervised", () => {
   test("a held call survives a reboot and runs when approved afterwards", async () => {
     const w = queued(await touch("/srv/after", "reboot"));
     s = await s.reopen();
-    expect(s.executor.pending().map((a) => a.approvalId)).toEqual([w.approvalId]);
+    expect(s.executor.approvals.pending().map((a) => a.approvalId)).toEqual([w.approvalId]);
     expect(existsSync(s.host("/srv/after"))).toBe(false);
-    await s.executor.approve(w.approvalId, { by: "console" });
+    await s.executor.approvals.approve(w.approvalId, { by: "console" });
     expect(readFileSync(s.host("/srv/after"), "utf8")).toBe("reboot");
     expect(s.ledger.verify()).toMatchObject({ ok: true });
   });
@@ -130,7 +130,7 @@ describe("supervised", () => {
 
 describe("manual and full", () => {
   test("manual holds every call that changes the system, even low risk; read-only calls run", async () => {
-    s.executor.setLevel("manual", "test");
+    s.executor.policy.setLevel("manual", "test");
     expect((await s.executor.call({ tool: "probe.peek", args: { path: "/srv/a" }, agent: "ops" })).status).toBe("done");
     expect((await s.executor.call({ tool: "probe.sleep", args: { ms: 1 }, agent: "ops" })).status).toBe("queued");
     expect((await touch("/srv/a", "x")).status).toBe("queued");
@@ -138,8 +138,8 @@ describe("manual and full", () => {
   });
 
   test("full runs everything; the level changes at run time and the change is audited", async () => {
-    s.executor.setLevel("full", "console");
-    expect(s.executor.level).toBe("full");
+    s.executor.policy.setLevel("full", "console");
+    expect(s.executor.policy.level).toBe("full");
     expect((await s.executor.call({ tool: "probe.wipe", args: { path: "/srv/none" }, agent: "ops" })).status).toBe("done");
     expect(s.ledger.query({ kind: "autonomy" }).map((r) => r.data)).toEqual([{ from: "supervised", to: "full", by: "console" }]);
   });
@@ -161,7 +161,7 @@ describe("authority never transfers (issue 11)", () => {
     expect(s.ledger.query({ callId: w.callId })[0]!.data).toMatchObject({ onBehalfOf: "writer" });
     s = await s.reopen();
     s.capabilities.revoke("writer", "probe.touch");
-    const err = await s.executor.approve(w.approvalId, { by: "console" }).catch((e: Error) => e);
+    const err = await s.executor.approvals.approve(w.approvalId, { by: "console" }).catch((e: Error) => e);
     expect((err as Error).message).toBe("agent ops acts for writer, which lacks capability probe.touch");
     expect(existsSync(s.host("/srv/held"))).toBe(false);
   });
@@ -169,9 +169,9 @@ describe("authority never transfers (issue 11)", () => {
   test("a rule pattern naming __proto__, constructor or a field the tool lacks is refused, never stored as {}", async () => {
     for (const key of ["__proto__", "constructor", "nope"]) {
       const pattern = JSON.parse(`{"${key}": "x"}`);
-      expect(() => s.executor.addRule("probe.touch", pattern, "test")).toThrow(key === "__proto__" ? "pattern" : `pattern.${key}`);
+      expect(() => s.executor.policy.addRule("probe.touch", pattern, "test")).toThrow(key === "__proto__" ? "pattern" : `pattern.${key}`);
     }
-    expect(s.executor.rulesList()).toEqual([]);
+    expect(s.executor.policy.list()).toEqual([]);
     expect((await touch("/srv/a", "1")).status).toBe("queued");
   });
 });
@@ -179,8 +179,8 @@ describe("authority never transfers (issue 11)", () => {
 describe("per-call risk", () => {
   test("arguments that touch something sensitive raise the risk; rules never approve such calls", async () => {
     const w = queued(await touch("/srv/secret-key", "x"));
-    expect(s.executor.approval(w.approvalId).risk).toBe("high");
-    s.executor.addRule("probe.touch", { path: "/srv/**" }, "test");
+    expect(s.executor.approvals.get(w.approvalId).risk).toBe("high");
+    s.executor.policy.addRule("probe.touch", { path: "/srv/**" }, "test");
     expect((await touch("/srv/ordinary", "x")).status).toBe("done");
     expect((await touch("/srv/secret-2", "x")).status).toBe("queued");
     // A read is low risk, unless what it reads is sensitive: manual holds that one.

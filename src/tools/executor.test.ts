@@ -244,13 +244,13 @@ describe("rule patterns", () => {
 
 describe("recovery of approved calls", () => {
   test("an approved call that was running when the process died is found too", async () => {
-    s.executor.setLevel("supervised", "test");
+    s.executor.policy.setLevel("supervised", "test");
     const out = await s.executor.call({ tool: "probe.touch", args: { path: "/srv/q", content: "q" }, agent: "ops" });
     if (out.status !== "queued") throw new Error("expected a held call");
     // Many newer calls, then the approval flips the old row to running, and the process dies.
-    s.executor.setLevel("full", "test");
+    s.executor.policy.setLevel("full", "test");
     for (let i = 0; i < 5; i++) await s.executor.call({ tool: "probe.peek", args: { path: "/srv/q" }, agent: "ops" });
-    s.executor.approvalStore.decide({ seq: 1, status: "approved", at: Date.now(), by: "test" });
+    s.executor.approvals.store.decide({ seq: 1, status: "approved", at: Date.now(), by: "test" });
     s.executor.calls.leaveQueue(1, "running", Date.now());
     s = await s.reopen();
     expect(s.executor.getCall(out.callId).status).toBe("interrupted");

@@ -7,8 +7,12 @@
  *   audit the result and keep the undo record
  *
  * Each stage that writes does so in one transaction on the ledger's database
- * (calls row + audit row), with statements prepared once. A held call is
- * persisted with its approval and runs only after a person approves it.
+ * (calls row + audit row), with statements prepared once. The executor is
+ * the pipeline alone: which calls wait for a person is the policy's
+ * (policy.ts: autonomy level, remembered rules), a held call and its decision
+ * are the approvals' (approvals.ts), undo is rollback's (rollback.ts) and boot
+ * recovery is recovery's (recovery.ts); each reaches back through a narrow
+ * port, never this class.
  *
  * Nothing is answered before it is on disk. Every outcome (result, refusal,
  * hold) waits for the ledger's group commit; a changing call's request is
@@ -18,39 +22,30 @@
  * so boot can finish them (tools/recovery.ts).
  */
 import { join } from "node:path";
-import { type AuditInput, type AuditLedger, type AuditRow, ApprovalStore, CallStore, GrantStore, LedgerError, type NewCall } from "../memory";
+import { type AuditInput, type AuditLedger, type AuditRow, CallStore, GrantStore, LedgerError, type NewCall } from "../memory";
 import { errorMessage, log, Staging, withLogFields } from "../sys";
 import { bounded, isPromiseLike } from "./bounded";
 import type { Capabilities } from "./capabilities";
-import { callRisk, type Risk, type Tool, type ToolContext, type ToolEnv, type ToolHost } from "./define";
-import {
-  ApprovalDecidedError,
-  ApprovalNotFoundError,
-  CallNotFoundError,
-  ToolCancelledError,
-  ToolDeniedError,
-  ToolError,
-  ToolExecutionError,
-  ToolForbiddenError,
-  ToolInputError,
-  ToolOutputError,
-} from "./errors";
+import { callRisk, type Tool, type ToolContext, type ToolEnv, type ToolHost } from "./define";
+import { CallNotFoundError, ToolCancelledError, ToolError, ToolExecutionError, ToolForbiddenError, ToolInputError, ToolOutputError } from "./errors";
 import { lacking } from "./authority";
 import { auditedArgs, redactJson } from "./redact";
-import { type ApprovalRule, type ArgPattern, type AutonomyLevel, checkPattern, exactPattern, levelHolds, raised, RuleSet, stricterLevel } from "./gate";
+import { type ApprovedCall, Approvals, behalf } from "./approvals";
+import type { AutonomyLevel } from "./gate";
+import { Policy } from "./policy";
 import type { ToolRegistry } from "./registry";
 import { type Recovery, recover } from "./recovery";
 import { Rollback, type CorrelationUndo, type UndoOutcome } from "./rollback";
 import { checkOutput, parseArgs } from "./schema";
 import type { CallOutcome, CallRequest, ToolCaller } from "./types";
-import { type ApprovalView, approvalId, type CallView, callId, idNumber, toApprovalView, toCallView, toRule } from "./views";
+import { type CallView, callId, idNumber, toCallView } from "./views";
 
 export interface ExecutorOptions {
   registry: ToolRegistry;
   ledger: AuditLedger;
   capabilities: Capabilities;
   env: ToolEnv;
-  /** From config `system.autonomy_level`; changed at run time with setLevel. Default supervised. */
+  /** From config `system.autonomy_level`; changed at run time with policy.setLevel. Default supervised. */
   level?: AutonomyLevel;
   /** Services other tool families need (see ToolHost); the executor adds ledger, capabilities, grants, registry. */
   host?: Partial<ToolHost>;
@@ -60,32 +55,12 @@ export interface ExecutorOptions {
   keepChars?: number;
 }
 
-export interface Decision {
-  /** Who decided: "api", "console", an operator's name. */
-  by: string;
-  /** Approve: remember a rule (true = exactly these arguments, or an argument pattern). */
-  remember?: boolean | ArgPattern;
-  /** Deny: why, shown in the audit and to the caller. */
-  reason?: string;
-}
-
-export type ApprovalOutcome =
-  | { approvalId: string; callId: string; decision: "approve"; result: unknown; ruleId?: string }
-  | { approvalId: string; callId: string; decision: "deny" };
-
 /** How a call ended, for the metrics: ran (ok, error, timeout, cancelled), held for a person (queued), or refused before it ran (bad arguments, missing capability). */
 export type CallObservation =
   | { tool: string; agent: string; outcome: "ok" | "error" | "timeout" | "cancelled"; seconds: number }
   | { tool: string; agent: string; outcome: "queued" | "refused" };
 
-interface Waiter {
-  resolve(value: unknown): void;
-  reject(err: unknown): void;
-}
-
 const NO_UNDO = Symbol("no undo");
-/** The audit's `"onBehalfOf"` member (issue 11: who the agent acted for), or nothing when it acted for itself. */
-const behalf = (p: string | undefined) => (p === undefined ? "" : `,"onBehalfOf":${JSON.stringify(p)}`);
 const ZERO_DEFAULT_TIMEOUT_MS = 30_000;
 
 export class Executor implements ToolCaller {
@@ -94,18 +69,18 @@ export class Executor implements ToolCaller {
   readonly capabilities: Capabilities;
   readonly env: ToolEnv;
   readonly calls: CallStore;
-  readonly approvalStore: ApprovalStore;
   readonly grants: GrantStore;
   readonly host: ToolHost;
+  /** Which calls wait for a person: the autonomy level and the remembered rules. */
+  readonly policy: Policy;
+  /** Held calls and the decisions on them. */
+  readonly approvals: Approvals;
   private readonly rollbacks: Rollback;
-  private readonly rules: RuleSet;
-  private readonly waiting = new Map<number, Waiter>();
   readonly defaultTimeoutMs: number;
   private readonly keepChars: number;
   private readonly observers = new Set<(o: CallObservation) => void>();
   /** Where staged files wait for their call's result to be durable (on the data disk). */
   readonly spool: string;
-  private levelNow: AutonomyLevel;
   private readonly beginTx: (call: NewCall, audit: AuditInput, json: string) => void;
   private readonly finishTx: (seq: number, f: Parameters<CallStore["finish"]>[1], audit: AuditInput, json: string) => void;
 
@@ -114,16 +89,15 @@ export class Executor implements ToolCaller {
     this.ledger = opts.ledger;
     this.capabilities = opts.capabilities;
     this.env = opts.env;
-    this.levelNow = opts.level ?? "supervised";
     this.defaultTimeoutMs = opts.defaultTimeoutMs ?? ZERO_DEFAULT_TIMEOUT_MS;
     this.keepChars = opts.keepChars ?? 16 * 1024;
     const db = opts.ledger.database;
     this.spool = join(opts.env.paths.data, "cache", "staging");
     this.calls = new CallStore(db, { sync: () => this.ledger.syncNow() });
-    this.approvalStore = new ApprovalStore(db);
     this.grants = new GrantStore(db);
     this.host = { ...opts.host, ledger: this.ledger, capabilities: this.capabilities, grants: this.grants, registry: this.registry } as ToolHost;
-    this.rules = new RuleSet(this.approvalStore.rules().map(toRule));
+    this.policy = new Policy(this, opts.level);
+    this.approvals = new Approvals(this);
     this.rollbacks = new Rollback(this);
     this.host.rollback = this.rollbacks.port();
     // The ledger append goes last in each transaction: if anything before it throws, the chain head never moved.
@@ -139,7 +113,14 @@ export class Executor implements ToolCaller {
 
   /** Boot: finishes what a crash left half done, before the first call (see tools/recovery.ts). */
   recover(): Promise<Recovery> {
-    return recover(this);
+    const { registry, ledger, calls, env, host, spool, defaultTimeoutMs } = this;
+    // A slice, not `this`: recovery never sees the pipeline, the policy or the approvals.
+    return recover({
+      registry, ledger, calls, env, host, spool, defaultTimeoutMs,
+      approvedCalls: () => this.approvals.store.approvedSince(0),
+      rollback: (id, by) => this.rollbacks.one(id, by),
+      write: (fn) => this.write(fn),
+    });
   }
 
   // ---- the pipeline -------------------------------------------------------
@@ -160,16 +141,14 @@ export class Executor implements ToolCaller {
     const auditJson = auditedArgs(tool, args, argsJson); // what the ledger and the calls table keep (redact.ts)
     const risk = callRisk(tool, args, this.env);
     let via = behalf(req.onBehalfOf);
-    if (levelHolds(stricterLevel(this.levelNow, req.autonomy), tool, risk)) {
-      // A remembered rule approves calls as risky as the tool, never one its arguments made riskier.
-      const rule = raised(tool, risk) ? undefined : this.rules.match(tool.name, args);
-      if (!rule) {
-        const held = this.hold(tool, req, argsJson, auditJson, risk);
-        await this.ledger.durable();
-        return held;
-      }
-      via += `,"rule":"${rule.id}"`;
+    const gate = this.policy.admit(tool, args, risk, req.autonomy);
+    if (gate.hold) {
+      const held = this.approvals.hold(tool, req, argsJson, auditJson, risk);
+      this.report({ tool: tool.name, agent: req.agent, outcome: "queued" });
+      await this.ledger.durable();
+      return held;
     }
+    if (gate.rule) via += `,"rule":"${gate.rule.id}"`;
     const seq = this.calls.nextSeq();
     const id = callId(seq);
     const call: NewCall = { seq, ts: Date.now(), tool: tool.name, agent: req.agent, correlationId: req.correlationId ?? null, args: auditJson, status: "running" };
@@ -316,91 +295,18 @@ export class Executor implements ToolCaller {
     if (json !== undefined) this.write(() => this.calls.saveLateUndo(seq, json));
   }
 
-  /** Held for approval: calls row, approval and audit row in one transaction. */
-  /** The approval keeps the real arguments (it runs them once approved); the calls row and the ledger, the audited ones. */
-  private hold(tool: Tool, req: CallRequest, argsJson: string, auditJson: string, risk: Risk): CallOutcome {
-    const seq = this.calls.nextSeq();
-    const id = callId(seq);
-    const now = Date.now();
-    let aSeq = 0;
-    this.write(() =>
-      this.calls.transaction(() => {
-        this.calls.insert({ seq, ts: now, tool: tool.name, agent: req.agent, correlationId: req.correlationId ?? null, args: auditJson, status: "queued" });
-        aSeq = this.approvalStore.insert({ callSeq: seq, ts: now, tool: tool.name, agent: req.agent, risk, args: argsJson, onBehalfOf: req.onBehalfOf });
-        this.ledger.appendJson(
-          { kind: "queued", callId: id, tool: tool.name, agent: req.agent, correlationId: req.correlationId },
-          `{"approval":"${approvalId(aSeq)}","risk":"${risk}","level":"${this.levelNow}","args":${this.keep(auditJson)}${behalf(req.onBehalfOf)}}`,
-        );
-      }),
-    );
-    const settled = new Promise<unknown>((resolve, reject) => this.waiting.set(aSeq, { resolve, reject }));
-    settled.catch(() => {}); // nobody has to wait for it
-    log.info(`tools: ${id} ${tool.name} by ${req.agent} waits for approval ${approvalId(aSeq)} (${risk} risk, ${this.levelNow})`);
-    this.report({ tool: tool.name, agent: req.agent, outcome: "queued" });
-    return { status: "queued", callId: id, approvalId: approvalId(aSeq), settled };
-  }
-
-  // ---- approvals ----------------------------------------------------------
-
-  pending(): ApprovalView[] {
-    const now = Date.now();
-    return this.approvalStore.pending().map((r) => toApprovalView(r, now));
-  }
-
-  approval(id: string): ApprovalView {
-    return toApprovalView(this.findApproval(id));
-  }
-
-  private findApproval(id: string) {
-    const n = idNumber("a", id);
-    const a = n === undefined ? undefined : this.approvalStore.get(n);
-    if (!a) throw new ApprovalNotFoundError(id);
-    return a;
-  }
-
-  /** Runs a held call now; resolves with its result (or throws how it failed, as a direct call would). */
-  async approve(id: string, d: Decision): Promise<ApprovalOutcome> {
-    const a = this.findApproval(id);
-    if (a.status !== "pending") throw new ApprovalDecidedError(approvalId(a.seq), a.status);
-    const rec = this.calls.get(a.callSeq);
-    if (!rec) throw new CallNotFoundError(callId(a.callSeq));
-    const tool = this.registry.require(a.tool);
-    const cid = callId(a.callSeq);
-    const corr = rec.correlationId ?? undefined;
-    const pattern = d.remember === true ? exactPattern(JSON.parse(a.args)) : d.remember || undefined;
-    if (pattern) checkPattern(tool, pattern);
-    const now = Date.now();
-    let rule: ApprovalRule | undefined;
-    this.write(() =>
-      this.calls.transaction(() => {
-        if (!this.approvalStore.decide({ seq: a.seq, status: "approved", at: now, by: d.by })) throw new ApprovalDecidedError(approvalId(a.seq), "decided");
-        this.calls.leaveQueue(a.callSeq, "running", now);
-        if (pattern) {
-          const rSeq = this.approvalStore.addRule({ ts: now, tool: a.tool, pattern: JSON.stringify(pattern), createdBy: d.by, fromApproval: a.seq });
-          rule = { id: `r${rSeq}`, tool: a.tool, pattern, createdBy: d.by, ts: now };
-        }
-        this.ledger.appendJson(
-          { kind: "approval", callId: cid, tool: a.tool, agent: a.agent, correlationId: corr },
-          JSON.stringify({ approval: approvalId(a.seq), decision: "approve", by: d.by, rule: rule?.id }),
-        );
-      }),
-    );
-    if (rule) this.rules.add(rule);
-    const waiter = this.waiting.get(a.seq);
-    this.waiting.delete(a.seq);
-    try {
-      // Checked again: the agent may have lost the capability, or the tool changed, while the call waited.
-      const onBehalfOf = a.onBehalfOf ?? undefined;
-      const args = this.recheck(tool, a.callSeq, a.agent, corr, a.args, onBehalfOf);
-      this.write(() => this.ledger.appendJson({ kind: "request", callId: cid, tool: a.tool, agent: a.agent, correlationId: corr }, `{"args":${this.keep(auditedArgs(tool, args))},"approval":"${approvalId(a.seq)}"${behalf(onBehalfOf)}}`));
-      const result = await withLogFields({ callId: cid, correlationId: corr }, () => this.run(a.callSeq, tool, args, a.agent, corr, undefined, onBehalfOf));
-      waiter?.resolve(result);
-      return { approvalId: approvalId(a.seq), callId: cid, decision: "approve", result, ...(rule ? { ruleId: rule.id } : {}) };
-    } catch (err) {
-      await this.ledger.durable().catch(() => {});
-      waiter?.reject(err);
-      throw err;
-    }
+  /**
+   * An approved call (approvals.ts) goes on from here: checked again, since
+   * the agent may have lost the capability or the tool changed while it
+   * waited, then its request audited and run like any other. Public for
+   * Approvals (its ApprovalDeps port) only.
+   */
+  async resume(c: ApprovedCall): Promise<unknown> {
+    const cid = callId(c.seq);
+    const args = this.recheck(c.tool, c.seq, c.agent, c.correlationId, c.args, c.onBehalfOf);
+    const audit: AuditInput = { kind: "request", callId: cid, tool: c.tool.name, agent: c.agent, correlationId: c.correlationId };
+    this.write(() => this.ledger.appendJson(audit, `{"args":${this.keep(auditedArgs(c.tool, args))},"approval":"${c.approvalId}"${behalf(c.onBehalfOf)}}`));
+    return withLogFields({ callId: cid, correlationId: c.correlationId }, () => this.run(c.seq, c.tool, args, c.agent, c.correlationId, undefined, c.onBehalfOf));
   }
 
   private recheck(tool: Tool, seq: number, agent: string, corr: string | undefined, argsJson: string, onBehalfOf?: string): unknown {
@@ -416,87 +322,13 @@ export class Executor implements ToolCaller {
     }
   }
 
-  deny(id: string, d: Decision): ApprovalOutcome {
-    const a = this.findApproval(id);
-    if (a.status !== "pending") throw new ApprovalDecidedError(approvalId(a.seq), a.status);
-    const cid = callId(a.callSeq);
-    const now = Date.now();
-    const corr = this.calls.get(a.callSeq)?.correlationId ?? undefined;
-    const err = new ToolDeniedError(a.tool, approvalId(a.seq), d.by);
-    err.callId = cid;
-    this.write(() =>
-      this.calls.transaction(() => {
-        if (!this.approvalStore.decide({ seq: a.seq, status: "denied", at: now, by: d.by, reason: d.reason })) throw new ApprovalDecidedError(approvalId(a.seq), "decided");
-        this.calls.leaveQueue(a.callSeq, "denied", now, d.reason ? `${err.message}: ${d.reason}` : err.message);
-        this.ledger.appendJson(
-          { kind: "approval", callId: cid, tool: a.tool, agent: a.agent, correlationId: corr },
-          JSON.stringify({ approval: approvalId(a.seq), decision: "deny", by: d.by, reason: d.reason }),
-        );
-      }),
-    );
-    this.ledger.syncNow(); // a person's decision: on disk before it is confirmed
-    const waiter = this.waiting.get(a.seq);
-    this.waiting.delete(a.seq);
-    waiter?.reject(err);
-    return { approvalId: approvalId(a.seq), callId: cid, decision: "deny" };
-  }
-
-  rulesList(): ApprovalRule[] {
-    return this.rules.list();
-  }
-
-  addRule(tool: string, pattern: ArgPattern, by: string): ApprovalRule {
-    checkPattern(this.registry.require(tool), pattern);
-    const now = Date.now();
-    let rule!: ApprovalRule;
-    this.write(() =>
-      this.calls.transaction(() => {
-        const seq = this.approvalStore.addRule({ ts: now, tool, pattern: JSON.stringify(pattern), createdBy: by });
-        rule = { id: `r${seq}`, tool, pattern, createdBy: by, ts: now };
-        this.ledger.append({ kind: "rule", tool, data: { rule: rule.id, change: "add", pattern, by } });
-      }),
-    );
-    this.ledger.syncNow();
-    this.rules.add(rule);
-    return rule;
-  }
-
-  removeRule(id: string, by: string): boolean {
-    const n = idNumber("r", id);
-    if (n === undefined) return false;
-    let removed = false;
-    this.write(() =>
-      this.calls.transaction(() => {
-        removed = this.approvalStore.removeRule(n);
-        if (removed) this.ledger.append({ kind: "rule", data: { rule: id, change: "remove", by } });
-      }),
-    );
-    if (removed) this.ledger.syncNow();
-    if (removed) this.rules.remove(`r${n}`);
-    return removed;
-  }
-
-  // ---- autonomy level -----------------------------------------------------
-
-  get level(): AutonomyLevel {
-    return this.levelNow;
-  }
-
-  setLevel(level: AutonomyLevel, by: string): void {
-    if (level === this.levelNow) return;
-    this.write(() => this.ledger.append({ kind: "autonomy", data: { from: this.levelNow, to: level, by } }));
-    this.ledger.syncNow();
-    log.info(`tools: autonomy ${this.levelNow} → ${level} (by ${by})`);
-    this.levelNow = level;
-  }
-
   // ---- calls and rollback -------------------------------------------------
 
   getCall(id: string): CallView {
     const n = idNumber("c", id);
     const r = n === undefined ? undefined : this.calls.get(n);
     if (!r) throw new CallNotFoundError(id);
-    return toCallView(r, Boolean(this.registry.get(r.tool)?.reversible), this.approvalStore.byCall(r.seq)?.seq);
+    return toCallView(r, Boolean(this.registry.get(r.tool)?.reversible), this.approvals.store.byCall(r.seq)?.seq);
   }
 
   /** Newest first; `before` (a call id) gives the page after a cursor. */
@@ -574,10 +406,9 @@ export class Executor implements ToolCaller {
     }
   }
 
-  /** Rejects the callers still waiting on held calls (the calls stay queued in the database). */
+  /** Rejects the callers still waiting on held calls (the calls stay queued in the database); ids not used are freed. */
   close(): void {
-    for (const w of this.waiting.values()) w.reject(new ToolError("closing", "tools: the executor is closing"));
-    this.waiting.clear();
+    this.approvals.close();
     this.write(() => this.calls.releaseIds()); // a clean stop: the next boot goes on from the last id used
   }
 }

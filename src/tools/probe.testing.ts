@@ -199,7 +199,7 @@ export async function openProbeSystem(opts: { level?: AutonomyLevel; tools?: rea
     host: (g) => join(root, g),
     reopen: async (level) => {
       await sys.close();
-      return openProbeSystem({ level: level ?? sys.executor.level, tools: opts.tools, dir });
+      return openProbeSystem({ level: level ?? sys.executor.policy.level, tools: opts.tools, dir });
     },
     dispose: async () => {
       await sys.close().catch(() => {});

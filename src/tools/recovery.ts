@@ -20,7 +20,7 @@
  */
 import { clearSpool, errorMessage, log, redoStaged, type RedoOutcome, type StagedRename } from "../sys";
 import type { Effect, ToolContext } from "./define";
-import type { ApprovalStore, AuditLedger, CallStore } from "../memory";
+import type { AuditLedger, CallStore } from "../memory";
 import type { ToolEnv, ToolHost } from "./define";
 import type { ToolRegistry } from "./registry";
 import type { UndoOutcome } from "./rollback";
@@ -28,14 +28,15 @@ import { parseArgs } from "./schema";
 import { callId } from "./views";
 
 /**
- * The slice of the executor recovery works through (the executor passes
- * itself; named here so recovery does not import the executor that calls it).
+ * The slice of the executor recovery works through (named here so recovery
+ * does not import the executor that calls it).
  */
 export interface RecoveryHost {
   readonly registry: ToolRegistry;
   readonly ledger: AuditLedger;
   readonly calls: CallStore;
-  readonly approvalStore: ApprovalStore;
+  /** Calls ever approved: they started running later than their row was made. */
+  approvedCalls(): number[];
   readonly env: ToolEnv;
   readonly host: ToolHost;
   readonly spool: string;
@@ -158,7 +159,7 @@ export async function recover(x: RecoveryHost): Promise<Recovery> {
   // Approved calls start running later than their row was made; approvals are few (a person made each).
   const horizon = Math.max(x.defaultTimeoutMs, ...x.registry.list().map((t) => t.timeoutMs)) + RECOVERY_MARGIN_MS;
   const interrupted: InterruptedCall[] = [];
-  for (const seq of x.calls.leftRunning(horizon, x.approvalStore.approvedSince(0))) {
+  for (const seq of x.calls.leftRunning(horizon, x.approvedCalls())) {
     const c = await resolve(x, seq);
     if (c) interrupted.push(c);
   }

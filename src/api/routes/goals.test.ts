@@ -65,8 +65,8 @@ describe("/api/v1/goals", () => {
     let text = "";
     const decoder = new TextDecoder();
     while (!text.includes("event: approval")) text += decoder.decode((await reader.read()).value);
-    const [held] = w.tools.executor.pending();
-    await w.tools.executor.approve(held!.approvalId, { by: "test" });
+    const [held] = w.tools.executor.approvals.pending();
+    await w.tools.executor.approvals.approve(held!.approvalId, { by: "test" });
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;

@@ -112,7 +112,7 @@ describe("POST /tools/{name}", () => {
   });
 
   test("202 when held; the approval runs it; a tool's own failure is 422 with the call id; timeout 504", async () => {
-    s.executor.setLevel("supervised", "test");
+    s.executor.policy.setLevel("supervised", "test");
     const held = await req("POST", "/tools/probe.touch", { args: { path: "/srv/a", content: "later" }, agent: "ops" });
     expect(held).toEqual({ status: 202, json: { status: "queued", callId: "c1", approvalId: "a1", agent: "ops" } });
     expect(existsSync(s.host("/srv/a"))).toBe(false);
@@ -127,7 +127,7 @@ describe("POST /tools/{name}", () => {
 
 describe("approvals", () => {
   test("GET lists pending with tool, args, agent, risk and age; POST approve runs, deny refuses", async () => {
-    s.executor.setLevel("supervised", "test");
+    s.executor.policy.setLevel("supervised", "test");
     writeFileSync(s.host("/srv/keep"), "precious");
     await req("POST", "/tools/probe.touch", { args: { path: "/srv/new", content: "x" }, agent: "ops" });
     await req("POST", "/tools/probe.wipe", { args: { path: "/srv/keep" }, agent: "ops" });

@@ -23,8 +23,8 @@ function deps(ctx: BootContext, settings: FleetNodeDeps["settings"]): FleetNodeD
     app: () => ctx.apiApp,
     ledger: () => ctx.tools?.ledger,
     engine: () => ctx.orchestrator,
-    autonomy: () => ctx.tools?.executor.level ?? ctx.config.system.autonomy_level,
-    approvalsPending: () => ctx.tools?.executor.pending().length ?? 0,
+    autonomy: () => ctx.tools?.executor.policy.level ?? ctx.config.system.autonomy_level,
+    approvalsPending: () => ctx.tools?.executor.approvals.pending().length ?? 0,
     apiUrl: () => ctx.apiUrl ?? null,
   };
 }

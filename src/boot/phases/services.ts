@@ -105,7 +105,7 @@ export const services = definePhase({
         ctx.caller = tools.executor;
         ctx.capabilities = tools.capabilities;
         ctx.services.push({ name: "tools", stop: () => tools.close() });
-        return `${tools.registry.size} tools, autonomy ${level}, ledger at row ${tools.ledger.count()}, ${tools.executor.pending().length} approvals pending`;
+        return `${tools.registry.size} tools, autonomy ${level}, ledger at row ${tools.ledger.count()}, ${tools.executor.approvals.pending().length} approvals pending`;
       },
     }),
     firewallStep,

@@ -11,9 +11,9 @@ export const approvals = defineCommand({
   summary: "calls waiting for approval",
   run: (_args, io) => {
     const t = toolsOf(io);
-    const pending = t.executor.pending();
+    const pending = t.executor.approvals.pending();
     if (!pending.length) {
-      io.print(`no calls wait for approval (autonomy ${t.executor.level})`);
+      io.print(`no calls wait for approval (autonomy ${t.executor.policy.level})`);
       return;
     }
     const rows = pending.map((a) => [a.approvalId, a.callId, a.tool, a.agent, a.risk, duration(a.ageMs), JSON.stringify(a.args)]);
@@ -31,8 +31,8 @@ export const approve = defineCommand({
       io.print("usage: approve <id> [remember]");
       return;
     }
-    const held = t.executor.pending().find((a) => a.approvalId === id);
-    const running = t.executor.approve(id, { by: "console", remember: flag === "remember" });
+    const held = t.executor.approvals.pending().find((a) => a.approvalId === id);
+    const running = t.executor.approvals.approve(id, { by: "console", remember: flag === "remember" });
     const report = running.then(
       (out) => {
         if (out.decision !== "approve") return;
@@ -58,7 +58,7 @@ export const deny = defineCommand({
       return;
     }
     try {
-      const out = t.executor.deny(id, { by: "console", reason: reason.length ? reason.join(" ") : undefined });
+      const out = t.executor.approvals.deny(id, { by: "console", reason: reason.length ? reason.join(" ") : undefined });
       io.print(`${out.approvalId} denied; ${out.callId} will not run`);
     } catch (err) {
       io.print(`deny: ${describeFailure(err)}`);
@@ -73,15 +73,15 @@ export const autonomy = defineCommand({
   run: ([level], io) => {
     const t = toolsOf(io);
     if (level === undefined) {
-      io.print(`autonomy ${t.executor.level}`);
+      io.print(`autonomy ${t.executor.policy.level}`);
       return;
     }
     if (!(AUTONOMY_LEVELS as readonly string[]).includes(level)) {
       io.print(`autonomy: must be one of ${AUTONOMY_LEVELS.join(", ")} (got ${JSON.stringify(level)})`);
       return;
     }
-    const before = t.executor.level;
-    t.executor.setLevel(level as AutonomyLevel, "console");
+    const before = t.executor.policy.level;
+    t.executor.policy.setLevel(level as AutonomyLevel, "console");
     io.print(`autonomy ${before} → ${level}`);
   },
 });

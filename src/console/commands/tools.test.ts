@@ -101,7 +101,7 @@ describe("call, approvals, approve, deny", () => {
 
 describe("audit and rollback", () => {
   test("audit shows the newest rows within 80 columns; audit verify checks the chain", async () => {
-    s.executor.setLevel("full", "test");
+    s.executor.policy.setLevel("full", "test");
     await type('call probe.touch {"path":"/srv/a","content":"x"} as ops');
     const text = await type("audit 5");
     const lines = text.split("\n");
@@ -115,7 +115,7 @@ describe("audit and rollback", () => {
   });
 
   test("audit redact replaces a payload (and the call's copy of it); the chain still verifies", async () => {
-    s.executor.setLevel("full", "test");
+    s.executor.policy.setLevel("full", "test");
     await type('call probe.touch {"path":"/srv/a","content":"hunter2"} as ops');
     expect(await type("audit redact 2 the content was a password")).toBe("row 2 redacted (recorded as row 4); the chain still verifies");
     expect(JSON.stringify(s.ledger.query())).not.toContain("hunter2");
@@ -126,7 +126,7 @@ describe("audit and rollback", () => {
   });
 
   test("rollback undoes a call, then says it already is; rollback goal undoes a goal", async () => {
-    s.executor.setLevel("full", "test");
+    s.executor.policy.setLevel("full", "test");
     writeFileSync(s.host("/srv/a"), "old");
     await type('call probe.touch {"path":"/srv/a","content":"new"} as ops');
     expect(await type("rollback c1")).toBe("c1 (probe.touch) undone");

@@ -104,7 +104,7 @@ describe("the tiny random GPT-2 as tactical model, in the engine", () => {
   async function plan(offered: ToolRegistry, each: (goal: string, state: string, proposed: Array<{ tool: string; args: Record<string, unknown> }>, made: CallView[]) => void) {
     const guard = catalogueGuard();
     const w = await openWorld({ planners: [localPlanner({ runtime: generator, registry: offered }), guardedCatalogue(guard)], guard, level: "full", limits: { maxSteps: 3, maxReplans: 1, retryDelayMs: 10 } });
-    pending = () => w.tools.executor.pending();
+    pending = () => w.tools.executor.approvals.pending();
     try {
       for (const goal of goals) {
         const g = w.engine.submit({ goal });

@@ -217,10 +217,10 @@ describe("the tools", () => {
         expect(err.message).toContain("dev mode");
         expect(err).not.toBeInstanceOf(ToolExecutionError);
       }
-      sys.executor.setLevel("supervised", "test");
+      sys.executor.policy.setLevel("supervised", "test");
       const held = await sys.executor.call({ tool: "firewall.close", args: { port: 9090, force: true }, agent: "net" });
       expect(held.status).toBe("queued");
-      expect(sys.executor.pending()[0]).toMatchObject({ tool: "firewall.close", risk: "high" });
+      expect(sys.executor.approvals.pending()[0]).toMatchObject({ tool: "firewall.close", risk: "high" });
     } finally {
       await sys.close();
     }

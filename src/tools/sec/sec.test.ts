@@ -110,7 +110,7 @@ describe("sec.grant and sec.revoke", () => {
   });
 
   test("are high risk: supervised autonomy holds them for a person", async () => {
-    s.executor.setLevel("supervised", "test");
+    s.executor.policy.setLevel("supervised", "test");
     const out = await s.executor.call({ tool: "sec.grant", args: { agent: "storage", capability: "*" }, agent: "security" });
     expect(out.status).toBe("queued");
     expect(s.capabilities.allows("storage", "probe.wipe")).toBe(false);
