@@ -4,8 +4,7 @@
  * for its decision afterwards. Two stores over one migration set: the queue
  * and the rules have different owners (tools/approvals.ts, tools/policy.ts).
  */
-import type { Statement } from "bun:sqlite";
-import { applyMigrations, type Db } from "./db";
+import { applyMigrations, type Db, type Statement } from "./db";
 import { APPROVALS_MIGRATIONS } from "./migrations/approvals";
 
 export type ApprovalStatus = "pending" | "approved" | "denied";

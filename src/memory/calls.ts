@@ -4,8 +4,7 @@
  * the executor serialises each value once and hands the same string to the
  * ledger, so the hot path never parses what it just wrote.
  */
-import type { Statement } from "bun:sqlite";
-import { applyMigrations, type Db } from "./db";
+import { applyMigrations, type Db, type Statement } from "./db";
 import { CALLS_MIGRATIONS } from "./migrations/calls";
 
 export const CALL_STATUSES = ["queued", "running", "done", "failed", "denied", "interrupted"] as const;

@@ -3,8 +3,7 @@
  * in order beside the audit table and replayed over the agents' declared
  * capabilities at every boot (`Capabilities.restore`).
  */
-import type { Statement } from "bun:sqlite";
-import { applyMigrations, type Db } from "./db";
+import { applyMigrations, type Db, type Statement } from "./db";
 import { GRANTS_MIGRATIONS } from "./migrations/grants";
 
 export type GrantChange = "grant" | "revoke" | "reset";
