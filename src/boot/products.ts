@@ -32,14 +32,19 @@ export type Needs = Record<string, Token<unknown>>;
 /** The values of a step's needs, present and typed. */
 export type Given<N extends Needs> = { [K in keyof N]: N[K] extends Token<infer T> ? T : never };
 
-export class ProductError extends AiosError {}
+/** A step needs a product no step before it provides, or provides one twice or undeclared: a bug in the phase table. */
+export class ProductError extends AiosError<"boot_product"> {
+  constructor(message: string) {
+    super("boot_product", message);
+  }
+}
 
 /** The products of the steps run so far; each is provided once. */
 export class Products {
   readonly #values = new Map<Token<unknown>, unknown>();
 
   provide<T>(t: Token<T>, value: T): T {
-    if (this.#values.has(t)) throw new ProductError("EPRODUCT", `boot product ${t.name}: provided twice`);
+    if (this.#values.has(t)) throw new ProductError(`boot product ${t.name}: provided twice`);
     this.#values.set(t, value);
     return value;
   }
@@ -50,7 +55,7 @@ export class Products {
   }
 
   get<T>(t: Token<T>): T {
-    if (!this.#values.has(t)) throw new ProductError("EPRODUCT", `boot product ${t.name}: not provided (${t.absent})`);
+    if (!this.#values.has(t)) throw new ProductError(`boot product ${t.name}: not provided (${t.absent})`);
     return this.#values.get(t) as T;
   }
 

@@ -21,7 +21,7 @@ export function checkOrder(phases: readonly Phase[]): void {
   for (const phase of phases) {
     for (const step of phase.steps) {
       for (const t of Object.values<Token<unknown>>(step.needs ?? {})) {
-        if (!provided.has(t)) throw new ProductError("EPRODUCT", `boot step ${phase.name}/${step.name}: needs ${t.name}, which no step before it provides`);
+        if (!provided.has(t)) throw new ProductError(`boot step ${phase.name}/${step.name}: needs ${t.name}, which no step before it provides`);
       }
       for (const t of step.provides ?? []) provided.add(t);
     }
@@ -52,7 +52,7 @@ async function runStep(ctx: BootContext, step: Step<any>): Promise<StepResult> {
   try {
     const outcome = await step.run(ctx, needs.values);
     const undeclared = [...ctx.products.tokens()].filter((t) => !before.has(t) && !step.provides?.includes(t));
-    if (undeclared.length) throw new ProductError("EPRODUCT", `provided ${undeclared.map((t) => t.name).join(", ")} without declaring it`);
+    if (undeclared.length) throw new ProductError(`provided ${undeclared.map((t) => t.name).join(", ")} without declaring it`);
     if (outcome && typeof outcome === "object") return "already" in outcome ? result("already", { detail: outcome.already }) : result("skipped", { detail: outcome.skip });
     return result("done", outcome ? { detail: outcome } : {});
   } catch (err) {
