@@ -4,18 +4,11 @@
  * reverse order at shutdown).
  */
 import { join } from "node:path";
-import type { ActorSystem } from "../actors";
-import type { AgentRuntime } from "../agents";
 import type { Config } from "../config";
-import type { Gateway } from "../gateway";
-import type { Embedder, InferenceRuntime } from "../inference";
-import type { FleetPort } from "../fleet/types";
-import type { Memory } from "../memory";
-import type { AutonomyLoop, GoalEngine } from "../orchestrator";
 import type { BlockDevice, CpuInfo, MemInfo, NetInterface } from "../sys";
-import type { Capabilities, ToolCaller, ToolSystem } from "../tools";
 import { UpdateManager, type Slot } from "../update";
 import { buildInfo, osRelease } from "../sys";
+import { Products } from "./products";
 import type { PhaseResult } from "./result";
 
 export type Mode = "pid1" | "dev";
@@ -119,32 +112,8 @@ export interface BootContext extends BootOptions {
   power(action: "poweroff" | "reboot" | "halt", origin: string): void;
   /** Started once the ready line is out, so the REPL prompt is the last thing on the console. */
   afterReady: Array<() => void>;
-  /** The one tool executor and the agents' capabilities, once the tool system is up. */
-  caller?: ToolCaller;
-  capabilities?: Capabilities;
-  /** The tool system: registry, executor (the same object as `caller`), capabilities, audit ledger. */
-  tools?: ToolSystem;
-  /** The actor system; its root supervisor (`root`) belongs to PID 1. */
-  actors?: ActorSystem;
-  /** The running agents, once the agents phase has spawned them. */
-  agents?: AgentRuntime;
-  /** The local inference runtime (ai-runtime phase); absent if that phase did not run. */
-  inference?: InferenceRuntime;
-  /** The configured embedding model (models.embedding) for the memory layer; absent when none is installed. */
-  embedder?: Embedder;
-  /** The external model gateway; absent when no provider can be called, with the reason in `gatewayOff`. */
-  gateway?: Gateway;
-  gatewayOff?: string;
-  /** The goal engine (services phase); it takes goals once the autonomy phase starts it. */
-  orchestrator?: GoalEngine;
-  /** The autonomy loop (autonomy phase). */
-  autonomy?: AutonomyLoop;
-  /** The memory tiers (operational, working.db, longterm.db), once the memory step has opened them. */
-  memory?: Memory;
-  /** The API's request handler (the Hono app's fetch), which also answers over NATS in fleet mode. */
-  apiApp?: (req: Request) => Response | Promise<Response>;
-  /** This node in the fleet, once fleet mode has loaded (it may still be connecting). */
-  fleet?: FleetPort;
+  /** What the steps started so far hand to later ones (memory, tools, agents, ...), by typed token. */
+  products: Products;
   /** A/B system updates: the slot this boot runs, whether it is on trial, installing and rolling back. */
   update: UpdateManager;
 }
@@ -167,5 +136,5 @@ export function createContext(opts: BootOptions, power: BootContext["power"]): B
     publicKey: buildInfo().updateKey,
   });
   const initramfs = l?.startMs !== undefined && l.switchMs !== undefined ? { startMs: l.startMs, switchMs: l.switchMs } : undefined;
-  return { ...opts, report: { startedAt: Date.now(), readyMs: null, mainMs: null, phases: [], initramfs }, services: [], afterReady: [], power, update };
+  return { ...opts, report: { startedAt: Date.now(), readyMs: null, mainMs: null, phases: [], initramfs }, services: [], afterReady: [], power, update, products: new Products() };
 }

@@ -13,6 +13,7 @@ import type { Phase } from "./step";
 export const PHASES: Phase[] = [early, hardware, storage, network, runtime, services, agents, autonomy, fleet];
 
 export { createContext, imageInfo, layout, type BootContext, type BootOptions, type LoaderInfo, type Mode, type Paths } from "./context";
+export { checkOrder } from "./runner";
 export { failTrialAndReboot } from "./phases/slot";
 export { resolveOptions, USAGE, UsageError } from "./options";
 export { modelsCommand, MODELS_USAGE } from "./models";

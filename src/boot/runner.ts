@@ -5,6 +5,7 @@
  */
 import { errorCode, errorMessage, log } from "../sys";
 import type { BootContext } from "./context";
+import { ProductError, type Token } from "./products";
 import type { Phase, PhaseResult, PhaseStatus, Step, StepResult } from "./step";
 
 const ALREADY = new Set(["EBUSY", "EEXIST"]);
@@ -14,15 +15,44 @@ export interface RunHooks {
   emergency(phase: PhaseResult, ctx: BootContext): Promise<void>;
 }
 
-async function runStep(ctx: BootContext, step: Step): Promise<StepResult> {
+/** Every need is provided by a step before it: checked before the first phase runs, so a misordered table never boots. */
+export function checkOrder(phases: readonly Phase[]): void {
+  const provided = new Set<Token<unknown>>();
+  for (const phase of phases) {
+    for (const step of phase.steps) {
+      for (const t of Object.values<Token<unknown>>(step.needs ?? {})) {
+        if (!provided.has(t)) throw new ProductError(`boot step ${phase.name}/${step.name}: needs ${t.name}, which no step before it provides`);
+      }
+      for (const t of step.provides ?? []) provided.add(t);
+    }
+  }
+}
+
+/** The step's needs from the products so far, or the reason to skip it. */
+function given(ctx: BootContext, step: Step<any>): { values: Record<string, unknown> } | { skip: string } {
+  const values: Record<string, unknown> = {};
+  for (const [key, t] of Object.entries<Token<unknown>>(step.needs ?? {})) {
+    const v = ctx.products.find(t);
+    if (v === undefined) return { skip: step.without?.[key] ?? t.absent };
+    values[key] = v;
+  }
+  return { values };
+}
+
+async function runStep(ctx: BootContext, step: Step<any>): Promise<StepResult> {
   const command = step.describe(ctx);
   const started = performance.now();
   const result = (status: StepResult["status"], extra: Partial<StepResult> = {}): StepResult => ({
     name: step.name, command, status, ms: Math.round(performance.now() - started), ...extra,
   });
   if (step.pid1Only && ctx.mode !== "pid1") return result("skipped", { detail: "dev mode: not PID 1" });
+  const needs = given(ctx, step);
+  if ("skip" in needs) return result("skipped", { detail: needs.skip });
+  const before = ctx.products.tokens();
   try {
-    const outcome = await step.run(ctx);
+    const outcome = await step.run(ctx, needs.values);
+    const undeclared = [...ctx.products.tokens()].filter((t) => !before.has(t) && !step.provides?.includes(t));
+    if (undeclared.length) throw new ProductError(`provided ${undeclared.map((t) => t.name).join(", ")} without declaring it`);
     if (outcome && typeof outcome === "object") return "already" in outcome ? result("already", { detail: outcome.already }) : result("skipped", { detail: outcome.skip });
     return result("done", outcome ? { detail: outcome } : {});
   } catch (err) {
@@ -58,6 +88,7 @@ export async function runPhase(ctx: BootContext, phase: Phase): Promise<PhaseRes
 }
 
 export async function runPhases(ctx: BootContext, phases: Phase[], hooks: RunHooks): Promise<PhaseResult[]> {
+  checkOrder(phases);
   for (const phase of phases) {
     const result = await runPhase(ctx, phase);
     ctx.report.phases.push(result);

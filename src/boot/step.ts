@@ -4,15 +4,23 @@
  * without it, and whether it only makes sense as PID 1.
  */
 import type { BootContext } from "./context";
+import type { Given, Needs, Token } from "./products";
 
 /** What a step's `run` may return: nothing, a detail line, a reason it did not apply, or that it was already so. */
 export type StepOutcome = void | string | { skip: string } | { already: string };
 
-export interface Step {
+// biome-ignore lint/complexity/noBannedTypes: a step with no needs gets an empty object
+export interface Step<N extends Needs = {}> {
   name: string;
   /** The equivalent shell command, for `boot` in the REPL and for humans reading logs. */
   describe(ctx: BootContext): string;
-  run(ctx: BootContext): StepOutcome | Promise<StepOutcome>;
+  /** Products of earlier steps that `run` gets, present and typed; without one the step is skipped with its reason. */
+  needs?: N;
+  /** Reasons to skip, for a need whose token's own reason does not say it well for this step. */
+  without?: { [K in keyof N]?: string };
+  /** The tokens this step may provide (ctx.products.provide); checkOrder and the runner hold it to them. */
+  provides?: readonly Token<unknown>[];
+  run(ctx: BootContext, given: Given<N>): StepOutcome | Promise<StepOutcome>;
   /** A failed optional step degrades its phase; a failed required step fails it. Default: required. */
   required?: boolean;
   /** Steps that change the machine (mount, hostname, modules) are skipped in dev mode. */
@@ -23,12 +31,14 @@ export interface Phase {
   name: string;
   /** A failed required phase drops PID 1 to the emergency shell. */
   required: boolean;
-  steps: Step[];
+  // biome-ignore lint/suspicious/noExplicitAny: each step has its own needs
+  steps: Step<any>[];
   /** Set for phases that a later part of aiOS fills in; the phase reports `skipped` with this reason. */
   pending?: string;
 }
 
-export function defineStep(step: Step): Step {
+// biome-ignore lint/complexity/noBannedTypes: a step with no needs
+export function defineStep<N extends Needs = {}>(step: Step<N>): Step<N> {
   return step;
 }
 

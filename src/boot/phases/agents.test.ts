@@ -13,6 +13,7 @@ import { setSink } from "../../sys";
 import type { ToolEnv } from "../../tools";
 import { openToolSystem } from "../../tools/system";
 import { createContext, layout } from "../context";
+import { ACTORS, AGENTS, TOOLS } from "../products";
 import { runPhase } from "../runner";
 import { agents, systemHealth } from "./agents";
 
@@ -36,7 +37,7 @@ describe("agents phase", () => {
       ["spawn", "skipped", "no tool executor"],
       ["health", "skipped", "no agents"],
     ]);
-    expect(ctx.actors).toBeUndefined();
+    expect(ctx.products.find(ACTORS)).toBeUndefined();
     expect(ctx.services).toEqual([]);
   });
 
@@ -47,8 +48,7 @@ describe("agents phase", () => {
     const tools = await openToolSystem({ ledgerPath: join(dir, "ledger/audit.db"), env, level: "supervised" });
     try {
       const ctx = context();
-      ctx.caller = tools.executor;
-      ctx.capabilities = tools.capabilities;
+      ctx.products.provide(TOOLS, tools);
       const r = await runPhase(ctx, agents);
       expect(r.steps.map((s) => [s.name, s.status])).toEqual([
         ["supervision", "done"],
@@ -59,11 +59,11 @@ describe("agents phase", () => {
       expect(r.steps[1]!.detail).toBe("8 agents under root/agents");
       expect(r.steps[2]!.detail).toBe("scheduled right after ready");
       expect(ctx.afterReady).toHaveLength(1);
-      const line = await systemHealth(ctx.agents!);
+      const line = await systemHealth(ctx.products.get(AGENTS));
       expect(line).toMatch(/^\d+ cpus? .*GiB memory available; /);
       expect(logs.some((l) => l.includes(`agents: system health: ${line}`))).toBe(true);
 
-      const list = ctx.agents!.list();
+      const list = ctx.products.get(AGENTS).list();
       expect(list.map((a) => `${a.name} ${a.status}`)).toEqual(
         ["system", "network", "security", "monitor", "package", "storage", "task", "dev"].map((n) => `${n} running`),
       );
@@ -73,8 +73,8 @@ describe("agents phase", () => {
 
       expect(ctx.services.map((s) => s.name)).toEqual(["actors"]);
       for (const s of [...ctx.services].reverse()) await s.stop();
-      expect(ctx.agents!.list().every((a) => a.status === "stopped")).toBe(true);
-      expect(ctx.actors!.list()).toEqual([]);
+      expect(ctx.products.get(AGENTS).list().every((a) => a.status === "stopped")).toBe(true);
+      expect(ctx.products.get(ACTORS).list()).toEqual([]);
     } finally {
       await tools.close();
     }

@@ -5,21 +5,20 @@
  * agents they use.
  */
 import { durationMs } from "../../config";
-import { AutonomyLoop } from "../../orchestrator";
+import { AutonomyLoop, type GoalEngine } from "../../orchestrator";
 import type { BootContext } from "../context";
+import { AGENTS, AUTONOMY, ENGINE, MEMORY, TOOLS } from "../products";
 import { definePhase, defineStep } from "../step";
 
-const NO_ENGINE = { skip: "no orchestrator (it needs the memory and tools steps)" };
-
-function loop(ctx: BootContext): AutonomyLoop {
+function loop(ctx: BootContext, engine: GoalEngine): AutonomyLoop {
   const a = ctx.config.autonomy;
-  const memory = ctx.memory;
-  const host = ctx.tools?.executor.host;
+  const memory = ctx.products.find(MEMORY);
+  const host = ctx.products.find(TOOLS)?.executor.host;
   return new AutonomyLoop({
     tickMs: durationMs(a.tick),
     healIntervalMs: durationMs(a.heal_interval),
-    agents: () => ctx.agents,
-    submit: (g) => ctx.orchestrator!.submit(g),
+    agents: () => ctx.products.find(AGENTS),
+    submit: (g) => engine.submit(g),
     configJobs: a.jobs,
     logs: host?.logs,
     records: host && {
@@ -43,20 +42,19 @@ export const autonomy = definePhase({
   steps: [
     defineStep({
       name: "recover",
+      needs: { engine: ENGINE },
       describe: () => "aios-goals recover   # interrupted goals: re-plan, or roll back and fail with the reason",
-      run: async (ctx) => {
-        if (!ctx.orchestrator) return NO_ENGINE;
-        const r = await ctx.orchestrator.recover();
+      run: async (_ctx, { engine }) => {
+        const r = await engine.recover();
         return `${r.replanned} to plan again, ${r.failed} failed with the reason`;
       },
     }),
     defineStep({
       name: "goals",
+      needs: { engine: ENGINE, agents: AGENTS },
+      without: { agents: "no agents to run goals" },
       describe: () => "aios-goals start",
-      run: (ctx) => {
-        const engine = ctx.orchestrator;
-        if (!engine) return NO_ENGINE;
-        if (!ctx.agents) return { skip: "no agents to run goals" };
+      run: (ctx, { engine }) => {
         engine.start();
         ctx.services.push({ name: "goals", stop: () => engine.stop() });
         return `${engine.list(10_000).filter((g) => g.state === "pending").length} pending goals resumed`;
@@ -64,12 +62,12 @@ export const autonomy = definePhase({
     }),
     defineStep({
       name: "loop",
+      needs: { engine: ENGINE, agents: AGENTS },
+      without: { agents: "no agents to act" },
+      provides: [AUTONOMY],
       describe: (ctx) => `aios-autonomy --tick ${ctx.config.autonomy.tick} --jobs ${ctx.config.autonomy.jobs.length}`,
-      run: (ctx) => {
-        if (!ctx.orchestrator) return NO_ENGINE;
-        if (!ctx.agents) return { skip: "no agents to act" };
-        const l = loop(ctx);
-        ctx.autonomy = l;
+      run: (ctx, { engine }) => {
+        const l = ctx.products.provide(AUTONOMY, loop(ctx, engine));
         l.start();
         ctx.services.push({ name: "autonomy", stop: () => l.stop() });
         return `tick ${ctx.config.autonomy.tick}, ${ctx.config.autonomy.jobs.length} jobs from config.toml`;

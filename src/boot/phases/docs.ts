@@ -13,6 +13,7 @@ import type { IngestInput, Memory } from "../../memory";
 import { errorMessage, log } from "../../sys";
 import type { ToolRegistry } from "../../tools";
 import type { BootContext } from "../context";
+import { MEMORY, TOOLS } from "../products";
 import { defineStep } from "../step";
 
 export const DOCS_KEY = "knowledge:own-docs";
@@ -88,12 +89,11 @@ export async function ingestOwnDocuments(memory: Memory, registry: ToolRegistry,
 export const docsStep = defineStep({
   name: "docs",
   required: false,
+  needs: { memory: MEMORY, tools: TOOLS },
+  without: { memory: "no long-term memory (the memory step did not run)", tools: "no tool registry (the tools step did not run)" },
   describe: () => "aios-memory ingest README.md CATALOGUE.md models/README.md <every tool's description>  # after ready, in the background, when changed",
-  run: (ctx: BootContext) => {
-    const memory = ctx.memory;
-    const registry = ctx.tools?.registry;
-    if (!memory) return { skip: "no long-term memory (the memory step did not run)" };
-    if (!registry) return { skip: "no tool registry (the tools step did not run)" };
+  run: (ctx: BootContext, { memory, tools }) => {
+    const registry = tools.registry;
     // Ready first: ingestion is a few dozen documents and, with an embedding model, their vectors.
     ctx.afterReady.push(() => {
       setTimeout(() => {

@@ -11,20 +11,22 @@ import { FleetError, fleetSettings } from "../../fleet/settings";
 import type { FleetNodeDeps } from "../../fleet/node";
 import { errorMessage, log } from "../../sys";
 import type { BootContext } from "../context";
+import { API_APP, ENGINE, FLEET, TOOLS } from "../products";
 import { definePhase, defineStep } from "../step";
 
 function deps(ctx: BootContext, settings: FleetNodeDeps["settings"]): FleetNodeDeps {
+  const tools = ctx.products.find(TOOLS);
   return {
     settings,
     dataDir: ctx.paths.data,
     hostname: ctx.config.system.hostname,
     version: pkg.version,
     startedAt: ctx.report.startedAt,
-    app: () => ctx.apiApp,
-    ledger: () => ctx.tools?.ledger,
-    engine: () => ctx.orchestrator,
-    autonomy: () => ctx.tools?.executor.policy.level ?? ctx.config.system.autonomy_level,
-    approvalsPending: () => ctx.tools?.executor.approvals.pending().length ?? 0,
+    app: () => ctx.products.find(API_APP),
+    ledger: () => tools?.ledger,
+    engine: () => ctx.products.find(ENGINE),
+    autonomy: () => tools?.executor.policy.level ?? ctx.config.system.autonomy_level,
+    approvalsPending: () => tools?.executor.approvals.pending().length ?? 0,
     apiUrl: () => ctx.apiUrl ?? null,
   };
 }
@@ -36,6 +38,7 @@ export const fleet = definePhase({
     defineStep({
       name: "fleet",
       required: false,
+      provides: [FLEET],
       describe: (ctx) => {
         const f = ctx.config.fleet;
         if (!f.enabled) return "aios-fleet   # off: [fleet] enabled = false";
@@ -50,7 +53,7 @@ export const fleet = definePhase({
           import("../../fleet/node")
             .then(({ startFleetNode }) => {
               const node = startFleetNode(deps(ctx, settings));
-              ctx.fleet = node;
+              ctx.products.provide(FLEET, node);
               stop = () => node.stop();
             })
             .catch((err) => log.error(`fleet: ${err instanceof FleetError ? err.message : errorMessage(err)}`));

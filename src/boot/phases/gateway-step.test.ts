@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { defaultConfig } from "../../config";
 import { setSink } from "../../sys";
 import { createContext, layout } from "../context";
+import { GATEWAY, GATEWAY_OFF } from "../products";
 import { services } from "./services";
 
 const step = services.steps.find((s) => s.name === "gateway")!;
@@ -26,10 +27,10 @@ const context = () => createContext({ mode: "dev", config: defaultConfig(), path
 describe("services: gateway step", () => {
   test("no key anywhere: skipped with the reason, no database created", async () => {
     const ctx = context();
-    const out = await step.run(ctx);
+    const out = await step.run(ctx, {});
     expect((out as { skip: string }).skip).toStartWith("no provider can be called (claude: no key (no key file /var/lib/aios/secrets/claude.key");
-    expect(ctx.gateway).toBeUndefined();
-    expect(ctx.gatewayOff).toBe((out as { skip: string }).skip);
+    expect(ctx.products.find(GATEWAY)).toBeUndefined();
+    expect(ctx.products.find(GATEWAY_OFF)).toBe((out as { skip: string }).skip);
     expect(existsSync(join(root, "var/lib/aios/memory/working.db"))).toBe(false);
   });
 
@@ -40,9 +41,9 @@ describe("services: gateway step", () => {
     chmodSync(join(root, "var/lib/aios/secrets/claude.key"), 0o600);
     const ctx = context();
     ctx.config.api.claude.monthly_budget_usd = 5;
-    const out = await step.run(ctx);
+    const out = await step.run(ctx, {});
     expect(out).toStartWith("claude claude-sonnet-4-5-20250929; openai off: no key");
-    expect(ctx.gateway?.status().providers[0]).toMatchObject({ name: "claude", available: true, key: "file" });
+    expect(ctx.products.find(GATEWAY)?.status().providers[0]).toMatchObject({ name: "claude", available: true, key: "file" });
     expect(existsSync(join(root, "var/lib/aios/memory/working.db"))).toBe(true);
     expect(ctx.services.map((s) => s.name)).toEqual(["gateway"]);
     await ctx.services[0]!.stop();

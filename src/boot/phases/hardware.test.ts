@@ -26,7 +26,7 @@ describe("hardware phase", () => {
     const [modules, enumerate, minimums] = hardware.steps;
     expect(modules).toMatchObject({ name: "modules", pid1Only: true, required: false });
     const c = ctx();
-    const detail = await enumerate!.run(c);
+    const detail = await enumerate!.run(c, {});
     expect(c.hardware!.cpu.count).toBeGreaterThan(0);
     expect(c.hardware!.memory.totalBytes).toBeGreaterThan(0);
     expect(detail).toMatch(new RegExp(`^${c.hardware!.cpu.count} CPU, \\d+ MiB, disks: .+, nics: `));
@@ -36,11 +36,11 @@ describe("hardware phase", () => {
   test("minimums fails with the config key named when memory is short", () => {
     const c = ctx();
     c.hardware = { cpu: { count: 4, model: "x", flags: [] }, memory: { totalBytes: 128 * 1024 * 1024, availableBytes: 0 }, disks: [], nics: [] };
-    expect(() => hardware.steps[2]!.run(c)).toThrow("memory: 128 MiB present, 256 MiB required (boot.min_memory_mb)");
+    expect(() => hardware.steps[2]!.run(c, {})).toThrow("memory: 128 MiB present, 256 MiB required (boot.min_memory_mb)");
     c.hardware.memory.totalBytes = 512 * 1024 * 1024;
     c.config.boot.min_cpus = 8;
-    expect(() => hardware.steps[2]!.run(c)).toThrow("cpus: 4 present, 8 required (boot.min_cpus)");
+    expect(() => hardware.steps[2]!.run(c, {})).toThrow("cpus: 4 present, 8 required (boot.min_cpus)");
     c.config.boot.min_cpus = 4;
-    expect(hardware.steps[2]!.run(c)).toBeUndefined();
+    expect(hardware.steps[2]!.run(c, {})).toBeUndefined();
   });
 });

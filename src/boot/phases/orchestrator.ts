@@ -8,6 +8,7 @@
 import { durationMs } from "../../config";
 import { errorMessage } from "../../sys";
 import type { InferenceRuntime } from "../../inference";
+import type { ToolRegistry } from "../../tools";
 import {
   type AnyPlanner,
   catalogueGuard,
@@ -24,6 +25,7 @@ import {
   toolPorts,
 } from "../../orchestrator";
 import type { BootContext } from "../context";
+import { AGENTS, ENGINE, GATEWAY, GATEWAY_OFF, INFERENCE, MEMORY, TOOLS } from "../products";
 import { defineStep } from "../step";
 
 function localGenerator(rt: InferenceRuntime): LocalGenerator {
@@ -40,12 +42,20 @@ function localGenerator(rt: InferenceRuntime): LocalGenerator {
   };
 }
 
-function planners(ctx: BootContext, guard: Guard): AnyPlanner[] {
-  const registry = ctx.tools!.registry;
+/** The local tier model, when the ai-runtime phase started one. */
+function local(ctx: BootContext): () => LocalGenerator | undefined {
+  return () => {
+    const rt = ctx.products.find(INFERENCE);
+    return rt ? localGenerator(rt) : undefined;
+  };
+}
+
+function planners(ctx: BootContext, registry: ToolRegistry, guard: Guard): AnyPlanner[] {
+  const p = ctx.products;
   const byName: Record<string, () => AnyPlanner> = {
-    gateway: () => gatewayPlanner({ gateway: () => ctx.gateway, whyNone: () => ctx.gatewayOff ?? "the gateway step did not run", registry }),
+    gateway: () => gatewayPlanner({ gateway: () => p.find(GATEWAY), whyNone: () => p.find(GATEWAY_OFF) ?? GATEWAY_OFF.absent, registry }),
     memory: () => memoryPlanner(),
-    local: () => localPlanner({ runtime: () => (ctx.inference ? localGenerator(ctx.inference) : undefined), registry }),
+    local: () => localPlanner({ runtime: local(ctx), registry }),
     // The guard's reading is the catalogue's plan: the goal is read once.
     heuristic: () => guardedCatalogue(guard),
   };
@@ -61,25 +71,26 @@ function apiPort(ctx: BootContext): number {
 export const orchestratorStep = defineStep({
   name: "orchestrator",
   required: false,
+  needs: { memory: MEMORY, tools: TOOLS },
+  provides: [ENGINE],
   describe: (ctx) => `aios-orchestrator --planners ${ctx.config.orchestrator.planners.join(",")}`,
-  run: (ctx) => {
-    if (!ctx.memory) return { skip: "no working memory (the memory step did not run)" };
-    if (!ctx.tools) return { skip: "no tool executor (the tools step did not run)" };
+  run: (ctx, { memory, tools }) => {
     const o = ctx.config.orchestrator;
     const guard = catalogueGuard();
-    ctx.orchestrator = new GoalEngine({
-      stores: memoryStores(ctx.memory),
-      tools: toolPorts(ctx.tools),
-      agents: () => ctx.agents,
-      planners: planners(ctx, guard),
+    const engine = new GoalEngine({
+      stores: memoryStores(memory),
+      tools: toolPorts(tools),
+      agents: () => ctx.products.find(AGENTS), // the agents phase runs after this one
+      planners: planners(ctx, tools.registry, guard),
       guard,
       limits: { maxSteps: o.max_steps, maxTokens: o.max_tokens, maxMs: durationMs(o.max_time), maxReplans: o.max_replans, maxRetries: o.max_retries },
       facts: () => ({ apiPort: apiPort(ctx), hostname: ctx.config.system.hostname, mode: ctx.mode }),
       rollbackOnFailure: o.rollback_on_failure,
       maxConcurrentGoals: o.max_concurrent_goals,
       // A configured model may word the answers; a wording with a figure the tools did not report is dropped.
-      phrasers: [gatewayPhraser(() => ctx.gateway), localPhraser(() => (ctx.inference ? localGenerator(ctx.inference) : undefined))],
+      phrasers: [gatewayPhraser(() => ctx.products.find(GATEWAY)), localPhraser(local(ctx))],
     });
+    ctx.products.provide(ENGINE, engine);
     return `planners ${o.planners.join(" → ")}; rollback on failure ${o.rollback_on_failure ? "on" : "off"}`;
   },
 });

@@ -38,9 +38,9 @@ describe("the restore steps", () => {
 
   test("the firewall step does nothing without kept rules", async () => {
     const ctx = createContext({ mode: "dev", config: defaultConfig(), paths: layout(dir) }, () => {});
-    expect(await firewallStep.run(ctx)).toEqual({ skip: "no rules kept" });
+    expect(await firewallStep.run(ctx, {})).toEqual({ skip: "no rules kept" });
     writeRules(rulesPath(ctx.paths.data), closePort([], { port: 22, protocol: "tcp", from: null }).rules);
-    expect(await firewallStep.run(ctx)).toEqual({ skip: "no tool system" });
+    expect(await firewallStep.run(ctx, {})).toEqual({ skip: "no tool system" });
     expect(firewallStep.describe(ctx)).toContain("firewall/rules.json");
   });
 });

@@ -11,6 +11,7 @@ import { errorMessage, libc, log } from "../../sys";
 import { rulesPath } from "../../tools/firewall";
 import { currentHostname, HOSTNAME, LOCALTIME, readSetting, setProcessZone, writeLocaltime, ZONEINFO, zoneProblem } from "../../tools/sys";
 import type { BootContext } from "../context";
+import { TOOLS } from "../products";
 import { defineStep } from "../step";
 
 type Source = "kernel command line" | "data disk" | "config.toml";
@@ -75,7 +76,8 @@ export const firewallStep = defineStep({
   describe: (ctx) => `test -e ${rulesPath(ctx.paths.data)} && nft -f <rules as table inet aios> (after ready)`,
   // Reading and checking the rules waits too: even that is tens of ms under TCG.
   run: (ctx) => {
-    const firewall = ctx.tools?.executor.host.firewall;
+    // Read here, not as a need: with no rules kept, the step says so whether or not the tools step ran.
+    const firewall = ctx.products.find(TOOLS)?.executor.host.firewall;
     if (!existsSync(rulesPath(ctx.paths.data))) return { skip: "no rules kept" };
     if (!firewall) return { skip: "no tool system" };
     firewall.requireAvailable();

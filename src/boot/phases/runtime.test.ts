@@ -11,6 +11,7 @@ import { defaultConfig } from "../../config";
 import { installTinyModels } from "../../inference/fixtures.testing";
 import { setSink } from "../../sys";
 import { createContext, layout } from "../context";
+import { EMBEDDER, INFERENCE } from "../products";
 import { runPhase } from "../runner";
 import { runtime } from "./runtime";
 
@@ -36,11 +37,11 @@ describe("runtime files step", () => {
   test("finds onnxruntime under /usr/lib/aios/lib, or says it is missing", async () => {
     const step = runtime.steps.find((s) => s.name === "runtime files")!;
     const ctx = context();
-    expect(await step.run(ctx)).toEqual({ skip: expect.stringContaining("no onnxruntime library") });
+    expect(await step.run(ctx, {})).toEqual({ skip: expect.stringContaining("no onnxruntime library") });
     mkdirSync(join(root, "usr/lib/aios/lib"), { recursive: true });
     writeFileSync(join(root, "usr/lib/aios/lib/libonnxruntime.so.1"), "");
     try {
-      expect(await step.run(ctx)).toBe(`onnxruntime in ${join(root, "usr/lib/aios")}`);
+      expect(await step.run(ctx, {})).toBe(`onnxruntime in ${join(root, "usr/lib/aios")}`);
     } finally {
       rmSync(join(root, "usr/lib/aios/lib"), { recursive: true });
     }
@@ -52,8 +53,8 @@ describe("ai-runtime phase", () => {
     const ctx = createContext({ mode: "dev", config: defaultConfig(), paths: layout(join(root, "elsewhere")), runtimeDir: join(root, "usr/lib/aios") }, () => {});
     const r = await runPhase(ctx, runtime);
     expect(r.status).toBe("ok");
-    expect(ctx.inference!.list().map((m) => [m.name, m.origin])).toEqual([["tiny-random-bert", "image"]]);
-    expect(ctx.inference!.options.runtimeDir).toBe(join(root, "usr/lib/aios"));
+    expect(ctx.products.get(INFERENCE).list().map((m) => [m.name, m.origin])).toEqual([["tiny-random-bert", "image"]]);
+    expect(ctx.products.get(INFERENCE).options.runtimeDir).toBe(join(root, "usr/lib/aios"));
     await ctx.services[0]!.stop();
   });
 
@@ -63,9 +64,9 @@ describe("ai-runtime phase", () => {
     expect(r.status).toBe("ok");
     expect(r.steps.map((s) => [s.name, s.status])).toEqual([["runtime files", "skipped"], ["registry", "done"], ["always loaded", "skipped"]]);
     expect(r.steps[1]!.detail).toBe("2 models, embedding: tiny-random-bert");
-    expect(ctx.inference!.list().map((m) => [m.name, m.origin])).toEqual([["tiny-random-bert", "image"], ["tiny-random-gpt2", "imported"]]);
-    expect(ctx.inference!.status().loaded).toEqual([]);
-    expect([ctx.embedder!.model, ctx.embedder!.dims]).toEqual(["tiny-random-bert", 32]);
+    expect(ctx.products.get(INFERENCE).list().map((m) => [m.name, m.origin])).toEqual([["tiny-random-bert", "image"], ["tiny-random-gpt2", "imported"]]);
+    expect(ctx.products.get(INFERENCE).status().loaded).toEqual([]);
+    expect([ctx.products.get(EMBEDDER).model, ctx.products.get(EMBEDDER).dims]).toEqual(["tiny-random-bert", 32]);
     expect(ctx.services.map((s) => s.name)).toEqual(["inference"]);
     await ctx.services[0]!.stop();
   });
@@ -74,8 +75,8 @@ describe("ai-runtime phase", () => {
     const ctx = context();
     const r = await runPhase(ctx, runtime);
     expect(r.steps[1]).toMatchObject({ status: "done", detail: "no model needed at boot: scanned on first use" });
-    expect(ctx.embedder).toBeUndefined();
-    expect(ctx.inference!.list()).toHaveLength(2);
+    expect(ctx.products.find(EMBEDDER)).toBeUndefined();
+    expect(ctx.products.get(INFERENCE).list()).toHaveLength(2);
     await ctx.services[0]!.stop();
   });
 
@@ -83,7 +84,7 @@ describe("ai-runtime phase", () => {
     const ctx = context({ operational: { ...defaultConfig().models.operational, name: "tiny-random-bert", always_loaded: true } });
     const r = await runPhase(ctx, runtime);
     expect(r.steps[2]).toMatchObject({ name: "always loaded", status: "done", detail: "loaded tiny-random-bert" });
-    expect(ctx.inference!.status().loaded.map((s) => [s.name, s.pinned])).toEqual([["tiny-random-bert", true]]);
+    expect(ctx.products.get(INFERENCE).status().loaded.map((s) => [s.name, s.pinned])).toEqual([["tiny-random-bert", true]]);
     await ctx.services[0]!.stop();
   });
 

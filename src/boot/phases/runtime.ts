@@ -11,6 +11,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { InferenceRuntime, ORT_LIBRARY, RUNTIME_MOUNT, runtimeOptions, TIERS } from "../../inference";
 import type { BootContext } from "../context";
+import { EMBEDDER, INFERENCE } from "../products";
 import { definePhase, defineStep } from "../step";
 
 /** A guest path on this machine: itself as PID 1; in dev mode under the state directory, the runtime's at --runtime. */
@@ -42,29 +43,31 @@ export const runtime = definePhase({
     }),
     defineStep({
       name: "registry",
+      provides: [INFERENCE, EMBEDDER],
       describe: (ctx) => `ls ${RUNTIME_MOUNT}/models ${ctx.config.models.model_dir}`,
       run: (ctx) => {
         const rt = new InferenceRuntime(runtimeOptions(ctx.config, guestPath(ctx)));
-        ctx.inference = rt;
+        ctx.products.provide(INFERENCE, rt);
         ctx.services.push({ name: "inference", stop: () => rt.close() });
         // Scanning costs ~0.1 s under TCG: done now only if the boot needs a model, else on first use.
         if (!ctx.config.models.embedding && !pinned(ctx).length) return "no model needed at boot: scanned on first use";
         const models = rt.list();
-        ctx.embedder = rt.embedder();
+        const embedder = rt.embedder();
+        if (embedder) ctx.products.provide(EMBEDDER, embedder);
         const skipped = rt.registry.skipped().length;
-        return `${models.length} models${skipped ? ` (${skipped} skipped)` : ""}, embedding: ${ctx.embedder ? ctx.embedder.model : "none"}`;
+        return `${models.length} models${skipped ? ` (${skipped} skipped)` : ""}, embedding: ${embedder ? embedder.model : "none"}`;
       },
     }),
     defineStep({
       name: "always loaded",
       required: false,
+      needs: { rt: INFERENCE },
+      without: { rt: "no runtime" },
       describe: (ctx) => {
         const names = pinned(ctx);
         return names.length ? `aios-runtime load ${names.join(" ")}` : "true  # no tier has always_loaded";
       },
-      run: async (ctx) => {
-        const rt = ctx.inference;
-        if (!rt) return { skip: "no runtime" };
+      run: async (_ctx, { rt }) => {
         const tiers = Object.entries(rt.options.tiers).filter(([, t]) => t.alwaysLoaded && t.name);
         if (!tiers.length) return { skip: "no tier has always_loaded with a name" };
         const loaded: string[] = [];

@@ -17,6 +17,7 @@ import { openToolSystem, type ToolEnv } from "../../tools";
 import { registerSecret } from "../../tools/redact";
 import { pkgSettings } from "../../tools/pkg";
 import type { BootContext } from "../context";
+import { AGENTS, API_APP, EMBEDDER, ENGINE, FLEET, GATEWAY, GATEWAY_OFF, INFERENCE, MEMORY, TOOLS } from "../products";
 import { definePhase, defineStep } from "../step";
 import { docsStep } from "./docs";
 import { orchestratorStep } from "./orchestrator";
@@ -49,10 +50,16 @@ function toolEnv(ctx: BootContext): ToolEnv {
   const n = ctx.config.network;
   // The API's port as bound (dev mode may pick one), else the configured one: the egress policy keeps agents off it.
   const managementPorts = () => [ctx.apiUrl ? Number(new URL(ctx.apiUrl).port) : (ctx.port ?? n.management_port)];
-  const servicePids = () => (ctx.tools?.executor.host.services?.list() ?? []).flatMap((s) => (s.pid === null ? [] : [s.pid]));
+  const servicePids = () => (ctx.products.find(TOOLS)?.executor.host.services?.list() ?? []).flatMap((s) => (s.pid === null ? [] : [s.pid]));
   const egress = { allowOutbound: n.allow_outbound, allow: n.egress_allow, managementPorts, servicePids };
   const sandbox = { spawn: ctx.config.security.spawn, agents: ctx.config.security.agents };
   return { mode: ctx.mode, root, fsRoots: ctx.config.tools.fs_roots, paths: { data, log, run, secrets, etc }, egress, sandbox };
+}
+
+/** The tool system as the API and the REPL see it, calls routed to the agent that owns the tool once agents run. */
+function toolsView(ctx: BootContext) {
+  const tools = ctx.products.find(TOOLS);
+  return tools && { registry: tools.registry, executor: tools.executor, ledger: tools.ledger, route: (tool: string) => ctx.products.find(AGENTS)?.route(tool) };
 }
 
 export const services = definePhase({
@@ -72,10 +79,11 @@ export const services = definePhase({
     defineStep({
       name: "memory",
       required: false,
+      provides: [MEMORY],
       describe: (ctx) => `aios-memory --working ${workingDb(ctx)} --longterm ${longtermDb(ctx)}`,
       run: (ctx) => {
-        const memory = openMemory({ working: workingDb(ctx), longterm: longtermDb(ctx) }, ctx.config.memory, ctx.embedder);
-        ctx.memory = memory;
+        const memory = openMemory({ working: workingDb(ctx), longterm: longtermDb(ctx) }, ctx.config.memory, ctx.products.find(EMBEDDER));
+        ctx.products.provide(MEMORY, memory);
         ctx.services.push({ name: "memory", stop: () => memory.close() });
         const s = memory.longterm.stats();
         const docs = s.documents.document + s.documents.procedure + s.documents.decision;
@@ -85,25 +93,25 @@ export const services = definePhase({
     defineStep({
       name: "tools",
       required: false,
+      provides: [TOOLS],
       describe: (ctx) => `aios-tools --ledger ${ledgerPath(ctx)} --root ${toolEnv(ctx).root} --autonomy ${ctx.config.system.autonomy_level}`,
       run: async (ctx) => {
         const env = toolEnv(ctx);
         if (ctx.mode === "dev") for (const r of env.fsRoots) mkdirSync(join(env.root, r), { recursive: true });
         const level = ctx.config.system.autonomy_level;
+        const memory = ctx.products.find(MEMORY); // optional: without it each family opens its own store
         const tools = await openToolSystem({
           ledgerPath: ledgerPath(ctx),
           env,
           level,
           defaultTimeoutMs: durationMs(ctx.config.tools.default_timeout),
-          workingDb: ctx.memory?.working.db, // one connection for every family's store, not one each
-          host: ctx.memory ? { knowledge: ctx.memory.longterm } : {}, // memory.search
+          workingDb: memory?.working.db, // one connection for every family's store, not one each
+          host: memory ? { knowledge: memory.longterm } : {}, // memory.search
         });
-        ctx.tools = tools;
+        ctx.products.provide(TOOLS, tools);
         tools.executor.host.pkg.configure(pkgSettings(env, ctx.config.pkg)); // [pkg] of config.toml
         tools.executor.host.power = (action, origin) => ctx.power(action, origin); // sys.power: the REPL's orderly shutdown
         tools.executor.host.firewall.setProtected([{ port: apiAddress(ctx).port, protocol: "tcp", what: "the management API" }]);
-        ctx.caller = tools.executor;
-        ctx.capabilities = tools.capabilities;
         ctx.services.push({ name: "tools", stop: () => tools.close() });
         return `${tools.registry.size} tools, autonomy ${level}, ledger at row ${tools.ledger.count()}, ${tools.executor.approvals.pending().length} approvals pending`;
       },
@@ -112,17 +120,18 @@ export const services = definePhase({
     defineStep({
       name: "gateway",
       required: false,
+      provides: [GATEWAY, GATEWAY_OFF],
       describe: (ctx) => `aios-gateway --providers ${Object.keys(ctx.config.api).join(",")} --usage ${workingDb(ctx)}`,
       run: (ctx) => {
         let db: Db | undefined; // opened here only when the memory step did not run
-        const usage = () => new UsageStore(ctx.memory?.working.db ?? (db = openDatabase(workingDb(ctx))));
+        const usage = () => new UsageStore(ctx.products.find(MEMORY)?.working.db ?? (db = openDatabase(workingDb(ctx))));
         const { gateway, notes, reason } = buildGateway(ctx.config, { root: ctx.paths.root, usage });
         for (const note of notes) log.warn(`gateway: ${note}`);
         if (!gateway) {
-          ctx.gatewayOff = reason;
+          ctx.products.provide(GATEWAY_OFF, reason ?? "no provider");
           return { skip: reason ?? "no provider" };
         }
-        ctx.gateway = gateway;
+        ctx.products.provide(GATEWAY, gateway);
         ctx.services.push({ name: "gateway", stop: () => db?.close() });
         return gateway
           .status()
@@ -134,13 +143,16 @@ export const services = definePhase({
     docsStep,
     defineStep({
       name: "api",
+      provides: [API_APP],
       describe: (ctx) => {
         const a = apiAddress(ctx);
         return `aios-api --listen ${a.hostname}:${a.port}`;
       },
       run: (ctx) => {
         const tokens = new TokenStore(join(ctx.paths.secrets, "api-tokens.json")); // POST /api/v1/tokens; stored hashed
-        const usage = ctx.memory && new UsageStore(ctx.memory.working.db);
+        const p = ctx.products; // agents and fleet come in later phases: read when asked for
+        const memory = p.find(MEMORY);
+        const usage = memory && new UsageStore(memory.working.db);
         const app = createApi({
           token: () => ctx.adminToken ?? "",
           tokens,
@@ -148,16 +160,16 @@ export const services = definePhase({
           system: () => info(ctx),
           power: (action) => ctx.power(action, "api"),
           update: () => ctx.update,
-          agents: () => ctx.agents?.list() ?? [], // the agents phase runs after this one
-          killAgent: (name, by) => ctx.agents?.kill(name, by),
-          inference: () => ctx.inference,
-          gateway: () => ctx.gateway?.status() ?? { enabled: false, reason: ctx.gatewayOff ?? "the gateway step did not run" },
-          memory: () => ctx.memory,
-          goals: () => ctx.orchestrator,
-          tools: ctx.tools && { registry: ctx.tools.registry, executor: ctx.tools.executor, ledger: ctx.tools.ledger, route: (tool) => ctx.agents?.route(tool) },
-          fleet: () => ctx.fleet,
+          agents: () => p.find(AGENTS)?.list() ?? [], // the agents phase runs after this one
+          killAgent: (name, by) => p.find(AGENTS)?.kill(name, by),
+          inference: () => p.find(INFERENCE),
+          gateway: () => p.find(GATEWAY)?.status() ?? { enabled: false, reason: p.find(GATEWAY_OFF) ?? GATEWAY_OFF.absent },
+          memory: () => memory,
+          goals: () => p.find(ENGINE),
+          tools: toolsView(ctx),
+          fleet: () => p.find(FLEET),
         });
-        ctx.apiApp = (req) => app.fetch(req);
+        p.provide(API_APP, (req) => app.fetch(req));
         const n = ctx.config.network;
         const server = startServer(app, { ...apiAddress(ctx), tls: n.management_tls ? { cert: n.tls_cert, key: n.tls_key } : undefined });
         ctx.apiUrl = server.url;
@@ -180,10 +192,10 @@ export const services = definePhase({
             shell: () => repl.lend(() => consoleShell(ctx.config.boot.shell, ctx.mode === "pid1")),
             power: (action) => ctx.power(action, "console"),
             update: () => ctx.update,
-            agents: () => ctx.agents?.list() ?? [],
-            memory: () => ctx.memory,
-            goals: () => ctx.orchestrator,
-            tools: ctx.tools && { registry: ctx.tools.registry, executor: ctx.tools.executor, ledger: ctx.tools.ledger, route: (tool) => ctx.agents?.route(tool) },
+            agents: () => ctx.products.find(AGENTS)?.list() ?? [],
+            memory: () => ctx.products.find(MEMORY),
+            goals: () => ctx.products.find(ENGINE),
+            tools: toolsView(ctx),
           },
         });
         ctx.afterReady.push(() => repl.start());

@@ -12,6 +12,7 @@
 import { errorMessage, log, openWatchdog } from "../../sys";
 import { shutdown } from "../../init";
 import type { BootContext } from "../context";
+import { AGENTS } from "../products";
 import { defineStep } from "../step";
 
 /** How often PID 1 feeds the watchdog; softdog's timeout is 60 s (initramfs/etc/modprobe.d/watchdog.conf). */
@@ -72,9 +73,10 @@ export async function trialProblem(ctx: BootContext): Promise<string | null> {
   } catch (err) {
     return `GET ${url}: ${errorMessage(err)}`;
   }
-  if (!ctx.agents) return "no agents are running";
+  const agents = ctx.products.find(AGENTS);
+  if (!agents) return "no agents are running";
   try {
-    await ctx.agents.ask("system", { type: "health" }, HEALTH_TIMEOUT_MS);
+    await agents.ask("system", { type: "health" }, HEALTH_TIMEOUT_MS);
   } catch (err) {
     return `the system agent's health check: ${errorMessage(err)}`;
   }
