@@ -13,6 +13,7 @@ export { routeTask, RoutingError, type RoutableAgent, type Route } from "./route
 export { runSchedule, type ScheduleResult, type TaskOutcome } from "./schedule";
 export type { AnyPlanner, Decision, LoopStart, ModelPlanner, Observation, Planner, PlannerResult, PlanningContext, PlanningFacts, Reading, StepContext, Stepper, Turn } from "./types";
 export { TraceStore, type TraceEvent } from "./trace";
+export { progressLine } from "./progress";
 export { checkPlan } from "./validate";
 export { autonomyFloor, catalogueGuard, guardedCatalogue, vetCall, type Guard } from "./guard";
 export { LoopStop, observe, runLoop, type LoopBounds, type LoopEnd, type LoopPorts } from "./loop";

@@ -3,6 +3,8 @@ import { table } from "../../console/format";
 import type { Goal } from "../../memory";
 import { CtlError, EXIT, usageError } from "../errors";
 import type { TraceEvent } from "../../orchestrator";
+// progress.ts alone (no runtime imports): the CLI must not load the orchestrator.
+import { progressLine } from "../../orchestrator/progress";
 import { type Ctx, defineVerb, intFlag, print } from "../verb";
 import { fleetGoal } from "./fleet";
 
@@ -23,20 +25,7 @@ function goalNumber(raw: string | undefined, usage: string): number {
 }
 
 /** The lines a person follows live (as the REPL prints them); the rest is in `trace`. */
-export function progressLine(e: TraceEvent): string | undefined {
-  switch (e.kind) {
-    case "plan":
-    case "task":
-    case "rollback":
-      return e.message;
-    case "approval": {
-      const d = e.data as { approvalId?: string } | null;
-      return d?.approvalId ? `${e.message}: aios-init ctl approve ${d.approvalId} (or deny ${d.approvalId})` : e.message;
-    }
-    default:
-      return undefined;
-  }
-}
+export const followLine = (e: TraceEvent) => progressLine(e, (id) => `aios-init ctl approve ${id} (or deny ${id})`);
 
 export const answerText = (g: { id: number; state: string; answer: string | null; error: string | null }) => {
   const text = g.answer ?? g.error ?? "";
@@ -63,7 +52,7 @@ async function follow(ctx: Ctx, id: number): Promise<GoalDetail> {
     } catch {
       return;
     }
-    const line = progressLine(ev);
+    const line = followLine(ev);
     if (line) ctx.io.err(`goal ${id}: ${line}`);
   }, ctx.signal);
   if (!ended && ctx.signal.aborted) throw new CtlError("interrupted", `goal ${id} goes on: aios-init ctl trace ${id}`, EXIT.interrupted);

@@ -6,7 +6,7 @@
  * prints the decision log of one; `cancel <id>` stops one.
  */
 import { isFinalGoalState } from "../../memory";
-import type { GoalEngine, TraceEvent } from "../../orchestrator";
+import { type GoalEngine, progressLine, type TraceEvent } from "../../orchestrator";
 import { type CommandIO, defineCommand } from "../command";
 import { table } from "../format";
 
@@ -24,20 +24,7 @@ function goalId(raw: string | undefined, usage: string): number {
 const line = (e: TraceEvent) => `[${e.kind}] ${e.message}`;
 
 /** The trace events a person follows live; the rest (planners' passes, routing, calls) is in `trace <id>`. */
-function progress(e: TraceEvent): string | undefined {
-  switch (e.kind) {
-    case "plan":
-    case "task":
-    case "rollback":
-      return e.message;
-    case "approval": {
-      const d = e.data as { approvalId?: string } | null;
-      return d?.approvalId ? `${e.message}: type 'approve ${d.approvalId}' or 'deny ${d.approvalId}' ('approvals' lists them)` : e.message;
-    }
-    default:
-      return undefined;
-  }
-}
+const progress = (e: TraceEvent) => progressLine(e, (id) => `type 'approve ${id}' or 'deny ${id}' ('approvals' lists them)`);
 
 /** "goal 3 done:" and the answer, indented. */
 export function answerLines(id: number, state: string, answer: string | null, error: string | null): string {
