@@ -44,7 +44,8 @@ function useHash(): string[] {
   const read = () => location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
   const [parts, setParts] = useState(read());
   useEffect(() => {
-    const on = () => setParts(read());
+    // Routes are "#/..." (or none); an in-page anchor such as the skip link's "#main" is not a page change.
+    const on = () => (location.hash === "" || location.hash.startsWith("#/") ? setParts(read()) : undefined);
     addEventListener("hashchange", on);
     return () => removeEventListener("hashchange", on);
   }, []);
