@@ -191,13 +191,10 @@ export class Vm {
   async run(line: string, until: RegExp, timeoutMs = 30_000): Promise<string> {
     const from = this.output.length;
     this.type(`${line}\r`);
-    // `until` is looked for only after the console has echoed the line: a log line that arrives
-    // first is followed by a redrawn prompt, which would otherwise end the wait before the answer.
-    const echo = await this.waitFor(new RegExp(line.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), timeoutMs, from);
-    const after = from + echo.index! + echo[0].length;
-    const m = await this.waitFor(until, timeoutMs, after);
-    return this.output.slice(from, after + m.index! + m[0].length);
+    const m = await this.waitFor(until, timeoutMs, from);
+    return this.output.slice(from, from + m.index! + m[0].length);
   }
+
 
   api(path: string, init: RequestInit & { auth?: boolean } = {}): Promise<Response> {
     const headers = new Headers(init.headers);
