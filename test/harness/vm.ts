@@ -195,7 +195,6 @@ export class Vm {
     return this.output.slice(from, from + m.index! + m[0].length);
   }
 
-
   api(path: string, init: RequestInit & { auth?: boolean } = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (init.auth !== false) headers.set("authorization", `Bearer ${TOKEN}`);
