@@ -1,5 +1,5 @@
 /** `approvals` (this node, or the fleet with --nats), `approve ID [--remember]`, `deny ID [--reason …]`. */
-import { duration, table } from "../../console/format";
+import { duration, table } from "../../sys/text";
 import { formatApprovals } from "../../fleet/format";
 import type { ApprovalView, CallView } from "../../tools/views";
 import { EXIT, usageError } from "../errors";

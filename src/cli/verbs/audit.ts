@@ -1,5 +1,5 @@
 /** `audit [--limit N] [--tool T] [--cursor C]`, `audit --verify`, `audit --node NAME` (the fleet's verified copy, over NATS). */
-import { table } from "../../console/format";
+import { table } from "../../sys/text";
 import { formatAudit } from "../../fleet/format";
 import type { AuditRow, VerifyResult } from "../../memory/ledger";
 import { EXIT, usageError } from "../errors";

@@ -1,5 +1,5 @@
 /** `goal "…" [--wait]`, `goals`, `trace ID`; fleet goals with --labels, --nodes or --all. */
-import { table } from "../../console/format";
+import { table } from "../../sys/text";
 import type { Goal } from "../../memory";
 import { CtlError, EXIT, usageError } from "../errors";
 import type { TraceEvent } from "../../orchestrator";

@@ -1,6 +1,6 @@
 /** `status`, `models`, `logs [-f]`, `power poweroff|reboot`. */
 import type { AgentInfo } from "../../agents/runtime";
-import { duration, mib, table } from "../../console/format";
+import { duration, mib, table } from "../../sys/text";
 import type { SystemInfo } from "../../sys/info";
 import { EXIT, usageError } from "../errors";
 import { defineVerb, intFlag, print } from "../verb";

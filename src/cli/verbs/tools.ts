@@ -1,5 +1,5 @@
 /** `tools [NAME]`, `call TOOL key=value…`, `rollback CALL`. */
-import { table } from "../../console/format";
+import { table } from "../../sys/text";
 import { type JsonSchema, typedArgs } from "../args";
 import { EXIT, usageError } from "../errors";
 import { defineVerb, print } from "../verb";

@@ -7,7 +7,7 @@
  * too_large, ...) come back with the system's code and reason, exit 1.
  */
 import { stat } from "node:fs/promises";
-import { table } from "../../console/format";
+import { table } from "../../sys/text";
 import { CtlError, EXIT, usageError } from "../errors";
 import { type Ctx, defineVerb, print } from "../verb";
 

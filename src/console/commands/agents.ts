@@ -1,6 +1,6 @@
 import type { AgentInfo } from "../../agents";
 import { defineCommand } from "../command";
-import { table } from "../format";
+import { table } from "../../sys/text";
 
 const WIDTH = 80;
 

@@ -1,7 +1,7 @@
 /** `approvals`, `approve <id> [remember]`, `deny <id> [reason]`, `autonomy [level]`: the autonomy gate from the console. */
 import { AUTONOMY_LEVELS, type AutonomyLevel } from "../../tools";
 import { defineCommand } from "../command";
-import { duration } from "../format";
+import { duration } from "../../sys/text";
 import { summarizeCall } from "../../orchestrator/answer";
 import { describeFailure } from "./call";
 import { fitTable, toolsOf } from "./tools";

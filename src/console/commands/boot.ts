@@ -1,5 +1,5 @@
 import { defineCommand } from "../command";
-import { table } from "../format";
+import { table } from "../../sys/text";
 
 export const boot = defineCommand({
   name: "boot",

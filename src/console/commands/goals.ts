@@ -8,7 +8,7 @@
 import { isFinalGoalState } from "../../memory";
 import { type GoalEngine, progressLine, type TraceEvent } from "../../orchestrator";
 import { type CommandIO, defineCommand } from "../command";
-import { table } from "../format";
+import { table } from "../../sys/text";
 
 function engineOf(io: CommandIO): GoalEngine {
   const e = io.deps.goals?.();

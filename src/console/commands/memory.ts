@@ -1,7 +1,7 @@
 /** `memory`: what the memory tiers hold, how big their files are, and which retrievers search uses. */
 import type { Memory } from "../../memory";
 import { type CommandIO, defineCommand } from "../command";
-import { table } from "../format";
+import { table } from "../../sys/text";
 
 export function memoryOf(io: CommandIO): Memory {
   const m = io.deps.memory?.();

@@ -1,5 +1,5 @@
 import { defineCommand } from "../command";
-import { duration, mib, table } from "../format";
+import { duration, mib, table } from "../../sys/text";
 
 export const status = defineCommand({
   name: "status",

@@ -1,7 +1,7 @@
 /** `tools [name]`: the tool registry; with a name, its flags and arguments (from its JSON Schema). */
 import type { ConsoleTools, CommandIO } from "../command";
 import { defineCommand } from "../command";
-import { table } from "../format";
+import { table } from "../../sys/text";
 
 /** The tools of the running system, or a plain error the REPL prints. */
 export function toolsOf(io: CommandIO): ConsoleTools {

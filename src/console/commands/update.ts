@@ -7,7 +7,7 @@
  */
 import type { SystemUpdates } from "../../update";
 import { type CommandIO, defineCommand } from "../command";
-import { table } from "../format";
+import { table } from "../../sys/text";
 
 function updatesOf(io: CommandIO): SystemUpdates {
   const u = io.deps.update?.();

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { duration, mib, table } from "./format";
+import { duration, mib, table } from "./text";
 
 describe("format", () => {
   test("table pads every column but the last and trims line ends", () => {
@@ -24,8 +24,8 @@ describe("format", () => {
     expect(duration(90_061_000)).toBe("25 h 1 min");
   });
 
-  // BUG (src/console/format.ts:14): the "< 60 s" branch rounds with toFixed(1), so
-  // 59.95..59.999 s prints as "60.0 s" instead of "59.9 s"/"1 min 0 s".
+  // Regression: the "< 60 s" branch rounds with toFixed(1), so 59.95..59.999 s once
+  // printed as "60.0 s"; it now switches to minutes from 59.95 s.
   test("just under a minute never prints as 60.0 s", () => {
     expect(duration(59_999)).not.toBe("60.0 s");
   });
