@@ -25,11 +25,15 @@ export interface Session {
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();
 
-  constructor(private readonly ttlMs = SESSION_TTL_MS) {}
+  /** `now` is injectable so expiry is tested against a clock, not against how busy the machine is. */
+  constructor(
+    private readonly ttlMs = SESSION_TTL_MS,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   create(who: { name: string; role: Role; tokenId: string | null }): Session {
     if (this.sessions.size >= MAX_SESSIONS) this.evict();
-    const now = Date.now();
+    const now = this.now();
     const s: Session = { id: randomBytes(32).toString("base64url"), ...who, createdAt: now, expiresAt: now + this.ttlMs };
     this.sessions.set(s.id, s);
     return s;
@@ -37,7 +41,7 @@ export class SessionStore {
 
   get(id: string): Session | undefined {
     const s = this.sessions.get(id);
-    if (s && s.expiresAt <= Date.now()) {
+    if (s && s.expiresAt <= this.now()) {
       this.sessions.delete(id);
       return undefined;
     }
@@ -57,7 +61,7 @@ export class SessionStore {
 
   /** Expired sessions first, then the oldest, so the store stays bounded. */
   private evict(): void {
-    const now = Date.now();
+    const now = this.now();
     for (const [id, s] of this.sessions) if (s.expiresAt <= now) this.sessions.delete(id);
     if (this.sessions.size < MAX_SESSIONS) return;
     const oldest = this.sessions.keys().next().value;
