@@ -22,7 +22,7 @@
  * so boot can finish them (tools/recovery.ts).
  */
 import { join } from "node:path";
-import { type AuditInput, type AuditLedger, type AuditRow, CallStore, GrantStore, LedgerError, type NewCall } from "../memory";
+import { type AuditInput, type AuditLedger, type AuditRow, CallStore, GrantStore, type NewCall } from "../memory";
 import { errorMessage, log, Staging, withLogFields } from "../sys";
 import { bounded, isPromiseLike } from "./bounded";
 import type { Capabilities } from "./capabilities";
@@ -30,6 +30,7 @@ import { callRisk, type Tool, type ToolContext, type ToolEnv, type ToolHost } fr
 import { CallNotFoundError, ToolCancelledError, ToolError, ToolExecutionError, ToolForbiddenError, ToolInputError, ToolOutputError } from "./errors";
 import { lacking } from "./authority";
 import { auditedArgs, redactJson } from "./redact";
+import { redactRow } from "./redaction";
 import { type ApprovedCall, Approvals, behalf } from "./approvals";
 import type { AutonomyLevel } from "./gate";
 import { Policy } from "./policy";
@@ -364,29 +365,9 @@ export class Executor implements ToolCaller {
     return this.rollbacks.correlation(correlationId, by);
   }
 
-  // ---- redaction ----------------------------------------------------------
-
-  /**
-   * Redacts audit row `seq`'s payload after the fact (see AuditLedger.redact)
-   * and the copy of it the calls table keeps (a call's arguments or result),
-   * durably; returns the `redact` row. A held call's request is refused: its
-   * arguments are what an approval would run.
-   */
-  async redact(seq: number, by: string, reason: string): Promise<AuditRow> {
-    const row = this.ledger.get(seq);
-    const n = row?.callId ? idNumber("c", row.callId) : undefined;
-    const call = n === undefined ? undefined : this.calls.get(n);
-    const column = row?.kind === "request" || row?.kind === "queued" ? "args" : row?.kind === "result" ? "result" : null;
-    if (call && column === "args" && call.status === "queued") throw new LedgerError("queued_call", `audit row ${seq}: ${row!.callId} waits for approval with these arguments; deny it first`);
-    const out = this.write(() =>
-      this.calls.transaction(() => {
-        const r = this.ledger.redact(seq, by, reason);
-        if (call && column) this.calls.redact(call.seq, column, JSON.stringify((this.ledger.get(seq) as AuditRow).data));
-        return r;
-      }),
-    );
-    await this.ledger.durable();
-    return out;
+  /** Redacts audit row `seq`'s payload after the fact, and the calls table's copy of it (redaction.ts). */
+  redact(seq: number, by: string, reason: string): Promise<AuditRow> {
+    return redactRow(this, seq, by, reason);
   }
 
   // ---- plumbing -----------------------------------------------------------

@@ -13,7 +13,7 @@
  *
  * Applied to the audited arguments and results (and the calls table beside
  * them); what the caller receives is never changed. Redacting a row after
- * the fact is the ledger's own business (src/memory/ledger.ts).
+ * the fact is redaction.ts's business (over src/memory/ledger.ts).
  */
 import * as v from "valibot";
 import type { Tool } from "./define";
