@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { errorMessage, loadavg, log, meminfo, rssBytes } from "../sys";
-import { ACTIVE_GOAL_STATES } from "../memory";
+import { ACTIVE_GOAL_STATES } from "../orchestrator/goals/machine";
 import { type FetchHandler, serveApi } from "./bridge";
 import { Backoff, connectWithRetry, sleep } from "./connect";
 import { fleetGoalResult, submitFleetGoal } from "./goals";

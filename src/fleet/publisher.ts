@@ -12,7 +12,8 @@
  * acknowledged just before a crash), else the point saved durably in
  * <data>/fleet/cursor.json (a stream whose old rows aged out).
  */
-import { type AuditRow, isFinalGoalState } from "../memory";
+import type { AuditRow } from "../memory";
+import { isFinalGoalState } from "../orchestrator/goals/machine";
 import type { TraceEvent } from "../orchestrator";
 import { errorMessage, log } from "../sys";
 import type { Fleet } from "./setup";

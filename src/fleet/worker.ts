@@ -11,8 +11,8 @@
  * its answer.
  */
 import { AckPolicy, type ConsumerMessages, DeliverPolicy, type JsMsg } from "@nats-io/jetstream";
-import { type Goal, isFinalGoalState } from "../memory";
-import type { TraceEvent } from "../orchestrator";
+import type { Goal, TraceEvent } from "../orchestrator";
+import { isFinalGoalState } from "../orchestrator/goals/machine";
 import { errorMessage, log } from "../sys";
 import { Backoff, sleep } from "./connect";
 import type { Fleet } from "./setup";

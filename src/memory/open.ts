@@ -10,6 +10,7 @@ import type { Db } from "./db";
 import type { Embedder } from "./embedder";
 import { type LongTermStats, LongTermMemory } from "./knowledge/longterm";
 import { type OperationalStats, OperationalMemory } from "./operational";
+import type { MemoryPart, PartReport, PartStats } from "./parts";
 import { type WorkingStats, WorkingMemory } from "./working";
 
 export type MemoryConfig = Config["memory"];
@@ -30,22 +31,22 @@ export interface FileSize {
 export interface MemoryStats extends LongTermStats {
   /** The model whose vectors search uses; null: none installed, full-text search only. */
   embeddingModel: string | null;
-  working: WorkingStats;
+  /** Memory's own keys, and the figures of each registered part (goals by state, tasks). */
+  working: WorkingStats & Partial<PartStats>;
   operational: OperationalStats;
   files: { working: FileSize; longterm: FileSize };
   lastMaintenance: number | null;
 }
 
-export interface MaintenanceReport {
+export type MaintenanceReport = {
   decisionsDeleted: number;
-  goalsDeleted: number;
+} & Partial<PartReport> & {
   /** Files that were VACUUMed (a quarter or more of their pages free, or asked for). */
   vacuumed: string[];
   ms: number;
-}
+};
 
 const LAST_MAINTENANCE = "memory.maintenance.last";
-const DAY_MS = 86_400_000;
 
 function fileSize(db: Db): FileSize {
   const size = (p: string) => {
@@ -75,6 +76,7 @@ export class Memory {
   readonly operational: OperationalMemory;
   readonly working: WorkingMemory;
   readonly longterm: LongTermMemory;
+  private readonly parts = new Map<string, MemoryPart>();
   private closed = false;
 
   constructor(
@@ -102,12 +104,18 @@ export class Memory {
     this.longterm.setEmbedder(embedder);
   }
 
+  /** Adds a subsystem's figures to stats() and its retention to maintain() (see parts.ts). */
+  register(part: MemoryPart): void {
+    this.parts.set(part.name, part);
+  }
+
   stats(): MemoryStats {
     const lt = this.longterm.stats();
+    const parts = [...this.parts.values()].map((p) => p.stats?.() ?? {});
     return {
       ...lt,
       embeddingModel: lt.vectors.model,
-      working: this.working.stats(),
+      working: Object.assign({}, ...parts, this.working.stats()),
       operational: this.operational.stats(),
       files: { working: fileSize(this.working.db), longterm: fileSize(this.longterm.db) },
       lastMaintenance: this.working.kv.get<number>(LAST_MAINTENANCE) ?? null,
@@ -121,21 +129,22 @@ export class Memory {
   }
 
   /**
-   * Retention (decisions by age and count, finished goals by age) and
-   * compaction of both files. Synchronous: VACUUM of a large file blocks for
-   * as long as it copies, which is why it runs only when a quarter is free.
+   * Retention (decisions by age and count, and each registered part's: the
+   * goal engine's finished goals by age) and compaction of both files.
+   * Synchronous: VACUUM of a large file blocks for as long as it copies,
+   * which is why it runs only when a quarter is free.
    */
   maintain(opts: { now?: number; vacuum?: boolean } = {}): MaintenanceReport {
     const started = performance.now();
     const now = opts.now ?? Date.now();
     const c = this.config;
     const { decisions } = this.longterm.applyRetention({ decisionMaxAgeDays: c.decision_max_age_days, decisionMaxCount: c.decision_max_count }, now);
-    const goals = c.goal_retention_days > 0 ? this.working.goals.deleteFinishedBefore(now - c.goal_retention_days * DAY_MS) : 0;
+    const retained = [...this.parts.values()].map((p) => p.retain?.(now, c) ?? {});
     this.longterm.db.exec("INSERT INTO chunks_fts (chunks_fts) VALUES ('optimize')");
     const vacuumed: string[] = [];
     for (const db of [this.working.db, this.longterm.db]) if (compact(db, opts.vacuum ?? false)) vacuumed.push(db.filename);
     this.working.kv.set(LAST_MAINTENANCE, now);
-    return { decisionsDeleted: decisions, goalsDeleted: goals, vacuumed, ms: Math.round(performance.now() - started) };
+    return { decisionsDeleted: decisions, ...Object.assign({}, ...retained), vacuumed, ms: Math.round(performance.now() - started) };
   }
 
   close(): void {

@@ -1,36 +1,28 @@
 /**
- * Working memory (/var/lib/aios/memory/working.db): goals, tasks and small
- * runtime state, the things that must survive a reboot. Goals and the
- * key/value state go through a synchronous=FULL connection: a goal the API
- * acknowledged is on disk even if the power goes. Tasks and the trace, a
- * dozen small writes per task, go through a second connection with
- * synchronous=NORMAL: in WAL mode they are never corrupt, any later FULL
- * commit makes them durable too, and a power cut can only lose the last few
- * lines of a run that recovery fails anyway.
- * Other stores of the same file open their own component on `db` (services,
- * packages, ...) or on `fast` (the orchestrator's trace).
+ * Working memory (/var/lib/aios/memory/working.db): the things that must
+ * survive a reboot, each subsystem's in its own tables (goals and tasks, the
+ * services, packages, ...) and memory's own small runtime state (kv).
+ * Two connections: `db` with synchronous=FULL, so what the API acknowledged
+ * (a goal, a key) is on disk even if the power goes; `fast` with
+ * synchronous=NORMAL for the dozen small writes per task (tasks, the trace):
+ * in WAL mode they are never corrupt, any later FULL commit makes them
+ * durable too, and a power cut can only lose the last few lines of a run
+ * that recovery fails anyway. Each store opens its own migration component
+ * on the connection that suits it.
  */
 import { applyMigrations, type Db, openDatabase } from "./db";
-import { GoalStore, type GoalState } from "./goals";
 import { KvStore } from "./kv";
-import { WORKING_MIGRATIONS } from "./migrations/working";
-import { TaskStore } from "./tasks";
+import { KV_MIGRATIONS } from "./migrations/kv";
 
 export interface WorkingStats {
-  goals: Record<GoalState, number>;
-  tasks: number;
   keys: number;
 }
 
 export class WorkingMemory {
-  readonly goals: GoalStore;
-  readonly tasks: TaskStore;
   readonly kv: KvStore;
 
   static open(path: string): WorkingMemory {
-    const db = openDatabase(path, { synchronous: "full" });
-    applyMigrations(db, "working", WORKING_MIGRATIONS);
-    return new WorkingMemory(db, openDatabase(path, { synchronous: "normal" }));
+    return new WorkingMemory(openDatabase(path, { synchronous: "full" }), openDatabase(path, { synchronous: "normal" }));
   }
 
   /** `fast` may be `db` itself (one connection, everything FULL). */
@@ -38,18 +30,12 @@ export class WorkingMemory {
     readonly db: Db,
     readonly fast: Db = db,
   ) {
-    applyMigrations(db, "working", WORKING_MIGRATIONS);
-    this.goals = new GoalStore(db);
-    this.tasks = new TaskStore(fast);
+    applyMigrations(db, "kv", KV_MIGRATIONS);
     this.kv = new KvStore(db);
   }
 
   stats(): WorkingStats {
-    return {
-      goals: this.goals.counts(),
-      tasks: this.tasks.count(),
-      keys: (this.db.query("SELECT count(*) AS n FROM kv").get() as { n: number }).n,
-    };
+    return { keys: (this.db.query("SELECT count(*) AS n FROM kv").get() as { n: number }).n };
   }
 
   close(): void {

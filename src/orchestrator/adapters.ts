@@ -5,18 +5,19 @@
  */
 import type { Memory } from "../memory";
 import type { Executor } from "../tools/executor";
+import { openGoalStores } from "./goals";
 import type { ToolSystem } from "../tools/system";
 import type { EngineStores, EngineTools } from "./ports";
 import { TraceStore } from "./trace";
 import type { StoredProcedure } from "./types";
 
 export function memoryStores(memory: Memory): EngineStores {
-  const { goals, tasks, kv } = memory.working;
+  const { goals, tasks } = openGoalStores(memory);
   return {
     goals,
     tasks,
     trace: new TraceStore(memory.working.fast),
-    kv,
+    kv: memory.working.kv,
     async procedures(goal) {
       const found = await memory.longterm.search(goal, { k: 5, kinds: ["procedure"] });
       const out: StoredProcedure[] = [];

@@ -6,7 +6,7 @@
  * an event reads the state it announces.
  */
 import { describe, expect, test } from "bun:test";
-import { FINAL_GOAL_STATES } from "../memory";
+import { FINAL_GOAL_STATES } from "./goals";
 import { setSink } from "../sys";
 import { ToolRegistry } from "../tools/registry";
 import { CATALOG } from "../tools/catalog";
@@ -135,7 +135,7 @@ describe("the engine's ordering", () => {
     await w.tools.executor.approvals.approve(w.tools.executor.approvals.pending()[0]!.approvalId, { by: "test" });
     await w.until(g.id, ["done"]);
     expect(seen.find(([k]) => k === "outcome")).toEqual(["outcome", "done"]);
-    expect(w.memory.working.goals.history(g.id).map((h) => h.to)).toEqual(["planning", "running", "awaiting_approval", "running", "done"]);
+    expect(w.stores.goals.history(g.id).map((h) => h.to)).toEqual(["planning", "running", "awaiting_approval", "running", "done"]);
   });
 
   test("a refusal's outcome event finds the goal failed, with its answer", async () => {

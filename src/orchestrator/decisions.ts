@@ -6,7 +6,7 @@
  * REPL's `goal`). A goal that succeeded becomes a procedure in long-term
  * memory, so the same goal can reuse its plan.
  */
-import type { Goal } from "../memory";
+import type { Goal } from "./goals";
 import { errorMessage, log } from "../sys";
 import type { CallRecord } from "./execute";
 import type { Plan, TaskPlan } from "./plan";

@@ -51,7 +51,7 @@ describe("the lifecycle", () => {
     expect(messages.some((m) => /^task page → \w+ agent: \w+ is the most specialised agent that may call fs\.write/.test(m))).toBe(true);
     expect(messages.at(-2)).toBe("done: publish a page");
 
-    const tasks = w.memory.working.tasks.forGoal(goal.id);
+    const tasks = w.stores.tasks.forGoal(goal.id);
     expect(tasks.map((t) => [t.title, t.state])).toEqual([["make the site directory", "done"], ["write the page", "done"], ["read it back", "done"]]);
     const callIds = tasks.flatMap((t) => (t.toolCalls as Array<{ callId: string }>).map((c) => c.callId));
     // Every call in the trace is a row of the audit ledger, under the goal's correlation id.
@@ -112,7 +112,7 @@ describe("the lifecycle", () => {
     expect(await w.until(goal.id, ["failed", "done"])).toBe("failed");
     expect(w.engine.get(goal.id)!.error).toMatch(/^task read: fs\.read: .*; rolled back 1 calls$/);
     expect(existsSync(w.host("/srv/doomed"))).toBe(false);
-    expect(w.memory.working.tasks.forGoal(goal.id).map((t) => t.state)).toEqual(["done", "failed", "skipped"]);
+    expect(w.stores.tasks.forGoal(goal.id).map((t) => t.state)).toEqual(["done", "failed", "skipped"]);
   });
 });
 
@@ -127,7 +127,7 @@ describe("approvals", () => {
     await w.tools.executor.approvals.approve(held!.approvalId, { by: "test" });
     expect(await w.until(goal.id, ["done", "failed"])).toBe("done");
     expect(w.engine.trace(goal.id).some((e) => e.message.includes(`approved as ${held!.approvalId}`))).toBe(true);
-    expect(w.memory.working.goals.history(goal.id).map((h) => h.to)).toEqual(["planning", "running", "awaiting_approval", "running", "done"]);
+    expect(w.stores.goals.history(goal.id).map((h) => h.to)).toEqual(["planning", "running", "awaiting_approval", "running", "done"]);
   });
 
   test("a denied approval fails the goal and rolls back what ran before it", async () => {
@@ -186,9 +186,9 @@ describe("restarts", () => {
 
   test("a run cut off before its first call: failed with the reason, not 'rollback failed: no such call'", async () => {
     const first = await world({ planners: [fixedPlanner("script", SITE)], start: false });
-    const goal = first.memory.working.goals.create({ title: "publish", description: "publish", source: "test", priority: 0 });
-    first.memory.working.goals.transition(goal.id, "planning");
-    first.memory.working.goals.transition(goal.id, "running");
+    const goal = first.stores.goals.create({ title: "publish", description: "publish", source: "test", priority: 0 });
+    first.stores.goals.transition(goal.id, "planning");
+    first.stores.goals.transition(goal.id, "running");
     await first.close();
     worlds.splice(worlds.indexOf(first), 1);
     const again = await world({ planners: [fixedPlanner("script", SITE)], dir: first.dir, start: false });
@@ -199,9 +199,9 @@ describe("restarts", () => {
 
   test("a run whose call the power cut: the goal says which call, what was found and what was done", async () => {
     const first = await world({ planners: [fixedPlanner("script", SITE)], start: false });
-    const goal = first.memory.working.goals.create({ title: "publish", description: "publish", source: "test", priority: 0 });
-    first.memory.working.goals.transition(goal.id, "planning");
-    first.memory.working.goals.transition(goal.id, "running");
+    const goal = first.stores.goals.create({ title: "publish", description: "publish", source: "test", priority: 0 });
+    first.stores.goals.transition(goal.id, "planning");
+    first.stores.goals.transition(goal.id, "running");
     // The request and undo record of an append reached the disk, and the append; its result did not.
     mkdirSync(first.host("/srv"), { recursive: true });
     writeFileSync(first.host("/srv/log"), "abcdef");
@@ -233,7 +233,7 @@ describe("the recovery states", () => {
     const w = await world({ planners: [fixedPlanner("script", SITE)], wrapAgents: timeoutOnce("fs.write"), limits: { retryDelayMs: 20 } });
     const goal = w.engine.submit({ goal: "publish" });
     expect(await w.until(goal.id, ["done", "failed"])).toBe("done");
-    expect(w.memory.working.goals.history(goal.id).map((h) => h.to as string)).toEqual(["planning", "running", "retrying", "running", "done"]);
+    expect(w.stores.goals.history(goal.id).map((h) => h.to as string)).toEqual(["planning", "running", "retrying", "running", "done"]);
     expect(readFileSync(w.host("/srv/site/index.html"), "utf8")).toBe("<h1>hi</h1>\n");
     const page = w.engine.tasks(goal.id).find((t) => t.title === "write the page")!;
     expect(page).toMatchObject({ state: "done", attempts: 2 });
@@ -245,14 +245,14 @@ describe("the recovery states", () => {
     const w = await world({ planners: [fixedPlanner("script", SITE)], wrapAgents: timeoutOnce("fs.write", 5), limits: { retryDelayMs: 5, maxRetries: 1 } });
     const goal = w.engine.submit({ goal: "publish" });
     expect(await w.until(goal.id, ["done", "failed"])).toBe("failed");
-    expect(w.memory.working.goals.history(goal.id).map((h) => h.to as string)).toEqual(["planning", "running", "retrying", "running", "failed"]);
+    expect(w.stores.goals.history(goal.id).map((h) => h.to as string)).toEqual(["planning", "running", "retrying", "running", "failed"]);
     expect(w.engine.get(goal.id)!.error).toBe("task page: fs.write: fs.write: timed out after 10 ms; rolled back 1 calls");
     expect(w.engine.tasks(goal.id).map((t) => t.state)).toEqual(["done", "failed", "skipped"]);
   });
 
   test("a goal a restart finds retrying or re-planning is failed with the reason", async () => {
     const first = await world({ planners: [fixedPlanner("script", SITE)], start: false });
-    const goals = first.memory.working.goals;
+    const goals = first.stores.goals;
     const a = first.engine.submit({ goal: "one" });
     const b = first.engine.submit({ goal: "two" });
     for (const [g, last] of [[a, "transient"], [b, "task_failed"]] as const) for (const e of ["pick", "run", last] as const) goals.send(g.id, e);

@@ -7,9 +7,9 @@
  * decision logger records every step, and a success is written to long-term
  * memory as a procedure. Goals interrupted by a restart are resumed (still
  * pending or planning) or failed with the reason. The engine is the only
- * sender of the goal machine's events (GOAL_MACHINE, memory/goal-machine.ts).
+ * sender of the goal machine's events (GOAL_MACHINE, goals/machine.ts).
  */
-import { ACTIVE_GOAL_STATES, GOAL_MACHINE, type Goal, type GoalEvent, type GoalState, type GoalTransition, isFinalGoalState, type Task } from "../memory";
+import { ACTIVE_GOAL_STATES, GOAL_MACHINE, type Goal, type GoalEvent, type GoalState, type GoalTransition, isFinalGoalState, type Task } from "./goals";
 import { AiosError, errorMessage, log, withLogFields } from "../sys";
 import { answerDone, answerEnded, answerRefused, closestTools, type Ending } from "./answer";
 import { planWithChain, whyUnplanned } from "./chain";

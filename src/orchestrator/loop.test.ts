@@ -59,7 +59,7 @@ const put = (w: World, guest: string, text: string) => {
   mkdirSync(dirname(w.host(guest)), { recursive: true });
   writeFileSync(w.host(guest), text);
 };
-const states = (w: World, id: number) => w.memory.working.goals.history(id).map((h) => h.to as string);
+const states = (w: World, id: number) => w.stores.goals.history(id).map((h) => h.to as string);
 const trace = (w: World, id: number) => w.engine.trace(id).map((e) => `[${e.kind}] ${e.message}`);
 /** The tool results the model was sent in request n (0-based). */
 function results(n: number): Array<{ content: string; is_error?: boolean }> {

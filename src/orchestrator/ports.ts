@@ -3,7 +3,8 @@
  * boot layer passes the real working memory, executor and registry; tests
  * pass the same real objects opened on temporary files.
  */
-import type { GoalStore, KvStore, TaskStore } from "../memory";
+import type { KvStore } from "../memory";
+import type { GoalStore, TaskStore } from "./goals";
 import type { CorrelationUndo } from "../tools/rollback";
 import type { ToolDescription, ToolRegistry } from "../tools/registry";
 import type { TraceStore } from "./trace";

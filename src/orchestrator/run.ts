@@ -10,7 +10,7 @@
  *   running ──hold──▶ awaiting_approval ──decide──▶ running   (the loop waits with it)
  */
 import type { AutonomyLevel } from "../config";
-import type { Goal, GoalEvent } from "../memory";
+import type { Goal, GoalEvent } from "./goals";
 import { AskTimeoutError } from "../actors/errors";
 import { AiosError, errorMessage } from "../sys";
 import { stricterLevel } from "../tools/gate";

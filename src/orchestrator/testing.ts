@@ -18,6 +18,7 @@ import { openToolSystem, type ToolSystem } from "../tools/system";
 import { memoryStores, toolPorts } from "./adapters";
 import { GoalEngine } from "./engine";
 import type { AgentPort } from "./execute";
+import type { EngineStores } from "./ports";
 import type { Guard } from "./guard";
 import type { AnswerPhraser } from "./phrase";
 import type { Plan } from "./plan";
@@ -28,6 +29,8 @@ export interface World {
   dir: string;
   env: ToolEnv;
   memory: Memory;
+  /** The engine's stores over that memory (goals, tasks, trace, kv). */
+  stores: EngineStores;
   tools: ToolSystem;
   agents: AgentRuntime;
   engine: GoalEngine;
@@ -76,8 +79,9 @@ export async function openWorld(opts: WorldOptions): Promise<World> {
   const tools = await openToolSystem({ ledgerPath: join(paths.data, "ledger/audit.db"), env, level: opts.level ?? "full", host: { knowledge: memory.longterm } });
   const actors = createActorSystem();
   const agents = await startAgents({ agents: AGENTS, caller: tools.executor, capabilities: tools.capabilities, actors });
+  const stores = memoryStores(memory);
   const engine = new GoalEngine({
-    stores: memoryStores(memory),
+    stores,
     tools: toolPorts(tools),
     agents: () => (opts.wrapAgents ? { list: () => agents.list(), call: opts.wrapAgents((req, ms) => agents.call(req, ms)) } : agents),
     planners: opts.planners,
@@ -96,6 +100,7 @@ export async function openWorld(opts: WorldOptions): Promise<World> {
     dir,
     env,
     memory,
+    stores,
     tools,
     agents,
     engine,

@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { FINAL_GOAL_STATES } from "../../src/memory/goal-machine";
+import { FINAL_GOAL_STATES } from "../../src/orchestrator/goals/machine";
 import { OUT, Vm } from "../harness/vm";
 
 const GOAL = "Install nginx and configure it as a reverse proxy for the management API";

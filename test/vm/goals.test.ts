@@ -8,7 +8,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isFinalGoalState } from "../../src/memory/goal-machine";
+import { isFinalGoalState } from "../../src/orchestrator/goals/machine";
 import { freshDataImage, OUT, Vm } from "../harness/vm";
 
 const PROMPT = /aios> $/;

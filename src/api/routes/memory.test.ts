@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { defaultConfig } from "../../config";
 import { type Memory, openMemory } from "../../memory";
 import { loadCorpus } from "../../memory/testdata/corpus.testing";
+import { openGoalStores } from "../../orchestrator";
 import type { SystemInfo } from "../../sys";
 import { createApi } from "../app";
 
@@ -16,6 +17,7 @@ let memory: Memory;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "aios-mem-api-"));
   memory = openMemory({ working: join(dir, "working.db"), longterm: join(dir, "longterm.db") }, defaultConfig().memory);
+  openGoalStores(memory); // as the orchestrator's boot step does: the goal counts join the stats
   await memory.longterm.ingestMany(loadCorpus());
 });
 afterAll(() => {

@@ -1,8 +1,7 @@
 /** `goal "…" [--wait]`, `goals`, `trace ID`; fleet goals with --labels, --nodes or --all. */
 import { table } from "../../sys/text";
-import type { Goal } from "../../memory";
 import { CtlError, EXIT, usageError } from "../errors";
-import type { TraceEvent } from "../../orchestrator";
+import type { Goal, TraceEvent } from "../../orchestrator";
 // progress.ts alone (no runtime imports): the CLI must not load the orchestrator.
 import { progressLine } from "../../orchestrator/progress";
 import { type Ctx, defineVerb, intFlag, print } from "../verb";

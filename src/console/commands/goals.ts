@@ -5,8 +5,7 @@
  * and `deny` can be typed while it runs. `goals` lists them; `trace <id>`
  * prints the decision log of one; `cancel <id>` stops one.
  */
-import { isFinalGoalState } from "../../memory";
-import { type GoalEngine, progressLine, type TraceEvent } from "../../orchestrator";
+import { type GoalEngine, isFinalGoalState, progressLine, type TraceEvent } from "../../orchestrator";
 import { type CommandIO, defineCommand } from "../command";
 import { table } from "../../sys/text";
 

@@ -27,7 +27,7 @@ export const memory = defineCommand({
   run: (_args, io) => {
     const s = memoryOf(io).stats();
     const v = s.vectors;
-    const goals = Object.entries(s.working.goals)
+    const goals = Object.entries(s.working.goals ?? {})
       .filter(([, n]) => n > 0)
       .map(([state, n]) => `${n} ${state}`)
       .join(", ");
@@ -38,7 +38,7 @@ export const memory = defineCommand({
         ["chunks", String(s.chunks)],
         ["embedding", s.embeddingModel ? `${s.embeddingModel}: ${v.indexed} vectors, ${v.stale} waiting${index}` : "none installed: full-text search only"],
         ["goals", goals || "none"],
-        ["tasks", String(s.working.tasks)],
+        ["tasks", String(s.working.tasks ?? 0)],
         ["events", `${s.operational.events.size}/${s.operational.events.capacity} in the ring`],
         ["metrics", `${s.operational.metrics.size}/${s.operational.metrics.capacity} in the ring`],
         ["longterm.db", `${bytes(s.files.longterm.bytes)}  ${s.files.longterm.path}`],

@@ -2,19 +2,26 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { applyMigrations, openDatabase, schemaVersion } from "./db";
-import { ACTIVE_GOAL_STATES, FINAL_GOAL_STATES, GOAL_EVENTS, GOAL_MACHINE, GOAL_STATES, GOAL_TRANSITIONS, goalTarget } from "./goal-machine";
-import { WORKING_MIGRATIONS } from "./migrations/working";
-import { WorkingMemory } from "./working";
+import { defaultConfig } from "../../config";
+import { applyMigrations, type Db, openDatabase, openMemory, schemaVersion, WorkingMemory } from "../../memory";
+import { GoalStore } from "./goals";
+import { openGoalStores } from "./index";
+import { ACTIVE_GOAL_STATES, FINAL_GOAL_STATES, GOAL_EVENTS, GOAL_MACHINE, GOAL_STATES, GOAL_TRANSITIONS, goalTarget } from "./machine";
+import { GOALS_MIGRATIONS } from "./migrations";
+import { TaskStore } from "./tasks";
+// The first "working" migration as the build before the move shipped it (it also made memory's kv table).
+import beforeMove from "./testdata/001_working.before-move.sql" with { type: "text" };
 
 let dir: string;
-let wm: WorkingMemory;
+let memory: WorkingMemory;
+let wm: { goals: GoalStore; tasks: TaskStore };
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "aios-wm-"));
-  wm = WorkingMemory.open(join(dir, "working.db"));
+  dir = mkdtempSync(join(tmpdir(), "aios-goals-"));
+  memory = WorkingMemory.open(join(dir, "working.db"));
+  wm = { goals: new GoalStore(memory.db), tasks: new TaskStore(memory.fast) };
 });
 afterEach(() => {
-  wm.close();
+  memory.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -71,12 +78,12 @@ describe("goals", () => {
 
   test("migration 4 rebuilds goals for the new states and keeps every task and transition", () => {
     const db = openDatabase(join(dir, "old.db"));
-    applyMigrations(db, "working", WORKING_MIGRATIONS.slice(0, 3));
+    applyMigrations(db, "working", GOALS_MIGRATIONS.slice(0, 3));
     db.exec("INSERT INTO goals (title, created_at, updated_at, state, answer) VALUES ('a', 1, 1, 'running', 'x')");
     db.exec("INSERT INTO tasks (goal_id, title, created_at, updated_at) VALUES (1, 't', 1, 1)");
     db.exec("INSERT INTO goal_transitions (goal_id, from_state, to_state, at) VALUES (1, 'pending', 'planning', 1)");
     expect(() => db.exec("UPDATE goals SET state = 'replanning'")).toThrow();
-    expect(applyMigrations(db, "working", WORKING_MIGRATIONS)).toEqual([4]);
+    expect(applyMigrations(db, "working", GOALS_MIGRATIONS)).toEqual([4]);
     expect(db.query("SELECT (SELECT count(*) FROM tasks) AS t, (SELECT count(*) FROM goal_transitions) AS h, (SELECT answer FROM goals) AS a").get()).toEqual({ t: 1, h: 1, a: "x" });
     db.exec("UPDATE goals SET state = 'replanning'");
     expect(db.query("PRAGMA foreign_keys").get()).toEqual({ foreign_keys: 1 });
@@ -167,43 +174,102 @@ describe("tasks", () => {
   });
 });
 
-describe("kv", () => {
-  test("JSON values by key, prefix listing, delete", () => {
-    wm.kv.set("autonomy.cursor", 42);
-    wm.kv.set("autonomy.last", { at: 1 });
-    wm.kv.set("other", "x");
-    expect(wm.kv.get("autonomy.cursor")).toBe(42);
-    expect(wm.kv.list("autonomy.").map((e) => e.key)).toEqual(["autonomy.cursor", "autonomy.last"]);
-    wm.kv.set("other", undefined);
-    expect(wm.kv.get("other")).toBeUndefined();
-    expect(wm.kv.delete("nope")).toBe(false);
-  });
-});
+/** The "working" chain as the build before the move applied it: its own first migration, then 2-4 as they are. */
+function beforeMoveChain(db: Db, upTo: number): void {
+  applyMigrations(db, "working", [{ version: 1, name: "working", sql: beforeMove }, ...GOALS_MIGRATIONS.slice(1)].slice(0, upTo));
+}
 
-describe("migrations", () => {
-  test("a version-1 working.db keeps its goals and tasks and gains history, attempts and answers", () => {
+/** Every table, index and trigger with the SQL that made it (what a database's schema is). */
+function schema(db: Db): unknown[] {
+  return db.query("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY type, name").all();
+}
+
+describe("databases written before the goal tables moved to the orchestrator", () => {
+  test("a version-1 working.db keeps its goals, tasks and keys and gains history, attempts and answers", () => {
     const path = join(dir, "old.db");
     const v1 = openDatabase(path);
-    applyMigrations(v1, "working", WORKING_MIGRATIONS.slice(0, 1));
+    beforeMoveChain(v1, 1);
     v1.run("INSERT INTO goals (title, state, created_at, updated_at) VALUES ('from v1', 'running', 1, 1)");
     v1.run("INSERT INTO tasks (goal_id, title, state, created_at, updated_at) VALUES (1, 'step', 'running', 1, 1)");
     v1.run("INSERT INTO kv (key, value, updated_at) VALUES ('k', '\"v\"', 1)");
     v1.close();
     const m = WorkingMemory.open(path);
     try {
-      expect(schemaVersion(m.db, "working")).toBe(WORKING_MIGRATIONS.at(-1)!.version);
-      expect(m.goals.get(1)).toMatchObject({ title: "from v1", state: "running", answer: null });
-      expect(m.tasks.get(1)).toMatchObject({ title: "step", attempts: 0, startedAt: null });
+      const { goals, tasks } = { goals: new GoalStore(m.db), tasks: new TaskStore(m.fast) };
+      expect(schemaVersion(m.db, "working")).toBe(GOALS_MIGRATIONS.at(-1)!.version);
+      expect(goals.get(1)).toMatchObject({ title: "from v1", state: "running", answer: null });
+      expect(tasks.get(1)).toMatchObject({ title: "step", attempts: 0, startedAt: null });
       expect(m.kv.get("k")).toBe("v");
-      expect(m.goals.transition(1, "done", { answer: "Wrote 6 B to /srv/note.txt" }).answer).toBe("Wrote 6 B to /srv/note.txt");
-      expect(m.goals.history(1)).toHaveLength(1);
+      expect(goals.transition(1, "done", { answer: "Wrote 6 B to /srv/note.txt" }).answer).toBe("Wrote 6 B to /srv/note.txt");
+      expect(goals.history(1)).toHaveLength(1);
     } finally {
       m.close();
     }
   });
 
-  test("synchronous=FULL: an acknowledged write survives power loss", () => {
-    expect(wm.db.query("PRAGMA synchronous").get()).toEqual({ synchronous: 2 });
-    expect(wm.db.query("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
+  test("a data disk of the last build (working at version 4, kv made by it) opens unchanged, with the schema a new one gets", async () => {
+    const old = join(dir, "memory-old");
+    const db = openDatabase(join(old, "working.db"));
+    beforeMoveChain(db, 4);
+    db.run("INSERT INTO goals (title, state, created_at, updated_at, finished_at) VALUES ('kept', 'done', 1, 1, 1)");
+    db.run("INSERT INTO tasks (goal_id, title, state, created_at, updated_at) VALUES (1, 'step', 'done', 1, 1)");
+    db.run("INSERT INTO goal_transitions (goal_id, from_state, to_state, at) VALUES (1, 'running', 'done', 1)");
+    db.run("INSERT INTO kv (key, value, updated_at) VALUES ('memory.maintenance.last', '1', 1)");
+    db.close();
+
+    const config = { ...defaultConfig().memory, goal_retention_days: 0 };
+    const m = openMemory({ working: join(old, "working.db"), longterm: join(old, "longterm.db") }, config);
+    const fresh = openMemory({ working: join(dir, "memory-new/working.db"), longterm: join(dir, "memory-new/longterm.db") }, config);
+    try {
+      const { goals, tasks } = openGoalStores(m);
+      openGoalStores(fresh);
+      expect([schemaVersion(m.working.db, "working"), schemaVersion(m.working.db, "kv")]).toEqual([4, 1]);
+      expect(schema(m.working.db)).toEqual(schema(fresh.working.db));
+      expect(goals.get(1)).toMatchObject({ title: "kept", state: "done" });
+      expect(tasks.forGoal(1).map((t) => t.title)).toEqual(["step"]);
+      expect(goals.history(1)).toHaveLength(1);
+      expect(m.stats()).toMatchObject({ working: { goals: { done: 1 }, tasks: 1, keys: 1 }, lastMaintenance: 1 });
+    } finally {
+      m.close();
+      fresh.close();
+    }
+  });
+});
+
+describe("the goals' part of Memory", () => {
+  test("stats count goals by state and tasks; maintenance deletes finished goals past goal_retention_days", () => {
+    const config = { ...defaultConfig().memory, goal_retention_days: 90 };
+    const m = openMemory({ working: join(dir, "m/working.db"), longterm: join(dir, "m/longterm.db") }, config);
+    try {
+      expect(m.stats().working).toEqual({ keys: 0 });
+      const { goals, tasks } = openGoalStores(m);
+      const old = goals.create({ title: "old goal" });
+      tasks.create({ goalId: old.id, title: "t" });
+      goals.transition(old.id, "cancelled");
+      const active = goals.create({ title: "active goal" });
+      expect(m.stats().working).toMatchObject({ goals: { pending: 1, cancelled: 1, done: 0 }, tasks: 1, keys: 0 });
+      expect(m.maintain({ now: Date.now() + 89 * 86_400_000 })).toMatchObject({ goalsDeleted: 0 });
+      expect(m.maintain({ now: Date.now() + 91 * 86_400_000 })).toMatchObject({ decisionsDeleted: 0, goalsDeleted: 1 });
+      expect(goals.get(old.id)).toBeNull();
+      expect(goals.get(active.id)).not.toBeNull();
+      expect(m.stats().working).toMatchObject({ goals: { pending: 1, cancelled: 0 }, tasks: 0 });
+      // Opened again (a second engine on the same memory): registered once, counted once.
+      openGoalStores(m);
+      expect(m.stats().working.goals!.pending).toBe(1);
+    } finally {
+      m.close();
+    }
+  });
+
+  test("goal_retention_days = 0 keeps every goal", () => {
+    const m = openMemory({ working: join(dir, "m/working.db"), longterm: join(dir, "m/longterm.db") }, { ...defaultConfig().memory, goal_retention_days: 0 });
+    try {
+      const { goals } = openGoalStores(m);
+      goals.transition(goals.create({ title: "x" }).id, "cancelled");
+      expect(m.maintain({ now: Date.now() + 10_000 * 86_400_000 })).toMatchObject({ goalsDeleted: 0 });
+      expect(goals.counts().cancelled).toBe(1);
+    } finally {
+      m.close();
+    }
   });
 });

@@ -1,13 +1,11 @@
 /**
  * Goals in working memory: a store whose `send` and `transition` follow the
- * goal machine's table (goal-machine.ts, seed 003's lifecycle) and record
- * each move in `goal_transitions`, in one transaction.
+ * goal machine's table (machine.ts, seed 003's lifecycle) and record each
+ * move in `goal_transitions`, in one transaction.
  */
-import type { Db, Statement } from "./db";
-import { MemoryError, TransitionError } from "./errors";
-import { canTransition, GOAL_STATES, type GoalEvent, goalTarget, type GoalState } from "./goal-machine";
-
-export { canTransition, FINAL_GOAL_STATES, GOAL_STATES, GOAL_TRANSITIONS, type GoalState } from "./goal-machine";
+import { applyMigrations, type Db, MemoryError, type Statement, TransitionError } from "../../memory";
+import { canTransition, GOAL_STATES, type GoalEvent, goalTarget, type GoalState } from "./machine";
+import { GOALS_COMPONENT, GOALS_MIGRATIONS } from "./migrations";
 
 export interface Goal {
   id: number;
@@ -106,6 +104,7 @@ export class GoalStore {
   private readonly countStmt: Statement;
 
   constructor(private readonly db: Db) {
+    applyMigrations(db, GOALS_COMPONENT, GOALS_MIGRATIONS);
     this.insertStmt = db.prepare(
       "INSERT INTO goals (title, description, source, priority, plan, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING *",
     );

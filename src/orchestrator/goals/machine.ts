@@ -6,8 +6,7 @@
  *
  * The goal engine (src/orchestrator/engine.ts) is the only sender of events;
  * the store (goals.ts) refuses any move the table does not name, in the same
- * transaction as the write. It lives in the memory layer because the store
- * enforces it and dependencies point down only; src/orchestrator re-exports it.
+ * transaction as the write. Both live in the orchestrator, the machine's owner.
  *
  *   pending ──pick──▶ planning ──run──▶ running ──succeed──▶ done
  *                        │  ▲              │ ▲ │

@@ -3,8 +3,8 @@
  * tasks it waits for and the tool calls it made. Like goals, states move only
  * along a table.
  */
-import type { Db, Statement } from "./db";
-import { MemoryError, TransitionError } from "./errors";
+import { applyMigrations, type Db, MemoryError, type Statement, TransitionError } from "../../memory";
+import { GOALS_COMPONENT, GOALS_MIGRATIONS } from "./migrations";
 
 export const TASK_STATES = ["pending", "running", "done", "failed", "cancelled", "skipped"] as const;
 export type TaskState = (typeof TASK_STATES)[number];
@@ -82,7 +82,9 @@ export class TaskStore {
   private readonly forGoalStmt: Statement;
   private readonly runnableStmt: Statement;
 
+  /** Tasks reference goals: one migration chain makes both, applied by whichever store opens first. */
   constructor(private readonly db: Db) {
+    applyMigrations(db, GOALS_COMPONENT, GOALS_MIGRATIONS);
     this.insertStmt = db.prepare(
       "INSERT INTO tasks (goal_id, position, title, agent, input, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING *",
     );

@@ -1,8 +1,12 @@
--- Working memory (working.db): what the orchestrator is doing, which must
--- survive a reboot. JSON columns hold JSON text.
+-- The goal engine's tables in working.db: what the orchestrator is doing,
+-- which must survive a reboot. JSON columns hold JSON text. The component is
+-- still called "working" and this migration keeps its number: databases
+-- written before the tables moved here carry that name and version. It no
+-- longer creates `kv` (memory's own, see src/memory/migrations/kv); one made
+-- by the earlier version of this migration is the same table.
 
 -- Goals: what the system was asked to do. States and their legal moves are
--- in src/memory/goals.ts (GOAL_TRANSITIONS); the CHECK keeps a bad write out.
+-- in src/orchestrator/goals/machine.ts (GOAL_TRANSITIONS); the CHECK keeps a bad write out.
 CREATE TABLE goals (
   id          INTEGER PRIMARY KEY,
   title       TEXT    NOT NULL,
@@ -45,10 +49,3 @@ CREATE TABLE task_deps (
   CHECK (task_id <> depends_on)
 ) WITHOUT ROWID;
 CREATE INDEX task_deps_on ON task_deps (depends_on);
-
--- Small runtime state (last maintenance time, cursors): JSON values by key.
-CREATE TABLE kv (
-  key        TEXT    PRIMARY KEY,
-  value      TEXT    NOT NULL,
-  updated_at INTEGER NOT NULL
-) WITHOUT ROWID;

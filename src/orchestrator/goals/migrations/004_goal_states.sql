@@ -1,4 +1,4 @@
--- The goal machine's two recovery states (src/memory/goal-machine.ts):
+-- The goal machine's two recovery states (src/orchestrator/goals/machine.ts):
 -- retrying (a task failed for a reason that may pass) and replanning (a
 -- model decides the next step with the failure in view). SQLite cannot
 -- change a CHECK in place: the table is rebuilt (its documented procedure;
