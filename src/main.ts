@@ -9,7 +9,7 @@ import type { Channel, InitEvent } from "./init";
 // A client, not the system: `aios-init ctl VERB` talks to a running aiOS over its API (src/cli). It
 // runs before the system's modules are even loaded (they are imported below), so it starts in ~1/3 the time.
 if (process.argv[2] === "ctl" && process.pid !== 1) process.exit(await (await import("./cli")).ctl(process.argv.slice(3)));
-const { createContext, failTrialAndReboot, modelsCommand, PHASES, resolveOptions, runPhases, USAGE, UsageError } = await import("./boot");
+const { API_URL, createContext, failTrialAndReboot, modelsCommand, PHASES, resolveOptions, runPhases, shutdownTarget, USAGE, UsageError } = await import("./boot");
 const { Channel: EventChannel, consoleShell, DEV_SIGNALS, PID1_SIGNALS, shutdown, trapSignals } = await import("./init");
 const { buildInfo, errorMessage, log, reapOrphansSliced, uptimeMs, watchEventLoop } = await import("./sys");
 
@@ -83,7 +83,8 @@ function clockMs(): number {
 
 function announceReady(ctx: BootContext): void {
   ctx.report.readyMs = clockMs();
-  log.always(`ready in ${ctx.report.readyMs} ms${ctx.apiUrl ? ` (api ${ctx.apiUrl})` : ""}`);
+  const api = ctx.products.find(API_URL);
+  log.always(`ready in ${ctx.report.readyMs} ms${api ? ` (api ${api})` : ""}`);
   for (const start of ctx.afterReady) start();
 }
 
@@ -100,7 +101,7 @@ async function serveEvents(ctx: BootContext, events: Channel<InitEvent>): Promis
   for (;;) {
     const event = await events.next();
     log.info(`${event.action} requested by ${event.origin}`);
-    await shutdown(ctx, event.action);
+    await shutdown(shutdownTarget(ctx), event.action);
   }
 }
 

@@ -1,14 +1,14 @@
 /**
  * What the boot phases share: the mode, the configuration, where things live,
- * what the hardware check found, and the services started so far (stopped in
- * reverse order at shutdown).
+ * the services started so far (stopped in reverse order at shutdown), and the
+ * typed products of the steps run so far (products.ts).
  */
 import { join } from "node:path";
 import type { Config } from "../config";
-import type { BlockDevice, CpuInfo, MemInfo, NetInterface } from "../sys";
 import { UpdateManager, type Slot } from "../update";
 import { buildInfo, osRelease } from "../sys";
-import { Products } from "./products";
+import type { ShutdownTarget } from "../init/shutdown";
+import { DATA_MOUNT, Products } from "./products";
 import type { PhaseResult } from "./result";
 
 export type Mode = "pid1" | "dev";
@@ -42,12 +42,7 @@ export interface Service {
   stop(): Promise<void> | void;
 }
 
-export interface Hardware {
-  cpu: CpuInfo;
-  memory: MemInfo;
-  disks: BlockDevice[];
-  nics: NetInterface[];
-}
+export type { Hardware } from "./products";
 
 export interface BootReport {
   startedAt: number;
@@ -101,13 +96,6 @@ export interface LoaderInfo {
 export interface BootContext extends BootOptions {
   report: BootReport;
   services: Service[];
-  hardware?: Hardware;
-  /** Set once the API is listening. */
-  apiUrl?: string;
-  /** The admin token in force, once resolved. */
-  adminToken?: string;
-  /** Mount point of the data disk when one was mounted, for an orderly unmount. */
-  dataMount?: string;
   /** Asks PID 1 for a power action; the main loop carries it out. */
   power(action: "poweroff" | "reboot" | "halt", origin: string): void;
   /** Started once the ready line is out, so the REPL prompt is the last thing on the console. */
@@ -116,6 +104,11 @@ export interface BootContext extends BootOptions {
   products: Products;
   /** A/B system updates: the slot this boot runs, whether it is on trial, installing and rolling back. */
   update: UpdateManager;
+}
+
+/** What shutdown needs of the boot: the services to stop and the data disk to unmount, if one was mounted. */
+export function shutdownTarget(ctx: BootContext): ShutdownTarget {
+  return { mode: ctx.mode, services: ctx.services, dataMount: ctx.products.find(DATA_MOUNT) };
 }
 
 /** The running image: its version from os-release (IMAGE_VERSION, build/mksystem.sh), the program's commit. */

@@ -12,8 +12,9 @@ import type { Phase } from "./step";
 /** Seed 003's boot sequence, in order. */
 export const PHASES: Phase[] = [early, hardware, storage, network, runtime, services, agents, autonomy, fleet];
 
-export { createContext, imageInfo, layout, type BootContext, type BootOptions, type LoaderInfo, type Mode, type Paths } from "./context";
+export { createContext, imageInfo, layout, shutdownTarget, type BootContext, type BootOptions, type LoaderInfo, type Mode, type Paths } from "./context";
 export { checkOrder } from "./runner";
+export { API_URL } from "./products";
 export { failTrialAndReboot } from "./phases/slot";
 export { resolveOptions, USAGE, UsageError } from "./options";
 export { modelsCommand, MODELS_USAGE } from "./models";

@@ -13,7 +13,7 @@ import type { Gateway } from "../gateway";
 import type { Embedder, InferenceRuntime } from "../inference";
 import type { Memory } from "../memory";
 import type { AutonomyLoop, GoalEngine } from "../orchestrator";
-import { AiosError } from "../sys";
+import { AiosError, type BlockDevice, type CpuInfo, type MemInfo, type NetInterface } from "../sys";
 import type { ToolSystem } from "../tools";
 
 export interface Token<T> {
@@ -64,6 +64,23 @@ export class Products {
     return new Set(this.#values.keys());
   }
 }
+
+/** What the hardware phase enumerated. */
+export interface Hardware {
+  cpu: CpuInfo;
+  memory: MemInfo;
+  disks: BlockDevice[];
+  nics: NetInterface[];
+}
+
+// What the early phases find out, in the order they do.
+export const HARDWARE = token<Hardware>("hardware", "the hardware was not enumerated");
+/** Where the data disk was mounted (recorded before mounting: an EBUSY mount is still unmounted at shutdown). */
+export const DATA_MOUNT = token<string>("data-mount", "no data disk was mounted");
+/** The admin token in force, once resolved. */
+export const ADMIN_TOKEN = token<string>("admin-token", "no admin token (the token step did not run)");
+/** The management API's URL, once it listens. */
+export const API_URL = token<string>("api-url", "the management API is not listening");
 
 // The subsystems the boot phases start, in the order they come up.
 export const INFERENCE = token<InferenceRuntime>("inference", "no inference runtime (the ai-runtime phase did not run)");

@@ -11,7 +11,7 @@ import { FleetError, fleetSettings } from "../../fleet/settings";
 import type { FleetNodeDeps } from "../../fleet/node";
 import { errorMessage, log } from "../../sys";
 import type { BootContext } from "../context";
-import { API_APP, ENGINE, FLEET, TOOLS } from "../products";
+import { API_APP, API_URL, ENGINE, FLEET, TOOLS } from "../products";
 import { definePhase, defineStep } from "../step";
 
 function deps(ctx: BootContext, settings: FleetNodeDeps["settings"]): FleetNodeDeps {
@@ -27,7 +27,7 @@ function deps(ctx: BootContext, settings: FleetNodeDeps["settings"]): FleetNodeD
     engine: () => ctx.products.find(ENGINE),
     autonomy: () => tools?.executor.policy.level ?? ctx.config.system.autonomy_level,
     approvalsPending: () => tools?.executor.approvals.pending().length ?? 0,
-    apiUrl: () => ctx.apiUrl ?? null,
+    apiUrl: () => ctx.products.find(API_URL) ?? null,
   };
 }
 

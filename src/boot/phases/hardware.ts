@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { AiosError, blockDevices, cpuinfo, loadModules, meminfo, netInterfaces } from "../../sys";
+import { HARDWARE } from "../products";
 import { definePhase, defineStep } from "../step";
 
 /** Written by the image build: one module per line, in load order. */
@@ -35,18 +36,18 @@ export const hardware = definePhase({
     }),
     defineStep({
       name: "enumerate",
+      provides: [HARDWARE],
       describe: () => "cat /proc/cpuinfo /proc/meminfo; ls /sys/block /sys/class/net",
       run: (ctx) => {
-        ctx.hardware = { cpu: cpuinfo(), memory: meminfo(), disks: blockDevices(), nics: netInterfaces() };
-        const { cpu, memory, disks, nics } = ctx.hardware;
+        const { cpu, memory, disks, nics } = ctx.products.provide(HARDWARE, { cpu: cpuinfo(), memory: meminfo(), disks: blockDevices(), nics: netInterfaces() });
         return `${cpu.count} CPU, ${Math.round(memory.totalBytes / MiB)} MiB, disks: ${disks.map((d) => d.name).join(" ") || "none"}, nics: ${nics.map((n) => n.name).join(" ")}`;
       },
     }),
     defineStep({
       name: "minimums",
+      needs: { hw: HARDWARE },
       describe: (ctx) => `test $(nproc) -ge ${ctx.config.boot.min_cpus} && test MemTotal -ge ${ctx.config.boot.min_memory_mb}MiB`,
-      run: (ctx) => {
-        const hw = ctx.hardware ?? { cpu: cpuinfo(), memory: meminfo() };
+      run: (ctx, { hw }) => {
         const { min_cpus, min_memory_mb } = ctx.config.boot;
         const mib = Math.round(hw.memory.totalBytes / MiB);
         if (mib < min_memory_mb) throw new AiosError("below_minimum", `memory: ${mib} MiB present, ${min_memory_mb} MiB required (boot.min_memory_mb)`);

@@ -25,7 +25,7 @@ import {
   toolPorts,
 } from "../../orchestrator";
 import type { BootContext } from "../context";
-import { AGENTS, ENGINE, GATEWAY, GATEWAY_OFF, INFERENCE, MEMORY, TOOLS } from "../products";
+import { AGENTS, API_URL, ENGINE, GATEWAY, GATEWAY_OFF, INFERENCE, MEMORY, TOOLS } from "../products";
 import { defineStep } from "../step";
 
 function localGenerator(rt: InferenceRuntime): LocalGenerator {
@@ -64,7 +64,8 @@ function planners(ctx: BootContext, registry: ToolRegistry, guard: Guard): AnyPl
 
 /** The API's port as seen inside the system (a reverse proxy points here). */
 function apiPort(ctx: BootContext): number {
-  const port = ctx.apiUrl ? Number(new URL(ctx.apiUrl).port) : Number.NaN;
+  const url = ctx.products.find(API_URL); // the API step comes later: read when a goal is planned
+  const port = url ? Number(new URL(url).port) : Number.NaN;
   return Number.isFinite(port) && port > 0 ? port : ctx.config.network.management_port;
 }
 

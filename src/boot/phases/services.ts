@@ -17,7 +17,7 @@ import { openToolSystem, type ToolEnv } from "../../tools";
 import { registerSecret } from "../../tools/redact";
 import { pkgSettings } from "../../tools/pkg";
 import type { BootContext } from "../context";
-import { AGENTS, API_APP, EMBEDDER, ENGINE, FLEET, GATEWAY, GATEWAY_OFF, INFERENCE, MEMORY, TOOLS } from "../products";
+import { ADMIN_TOKEN, AGENTS, API_APP, API_URL, EMBEDDER, ENGINE, FLEET, GATEWAY, GATEWAY_OFF, INFERENCE, MEMORY, TOOLS } from "../products";
 import { definePhase, defineStep } from "../step";
 import { docsStep } from "./docs";
 import { orchestratorStep } from "./orchestrator";
@@ -49,7 +49,10 @@ function toolEnv(ctx: BootContext): ToolEnv {
   const { data, log, run, secrets, etc } = ctx.paths;
   const n = ctx.config.network;
   // The API's port as bound (dev mode may pick one), else the configured one: the egress policy keeps agents off it.
-  const managementPorts = () => [ctx.apiUrl ? Number(new URL(ctx.apiUrl).port) : (ctx.port ?? n.management_port)];
+  const managementPorts = () => {
+    const url = ctx.products.find(API_URL);
+    return [url ? Number(new URL(url).port) : (ctx.port ?? n.management_port)];
+  };
   const servicePids = () => (ctx.products.find(TOOLS)?.executor.host.services?.list() ?? []).flatMap((s) => (s.pid === null ? [] : [s.pid]));
   const egress = { allowOutbound: n.allow_outbound, allow: n.egress_allow, managementPorts, servicePids };
   const sandbox = { spawn: ctx.config.security.spawn, agents: ctx.config.security.agents };
@@ -68,10 +71,11 @@ export const services = definePhase({
   steps: [
     defineStep({
       name: "token",
+      provides: [ADMIN_TOKEN],
       describe: (ctx) => `cat ${ctx.paths.secrets}/api-token || head -c 24 /dev/urandom | base64 > ${ctx.paths.secrets}/api-token`,
       run: (ctx) => {
         const { token, source } = resolveToken(ctx.paths.secrets, ctx.token);
-        ctx.adminToken = token;
+        ctx.products.provide(ADMIN_TOKEN, token);
         registerSecret(token); // wherever it shows up in a tool's output (/proc/1/cmdline), the ledger gets "[redacted]"
         return `from ${source}`;
       },
@@ -143,7 +147,7 @@ export const services = definePhase({
     docsStep,
     defineStep({
       name: "api",
-      provides: [API_APP],
+      provides: [API_APP, API_URL],
       describe: (ctx) => {
         const a = apiAddress(ctx);
         return `aios-api --listen ${a.hostname}:${a.port}`;
@@ -154,7 +158,7 @@ export const services = definePhase({
         const memory = p.find(MEMORY);
         const usage = memory && new UsageStore(memory.working.db);
         const app = createApi({
-          token: () => ctx.adminToken ?? "",
+          token: () => p.find(ADMIN_TOKEN) ?? "",
           tokens,
           gatewayUsage: usage && (() => usage.totals(monthOf(Date.now()))),
           system: () => info(ctx),
@@ -172,7 +176,7 @@ export const services = definePhase({
         p.provide(API_APP, (req) => app.fetch(req));
         const n = ctx.config.network;
         const server = startServer(app, { ...apiAddress(ctx), tls: n.management_tls ? { cert: n.tls_cert, key: n.tls_key } : undefined });
-        ctx.apiUrl = server.url;
+        p.provide(API_URL, server.url);
         ctx.services.push({ name: "api", stop: () => (tokens.flush(), server.stop()) });
         return `listening on ${server.url}`;
       },

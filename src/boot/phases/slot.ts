@@ -11,8 +11,8 @@
  */
 import { errorMessage, log, openWatchdog } from "../../sys";
 import { shutdown } from "../../init";
-import type { BootContext } from "../context";
-import { AGENTS } from "../products";
+import { type BootContext, shutdownTarget } from "../context";
+import { AGENTS, API_URL } from "../products";
 import { defineStep } from "../step";
 
 /** How often PID 1 feeds the watchdog; softdog's timeout is 60 s (initramfs/etc/modprobe.d/watchdog.conf). */
@@ -57,7 +57,7 @@ export async function failTrialAndReboot(ctx: BootContext, reason: string): Prom
   } catch (err) {
     log.error(`update: recording the failed trial: ${errorMessage(err)}`);
   }
-  await shutdown(ctx, "reboot");
+  await shutdown(shutdownTarget(ctx), "reboot");
   return new Promise<never>(() => {}); // the machine is rebooting
 }
 
@@ -65,8 +65,9 @@ export async function failTrialAndReboot(ctx: BootContext, reason: string): Prom
 export async function trialProblem(ctx: BootContext): Promise<string | null> {
   const bad = ctx.report.phases.filter((p) => p.required && p.status !== "ok");
   if (bad.length) return `required phase${bad.length > 1 ? "s" : ""} ${bad.map((p) => `${p.name} ${p.status}`).join(", ")}`;
-  if (!ctx.apiUrl) return "the management API is not listening";
-  const url = new URL("/health", ctx.apiUrl.replace("//0.0.0.0:", "//127.0.0.1:"));
+  const api = ctx.products.find(API_URL);
+  if (!api) return API_URL.absent;
+  const url = new URL("/health", api.replace("//0.0.0.0:", "//127.0.0.1:"));
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS), tls: { rejectUnauthorized: false } });
     if (res.status !== 200) return `GET ${url.pathname}: HTTP ${res.status}`;

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { AiosError, fsyncPath, libc, logToFile, mkdirDurable, run } from "../../sys";
 import { DATA_DIRS } from "../context";
 import { keepLastGood, lastGoodPath } from "../lastgood";
+import { DATA_MOUNT } from "../products";
 import { definePhase, defineStep } from "../step";
 import { settingsStep } from "./restore";
 import { slotStep } from "./slot";
@@ -67,13 +68,14 @@ export const storage = definePhase({
     defineStep({
       name: "mount data",
       pid1Only: true,
+      provides: [DATA_MOUNT],
       describe: (ctx) => `mount -t ext4 -o noatime ${ctx.config.boot.data_device} ${ctx.paths.data}`,
       run: (ctx) => {
         const device = ctx.config.boot.data_device;
         if (!existsSync(device)) return { skip: `no ${device}` };
         mkdirSync(ctx.paths.data, { recursive: true });
         // Recorded before mounting so that EBUSY (already mounted) still gets unmounted at shutdown.
-        ctx.dataMount = ctx.paths.data;
+        ctx.products.provide(DATA_MOUNT, ctx.paths.data);
         libc.mount(device, ctx.paths.data, "ext4", libc.MS.NOATIME, null);
       },
     }),
