@@ -12,7 +12,7 @@ import type { FleetPort } from "../fleet/types";
 import type { Gateway } from "../gateway";
 import type { Embedder, InferenceRuntime } from "../inference";
 import type { Memory } from "../memory";
-import type { AutonomyLoop, GoalEngine } from "../orchestrator";
+import type { AutonomyLoop, GoalEngine, GoalStores } from "../orchestrator";
 import { AiosError, type BlockDevice, type CpuInfo, type MemInfo, type NetInterface } from "../sys";
 import type { ToolSystem } from "../tools";
 
@@ -86,6 +86,7 @@ export const API_URL = token<string>("api-url", "the management API is not liste
 export const INFERENCE = token<InferenceRuntime>("inference", "no inference runtime (the ai-runtime phase did not run)");
 export const EMBEDDER = token<Embedder>("embedder", "no embedding model");
 export const MEMORY = token<Memory>("memory", "no working memory (the memory step did not run)");
+export const GOAL_STORES = token<GoalStores>("goal stores", "no goal tables (the memory step did not run)");
 export const TOOLS = token<ToolSystem>("tools", "no tool executor (the tools step did not run)");
 export const GATEWAY = token<Gateway>("gateway", "no gateway");
 /** Why there is no gateway, when the gateway step found no provider to call. */

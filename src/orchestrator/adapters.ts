@@ -5,14 +5,15 @@
  */
 import type { Memory } from "../memory";
 import type { Executor } from "../tools/executor";
-import { openGoalStores } from "./goals";
+import { type GoalStores, openGoalStores } from "./goals";
 import type { ToolSystem } from "../tools/system";
 import type { EngineStores, EngineTools } from "./ports";
 import { TraceStore } from "./trace";
 import type { StoredProcedure } from "./types";
 
-export function memoryStores(memory: Memory): EngineStores {
-  const { goals, tasks } = openGoalStores(memory);
+/** `opened`: goal stores the caller opened earlier (the boot opens them with memory). */
+export function memoryStores(memory: Memory, opened: GoalStores = openGoalStores(memory)): EngineStores {
+  const { goals, tasks } = opened;
   return {
     goals,
     tasks,

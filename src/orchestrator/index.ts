@@ -18,4 +18,4 @@ export { checkPlan } from "./validate";
 export { autonomyFloor, catalogueGuard, guardedCatalogue, vetCall, type Guard } from "./guard";
 export { LoopStop, observe, runLoop, type LoopBounds, type LoopEnd, type LoopPorts } from "./loop";
 export { GoalRun, isTransient, type RunLimits } from "./run";
-export { ACTIVE_GOAL_STATES, FINAL_GOAL_STATES, GOAL_MACHINE, goalTarget, isFinalGoalState, openGoalStores, type Goal, type GoalEvent, type GoalState, type Task } from "./goals";
+export { ACTIVE_GOAL_STATES, FINAL_GOAL_STATES, GOAL_MACHINE, goalTarget, isFinalGoalState, openGoalStores, type GoalStores, type Goal, type GoalEvent, type GoalState, type Task } from "./goals";

@@ -25,7 +25,7 @@ import {
   toolPorts,
 } from "../../orchestrator";
 import type { BootContext } from "../context";
-import { AGENTS, API_URL, ENGINE, GATEWAY, GATEWAY_OFF, INFERENCE, MEMORY, TOOLS } from "../products";
+import { AGENTS, API_URL, ENGINE, GATEWAY, GATEWAY_OFF, GOAL_STORES, INFERENCE, MEMORY, TOOLS } from "../products";
 import { defineStep } from "../step";
 
 function localGenerator(rt: InferenceRuntime): LocalGenerator {
@@ -72,14 +72,14 @@ function apiPort(ctx: BootContext): number {
 export const orchestratorStep = defineStep({
   name: "orchestrator",
   required: false,
-  needs: { memory: MEMORY, tools: TOOLS },
+  needs: { memory: MEMORY, goalStores: GOAL_STORES, tools: TOOLS },
   provides: [ENGINE],
   describe: (ctx) => `aios-orchestrator --planners ${ctx.config.orchestrator.planners.join(",")}`,
-  run: (ctx, { memory, tools }) => {
+  run: (ctx, { memory, goalStores, tools }) => {
     const o = ctx.config.orchestrator;
     const guard = catalogueGuard();
     const engine = new GoalEngine({
-      stores: memoryStores(memory),
+      stores: memoryStores(memory, goalStores),
       tools: toolPorts(tools),
       agents: () => ctx.products.find(AGENTS), // the agents phase runs after this one
       planners: planners(ctx, tools.registry, guard),

@@ -12,12 +12,13 @@ import { consoleShell } from "../../init";
 import { durationMs } from "../../config";
 import { buildGateway, monthOf, UsageStore } from "../../gateway";
 import { type Db, openDatabase, openMemory } from "../../memory";
+import { openGoalStores } from "../../orchestrator";
 import { log, systemInfo } from "../../sys";
 import { openToolSystem, type ToolEnv } from "../../tools";
 import { registerSecret } from "../../tools/redact";
 import { pkgSettings } from "../../tools/pkg";
 import type { BootContext } from "../context";
-import { ADMIN_TOKEN, AGENTS, API_APP, API_URL, EMBEDDER, ENGINE, FLEET, GATEWAY, GATEWAY_OFF, INFERENCE, MEMORY, TOOLS } from "../products";
+import { ADMIN_TOKEN, AGENTS, API_APP, API_URL, EMBEDDER, ENGINE, FLEET, GATEWAY, GATEWAY_OFF, GOAL_STORES, INFERENCE, MEMORY, TOOLS } from "../products";
 import { definePhase, defineStep } from "../step";
 import { docsStep } from "./docs";
 import { orchestratorStep } from "./orchestrator";
@@ -83,11 +84,15 @@ export const services = definePhase({
     defineStep({
       name: "memory",
       required: false,
-      provides: [MEMORY],
+      provides: [MEMORY, GOAL_STORES],
       describe: (ctx) => `aios-memory --working ${workingDb(ctx)} --longterm ${longtermDb(ctx)}`,
       run: (ctx) => {
         const memory = openMemory({ working: workingDb(ctx), longterm: longtermDb(ctx) }, ctx.config.memory, ctx.products.find(EMBEDDER));
         ctx.products.provide(MEMORY, memory);
+        // The goal tables migrate in this same step: a data disk never holds memory's own kv
+        // component without the goal chain whose first migration used to create kv, so an
+        // A/B fallback to an older build (which runs that chain from 1) still opens it.
+        ctx.products.provide(GOAL_STORES, openGoalStores(memory));
         ctx.services.push({ name: "memory", stop: () => memory.close() });
         const s = memory.longterm.stats();
         const docs = s.documents.document + s.documents.procedure + s.documents.decision;

@@ -19,7 +19,12 @@ export { TASK_STATES, TASK_TRANSITIONS, TaskStore, type Task, type TaskInput, ty
  * synchronous=FULL connection, tasks through the fast one) and registers
  * their part with Memory.
  */
-export function openGoalStores(memory: Memory): { goals: GoalStore; tasks: TaskStore } {
+export interface GoalStores {
+  goals: GoalStore;
+  tasks: TaskStore;
+}
+
+export function openGoalStores(memory: Memory): GoalStores {
   const goals = new GoalStore(memory.working.db);
   const tasks = new TaskStore(memory.working.fast);
   memory.register(goalsPart(goals, tasks));
