@@ -59,6 +59,10 @@ function lastRow(logits: LogitsTensor): Float32Array {
   return data.subarray(data.length - width);
 }
 
+async function checked(answer: Promise<boolean>, token: number): Promise<void> {
+  if (!(await answer)) throw new Error(`grammar: token ${token} was allowed by the mask and refused by the matcher`);
+}
+
 export async function decode(model: CausalLm, o: DecodeOptions): Promise<DecodeResult> {
   const all = [o.promptIds.slice()];
   const tokens: number[] = [];
@@ -67,6 +71,8 @@ export async function decode(model: CausalLm, o: DecodeOptions): Promise<DecodeR
   let forwardMs = 0;
   let sampleMs = 0;
   const config = model.generation_config ?? {};
+  /** The matcher's answer to the last token, left to the next apply() (or to the end). */
+  let answer: Promise<boolean> | undefined;
   try {
     while (tokens.length < o.maxTokens) {
       if (o.signal.aborted) {
@@ -80,17 +86,24 @@ export async function decode(model: CausalLm, o: DecodeOptions): Promise<DecodeR
       forwardMs += performance.now() - t;
       t = performance.now();
       o.adjust?.(logits, tokens);
+      // Waits, if at all, for the rest of the last token's answer: the worker computed its mask during the forward pass.
       if (o.mask) await o.mask.apply(logits);
       const token = o.sampler(logits);
-      // Inside the timed window: the mask's time (engine.ts subtracts it) includes the accept.
-      const accepted = token < 0 || !o.mask || (await o.mask.accept(token));
-      sampleMs += performance.now() - t;
       if (token < 0) {
+        sampleMs += performance.now() - t;
         // Every token masked: the grammar has nowhere to go (it never should).
         end = "grammar";
         break;
       }
-      if (!accepted) throw new Error(`grammar: token ${token} was allowed by the mask and refused by the matcher`);
+      if (o.mask) {
+        // The matcher's answer comes with the next mask; the loop waits for it only when the token may end the grammar.
+        answer = o.mask.accept(token);
+        if (o.mask.mayEnd(token)) {
+          await checked(answer, token);
+          answer = undefined;
+        }
+      }
+      sampleMs += performance.now() - t;
       tokens.push(token);
       all[0]!.push(BigInt(token));
       const stop = o.onToken(token);
@@ -108,6 +121,8 @@ export async function decode(model: CausalLm, o: DecodeOptions): Promise<DecodeR
       }
       inputs = model._update_model_kwargs_for_generation({ generated_input_ids: [[BigInt(token)]], outputs, model_inputs: inputs, is_encoder_decoder: false });
     }
+    // The last token's answer, when no apply() came after it.
+    if (answer) await checked(answer, tokens.at(-1)!);
   } finally {
     const cache = inputs.past_key_values as { dispose?: () => Promise<void> } | undefined;
     await cache?.dispose?.();

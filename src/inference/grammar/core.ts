@@ -17,10 +17,11 @@ type Held =
   | { kind: "grammar"; grammar: CompiledGrammar }
   | { kind: "matcher"; matcher: GrammarMatcher };
 
-/** What a matcher says after a token: whether it took it, and whether it is done. */
+/** What a matcher says after a token: whether it took it, whether it is done, and otherwise its next mask. */
 export interface Step {
   ok: boolean;
   terminated: boolean;
+  mask?: Int32Array;
 }
 
 /**
@@ -91,16 +92,16 @@ export class GrammarCore {
     return { id, mask: await matcher.getNextTokenBitmask() };
   }
 
-  /** Advances a matcher past `token`: whether it took it, and whether the grammar is done. */
-  accept(matcher: number, token: number): Step {
+  /**
+   * Advances a matcher past `token` and, unless it refused the token or the
+   * grammar has ended (XGrammar aborts on a mask asked of a terminated
+   * matcher), computes its next mask: one answer per generated token.
+   */
+  async step(matcher: number, token: number): Promise<Step> {
     const m = this.get(matcher, "matcher").matcher;
     const ok = m.acceptToken(token);
-    return { ok, terminated: m.isTerminated() };
-  }
-
-  /** The matcher's next mask (its costly part: the worker computes it while the model runs its next forward pass). Never after the grammar ended. */
-  async mask(matcher: number): Promise<{ mask: Int32Array }> {
-    return { mask: await this.get(matcher, "matcher").matcher.getNextTokenBitmask() };
+    const terminated = m.isTerminated();
+    return ok && !terminated ? { ok, terminated, mask: await m.getNextTokenBitmask() } : { ok, terminated };
   }
 
   free(id: number): void {
@@ -115,4 +116,4 @@ export class GrammarCore {
   }
 }
 
-export type CoreOp = "load" | "compiler" | "compileEbnf" | "compileTag" | "ebnf" | "matcher" | "accept" | "free";
+export type CoreOp = "load" | "compiler" | "compileEbnf" | "compileTag" | "ebnf" | "matcher" | "step" | "free";
