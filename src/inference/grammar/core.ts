@@ -10,6 +10,7 @@
 import type { GrammarCompiler, GrammarMatcher, TokenizerInfo, CompiledGrammar } from "@mlc-ai/web-xgrammar";
 import type { PreparedSchema } from "./schema";
 import type { VocabInfo } from "./vocab";
+import { shareRepeats } from "./share";
 import { xgrammar } from "./wasm";
 
 type Held =
@@ -76,12 +77,19 @@ export class GrammarCore {
   async ebnf(prepared: PreparedSchema): Promise<string> {
     const xg = await xgrammar();
     let ebnf = await xg.Testings._jsonSchemaToEBNF(JSON.stringify(prepared.schema), false, -1, [",", ":"], true);
+    // Equal bounds (every port, say) share one rule: XGrammar compiles each rule's positions once.
+    const byBody = new Map<string, string>();
     for (const [name, body] of Object.entries(prepared.rules)) {
       const literal = `"\\"__${name}__\\""`;
       if (!ebnf.includes(literal)) throw new Error(`grammar: placeholder ${name} not found in XGrammar's output (XGrammar changed?)`);
-      ebnf = `${ebnf.replaceAll(literal, name)}\n${name} ::= ${body}`;
+      const same = byBody.get(body);
+      if (same) ebnf = ebnf.replaceAll(literal, same);
+      else {
+        byBody.set(body, name);
+        ebnf = `${ebnf.replaceAll(literal, name)}\n${name} ::= ${body}`;
+      }
     }
-    return ebnf;
+    return shareRepeats(ebnf);
   }
 
   /** A matcher over a compiled grammar, with its first mask. */

@@ -1,0 +1,74 @@
+/**
+ * Shared repetitions: a large bounded repetition written twice becomes one
+ * rule, and the grammar accepts exactly what it accepted before (checked by
+ * XGrammar's own matcher, string by string).
+ */
+import { describe, expect, test } from "bun:test";
+import { xgrammar } from ".";
+import { shareRepeats } from "./share";
+
+const NAME = "[a-z0-9_-]{0,31}";
+
+describe("shareRepeats", () => {
+  test("a repetition written twice is hoisted into one rule; single, small and unbounded ones stay", () => {
+    const ebnf = [
+      `root ::= a "," b "," c`,
+      `a ::= "\\"" [a-z_] ${NAME} "\\""`,
+      `b ::= "\\"" ( ( [a-z_] ${NAME} ) | ( [0-9]{1,10} ( ":" [0-9]{1,10} )? ) ) "\\""`,
+      `c ::= [A-Z]{1,15} [0-9]{2} [0-9]{2} [a-z]* [a-z]{3,}`,
+    ].join("\n");
+    const out = shareRepeats(ebnf).split("\n");
+    expect(out).toEqual([
+      `root ::= a "," b "," c`,
+      `a ::= "\\"" [a-z_] shared_repeat_0 "\\""`,
+      `b ::= "\\"" ( ( [a-z_] shared_repeat_0 ) | ( shared_repeat_1 ( ":" shared_repeat_1 )? ) ) "\\""`,
+      `c ::= [A-Z]{1,15} [0-9]{2} [0-9]{2} [a-z]* [a-z]{3,}`,
+      `shared_repeat_0 ::= ${NAME}`,
+      `shared_repeat_1 ::= [0-9]{1,10}`,
+    ]);
+  });
+
+  test("string literals, escaped brackets, lookaheads and taken names are left alone", () => {
+    const ebnf = [
+      `root ::= "[a]{0,9} \\" [b]{0,9}" x y shared_repeat_0`,
+      `x ::= [\\]a]{0,9} (= [a]{0,9})`,
+      `y ::= [\\]a]{0,9} (= [a]{0,9})`,
+      `shared_repeat_0 ::= "z"`,
+    ].join("\n");
+    expect(shareRepeats(ebnf).split("\n")).toEqual([
+      `root ::= "[a]{0,9} \\" [b]{0,9}" x y shared_repeat_0`,
+      `x ::= shared_repeat_1 (= [a]{0,9})`,
+      `y ::= shared_repeat_1 (= [a]{0,9})`,
+      `shared_repeat_0 ::= "z"`,
+      `shared_repeat_1 ::= [\\]a]{0,9}`,
+    ]);
+    expect(shareRepeats(`root ::= [a]{0,31}`)).toBe(`root ::= [a]{0,31}`);
+  });
+
+  test("the shared grammar accepts exactly the strings the original does", async () => {
+    const xg = await xgrammar();
+    const ebnf = [
+      `root ::= a "," b`,
+      `a ::= "\\"" [a-z_] ${NAME} "\\""`,
+      `b ::= "\\"" ( ( [a-z_] ${NAME} ) | ( [0-9]{1,10} ( ":" [0-9]{1,10} )? ) ) "\\""`,
+    ].join("\n");
+    const shared = shareRepeats(ebnf);
+    expect(shared).not.toBe(ebnf);
+    const names = ["", "a", "_x", "9a", "a".repeat(31), "a".repeat(32), "a".repeat(33), "ab-c_9", "aB"];
+    const ids = ["1", "1234567890", "12345678901", "1:2", "1:", "12:1234567890", "x:1"];
+    const probes: string[] = [];
+    for (const n of names) for (const m of [...names, ...ids]) probes.push(`"${n}","${m}"`);
+    const [before, after] = await Promise.all([ebnf, shared].map((e) => xg.Grammar.fromEBNF(e)));
+    const accepted = async (g: typeof before) => {
+      const out: string[] = [];
+      for (const s of probes) if (await xg.Testings.isGrammarAcceptString(g!, s)) out.push(s);
+      return out;
+    };
+    const want = await accepted(before);
+    expect(want.length).toBeGreaterThan(10);
+    expect(want.length).toBeLessThan(probes.length);
+    expect(await accepted(after)).toEqual(want);
+    before!.dispose();
+    after!.dispose();
+  }, 60_000);
+});
