@@ -8,7 +8,9 @@ import { afterAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { setSink } from "../../sys";
+import { seededRandom } from "../../sys/random";
 import { GrammarCache, prepareSchema, vocabInfo } from ".";
+import { applyMask } from "./xgrammar";
 
 const previous = setSink(() => {});
 afterAll(() => void setSink(previous));
@@ -66,10 +68,34 @@ test("the event loop keeps turning while a registry-sized grammar compiles over 
     const brace = tokens.indexOf("{");
     const wrong = tokens.indexOf("[");
     expect(await mask.accept(wrong)).toBe(false);
+    // A refusal left to the next apply() (as the decoder leaves it) fails that apply.
+    await expect(mask.apply(logits)).rejects.toThrow(`token ${wrong} was allowed by the mask and refused by the matcher`);
     expect(await mask.accept(brace)).toBe(true);
     expect(mask.terminated).toBe(false);
+    expect(mask.mayEnd(brace)).toBe(false);
+    expect(mask.mayEnd(151_645)).toBe(true);
+    // The answer to "{" carried the next mask: a key's opening quote.
+    logits.fill(0);
+    await mask.apply(logits);
+    expect([...logits.keys()].filter((i) => logits[i] === 0).every((i) => tokens[i]!.startsWith('"'))).toBe(true);
     mask.dispose();
   } finally {
     cache.dispose();
   }
 }, 120_000);
+
+test("applyMask forbids exactly the clear bits, and every logit past the mask", () => {
+  const rand = seededRandom(7);
+  for (const width of [1, 31, 32, 33, 1000, 4097]) {
+    const words = Math.ceil(Math.min(width, 3000) / 32);
+    // Runs of all-ones and all-zero words, and mixed words with few or many bits set.
+    const mask = Int32Array.from({ length: words }, () => {
+      const r = rand();
+      return r < 0.3 ? -1 : r < 0.6 ? 0 : r < 0.8 ? 1 << Math.floor(rand() * 32) : (rand() * 2 ** 32) | 0;
+    });
+    const logits = Float32Array.from({ length: width }, () => rand());
+    const want = logits.map((x, i) => (i < words * 32 && (mask[i >>> 5]! >>> (i & 31)) & 1 ? x : Number.NEGATIVE_INFINITY));
+    applyMask(mask, logits);
+    expect(logits).toEqual(want);
+  }
+});
