@@ -10,7 +10,7 @@
 import type { GrammarCompiler, GrammarMatcher, TokenizerInfo, CompiledGrammar } from "@mlc-ai/web-xgrammar";
 import type { PreparedSchema } from "./schema";
 import type { VocabInfo } from "./vocab";
-import { shareRepeats } from "./share";
+import { shareGrammar } from "./share";
 import { xgrammar } from "./wasm";
 
 type Held =
@@ -89,7 +89,7 @@ export class GrammarCore {
         ebnf = `${ebnf.replaceAll(literal, name)}\n${name} ::= ${body}`;
       }
     }
-    return shareRepeats(ebnf);
+    return shareGrammar(ebnf);
   }
 
   /** A matcher over a compiled grammar, with its first mask. */
