@@ -82,7 +82,7 @@ try {
   const kinds = {
     unconstrained: undefined,
     "json schema (a string)": { type: "json_schema" as const, schema: longString },
-    "plan grammar (71 tools)": { type: "json_schema" as const, schema: plan },
+    [`plan grammar (${registry.list().length} tools)`]: { type: "json_schema" as const, schema: plan },
   };
 
   // Warm up: load, compile each grammar once (compilation is measured below).
