@@ -11,8 +11,15 @@
  * without backreferences and lookaround; those are refused as invalid
  * patterns, with RE2's own reason.
  */
-import { RE2JS } from "re2js";
+import type { RE2JS as Re2 } from "re2js";
 import { ToolInputError } from "./errors";
+
+// Loaded on first use, not with PID 1: re2js builds its Unicode tables when it is evaluated (~5% of
+// aios-init's module start-up), and most boots never see a caller's regex. require() of the ESM
+// package is synchronous (the callers are), and inside the compiled binary it is still the one
+// bundled module, evaluated on the first call.
+let re2: typeof Re2 | undefined;
+const RE2JS = (): typeof Re2 => (re2 ??= (require("re2js") as typeof import("re2js")).RE2JS);
 
 /** Patterns longer than this are refused: RE2's compile cost grows with the pattern. */
 export const MAX_PATTERN = 1000;
@@ -22,9 +29,9 @@ export type LineTest = (line: string) => boolean;
 /** Compiles a caller's pattern for `find` semantics (anywhere in the line, like RegExp.test). */
 export function compileRegex(tool: string, field: string, pattern: string, ignoreCase = false): LineTest {
   if (pattern.length > MAX_PATTERN) throw new ToolInputError(tool, field, `a regex must be at most ${MAX_PATTERN} characters`);
-  let re: RE2JS;
+  let re: Re2;
   try {
-    re = RE2JS.compile(pattern, ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
+    re = RE2JS().compile(pattern, ignoreCase ? RE2JS().CASE_INSENSITIVE : 0);
   } catch (err) {
     throw new ToolInputError(tool, field, `not a valid regex (RE2 syntax: no backreferences or lookaround): ${(err as Error).message}`);
   }
@@ -35,7 +42,7 @@ export function compileRegex(tool: string, field: string, pattern: string, ignor
 export function validRegex(pattern: string): boolean {
   if (pattern.length > MAX_PATTERN) return false;
   try {
-    RE2JS.compile(pattern);
+    RE2JS().compile(pattern);
     return true;
   } catch {
     return false;

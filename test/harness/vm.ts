@@ -2,7 +2,7 @@
  * Boots the real image under QEMU (TCG) exactly as `make run` does, through
  * build/qemu-cmd.sh, and scripts the serial console over pipes.
  */
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, copyFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { Subprocess } from "bun";
@@ -11,6 +11,8 @@ export const ROOT = resolve(import.meta.dir, "../..");
 export const OUT = join(ROOT, "out");
 export const TOKEN = "vm-test-token";
 const CURSOR_QUERY = "\x1b[6n";
+/** USER_HZ: /proc/PID/stat counts CPU time in these (100 on every Linux this runs on). */
+const CLOCK_TICKS = 100;
 
 export interface VmOptions {
   /** Data disk image; a fresh blank ext4 one when absent. */
@@ -179,6 +181,21 @@ export class Vm {
         setTimeout(wake, 200);
       });
     }
+  }
+
+  /**
+   * CPU time QEMU has used so far (user + system, all its threads), in ms: the guest's work, which a
+   * busy host stretches far less than wall time (bench-boot reports both). NaN once QEMU is gone.
+   */
+  cpuMs(): number {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${this.proc.pid}/stat`, "utf8");
+    } catch {
+      return Number.NaN; // QEMU has exited and been reaped
+    }
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
   }
 
   /** Types text on the serial console. */

@@ -14,7 +14,8 @@ import { seededRandom } from "../../sys/random";
 import { installTinyModels } from "../fixtures.testing";
 import { InferenceRuntime } from "../runtime";
 import type { TierPolicy } from "../options";
-import { GrammarError, prepareSchema, schemaPattern, xgrammar } from ".";
+import { GrammarError, prepareSchema, schemaPattern } from ".";
+import { xgrammar } from "./wasm";
 import { integerRange, numberRange, type Bounds } from "./numeric";
 import { randomSchemas } from "./random-schema.testing";
 

@@ -6,5 +6,4 @@ export { GrammarError } from "./errors";
 export { prepareSchema, LIMITS as GRAMMAR_LIMITS, type JsonSchema, type PreparedSchema } from "./schema";
 export { schemaPattern, MAX_REPEAT } from "./pattern";
 export { GrammarCache, TokenMask, vocabInfo, xgrammarLoadMs, type CompiledGrammar, type VocabInfo } from "./xgrammar";
-export { xgrammar } from "./wasm";
 export { compileConstraint, activeTools } from "./constraint";
