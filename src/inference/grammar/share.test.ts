@@ -4,7 +4,7 @@
  * XGrammar's own matcher, string by string).
  */
 import { describe, expect, test } from "bun:test";
-import { xgrammar } from ".";
+import { xgrammar } from "./wasm";
 import { shareGrammar, shareRepeats } from "./share";
 
 const NAME = "[a-z0-9_-]{0,31}";
