@@ -42,7 +42,7 @@ export function checkOrder(phases: readonly Phase[]): void {
  * Each boot's steps, running now and started so far: while a concurrent phase's step waits,
  * other steps run, and what they provide in that time is not the waiting step's undeclared product.
  */
-const steps = new WeakMap<BootContext, { running: Set<Step<any>>; started: Step<any>[] }>();
+const activity = new WeakMap<BootContext, { running: Set<Step<any>>; started: Step<any>[] }>();
 /** Each boot's deferred steps, waiting for runDeferred, with their phase's row. */
 const waiting = new WeakMap<BootContext, Array<{ phase: Phase; step: Step<any>; result: PhaseResult }>>();
 
@@ -67,8 +67,8 @@ async function runStep(ctx: BootContext, step: Step<any>): Promise<StepResult> {
   const needs = given(ctx, step);
   if ("skip" in needs) return result("skipped", { detail: needs.skip });
   const before = ctx.products.tokens();
-  const seen = steps.get(ctx) ?? { running: new Set(), started: [] };
-  steps.set(ctx, seen);
+  const seen = activity.get(ctx) ?? { running: new Set(), started: [] };
+  activity.set(ctx, seen);
   const alongside = [...seen.running];
   const from = seen.started.push(step);
   seen.running.add(step);
