@@ -5,8 +5,9 @@
 # environment (build/rootfs.mk, build/system.mk):
 #   BUSYBOX APPLETS                     static busybox, its `--list-full`
 #   FLOOR_INIT                          /init of the floor image
-#   INITRAMFS INITRD_MODULES_DIR INITRD_MODULES_LIST  the initramfs: the initramfs/
-#                                       overlay (/init), the modules it loads (lib/modules/KVER), their list
+#   INITRAMFS INITRD_MODULES_DIR INITRD_MODULES_LIST INITRD_MODULES_LATER_LIST  the initramfs: the
+#                                       initramfs/ overlay (/init), the modules it loads (lib/modules/KVER),
+#                                       their list, and the list it loads in the background
 #   LIBC_DIR LIBC_LIBS                  unpacked libc6 dir, the libraries to take
 #   MODULES_DIR MODULES_LIST            staged modules (lib/modules/KVER), load order
 #   AIOS_INIT ROOTFS                    compiled init, the rootfs/ overlay (goes last)
@@ -64,6 +65,7 @@ initramfs)
 # --- the boot loader: /init, the disk, filesystem and watchdog drivers ---
 tree  /usr/lib/modules $INITRD_MODULES_DIR/lib/modules
 file  /etc/modules $INITRD_MODULES_LIST 0644
+file  /etc/modules.later $INITRD_MODULES_LATER_LIST 0644
 dir   /data   0755
 dir   /lower  0755
 dir   /rw     0755

@@ -36,7 +36,18 @@
 #                 emulated CPU; they check the kernel's own implementations, not input)
 #                 and no_timer_check (on a busy host the emulated timer IRQ can miss
 #                 the kernel's early check, which then panics: "IO-APIC + timer
-#                 doesn't work"; QEMU's timer is known good)
+#                 doesn't work"; QEMU's timer is known good), and
+#                 initcall_blacklist=crypto_kdf108_init (the one crypto self-test that
+#                 cryptomgr.notests does not turn off: ~0.1-0.25 s under TCG; the
+#                 initcall does nothing but that test)
+#   LPJ           auto | none | N: lpj=N on the command line, the delay-loop calibration
+#                 as the boot CPU already knows it from the TSC. The second CPU otherwise
+#                 calibrates its own by counting loops over timer ticks, which TCG makes
+#                 take ~0.15-0.3 s (and fail: "calibrate_delay_direct() failed"). Under TCG
+#                 the guest's TSC is the host's, so auto takes the host's TSC rate where
+#                 /proc/cpuinfo's "cpu MHz" is that rate (a constant TSC and no APERF/MPERF,
+#                 which would make it the momentary clock) and KERNEL_HZ; otherwise none.
+#   KERNEL_HZ     250 (CONFIG_HZ of Debian's cloud kernel): lpj is loops per jiffy
 #   CMDLINE_EXTRA appended to it         QEMU_EXTRA  appended to argv (split on blanks)
 #   ON_REBOOT     exit (-no-reboot: a guest reboot ends QEMU, as a poweroff does) | reboot (the guest boots again)
 # The serial console is on stdin/stdout (-nographic: Ctrl-A x quits, Ctrl-A
@@ -60,7 +71,9 @@ API_PORT=${API_PORT-8080}
 FORWARD=${FORWARD-}
 : "${GUEST_PORT:=9090}"
 : "${HOST_ADDR:=127.0.0.1}"
-: "${CMDLINE:=console=ttyS0 rdinit=/init panic=-1 quiet tsc=reliable no_timer_check cryptomgr.notests}"
+: "${CMDLINE:=console=ttyS0 rdinit=/init panic=-1 quiet tsc=reliable no_timer_check cryptomgr.notests initcall_blacklist=crypto_kdf108_init}"
+: "${LPJ:=auto}"
+: "${KERNEL_HZ:=250}"
 CMDLINE_EXTRA=${CMDLINE_EXTRA-}
 QEMU_EXTRA=${QEMU_EXTRA-}
 : "${ON_REBOOT:=exit}"
@@ -69,6 +82,20 @@ case $ACCEL in
 tcg) accel="-accel tcg -cpu max,-erms,-fsrm" ;;
 kvm) accel="-accel kvm -cpu host" ;;
 *) echo "qemu-cmd.sh: ACCEL must be tcg or kvm, not '$ACCEL'" >&2; exit 2 ;;
+esac
+
+# The host's TSC rate in kHz, when /proc/cpuinfo states it (see LPJ above); empty otherwise.
+host_tsc_khz() {
+	flags=$(grep -m 1 '^flags' /proc/cpuinfo 2>/dev/null) || return 0
+	case " ${flags#*:} " in *" constant_tsc "*) ;; *) return 0 ;; esac
+	case " ${flags#*:} " in *" aperfmperf "*) return 0 ;; esac
+	grep -m 1 '^cpu MHz' /proc/cpuinfo | awk -F: '{ printf "%d\n", $2 * 1000 }'
+}
+case $LPJ in
+auto) lpj=""; [ "$ACCEL" = tcg ] && khz=$(host_tsc_khz) && [ -n "$khz" ] && lpj=$((khz * 1000 / KERNEL_HZ)) ;;
+"" | none) lpj="" ;;
+*[!0-9]*) echo "qemu-cmd.sh: LPJ must be auto, none or a number, not '$LPJ'" >&2; exit 2 ;;
+*) lpj=$LPJ ;;
 esac
 
 case $ON_REBOOT in
@@ -104,7 +131,7 @@ extra_args=$*
 set -- "$QEMU" -nographic $noreboot -nodefaults -serial mon:stdio \
 	-machine "$MACHINE" -m "$MEM" -smp "$SMP" $accel $bios \
 	-kernel "$KERNEL" -initrd "$INITRD" \
-	-append "$CMDLINE${CMDLINE_EXTRA:+ $CMDLINE_EXTRA}" \
+	-append "$CMDLINE${lpj:+ lpj=$lpj}${CMDLINE_EXTRA:+ $CMDLINE_EXTRA}" \
 	-netdev "$netdev" -device virtio-net-pci,netdev=n0,romfile= \
 	-device virtio-rng-pci
 case $DATA_IMG in

@@ -9,7 +9,7 @@ import type { Channel, InitEvent } from "./init";
 // A client, not the system: `aios-init ctl VERB` talks to a running aiOS over its API (src/cli). It
 // runs before the system's modules are even loaded (they are imported below), so it starts in ~1/3 the time.
 if (process.argv[2] === "ctl" && process.pid !== 1) process.exit(await (await import("./cli")).ctl(process.argv.slice(3)));
-const { API_URL, createContext, failTrialAndReboot, modelsCommand, PHASES, resolveOptions, runPhases, shutdownTarget, USAGE, UsageError } = await import("./boot");
+const { API_URL, createContext, failTrialAndReboot, modelsCommand, PHASES, resolveOptions, runDeferred, runPhases, shutdownTarget, USAGE, UsageError } = await import("./boot");
 const { Channel: EventChannel, consoleShell, DEV_SIGNALS, PID1_SIGNALS, shutdown, trapSignals } = await import("./init");
 const { buildInfo, errorMessage, log, reapOrphansSliced, uptimeMs, watchEventLoop } = await import("./sys");
 
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   ctx.report.helloMs = helloMs;
 
   await runPhases(ctx, PHASES, { emergency: (phase, ctx) => (ctx.update.trial ? failTrial(phase, ctx) : emergencyConsole(phase, ctx)) });
-  announceReady(ctx);
+  await announceReady(ctx);
   if (ctx.mode === "pid1") reapOrphansForever();
   await serveEvents(ctx, events);
 }
@@ -81,10 +81,11 @@ function clockMs(): number {
   return process.pid === 1 ? uptimeMs() : Math.round(performance.now());
 }
 
-function announceReady(ctx: BootContext): void {
+async function announceReady(ctx: BootContext): Promise<void> {
   ctx.report.readyMs = clockMs();
   const api = ctx.products.find(API_URL);
   log.always(`ready in ${ctx.report.readyMs} ms${api ? ` (api ${api})` : ""}`);
+  await runDeferred(ctx); // the steps ready does not need, still rows of the boot table
   for (const start of ctx.afterReady) start();
 }
 

@@ -98,7 +98,7 @@ export interface BootContext extends BootOptions {
   services: Service[];
   /** Asks PID 1 for a power action; the main loop carries it out. */
   power(action: "poweroff" | "reboot" | "halt", origin: string): void;
-  /** Started once the ready line is out, so the REPL prompt is the last thing on the console. */
+  /** Started once the ready line is out (and the deferred steps have run), so the REPL prompt is the last thing on the console. */
   afterReady: Array<() => void>;
   /** What the steps started so far hand to later ones (memory, tools, agents, ...), by typed token. */
   products: Products;

@@ -18,5 +18,5 @@ export { API_URL } from "./products";
 export { failTrialAndReboot } from "./phases/slot";
 export { resolveOptions, USAGE, UsageError } from "./options";
 export { modelsCommand, MODELS_USAGE } from "./models";
-export { runPhases, runPhase } from "./runner";
+export { runDeferred, runPhases, runPhase } from "./runner";
 export { defineStep, definePhase, type Phase, type Step, type PhaseResult, type StepResult } from "./step";

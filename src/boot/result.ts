@@ -1,6 +1,7 @@
 /** What running a step or a phase reports: the boot context keeps these, the runner makes them (step.ts re-exports them). */
 
-export type StepStatus = "done" | "already" | "skipped" | "failed";
+/** `deferred`: a step that runs after the ready line (Step.deferred) and has not run yet. */
+export type StepStatus = "done" | "already" | "skipped" | "failed" | "deferred";
 export type PhaseStatus = "ok" | "degraded" | "failed" | "skipped";
 
 export interface StepResult {

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { defaultConfig } from "../config";
 import { AiosError, setSink, SysError } from "../sys";
 import { createContext, layout, type BootContext, type Mode } from "./context";
-import { runPhase, runPhases } from "./runner";
+import { checkOrder, runDeferred, runPhase, runPhases } from "./runner";
+import { ProductError, token } from "./products";
 import { definePhase, defineStep, type Phase, type PhaseResult, type Step } from "./step";
 
 const root = mkdtempSync(join(tmpdir(), "aios-runner-"));
@@ -37,6 +38,7 @@ function step(name: string, ran: string[], behaviour: Partial<Step> & { throws?:
     },
     required: behaviour.required,
     pid1Only: behaviour.pid1Only,
+    deferred: behaviour.deferred,
   });
 }
 
@@ -216,6 +218,110 @@ describe("runPhases", () => {
     expect(early.steps.map((s) => s.command)).toContain("mount -t tmpfs -o nosuid,nodev,mode=1777 tmpfs /tmp");
     expect(early.steps.map((s) => s.command)).toContain("hostname aios");
     for (const p of PHASES.filter((x) => x.pending)) expect((await runPhase(ctx, p)).reason).toBe(p.pending!);
+  });
+});
+
+describe("concurrent phases", () => {
+  /** A step that waits for `gate` before it records itself. */
+  function waiting(name: string, ran: string[], gate: Promise<void>, behaviour: Partial<Step> = {}): Step {
+    return defineStep({ name, describe: () => `wait ${name}`, run: async () => { await gate; ran.push(name); }, ...behaviour });
+  }
+
+  test("the phases after a concurrent one run meanwhile; it finishes before runPhases resolves, and the report keeps table order", async () => {
+    const ran: string[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const phases = [
+      definePhase({ name: "first", required: true, steps: [step("f", ran)] }),
+      definePhase({ name: "net", required: false, concurrent: true, steps: [waiting("dhcp", ran, gate)] }),
+      definePhase({ name: "services", required: true, steps: [step("api", ran), defineStep({ name: "release", describe: () => "true", run: () => open() })] }),
+      definePhase({ name: "agents", required: false, steps: [step("spawn", ran)] }),
+    ];
+    const results = await runPhases(ctxFor("pid1"), phases, noEmergency);
+    expect(ran).toEqual(["f", "api", "dhcp", "spawn"]);
+    expect(results.map((p) => [p.name, p.status])).toEqual([["first", "ok"], ["net", "ok"], ["services", "ok"], ["agents", "ok"]]);
+  });
+
+  test("ready waits for a concurrent phase that outlasts every other one", async () => {
+    const ran: string[] = [];
+    const phases = [
+      definePhase({ name: "net", required: false, concurrent: true, steps: [waiting("dhcp", ran, Bun.sleep(30))] }),
+      definePhase({ name: "services", required: true, steps: [step("api", ran)] }),
+    ];
+    const results = await runPhases(ctxFor("pid1"), phases, noEmergency);
+    expect(ran).toEqual(["api", "dhcp"]);
+    expect(results.map((p) => p.name)).toEqual(["net", "services"]);
+    expect(logs.findIndex((l) => l.includes("boot: net ok"))).toBeGreaterThan(logs.findIndex((l) => l.includes("boot: services ok")));
+  });
+
+  test("a failed required concurrent phase calls emergency before runPhases resolves", async () => {
+    const calls: string[] = [];
+    const results = await runPhases(ctxFor("pid1"), [
+      definePhase({ name: "bg", required: true, concurrent: true, steps: [defineStep({ name: "x", describe: () => "false", run: async () => { await Bun.sleep(5); throw new Error("gone"); } })] }),
+      definePhase({ name: "after", required: true, steps: [step("a", [])] }),
+    ], { emergency: async (phase) => { calls.push(phase.name); } });
+    expect(calls).toEqual(["bg"]);
+    expect(results.map((p) => [p.name, p.status])).toEqual([["bg", "failed"], ["after", "ok"]]);
+  });
+
+  test("what a step provides while another phase's step runs is not that step's undeclared product", async () => {
+    const T = token<number>("t", "no t");
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const results = await runPhases(ctxFor("dev"), [
+      definePhase({ name: "net", required: false, concurrent: true, steps: [waiting("dhcp", [], gate)] }),
+      definePhase({ name: "services", required: true, steps: [defineStep({ name: "memory", provides: [T], describe: () => "true", run: (ctx) => { ctx.products.provide(T, 1); open(); } })] }),
+    ], noEmergency);
+    expect(results.flatMap((p) => p.steps.map((s) => [s.name, s.status]))).toEqual([["dhcp", "done"], ["memory", "done"]]);
+  });
+
+  test("checkOrder: no later phase may need what a concurrent phase provides; its own later steps may", () => {
+    const T = token<number>("t", "no t");
+    const provider = defineStep({ name: "give", provides: [T], describe: () => "true", run: () => {} });
+    const user = defineStep({ name: "take", needs: { t: T }, describe: () => "true", run: () => {} });
+    expect(() => checkOrder([definePhase({ name: "bg", required: false, concurrent: true, steps: [provider, user] })])).not.toThrow();
+    expect(() => checkOrder([
+      definePhase({ name: "bg", required: false, concurrent: true, steps: [provider] }),
+      definePhase({ name: "later", required: false, steps: [user] }),
+    ])).toThrow(ProductError);
+  });
+});
+
+describe("deferred steps", () => {
+  test("run only in runDeferred, in order, each row deferred until then; a failure degrades its phase and is logged", async () => {
+    const ran: string[] = [];
+    const ctx = ctxFor("pid1");
+    const results = await runPhases(ctx, [
+      definePhase({ name: "services", required: true, steps: [step("api", ran), step("repl", ran, { required: false, deferred: true }), step("docs", ran, { required: false, deferred: true, throws: new Error("no disk") })] }),
+    ], noEmergency);
+    expect(ran).toEqual(["api"]);
+    expect(results[0]!.status).toBe("ok");
+    expect(results[0]!.steps.map((s) => [s.name, s.status])).toEqual([["api", "done"], ["repl", "deferred"], ["docs", "deferred"]]);
+    await runDeferred(ctx);
+    expect(ran).toEqual(["api", "repl", "docs"]);
+    expect(results[0]!.steps.map((s) => [s.name, s.status])).toEqual([["api", "done"], ["repl", "done"], ["docs", "failed"]]);
+    expect(results[0]!.steps[2]!.error).toBe("no disk");
+    expect(results[0]!.status).toBe("degraded");
+    expect(logs).toContain("aios: warn: boot: services: docs failed: no disk");
+    await runDeferred(ctx); // nothing left: each runs once
+    expect(ran).toEqual(["api", "repl", "docs"]);
+  });
+
+  test("a phase stopped by a failed required step runs none of its deferred steps", async () => {
+    const ran: string[] = [];
+    const ctx = ctxFor("dev");
+    const r = await runPhase(ctx, definePhase({ name: "p", required: false, steps: [step("later", ran, { required: false, deferred: true }), step("req", ran, { throws: new Error("x") })] }));
+    await runDeferred(ctx);
+    expect(ran).toEqual(["req"]);
+    expect(r.steps.map((s) => [s.name, s.status])).toEqual([["later", "skipped"], ["req", "failed"]]);
+  });
+
+  test("checkOrder: a deferred step must be optional, and provides nothing before ready", () => {
+    const T = token<number>("t", "no t");
+    expect(() => checkOrder([definePhase({ name: "p", required: true, steps: [step("d", [], { deferred: true })] })])).toThrow("deferred, so it must be optional");
+    const giver = defineStep({ name: "give", required: false, deferred: true, provides: [T], describe: () => "true", run: () => {} });
+    const taker = defineStep({ name: "take", needs: { t: T }, describe: () => "true", run: () => {} });
+    expect(() => checkOrder([definePhase({ name: "p", required: true, steps: [giver, taker] })])).toThrow(ProductError);
   });
 });
 

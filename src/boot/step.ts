@@ -25,6 +25,13 @@ export interface Step<N extends Needs = {}> {
   required?: boolean;
   /** Steps that change the machine (mount, hostname, modules) are skipped in dev mode. */
   pid1Only?: boolean;
+  /**
+   * Ready does not need it: it runs right after the ready line, in table order, before the
+   * after-ready hooks, and its row says `deferred` until then. Only an optional step may be
+   * deferred, and no step may need what it provides (checkOrder); its failure degrades its
+   * phase then, as any optional step's does.
+   */
+  deferred?: boolean;
 }
 
 export interface Phase {
@@ -35,6 +42,12 @@ export interface Phase {
   steps: Step<any>[];
   /** Set for phases that a later part of aiOS fills in; the phase reports `skipped` with this reason. */
   pending?: string;
+  /**
+   * The phases after it do not wait for it; ready does. For a phase that mostly waits on
+   * something outside aios-init (a DHCP server), so that the boot goes on meanwhile. Its place
+   * in the boot table is its place in the phase table; no later step may need what it provides.
+   */
+  concurrent?: boolean;
 }
 
 // biome-ignore lint/complexity/noBannedTypes: a step with no needs

@@ -58,6 +58,8 @@ function hasInterface(ctx: BootContext): boolean {
 export const network = definePhase({
   name: "network",
   required: false,
+  // DHCP is mostly waiting (udhcpc, its hook, the server): the services start meanwhile; ready waits for the address.
+  concurrent: true,
   steps: [
     defineStep({
       name: "loopback",

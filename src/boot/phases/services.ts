@@ -189,6 +189,7 @@ export const services = definePhase({
     defineStep({
       name: "repl",
       required: false,
+      deferred: true, // the prompt comes after the ready line anyway: building it is not on the way there
       describe: () => "aios-repl < /dev/console > /dev/console",
       run: (ctx) => {
         const repl: Repl = new Repl({
