@@ -4,18 +4,19 @@
  * and the fleet answers NATS requests with the same app.
  *
  * Every request passes, in order: observeRequests (request id, metrics,
- * debug log) → authenticate (token or session, the route's role) →
- * bodyLimits (size and type) → the route. A known path with another method
+ * debug log) → admit: authenticate (token or session, the route's role),
+ * then bodyLimits (size and type) → the route. A known path with another method
  * is a 405 with `Allow`; /v1 answers errors in OpenAI's shape.
  */
 import { type Context, Hono } from "hono";
 import { log } from "../sys";
 import { authenticate, type AuthDeps } from "./auth";
 import { clip, errorResponse, HttpError } from "./errors";
-import { type HttpCounts, observeRequests, requestId } from "./http";
+import { admit, type HttpCounts, observeRequests, requestId } from "./http";
 import { bodyLimits } from "./limits";
 import { mcpHandler } from "./mcp";
 import { createMetrics } from "./metrics";
+import { FixedPathRouter } from "./router";
 import { OPENAI_DOCS } from "./openai-doc";
 import { doc, docMounted, openApiDocument } from "./openapi";
 import { SessionStore } from "./sessions";
@@ -46,10 +47,9 @@ export function createApi(deps: ApiDeps): Hono {
   const counts: HttpCounts = new Map();
   const metrics = createMetrics(deps, counts);
 
-  const app = new Hono();
+  const app = new Hono({ router: new FixedPathRouter() });
   app.use("*", observeRequests(counts));
-  app.use("*", authenticate(auth));
-  app.use("*", bodyLimits());
+  app.use("*", admit(authenticate(auth), bodyLimits()));
   app.route("/", health);
   app.get(
     "/metrics",

@@ -13,11 +13,11 @@
  * then the route's role from roles.ts. 401 carries `WWW-Authenticate:
  * Bearer`; 403 names the role missing. The token never travels in a URL.
  */
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { HttpError } from "./errors";
-import { handlerRoute } from "./http";
-import { type Role, roleAllows, routeRole } from "./roles";
+import { type Admission, handlerRoute, type MatchedRoute } from "./http";
+import { type Role, roleAllows, type RouteRole, routeRole } from "./roles";
 import { SESSION_COOKIE, type SessionStore } from "./sessions";
 import { tokenHash, type TokenStore } from "./tokens";
 
@@ -96,11 +96,19 @@ function fromSession(deps: AuthDeps, c: Context, id: string): Principal {
   return { name: s.name, role: s.role, tokenId: s.tokenId, via: "session", sessionId: s.id };
 }
 
-export function authenticate(deps: AuthDeps): MiddlewareHandler {
-  return async (c, next) => {
+/** The least role a route needs (roles.ts), kept beside the route: the table is read once per route, not per request. */
+const routeRoles = new WeakMap<MatchedRoute, RouteRole>();
+function neededRole(route: MatchedRoute): RouteRole {
+  let role = routeRoles.get(route);
+  if (role === undefined) routeRoles.set(route, (role = routeRole(route.method, route.path) ?? "admin"));
+  return role;
+}
+
+export function authenticate(deps: AuthDeps): Admission {
+  return (c) => {
     const route = handlerRoute(c);
-    const needed = route ? (routeRole(c.req.method, route.path) ?? "admin") : GUARDED.test(c.req.path) ? "viewer" : "public";
-    if (needed === "public") return next();
+    const needed = route ? neededRole(route) : GUARDED.test(c.req.path) ? "viewer" : "public";
+    if (needed === "public") return;
     const header = c.req.header("authorization");
     let p: Principal;
     if (header !== undefined) p = fromBearer(deps, header);
@@ -111,7 +119,6 @@ export function authenticate(deps: AuthDeps): MiddlewareHandler {
     }
     c.set("principal" as never, p as never);
     if (needed !== "tool" && !roleAllows(p.role, needed)) throw forbidden(`${c.req.method} ${route!.path}`, needed, p.role);
-    await next();
   };
 }
 

@@ -7,9 +7,8 @@
  * passes the limit; another type is a 415. Bun.serve admits the largest
  * rule's size (server.ts), so this is where the limits are enforced.
  */
-import type { MiddlewareHandler } from "hono";
 import { HttpError } from "./errors";
-import { handlerRoute } from "./http";
+import { type Admission, handlerRoute } from "./http";
 
 const MiB = 1024 * 1024;
 export const DEFAULT_BODY_BYTES = 1 * MiB;
@@ -65,13 +64,13 @@ function limited(body: ReadableStream<Uint8Array>, max: number, what: string): R
   });
 }
 
-export function bodyLimits(): MiddlewareHandler {
-  return async (c, next) => {
+export function bodyLimits(): Admission {
+  return (c) => {
     const method = c.req.method;
-    if (method === "GET" || method === "HEAD" || method === "OPTIONS") return next();
+    if (method === "GET" || method === "HEAD" || method === "OPTIONS") return;
     const raw = c.req.raw;
     const length = c.req.header("content-length");
-    if (raw.body === null || length === "0") return next();
+    if (raw.body === null || length === "0") return;
     const route = handlerRoute(c);
     const what = `${method} ${route?.path ?? c.req.path}`;
     const rule = route ? BODY_RULES[`${method} ${route.path}`] : undefined;
@@ -83,6 +82,5 @@ export function bodyLimits(): MiddlewareHandler {
       throw new HttpError(415, "unsupported_media_type", `content-type: ${what} takes ${want} (got ${JSON.stringify(type.slice(0, 100))})`, { field: "content-type" });
     }
     if (length === undefined) c.req.raw = new Request(raw, { body: limited(raw.body, max, what), duplex: "half" } as RequestInit);
-    await next();
   };
 }
