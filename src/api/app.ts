@@ -3,16 +3,17 @@
  * tests drive it with `app.request()`; `server.ts` binds it with Bun.serve,
  * and the fleet answers NATS requests with the same app.
  *
- * Every request passes, in order: observeRequests (request id, metrics,
- * debug log) → admit: authenticate (token or session, the route's role),
- * then bodyLimits (size and type) → the route. A known path with another method
- * is a 405 with `Allow`; /v1 answers errors in OpenAI's shape.
+ * Every request passes one middleware, observeRequests (request id, metrics,
+ * debug log), which admits it — authenticate (token or session, the route's
+ * role), then bodyLimits (size and type) — before the route. A known path
+ * with another method is a 405 with `Allow`; /v1 answers errors in OpenAI's
+ * shape.
  */
-import { type Context, Hono } from "hono";
+import { type Context, type ErrorHandler, Hono } from "hono";
 import { log } from "../sys";
 import { authenticate, type AuthDeps } from "./auth";
 import { clip, errorResponse, HttpError } from "./errors";
-import { admit, type HttpCounts, observeRequests, requestId } from "./http";
+import { type HttpCounts, observeRequests, requestId } from "./http";
 import { bodyLimits } from "./limits";
 import { mcpHandler } from "./mcp";
 import { createMetrics } from "./metrics";
@@ -48,8 +49,13 @@ export function createApi(deps: ApiDeps): Hono {
   const metrics = createMetrics(deps, counts);
 
   const app = new Hono({ router: new FixedPathRouter() });
-  app.use("*", observeRequests(counts));
-  app.use("*", admit(authenticate(auth), bodyLimits()));
+  const onError: ErrorHandler = (err, c) => {
+    if (err instanceof HttpError) return answer(c, err);
+    if (err instanceof ToolError) return toolErrorResponse(c, err);
+    log.error(`api: ${c.req.method} ${c.req.path}: ${err.message} (request ${requestId(c)})`);
+    return answer(c, new HttpError(500, "internal", `${c.req.method} ${c.req.path}: internal error (request ${requestId(c)})`));
+  };
+  app.use("*", observeRequests(counts, { admit: [authenticate(auth), bodyLimits()], onError }));
   app.route("/", health);
   app.get(
     "/metrics",
@@ -96,12 +102,7 @@ export function createApi(deps: ApiDeps): Hono {
       : new HttpError(404, "not_found", `${c.req.method} ${c.req.path}: no such route`);
     return answer(c, err);
   });
-  app.onError((err, c) => {
-    if (err instanceof HttpError) return answer(c, err);
-    if (err instanceof ToolError) return toolErrorResponse(c, err);
-    log.error(`api: ${c.req.method} ${c.req.path}: ${err.message} (request ${requestId(c)})`);
-    return answer(c, new HttpError(500, "internal", `${c.req.method} ${c.req.path}: internal error (request ${requestId(c)})`));
-  });
+  app.onError(onError);
   return app;
 }
 

@@ -4,7 +4,7 @@
  * and logged; a count by route pattern and status for /metrics; a debug
  * line per request; and the helpers routes share to hold a connection open.
  */
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, ErrorHandler, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import { log, logEnabled, withLogFields } from "../sys";
 
@@ -46,20 +46,26 @@ export interface HttpCounts {
 
 /**
  * A check every request passes before its route (who is asking, the body):
- * it throws an HttpError to refuse. All of them run in one middleware
- * (`admit`): each middleware layer Hono composes costs an async frame and a
- * closure on every request, /health included.
+ * it throws an HttpError to refuse, answered by the app's error handler as a
+ * route's error would be.
  */
 export type Admission = (c: Context) => void;
 
-export function admit(...checks: Admission[]): MiddlewareHandler {
-  return (c, next) => {
-    for (const check of checks) check(c);
-    return next();
-  };
+export interface ObserveOptions {
+  /** Checks run in order before the route (auth.ts, limits.ts). */
+  admit: readonly Admission[];
+  /** The app's error handler, for a check's refusal. */
+  onError: ErrorHandler;
 }
 
-export function observeRequests(counts: HttpCounts): MiddlewareHandler {
+/**
+ * The one middleware every request passes: its id, its count, its debug
+ * line, and the admission checks. One layer, not one per concern: each layer
+ * Hono composes costs an async frame, a promise and a closure on every
+ * request, /health included (test/bench/api.ts).
+ */
+export function observeRequests(counts: HttpCounts, opts: ObserveOptions): MiddlewareHandler {
+  const { admit, onError } = opts;
   // The count of each route by status, kept beside the route so that a request finds it without building a key.
   const byRoute = new WeakMap<MatchedRoute, Map<number, HttpCount>>();
   const entry = (method: string, route: string, status: number): HttpCount => {
@@ -79,13 +85,27 @@ export function observeRequests(counts: HttpCounts): MiddlewareHandler {
     if (e === undefined) statuses.set(status, (e = entry(method, route.path, status)));
     e.n++;
   };
+  // The checks, then the route; a refusal becomes the answer here, as Hono's compose would make it.
+  const refuse = async (c: Context, err: Error): Promise<void> => {
+    c.error = err;
+    c.res = await onError(err, c);
+  };
+  const admitted = (c: Context, next: () => Promise<void>): Promise<void> => {
+    try {
+      for (const check of admit) check(c);
+    } catch (err) {
+      if (!(err instanceof Error)) throw err;
+      return refuse(c, err);
+    }
+    return next();
+  };
   return async (c, next) => {
     const given = c.req.header("x-request-id");
-    // randomUUID is ~80 ns here (a buffered CSPRNG), too little to trade its unguessability for a counter.
+    // randomUUID is ~80 ns here (a buffered CSPRNG): too little to trade its unguessability for a counter.
     const id = given !== undefined && REQUEST_ID.test(given) ? given : crypto.randomUUID();
     c.set("requestId" as never, id as never);
     const t0 = performance.now();
-    await withLogFields({ requestId: id }, next);
+    await withLogFields({ requestId: id }, () => admitted(c, next));
     const res = c.res;
     try {
       res.headers.set("x-request-id", id);
