@@ -212,6 +212,12 @@ describe("request ids", () => {
     expect(a.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
     const b = await api.fetch("/api/v1/system", { headers: { "x-request-id": "trace-42.abc" } });
     expect(b.headers.get("x-request-id")).toBe("trace-42.abc");
+    // /health, a refusal before the route and a 404 carry one as well.
+    for (const [path, token, status] of [["/health", null, 200], ["/api/v1/system", null, 401], ["/api/v1/nope", undefined, 404]] as const) {
+      const r = await api.fetch(path, { token, headers: { "x-request-id": `probe-${status}` } });
+      expect([path, r.status, r.headers.get("x-request-id")]).toEqual([path, status, `probe-${status}`]);
+      expect((await api.fetch(path, { token })).headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    }
     for (const bad of ["has space", "x".repeat(129), "quote\"d"]) {
       const c = await api.fetch("/api/v1/system", { headers: { "x-request-id": bad } });
       expect(c.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);

@@ -44,6 +44,11 @@ describe("GET /metrics", () => {
     await api.fetch("/api/v1/goals/1");
     await api.fetch("/api/v1/goals/2");
     await api.fetch("/api/v1/nope");
+    // /health and refusals count too, by the route they were for.
+    for (let i = 0; i < 2; i++) await api.fetch("/health", { token: null });
+    await api.fetch("/health", { method: "HEAD", token: null });
+    await api.fetch("/api/v1/system", { token: null });
+    await api.fetch("/api/v1/goals", { method: "POST", headers: { "content-type": "text/plain" }, body: "make a directory" });
     const res = await api.fetch("/metrics", { token: api.token("viewer") });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toStartWith("text/plain; version=0.0.4");
@@ -62,6 +67,10 @@ describe("GET /metrics", () => {
     expect(sample(text, "aios_http_requests_total", { method: "GET", route: "/api/v1/goals/:id", status: "200" })).toBeGreaterThanOrEqual(1);
     expect(sample(text, "aios_http_requests_total", { method: "POST", route: "/api/v1/goals", status: "202" })).toBe(1);
     expect(sample(text, "aios_http_requests_total", { method: "GET", route: "(unmatched)", status: "404" })).toBe(1);
+    expect(sample(text, "aios_http_requests_total", { method: "GET", route: "/health", status: "200" })).toBe(2);
+    expect(sample(text, "aios_http_requests_total", { method: "HEAD", route: "/health", status: "200" })).toBe(1);
+    expect(sample(text, "aios_http_requests_total", { method: "GET", route: "/api/v1/system", status: "401" })).toBe(1);
+    expect(sample(text, "aios_http_requests_total", { method: "POST", route: "/api/v1/goals", status: "415" })).toBe(1);
     expect(text).not.toContain('route="/api/v1/goals/1"');
     expect(text).not.toContain("/api/v1/nope");
   });
