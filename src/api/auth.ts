@@ -16,7 +16,7 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { HttpError } from "./errors";
-import { type Admission, handlerRoute, type MatchedRoute } from "./http";
+import type { Admission, MatchedRoute } from "./http";
 import { type Role, roleAllows, type RouteRole, routeRole } from "./roles";
 import { SESSION_COOKIE, type SessionStore } from "./sessions";
 import { tokenHash, type TokenStore } from "./tokens";
@@ -105,8 +105,7 @@ function neededRole(route: MatchedRoute): RouteRole {
 }
 
 export function authenticate(deps: AuthDeps): Admission {
-  return (c) => {
-    const route = handlerRoute(c);
+  return (c, route) => {
     const needed = route ? neededRole(route) : GUARDED.test(c.req.path) ? "viewer" : "public";
     if (needed === "public") return;
     const header = c.req.header("authorization");

@@ -1,8 +1,9 @@
 /**
  * What every request gets, whatever route answers it: a request id (the
  * client's `X-Request-Id` when it is a sane token, else a new one) returned
- * and logged; a count by route pattern and status for /metrics; a debug
- * line per request; and the helpers routes share to hold a connection open.
+ * and logged; the admission checks (auth.ts, limits.ts); a count by route
+ * pattern and status for /metrics; a debug line per request; and the
+ * helpers routes share to hold a connection open.
  */
 import type { Context, ErrorHandler, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
@@ -19,11 +20,7 @@ export interface MatchedRoute {
 
 /** The route that answers (the first matched route that is not a middleware), as Hono's pattern. */
 export function handlerRoute(c: Context): MatchedRoute | undefined {
-  const cached = c.get("route" as never) as MatchedRoute | null | undefined;
-  if (cached !== undefined) return cached ?? undefined;
-  const r = matchedRoutes(c).find((x) => x.method !== "ALL");
-  c.set("route" as never, (r ?? null) as never);
-  return r;
+  return matchedRoutes(c).find((x) => x.method !== "ALL");
 }
 
 export function requestId(c: Context): string {
@@ -37,7 +34,7 @@ export interface HttpCount {
   n: number;
 }
 
-/** Counts of answered requests by method, route pattern and status, read by /metrics. Kept as plain numbers: one Map hit per request. */
+/** Counts of answered requests by method, route pattern and status, read by /metrics. Kept as plain numbers, found beside the route: no key built per request. */
 export interface HttpCounts {
   get(key: string): HttpCount | undefined;
   set(key: string, value: HttpCount): unknown;
@@ -45,11 +42,12 @@ export interface HttpCounts {
 }
 
 /**
- * A check every request passes before its route (who is asking, the body):
- * it throws an HttpError to refuse, answered by the app's error handler as a
- * route's error would be.
+ * A check every request passes before its route (who is asking, the body),
+ * given the route that will answer (undefined: none will): it throws an
+ * HttpError to refuse, answered by the app's error handler as a route's
+ * error would be.
  */
-export type Admission = (c: Context) => void;
+export type Admission = (c: Context, route: MatchedRoute | undefined) => void;
 
 export interface ObserveOptions {
   /** Checks run in order before the route (auth.ts, limits.ts). */
@@ -90,9 +88,9 @@ export function observeRequests(counts: HttpCounts, opts: ObserveOptions): Middl
     c.error = err;
     c.res = await onError(err, c);
   };
-  const admitted = (c: Context, next: () => Promise<void>): Promise<void> => {
+  const admitted = (c: Context, route: MatchedRoute | undefined, next: () => Promise<void>): Promise<void> => {
     try {
-      for (const check of admit) check(c);
+      for (const check of admit) check(c, route);
     } catch (err) {
       if (!(err instanceof Error)) throw err;
       return refuse(c, err);
@@ -105,7 +103,8 @@ export function observeRequests(counts: HttpCounts, opts: ObserveOptions): Middl
     const id = given !== undefined && REQUEST_ID.test(given) ? given : crypto.randomUUID();
     c.set("requestId" as never, id as never);
     const t0 = performance.now();
-    await withLogFields({ requestId: id }, () => admitted(c, next));
+    const route = handlerRoute(c);
+    await withLogFields({ requestId: id }, () => admitted(c, route, next));
     const res = c.res;
     try {
       res.headers.set("x-request-id", id);
@@ -114,7 +113,7 @@ export function observeRequests(counts: HttpCounts, opts: ObserveOptions): Middl
     }
     const method = c.req.method;
     const status = res.status;
-    count(method, handlerRoute(c), status);
+    count(method, route, status);
     if (logEnabled("debug")) log.debug(`api: ${method} ${c.req.path} ${status} ${(performance.now() - t0).toFixed(1)} ms (request ${id})`);
   };
 }

@@ -8,7 +8,7 @@
  * rule's size (server.ts), so this is where the limits are enforced.
  */
 import { HttpError } from "./errors";
-import { type Admission, handlerRoute } from "./http";
+import type { Admission } from "./http";
 
 const MiB = 1024 * 1024;
 export const DEFAULT_BODY_BYTES = 1 * MiB;
@@ -65,13 +65,12 @@ function limited(body: ReadableStream<Uint8Array>, max: number, what: string): R
 }
 
 export function bodyLimits(): Admission {
-  return (c) => {
+  return (c, route) => {
     const method = c.req.method;
     if (method === "GET" || method === "HEAD" || method === "OPTIONS") return;
     const raw = c.req.raw;
     const length = c.req.header("content-length");
     if (raw.body === null || length === "0") return;
-    const route = handlerRoute(c);
     const what = `${method} ${route?.path ?? c.req.path}`;
     const rule = route ? BODY_RULES[`${method} ${route.path}`] : undefined;
     const max = rule?.maxBytes ?? DEFAULT_BODY_BYTES;
