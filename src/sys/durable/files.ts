@@ -5,10 +5,11 @@
 import { randomBytes } from "node:crypto";
 import {
   chmodSync,
-  chownSync,
   closeSync,
   constants,
   copyFileSync,
+  fchmodSync,
+  fchownSync,
   fdatasyncSync,
   fsyncSync,
   futimesSync,
@@ -106,10 +107,11 @@ export function createFile(tmp: string, data: string | Uint8Array, own: { mode: 
   try {
     writeAll(fd, data);
     // The umask may have cleared bits, and set-id or sticky bits need chmod.
-    chmodSync(tmp, own.mode);
-    if ((own.uid !== undefined && own.uid !== process.getuid?.()) || (own.gid !== undefined && own.gid !== process.getgid?.())) chownSync(tmp, own.uid ?? -1, own.gid ?? -1);
+    // On the descriptor: no second path lookup.
+    fchmodSync(fd, own.mode);
+    if ((own.uid !== undefined && own.uid !== process.getuid?.()) || (own.gid !== undefined && own.gid !== process.getgid?.())) fchownSync(fd, own.uid ?? -1, own.gid ?? -1);
     // chown clears set-id bits: the mode again after it.
-    if (own.mode & 0o6000) chmodSync(tmp, own.mode);
+    if (own.mode & 0o6000) fchmodSync(fd, own.mode);
     if (own.mtimeMs !== undefined) futimesSync(fd, new Date(), new Date(own.mtimeMs));
     return fd;
   } catch (err) {

@@ -116,9 +116,16 @@ export class Staging {
     }
   }
 
-  /** Makes the renames durable, then lets waiting writers of the same paths go on. */
+  /**
+   * Makes the renames durable, then lets waiting writers of the same paths go
+   * on. The targets' directories only: the old name in the spool is no
+   * promise. If a power cut brings it back, it is the file now in place under
+   * a second name, which boot's redo (while the plan is recorded) or the
+   * spool sweep (once it is not) deals with; syncing the spool here would be
+   * a third flush on every call's path for nothing.
+   */
   async settle(): Promise<void> {
-    const dirs = new Set(this.files.flatMap((f) => [dirname(f.target), dirname(f.tmp)]));
+    const dirs = new Set(this.files.map((f) => dirname(f.target)));
     try {
       await Promise.all([...dirs].map(syncDir));
     } finally {
