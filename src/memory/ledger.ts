@@ -147,6 +147,7 @@ export class AuditLedger {
   private anchorAt = 0;
   private anchorTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  private readHook: (() => void) | null = null;
   /** Set when a flush failed: after a failed fsync the kernel may have dropped the pages, so nothing more is promised. */
   private failed: LedgerError | null = null;
 
@@ -360,8 +361,18 @@ export class AuditLedger {
 
   // ---- reading, redaction, verification ---------------------------------------
 
+  /**
+   * Runs `fn` before each read of the rows: the executor writes a call's
+   * request with its result when nothing could look in between, and a tool
+   * that reads the ledger while it runs is that exception.
+   */
+  beforeRead(fn: () => void): void {
+    this.readHook = fn;
+  }
+
   /** Newest first; with only `afterSeq`, the oldest `limit` rows after it (a reader catching up), newest first among them. */
   query(q: AuditQuery = {}): AuditRow[] {
+    this.readHook?.();
     const where: string[] = [];
     const args: Array<string | number> = [];
     if (q.callId !== undefined) (where.push("call_id = ?"), args.push(q.callId));
@@ -383,11 +394,13 @@ export class AuditLedger {
   }
 
   get(seq: number): AuditRow | undefined {
+    this.readHook?.();
     const r = this.db.query("SELECT * FROM audit WHERE seq = ?1").get(seq) as RawRow | null;
     return r ? toRow(r) : undefined;
   }
 
   count(): number {
+    this.readHook?.();
     return (this.db.query("SELECT count(*) AS n FROM audit").get() as { n: number }).n;
   }
 
@@ -429,6 +442,7 @@ export class AuditLedger {
    * process wrote, and any loss a boot recorded.
    */
   verify(): VerifyResult {
+    this.readHook?.();
     return verifyChain(this.db.query("SELECT * FROM audit ORDER BY seq").iterate() as IterableIterator<RawRow>, readAnchor(this.anchor), this.lastSeq);
   }
 
@@ -440,6 +454,7 @@ export class AuditLedger {
    * elsewhere (fleet mode) can be verified there (fleet/verify.ts).
    */
   since(seq: number, limit = 1000): Array<AuditRow & { dataJson: string; dataHash: string | null }> {
+    this.readHook?.();
     const rows = this.db.query("SELECT * FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2").all(seq, Math.max(0, Math.min(limit, 10_000))) as RawRow[];
     return rows.map((r) => ({ ...toRow(r), dataJson: r.data, dataHash: r.data_hash }));
   }

@@ -62,6 +62,13 @@ export type CallObservation =
   | { tool: string; agent: string; outcome: "queued" | "refused" };
 
 const NO_UNDO = Symbol("no undo");
+
+/** What a call writes when it starts: its calls row and its `request` audit row (with its payload, JSON). */
+interface Begin {
+  call: NewCall;
+  audit: AuditInput;
+  json: string;
+}
 const ZERO_DEFAULT_TIMEOUT_MS = 30_000;
 
 export class Executor implements ToolCaller {
@@ -82,8 +89,13 @@ export class Executor implements ToolCaller {
   private readonly observers = new Set<(o: CallObservation) => void>();
   /** Where staged files wait for their call's result to be durable (on the data disk). */
   readonly spool: string;
-  private readonly beginTx: (call: NewCall, audit: AuditInput, json: string) => void;
-  private readonly finishTx: (seq: number, f: Parameters<CallStore["finish"]>[1], audit: AuditInput, json: string) => void;
+  private readonly beginTx: (b: Begin) => void;
+  private readonly undoTx: (b: Begin | null, seq: number, json: string) => void;
+  private readonly finishTx: (b: Begin | null, seq: number, f: Parameters<CallStore["finish"]>[1], audit: AuditInput, json: string) => void;
+  /** Writes the begin of the call whose tool is running synchronously now, if not written yet (see run). */
+  private unwritten: (() => void) | null = null;
+  /** Calls whose staged renames are done and whose plan row is not cleared yet. */
+  private readonly cleared: number[] = [];
 
   constructor(opts: ExecutorOptions) {
     this.registry = opts.registry;
@@ -101,12 +113,20 @@ export class Executor implements ToolCaller {
     this.approvals = new Approvals(this);
     this.rollbacks = new Rollback(this);
     this.host.rollback = this.rollbacks.port();
-    // The ledger append goes last in each transaction: if anything before it throws, the chain head never moved.
-    this.beginTx = db.transaction((call, audit, json) => {
-      this.calls.insert(call);
-      this.ledger.appendJson(audit, json);
+    this.ledger.beforeRead(() => this.unwritten?.());
+    // Each transaction ends with a ledger append; one that throws halfway is rolled back
+    // and write() re-reads the chain head, so a head moved by an append rolled back does not stay.
+    this.beginTx = db.transaction((b: Begin) => {
+      this.clearDone();
+      this.begin(b);
     });
-    this.finishTx = db.transaction((seq, f, audit, json) => {
+    this.undoTx = db.transaction((b: Begin | null, seq: number, json: string) => {
+      if (b) this.begin(b);
+      this.calls.saveUndo(seq, json);
+    });
+    this.finishTx = db.transaction((b, seq, f, audit, json) => {
+      this.clearDone();
+      if (b) this.begin(b);
       this.calls.finish(seq, f);
       this.ledger.appendJson(audit, json);
     });
@@ -154,8 +174,8 @@ export class Executor implements ToolCaller {
     const id = callId(seq);
     const call: NewCall = { seq, ts: Date.now(), tool: tool.name, agent: req.agent, correlationId: req.correlationId ?? null, args: auditJson, status: "running" };
     const audit: AuditInput = { kind: "request", callId: id, tool: tool.name, agent: req.agent, correlationId: req.correlationId };
-    this.write(() => this.beginTx(call, audit, `{"args":${this.keep(auditJson)}${via}}`));
-    const result = await withLogFields({ callId: id, correlationId: req.correlationId }, () => this.run(seq, tool, args, req.agent, req.correlationId, req.signal, req.onBehalfOf));
+    const begin: Begin = { call, audit, json: `{"args":${this.keep(auditJson)}${via}}` };
+    const result = await withLogFields({ callId: id, correlationId: req.correlationId }, () => this.run(seq, tool, args, req.agent, req.correlationId, req.signal, req.onBehalfOf, begin));
     return { status: "done", callId: id, result };
   }
 
@@ -183,9 +203,25 @@ export class Executor implements ToolCaller {
     throw err;
   }
 
-  /** Executes a call whose request is already audited, and audits how it ended; returns once that is on disk. */
-  private async run(seq: number, tool: Tool, args: unknown, agent: string, correlationId: string | undefined, signal?: AbortSignal, onBehalfOf?: string): Promise<unknown> {
+  /**
+   * Executes a call and audits how it ended; returns once that is on disk.
+   * `begin` is its calls row and request, not written yet (null: written
+   * already, an approved call's). They are written no later than they are
+   * needed, and in the same commit as what needs them: with the undo record
+   * ahead of an in-place change, before a change that keeps no undo record,
+   * before a tool that runs asynchronously yields (from then on other code
+   * may look the call up), else with the result. A tool that ran to the end
+   * synchronously, changing nothing in place, was never seen by anyone before
+   * its result: its request and result go in one commit, not two.
+   */
+  private async run(seq: number, tool: Tool, args: unknown, agent: string, correlationId: string | undefined, signal?: AbortSignal, onBehalfOf?: string, begin: Begin | null = null): Promise<unknown> {
     const id = callId(seq);
+    let unwritten = begin;
+    /** Runs a write with the call's begin, if not written yet, in its transaction; written once that commits. */
+    const withBegin = (fn: (b: Begin | null) => void): void => {
+      this.write(() => fn(unwritten));
+      unwritten = null;
+    };
     let undo: unknown = NO_UNDO;
     let answered = false;
     const staging = new Staging(id, this.spool); // cheap: nothing is created until a tool stages a file
@@ -202,21 +238,34 @@ export class Executor implements ToolCaller {
       saveUndo: (record) => {
         undo = record;
         if (answered) return this.lateUndo(seq, record);
+        // Staged files wait for the result, which carries the record: nothing is in place before
+        // both are durable, so a row of its own now would be one more commit for nothing.
+        if (!staging.empty) return;
         const json = JSON.stringify(record);
         if (json === undefined) return; // reported with the result
-        this.write(() => this.calls.saveUndo(seq, json));
-        // Ahead of the change it undoes, with the request. Staged files wait for the result instead.
-        if (staging.empty) this.ledger.syncNow();
+        withBegin((b) => this.undoTx(b, seq, json));
+        this.ledger.syncNow(); // ahead of the change it undoes, with the request
       },
     };
     // A change that keeps no undo record still has its request on disk first.
-    if (!tool.readOnly && !tool.reversible) await this.ledger.durable();
+    if (!tool.readOnly && !tool.reversible) {
+      withBegin((b) => b && this.beginTx(b));
+      await this.ledger.durable();
+    }
     const t0 = performance.now();
     let result: unknown;
     let error: ToolError | undefined;
     try {
-      let out = tool.execute(args, ctx);
+      // While the tool runs synchronously, a read of the ledger (sec.audit_query) writes the begin first: it sees its own request.
+      this.unwritten = () => withBegin((b) => b && this.beginTx(b));
+      let out: unknown;
+      try {
+        out = tool.execute(args, ctx);
+      } finally {
+        this.unwritten = null;
+      }
       if (isPromiseLike(out)) {
+        withBegin((b) => b && this.beginTx(b));
         const timeoutMs = tool.timeoutMs || this.defaultTimeoutMs;
         out = await bounded(out, { tool: tool.name, timeoutMs, elapsedMs: performance.now() - t0, controller, signal, late: (o) => this.late(seq, tool, o) });
       }
@@ -248,14 +297,14 @@ export class Executor implements ToolCaller {
       staging.abort(); // nothing staged goes in place
       const errJson = redactJson(JSON.stringify({ code: error.code, message: error.message }));
       const f = { status: "failed" as const, result: null, errorCode: error.code, errorMessage: error.message, undo: undoJson, finishedAt: Date.now() };
-      this.write(() => this.finishTx(seq, f, audit, `{"ok":false,"ms":${ms},"error":${errJson}${undoJson ? ',"undo":true' : ""}}`));
+      withBegin((b) => this.finishTx(b, seq, f, audit, `{"ok":false,"ms":${ms},"error":${errJson}${undoJson ? ',"undo":true' : ""}}`));
       error.callId = id;
       await this.ledger.durable();
       throw error;
     }
     const pending = staging.empty ? null : JSON.stringify(staging.plan);
     const f = { status: "done" as const, result: resultJson, errorCode: null, errorMessage: null, undo: undoJson, finishedAt: Date.now(), pending };
-    this.write(() => this.finishTx(seq, f, audit, `{"ok":true,"ms":${ms},"result":${resultJson}${undoJson ? ',"undo":true' : ""}${pending ? `,"staged":${staging.plan.length}` : ""}}`));
+    withBegin((b) => this.finishTx(b, seq, f, audit, `{"ok":true,"ms":${ms},"result":${resultJson}${undoJson ? ',"undo":true' : ""}${pending ? `,"staged":${staging.plan.length}` : ""}}`));
     if (pending) await this.apply(seq, audit, staging);
     else await this.ledger.durable();
     return result;
@@ -270,18 +319,20 @@ export class Executor implements ToolCaller {
     try {
       await Promise.all([this.ledger.durable(), staging.prepare()]);
       staging.commit();
+      // The plan is done once the renames are: its row is cleared in the next call's transaction
+      // (queued before settle() lets a writer of the same paths go on, so it precedes that writer's
+      // own plan), never in a commit of its own. If a crash loses it, boot finds the renames done.
+      this.cleared.push(seq);
       await staging.settle();
     } catch (err) {
       staging.abort();
       const e = new ToolExecutionError(audit.tool ?? "tool", new Error(`its files could not be made durable and were not put in place (${errorMessage(err)})`));
       e.callId = callId(seq);
       const f = { status: "failed" as const, result: null, errorCode: e.code, errorMessage: e.message, undo: null, finishedAt: Date.now(), pending: null };
-      this.write(() => this.finishTx(seq, f, { ...audit, kind: "abandoned" }, JSON.stringify({ error: { code: e.code, message: e.message } })));
+      this.write(() => this.finishTx(null, seq, f, { ...audit, kind: "abandoned" }, JSON.stringify({ error: { code: e.code, message: e.message } })));
       await this.ledger.durable().catch(() => {});
       throw e;
     }
-    // Not flushed on its own: if this is lost, boot finds the renames done.
-    this.write(() => this.calls.clearPending(seq));
   }
 
   /** A tool that ignored its signal and finished after its caller was answered. */
@@ -377,6 +428,19 @@ export class Executor implements ToolCaller {
     return json.length <= this.keepChars ? json : `{"$truncated":true,"chars":${json.length}}`;
   }
 
+  /** A call's row and its request audit row (inside the caller's transaction). */
+  private begin(b: Begin): void {
+    this.calls.insert(b.call);
+    this.ledger.appendJson(b.audit, b.json);
+  }
+
+  /** Clears the plans of calls whose renames are done (see apply), inside the caller's transaction. */
+  private clearDone(): void {
+    if (this.cleared.length === 0) return;
+    for (const seq of this.cleared) this.calls.clearPending(seq);
+    this.cleared.length = 0;
+  }
+
   /** Runs a write; a failed transaction may have held an append, so the ledger re-reads its head. */
   write<T>(fn: () => T): T {
     try {
@@ -390,6 +454,9 @@ export class Executor implements ToolCaller {
   /** Rejects the callers still waiting on held calls (the calls stay queued in the database); ids not used are freed. */
   close(): void {
     this.approvals.close();
-    this.write(() => this.calls.releaseIds()); // a clean stop: the next boot goes on from the last id used
+    this.write(() => this.calls.transaction(() => {
+      this.clearDone();
+      this.calls.releaseIds(); // a clean stop: the next boot goes on from the last id used
+    }));
   }
 }
