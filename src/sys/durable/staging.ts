@@ -15,6 +15,7 @@
  */
 import { closeSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { errorCode } from "../errors";
 import { createFile, type DurableWriteOptions, fsyncPath, mkdirDurable, ownership, renameDurable } from "./files";
 import { fsyncAsync, syncDir } from "./group";
 
@@ -30,6 +31,13 @@ interface Staged extends StagedRename {
   done: Promise<void>;
   release(): void;
 }
+
+/**
+ * Each spool directory's device once it was made, so a call does not create
+ * and look at it again: a spool removed since is found when a file cannot be
+ * created in it (Staging.write).
+ */
+const spools = new Map<string, number>();
 
 /** Every staged write not yet in place or abandoned, by temporary path. */
 const pending = new Map<string, Staged>();
@@ -53,7 +61,6 @@ export function pendingAt(...paths: string[]): Promise<void> | undefined {
 export class Staging {
   private readonly files: Staged[] = [];
   private next = 0;
-  private spoolDev: number | null | undefined;
 
   /**
    * @param tag goes into the temporary names (the call id: never reused, so
@@ -76,8 +83,18 @@ export class Staging {
 
   /** Writes `data` under a temporary name; at commit it replaces `target` (mode and owner as writeFileDurable). */
   write(target: string, data: string | Uint8Array, opts: DurableWriteOptions = {}): void {
-    const tmp = this.tmpFor(target);
-    const fd = createFile(tmp, data, ownership(target, opts));
+    const own = ownership(target, opts);
+    let tmp = this.tmpFor(target);
+    let fd: number;
+    try {
+      fd = createFile(tmp, data, own);
+    } catch (err) {
+      // A spool removed since it was looked at: looked at again, once.
+      if (errorCode(err) !== "ENOENT" || this.spool === undefined || dirname(tmp) !== this.spool) throw err;
+      spools.delete(this.spool);
+      tmp = this.tmpFor(target);
+      fd = createFile(tmp, data, own);
+    }
     let release!: () => void;
     const done = new Promise<void>((resolve) => (release = resolve));
     const s: Staged = { tmp, target, sha256: sha256(data), fd, done, release };
@@ -88,15 +105,17 @@ export class Staging {
   private tmpFor(target: string): string {
     const name = `${this.tag}.${this.next++}`;
     if (this.spool !== undefined) {
-      if (this.spoolDev === undefined) {
+      let dev: number | null | undefined = spools.get(this.spool);
+      if (dev === undefined) {
         try {
           mkdirDurable(this.spool, 0o700);
-          this.spoolDev = statSync(this.spool).dev;
+          dev = statSync(this.spool).dev;
+          spools.set(this.spool, dev);
         } catch {
-          this.spoolDev = null;
+          dev = null; // tried again by the next call
         }
       }
-      if (this.spoolDev !== null && statSync(dirname(target)).dev === this.spoolDev) return join(this.spool, name);
+      if (dev !== null && statSync(dirname(target)).dev === dev) return join(this.spool, name);
     }
     return join(dirname(target), `.${basename(target)}.aios-${name}`);
   }
