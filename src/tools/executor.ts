@@ -7,7 +7,10 @@
  *   audit the result and keep the undo record
  *
  * Each stage that writes does so in one transaction on the ledger's database
- * (calls row + audit row), with statements prepared once. The executor is
+ * (calls row + audit row), with statements prepared once, and stages share a
+ * commit where nothing could look in between: a tool that runs to its end
+ * synchronously has its request written in its result's commit (see run),
+ * and a staged call's undo record goes with its result. The executor is
  * the pipeline alone: which calls wait for a person is the policy's
  * (policy.ts: autonomy level, remembered rules), a held call and its decision
  * are the approvals' (approvals.ts), undo is rollback's (rollback.ts) and boot
