@@ -44,6 +44,7 @@ import { tokenRoutes } from "./routes/tokens";
 import { updateRoutes } from "./routes/update";
 import type { ApiDeps } from "./types";
 import { webConsole } from "../web";
+import { json } from "./json";
 
 export function createApi(deps: ApiDeps): Hono {
   const auth: AuthDeps = { token: deps.token, tokens: deps.tokens ?? new TokenStore(), sessions: new SessionStore() };
@@ -54,7 +55,7 @@ export function createApi(deps: ApiDeps): Hono {
   const defined = new Hono();
   const onError: ErrorHandler = (err, c) => {
     if (err instanceof HttpError) return answer(c, err);
-    if (err instanceof ToolError) return toolErrorResponse(c, err);
+    if (err instanceof ToolError) return toolErrorResponse(err);
     log.error(`api: ${c.req.method} ${c.req.path}: ${err.message} (request ${requestId(c)})`);
     return answer(c, new HttpError(500, "internal", `${c.req.method} ${c.req.path}: internal error (request ${requestId(c)})`));
   };
@@ -84,7 +85,7 @@ export function createApi(deps: ApiDeps): Hono {
   v1.route("/", fleetRoutes(() => deps.fleet?.()));
   if (deps.tools) for (const routes of [toolRoutes, callRoutes, auditRoutes, approvalRoutes]) v1.route("/", routes(deps.tools));
   const spec = openApiDocument(app, () => deps.tools?.registry);
-  v1.get("/openapi.json", doc({ summary: "This document: OpenAPI 3.1 of /api/v1, /v1, /mcp and /metrics, with every tool's schemas" }, async (c) => c.json(await spec())));
+  v1.get("/openapi.json", doc({ summary: "This document: OpenAPI 3.1 of /api/v1, /v1, /mcp and /metrics, with every tool's schemas" }, async (c) => json(await spec())));
   defined.route("/api/v1", v1);
   // OpenAI-compatible inference, same tokens; its errors take OpenAI's shape.
   defined.route("/v1", openaiRoutes(deps));
@@ -113,9 +114,9 @@ export function createApi(deps: ApiDeps): Hono {
 
 /** An error in the API's shape, or OpenAI's under /v1 (its clients parse that one). */
 function answer(c: Context, err: HttpError): Response {
-  if (!c.req.path.startsWith("/v1/")) return errorResponse(c, err);
+  if (!c.req.path.startsWith("/v1/")) return errorResponse(err);
   const o = toOpenAiError(err);
-  return c.json({ error: { message: clip(o.message), type: o.type, param: o.param, code: o.code } }, err.status, err.headers);
+  return json({ error: { message: clip(o.message), type: o.type, param: o.param, code: o.code } }, err.status, err.headers);
 }
 
 /** The methods some route answers on a path (for 405 and OPTIONS), from the app's own routes. */
