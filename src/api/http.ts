@@ -65,11 +65,11 @@ type Answer = Response | Promise<Response>;
  * id, the admission checks, its count, its debug line), rather than Hono
  * running one `*` middleware before it: with a single handler per route,
  * Hono calls it directly, and a synchronous route answers synchronously.
- * A middleware costs every request Hono's compose (an async frame, a promise
- * and a closure per layer) and Bun.serve a pending promise: about 5 µs of the
- * serving thread's CPU per GET /health on the bench machine, a third of the
- * request (test/bench/api.ts). What each route needs (its counts by status)
- * is found once, in the wrapper, not looked up per request.
+ * A middleware costs every request Hono's compose (async frames, promises
+ * and closures) and Bun.serve a pending promise: about 2 µs of the serving
+ * thread's CPU per GET /health and 3 µs per authenticated GET /api/v1/agents
+ * on the bench machine (test/bench/api.ts). What each route needs (its counts
+ * by status) is found once, in the wrapper, not looked up per request.
  */
 export function observer(counts: HttpCounts, opts: ObserveOptions): Observer {
   const { admit, onError } = opts;
