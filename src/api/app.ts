@@ -3,9 +3,11 @@
  * tests drive it with `app.request()`; `server.ts` binds it with Bun.serve,
  * and the fleet answers NATS requests with the same app.
  *
- * Every request passes one middleware, observeRequests (request id, metrics,
- * debug log), which admits it — authenticate (token or session, the route's
- * role), then bodyLimits (size and type) — before the route. A known path
+ * The route modules mount on one Hono; the app that serves is a second one
+ * with each of those routes' handlers observed (http.ts: request id,
+ * metrics, debug log), which admits the request — authenticate (token or
+ * session, the route's role), then bodyLimits (size and type) — before the
+ * route runs. A path no route answers is observed the same way. A known path
  * with another method is a 405 with `Allow`; /v1 answers errors in OpenAI's
  * shape.
  */
@@ -13,7 +15,7 @@ import { type Context, type ErrorHandler, Hono } from "hono";
 import { log } from "../sys";
 import { authenticate, type AuthDeps } from "./auth";
 import { clip, errorResponse, HttpError } from "./errors";
-import { type HttpCounts, observeRequests, requestId } from "./http";
+import { type HttpCounts, observer, requestId } from "./http";
 import { bodyLimits } from "./limits";
 import { mcpHandler } from "./mcp";
 import { createMetrics } from "./metrics";
@@ -42,28 +44,30 @@ import { tokenRoutes } from "./routes/tokens";
 import { updateRoutes } from "./routes/update";
 import type { ApiDeps } from "./types";
 import { webConsole } from "../web";
+import { json } from "./json";
 
 export function createApi(deps: ApiDeps): Hono {
   const auth: AuthDeps = { token: deps.token, tokens: deps.tokens ?? new TokenStore(), sessions: new SessionStore() };
   const counts: HttpCounts = new Map();
   const metrics = createMetrics(deps, counts);
 
-  const app = new Hono({ router: new FixedPathRouter() });
+  // Every route, as the modules define them; `app` serves them, each handler observed (http.ts).
+  const defined = new Hono();
   const onError: ErrorHandler = (err, c) => {
     if (err instanceof HttpError) return answer(c, err);
-    if (err instanceof ToolError) return toolErrorResponse(c, err);
+    if (err instanceof ToolError) return toolErrorResponse(err);
     log.error(`api: ${c.req.method} ${c.req.path}: ${err.message} (request ${requestId(c)})`);
     return answer(c, new HttpError(500, "internal", `${c.req.method} ${c.req.path}: internal error (request ${requestId(c)})`));
   };
-  app.use("*", observeRequests(counts, { admit: [authenticate(auth), bodyLimits()], onError }));
-  app.route("/", health);
-  app.get(
+  const app = new Hono({ router: new FixedPathRouter() });
+  defined.route("/", health);
+  defined.get(
     "/metrics",
     doc({ summary: "Prometheus metrics (text exposition format)", responses: { 200: { description: "The metrics.", type: "text/plain" } } }, async (c) =>
       c.body(await metrics.scrape(), 200, { "content-type": metrics.registry.contentType }),
     ),
   );
-  app.post(
+  defined.post(
     "/mcp",
     doc({ summary: "MCP (Streamable HTTP, stateless): the tools the token's role allows, resources for boot phases, goals and the audit", responses: { 200: "A JSON-RPC answer." } }, mcpHandler(deps)),
   );
@@ -81,12 +85,14 @@ export function createApi(deps: ApiDeps): Hono {
   v1.route("/", fleetRoutes(() => deps.fleet?.()));
   if (deps.tools) for (const routes of [toolRoutes, callRoutes, auditRoutes, approvalRoutes]) v1.route("/", routes(deps.tools));
   const spec = openApiDocument(app, () => deps.tools?.registry);
-  v1.get("/openapi.json", doc({ summary: "This document: OpenAPI 3.1 of /api/v1, /v1, /mcp and /metrics, with every tool's schemas" }, async (c) => c.json(await spec())));
-  app.route("/api/v1", v1);
+  v1.get("/openapi.json", doc({ summary: "This document: OpenAPI 3.1 of /api/v1, /v1, /mcp and /metrics, with every tool's schemas" }, async (c) => json(await spec())));
+  defined.route("/api/v1", v1);
   // OpenAI-compatible inference, same tokens; its errors take OpenAI's shape.
-  app.route("/v1", openaiRoutes(deps));
+  defined.route("/v1", openaiRoutes(deps));
   // The web console (src/web): `/` and its two assets, built into the binary.
-  app.route("/", webConsole());
+  defined.route("/", webConsole());
+  const observe = observer(counts, { admit: [authenticate(auth), bodyLimits()], onError });
+  for (const r of defined.routes) app.on(r.method, r.path, observe.route({ method: r.method, path: r.path }, r.handler));
   docMounted(app, {
     "GET /": { summary: "The web console: its page (sign in there with a token)", responses: { 200: { description: "The console's HTML.", type: "text/html" } } },
     "GET /console/:file": { summary: "The web console's script and stylesheet, named by their hash (cached for good)", responses: { 200: { description: "JavaScript or CSS.", type: "text/plain" }, 404: "No such asset." } },
@@ -94,23 +100,23 @@ export function createApi(deps: ApiDeps): Hono {
   docMounted(app, OPENAI_DOCS);
 
   const allowed = allowedMethods(app);
-  app.notFound((c) => {
+  app.notFound(observe.notFound((c) => {
     const methods = allowed(c.req.path);
     if (methods.length && c.req.method === "OPTIONS") return c.body(null, 204, { allow: methods.join(", ") });
     const err = methods.length
       ? new HttpError(405, "method_not_allowed", `${c.req.method} ${c.req.path}: not allowed here; use ${methods.join(", ")}`, { headers: { allow: methods.join(", ") } })
       : new HttpError(404, "not_found", `${c.req.method} ${c.req.path}: no such route`);
     return answer(c, err);
-  });
+  }));
   app.onError(onError);
   return app;
 }
 
 /** An error in the API's shape, or OpenAI's under /v1 (its clients parse that one). */
 function answer(c: Context, err: HttpError): Response {
-  if (!c.req.path.startsWith("/v1/")) return errorResponse(c, err);
+  if (!c.req.path.startsWith("/v1/")) return errorResponse(err);
   const o = toOpenAiError(err);
-  return c.json({ error: { message: clip(o.message), type: o.type, param: o.param, code: o.code } }, err.status, err.headers);
+  return json({ error: { message: clip(o.message), type: o.type, param: o.param, code: o.code } }, err.status, err.headers);
 }
 
 /** The methods some route answers on a path (for 405 and OPTIONS), from the app's own routes. */

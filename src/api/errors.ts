@@ -4,9 +4,9 @@
  * plus `role` on a 403 that names the role missing. Headers a status needs
  * (`WWW-Authenticate` on 401, `Allow` on 405) travel with the error.
  */
-import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { AiosError } from "../sys";
+import { json } from "./json";
 
 /** A message longer than this is cut: no error carries a client's megabytes back to it. */
 export const MESSAGE_MAX = 320;
@@ -30,9 +30,9 @@ export class HttpError extends AiosError {
   }
 }
 
-export function errorResponse(c: Context, err: HttpError): Response {
+export function errorResponse(err: HttpError): Response {
   const body: { code: string; message: string; field?: string; role?: string } = { code: err.code, message: clip(err.message) };
   if (err.field) body.field = clip(err.field, 200);
   if (err.role) body.role = err.role;
-  return c.json({ error: body }, err.status, err.headers);
+  return json({ error: body }, err.status, err.headers);
 }

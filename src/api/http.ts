@@ -5,22 +5,17 @@
  * pattern and status for /metrics; a debug line per request; and the
  * helpers routes share to hold a connection open.
  */
-import type { Context, ErrorHandler, MiddlewareHandler } from "hono";
-import { matchedRoutes } from "hono/route";
+import type { Context, ErrorHandler, Handler, NotFoundHandler } from "hono";
+import { COMPOSED_HANDLER } from "hono/utils/constants";
 import { log, logEnabled, withLogFields } from "../sys";
 
 /** Printable, no spaces or quotes, at most 128: safe to log and to echo in a header. */
 const REQUEST_ID = /^[A-Za-z0-9._:@\/+=-]{1,128}$/;
 
-/** A route as Hono mounted it: one object per route for the app's life, so what is derived from it can be kept beside it. */
+/** A route as mounted: its method and Hono's pattern (never the raw path). */
 export interface MatchedRoute {
   method: string;
   path: string;
-}
-
-/** The route that answers (the first matched route that is not a middleware), as Hono's pattern. */
-export function handlerRoute(c: Context): MatchedRoute | undefined {
-  return matchedRoutes(c).find((x) => x.method !== "ALL");
 }
 
 export function requestId(c: Context): string {
@@ -52,69 +47,97 @@ export type Admission = (c: Context, route: MatchedRoute | undefined) => void;
 export interface ObserveOptions {
   /** Checks run in order before the route (auth.ts, limits.ts). */
   admit: readonly Admission[];
-  /** The app's error handler, for a check's refusal. */
+  /** The app's error handler: a check's refusal and a route's error are answered by it. */
   onError: ErrorHandler;
 }
 
+export interface Observer {
+  /** A route's handler, observed: what Hono mounts in its place. */
+  route(route: MatchedRoute, handler: Handler): Handler;
+  /** The app's not-found handler (404, 405, OPTIONS), observed as a request no route answers. */
+  notFound(handler: NotFoundHandler): NotFoundHandler;
+}
+
+type Answer = Response | Promise<Response>;
+
 /**
- * The one middleware every request passes: its id, its count, its debug
- * line, and the admission checks. One layer, not one per concern: each layer
- * Hono composes costs an async frame, a promise and a closure on every
- * request, /health included (test/bench/api.ts).
+ * Each route's handler is wrapped, once, in what every request needs (its
+ * id, the admission checks, its count, its debug line), rather than Hono
+ * running one `*` middleware before it: with a single handler per route,
+ * Hono calls it directly, and a synchronous route answers synchronously.
+ * A middleware costs every request Hono's compose (async frames, promises
+ * and closures) and Bun.serve a pending promise: about 2 µs of the serving
+ * thread's CPU per GET /health and 3 µs per authenticated GET /api/v1/agents
+ * on the bench machine (test/bench/api.ts). What each route needs (its counts
+ * by status) is found once, in the wrapper, not looked up per request.
  */
-export function observeRequests(counts: HttpCounts, opts: ObserveOptions): MiddlewareHandler {
+export function observer(counts: HttpCounts, opts: ObserveOptions): Observer {
   const { admit, onError } = opts;
-  // The count of each route by status, kept beside the route so that a request finds it without building a key.
-  const byRoute = new WeakMap<MatchedRoute, Map<number, HttpCount>>();
   const entry = (method: string, route: string, status: number): HttpCount => {
     const key = `${method} ${route} ${status}`;
     let e = counts.get(key);
     if (!e) counts.set(key, (e = { method, route, status: String(status), n: 0 }));
     return e;
   };
-  const count = (method: string, route: MatchedRoute | undefined, status: number): void => {
-    if (route === undefined || route.method !== method) {
-      entry(method, route?.path ?? "(unmatched)", status).n++;
-      return;
-    }
-    let statuses = byRoute.get(route);
-    if (statuses === undefined) byRoute.set(route, (statuses = new Map()));
-    let e = statuses.get(status);
-    if (e === undefined) statuses.set(status, (e = entry(method, route.path, status)));
-    e.n++;
-  };
-  // The checks, then the route; a refusal becomes the answer here, as Hono's compose would make it.
-  const refuse = async (c: Context, err: Error): Promise<void> => {
+  const fail = (c: Context, err: unknown): Answer => {
+    if (!(err instanceof Error)) throw err;
     c.error = err;
-    c.res = await onError(err, c);
+    return onError(err, c);
   };
-  const admitted = (c: Context, route: MatchedRoute | undefined, next: () => Promise<void>): Promise<void> => {
-    try {
-      for (const check of admit) check(c, route);
-    } catch (err) {
-      if (!(err instanceof Error)) throw err;
-      return refuse(c, err);
-    }
-    return next();
+  const observe = (route: MatchedRoute | undefined, answer: (c: Context, next: () => Promise<void>) => unknown): Handler => {
+    // The route's counts by status (its own method: HEAD, answered by the GET route, is counted as HEAD).
+    const statuses = new Map<number, HttpCount>();
+    const pattern = route?.path ?? "(unmatched)";
+    const count = (method: string, status: number): void => {
+      if (route === undefined || route.method !== method) {
+        entry(method, pattern, status).n++;
+        return;
+      }
+      let e = statuses.get(status);
+      if (e === undefined) statuses.set(status, (e = entry(method, pattern, status)));
+      e.n++;
+    };
+    const done = (c: Context, id: string, t0: number, res: unknown): unknown => {
+      if (!(res instanceof Response)) return res; // nothing answered here: Hono's own not-found follows
+      try {
+        res.headers.set("x-request-id", id);
+      } catch {
+        // a response with immutable headers: nothing to add
+      }
+      const method = c.req.method;
+      count(method, res.status);
+      if (t0 >= 0) log.debug(`api: ${method} ${c.req.path} ${res.status} ${(performance.now() - t0).toFixed(1)} ms (request ${id})`);
+      return res;
+    };
+    const run = (c: Context, next: () => Promise<void>): unknown => {
+      try {
+        for (const check of admit) check(c, route);
+        return answer(c, next);
+      } catch (err) {
+        return fail(c, err);
+      }
+    };
+    return (c, next) => {
+      const given = c.req.header("x-request-id");
+      // randomUUID is ~80 ns here (a buffered CSPRNG): too little to trade its unguessability for a counter.
+      const id = given !== undefined && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+      c.set("requestId" as never, id as never);
+      const t0 = logEnabled("debug") ? performance.now() : -1;
+      const res = withLogFields({ requestId: id }, () => run(c, next));
+      if (!(res instanceof Promise)) return done(c, id, t0, res) as Answer;
+      return res.then(
+        (r) => done(c, id, t0, r),
+        (err) => Promise.resolve(fail(c, err)).then((r) => done(c, id, t0, r)),
+      ) as Promise<Response>;
+    };
   };
-  return async (c, next) => {
-    const given = c.req.header("x-request-id");
-    // randomUUID is ~80 ns here (a buffered CSPRNG): too little to trade its unguessability for a counter.
-    const id = given !== undefined && REQUEST_ID.test(given) ? given : crypto.randomUUID();
-    c.set("requestId" as never, id as never);
-    const t0 = performance.now();
-    const route = handlerRoute(c);
-    await withLogFields({ requestId: id }, () => admitted(c, route, next));
-    const res = c.res;
-    try {
-      res.headers.set("x-request-id", id);
-    } catch {
-      // a response with immutable headers: nothing to add
-    }
-    const method = c.req.method;
-    const status = res.status;
-    count(method, route, status);
-    if (logEnabled("debug")) log.debug(`api: ${method} ${c.req.path} ${status} ${(performance.now() - t0).toFixed(1)} ms (request ${id})`);
+  return {
+    route: (route, handler) => {
+      const wrapped = observe(route, handler as (c: Context, next: () => Promise<void>) => unknown);
+      // What Hono's findTargetHandler follows to the route's own handler (where doc() put its OpenAPI spec).
+      return Object.assign(wrapped, { [COMPOSED_HANDLER]: handler });
+    },
+    notFound: (handler) => observe(undefined, handler) as NotFoundHandler,
   };
 }
 

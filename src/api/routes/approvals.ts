@@ -15,6 +15,7 @@ import { cursorParam, limitParam, page } from "../params";
 import { toolRole } from "../roles";
 import type { ToolsApi } from "../types";
 import { readJson } from "../validate";
+import { json } from "../json";
 
 const LIMIT = limitParam(100, 1000);
 
@@ -53,37 +54,37 @@ export function approvalRoutes(t: ToolsApi) {
       const seqOf = (id: string) => Number(id.slice(1));
       const pending = t.executor.approvals.pending().filter((a) => seqOf(a.approvalId) > after);
       const { items, next } = page(pending.slice(0, limit + 1), limit, (a) => ({ dir: "a", n: seqOf(a.approvalId) }));
-      return c.json({ level: t.executor.policy.level, approvals: items, next });
+      return json({ level: t.executor.policy.level, approvals: items, next });
     }))
-    .get("/approvals/:id", doc({ summary: "One held call and how it was decided", responses: { 200: "The approval.", 404: "No such approval." } }, (c) => c.json(t.executor.approvals.get(c.req.param("id")!))))
+    .get("/approvals/:id", doc({ summary: "One held call and how it was decided", responses: { 200: "The approval.", 404: "No such approval." } }, (c) => json(t.executor.approvals.get(c.req.param("id")!))))
     .post("/approvals/:id", doc({ summary: "Approve (the call runs; answered as the call) or deny a held call", body: DecisionBody, responses: { 200: "Decided; an approval carries the call's result.", 404: "No such approval.", 409: "Already decided." } }, async (c) => {
       const id = c.req.param("id")!;
       const body = await readJson(c, DecisionBody);
       const by = actor(principal(c));
       if (body.decision === "deny") {
         if (body.remember) throw new HttpError(400, "bad_request", "remember: only an approval can be remembered", { field: "remember" });
-        return c.json(t.executor.approvals.deny(id, { by, reason: body.reason }));
+        return json(t.executor.approvals.deny(id, { by, reason: body.reason }));
       }
       const held = t.executor.approvals.get(id);
       const tool = t.registry.get(held.tool);
       if (tool) requireRole(c, toolRole(tool) === "admin" ? "admin" : "operator", `approving ${held.tool}`);
       if (body.remember) requireRole(c, "admin", "remember (a rule that approves later calls)");
-      return c.json(await t.executor.approvals.approve(id, { by, remember: body.remember }));
+      return json(await t.executor.approvals.approve(id, { by, remember: body.remember }));
     }))
-    .get("/rules", doc({ summary: "Remembered approval rules" }, (c) => c.json({ rules: t.executor.policy.list() })))
+    .get("/rules", doc({ summary: "Remembered approval rules" }, (c) => json({ rules: t.executor.policy.list() })))
     .post("/rules", doc({ summary: "Remember a rule: calls of a tool matching an argument pattern pass the gate", body: RuleBody, responses: { 201: "The rule." } }, async (c) => {
       const body = await readJson(c, RuleBody);
-      return c.json(t.executor.policy.addRule(body.tool, body.pattern, actor(principal(c))), 201);
+      return json(t.executor.policy.addRule(body.tool, body.pattern, actor(principal(c))), 201);
     }))
     .delete("/rules/:id", doc({ summary: "Forget a rule", responses: { 200: "{removed}", 404: "No such rule." } }, (c) => {
       const id = c.req.param("id")!;
       if (!t.executor.policy.removeRule(id, actor(principal(c)))) throw new HttpError(404, "not_found", `${id}: no such rule`);
-      return c.json({ removed: id });
+      return json({ removed: id });
     }))
-    .get("/autonomy", doc({ summary: "The autonomy level: which calls wait for a person" }, (c) => c.json({ level: t.executor.policy.level })))
+    .get("/autonomy", doc({ summary: "The autonomy level: which calls wait for a person" }, (c) => json({ level: t.executor.policy.level })))
     .put("/autonomy", doc({ summary: "Change the autonomy level at run time", body: LevelBody }, async (c) => {
       const { level } = await readJson(c, LevelBody);
       t.executor.policy.setLevel(level, actor(principal(c)));
-      return c.json({ level });
+      return json({ level });
     }));
 }

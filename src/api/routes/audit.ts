@@ -15,6 +15,7 @@ import { doc } from "../openapi";
 import { cursorParam, cursorText, intParam, limitParam, page, textParam } from "../params";
 import type { ToolsApi } from "../types";
 import { readJson } from "../validate";
+import { json } from "../json";
 
 const LIMIT = limitParam(50, 10_000);
 const AFTER = intParam("afterSeq", "Only rows after this seq: the oldest `limit` of them (still newest first within the page).", 0, Number.MAX_SAFE_INTEGER);
@@ -40,12 +41,12 @@ export function auditRoutes(t: ToolsApi) {
       if (afterSeq !== undefined && beforeSeq === undefined) {
         // A forward page comes newest first too: the extra row fetched is its newest, so that one is dropped.
         const items = more ? rows.slice(1) : rows;
-        return c.json({ rows: items, next: more ? cursorText({ dir: "a", n: items[0]!.seq }) : null });
+        return json({ rows: items, next: more ? cursorText({ dir: "a", n: items[0]!.seq }) : null });
       }
       const { items, next } = page(rows, limit, (r) => ({ dir: "b", n: r.seq }));
-      return c.json({ rows: items, next });
+      return json({ rows: items, next });
     }))
-    .post("/audit/verify", doc({ summary: "Walk the ledger's hash chain; report the first row that does not hold, the anchored head and rows missing up to it" }, (c) => c.json(t.ledger.verify())))
+    .post("/audit/verify", doc({ summary: "Walk the ledger's hash chain; report the first row that does not hold, the anchored head and rows missing up to it" }, (c) => json(t.ledger.verify())))
     .post(
       "/audit/:seq/redact",
       doc({ summary: "Redact a row's payload after the fact (a secret that should never have been written); the chain still verifies", body: RedactBody, responses: { 200: "The redact row.", 404: "No such row.", 409: "A row that cannot be redacted (already redacted, the old format, a held call's request).", 503: "The ledger could not be flushed to disk." } }, async (c) => {
@@ -53,7 +54,7 @@ export function auditRoutes(t: ToolsApi) {
         if (!/^[1-9]\d{0,15}$/.test(raw)) throw new HttpError(400, "bad_request", `seq: must be a row number (got ${JSON.stringify(raw.slice(0, 40))})`, { field: "seq" });
         const { reason } = await readJson(c, RedactBody);
         try {
-          return c.json({ redaction: await t.executor.redact(Number(raw), actor(principal(c)), reason) });
+          return json({ redaction: await t.executor.redact(Number(raw), actor(principal(c)), reason) });
         } catch (err) {
           if (!(err instanceof LedgerError)) throw err;
           if (err.code === "invalid_argument") throw new HttpError(400, "bad_request", err.message, { field: "reason" });

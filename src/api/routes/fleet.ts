@@ -14,6 +14,7 @@ import { FleetError, type FleetErrorCode } from "../../fleet";
 import { HttpError } from "../errors";
 import { doc } from "../openapi";
 import { readJson } from "../validate";
+import { json } from "../json";
 
 const token = (what: string) => v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,63}$/, `must be ${what}: 1-63 of A-Z a-z 0-9 _ -`));
 /** A person waits on the answer: at most ten minutes. */
@@ -63,7 +64,7 @@ export function fleetRoutes(fleet: () => FleetPort | undefined) {
   return new Hono()
     .get("/fleet/nodes", doc({ summary: "Every live node of the fleet", responses: { 200: "The nodes.", 503: "Fleet mode is off." } }, async (c) => {
       const f = need();
-      return c.json({ node: f.node, connected: f.connected(), nodes: await f.nodes().catch(asHttp) });
+      return json({ node: f.node, connected: f.connected(), nodes: await f.nodes().catch(asHttp) });
     }))
     .post("/fleet/goals", doc({ summary: "Send a goal to nodes of the fleet (by name, label or all); wait for their answers", body: FleetGoalBody, responses: { 200: "The answers and a summary.", 202: "Sent (wait: false).", 503: "Fleet mode is off." } }, async (c) => {
       const f = need();
@@ -71,12 +72,12 @@ export function fleetRoutes(fleet: () => FleetPort | undefined) {
       const result = await f
         .submitGoal({ goal: b.goal, selector: { nodes: b.nodes, labels: b.labels, all: b.all }, deadlineMs: b.deadline ? durationMs(b.deadline) : undefined, wait: b.wait })
         .catch(asHttp);
-      return c.json(result, b.wait ? 200 : 202);
+      return json(result, b.wait ? 200 : 202);
     }))
     .get("/fleet/goals/:id", doc({ summary: "A fleet goal's answers so far", responses: { 200: "The answers.", 404: "No such fleet goal." } }, async (c) => {
       const id = c.req.param("id")!;
       const r = await need().goal(id).catch(asHttp);
       if (!r) throw new HttpError(404, "unknown_fleet_goal", `fleet goal ${id}: no such goal`);
-      return c.json(r);
+      return json(r);
     }));
 }

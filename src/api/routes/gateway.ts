@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { doc } from "../openapi";
 import type { ApiDeps } from "../types";
+import { json } from "../json";
 
 /**
  * GET /gateway: providers, models, budget spent and left this month, rate
@@ -10,6 +11,6 @@ import type { ApiDeps } from "../types";
 export function gatewayRoutes(deps: ApiDeps) {
   return new Hono().get(
     "/gateway",
-    doc({ summary: "The model gateway: providers, budget spent and left this month, rate limits, cache (never keys)" }, (c) => c.json(deps.gateway?.() ?? { enabled: false, reason: "no gateway in this build" })),
+    doc({ summary: "The model gateway: providers, budget spent and left this month, rate limits, cache (never keys)" }, (c) => json(deps.gateway?.() ?? { enabled: false, reason: "no gateway in this build" })),
   );
 }

@@ -24,6 +24,7 @@ import { noIdleTimeout } from "../http";
 import { doc } from "../openapi";
 import { cursorParam, limitParam, page } from "../params";
 import { readJson } from "../validate";
+import { json } from "../json";
 
 export const GoalBody = v.strictObject({
   goal: v.pipe(v.string("must be a string"), v.trim(), v.nonEmpty("must not be empty"), v.maxLength(2000, "must be at most 2000 characters")),
@@ -69,25 +70,25 @@ export function goalRoutes(engine: () => GoalEngine | undefined, heartbeatMs = S
       const body = await readJson(c, GoalBody);
       const p = principal(c);
       const g = e.submit({ goal: body.goal, priority: body.priority, autonomy: body.autonomy, source: "api", ...(p.tokenId === null ? {} : { principal: `person:${actor(p)}` }) });
-      return c.json({ id: g.id, state: g.state }, 202);
+      return json({ id: g.id, state: g.state }, 202);
     }))
     .get("/goals", doc({ summary: "Goals, newest first, a page at a time", query: [LIMIT, cursorParam] }, (c) => {
       const limit = LIMIT.read(c);
       const cursor = cursorParam.read(c);
       const { items, next } = page(need().list(limit + 1, cursor?.n), limit, (g) => ({ dir: "b", n: g.id }));
-      return c.json({ goals: items.map(summary), next });
+      return json({ goals: items.map(summary), next });
     }))
     .get("/goals/:id", doc({ summary: "One goal: its answer, plan, tasks, transitions and full trace", responses: { 200: "The goal.", 404: "No such goal." } }, (c) => {
       const e = need();
       const g = goalOf(e, c.req.param("id")!);
-      return c.json({ ...summary(g), plan: g.plan, result: g.result, tasks: e.tasks(g.id), transitions: e.transitions(g.id), trace: e.trace(g.id) });
+      return json({ ...summary(g), plan: g.plan, result: g.result, tasks: e.tasks(g.id), transitions: e.transitions(g.id), trace: e.trace(g.id) });
     }))
     .post("/goals/:id/cancel", doc({ summary: "Cancel a goal (its held calls are denied; what ran is rolled back per config)", responses: { 200: "{id, state}", 404: "No such goal.", 409: "Already finished." } }, (c) => {
       const e = need();
       const g = goalOf(e, c.req.param("id")!);
       try {
         const after = e.cancel(g.id, actor(principal(c)));
-        return c.json({ id: after.id, state: after.state });
+        return json({ id: after.id, state: after.state });
       } catch (err) {
         if (err instanceof GoalError && err.code === "already_final") throw new HttpError(409, "goal_final", err.message);
         throw err;

@@ -14,6 +14,7 @@ import { HttpError } from "../errors";
 import { doc } from "../openapi";
 import { intParam, textParam } from "../params";
 import { readJson } from "../validate";
+import { json } from "../json";
 
 const MAX_TEXT = 1_000_000;
 const MAX_QUERY = 1000;
@@ -69,7 +70,7 @@ export function memoryRoutes(memory: () => Memory | undefined) {
       const body = await readJson(c, DocumentBody);
       const r = await m.longterm.ingest(body, c.req.raw.signal).catch(asHttp);
       m.operational.event("memory.ingest", "api", { id: r.id, chunks: r.chunks, deduplicated: r.deduplicated, updated: r.updated });
-      return c.json(r, r.deduplicated || r.updated ? 200 : 201);
+      return json(r, r.deduplicated || r.updated ? 200 : 201);
     }))
     .get("/memory/search", doc({ summary: "Search long-term memory (full text and vectors)", query: [Q, K, KIND, SINCE] }, async (c) => {
       const m = need();
@@ -80,7 +81,7 @@ export function memoryRoutes(memory: () => Memory | undefined) {
       const result = await m.longterm
         .search(q, { k, kinds: kindParam(KIND.read(c)), since: sinceParam(SINCE.read(c)), signal: c.req.raw.signal })
         .catch(asHttp);
-      return c.json(result);
+      return json(result);
     }))
-    .get("/memory/stats", doc({ summary: "Memory: counts, file sizes, embedding model, buffer fill" }, (c) => c.json(need().stats())));
+    .get("/memory/stats", doc({ summary: "Memory: counts, file sizes, embedding model, buffer fill" }, (c) => json(need().stats())));
 }

@@ -11,6 +11,7 @@ import { streamSSE } from "hono/streaming";
 import * as v from "valibot";
 import { CancelledError, type ChatMessage, type GenerateRequest, type GenerateResult, type InferenceRuntime, type Priority, type ResponseFormat, type ToolRequest } from "../../inference";
 import { HttpError } from "../errors";
+import { json } from "../json";
 
 const ROLES = ["system", "developer", "user", "assistant", "tool"] as const;
 const TextPart = v.object({ type: v.literal("text", 'only "text" content parts are supported'), text: v.string() });
@@ -203,7 +204,7 @@ export async function chatCompletion(c: Context, body: ChatBodyType, deps: ChatD
 
   if (!body.stream) {
     const r = await rt.generate(body.model, req, { priority: deps.priority, signal: c.req.raw.signal });
-    return c.json({
+    return json({
       id, object: "chat.completion", created: when, model: r.model,
       choices: [{ index: 0, message: message(r), finish_reason: r.finishReason, logprobs: null }],
       usage: usage(r),

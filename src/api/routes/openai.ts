@@ -19,6 +19,7 @@ import { clip, HttpError } from "../errors";
 import type { ApiDeps } from "../types";
 import { readJson } from "../validate";
 import { ChatBody, chatCompletion, checkParameters } from "./openai-chat";
+import { json } from "../json";
 
 export { ChatBody } from "./openai-chat";
 
@@ -79,10 +80,9 @@ function errorBody(o: OpenAiError) {
   return { error: { message: clip(o.message), type: o.type, param: o.param, code: o.code } };
 }
 
-function respondError(c: Context, err: unknown): Response {
+function respondError(err: unknown): Response {
   const o = toOpenAiError(err);
-  if (o.retryAfterS !== undefined) c.header("Retry-After", String(o.retryAfterS));
-  return c.json(errorBody(o), o.status as 400);
+  return json(errorBody(o), o.status, o.retryAfterS === undefined ? undefined : { "retry-after": String(o.retryAfterS) });
 }
 
 function priorityOf(c: Context): Priority | undefined {
@@ -108,11 +108,11 @@ export function openaiRoutes(deps: ApiDeps) {
   };
 
   const app = new Hono();
-  app.onError((err, c) => respondError(c, err));
+  app.onError((err) => respondError(err));
 
   app.get("/models", (c) => {
     const models = deps.inference?.()?.list() ?? [];
-    return c.json({
+    return json({
       object: "list",
       data: models.map((m) => ({
         id: m.name, object: "model", created: 0, owned_by: m.origin === "image" ? "aios" : "user",
@@ -125,7 +125,7 @@ export function openaiRoutes(deps: ApiDeps) {
     const id = c.req.param("id");
     const m = deps.inference?.()?.list().find((x) => x.name === id);
     if (!m) throw new ModelNotFoundError(id);
-    return c.json({ id: m.name, object: "model", created: 0, owned_by: m.origin === "image" ? "aios" : "user", task: m.task, tier: m.tier, loaded: m.loaded, test: m.test });
+    return json({ id: m.name, object: "model", created: 0, owned_by: m.origin === "image" ? "aios" : "user", task: m.task, tier: m.tier, loaded: m.loaded, test: m.test });
   });
 
   app.post("/embeddings", async (c) => {
@@ -140,7 +140,7 @@ export function openaiRoutes(deps: ApiDeps) {
     }
     const r = await rt.embed(body.model, input, { priority, signal: c.req.raw.signal });
     const encode = (vec: Float32Array) => (body.encoding_format === "base64" ? Buffer.from(vec.buffer, vec.byteOffset, vec.byteLength).toString("base64") : Array.from(vec));
-    return c.json({
+    return json({
       object: "list",
       data: r.vectors.map((vec, index) => ({ object: "embedding", index, embedding: encode(vec) })),
       model: entry.manifest.name,

@@ -3,6 +3,7 @@ import * as v from "valibot";
 import type { ApiDeps } from "../types";
 import { doc } from "../openapi";
 import { readJson } from "../validate";
+import { json } from "../json";
 
 export const PowerBody = v.strictObject({ action: v.picklist(["poweroff", "reboot"], 'must be "poweroff" or "reboot"') });
 
@@ -15,7 +16,7 @@ export function powerRoutes(deps: ApiDeps) {
     doc({ summary: "Power off or reboot (orderly: services stop, disks sync)", body: PowerBody, responses: { 202: "Accepted; the system goes down a moment later." } }, async (c) => {
       const { action } = await readJson(c, PowerBody);
       setTimeout(() => deps.power(action), POWER_DELAY_MS);
-      return c.json({ status: "accepted", action }, 202);
+      return json({ status: "accepted", action }, 202);
     }),
   );
 }

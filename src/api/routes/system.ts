@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { buildInfo } from "../../sys";
 import { doc } from "../openapi";
 import type { ApiDeps } from "../types";
+import { json } from "../json";
 
 export function systemRoutes(deps: ApiDeps) {
   const build = buildInfo();
@@ -10,7 +11,7 @@ export function systemRoutes(deps: ApiDeps) {
     doc(
       { summary: "The system: version and commit, hostname, kernel, uptime, memory, boot phases and timings, event-loop stalls" },
       // The build's version and commit unless the boot layer knows better (the image's own, on an updated slot).
-      (c) => c.json({ version: build.version, commit: build.commit, ...deps.system() }),
+      (c) => json({ version: build.version, commit: build.commit, ...deps.system() }),
     ),
   );
 }

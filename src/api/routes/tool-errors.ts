@@ -7,9 +7,9 @@
  *   404 unknown tool/call/approval                     409 already decided / undone, not reversible, denied
  *   422 the tool ran and failed (its own code: ENOENT, failed...)   504 timed out   500 the tool broke its output schema
  */
-import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type ToolError, type ToolErrorCode, ToolExecutionError, ToolForbiddenError, ToolInputError, ToolOutputError } from "../../tools";
+import { json } from "../json";
 
 /** Every executor code's status (`satisfies` keeps it exhaustive); fs's path policy codes; every other code is a tool's own failure: 422. */
 export const TOOL_ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
@@ -56,6 +56,6 @@ export function toolErrorBody(err: ToolError): ToolErrorBody {
   return body;
 }
 
-export function toolErrorResponse(c: Context, err: ToolError): Response {
-  return c.json(toolErrorBody(err), toolErrorStatus(err));
+export function toolErrorResponse(err: ToolError): Response {
+  return json(toolErrorBody(err), toolErrorStatus(err));
 }

@@ -17,6 +17,7 @@ import { doc } from "../openapi";
 import { toolRole } from "../roles";
 import type { ToolsApi } from "../types";
 import { readJson } from "../validate";
+import { json } from "../json";
 
 const name = v.pipe(v.string(), v.minLength(1, "must not be empty"), v.maxLength(128, "must be at most 128 characters"));
 
@@ -29,8 +30,8 @@ export const CallBody = v.strictObject({
 export function toolRoutes(t: ToolsApi) {
   const described = (n: string) => ({ ...t.registry.describe(n), role: toolRole(t.registry.require(n)), outputSchema: t.registry.outputSchema(n) });
   return new Hono()
-    .get("/tools", doc({ summary: "Every tool: description, risk, flags, the role a call needs, input and output as JSON Schema" }, (c) => c.json({ tools: t.registry.names().map(described) })))
-    .get("/tools/:name", doc({ summary: "One tool", responses: { 200: "The tool.", 404: "No such tool." } }, (c) => c.json(described(c.req.param("name")!))))
+    .get("/tools", doc({ summary: "Every tool: description, risk, flags, the role a call needs, input and output as JSON Schema" }, (c) => json({ tools: t.registry.names().map(described) })))
+    .get("/tools/:name", doc({ summary: "One tool", responses: { 200: "The tool.", 404: "No such tool." } }, (c) => json(described(c.req.param("name")!))))
     .post(
       "/tools/:name",
       doc(
@@ -49,10 +50,10 @@ export function toolRoutes(t: ToolsApi) {
           // A stored token's person is named in the audit; the boot token's calls read as before.
           const onBehalfOf = p.tokenId === null ? undefined : person(actor(p));
           const out = await t.executor.call({ tool: tool.name, args: body.args, agent, correlationId: body.correlationId, onBehalfOf, signal: c.req.raw.signal });
-          if (out.status === "queued") return c.json({ status: "queued", callId: out.callId, approvalId: out.approvalId, agent }, 202);
+          if (out.status === "queued") return json({ status: "queued", callId: out.callId, approvalId: out.approvalId, agent }, 202);
           // The tool's own words over its result, as a goal's answer has them (the CLI and the console print them).
           const summary = summarizeCall({ tool: tool.name, callId: out.callId, args: (body.args ?? {}) as Record<string, unknown>, result: out.result, answer: true }, t.registry);
-          return c.json({ callId: out.callId, result: out.result, summary });
+          return json({ callId: out.callId, result: out.result, summary });
         },
       ),
     );

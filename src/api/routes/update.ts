@@ -12,6 +12,7 @@ import { HttpError } from "../errors";
 import { doc } from "../openapi";
 import { UPDATE_BODY_BYTES } from "../limits";
 import type { ApiDeps } from "../types";
+import { json } from "../json";
 
 function updates(deps: ApiDeps) {
   const u = deps.update?.();
@@ -28,7 +29,7 @@ export function updateRoutes(deps: ApiDeps) {
   return new Hono()
     .get(
       "/system/update",
-      doc({ summary: "A/B system updates: the running slot, both slots, what boots next, the history" }, (c) => c.json(updates(deps).status(50))),
+      doc({ summary: "A/B system updates: the running slot, both slots, what boots next, the history" }, (c) => json(updates(deps).status(50))),
     )
     .put(
       "/system/update",
@@ -46,7 +47,7 @@ export function updateRoutes(deps: ApiDeps) {
       const body = c.req.raw.body;
       if (!body) throw new HttpError(400, "bad_image", "body: send an update image (make update-image VERSION=x)", { field: "body" });
       const done = await u.install(body, "api").catch(asHttp);
-      return c.json({ slot: done.slot, version: done.version, commit: done.commit, size: done.size, sha256: done.sha256, next: done.next });
+      return json({ slot: done.slot, version: done.version, commit: done.commit, size: done.size, sha256: done.sha256, next: done.next });
     }))
     .post(
       "/system/rollback",
@@ -58,6 +59,6 @@ export function updateRoutes(deps: ApiDeps) {
           return asHttp(err);
         }
       })();
-      return c.json({ next: r.slot, version: r.version, detail: r.detail });
+      return json({ next: r.slot, version: r.version, detail: r.detail });
     }));
 }
