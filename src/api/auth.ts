@@ -3,8 +3,7 @@
  *
  * - `Authorization: Bearer T`: the boot token (admin) or a stored token
  *   (tokens.ts), found by its sha256 — the comparison is of hashes, so
- *   timing tells nothing about the token (the hashes of tokens seen lately
- *   are kept, see hashOf);
+ *   timing tells nothing about the token;
  * - else the `aios_session` cookie of a browser that signed in
  *   (POST /api/v1/session). For a cookie, an unsafe method must also come
  *   from this origin: `Origin` equal to the request's host, or, without an
@@ -55,31 +54,10 @@ function forbidden(what: string, needed: Role, held: Role): HttpError {
 
 /** Resolves a bearer token to its principal; undefined when it is not a token here. */
 export function resolveToken(deps: AuthDeps, token: string): Omit<Principal, "via"> | undefined {
-  const hash = hashOf(token);
+  const hash = tokenHash(token);
   if (hash === bootHash(deps)) return { name: "boot", role: "admin", tokenId: null };
   const t = deps.tokens.find(hash);
   return t && { name: t.name, role: t.role, tokenId: t.id };
-}
-
-/**
- * The sha256 of bearer tokens seen lately: a client sends the same token on
- * every request, and hashing it is ~0.4 µs of each (test/bench/api.ts).
- * Only the hash is kept per token, and it is looked up in the store (or
- * compared with the boot token's) on every request as before, so a revoked
- * or replaced token fails at once. Found by the whole token (a Map's own
- * string equality, after its internal hash): nothing but that token finds
- * its hash. Bounded: cleared when full, so a stream of strangers' tokens
- * costs just the hashing it always did.
- */
-const HASHES_MAX = 256;
-const hashes = new Map<string, string>();
-function hashOf(token: string): string {
-  let hash = hashes.get(token);
-  if (hash === undefined) {
-    if (hashes.size >= HASHES_MAX) hashes.clear();
-    hashes.set(token, (hash = tokenHash(token)));
-  }
-  return hash;
 }
 
 let boot: { token: string; hash: string } | undefined;
