@@ -92,7 +92,15 @@ export function createApi(deps: ApiDeps): Hono {
   // The web console (src/web): `/` and its two assets, built into the binary.
   defined.route("/", webConsole());
   const observe = observer(counts, { admit: [authenticate(auth), bodyLimits()], onError });
-  for (const r of defined.routes) app.on(r.method, r.path, observe.route({ method: r.method, path: r.path }, r.handler));
+  // One handler per route: each is observed (admitted, counted) once, so a middleware (`use`, ALL) or a
+  // second handler on the same route would admit and count its requests twice. Refused when the app is built.
+  const seen = new Set<string>();
+  for (const r of defined.routes) {
+    const key = `${r.method} ${r.path}`;
+    if (r.method === "ALL" || seen.has(key)) throw new Error(`api: ${key}: one handler per route (no middleware, no second handler); the observer admits and counts each request once`);
+    seen.add(key);
+    app.on(r.method, r.path, observe.route({ method: r.method, path: r.path }, r.handler));
+  }
   docMounted(app, {
     "GET /": { summary: "The web console: its page (sign in there with a token)", responses: { 200: { description: "The console's HTML.", type: "text/html" } } },
     "GET /console/:file": { summary: "The web console's script and stylesheet, named by their hash (cached for good)", responses: { 200: { description: "JavaScript or CSS.", type: "text/plain" }, 404: "No such asset." } },
