@@ -27,6 +27,7 @@ import { importModel, InferenceRuntime, type TierPolicy } from "../../src/infere
 import { GrammarCache, prepareSchema, vocabInfo } from "../../src/inference/grammar";
 import { writeCausalLm } from "../../src/inference/onnx";
 import { planSchema } from "../../src/orchestrator/planners/local";
+import { argmax } from "../../src/inference/sampling";
 import { setSink } from "../../src/sys";
 import { seededRandom } from "../../src/sys/random";
 import { CATALOG } from "../../src/tools/catalog";
@@ -135,19 +136,14 @@ try {
   // apply: the whole round trip, the worker's mask included.
   const rand = seededRandom(11);
   const logits = new Float32Array(vocabSize);
-  const argmaxAllowed = () => {
-    let best = -1;
-    for (let k = 0; k < logits.length; k++) if (logits[k] !== Number.NEGATIVE_INFINITY && (best < 0 || logits[k]! > logits[best]!)) best = k;
-    return best;
-  };
   const steps: number[] = [];
   let mask = await cache.matcher(grammar);
   for (let i = 0; i < MASK_STEPS; i++) {
     for (let k = 0; k < logits.length; k++) logits[k] = rand();
     let s = performance.now();
-    await mask.apply(logits);
+    const only = await mask.narrow(logits);
     let ms = performance.now() - s;
-    const best = argmaxAllowed();
+    const best = argmax(logits, only);
     s = performance.now();
     const ok = mask.accept(best);
     if (mask.mayEnd(best) && !(await ok)) throw new Error(`token ${best} refused`);
@@ -172,9 +168,9 @@ try {
       previous = -1;
       continue;
     }
-    await mask.apply(logits);
+    const only = await mask.narrow(logits);
     serial.push(performance.now() - s);
-    previous = argmaxAllowed();
+    previous = argmax(logits, only);
   }
   mask.dispose();
   cache.dispose();
