@@ -87,8 +87,9 @@ export async function decode(model: CausalLm, o: DecodeOptions): Promise<DecodeR
       t = performance.now();
       o.adjust?.(logits, tokens);
       // Waits, if at all, for the rest of the last token's answer: the worker computed its mask during the forward pass.
-      if (o.mask) await o.mask.apply(logits);
-      const token = o.sampler(logits);
+      // A sparse mask comes as the allowed ids: the sampler reads those logits alone.
+      const only = o.mask ? await o.mask.narrow(logits) : undefined;
+      const token = o.sampler(logits, only);
       if (token < 0) {
         sampleMs += performance.now() - t;
         // Every token masked: the grammar has nowhere to go (it never should).

@@ -36,6 +36,13 @@ function sessionOptions(opts: EngineOptions) {
     ...(opts.threads > 0 ? { intraOpNumThreads: opts.threads } : {}),
     interOpNumThreads: 1,
     graphOptimizationLevel: "all" as const,
+    // Idle intra-op threads sleep instead of spinning between runs: PID 1
+    // shares a few cores with everything else, the grammar worker and the
+    // decoding loop's own thread included (ORT runs a session on the thread
+    // that calls it). Measured on 2 busy cores with threads = 0: the same
+    // per-token wall time or better (up to 40 % less), 1 to 2 ms less CPU a
+    // token for the tiny Qwen3-vocabulary model.
+    extra: { session: { intra_op: { allow_spinning: "0" }, inter_op: { allow_spinning: "0" } } },
   };
 }
 

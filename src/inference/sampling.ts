@@ -12,12 +12,28 @@ export interface SamplerOptions {
   seed?: number;
 }
 
-export type Sampler = (logits: Float32Array) => number;
+/**
+ * Picks a token from `logits`; with `only`, from those ids alone (ascending,
+ * as a grammar's mask lists them), the rest of the row unread. Either way
+ * the same token for the same generator state as when every other logit is
+ * -Infinity: the same arithmetic over the same tokens in the same order.
+ */
+export type Sampler = (logits: Float32Array, only?: Int32Array) => number;
 
-/** The index of the largest logit, or -1 when every one is -Infinity. */
-export function argmax(logits: Float32Array): number {
+/** The index of the largest logit (the first of equals), or -1 when every one is -Infinity. */
+export function argmax(logits: Float32Array, only?: Int32Array): number {
   let best = -1;
   let max = Number.NEGATIVE_INFINITY;
+  if (only) {
+    for (let k = 0; k < only.length; k++) {
+      const i = only[k]!;
+      if (logits[i]! > max) {
+        max = logits[i]!;
+        best = i;
+      }
+    }
+    return best;
+  }
   for (let i = 0; i < logits.length; i++) {
     if (logits[i]! > max) {
       max = logits[i]!;
@@ -31,52 +47,74 @@ export function createSampler(opts: SamplerOptions): Sampler {
   if (opts.temperature <= 0) return argmax;
   const random = seededRandom(opts.seed ?? (crypto.getRandomValues(new Uint32Array(1))[0]! >>> 0));
   const topP = opts.topP ?? 1;
+  const temperature = opts.temperature;
+  // Scratch reused across tokens: the candidates' probabilities (unnormalised) and ids.
   let probs = new Float32Array(0);
-  return (logits) => {
-    const best = argmax(logits);
+  let ids = new Int32Array(0);
+  return (logits, only) => {
+    const best = argmax(logits, only);
     if (best < 0) return -1;
     const max = logits[best]!;
-    if (probs.length < logits.length) probs = new Float32Array(logits.length);
-    let total = 0;
-    for (let i = 0; i < logits.length; i++) {
-      const p = logits[i] === Number.NEGATIVE_INFINITY ? 0 : Math.exp((logits[i]! - max) / opts.temperature);
-      probs[i] = p;
-      total += p;
+    // Candidates with a probability above 0, ascending: a grammar's list, or the row less its -Infinity.
+    const room = only ? only.length : logits.length;
+    if (probs.length < room) {
+      probs = new Float32Array(room);
+      ids = new Int32Array(room);
     }
-    let keep: number[] | undefined;
+    let n = 0;
+    let total = 0;
+    // Math.exp is most of a step's sampling (about 7 ns a token, 1 ms over a 150k vocabulary): only candidates pay it.
+    if (only) {
+      for (let k = 0; k < only.length; k++) {
+        const i = only[k]!;
+        if (logits[i] === Number.NEGATIVE_INFINITY) continue;
+        const p = Math.exp((logits[i]! - max) / temperature);
+        probs[n] = p;
+        ids[n++] = i;
+        total += p;
+      }
+    } else {
+      for (let i = 0; i < logits.length; i++) {
+        if (logits[i] === Number.NEGATIVE_INFINITY) continue;
+        const p = Math.exp((logits[i]! - max) / temperature);
+        probs[n] = p;
+        ids[n++] = i;
+        total += p;
+      }
+    }
     if (topP < 1) {
-      // The nucleus without sorting the whole vocabulary: lower a threshold
-      // until the tokens above it hold top_p of the mass, then sort just those.
+      // The nucleus without sorting every candidate: lower a threshold
+      // until the candidates above it hold top_p of the mass, then sort just those.
       const want = topP * total;
       for (let threshold = 0.1; ; threshold /= 10) {
         let mass = 0;
-        for (let i = 0; i < logits.length; i++) if (probs[i]! >= threshold) mass += probs[i]!;
+        for (let k = 0; k < n; k++) if (probs[k]! >= threshold) mass += probs[k]!;
         if (mass >= want || threshold < 1e-12) {
           const above: number[] = [];
-          for (let i = 0; i < logits.length; i++) if (probs[i]! >= threshold && probs[i]! > 0) above.push(i);
+          for (let k = 0; k < n; k++) if (probs[k]! >= threshold && probs[k]! > 0) above.push(k);
           above.sort((a, b) => probs[b]! - probs[a]! || a - b);
-          keep = [];
           let acc = 0;
-          for (const i of above) {
-            keep.push(i);
-            acc += probs[i]!;
+          let last = above[0]!;
+          for (const k of above) {
+            last = k;
+            acc += probs[k]!;
             if (acc >= want) break;
           }
-          total = acc;
-          break;
+          let r = random() * acc;
+          for (const k of above) {
+            if ((r -= probs[k]!) <= 0) return ids[k]!;
+            if (k === last) break;
+          }
+          return ids[last]!;
         }
       }
     }
     let r = random() * total;
-    if (keep) {
-      for (const i of keep) if ((r -= probs[i]!) <= 0) return i;
-      return keep.at(-1)!;
-    }
     let last = best;
-    for (let i = 0; i < logits.length; i++) {
-      if (probs[i]! <= 0) continue;
-      last = i;
-      if ((r -= probs[i]!) <= 0) return i;
+    for (let k = 0; k < n; k++) {
+      if (probs[k]! <= 0) continue;
+      last = ids[k]!;
+      if ((r -= probs[k]!) <= 0) return last;
     }
     return last;
   };

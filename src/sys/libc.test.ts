@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { addDefaultRoute, addIpv4Address, linkUp } from "./libc";
+import { addDefaultRoute, addIpv4Address, linkUp, threadCpuMs } from "./libc";
 
 // Changing a link needs CAP_NET_ADMIN; a fresh network namespace has its own lo, so the host's is never touched.
 const inNetns = (sh: string) => Bun.spawnSync(["unshare", "-n", "sh", "-c", sh], { stderr: "pipe", stdout: "pipe" });
@@ -50,4 +50,17 @@ describe("addIpv4Address, addDefaultRoute", () => {
     expect(out).toContain("inet 10.9.8.7/20");
     expect(out).toMatch(/default via 10\.9\.8\.1 dev lo/);
   });
+});
+
+test("threadCpuMs counts this thread's work to well under a millisecond, and no time spent asleep", async () => {
+  let started = threadCpuMs();
+  await Bun.sleep(30);
+  expect(threadCpuMs() - started).toBeLessThan(5);
+  started = threadCpuMs();
+  const until = performance.now() + 0.3;
+  while (performance.now() < until);
+  const spent = threadCpuMs() - started;
+  // A tick-based clock would say 0 or 4 ms for 0.3 ms of work.
+  expect(spent).toBeGreaterThan(0);
+  expect(spent).toBeLessThan(3.5);
 });

@@ -78,6 +78,11 @@ test("the event loop keeps turning while a registry-sized grammar compiles over 
     logits.fill(0);
     await mask.apply(logits);
     expect([...logits.keys()].filter((i) => logits[i] === 0).every((i) => tokens[i]!.startsWith('"'))).toBe(true);
+    // The same mask narrowed as the decoder takes it: few tokens, so their ids, and the row left as it was.
+    const row = new Float32Array(151_669);
+    const ids = await mask.narrow(row);
+    expect(ids && [...ids]).toEqual([...logits.keys()].filter((i) => logits[i] === 0));
+    expect(row.every((x) => x === 0)).toBe(true);
     mask.dispose();
   } finally {
     cache.dispose();

@@ -195,6 +195,7 @@ export class TokenMask {
   /** Time spent waiting for the worker and applying masks (ms), for benchmarks. */
   maskMs = 0;
   private done = false;
+  private readonly scratch = { ids: new Int32Array(0) };
   /** The answer to the last token sent (with the next mask), or the first mask. */
   private next: Promise<Step & { token?: number }>;
   constructor(private readonly worker: GrammarWorker, private readonly id: number, first: Int32Array, readonly size: number, private readonly stops: ReadonlySet<number> = new Set()) {
@@ -209,6 +210,23 @@ export class TokenMask {
     if (!step.mask) throw new Error("grammar: a mask was asked for after the grammar ended");
     applyMask(step.mask, logits);
     this.maskMs += performance.now() - started;
+  }
+
+  /**
+   * Narrows `logits` to what the grammar allows next, for a Sampler: a
+   * sparse mask's allowed ids (the row left as it is, unread past them), or
+   * undefined with every forbidden logit set to -Infinity (apply()). The ids
+   * are valid until the next call.
+   */
+  async narrow(logits: Float32Array): Promise<Int32Array | undefined> {
+    const started = performance.now();
+    const step = await this.next;
+    if (!step.ok) throw new Error(`grammar: token ${step.token} was allowed by the mask and refused by the matcher`);
+    if (!step.mask) throw new Error("grammar: a mask was asked for after the grammar ended");
+    const ids = sparseIds(step.mask, logits.length, this.scratch);
+    if (!ids) applyMask(step.mask, logits);
+    this.maskMs += performance.now() - started;
+    return ids;
   }
 
   /**
@@ -251,6 +269,41 @@ export class TokenMask {
 }
 
 const NEG = Number.NEGATIVE_INFINITY;
+
+/**
+ * A mask is sparse when at most one 32-token word in this many allows
+ * anything: JSON's structure (a brace, a key's quote, an enum's values)
+ * allows a few hundred tokens of 150k, a string's inside most of them.
+ * Listing a sparse mask's ids costs less than masking the row it leaves
+ * out; listing a dense one would cost more than masking it (measured by
+ * bench-decoding, see sparseIds()).
+ */
+const SPARSE_WORDS = 8;
+
+/**
+ * The ids a bitmask allows below `n`, ascending, into `out` (grown as
+ * needed), or undefined when the mask is not sparse (see SPARSE_WORDS).
+ */
+export function sparseIds(mask: Int32Array, n: number, out: { ids: Int32Array }): Int32Array | undefined {
+  const words = Math.min(mask.length, Math.ceil(n / 32));
+  let live = 0;
+  for (let w = 0; w < words; w++) if (mask[w] !== 0) live++;
+  if (live * SPARSE_WORDS > words) return undefined;
+  if (out.ids.length < live * 32) out.ids = new Int32Array(Math.max(live * 32, 1024));
+  const ids = out.ids;
+  let count = 0;
+  for (let w = 0; w < words; w++) {
+    const bits = mask[w]!;
+    if (bits === 0) continue;
+    const base = w << 5;
+    // Set bits lowest first: `b & -b` is the lowest, clz32 its position.
+    for (let b = bits; b !== 0; b &= b - 1) {
+      const i = base + 31 - Math.clz32(b & -b);
+      if (i < n) ids[count++] = i;
+    }
+  }
+  return ids.subarray(0, count);
+}
 
 /**
  * Sets the logits a bitmask forbids (bit i of word w clear: token 32w + i)
