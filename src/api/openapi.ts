@@ -46,7 +46,20 @@ export function schemaOf(schema: v.GenericSchema): Json {
 
 /** Attaches a route's documentation to its handler (no middleware: nothing runs per request). */
 export function doc<H extends object>(d: RouteDoc, handler: H): H {
-  return Object.assign(handler, { [uniqueSymbol]: { spec: specOf(d) } });
+  return Object.assign(handler, { [uniqueSymbol]: lazySpec(d) });
+}
+
+/**
+ * hono-openapi's attachment, its spec built when GET /api/v1/openapi.json first asks: built
+ * eagerly, every route's spec was PID 1's work on the way to ready, for a document few read.
+ */
+function lazySpec(d: RouteDoc): { readonly spec: Json } {
+  let spec: Json | undefined;
+  return {
+    get spec() {
+      return (spec ??= specOf(d));
+    },
+  };
 }
 
 /**
@@ -56,7 +69,7 @@ export function doc<H extends object>(d: RouteDoc, handler: H): H {
 export function docMounted(app: Hono, docs: Readonly<Record<string, RouteDoc>>): void {
   for (const r of app.routes) {
     const d = docs[`${r.method} ${r.path}`];
-    if (d) Object.assign(findTargetHandler(r.handler), { [uniqueSymbol]: { spec: specOf(d) } });
+    if (d) Object.assign(findTargetHandler(r.handler), { [uniqueSymbol]: lazySpec(d) });
   }
 }
 

@@ -17,6 +17,6 @@ export { checkOrder } from "./runner";
 export { API_URL } from "./products";
 export { failTrialAndReboot } from "./phases/slot";
 export { resolveOptions, USAGE, UsageError } from "./options";
-export { modelsCommand, MODELS_USAGE } from "./models";
+export { modelsCommand, modelsUsage } from "./models";
 export { runDeferred, runPhases, runPhase } from "./runner";
 export { defineStep, definePhase, type Phase, type Step, type PhaseResult, type StepResult } from "./step";

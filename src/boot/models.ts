@@ -13,7 +13,8 @@ import { DTYPE_SUFFIX } from "../inference/manifest";
 import { importModel, ModelRegistry, RUNTIME_MOUNT, TASKS, TIERS, type Dtype, type Task, type Tier } from "../inference";
 import { errorMessage } from "../sys";
 
-export const MODELS_USAGE = `usage: aios-init models import DIR [--name NAME] [--task ${TASKS.join("|")}] [--tier ${TIERS.join("|")}]
+/** A function, not a constant: the defaults come from parsing the config schema, which PID 1 need not pay for at every start. */
+export const modelsUsage = (): string => `usage: aios-init models import DIR [--name NAME] [--task ${TASKS.join("|")}] [--tier ${TIERS.join("|")}]
                                [--dtype fp32|q8|...] [--description TEXT] [--replace] [--into MODELS_DIR | --state STATE]
        aios-init models list [--into MODELS_DIR | --state STATE]
 
@@ -52,7 +53,7 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     });
     const [verb, src, ...rest] = positionals;
     if (values.help || !verb) {
-      console.log(MODELS_USAGE);
+      console.log(modelsUsage());
       return values.help ? 0 : 2;
     }
     if (verb === "list") {

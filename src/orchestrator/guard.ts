@@ -31,9 +31,8 @@
 import * as v from "valibot";
 import type { AutonomyLevel } from "../tools/gate";
 import type { ToolRegistry } from "../tools/registry";
-import { heuristicPlanner, INTENTS, type Intent, understand } from "./planners/heuristic";
-import { readGoal } from "./planners/heuristic/grammar";
-import { unsafe } from "./planners/heuristic/safety";
+import { catalogue } from "./planners/catalogue";
+import type { Intent } from "./planners/heuristic";
 import type { Planner, PlanningContext, PlanningFacts, ProposedCall, Reading } from "./types";
 
 export type { ProposedCall, Reading } from "./types";
@@ -43,12 +42,13 @@ export interface Guard {
   read(ctx: PlanningContext): Promise<Reading>;
 }
 
-export function catalogueGuard(planner: Planner = heuristicPlanner(), intents: readonly Intent[] = INTENTS): Guard {
+/** Planner and intents default to the catalogue's own, loaded at the first goal (planners/catalogue.ts). */
+export function catalogueGuard(planner?: Planner, intents?: readonly Intent[]): Guard {
   const memo = new WeakMap<PlanningContext, Promise<Reading>>();
   return {
     read(ctx) {
       let r = memo.get(ctx);
-      if (!r) memo.set(ctx, (r = classify(ctx, planner, intents)));
+      if (!r) memo.set(ctx, (r = classify(ctx, (planner ??= catalogue().heuristic.heuristicPlanner()), (intents ??= catalogue().heuristic.INTENTS))));
       return r;
     },
   };
@@ -65,7 +65,8 @@ async function classify(ctx: PlanningContext, planner: Planner, intents: readonl
   if ("plan" in result) return { kind: "planned", plan: result.plan, why: result.why };
   const why = "pass" in result ? result.pass : "the catalogue did not plan it";
   try {
-    if (Array.isArray(understand(ctx.goal, intents, ctx.facts))) return { kind: "refused", why };
+    const { heuristic, readGoal } = catalogue();
+    if (Array.isArray(heuristic.understand(ctx.goal, intents, ctx.facts))) return { kind: "refused", why };
     const g = readGoal(ctx.goal, intents, ctx.facts);
     if (g.kind === "miss" && g.miss.result.kind === "miss") return { kind: "unread", why };
   } catch {
@@ -110,7 +111,7 @@ export function vetCall(call: ProposedCall, reading: Reading | undefined, regist
     return { ok: false, why: `${call.tool}: ${where ? `${where}: ` : ""}${issue.message}` };
   }
   const args = parsed.output as Record<string, unknown>;
-  const line = unsafe({ summary: "model call", tasks: [{ id: "t1", title: "model call", calls: [{ tool: call.tool, args }], dependsOn: [] }] }, facts);
+  const line = catalogue().unsafe({ summary: "model call", tasks: [{ id: "t1", title: "model call", calls: [{ tool: call.tool, args }], dependsOn: [] }] }, facts);
   if (line) return { ok: false, why: `refused: ${line}` };
   const changes = !tool.readOnly;
   if (reading?.kind === "refused") return { ok: false, why: `the catalogue reads this goal and refuses it (${reading.why}); no model plans it` };

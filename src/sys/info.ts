@@ -1,6 +1,6 @@
 /** The facts `GET /api/v1/system` and the REPL's `status` report, read fresh each time. */
 import { hostname } from "node:os";
-import { kernelRelease, meminfo, rssBytes, uptimeMs } from "./proc";
+import { kernelRelease, meminfo, rssBytes, rssSplit, uptimeMs } from "./proc";
 import { type EventLoopStats, eventLoopStats } from "./watchdog";
 
 export interface PhaseSummary { name: string; status: string; ms: number }
@@ -15,6 +15,8 @@ export interface SystemInfo {
   uptimeMs: number;
   /** Resident memory of this process (PID 1 in the VM). */
   rssBytes: number;
+  /** rssBytes by kind: anonymous (heaps) and file-backed (the executable's mapped pages). */
+  rss?: { anonBytes: number; fileBytes: number };
   memory: { totalBytes: number; availableBytes: number };
   boot: BootTimes & { phases: PhaseSummary[] };
   /** Stalls of PID 1's event loop over 100 ms, as the watchdog counted them. */
@@ -45,6 +47,7 @@ export function systemInfo(boot: BootTimes & { phases: PhaseSummary[] }): System
     kernel: kernelRelease(),
     uptimeMs: uptimeMs(),
     rssBytes: rssBytes(),
+    rss: rssSplit(),
     memory: meminfo(),
     boot: {
       readyMs: boot.readyMs,

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { blockDevices, fdTargets, netInterfaces, openFilesUnder, osRelease, parseCpuinfo, parseMeminfo, parseOsRelease, parseProcStat, parseUptimeMs, processes, rssBytes, uname, uptimeMs } from "./proc";
+import { blockDevices, fdTargets, netInterfaces, openFilesUnder, osRelease, parseCpuinfo, parseMeminfo, parseOsRelease, parseProcStat, parseUptimeMs, processes, rssBytes, rssSplit, uname, uptimeMs } from "./proc";
 
 const MEMINFO = `MemTotal:        2035444 kB
 MemFree:          512000 kB
@@ -83,6 +83,14 @@ describe("processes on the real /proc", () => {
     expect(uptimeMs()).toBeGreaterThan(0);
     expect(rssBytes()).toBeGreaterThan(1024 * 1024);
     expect(rssBytes(process.pid) % 1024).toBe(0);
+  });
+
+  test("rss splits into anonymous and file-backed pages that add up to about the whole", () => {
+    const { anonBytes, fileBytes } = rssSplit();
+    expect(anonBytes).toBeGreaterThan(1024 * 1024); // the JS heap at least
+    expect(fileBytes).toBeGreaterThan(1024 * 1024); // bun's own mapped code
+    expect(Math.abs(anonBytes + fileBytes - rssBytes()) / rssBytes()).toBeLessThan(0.2); // RssShmem and growth between reads aside
+    expect(rssSplit(2 ** 22 + 12345)).toEqual({ anonBytes: 0, fileBytes: 0 }); // no such process
   });
 });
 

@@ -181,6 +181,17 @@ export function rssBytes(pid: number | "self" = "self"): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
+/**
+ * A process's resident memory by kind (/proc/PID/status): anonymous (heaps, stacks) and
+ * file-backed (mapped pages of its executable and libraries, shared with the page cache);
+ * zeros when gone or not ours to see.
+ */
+export function rssSplit(pid: number | "self" = "self"): { anonBytes: number; fileBytes: number } {
+  const status = tryRead(`/proc/${pid}/status`) ?? "";
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0) * 1024;
+  return { anonBytes: kb("RssAnon"), fileBytes: kb("RssFile") };
+}
+
 /** What each open file descriptor of a process points at (`/etc/x`, `socket:[1234]`, `pipe:[5]`); empty when gone or not ours to see. */
 export function fdTargets(pid: number | "self" = "self", procRoot = "/proc"): string[] {
   const fdDir = `${procRoot}/${pid}/fd`;

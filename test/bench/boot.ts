@@ -58,6 +58,7 @@ async function bootOnce(dataImg?: string) {
     const b = sys.boot;
     return {
       poweroff, firstLine, ready, cpuFirstLine, cpuReady, http: httpMs, rss: sys.rssBytes as number,
+      rssAnon: (sys.rss?.anonBytes ?? Number.NaN) as number, rssFile: (sys.rss?.fileBytes ?? Number.NaN) as number,
       initStart: b.initramfs?.startMs as number, initSwitch: b.initramfs?.switchMs as number,
       hello: b.helloMs as number, main: b.mainMs as number, readyMs: b.readyMs as number,
       phases: b.phases as Array<{ name: string; ms: number }>,
@@ -139,7 +140,7 @@ const targets = [
   ["first PID-1 line ≤ 1.3× the floor's", `${(firstMedian / floorLine).toFixed(2)}× (floor ${s(floorLine)} s, runs ${range(floors.map((f) => f.line))})`, verdict(firstMedian <= 1.3 * floorLine)],
   ["initramfs ≤ 16 MiB", `${mib(size("initramfs.cpio"))} MiB`, verdict(size("initramfs.cpio") <= 16 * MiB)],
   ["system image ≤ 70 MiB compressed, onnxruntime included", `${mib(size("system.sqfs"))} MiB`, verdict(size("system.sqfs") <= 70 * MiB)],
-  ["PID-1 RSS after ready ≤ 44 MiB", `${mib(rss)} MiB`, verdict(rss <= 44 * MiB)],
+  ["PID-1 RSS after ready ≤ 44 MiB", `${mib(rss)} MiB (anonymous ${mib(med((r) => r.rssAnon))}, file-backed ${mib(med((r) => r.rssFile))}: aios-init's mapped pages)`, verdict(rss <= 44 * MiB)],
 ];
 
 console.log(`## Boot (median of ${RUNS}, TCG, -cpu max,-erms,-fsrm, ${new Date().toISOString().slice(0, 10)})

@@ -13,8 +13,8 @@
  */
 import type { Plan } from "../plan";
 import type { Planner, PlannerResult, PlanningContext, StoredProcedure } from "../types";
-import { INTENTS, type Intent, signatureOf, understand } from "./heuristic";
-import { problem } from "./heuristic/fits";
+import { catalogue } from "./catalogue";
+import type { Intent } from "./heuristic";
 
 export type { StoredProcedure } from "../types";
 
@@ -25,6 +25,7 @@ export function normalizeGoal(goal: string): string {
 type Key = { kind: "reading"; signature: string; reusable: boolean; intents: string[] } | { kind: "words"; text: string };
 
 function keyOf(goal: string, intents: readonly Intent[], ctx: PlanningContext): Key {
+  const { understand, signatureOf } = catalogue().heuristic;
   const u = understand(goal, intents, ctx.facts);
   if (!Array.isArray(u)) return { kind: "words", text: normalizeGoal(goal) };
   return { kind: "reading", signature: signatureOf(u), reusable: u.every((x) => x.intent.reusable !== false), intents: u.map((x) => x.intent.name) };
@@ -37,19 +38,21 @@ function unfit(plan: Plan, ctx: PlanningContext): string | null {
     for (const c of t.calls ?? []) {
       const tool = tools.get(c.tool);
       if (!tool) return `${c.tool} is gone`;
-      const p = problem(tool.inputSchema as Record<string, unknown>, c.args);
+      const p = catalogue().problem(tool.inputSchema as Record<string, unknown>, c.args);
       if (p) return `${c.tool}: ${p}`;
     }
   }
   return null;
 }
 
-export function memoryPlanner(intents: readonly Intent[] = INTENTS): Planner {
+/** `intents` defaults to the catalogue's, loaded when a stored procedure is first matched (catalogue.ts). */
+export function memoryPlanner(given?: readonly Intent[]): Planner {
   return {
     name: "memory",
     async plan(ctx: PlanningContext): Promise<PlannerResult> {
       const stored = ctx.procedures.filter((p) => p.plan && p.goal);
       if (stored.length === 0) return { pass: "no stored procedure achieved this goal before" };
+      const intents = given ?? catalogue().heuristic.INTENTS;
       const want = keyOf(ctx.goal, intents, ctx);
       if (want.kind === "reading" && !want.reusable) return { pass: `a plan for ${want.intents.join(", ")} depends on what the system holds now; it is planned afresh` };
       let stale: string | null = null;
