@@ -8,6 +8,7 @@ export { PlanSchema, topologicalOrder, type Plan, type TaskPlan, type ToolCallPl
 export { gatewayPlanner, gatewayStepper } from "./planners/gateway";
 export { decisionSchema, localPlanner, localStepper, type LocalGenerator } from "./planners/local";
 export { memoryPlanner, normalizeGoal, type StoredProcedure } from "./planners/memory";
+export { catalogue } from "./planners/catalogue";
 export type { EngineStores, EngineTools } from "./ports";
 export { routeTask, RoutingError, type RoutableAgent, type Route } from "./router";
 export { runSchedule, type ScheduleResult, type TaskOutcome } from "./schedule";

@@ -11,6 +11,7 @@ import type { InferenceRuntime } from "../../inference";
 import type { ToolRegistry } from "../../tools";
 import {
   type AnyPlanner,
+  catalogue,
   catalogueGuard,
   gatewayPhraser,
   gatewayPlanner,
@@ -92,6 +93,8 @@ export const orchestratorStep = defineStep({
       phrasers: [gatewayPhraser(() => ctx.products.find(GATEWAY)), localPhraser(local(ctx))],
     });
     ctx.products.provide(ENGINE, engine);
+    // The catalogue is not needed for ready (planners/catalogue.ts): loaded just after it, so the first goal does not wait for it.
+    ctx.afterReady.push(() => void setTimeout(() => catalogue(), 0));
     return `planners ${o.planners.join(" → ")}; rollback on failure ${o.rollback_on_failure ? "on" : "off"}`;
   },
 });
