@@ -167,26 +167,43 @@ describe("SlotFile", () => {
 });
 
 describe("Staging", () => {
-  test("files are staged in the spool, pending until settled, then in place; nothing left behind", async () => {
+  test.each([false, true])("files are staged in the spool, pending until settled, then in place; nothing left behind (renames off the main thread: %p)", async (offThread) => {
     const spool = join(dir, "spool");
-    const target = join(dir, "app.conf");
+    const target = join(dir, `app${offThread ? 2 : 1}.conf`);
     writeFileSync(target, "old");
     chmodSync(target, 0o640);
-    const s = new Staging("c7", spool);
+    const s = new Staging(`c7${offThread}`, spool);
     s.write(target, "new");
-    expect(s.plan).toEqual([{ tmp: join(spool, "c7.0"), target, sha256: new Bun.CryptoHasher("sha256").update("new").digest("hex") }]);
+    expect(s.plan).toEqual([{ tmp: join(spool, `c7${offThread}.0`), target, sha256: new Bun.CryptoHasher("sha256").update("new").digest("hex") }]);
     expect(readFileSync(target, "utf8")).toBe("old"); // not in place before commit
     const waiting = pendingAt(dir);
     expect(waiting).toBeDefined();
     expect(pendingAt(join(dir, "elsewhere"))).toBeUndefined();
     await s.prepare();
-    s.commit();
+    await s.commit(offThread);
     await s.settle();
     await waiting;
     expect(readFileSync(target, "utf8")).toBe("new");
     expect(statSync(target).mode & 0o777).toBe(0o640);
     expect(readdirSync(spool)).toEqual([]);
     expect(pendingAt(target)).toBeUndefined();
+  });
+
+  test("pendingAt: a staged target is pending at itself, under it and above it, not beside it", () => {
+    const target = join(dir, "etc", "app.conf");
+    mkdirSync(join(dir, "etc"), { recursive: true });
+    const s = new Staging("c9", join(dir, "spool"));
+    s.write(target, "x");
+    expect(pendingAt(target)).toBeDefined();
+    expect(pendingAt(join(dir, "etc"))).toBeDefined();
+    expect(pendingAt(dir)).toBeDefined();
+    expect(pendingAt(join(target, "inside"))).toBeDefined();
+    expect(pendingAt(join(dir, "etc", "app.conf2"))).toBeUndefined();
+    expect(pendingAt(join(dir, "et"))).toBeUndefined();
+    expect(pendingAt(join(dir, "other"), target)).toBeDefined();
+    s.abort();
+    expect(pendingAt(target)).toBeUndefined();
+    expect(pendingAt(dir)).toBeUndefined();
   });
 
   test("abort removes what was staged and leaves the target", () => {

@@ -25,7 +25,7 @@
  * so boot can finish them (tools/recovery.ts).
  */
 import { join } from "node:path";
-import { type AuditInput, type AuditLedger, type AuditRow, CallStore, GrantStore, type NewCall } from "../memory";
+import { type AuditInput, type AuditLedger, type AuditRow, CallStore, GrantStore, LedgerError, type NewCall } from "../memory";
 import { errorMessage, log, Staging, withLogFields } from "../sys";
 import { bounded, isPromiseLike } from "./bounded";
 import type { Capabilities } from "./capabilities";
@@ -99,6 +99,8 @@ export class Executor implements ToolCaller {
   private unwritten: (() => void) | null = null;
   /** Calls whose staged renames are done and whose plan row is not cleared yet. */
   private readonly cleared: number[] = [];
+  /** Calls putting staged files in place now (see apply). */
+  private applying = 0;
 
   constructor(opts: ExecutorOptions) {
     this.registry = opts.registry;
@@ -109,7 +111,7 @@ export class Executor implements ToolCaller {
     this.keepChars = opts.keepChars ?? 16 * 1024;
     const db = opts.ledger.database;
     this.spool = join(opts.env.paths.data, "cache", "staging");
-    this.calls = new CallStore(db, { sync: () => this.ledger.syncNow() });
+    this.calls = new CallStore(db, { sync: () => this.ledger.syncNow(), settle: () => this.ledger.settle() });
     this.grants = new GrantStore(db);
     this.host = { ...opts.host, ledger: this.ledger, capabilities: this.capabilities, grants: this.grants, registry: this.registry } as ToolHost;
     this.policy = new Policy(this, opts.level);
@@ -296,20 +298,25 @@ export class Executor implements ToolCaller {
       }
     }
     const audit: AuditInput = { kind: "result", callId: id, tool: tool.name, agent, correlationId };
+    // The result goes in the ledger's next group commit, with those of the calls ending beside it.
+    const finish = (f: Parameters<CallStore["finish"]>[1], json: string): Promise<void> => {
+      const b = unwritten;
+      unwritten = null;
+      return this.ledger.commit(() => this.finishTx(b, seq, f, audit, json));
+    };
     if (error) {
       staging.abort(); // nothing staged goes in place
       const errJson = redactJson(JSON.stringify({ code: error.code, message: error.message }));
       const f = { status: "failed" as const, result: null, errorCode: error.code, errorMessage: error.message, undo: undoJson, finishedAt: Date.now() };
-      withBegin((b) => this.finishTx(b, seq, f, audit, `{"ok":false,"ms":${ms},"error":${errJson}${undoJson ? ',"undo":true' : ""}}`));
       error.callId = id;
-      await this.ledger.durable();
+      await finish(f, `{"ok":false,"ms":${ms},"error":${errJson}${undoJson ? ',"undo":true' : ""}}`);
       throw error;
     }
     const pending = staging.empty ? null : JSON.stringify(staging.plan);
     const f = { status: "done" as const, result: resultJson, errorCode: null, errorMessage: null, undo: undoJson, finishedAt: Date.now(), pending };
-    withBegin((b) => this.finishTx(b, seq, f, audit, `{"ok":true,"ms":${ms},"result":${resultJson}${undoJson ? ',"undo":true' : ""}${pending ? `,"staged":${staging.plan.length}` : ""}}`));
-    if (pending) await this.apply(seq, audit, staging);
-    else await this.ledger.durable();
+    const written = finish(f, `{"ok":true,"ms":${ms},"result":${resultJson}${undoJson ? ',"undo":true' : ""}${pending ? `,"staged":${staging.plan.length}` : ""}}`);
+    if (pending) await this.apply(seq, audit, staging, written);
+    else await written;
     return result;
   }
 
@@ -318,10 +325,13 @@ export class Executor implements ToolCaller {
    * the staged files reach the disk in one parallel flush, then the renames,
    * then their directories. A crash in between leaves a plan boot finishes.
    */
-  private async apply(seq: number, audit: AuditInput, staging: Staging): Promise<void> {
+  private async apply(seq: number, audit: AuditInput, staging: Staging, written: Promise<void>): Promise<void> {
+    let unrecorded: unknown;
+    this.applying++;
     try {
-      await Promise.all([this.ledger.durable(), staging.prepare()]);
-      staging.commit();
+      await Promise.all([written.catch((err) => Promise.reject(err instanceof LedgerError ? err : (unrecorded = err))), staging.prepare()]);
+      // With other calls in flight, the renames leave the main thread to them.
+      await staging.commit(this.applying > 1);
       // The plan is done once the renames are: its row is cleared in the next call's transaction
       // (queued before settle() lets a writer of the same paths go on, so it precedes that writer's
       // own plan), never in a commit of its own. If a crash loses it, boot finds the renames done.
@@ -329,12 +339,15 @@ export class Executor implements ToolCaller {
       await staging.settle();
     } catch (err) {
       staging.abort();
+      if (unrecorded !== undefined) throw unrecorded; // its result row was taken back: nothing promised, nothing to abandon
       const e = new ToolExecutionError(audit.tool ?? "tool", new Error(`its files could not be made durable and were not put in place (${errorMessage(err)})`));
       e.callId = callId(seq);
       const f = { status: "failed" as const, result: null, errorCode: e.code, errorMessage: e.message, undo: null, finishedAt: Date.now(), pending: null };
       this.write(() => this.finishTx(null, seq, f, { ...audit, kind: "abandoned" }, JSON.stringify({ error: { code: e.code, message: e.message } })));
       await this.ledger.durable().catch(() => {});
       throw e;
+    } finally {
+      this.applying--;
     }
   }
 
@@ -446,6 +459,7 @@ export class Executor implements ToolCaller {
 
   /** Runs a write; a failed transaction may have held an append, so the ledger re-reads its head. */
   write<T>(fn: () => T): T {
+    this.ledger.settle();
     try {
       return fn();
     } catch (err) {

@@ -13,7 +13,7 @@
  * beside the target. A target with a staged write pending is visible through
  * `pendingAt`, so another change to it waits rather than interleaving.
  */
-import { closeSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, readFileSync, readdirSync, rename, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { errorCode } from "../errors";
 import { createFile, type DurableWriteOptions, fsyncPath, mkdirDurable, ownership, renameDurable } from "./files";
@@ -28,6 +28,8 @@ export interface StagedRename {
 
 interface Staged extends StagedRename {
   fd: number | null;
+  /** Its content's and its name's flush, started as soon as it was written (see write). */
+  synced: Promise<void>;
   done: Promise<void>;
   release(): void;
 }
@@ -41,6 +43,38 @@ const spools = new Map<string, number>();
 
 /** Every staged write not yet in place or abandoned, by temporary path. */
 const pending = new Map<string, Staged>();
+/**
+ * The same by target, and how many targets lie under each directory above
+ * one: every call asks pendingAt, so with many calls in flight it looks
+ * along its own paths, not through every write pending.
+ */
+const byTarget = new Map<string, Set<Staged>>();
+const under = new Map<string, number>();
+
+/** The directories strictly above `path` that near() counts (not `/`, which `${a}/` never prefixes). */
+function* ancestors(path: string): Generator<string> {
+  for (let a = dirname(path); a !== dirname(a); a = dirname(a)) yield a;
+}
+
+function track(s: Staged): void {
+  pending.set(s.tmp, s);
+  let set = byTarget.get(s.target);
+  if (!set) byTarget.set(s.target, (set = new Set()));
+  set.add(s);
+  for (const a of ancestors(s.target)) under.set(a, (under.get(a) ?? 0) + 1);
+}
+
+function untrack(s: Staged): void {
+  if (!pending.delete(s.tmp)) return;
+  const set = byTarget.get(s.target);
+  set?.delete(s);
+  if (set?.size === 0) byTarget.delete(s.target);
+  for (const a of ancestors(s.target)) {
+    const n = (under.get(a) ?? 1) - 1;
+    if (n > 0) under.set(a, n);
+    else under.delete(a);
+  }
+}
 
 function sha256(data: string | Uint8Array): string {
   return new Bun.CryptoHasher("sha256").update(data).digest("hex");
@@ -53,9 +87,15 @@ const near = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.sta
  * undefined when none is (the common case, so callers stay synchronous).
  */
 export function pendingAt(...paths: string[]): Promise<void> | undefined {
-  const waits: Promise<void>[] = [];
-  for (const s of pending.values()) if (paths.some((p) => near(s.target, p))) waits.push(s.done);
-  return waits.length ? Promise.all(waits).then(() => {}) : undefined;
+  if (pending.size === 0) return undefined;
+  const waits = new Set<Promise<void>>();
+  const add = (s: Staged, p: string) => near(s.target, p) && waits.add(s.done);
+  for (const p of paths) {
+    for (const s of byTarget.get(p) ?? []) add(s, p);
+    for (const a of ancestors(p)) for (const s of byTarget.get(a) ?? []) add(s, p);
+    if (under.has(p)) for (const s of pending.values()) add(s, p); // a whole tree pending: rare, looked through
+  }
+  return waits.size ? Promise.all(waits).then(() => {}) : undefined;
 }
 
 export class Staging {
@@ -97,9 +137,13 @@ export class Staging {
     }
     let release!: () => void;
     const done = new Promise<void>((resolve) => (release = resolve));
-    const s: Staged = { tmp, target, sha256: sha256(data), fd, done, release };
+    // The flushes start now, so they run while the caller records its result (the
+    // ledger's work on the main thread), not after it; prepare() waits for them.
+    const synced = Promise.all([fsyncAsync(fd), syncDir(dirname(tmp))]).then(() => {});
+    synced.catch(() => {}); // reported by prepare(); abort() may never ask
+    const s: Staged = { tmp, target, sha256: sha256(data), fd, synced, done, release };
     this.files.push(s);
-    pending.set(tmp, s);
+    track(s);
   }
 
   private tmpFor(target: string): string {
@@ -120,18 +164,24 @@ export class Staging {
     return join(dirname(target), `.${basename(target)}.aios-${name}`);
   }
 
-  /** Makes every staged file durable, content and name (in parallel, directories shared with concurrent callers). */
+  /** Makes every staged file durable, content and name (flushes started by write(), in parallel, directories shared with concurrent callers). */
   async prepare(): Promise<void> {
-    const dirs = new Set(this.files.map((f) => dirname(f.tmp)));
-    await Promise.all([...this.files.map((f) => fsyncAsync(f.fd!)), ...[...dirs].map(syncDir)]);
+    await Promise.all(this.files.map((f) => f.synced));
     for (const f of this.files) this.closeFd(f);
   }
 
-  /** Puts each staged file in place (atomic renames, not yet durable: settle() makes them so). */
-  commit(): void {
+  /**
+   * Puts each staged file in place (atomic renames, in order, not yet
+   * durable: settle() makes them so). `offThread`: on the thread pool, for
+   * when other calls have work for the main thread meanwhile (a rename over a
+   * file frees the old one's blocks, often the costliest step of a write);
+   * alone, the hop there and back would only add to the wait.
+   */
+  async commit(offThread = false): Promise<void> {
     for (const f of this.files) {
       this.closeFd(f);
-      renameSync(f.tmp, f.target);
+      if (offThread) await new Promise<void>((resolve, reject) => rename(f.tmp, f.target, (err) => (err ? reject(err) : resolve())));
+      else renameSync(f.tmp, f.target);
     }
   }
 
@@ -155,8 +205,12 @@ export class Staging {
   /** Drops what was staged and not put in place. */
   abort(): void {
     for (const f of this.files) {
-      this.closeFd(f);
       rmSync(f.tmp, { force: true });
+      // Not under a flush still running on it: the number could be reused for another file first.
+      void f.synced.then(
+        () => this.closeFd(f),
+        () => this.closeFd(f),
+      );
     }
     this.release();
   }
@@ -169,7 +223,7 @@ export class Staging {
 
   private release(): void {
     for (const f of this.files) {
-      pending.delete(f.tmp);
+      untrack(f);
       f.release();
     }
   }
