@@ -179,7 +179,7 @@ describe("Staging", () => {
     const waiting = pendingAt(dir);
     expect(waiting).toBeDefined();
     expect(pendingAt(join(dir, "elsewhere"))).toBeUndefined();
-    await s.prepare();
+    await s.prepare(offThread);
     await s.commit(offThread);
     await s.settle();
     await waiting;
@@ -206,6 +206,20 @@ describe("Staging", () => {
     expect(pendingAt(dir)).toBeUndefined();
   });
 
+  test("a staged file is written by prepare(), not before; a plan whose file never was is found changed by redo", async () => {
+    const spool = join(dir, "spool");
+    const target = join(dir, "late.conf");
+    writeFileSync(target, "old");
+    const s = new Staging("c11", spool);
+    s.write(target, "new");
+    expect(existsSync(s.plan[0]!.tmp)).toBe(false);
+    expect(redoStaged(s.plan).map((o) => o.outcome)).toEqual(["changed"]); // the power went before it was written
+    await s.prepare();
+    expect(readFileSync(s.plan[0]!.tmp, "utf8")).toBe("new");
+    s.abort();
+    expect(readFileSync(target, "utf8")).toBe("old");
+  });
+
   test("abort removes what was staged and leaves the target", () => {
     const target = join(dir, "x");
     const s = new Staging("c8", join(dir, "spool"));
@@ -215,7 +229,7 @@ describe("Staging", () => {
     expect(readdirSync(join(dir, "spool"))).toEqual([]);
   });
 
-  test("redoStaged finishes a plan after a crash, idempotently, and refuses a damaged staged file", () => {
+  test("redoStaged finishes a plan after a crash, idempotently, and refuses a damaged staged file", async () => {
     const spool = join(dir, "spool");
     const s = new Staging("c9", spool);
     const [a, b, c] = ["a", "b", "c"].map((n) => join(dir, n)) as [string, string, string];
@@ -223,6 +237,7 @@ describe("Staging", () => {
     s.write(a, "A");
     s.write(b, "B");
     s.write(c, "C");
+    await s.prepare();
     const plan = s.plan;
     // The power went after the result (with the plan) reached the disk: b was renamed, a and c were not; c's staged copy is torn.
     renameSync(plan[1]!.tmp, b);
@@ -233,10 +248,11 @@ describe("Staging", () => {
     s.abort();
   });
 
-  test("clearSpool removes what no pending stage claims", () => {
+  test("clearSpool removes what no pending stage claims", async () => {
     const spool = join(dir, "spool");
     const live = new Staging("c10", spool);
     live.write(join(dir, "live"), "1");
+    await live.prepare();
     writeFileSync(join(spool, "c3.0"), "from a call whose record never reached the disk");
     expect(clearSpool(spool)).toBe(1);
     expect(readdirSync(spool)).toEqual(["c10.0"]);

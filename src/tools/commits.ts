@@ -86,17 +86,19 @@ export class CallCommits {
 
   /**
    * Puts a call's staged files in place once `written` (its result, with the
-   * plan) is durable: the result and the staged files reach the disk in one
-   * parallel flush, then the renames, then their directories. A crash in
-   * between leaves a plan boot finishes.
+   * plan) is durable: the staged files are written while the result's flush
+   * runs (it was queued first), both reach the disk in one parallel flush,
+   * then the renames, then their directories. A crash in between leaves a
+   * plan boot finishes.
    */
   async apply(seq: number, audit: AuditInput, staging: Staging, written: Promise<void>): Promise<void> {
     let unrecorded: unknown;
     this.applying++;
     try {
-      await Promise.all([written.catch((err) => Promise.reject(err instanceof LedgerError ? err : (unrecorded = err))), staging.prepare()]);
-      // With other calls in flight, the renames leave the main thread to them.
-      await staging.commit(this.applying > 1);
+      // With other calls in flight, the files are written (and below renamed) on the thread pool.
+      const offThread = this.applying > 1;
+      await Promise.all([written.catch((err) => Promise.reject(err instanceof LedgerError ? err : (unrecorded = err))), staging.prepare(offThread)]);
+      await staging.commit(offThread);
       // The plan is done once the renames are: its row is cleared in the next call's transaction
       // (queued before settle() lets a writer of the same paths go on, so it precedes that writer's
       // own plan), never in a commit of its own. If a crash loses it, boot finds the renames done.

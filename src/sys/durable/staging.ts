@@ -13,7 +13,8 @@
  * beside the target. A target with a staged write pending is visible through
  * `pendingAt`, so another change to it waits rather than interleaving.
  */
-import { closeSync, existsSync, readFileSync, readdirSync, rename, renameSync, rmSync, statSync } from "node:fs";
+import { chmodSync, chownSync, closeSync, constants, existsSync, openSync, readFileSync, readdirSync, rename, renameSync, rmSync, statSync, utimesSync, writeFile } from "node:fs";
+import { umask } from "node:process";
 import { basename, dirname, join } from "node:path";
 import { errorCode } from "../errors";
 import { createFile, type DurableWriteOptions, fsyncPath, mkdirDurable, ownership, renameDurable } from "./files";
@@ -27,9 +28,12 @@ export interface StagedRename {
 }
 
 interface Staged extends StagedRename {
+  /** What to write and how, until it is written (see prepare). */
+  data: string | Uint8Array | null;
+  own: ReturnType<typeof ownership>;
   fd: number | null;
-  /** Its content's and its name's flush, started as soon as it was written (see write). */
-  synced: Promise<void>;
+  /** Its content's and its name's flush, once it is written. */
+  synced: Promise<void> | null;
   done: Promise<void>;
   release(): void;
 }
@@ -121,29 +125,41 @@ export class Staging {
     return this.files.map(({ tmp, target, sha256 }) => ({ tmp, target, sha256 }));
   }
 
-  /** Writes `data` under a temporary name; at commit it replaces `target` (mode and owner as writeFileDurable). */
+  /**
+   * Stages `data` to replace `target` at commit (mode and owner as
+   * writeFileDurable): its temporary name and digest are settled now, for the
+   * plan; the file itself is written by prepare(), once the caller has
+   * queued its record, so that writing it runs while the record's flush does
+   * (the same states a power cut can leave as writing it first: a record
+   * whose staged file is not on disk, which redo reports as `changed`).
+   */
   write(target: string, data: string | Uint8Array, opts: DurableWriteOptions = {}): void {
     const own = ownership(target, opts);
-    let tmp = this.tmpFor(target);
-    let fd: number;
-    try {
-      fd = createFile(tmp, data, own);
-    } catch (err) {
-      // A spool removed since it was looked at: looked at again, once.
-      if (errorCode(err) !== "ENOENT" || this.spool === undefined || dirname(tmp) !== this.spool) throw err;
-      spools.delete(this.spool);
-      tmp = this.tmpFor(target);
-      fd = createFile(tmp, data, own);
-    }
+    const tmp = this.tmpFor(target);
     let release!: () => void;
     const done = new Promise<void>((resolve) => (release = resolve));
-    // The flushes start now, so they run while the caller records its result (the
-    // ledger's work on the main thread), not after it; prepare() waits for them.
-    const synced = Promise.all([fsyncAsync(fd), syncDir(dirname(tmp))]).then(() => {});
-    synced.catch(() => {}); // reported by prepare(); abort() may never ask
-    const s: Staged = { tmp, target, sha256: sha256(data), fd, synced, done, release };
+    const s: Staged = { tmp, target, sha256: sha256(data), data, own, fd: null, synced: null, done, release };
     this.files.push(s);
     track(s);
+  }
+
+  /** Writes a staged file under its temporary name and starts its flushes. */
+  private create(f: Staged, offThread: boolean): Promise<void> {
+    if (f.synced) return f.synced;
+    const data = f.data as string | Uint8Array;
+    if (offThread) return (f.synced = this.createOffThread(f, data));
+    try {
+      f.fd = createFile(f.tmp, data, f.own);
+    } catch (err) {
+      // A spool removed since it was looked at: made again, once (the name is in the plan already).
+      if (errorCode(err) !== "ENOENT" || this.spool === undefined || dirname(f.tmp) !== this.spool) throw err;
+      spools.delete(this.spool);
+      mkdirDurable(this.spool, 0o700);
+      f.fd = createFile(f.tmp, data, f.own);
+    }
+    f.data = null;
+    f.synced = Promise.all([fsyncAsync(f.fd), syncDir(dirname(f.tmp))]).then(() => {});
+    return f.synced;
   }
 
   private tmpFor(target: string): string {
@@ -164,9 +180,51 @@ export class Staging {
     return join(dirname(target), `.${basename(target)}.aios-${name}`);
   }
 
-  /** Makes every staged file durable, content and name (flushes started by write(), in parallel, directories shared with concurrent callers). */
-  async prepare(): Promise<void> {
-    await Promise.all(this.files.map((f) => f.synced));
+  /**
+   * The same on the thread pool (while other calls use the main thread):
+   * created exclusively with its mode in one step there; the rare fixes
+   * createFile makes on the descriptor (bits the umask cleared, owner,
+   * set-id bits again, mtime) made by path after.
+   */
+  private async createOffThread(f: Staged, data: string | Uint8Array): Promise<void> {
+    const own = f.own;
+    const created = () => new Promise<void>((resolve, reject) => writeFile(f.tmp, data, { flag: "wx", mode: own.mode & 0o777 }, (err) => (err ? reject(err) : resolve())));
+    try {
+      await created();
+    } catch (err) {
+      // A spool removed since it was looked at: made again, once (the name is in the plan already).
+      if (errorCode(err) !== "ENOENT" || this.spool === undefined || dirname(f.tmp) !== this.spool) throw err;
+      spools.delete(this.spool);
+      mkdirDurable(this.spool, 0o700);
+      await created();
+    }
+    f.data = null;
+    try {
+      const chown = (own.uid !== undefined && own.uid !== process.getuid?.()) || (own.gid !== undefined && own.gid !== process.getgid?.());
+      if (chown) chownSync(f.tmp, own.uid ?? -1, own.gid ?? -1);
+      if (chown || own.mode & 0o7000 || (own.mode & 0o777 & ~umask()) !== (own.mode & 0o777)) chmodSync(f.tmp, own.mode);
+      if (own.mtimeMs !== undefined) utimesSync(f.tmp, new Date(), new Date(own.mtimeMs));
+      f.fd = openSync(f.tmp, constants.O_RDONLY);
+    } catch (err) {
+      rmSync(f.tmp, { force: true });
+      throw err;
+    }
+    await Promise.all([fsyncAsync(f.fd), syncDir(dirname(f.tmp))]);
+  }
+
+  /**
+   * Writes every staged file and makes it durable, content and name (in
+   * parallel, directories shared with concurrent callers); `offThread`: the
+   * files written on the thread pool.
+   */
+  async prepare(offThread = false): Promise<void> {
+    const synced: Promise<void>[] = [];
+    try {
+      for (const f of this.files) synced.push(this.create(f, offThread));
+    } finally {
+      await Promise.allSettled(synced); // none left running on a descriptor abort() closes
+    }
+    await Promise.all(synced);
     for (const f of this.files) this.closeFd(f);
   }
 
@@ -205,12 +263,15 @@ export class Staging {
   /** Drops what was staged and not put in place. */
   abort(): void {
     for (const f of this.files) {
-      rmSync(f.tmp, { force: true });
-      // Not under a flush still running on it: the number could be reused for another file first.
-      void f.synced.then(
-        () => this.closeFd(f),
-        () => this.closeFd(f),
-      );
+      f.data = null;
+      const drop = () => {
+        this.closeFd(f);
+        rmSync(f.tmp, { force: true });
+      };
+      // Not under a write or flush still running on it: the descriptor's number could be
+      // reused for another file first, and a file still being written would be left behind.
+      if (f.synced) void f.synced.then(drop, drop);
+      else drop();
     }
     this.release();
   }
