@@ -1,12 +1,14 @@
 /**
- * Staged writes: new file contents written under temporary names now, and
- * put in place (renamed over their targets) only after whoever staged them
- * has made its own record durable, the way a database writes its log before
- * its pages. The tool executor uses it so that a call's result row, with the
- * list of renames it promises (the plan), reaches the disk in the same flush
- * as the staged files: after a power cut either nothing of the call is on
- * disk, or its result is, and boot finishes the renames from the plan
- * (`redoStaged`).
+ * Staged writes: new file contents written under temporary names, and put
+ * in place (renamed over their targets) only after whoever staged them has
+ * made its own record durable, the way a database writes its log before its
+ * pages. The tool executor uses it so that a call's result row, with the
+ * list of renames it promises (the plan: names and digests, known before a
+ * byte is written), reaches the disk in the same flush as the staged files,
+ * which are written while that flush runs: after a power cut either nothing
+ * of the call is in place, or its result is on disk and boot finishes the
+ * renames from the plan (`redoStaged`), reporting a staged file the cut took
+ * as `changed` or `damaged` (the call was never answered).
  *
  * Temporary files go into a spool directory when the target is on the same
  * filesystem (so a crash never leaves hidden files among the user's), else
