@@ -96,6 +96,8 @@ export const CALL_ID_BLOCK = 1024;
 export interface CallStoreOptions {
   /** Makes the database's commits durable now (the ledger's syncNow); without it, ids are reserved but not flushed. */
   sync?(): void;
+  /** Runs the writes queued for the next group commit (the ledger's settle), before any read or transaction here sees the table. */
+  settle?(): void;
 }
 
 export class CallStore {
@@ -166,6 +168,7 @@ export class CallStore {
 
   /** Calls with staged renames a crash may have left undone, oldest first. */
   withPending(): CallRecord[] {
+    this.opts.settle?.();
     return (this.db.query("SELECT * FROM calls WHERE pending IS NOT NULL ORDER BY seq").all() as RawCall[]).map(toRecord);
   }
 
@@ -199,22 +202,26 @@ export class CallStore {
   }
 
   get(seq: number): CallRecord | undefined {
+    this.opts.settle?.();
     const r = this.getStmt.get(seq) as RawCall | null;
     return r ? toRecord(r) : undefined;
   }
 
   /** Calls of one correlation id, newest first (the order they are undone in). */
   byCorrelation(correlationId: string): CallRecord[] {
+    this.opts.settle?.();
     return (this.db.query("SELECT * FROM calls WHERE correlation_id = ?1 ORDER BY seq DESC").all(correlationId) as RawCall[]).map(toRecord);
   }
 
   /** Calls that saved an undo record not used yet, newest first, older than `beforeSeq`: what rollback can still take back. */
   undoable(limit: number, beforeSeq = Number.MAX_SAFE_INTEGER): CallRecord[] {
+    this.opts.settle?.();
     return (this.db.query("SELECT * FROM calls WHERE seq < ?1 AND undo IS NOT NULL AND undone_at IS NULL ORDER BY seq DESC LIMIT ?2").all(beforeSeq, limit) as RawCall[]).map(toRecord);
   }
 
   /** Newest first; with `beforeSeq`, only older calls (the page after a cursor). */
   recent(limit = 50, beforeSeq = Number.MAX_SAFE_INTEGER): CallRecord[] {
+    this.opts.settle?.();
     return (this.db.query("SELECT * FROM calls WHERE seq < ?2 ORDER BY seq DESC LIMIT ?1").all(Math.max(0, Math.min(limit, 10_000)), beforeSeq) as RawCall[]).map(toRecord);
   }
 
@@ -226,6 +233,7 @@ export class CallStore {
    * was made (approved ones). Oldest first.
    */
   leftRunning(horizonMs: number, alsoCheck: readonly number[] = []): number[] {
+    this.opts.settle?.();
     const found = new Set<number>();
     const page = this.db.query("SELECT seq, ts, status FROM calls WHERE seq < ?1 ORDER BY seq DESC LIMIT 512");
     let newest: number | undefined;
@@ -257,6 +265,7 @@ export class CallStore {
   }
 
   transaction<T>(fn: () => T): T {
+    this.opts.settle?.();
     return this.db.transaction(fn)();
   }
 }

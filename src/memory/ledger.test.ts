@@ -28,6 +28,31 @@ function tamper(sql: string): void {
 }
 
 describe("AuditLedger", () => {
+  test("commit(): writes queued together share one transaction and one flush; one that throws is taken back alone", async () => {
+    const a = AuditLedger.open(path);
+    const done = [0, 1, 2, 3].map((i) =>
+      a.commit(() => {
+        a.appendJson({ kind: "result", callId: `c${i}` }, JSON.stringify({ i }));
+        if (i === 2) throw new Error("no");
+      }),
+    );
+    const outcomes = await Promise.allSettled(done);
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+    expect(a.query({}).map((r) => r.callId)).toEqual(["c3", "c1", "c0"]);
+    expect(a.verify().ok).toBe(true);
+    // Queued and not flushed yet: a read runs the queue first, in order.
+    void a.commit(() => void a.appendJson({ kind: "result", callId: "c4" }, "{}"));
+    expect(a.count()).toBe(4);
+    a.append({ kind: "note" });
+    expect(a.query({ limit: 2 }).map((r) => r.kind)).toEqual(["note", "result"]);
+    await a.durable();
+    a.close();
+    const b = AuditLedger.open(path);
+    expect(b.count()).toBe(5);
+    expect(b.verify().ok).toBe(true);
+    b.close();
+  });
+
   test("rows chain from the genesis hash and survive reopening", () => {
     const a = AuditLedger.open(path);
     const first = a.append({ kind: "request", callId: "c1", data: { path: "/etc" } });

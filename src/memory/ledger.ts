@@ -10,7 +10,11 @@
  * first waiter starts an fdatasync of the write-ahead log, and every writer
  * that arrives while it runs shares the next one. `syncNow()` does the same
  * at once, blocking, for rare writes (an undo record before its change, a
- * person's decision). After each flush the chain's head (seq and hash) is
+ * person's decision). `commit(fn)` is group commit one level up: writes
+ * queued by concurrent callers run in one transaction (each in a savepoint
+ * of its own, so one that fails takes only itself back) right before the
+ * flush that makes them durable, so N calls waiting together cost one
+ * commit's pages in the log, not N. After each flush the chain's head (seq and hash) is
  * written to a two-slot anchor file beside the database, off the answer's
  * path; a ledger whose tail a power cut (or a lying disk) took away is then
  * still found out: `verify()` reports the rows missing up to the anchor, and
@@ -123,6 +127,12 @@ function readAnchor(file: SlotFile | null): Head | null {
   }
 }
 
+/** A write queued by commit(): its transaction's body, and what it threw when it ran. */
+interface Queued {
+  fn: () => void;
+  error?: unknown;
+}
+
 export interface LedgerOptions {
   /** The anchor file; default none (a database opened directly, as tests do). AuditLedger.open passes audit.anchor beside the file. */
   anchor?: string;
@@ -148,6 +158,9 @@ export class AuditLedger {
   private anchorTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private readHook: (() => void) | null = null;
+  /** Writes queued by commit(), run by settle() in one transaction. */
+  private queued: Queued[] = [];
+  private readonly batchTx: (items: Queued[]) => void;
   /** Set when a flush failed: after a failed fsync the kernel may have dropped the pages, so nothing more is promised. */
   private failed: LedgerError | null = null;
 
@@ -164,6 +177,18 @@ export class AuditLedger {
       "INSERT INTO audit (seq, ts, kind, call_id, tool, agent, correlation_id, data, data_hash, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     );
     this.changesStmt = this.db.query("SELECT total_changes() AS n");
+    // Inside the batch's transaction bun:sqlite makes each item's transaction a savepoint.
+    const item = this.db.transaction((fn: () => void) => fn());
+    this.batchTx = this.db.transaction((items: Queued[]) => {
+      for (const q of items) {
+        try {
+          item(q.fn);
+        } catch (err) {
+          q.error = err;
+          this.resyncHead(); // its savepoint was rolled back, an append with it
+        }
+      }
+    });
     this.lastSeq = 0;
     this.lastHash = GENESIS_HASH;
     this.resyncHead();
@@ -208,6 +233,7 @@ export class AuditLedger {
 
   /** Appends one row and returns it; the chain head moves only if the insert committed. */
   append(input: AuditInput): AuditRow {
+    this.settle();
     return toRow(this.write(input, JSON.stringify(input.data ?? null)));
   }
 
@@ -218,6 +244,7 @@ export class AuditLedger {
    * leaves the chain head where it was.
    */
   appendJson(input: Omit<AuditInput, "data">, json: string): number {
+    this.settle();
     return this.write(input, json).seq;
   }
 
@@ -266,6 +293,7 @@ export class AuditLedger {
 
   private async flush(): Promise<void> {
     if (this.failed) throw this.failed;
+    this.settle();
     // What this flush covers, captured before the fdatasync starts: every commit made so far.
     const head = { seq: this.lastSeq, hash: this.lastHash };
     const changes = this.changes();
@@ -292,13 +320,50 @@ export class AuditLedger {
    */
   durable(): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
-    if (!this.walPath || this.changes() === this.durableChanges) return Promise.resolve();
+    if (this.queued.length === 0 && (!this.walPath || this.changes() === this.durableChanges)) return Promise.resolve();
     return this.commits.wait();
+  }
+
+  /**
+   * Queues a write (`fn`, the body of a transaction on the ledger's
+   * database: audit rows, and the calls rows beside them) and resolves once
+   * it is on disk; rejects with what `fn` threw, its rows taken back. Writes
+   * queued while a flush runs go in one transaction just before the next
+   * one; the first when none runs goes at once (group commit: nobody waits
+   * for company). Anything that reads or writes the database first runs
+   * what is queued (settle), so no one sees the rows out of order.
+   */
+  commit(fn: () => void): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    const q: Queued = { fn };
+    this.queued.push(q);
+    if (!this.walPath) {
+      this.settle();
+      return q.error === undefined ? Promise.resolve() : Promise.reject(q.error);
+    }
+    return this.commits.wait().then(() => {
+      if (q.error !== undefined) throw q.error;
+    });
+  }
+
+  /** Runs the writes commit() queued, in one transaction: before any other read or write of the database. */
+  settle(): void {
+    if (this.queued.length === 0) return;
+    const batch = this.queued;
+    this.queued = [];
+    try {
+      this.batchTx(batch);
+    } catch (err) {
+      // The commit itself failed: nothing of the batch is in the database.
+      for (const q of batch) q.error ??= err;
+      this.resyncHead();
+    }
   }
 
   /** The same, now, blocking: for rare writes that must be on disk before the next step (an undo record). */
   syncNow(): void {
     if (this.failed) throw this.failed;
+    this.settle();
     if (!this.walPath) return;
     const head = { seq: this.lastSeq, hash: this.lastHash };
     const changes = this.changes();
@@ -372,6 +437,7 @@ export class AuditLedger {
 
   /** Newest first; with only `afterSeq`, the oldest `limit` rows after it (a reader catching up), newest first among them. */
   query(q: AuditQuery = {}): AuditRow[] {
+    this.settle();
     this.readHook?.();
     const where: string[] = [];
     const args: Array<string | number> = [];
@@ -394,12 +460,14 @@ export class AuditLedger {
   }
 
   get(seq: number): AuditRow | undefined {
+    this.settle();
     this.readHook?.();
     const r = this.db.query("SELECT * FROM audit WHERE seq = ?1").get(seq) as RawRow | null;
     return r ? toRow(r) : undefined;
   }
 
   count(): number {
+    this.settle();
     this.readHook?.();
     return (this.db.query("SELECT count(*) AS n FROM audit").get() as { n: number }).n;
   }
@@ -416,6 +484,7 @@ export class AuditLedger {
     const why = reason.trim();
     if (!why) throw new LedgerError("invalid_argument", `audit row ${seq}: a redaction needs a reason`);
     if (why.length > 500) throw new LedgerError("invalid_argument", `audit row ${seq}: the reason must be at most 500 characters`);
+    this.settle();
     const r = this.db.query("SELECT * FROM audit WHERE seq = ?1").get(seq) as RawRow | null;
     if (!r) throw new LedgerError("not_found", `audit row ${seq}: no such row`);
     if (r.data_hash === null) throw new LedgerError("unhashed_row", `audit row ${seq}: written before payloads were hashed apart; redacting it would break the chain`);
@@ -442,6 +511,7 @@ export class AuditLedger {
    * process wrote, and any loss a boot recorded.
    */
   verify(): VerifyResult {
+    this.settle();
     this.readHook?.();
     return verifyChain(this.db.query("SELECT * FROM audit ORDER BY seq").iterate() as IterableIterator<RawRow>, readAnchor(this.anchor), this.lastSeq);
   }
@@ -454,6 +524,7 @@ export class AuditLedger {
    * elsewhere (fleet mode) can be verified there (fleet/verify.ts).
    */
   since(seq: number, limit = 1000): Array<AuditRow & { dataJson: string; dataHash: string | null }> {
+    this.settle();
     this.readHook?.();
     const rows = this.db.query("SELECT * FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2").all(seq, Math.max(0, Math.min(limit, 10_000))) as RawRow[];
     return rows.map((r) => ({ ...toRow(r), dataJson: r.data, dataHash: r.data_hash }));
@@ -467,6 +538,7 @@ export class AuditLedger {
   /** Makes everything durable, anchors the final head (blocking) and closes. */
   close(): void {
     try {
+      this.settle();
       if (!this.failed) this.syncNow();
       if (this.anchor && !this.failed && this.durableHead.seq !== readAnchor(this.anchor)?.seq) this.anchor.writeSync(JSON.stringify(this.durableHead));
     } catch (err) {

@@ -167,26 +167,57 @@ describe("SlotFile", () => {
 });
 
 describe("Staging", () => {
-  test("files are staged in the spool, pending until settled, then in place; nothing left behind", async () => {
+  test.each([false, true])("files are staged in the spool, pending until settled, then in place; nothing left behind (renames off the main thread: %p)", async (offThread) => {
     const spool = join(dir, "spool");
-    const target = join(dir, "app.conf");
+    const target = join(dir, `app${offThread ? 2 : 1}.conf`);
     writeFileSync(target, "old");
     chmodSync(target, 0o640);
-    const s = new Staging("c7", spool);
+    const s = new Staging(`c7${offThread}`, spool);
     s.write(target, "new");
-    expect(s.plan).toEqual([{ tmp: join(spool, "c7.0"), target, sha256: new Bun.CryptoHasher("sha256").update("new").digest("hex") }]);
+    expect(s.plan).toEqual([{ tmp: join(spool, `c7${offThread}.0`), target, sha256: new Bun.CryptoHasher("sha256").update("new").digest("hex") }]);
     expect(readFileSync(target, "utf8")).toBe("old"); // not in place before commit
     const waiting = pendingAt(dir);
     expect(waiting).toBeDefined();
     expect(pendingAt(join(dir, "elsewhere"))).toBeUndefined();
-    await s.prepare();
-    s.commit();
+    await s.prepare(offThread);
+    await s.commit(offThread);
     await s.settle();
     await waiting;
     expect(readFileSync(target, "utf8")).toBe("new");
     expect(statSync(target).mode & 0o777).toBe(0o640);
     expect(readdirSync(spool)).toEqual([]);
     expect(pendingAt(target)).toBeUndefined();
+  });
+
+  test("pendingAt: a staged target is pending at itself, under it and above it, not beside it", () => {
+    const target = join(dir, "etc", "app.conf");
+    mkdirSync(join(dir, "etc"), { recursive: true });
+    const s = new Staging("c9", join(dir, "spool"));
+    s.write(target, "x");
+    expect(pendingAt(target)).toBeDefined();
+    expect(pendingAt(join(dir, "etc"))).toBeDefined();
+    expect(pendingAt(dir)).toBeDefined();
+    expect(pendingAt(join(target, "inside"))).toBeDefined();
+    expect(pendingAt(join(dir, "etc", "app.conf2"))).toBeUndefined();
+    expect(pendingAt(join(dir, "et"))).toBeUndefined();
+    expect(pendingAt(join(dir, "other"), target)).toBeDefined();
+    s.abort();
+    expect(pendingAt(target)).toBeUndefined();
+    expect(pendingAt(dir)).toBeUndefined();
+  });
+
+  test("a staged file is written by prepare(), not before; a plan whose file never was is found changed by redo", async () => {
+    const spool = join(dir, "spool");
+    const target = join(dir, "late.conf");
+    writeFileSync(target, "old");
+    const s = new Staging("c11", spool);
+    s.write(target, "new");
+    expect(existsSync(s.plan[0]!.tmp)).toBe(false);
+    expect(redoStaged(s.plan).map((o) => o.outcome)).toEqual(["changed"]); // the power went before it was written
+    await s.prepare();
+    expect(readFileSync(s.plan[0]!.tmp, "utf8")).toBe("new");
+    s.abort();
+    expect(readFileSync(target, "utf8")).toBe("old");
   });
 
   test("abort removes what was staged and leaves the target", () => {
@@ -198,7 +229,7 @@ describe("Staging", () => {
     expect(readdirSync(join(dir, "spool"))).toEqual([]);
   });
 
-  test("redoStaged finishes a plan after a crash, idempotently, and refuses a damaged staged file", () => {
+  test("redoStaged finishes a plan after a crash, idempotently, and refuses a damaged staged file", async () => {
     const spool = join(dir, "spool");
     const s = new Staging("c9", spool);
     const [a, b, c] = ["a", "b", "c"].map((n) => join(dir, n)) as [string, string, string];
@@ -206,6 +237,7 @@ describe("Staging", () => {
     s.write(a, "A");
     s.write(b, "B");
     s.write(c, "C");
+    await s.prepare();
     const plan = s.plan;
     // The power went after the result (with the plan) reached the disk: b was renamed, a and c were not; c's staged copy is torn.
     renameSync(plan[1]!.tmp, b);
@@ -216,10 +248,11 @@ describe("Staging", () => {
     s.abort();
   });
 
-  test("clearSpool removes what no pending stage claims", () => {
+  test("clearSpool removes what no pending stage claims", async () => {
     const spool = join(dir, "spool");
     const live = new Staging("c10", spool);
     live.write(join(dir, "live"), "1");
+    await live.prepare();
     writeFileSync(join(spool, "c3.0"), "from a call whose record never reached the disk");
     expect(clearSpool(spool)).toBe(1);
     expect(readdirSync(spool)).toEqual(["c10.0"]);

@@ -47,6 +47,10 @@ for (const [mark, tool, args] of [["WRITE", "fs.write", { path: "/srv/x.conf", c
   await sys.executor.call({ tool, args, agent: "t" });
   writeSync(marks, mark + "-ACK\\n");
 }
+// Calls in flight together: staged files written and renamed on the thread pool, results in one commit.
+writeSync(marks, "BURST-BEGIN\\n");
+await Promise.all(Array.from({ length: 8 }, (_, i) => sys.executor.call({ tool: "fs.write", args: { path: "/srv/b" + i + ".conf", content: "burst " + i }, agent: "t" })));
+writeSync(marks, "BURST-ACK\\n");
 await sys.close();
 `;
 
@@ -119,6 +123,18 @@ describe.skipIf(!canTrace)("nothing is answered before it is on disk (strace)", 
     const wal = span.findIndex((c) => synced(c) && c.path?.endsWith("audit.db-wal"));
     expect(wal).toBeGreaterThanOrEqual(0);
     expect(wal).toBeLessThan(rename); // the result row (and the plan) is durable before the file is put in place
+  });
+
+  test("calls in flight together: each staged file synced before its rename, the ledger synced before any, the directory after all, then the answers", () => {
+    const span = between("BURST-BEGIN", "BURST-ACK");
+    const renames = Array.from({ length: 8 }, (_, i) => span.findIndex((c) => c.name.startsWith("rename") && c.args.includes(`"${join(dir, `state/sandbox/srv/b${i}.conf`)}"`)));
+    expect(renames.every((r) => r >= 0)).toBe(true);
+    for (const r of renames) {
+      const tmp = /"([^"]+)"/.exec(span[r]!.args)![1]!;
+      expect(span.slice(0, r).some((c) => synced(c) && c.path === tmp)).toBe(true);
+      expect(span.slice(0, r).some((c) => synced(c) && c.path?.endsWith("audit.db-wal"))).toBe(true);
+    }
+    expect(span.slice(Math.max(...renames)).some((c) => synced(c) && c.path === join(dir, "state/sandbox/srv"))).toBe(true);
   });
 
   test("a read: its result row synced before the answer", () => {

@@ -7,14 +7,16 @@
  *   audit the result and keep the undo record
  *
  * Each stage that writes does so in one transaction on the ledger's database
- * (calls row + audit row), with statements prepared once, and stages share a
- * commit where nothing could look in between: a tool that runs to its end
- * synchronously has its request written in its result's commit (see run),
- * and a staged call's undo record goes with its result. The executor is
+ * (calls row + audit row: commits.ts), and stages share a commit where
+ * nothing could look in between: a tool that runs to its end synchronously
+ * has its request written in its result's commit (see run), a staged call's
+ * undo record goes with its result, and the results of calls that end
+ * together share one transaction and one flush. The executor is
  * the pipeline alone: which calls wait for a person is the policy's
  * (policy.ts: autonomy level, remembered rules), a held call and its decision
- * are the approvals' (approvals.ts), undo is rollback's (rollback.ts) and boot
- * recovery is recovery's (recovery.ts); each reaches back through a narrow
+ * are the approvals' (approvals.ts), undo is rollback's (rollback.ts), how
+ * its writes reach the disk and staged files follow them is commits.ts's, and
+ * boot recovery is recovery's (recovery.ts); each reaches back through a narrow
  * port, never this class.
  *
  * Nothing is answered before it is on disk. Every outcome (result, refusal,
@@ -26,8 +28,9 @@
  */
 import { join } from "node:path";
 import { type AuditInput, type AuditLedger, type AuditRow, CallStore, GrantStore, type NewCall } from "../memory";
-import { errorMessage, log, Staging, withLogFields } from "../sys";
+import { log, Staging, withLogFields } from "../sys";
 import { bounded, isPromiseLike } from "./bounded";
+import { type Begin, CallCommits, type Finish } from "./commits";
 import type { Capabilities } from "./capabilities";
 import { callRisk, type Tool, type ToolContext, type ToolEnv, type ToolHost } from "./define";
 import { CallNotFoundError, ToolCancelledError, ToolError, ToolExecutionError, ToolForbiddenError, ToolInputError, ToolOutputError } from "./errors";
@@ -66,12 +69,6 @@ export type CallObservation =
 
 const NO_UNDO = Symbol("no undo");
 
-/** What a call writes when it starts: its calls row and its `request` audit row (with its payload, JSON). */
-interface Begin {
-  call: NewCall;
-  audit: AuditInput;
-  json: string;
-}
 const ZERO_DEFAULT_TIMEOUT_MS = 30_000;
 
 export class Executor implements ToolCaller {
@@ -92,13 +89,10 @@ export class Executor implements ToolCaller {
   private readonly observers = new Set<(o: CallObservation) => void>();
   /** Where staged files wait for their call's result to be durable (on the data disk). */
   readonly spool: string;
-  private readonly beginTx: (b: Begin) => void;
-  private readonly undoTx: (b: Begin | null, seq: number, json: string) => void;
-  private readonly finishTx: (b: Begin | null, seq: number, f: Parameters<CallStore["finish"]>[1], audit: AuditInput, json: string) => void;
+  /** How a call's rows reach the database and the disk, and its staged files after them. */
+  private readonly commits: CallCommits;
   /** Writes the begin of the call whose tool is running synchronously now, if not written yet (see run). */
   private unwritten: (() => void) | null = null;
-  /** Calls whose staged renames are done and whose plan row is not cleared yet. */
-  private readonly cleared: number[] = [];
 
   constructor(opts: ExecutorOptions) {
     this.registry = opts.registry;
@@ -109,7 +103,7 @@ export class Executor implements ToolCaller {
     this.keepChars = opts.keepChars ?? 16 * 1024;
     const db = opts.ledger.database;
     this.spool = join(opts.env.paths.data, "cache", "staging");
-    this.calls = new CallStore(db, { sync: () => this.ledger.syncNow() });
+    this.calls = new CallStore(db, { sync: () => this.ledger.syncNow(), settle: () => this.ledger.settle() });
     this.grants = new GrantStore(db);
     this.host = { ...opts.host, ledger: this.ledger, capabilities: this.capabilities, grants: this.grants, registry: this.registry } as ToolHost;
     this.policy = new Policy(this, opts.level);
@@ -117,22 +111,7 @@ export class Executor implements ToolCaller {
     this.rollbacks = new Rollback(this);
     this.host.rollback = this.rollbacks.port();
     this.ledger.beforeRead(() => this.unwritten?.());
-    // Each transaction ends with a ledger append; one that throws halfway is rolled back
-    // and write() re-reads the chain head, so a head moved by an append rolled back does not stay.
-    this.beginTx = db.transaction((b: Begin) => {
-      this.clearDone();
-      this.begin(b);
-    });
-    this.undoTx = db.transaction((b: Begin | null, seq: number, json: string) => {
-      if (b) this.begin(b);
-      this.calls.saveUndo(seq, json);
-    });
-    this.finishTx = db.transaction((b, seq, f, audit, json) => {
-      this.clearDone();
-      if (b) this.begin(b);
-      this.calls.finish(seq, f);
-      this.ledger.appendJson(audit, json);
-    });
+    this.commits = new CallCommits(this.ledger, this.calls);
   }
 
   /** Boot: finishes what a crash left half done, before the first call (see tools/recovery.ts). */
@@ -222,7 +201,7 @@ export class Executor implements ToolCaller {
     let unwritten = begin;
     /** Runs a write with the call's begin, if not written yet, in its transaction; written once that commits. */
     const withBegin = (fn: (b: Begin | null) => void): void => {
-      this.write(() => fn(unwritten));
+      fn(unwritten);
       unwritten = null;
     };
     let undo: unknown = NO_UNDO;
@@ -246,13 +225,12 @@ export class Executor implements ToolCaller {
         if (!staging.empty) return;
         const json = JSON.stringify(record);
         if (json === undefined) return; // reported with the result
-        withBegin((b) => this.undoTx(b, seq, json));
-        this.ledger.syncNow(); // ahead of the change it undoes, with the request
+        withBegin((b) => this.commits.undo(b, seq, json)); // on disk ahead of the change it undoes, with the request
       },
     };
     // A change that keeps no undo record still has its request on disk first.
     if (!tool.readOnly && !tool.reversible) {
-      withBegin((b) => b && this.beginTx(b));
+      withBegin((b) => b && this.commits.begin(b));
       await this.ledger.durable();
     }
     const t0 = performance.now();
@@ -260,7 +238,7 @@ export class Executor implements ToolCaller {
     let error: ToolError | undefined;
     try {
       // While the tool runs synchronously, a read of the ledger (sec.audit_query) writes the begin first: it sees its own request.
-      this.unwritten = () => withBegin((b) => b && this.beginTx(b));
+      this.unwritten = () => withBegin((b) => b && this.commits.begin(b));
       let out: unknown;
       try {
         out = tool.execute(args, ctx);
@@ -268,7 +246,7 @@ export class Executor implements ToolCaller {
         this.unwritten = null;
       }
       if (isPromiseLike(out)) {
-        withBegin((b) => b && this.beginTx(b));
+        withBegin((b) => b && this.commits.begin(b));
         const timeoutMs = tool.timeoutMs || this.defaultTimeoutMs;
         out = await bounded(out, { tool: tool.name, timeoutMs, elapsedMs: performance.now() - t0, controller, signal, late: (o) => this.late(seq, tool, o) });
       }
@@ -296,46 +274,26 @@ export class Executor implements ToolCaller {
       }
     }
     const audit: AuditInput = { kind: "result", callId: id, tool: tool.name, agent, correlationId };
+    // The result goes in the ledger's next group commit, with those of the calls ending beside it.
+    const finish = (f: Finish, json: string): Promise<void> => {
+      const b = unwritten;
+      unwritten = null;
+      return this.commits.finish(b, seq, f, audit, json);
+    };
     if (error) {
       staging.abort(); // nothing staged goes in place
       const errJson = redactJson(JSON.stringify({ code: error.code, message: error.message }));
       const f = { status: "failed" as const, result: null, errorCode: error.code, errorMessage: error.message, undo: undoJson, finishedAt: Date.now() };
-      withBegin((b) => this.finishTx(b, seq, f, audit, `{"ok":false,"ms":${ms},"error":${errJson}${undoJson ? ',"undo":true' : ""}}`));
       error.callId = id;
-      await this.ledger.durable();
+      await finish(f, `{"ok":false,"ms":${ms},"error":${errJson}${undoJson ? ',"undo":true' : ""}}`);
       throw error;
     }
     const pending = staging.empty ? null : JSON.stringify(staging.plan);
     const f = { status: "done" as const, result: resultJson, errorCode: null, errorMessage: null, undo: undoJson, finishedAt: Date.now(), pending };
-    withBegin((b) => this.finishTx(b, seq, f, audit, `{"ok":true,"ms":${ms},"result":${resultJson}${undoJson ? ',"undo":true' : ""}${pending ? `,"staged":${staging.plan.length}` : ""}}`));
-    if (pending) await this.apply(seq, audit, staging);
-    else await this.ledger.durable();
+    const written = finish(f, `{"ok":true,"ms":${ms},"result":${resultJson}${undoJson ? ',"undo":true' : ""}${pending ? `,"staged":${staging.plan.length}` : ""}}`);
+    if (pending) await this.commits.apply(seq, audit, staging, written);
+    else await written;
     return result;
-  }
-
-  /**
-   * Puts a call's staged files in place: its result row (with the plan) and
-   * the staged files reach the disk in one parallel flush, then the renames,
-   * then their directories. A crash in between leaves a plan boot finishes.
-   */
-  private async apply(seq: number, audit: AuditInput, staging: Staging): Promise<void> {
-    try {
-      await Promise.all([this.ledger.durable(), staging.prepare()]);
-      staging.commit();
-      // The plan is done once the renames are: its row is cleared in the next call's transaction
-      // (queued before settle() lets a writer of the same paths go on, so it precedes that writer's
-      // own plan), never in a commit of its own. If a crash loses it, boot finds the renames done.
-      this.cleared.push(seq);
-      await staging.settle();
-    } catch (err) {
-      staging.abort();
-      const e = new ToolExecutionError(audit.tool ?? "tool", new Error(`its files could not be made durable and were not put in place (${errorMessage(err)})`));
-      e.callId = callId(seq);
-      const f = { status: "failed" as const, result: null, errorCode: e.code, errorMessage: e.message, undo: null, finishedAt: Date.now(), pending: null };
-      this.write(() => this.finishTx(null, seq, f, { ...audit, kind: "abandoned" }, JSON.stringify({ error: { code: e.code, message: e.message } })));
-      await this.ledger.durable().catch(() => {});
-      throw e;
-    }
   }
 
   /** A tool that ignored its signal and finished after its caller was answered. */
@@ -431,35 +389,14 @@ export class Executor implements ToolCaller {
     return json.length <= this.keepChars ? json : `{"$truncated":true,"chars":${json.length}}`;
   }
 
-  /** A call's row and its request audit row (inside the caller's transaction). */
-  private begin(b: Begin): void {
-    this.calls.insert(b.call);
-    this.ledger.appendJson(b.audit, b.json);
-  }
-
-  /** Clears the plans of calls whose renames are done (see apply), inside the caller's transaction. */
-  private clearDone(): void {
-    if (this.cleared.length === 0) return;
-    for (const seq of this.cleared) this.calls.clearPending(seq);
-    this.cleared.length = 0;
-  }
-
-  /** Runs a write; a failed transaction may have held an append, so the ledger re-reads its head. */
+  /** Runs a write after what the commit queue holds; a failed transaction may have held an append, so the ledger re-reads its head. */
   write<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (err) {
-      this.ledger.resyncHead();
-      throw err;
-    }
+    return this.commits.write(fn);
   }
 
   /** Rejects the callers still waiting on held calls (the calls stay queued in the database); ids not used are freed. */
   close(): void {
     this.approvals.close();
-    this.write(() => this.calls.transaction(() => {
-      this.clearDone();
-      this.calls.releaseIds(); // a clean stop: the next boot goes on from the last id used
-    }));
+    this.commits.close();
   }
 }

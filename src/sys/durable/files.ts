@@ -88,6 +88,7 @@ export function writeAll(fd: number, data: string | Uint8Array): void {
 
 /** Mode and owner a replacement of `path` keeps unless told otherwise. */
 export function ownership(path: string, opts: DurableWriteOptions): { mode: number; uid?: number; gid?: number; mtimeMs?: number } {
+  if (opts.mode !== undefined && opts.uid !== undefined && opts.gid !== undefined) return { mode: opts.mode, uid: opts.uid, gid: opts.gid, mtimeMs: opts.mtimeMs };
   let old: { mode: number; uid: number; gid: number } | undefined;
   try {
     const st = statSync(path);

@@ -1,19 +1,22 @@
 /**
- * Staged writes: new file contents written under temporary names now, and
- * put in place (renamed over their targets) only after whoever staged them
- * has made its own record durable, the way a database writes its log before
- * its pages. The tool executor uses it so that a call's result row, with the
- * list of renames it promises (the plan), reaches the disk in the same flush
- * as the staged files: after a power cut either nothing of the call is on
- * disk, or its result is, and boot finishes the renames from the plan
- * (`redoStaged`).
+ * Staged writes: new file contents written under temporary names, and put
+ * in place (renamed over their targets) only after whoever staged them has
+ * made its own record durable, the way a database writes its log before its
+ * pages. The tool executor uses it so that a call's result row, with the
+ * list of renames it promises (the plan: names and digests, known before a
+ * byte is written), reaches the disk in the same flush as the staged files,
+ * which are written while that flush runs: after a power cut either nothing
+ * of the call is in place, or its result is on disk and boot finishes the
+ * renames from the plan (`redoStaged`), reporting a staged file the cut took
+ * as `changed` or `damaged` (the call was never answered).
  *
  * Temporary files go into a spool directory when the target is on the same
  * filesystem (so a crash never leaves hidden files among the user's), else
  * beside the target. A target with a staged write pending is visible through
  * `pendingAt`, so another change to it waits rather than interleaving.
  */
-import { closeSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { chmodSync, chownSync, closeSync, constants, existsSync, openSync, readFileSync, readdirSync, rename, renameSync, rmSync, statSync, utimesSync, writeFile } from "node:fs";
+import { umask } from "node:process";
 import { basename, dirname, join } from "node:path";
 import { errorCode } from "../errors";
 import { createFile, type DurableWriteOptions, fsyncPath, mkdirDurable, ownership, renameDurable } from "./files";
@@ -27,7 +30,12 @@ export interface StagedRename {
 }
 
 interface Staged extends StagedRename {
+  /** What to write and how, until it is written (see prepare). */
+  data: string | Uint8Array | null;
+  own: ReturnType<typeof ownership>;
   fd: number | null;
+  /** Its content's and its name's flush, once it is written. */
+  synced: Promise<void> | null;
   done: Promise<void>;
   release(): void;
 }
@@ -41,6 +49,38 @@ const spools = new Map<string, number>();
 
 /** Every staged write not yet in place or abandoned, by temporary path. */
 const pending = new Map<string, Staged>();
+/**
+ * The same by target, and how many targets lie under each directory above
+ * one: every call asks pendingAt, so with many calls in flight it looks
+ * along its own paths, not through every write pending.
+ */
+const byTarget = new Map<string, Set<Staged>>();
+const under = new Map<string, number>();
+
+/** The directories strictly above `path` that near() counts (not `/`, which `${a}/` never prefixes). */
+function* ancestors(path: string): Generator<string> {
+  for (let a = dirname(path); a !== dirname(a); a = dirname(a)) yield a;
+}
+
+function track(s: Staged): void {
+  pending.set(s.tmp, s);
+  let set = byTarget.get(s.target);
+  if (!set) byTarget.set(s.target, (set = new Set()));
+  set.add(s);
+  for (const a of ancestors(s.target)) under.set(a, (under.get(a) ?? 0) + 1);
+}
+
+function untrack(s: Staged): void {
+  if (!pending.delete(s.tmp)) return;
+  const set = byTarget.get(s.target);
+  set?.delete(s);
+  if (set?.size === 0) byTarget.delete(s.target);
+  for (const a of ancestors(s.target)) {
+    const n = (under.get(a) ?? 1) - 1;
+    if (n > 0) under.set(a, n);
+    else under.delete(a);
+  }
+}
 
 function sha256(data: string | Uint8Array): string {
   return new Bun.CryptoHasher("sha256").update(data).digest("hex");
@@ -53,9 +93,15 @@ const near = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.sta
  * undefined when none is (the common case, so callers stay synchronous).
  */
 export function pendingAt(...paths: string[]): Promise<void> | undefined {
-  const waits: Promise<void>[] = [];
-  for (const s of pending.values()) if (paths.some((p) => near(s.target, p))) waits.push(s.done);
-  return waits.length ? Promise.all(waits).then(() => {}) : undefined;
+  if (pending.size === 0) return undefined;
+  const waits = new Set<Promise<void>>();
+  const add = (s: Staged, p: string) => near(s.target, p) && waits.add(s.done);
+  for (const p of paths) {
+    for (const s of byTarget.get(p) ?? []) add(s, p);
+    for (const a of ancestors(p)) for (const s of byTarget.get(a) ?? []) add(s, p);
+    if (under.has(p)) for (const s of pending.values()) add(s, p); // a whole tree pending: rare, looked through
+  }
+  return waits.size ? Promise.all(waits).then(() => {}) : undefined;
 }
 
 export class Staging {
@@ -81,25 +127,41 @@ export class Staging {
     return this.files.map(({ tmp, target, sha256 }) => ({ tmp, target, sha256 }));
   }
 
-  /** Writes `data` under a temporary name; at commit it replaces `target` (mode and owner as writeFileDurable). */
+  /**
+   * Stages `data` to replace `target` at commit (mode and owner as
+   * writeFileDurable): its temporary name and digest are settled now, for the
+   * plan; the file itself is written by prepare(), once the caller has
+   * queued its record, so that writing it runs while the record's flush does
+   * (the same states a power cut can leave as writing it first: a record
+   * whose staged file is not on disk, which redo reports as `changed`).
+   */
   write(target: string, data: string | Uint8Array, opts: DurableWriteOptions = {}): void {
     const own = ownership(target, opts);
-    let tmp = this.tmpFor(target);
-    let fd: number;
-    try {
-      fd = createFile(tmp, data, own);
-    } catch (err) {
-      // A spool removed since it was looked at: looked at again, once.
-      if (errorCode(err) !== "ENOENT" || this.spool === undefined || dirname(tmp) !== this.spool) throw err;
-      spools.delete(this.spool);
-      tmp = this.tmpFor(target);
-      fd = createFile(tmp, data, own);
-    }
+    const tmp = this.tmpFor(target);
     let release!: () => void;
     const done = new Promise<void>((resolve) => (release = resolve));
-    const s: Staged = { tmp, target, sha256: sha256(data), fd, done, release };
+    const s: Staged = { tmp, target, sha256: sha256(data), data, own, fd: null, synced: null, done, release };
     this.files.push(s);
-    pending.set(tmp, s);
+    track(s);
+  }
+
+  /** Writes a staged file under its temporary name and starts its flushes. */
+  private create(f: Staged, offThread: boolean): Promise<void> {
+    if (f.synced) return f.synced;
+    const data = f.data as string | Uint8Array;
+    if (offThread) return (f.synced = this.createOffThread(f, data));
+    try {
+      f.fd = createFile(f.tmp, data, f.own);
+    } catch (err) {
+      // A spool removed since it was looked at: made again, once (the name is in the plan already).
+      if (errorCode(err) !== "ENOENT" || this.spool === undefined || dirname(f.tmp) !== this.spool) throw err;
+      spools.delete(this.spool);
+      mkdirDurable(this.spool, 0o700);
+      f.fd = createFile(f.tmp, data, f.own);
+    }
+    f.data = null;
+    f.synced = Promise.all([fsyncAsync(f.fd), syncDir(dirname(f.tmp))]).then(() => {});
+    return f.synced;
   }
 
   private tmpFor(target: string): string {
@@ -120,18 +182,66 @@ export class Staging {
     return join(dirname(target), `.${basename(target)}.aios-${name}`);
   }
 
-  /** Makes every staged file durable, content and name (in parallel, directories shared with concurrent callers). */
-  async prepare(): Promise<void> {
-    const dirs = new Set(this.files.map((f) => dirname(f.tmp)));
-    await Promise.all([...this.files.map((f) => fsyncAsync(f.fd!)), ...[...dirs].map(syncDir)]);
+  /**
+   * The same on the thread pool (while other calls use the main thread):
+   * created exclusively with its mode in one step there; the rare fixes
+   * createFile makes on the descriptor (bits the umask cleared, owner,
+   * set-id bits again, mtime) made by path after.
+   */
+  private async createOffThread(f: Staged, data: string | Uint8Array): Promise<void> {
+    const own = f.own;
+    const created = () => new Promise<void>((resolve, reject) => writeFile(f.tmp, data, { flag: "wx", mode: own.mode & 0o777 }, (err) => (err ? reject(err) : resolve())));
+    try {
+      await created();
+    } catch (err) {
+      // A spool removed since it was looked at: made again, once (the name is in the plan already).
+      if (errorCode(err) !== "ENOENT" || this.spool === undefined || dirname(f.tmp) !== this.spool) throw err;
+      spools.delete(this.spool);
+      mkdirDurable(this.spool, 0o700);
+      await created();
+    }
+    f.data = null;
+    try {
+      const chown = (own.uid !== undefined && own.uid !== process.getuid?.()) || (own.gid !== undefined && own.gid !== process.getgid?.());
+      if (chown) chownSync(f.tmp, own.uid ?? -1, own.gid ?? -1);
+      if (chown || own.mode & 0o7000 || (own.mode & 0o777 & ~umask()) !== (own.mode & 0o777)) chmodSync(f.tmp, own.mode);
+      if (own.mtimeMs !== undefined) utimesSync(f.tmp, new Date(), new Date(own.mtimeMs));
+      f.fd = openSync(f.tmp, constants.O_RDONLY);
+    } catch (err) {
+      rmSync(f.tmp, { force: true });
+      throw err;
+    }
+    await Promise.all([fsyncAsync(f.fd), syncDir(dirname(f.tmp))]);
+  }
+
+  /**
+   * Writes every staged file and makes it durable, content and name (in
+   * parallel, directories shared with concurrent callers); `offThread`: the
+   * files written on the thread pool.
+   */
+  async prepare(offThread = false): Promise<void> {
+    const synced: Promise<void>[] = [];
+    try {
+      for (const f of this.files) synced.push(this.create(f, offThread));
+    } finally {
+      await Promise.allSettled(synced); // none left running on a descriptor abort() closes
+    }
+    await Promise.all(synced);
     for (const f of this.files) this.closeFd(f);
   }
 
-  /** Puts each staged file in place (atomic renames, not yet durable: settle() makes them so). */
-  commit(): void {
+  /**
+   * Puts each staged file in place (atomic renames, in order, not yet
+   * durable: settle() makes them so). `offThread`: on the thread pool, for
+   * when other calls have work for the main thread meanwhile (a rename over a
+   * file frees the old one's blocks, often the costliest step of a write);
+   * alone, the hop there and back would only add to the wait.
+   */
+  async commit(offThread = false): Promise<void> {
     for (const f of this.files) {
       this.closeFd(f);
-      renameSync(f.tmp, f.target);
+      if (offThread) await new Promise<void>((resolve, reject) => rename(f.tmp, f.target, (err) => (err ? reject(err) : resolve())));
+      else renameSync(f.tmp, f.target);
     }
   }
 
@@ -155,8 +265,15 @@ export class Staging {
   /** Drops what was staged and not put in place. */
   abort(): void {
     for (const f of this.files) {
-      this.closeFd(f);
-      rmSync(f.tmp, { force: true });
+      f.data = null;
+      const drop = () => {
+        this.closeFd(f);
+        rmSync(f.tmp, { force: true });
+      };
+      // Not under a write or flush still running on it: the descriptor's number could be
+      // reused for another file first, and a file still being written would be left behind.
+      if (f.synced) void f.synced.then(drop, drop);
+      else drop();
     }
     this.release();
   }
@@ -169,7 +286,7 @@ export class Staging {
 
   private release(): void {
     for (const f of this.files) {
-      pending.delete(f.tmp);
+      untrack(f);
       f.release();
     }
   }

@@ -173,8 +173,25 @@ function printable(path: string): string {
   return path.replace(/\0/g, "\\0");
 }
 
+/**
+ * The walk pathRisk made last, for the resolvePath that follows it: the
+ * executor assesses a call's risk and then runs its tool in the same turn,
+ * and the tool's first step is to resolve the same path. The first
+ * resolvePath after it takes it (when it asks for the same path, following
+ * links) or drops it, and the turn's end drops it, so it never outlives a
+ * moment in which this process could have changed the tree.
+ */
+let lastWalk: { env: ToolEnv; guest: string; host: string } | null = null;
+
+function rememberWalk(env: ToolEnv, guest: string, host: string): void {
+  if (lastWalk === null) queueMicrotask(() => (lastWalk = null));
+  lastWalk = { env, guest, host };
+}
+
 /** Checks a guest path and returns where it really leads; throws FsPathError naming the path and the reason. */
 export function resolvePath(env: ToolEnv, tool: string, path: string, opts: ResolveOptions = {}): Resolved {
+  const walked = lastWalk;
+  lastWalk = null;
   if (path.includes("\0")) throw new FsPathError("invalid_path", tool, printable(path), "contains a NUL byte");
   if (!path.startsWith("/")) throw new FsPathError("invalid_path", tool, path, "must be an absolute path");
   const guest = normalizeGuest(path);
@@ -184,7 +201,8 @@ export function resolvePath(env: ToolEnv, tool: string, path: string, opts: Reso
   }
   let host: string;
   try {
-    host = walk(r.realRoot, guest.split("/"), opts.follow ?? true);
+    const follow = opts.follow ?? true;
+    host = follow && walked?.env === env && walked.guest === guest ? walked.host : walk(r.realRoot, guest.split("/"), follow);
   } catch (err) {
     throw fsFailure(tool, path, err);
   }
@@ -214,7 +232,9 @@ export function pathRisk(env: ToolEnv, path: string, write: boolean): Risk | und
   if (hit(guest)) return "high";
   try {
     const r = roots(env);
-    const real = hostToGuest(r.realRoot, walk(r.realRoot, guest.split("/"), true));
+    const host = walk(r.realRoot, guest.split("/"), true);
+    rememberWalk(env, guest, host);
+    const real = hostToGuest(r.realRoot, host);
     if (real !== null && hit(real)) return "high";
   } catch {
     // unresolvable: the tool itself reports why

@@ -88,12 +88,14 @@ export const fsWrite = defineTool({
       const undo: WriteUndo = { path: r.real, before, dirs, store: storeId(ctx, store) };
       const data = decode(args.content, args.encoding);
       const mode = args.mode === undefined ? undefined : parseMode(args.mode);
+      // The replaced file's owner and mode, as looked at above: the staging need not look again.
+      const own = existing?.isFile() ? { mode: mode ?? existing.mode & 0o7777, uid: existing.uid, gid: existing.gid } : { mode };
       // Directories are made in place, so their undo record goes to disk first; a staged file's goes with the result.
       const staged = ctx.staging !== undefined;
       if (dirs.length > 0 || !staged) ctx.saveUndo(undo);
       makeDirs(ctx.env, tool, dirs);
       attempt(tool, args.path, () => {
-        if (ctx.staging) ctx.staging.write(r.host, data, { mode });
+        if (ctx.staging) ctx.staging.write(r.host, data, own);
         else writeFileDurable(r.host, data, { mode });
       });
       if (dirs.length === 0 && staged) ctx.saveUndo(undo);
