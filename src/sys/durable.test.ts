@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -187,6 +187,20 @@ describe("Staging", () => {
     expect(statSync(target).mode & 0o777).toBe(0o640);
     expect(readdirSync(spool)).toEqual([]);
     expect(pendingAt(target)).toBeUndefined();
+  });
+
+  test.skipIf(process.getuid?.() !== 0).each([false, true])("a staged file keeps the target's owner, set-id bits and a given mtime (written off the main thread: %p)", async (offThread) => {
+    const target = join(dir, `owned${offThread ? 2 : 1}`);
+    writeFileSync(target, "old");
+    chownSync(target, 4321, 4322);
+    chmodSync(target, 0o2750);
+    const s = new Staging(`c12${offThread}`, join(dir, "spool"));
+    s.write(target, "new", { mtimeMs: 1_000_000_000_000 });
+    await s.prepare(offThread);
+    await s.commit(offThread);
+    await s.settle();
+    const st = statSync(target);
+    expect([st.uid, st.gid, st.mode & 0o7777, st.mtimeMs, readFileSync(target, "utf8")]).toEqual([4321, 4322, 0o2750, 1_000_000_000_000, "new"]);
   });
 
   test("pendingAt: a staged target is pending at itself, under it and above it, not beside it", () => {

@@ -99,6 +99,16 @@ export function ownership(path: string, opts: DurableWriteOptions): { mode: numb
   return { mode: opts.mode ?? old?.mode ?? 0o644, uid: opts.uid ?? old?.uid, gid: opts.gid ?? old?.gid, mtimeMs: opts.mtimeMs };
 }
 
+/** A new file's mode, owner and mtime set on its descriptor (no second path lookup, so no name swapped for a link in between). */
+export function fixOwnership(fd: number, own: { mode: number; uid?: number; gid?: number; mtimeMs?: number }): void {
+  // The umask may have cleared bits, and set-id or sticky bits need chmod.
+  fchmodSync(fd, own.mode);
+  if ((own.uid !== undefined && own.uid !== process.getuid?.()) || (own.gid !== undefined && own.gid !== process.getgid?.())) fchownSync(fd, own.uid ?? -1, own.gid ?? -1);
+  // chown clears set-id bits: the mode again after it.
+  if (own.mode & 0o6000) fchmodSync(fd, own.mode);
+  if (own.mtimeMs !== undefined) futimesSync(fd, new Date(), new Date(own.mtimeMs));
+}
+
 /**
  * Creates `tmp` (which must not exist) with `data`, mode and owner; returns
  * its open descriptor, not yet synced. On failure nothing is left behind.
@@ -107,13 +117,7 @@ export function createFile(tmp: string, data: string | Uint8Array, own: { mode: 
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, own.mode & 0o777);
   try {
     writeAll(fd, data);
-    // The umask may have cleared bits, and set-id or sticky bits need chmod.
-    // On the descriptor: no second path lookup.
-    fchmodSync(fd, own.mode);
-    if ((own.uid !== undefined && own.uid !== process.getuid?.()) || (own.gid !== undefined && own.gid !== process.getgid?.())) fchownSync(fd, own.uid ?? -1, own.gid ?? -1);
-    // chown clears set-id bits: the mode again after it.
-    if (own.mode & 0o6000) fchmodSync(fd, own.mode);
-    if (own.mtimeMs !== undefined) futimesSync(fd, new Date(), new Date(own.mtimeMs));
+    fixOwnership(fd, own);
     return fd;
   } catch (err) {
     closeSync(fd);

@@ -15,11 +15,10 @@
  * beside the target. A target with a staged write pending is visible through
  * `pendingAt`, so another change to it waits rather than interleaving.
  */
-import { chmodSync, chownSync, closeSync, constants, existsSync, openSync, readFileSync, readdirSync, rename, renameSync, rmSync, statSync, utimesSync, writeFile } from "node:fs";
-import { umask } from "node:process";
+import { closeSync, constants, existsSync, open, readFileSync, readdirSync, rename, renameSync, rmSync, statSync, write } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { errorCode } from "../errors";
-import { createFile, type DurableWriteOptions, fsyncPath, mkdirDurable, ownership, renameDurable } from "./files";
+import { createFile, type DurableWriteOptions, fixOwnership, fsyncPath, mkdirDurable, ownership, renameDurable } from "./files";
 import { fsyncAsync, syncDir } from "./group";
 
 /** One promised rename: `tmp` (content with digest `sha256`) takes `target`'s place. */
@@ -183,35 +182,40 @@ export class Staging {
   }
 
   /**
-   * The same on the thread pool (while other calls use the main thread):
-   * created exclusively with its mode in one step there; the rare fixes
-   * createFile makes on the descriptor (bits the umask cleared, owner,
-   * set-id bits again, mtime) made by path after.
+   * The same on the thread pool (while other calls use the main thread): the
+   * file is created exclusively and written there; mode, owner and mtime are
+   * then fixed on its descriptor, as createFile does, never by path: the
+   * directory may be writable by the target's owner, who could swap the name
+   * for a link between the write and a path-based chown.
    */
   private async createOffThread(f: Staged, data: string | Uint8Array): Promise<void> {
-    const own = f.own;
-    const created = () => new Promise<void>((resolve, reject) => writeFile(f.tmp, data, { flag: "wx", mode: own.mode & 0o777 }, (err) => (err ? reject(err) : resolve())));
+    const opened = () =>
+      new Promise<number>((resolve, reject) =>
+        open(f.tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, f.own.mode & 0o777, (err, fd) => (err ? reject(err) : resolve(fd))),
+      );
+    let fd: number;
     try {
-      await created();
+      fd = await opened();
     } catch (err) {
       // A spool removed since it was looked at: made again, once (the name is in the plan already).
       if (errorCode(err) !== "ENOENT" || this.spool === undefined || dirname(f.tmp) !== this.spool) throw err;
       spools.delete(this.spool);
       mkdirDurable(this.spool, 0o700);
-      await created();
+      fd = await opened();
     }
-    f.data = null;
+    f.fd = fd;
     try {
-      const chown = (own.uid !== undefined && own.uid !== process.getuid?.()) || (own.gid !== undefined && own.gid !== process.getgid?.());
-      if (chown) chownSync(f.tmp, own.uid ?? -1, own.gid ?? -1);
-      if (chown || own.mode & 0o7000 || (own.mode & 0o777 & ~umask()) !== (own.mode & 0o777)) chmodSync(f.tmp, own.mode);
-      if (own.mtimeMs !== undefined) utimesSync(f.tmp, new Date(), new Date(own.mtimeMs));
-      f.fd = openSync(f.tmp, constants.O_RDONLY);
+      const bytes = typeof data === "string" ? Buffer.from(data) : data;
+      for (let at = 0; at < bytes.byteLength; ) {
+        at += await new Promise<number>((resolve, reject) => write(fd, bytes, at, bytes.byteLength - at, null, (err, n) => (err ? reject(err) : resolve(n))));
+      }
+      fixOwnership(fd, f.own);
     } catch (err) {
       rmSync(f.tmp, { force: true });
-      throw err;
+      throw err; // the descriptor is closed by prepare()'s caller (abort)
     }
-    await Promise.all([fsyncAsync(f.fd), syncDir(dirname(f.tmp))]);
+    f.data = null;
+    await Promise.all([fsyncAsync(fd), syncDir(dirname(f.tmp))]);
   }
 
   /**
