@@ -15,14 +15,14 @@
  * of its own, so one that fails takes only itself back) right before the
  * flush that makes them durable, so N calls waiting together cost one
  * commit's pages in the log, not N. After each flush the chain's head (seq and hash) is
- * written to a two-slot anchor file beside the database, off the answer's
+ * written to a two-slot anchor file beside the database (anchor.ts), off the answer's
  * path; a ledger whose tail a power cut (or a lying disk) took away is then
  * still found out: `verify()` reports the rows missing up to the anchor, and
- * a boot that finds them gone records the loss in the chain itself.
+ * a boot that finds them gone records the loss in the chain itself. The
+ * rows are read through audit-rows.ts, after the queued writes.
  */
 import { closeSync, constants, openSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { AiosError, errorCode, errorMessage, fdatasyncAsync, fdatasyncFd, fsyncParent, GroupCommit, log, SlotFile } from "../sys";
+import { AiosError, errorCode, errorMessage, fdatasyncAsync, fdatasyncFd, fsyncParent, GroupCommit, log } from "../sys";
 import {
   GENESIS_HASH,
   type HashedFields,
@@ -38,8 +38,12 @@ import {
 } from "./chain";
 import { applyMigrations, type Db, openDatabase, type Statement } from "./db";
 import { AUDIT_MIGRATIONS } from "./migrations/audit";
+import { anchorPath, HeadAnchor } from "./anchor";
+import { type AuditQuery, type AuditRow, countRows, selectRow, selectRows, selectSince, type SinceRow, toRow } from "./audit-rows";
 
 export { GENESIS_HASH, payloadHash, rowHash, rowHashV1, type VerifyResult } from "./chain";
+export type { AuditQuery, AuditRow, SinceRow } from "./audit-rows";
+export { anchorPath } from "./anchor";
 
 export interface AuditInput {
   kind: string;
@@ -51,38 +55,6 @@ export interface AuditInput {
   data?: unknown;
 }
 
-export interface AuditRow {
-  seq: number;
-  ts: number;
-  kind: string;
-  callId: string | null;
-  tool: string | null;
-  agent: string | null;
-  correlationId: string | null;
-  data: unknown;
-  prevHash: string;
-  hash: string;
-}
-
-export interface AuditQuery {
-  limit?: number;
-  callId?: string;
-  correlationId?: string;
-  tool?: string;
-  kind?: string;
-  agent?: string;
-  /** Only rows with seq greater than this: the `limit` rows right after it (still returned newest first). */
-  afterSeq?: number;
-  /** Only rows written at or after this time (ms since the epoch). */
-  since?: number;
-  /** Only rows written before this time (ms since the epoch). */
-  until?: number;
-  /** Only rows whose data holds this text (as it reads inside a JSON string: "/etc/hosts", "nginx"), case-sensitive. */
-  text?: string;
-  /** Only rows with seq less than this: the page before a cursor. */
-  beforeSeq?: number;
-}
-
 /**
  * Why the ledger refused something: not_found (no such row), invalid_argument,
  * unhashed_row (written before payloads were hashed apart), already_redacted,
@@ -92,40 +64,6 @@ export const LEDGER_ERROR_CODES = ["not_found", "invalid_argument", "unhashed_ro
 export type LedgerErrorCode = (typeof LEDGER_ERROR_CODES)[number];
 
 export class LedgerError extends AiosError<LedgerErrorCode> {}
-
-/** The least time between two writes of the anchor file. */
-const ANCHOR_GAP_MS = 10;
-
-/** The anchor file beside a ledger database. */
-export function anchorPath(ledgerPath: string): string {
-  return join(dirname(ledgerPath), "audit.anchor");
-}
-
-function toRow(r: RawRow): AuditRow {
-  return {
-    seq: r.seq,
-    ts: r.ts,
-    kind: r.kind,
-    callId: r.call_id,
-    tool: r.tool,
-    agent: r.agent,
-    correlationId: r.correlation_id,
-    data: JSON.parse(r.data),
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
-}
-
-function readAnchor(file: SlotFile | null): Head | null {
-  const text = file?.read();
-  if (!text) return null;
-  try {
-    const h = JSON.parse(text) as Head;
-    return Number.isInteger(h.seq) && typeof h.hash === "string" ? h : null;
-  } catch {
-    return null;
-  }
-}
 
 /** A write queued by commit(): its transaction's body, and what it threw when it ran. */
 interface Queued {
@@ -150,12 +88,7 @@ export class AuditLedger {
   private readonly commits: GroupCommit;
   private readonly walPath: string | null;
   private walFd: number | null = null;
-  private readonly anchor: SlotFile | null;
-  private anchoredSeq: number;
-  private anchorBusy = false;
-  private anchorAgain = false;
-  private anchorAt = 0;
-  private anchorTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly anchor: HeadAnchor | null;
   private closed = false;
   private readHook: (() => void) | null = null;
   /** Writes queued by commit(), run by settle() in one transaction. */
@@ -194,9 +127,8 @@ export class AuditLedger {
     this.resyncHead();
     this.walPath = db.filename && db.filename !== ":memory:" ? `${db.filename}-wal` : null;
     this.commits = new GroupCommit(() => this.flush());
-    this.anchor = opts.anchor ? SlotFile.open(opts.anchor) : null;
-    this.anchoredSeq = readAnchor(this.anchor)?.seq ?? 0;
     this.durableHead = { seq: this.lastSeq, hash: this.lastHash };
+    this.anchor = opts.anchor ? new HeadAnchor(opts.anchor, () => this.durableHead) : null;
     this.durableChanges = this.changes();
     if (this.walPath) fsyncParent(db.filename); // a new database file and its log are entries in the directory
     this.checkAnchor();
@@ -217,7 +149,7 @@ export class AuditLedger {
    * is used twice, and `verify()` reports it from then on.
    */
   private checkAnchor(): void {
-    const a = readAnchor(this.anchor);
+    const a = this.anchor?.read();
     if (!a || a.seq === 0) return;
     let loss: LossRecord | null = null;
     if (a.seq > this.lastSeq) loss = { from: this.lastSeq + 1, to: a.seq, anchor: a };
@@ -310,7 +242,7 @@ export class AuditLedger {
   private advance(head: Head, changes: number): void {
     if (head.seq >= this.durableHead.seq) this.durableHead = head;
     if (changes > this.durableChanges) this.durableChanges = changes;
-    this.anchorLater();
+    this.anchor?.later();
   }
 
   /**
@@ -376,52 +308,9 @@ export class AuditLedger {
     this.advance(head, changes);
   }
 
-  /**
-   * Writes the durable head to the anchor file in the background: one write
-   * at a time, the latest head each time, and at most one every
-   * ANCHOR_GAP_MS, so that under a stream of commits the anchor's own flush
-   * does not take turns with the log's (the anchor trails by that much).
-   */
-  private anchorLater(): void {
-    if (!this.anchor || this.closed || this.durableHead.seq === this.anchoredSeq) return;
-    if (this.anchorBusy) {
-      this.anchorAgain = true;
-      return;
-    }
-    const wait = this.anchorAt + ANCHOR_GAP_MS - performance.now();
-    if (wait > 0) {
-      this.anchorTimer ??= setTimeout(() => {
-        this.anchorTimer = undefined;
-        this.anchorLater();
-      }, wait);
-      this.anchorTimer.unref?.();
-      return;
-    }
-    this.anchorBusy = true;
-    this.anchorAt = performance.now();
-    const head = this.durableHead;
-    this.anchor
-      .write(JSON.stringify(head))
-      .then(
-        () => {
-          this.anchoredSeq = Math.max(this.anchoredSeq, head.seq);
-        },
-        (err) => {
-          if (!this.closed) log.warn(`audit: anchoring the head at row ${head.seq}: ${errorMessage(err)}`); // else close() wrote the final head
-        },
-      )
-      .finally(() => {
-        this.anchorBusy = false;
-        if (this.anchorAgain) {
-          this.anchorAgain = false;
-          this.anchorLater();
-        }
-      });
-  }
-
   /** The head anchored outside the ledger (null: none yet). */
   anchored(): Head | null {
-    return readAnchor(this.anchor);
+    return this.anchor?.read() ?? null;
   }
 
   // ---- reading, redaction, verification ---------------------------------------
@@ -437,39 +326,24 @@ export class AuditLedger {
 
   /** Newest first; with only `afterSeq`, the oldest `limit` rows after it (a reader catching up), newest first among them. */
   query(q: AuditQuery = {}): AuditRow[] {
-    this.settle();
-    this.readHook?.();
-    const where: string[] = [];
-    const args: Array<string | number> = [];
-    if (q.callId !== undefined) (where.push("call_id = ?"), args.push(q.callId));
-    if (q.correlationId !== undefined) (where.push("correlation_id = ?"), args.push(q.correlationId));
-    if (q.tool !== undefined) (where.push("tool = ?"), args.push(q.tool));
-    if (q.kind !== undefined) (where.push("kind = ?"), args.push(q.kind));
-    if (q.agent !== undefined) (where.push("agent = ?"), args.push(q.agent));
-    if (q.afterSeq !== undefined) (where.push("seq > ?"), args.push(q.afterSeq));
-    if (q.since !== undefined) (where.push("ts >= ?"), args.push(q.since));
-    if (q.until !== undefined) (where.push("ts < ?"), args.push(q.until));
-    // instr, not LIKE: the text is matched as written, with no wildcard to escape; JSON-escaped as the data column holds it.
-    if (q.text !== undefined) (where.push("instr(data, ?) > 0"), args.push(JSON.stringify(q.text).slice(1, -1)));
-    if (q.beforeSeq !== undefined) (where.push("seq < ?"), args.push(q.beforeSeq));
-    const select = `SELECT * FROM audit${where.length ? ` WHERE ${where.join(" AND ")}` : ""}`;
-    const catchingUp = q.afterSeq !== undefined && q.beforeSeq === undefined;
-    const sql = catchingUp ? `SELECT * FROM (${select} ORDER BY seq LIMIT ?) ORDER BY seq DESC` : `${select} ORDER BY seq DESC LIMIT ?`;
-    args.push(Math.max(0, Math.min(q.limit ?? 100, 10_000)));
-    return (this.db.query(sql).all(...args) as RawRow[]).map(toRow);
+    this.beforeReading();
+    return selectRows(this.db, q);
   }
 
   get(seq: number): AuditRow | undefined {
-    this.settle();
-    this.readHook?.();
-    const r = this.db.query("SELECT * FROM audit WHERE seq = ?1").get(seq) as RawRow | null;
-    return r ? toRow(r) : undefined;
+    this.beforeReading();
+    return selectRow(this.db, seq);
   }
 
   count(): number {
+    this.beforeReading();
+    return countRows(this.db);
+  }
+
+  /** What every read runs first: the queued writes, then the read hook. */
+  private beforeReading(): void {
     this.settle();
     this.readHook?.();
-    return (this.db.query("SELECT count(*) AS n FROM audit").get() as { n: number }).n;
   }
 
   /**
@@ -511,9 +385,8 @@ export class AuditLedger {
    * process wrote, and any loss a boot recorded.
    */
   verify(): VerifyResult {
-    this.settle();
-    this.readHook?.();
-    return verifyChain(this.db.query("SELECT * FROM audit ORDER BY seq").iterate() as IterableIterator<RawRow>, readAnchor(this.anchor), this.lastSeq);
+    this.beforeReading();
+    return verifyChain(this.db.query("SELECT * FROM audit ORDER BY seq").iterate() as IterableIterator<RawRow>, this.anchored(), this.lastSeq);
   }
 
   /**
@@ -523,11 +396,9 @@ export class AuditLedger {
    * the old format, whose hash covers `dataJson` itself), so a copy made
    * elsewhere (fleet mode) can be verified there (fleet/verify.ts).
    */
-  since(seq: number, limit = 1000): Array<AuditRow & { dataJson: string; dataHash: string | null }> {
-    this.settle();
-    this.readHook?.();
-    const rows = this.db.query("SELECT * FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2").all(seq, Math.max(0, Math.min(limit, 10_000))) as RawRow[];
-    return rows.map((r) => ({ ...toRow(r), dataJson: r.data, dataHash: r.data_hash }));
+  since(seq: number, limit = 1000): SinceRow[] {
+    this.beforeReading();
+    return selectSince(this.db, seq, limit);
   }
 
   /** The database it lives in, for stores that keep their tables beside it (calls, approvals). */
@@ -540,13 +411,15 @@ export class AuditLedger {
     try {
       this.settle();
       if (!this.failed) this.syncNow();
-      if (this.anchor && !this.failed && this.durableHead.seq !== readAnchor(this.anchor)?.seq) this.anchor.writeSync(JSON.stringify(this.durableHead));
     } catch (err) {
       log.warn(`audit: closing the ledger: ${errorMessage(err)}`);
     }
     this.closed = true;
-    clearTimeout(this.anchorTimer);
-    this.anchor?.closeSync();
+    try {
+      this.anchor?.close(this.failed ? null : this.durableHead);
+    } catch (err) {
+      log.warn(`audit: anchoring the final head: ${errorMessage(err)}`);
+    }
     this.db.close();
     if (this.walFd !== null) closeSync(this.walFd);
     this.walFd = null;
