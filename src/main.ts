@@ -11,13 +11,12 @@ import type { Channel, InitEvent } from "./init";
 if (process.argv[2] === "ctl" && process.pid !== 1) process.exit(await (await import("./cli")).ctl(process.argv.slice(3)));
 const { API_URL, createContext, failTrialAndReboot, modelsCommand, PHASES, resolveOptions, runDeferred, runPhases, shutdownTarget, USAGE, UsageError } = await import("./boot");
 const { Channel: EventChannel, consoleShell, DEV_SIGNALS, PID1_SIGNALS, shutdown, trapSignals } = await import("./init");
-const { buildInfo, errorMessage, log, reapOrphansSliced, sizeThreadPool, uptimeMs, watchEventLoop } = await import("./sys");
+const { buildInfo, errorMessage, log, reapOrphansSliced, uptimeMs, watchEventLoop } = await import("./sys");
 
 const REAP_INTERVAL_MS = 500;
 
 async function main(): Promise<void> {
   const mainMs = clockMs();
-  sizeThreadPool(); // before the first asynchronous file operation starts Bun's pool: every fsync holds a thread of it
   // A tool, not the system: `aios-init models import DIR` from a shell or the build.
   if (process.argv[2] === "models" && process.pid !== 1) process.exit(await modelsCommand(process.argv.slice(3)));
   const events = new EventChannel<InitEvent>();

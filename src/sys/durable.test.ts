@@ -13,13 +13,11 @@ import {
   removeDurable,
   renameDurable,
   SlotFile,
-  sizeThreadPool,
   Staging,
   symlinkDurable,
   syncDir,
   syncTree,
   tempNameFor,
-  THREAD_POOL_SIZE,
   writeFileDurable,
 } from "./durable";
 
@@ -136,45 +134,6 @@ describe("GroupCommit", () => {
 
   test("syncDir: sixty-four callers on one directory", async () => {
     await Promise.all(Array.from({ length: 64 }, () => syncDir(dir)));
-  });
-});
-
-describe("sizeThreadPool", () => {
-  // As aios-init runs it: one bundle (a program run from source files starts Bun's pool while its
-  // modules load), in a fresh process, where the pool's size is read once, when it starts. Each
-  // blocking open of a FIFO holds a pool thread until a writer comes, so the count of "Bun Pool"
-  // threads is the pool's width, whatever the host's CPU count.
-  async function poolWidth(env: Record<string, string | undefined>): Promise<number> {
-    const fifo = join(dir, "fifo");
-    expect(Bun.spawnSync(["mkfifo", fifo]).exitCode).toBe(0);
-    const entry = join(dir, "entry.ts");
-    writeFileSync(
-      entry,
-      `import { sizeThreadPool } from ${JSON.stringify(join(import.meta.dir, "durable.ts"))};
-      import { open, openSync, readdirSync, readFileSync } from "node:fs";
-      sizeThreadPool();
-      const opens = Array.from({ length: 64 }, () => new Promise((r) => open(${JSON.stringify(fifo)}, "r", r)));
-      await Bun.sleep(300);
-      const pool = readdirSync("/proc/self/task").filter((t) => readFileSync("/proc/self/task/" + t + "/comm", "utf8").startsWith("Bun Pool")).length;
-      openSync(${JSON.stringify(fifo)}, "w"); // lets every blocked open finish
-      await Promise.all(opens);
-      console.log(pool);`,
-    );
-    const built = await Bun.build({ entrypoints: [entry], target: "bun", outdir: join(dir, "out") });
-    expect(built.success).toBe(true);
-    const child = Bun.spawn([process.execPath, built.outputs[0]!.path], { env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
-    const [out, err, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
-    expect(err).toBe("");
-    expect(code).toBe(0);
-    return Number(out.trim());
-  }
-
-  test("widens Bun's thread pool to THREAD_POOL_SIZE before it starts", async () => {
-    expect(await poolWidth({ UV_THREADPOOL_SIZE: undefined })).toBe(THREAD_POOL_SIZE);
-  });
-
-  test("keeps a size the environment already gives", async () => {
-    expect(await poolWidth({ UV_THREADPOOL_SIZE: "3" })).toBe(3);
   });
 });
 

@@ -19,6 +19,6 @@
  * once the ledger says so (durable/staging.ts).
  */
 export * from "./durable/files";
-export { fdatasyncAsync, fsyncAsync, GroupCommit, sizeThreadPool, syncDir, THREAD_POOL_SIZE } from "./durable/group";
+export { fdatasyncAsync, fsyncAsync, GroupCommit, syncDir } from "./durable/group";
 export { SlotFile } from "./durable/slots";
 export { clearSpool, pendingAt, redoStaged, type RedoOutcome, type StagedRename, Staging } from "./durable/staging";

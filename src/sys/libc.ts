@@ -25,7 +25,6 @@ const symbols = {
   close: { args: [i32], returns: i32 },
   __errno_location: { args: [], returns: pointer },
   clock_gettime: { args: [i32, pointer], returns: i32 },
-  setenv: { args: [pointer, pointer, i32], returns: i32 },
 } as const;
 
 type Libc = ReturnType<typeof dlopen<typeof symbols>>["symbols"];
@@ -108,15 +107,6 @@ export function sync(): void {
  */
 export function syncfs(fd: number, what: string): void {
   check(lib().syncfs(fd), what);
-}
-
-/**
- * setenv(3), for what the runtime reads from the C environment when it first
- * needs it rather than from process.env (Bun's thread pool size:
- * durable/group.ts). `overwrite` false keeps a value the environment already has.
- */
-export function setenv(name: string, value: string, overwrite: boolean): void {
-  check(lib().setenv(cstr(name), cstr(value), overwrite ? 1 : 0), `setenv ${name}`);
 }
 
 const SYS_finit_module = 313; // x86-64; glibc has no wrapper

@@ -14,16 +14,12 @@
  * - the package installer on nginx's closure (out/build/repo, `make repo`):
  *   durable (syncfs before the renames and before recording) against the
  *   same unpack with syncfs skipped, which is what it wrote before.
- *
- * Bun's thread pool is as wide as aios-init makes it (THREAD_POOL_SIZE): run
- * from source, the pool starts while the modules load, so this re-runs itself
- * with UV_THREADPOOL_SIZE set.
  */
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, existsSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_FS_ROOTS } from "../../src/config";
-import { isSyncing, setSink, setSyncing, THREAD_POOL_SIZE, writeFileDurable } from "../../src/sys";
+import { isSyncing, setSink, setSyncing, writeFileDurable } from "../../src/sys";
 import type { ToolEnv } from "../../src/tools/define";
 import { fsStat, fsWrite } from "../../src/tools/fs";
 import { PkgManager, readProvided } from "../../src/tools/pkg/manager";
@@ -36,10 +32,6 @@ const CONCURRENT_CALLS = Number(process.env.CONCURRENT_CALLS ?? 20_000);
 const REPO = join(import.meta.dir, "../../out/build/repo");
 const PROVIDED = join(import.meta.dir, "../../out/build/provided");
 
-if (process.env.UV_THREADPOOL_SIZE === undefined) {
-  const env = { ...process.env, UV_THREADPOOL_SIZE: String(THREAD_POOL_SIZE) };
-  process.exit(Bun.spawnSync([process.execPath, ...process.argv.slice(1)], { env, stdio: ["inherit", "inherit", "inherit"] }).exitCode ?? 1);
-}
 setSink(() => {});
 // On the build tree's filesystem (a disk), not /tmp, which may be a tmpfs where fsync costs nothing.
 const base = join(import.meta.dir, "../../out/bench");
@@ -242,7 +234,7 @@ Durable audited \`fs.write\` over the bare durable write: **${us(overhead)} µs*
 | audited \`fs.stat\`, syncs skipped | ${k(conReadUnsynced.perSec)} | ${us(conReadUnsynced.median)} | ${us(conReadUnsynced.p99)} | 1.00× |
 | audited \`fs.stat\`, durable | ${k(conReadDurable.perSec)} | ${us(conReadDurable.median)} | ${us(conReadDurable.p99)} | ${(conReadDurable.perSec / conReadUnsynced.perSec).toFixed(2)}× |
 
-Durable audited \`fs.write\` with ${CONCURRENT} callers: **${k(conDurable.perSec)} calls/s** (target ≥ 5,000); durable reads: **${k(conReadDurable.perSec)} calls/s**. Bun's thread pool, where each fsync holds a thread: ${process.env.UV_THREADPOOL_SIZE} threads, as aios-init sizes it.
+Durable audited \`fs.write\` with ${CONCURRENT} callers: **${k(conDurable.perSec)} calls/s** (target ≥ 5,000); durable reads: **${k(conReadDurable.perSec)} calls/s**.
 
 ### Package installer, nginx's closure
 

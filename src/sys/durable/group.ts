@@ -6,31 +6,7 @@
  * not N flushes.
  */
 import { closeSync, constants, fdatasync, fsync, openSync } from "node:fs";
-import { setenv } from "../libc";
 import { isSyncing } from "./files";
-
-/**
- * Threads in Bun's pool, where every fsync above blocks one. Bun sizes it to
- * the CPU count, 2 in the VM: two flushes in progress then hold up every other
- * asynchronous file operation, and the flushes of concurrent calls queue one
- * behind another instead of sharing a journal commit. Measured with 64
- * concurrent durable fs.write callers, each run on a fresh ext4 (2 cores):
- * 2 threads 1,280 calls/s with a journal (as the data disk is made) and
- * 2,140/s without; 16 threads 3,100/s on both; one caller alone: no change.
- */
-export const THREAD_POOL_SIZE = 16;
-
-/**
- * Sets UV_THREADPOOL_SIZE, unless the environment already has one. Bun reads
- * it once, from the C environment, when its pool starts (at the first
- * asynchronous file operation), so this runs before any: first thing in main().
- * That holds for aios-init, one bundle; a program run from its source files
- * starts the pool while its modules load, and only the environment it is
- * started with sizes it (test/bench/durability.ts).
- */
-export function sizeThreadPool(): void {
-  setenv("UV_THREADPOOL_SIZE", String(THREAD_POOL_SIZE), false);
-}
 
 /** fsync on the thread pool; a path is opened read-only for it (directories too). */
 export function fsyncAsync(target: number | string): Promise<void> {

@@ -103,18 +103,6 @@ export function pendingAt(...paths: string[]): Promise<void> | undefined {
   return waits.size ? Promise.all(waits).then(() => {}) : undefined;
 }
 
-/**
- * A new file's data, then its name. One after the other, not in parallel: on
- * ext4 with a journal (the data disk) the file's fsync commits the new entry
- * too, and a directory fsync racing it forces a second journal commit, about
- * a fifth more per sequential call with more than two pool threads; after it,
- * the directory's flush finds that done. Other filesystems need it.
- */
-async function syncNew(fd: number, path: string): Promise<void> {
-  await fsyncAsync(fd);
-  await syncDir(dirname(path));
-}
-
 export class Staging {
   private readonly files: Staged[] = [];
   private next = 0;
@@ -171,7 +159,7 @@ export class Staging {
       f.fd = createFile(f.tmp, data, f.own);
     }
     f.data = null;
-    f.synced = syncNew(f.fd, f.tmp);
+    f.synced = Promise.all([fsyncAsync(f.fd), syncDir(dirname(f.tmp))]).then(() => {});
     return f.synced;
   }
 
@@ -227,7 +215,7 @@ export class Staging {
       throw err; // the descriptor is closed by prepare()'s caller (abort)
     }
     f.data = null;
-    await syncNew(fd, f.tmp);
+    await Promise.all([fsyncAsync(fd), syncDir(dirname(f.tmp))]);
   }
 
   /**
