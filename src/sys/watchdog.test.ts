@@ -20,9 +20,11 @@ test("a blocked event loop is counted and logged; an idle one is not", async () 
     while (performance.now() < end) {} // a tool that never yields
     await Bun.sleep(40);
     const s = eventLoopStats();
-    expect(s.stalls).toBe(before + 1);
+    // At least this one: on a loaded host a timer can also fire late while nothing here blocks, and
+    // that is a stall too (the last one, then), so the count and the last are not pinned to it.
+    expect(s.stalls).toBeGreaterThanOrEqual(before + 1);
     expect(s.worstMs).toBeGreaterThanOrEqual(200);
-    expect(s.last?.ms).toBeGreaterThanOrEqual(200);
+    expect(s.last?.ms).toBeGreaterThanOrEqual(100);
     // Stalls go to the log file, never the console (the REPL's screen).
     expect(readFileSync(join(dir, "aios.log"), "utf8")).toMatch(/warn watchdog: the event loop stalled for \d+ ms/);
     expect(lines.some((l) => l.includes("watchdog"))).toBe(false);
