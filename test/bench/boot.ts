@@ -18,11 +18,11 @@
  * system image then), "warm" runs `aios-init --version` once first (its pages
  * are in the page cache and TCG has translated the code Bun starts with).
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PHASES } from "../../src/boot";
-import { freshDataImage, OUT, ROOT, Vm } from "../harness/vm";
+import { freshDataImage, initrdWith, OUT, ROOT, Vm } from "../harness/vm";
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const MiB = 1024 * 1024;
@@ -98,16 +98,7 @@ function initrdDoing(name: string, before: string): string {
   const anchor = "read -r t1 _ </newroot/proc/uptime";
   const init = readFileSync(join(ROOT, "initramfs/init"), "utf8");
   if (!init.includes(anchor)) throw new Error(`initramfs/init has no line "${anchor}" to run the ${name} boot's step before`);
-  const dir = join(diskDir, name);
-  mkdirSync(dir);
-  writeFileSync(join(dir, "init"), init.replace(anchor, `${before}\n${anchor}`), { mode: 0o755 });
-  const cpio = Bun.spawnSync(["sh", "-c", "echo init | cpio -o -H newc -R 0:0 --quiet"], { cwd: dir });
-  if (cpio.exitCode !== 0) throw new Error(`cpio: ${cpio.stderr.toString()}`);
-  const out = join(dir, "initramfs.cpio");
-  copyFileSync(join(OUT, "initramfs.cpio"), out);
-  // A second archive, on a 4-byte boundary: the kernel unpacks both in order, the later /init over the first.
-  writeFileSync(out, Buffer.concat([new Uint8Array((4 - (statSync(out).size % 4)) % 4), cpio.stdout]), { flag: "a" });
-  return out;
+  return initrdWith(join(diskDir, name), { init: init.replace(anchor, `${before}\n${anchor}`) });
 }
 const inRam = initrdDoing("ram", "cat /lower/usr/sbin/aios-init >/newroot/usr/sbin/aios-init");
 const warm = initrdDoing("warm", "chroot /newroot /usr/sbin/aios-init --version >/dev/null");

@@ -64,17 +64,17 @@ export function systemDiskCopy(dir: string, from = join(OUT, "system.img")): str
 }
 
 /**
- * The image's initramfs with extra files appended as a second cpio archive (the kernel unpacks
- * both, in order), under /overlay: initramfs/init copies them over the system before it switches.
+ * The image's initramfs with `files` (path under its root → content) appended as a second cpio
+ * archive: the kernel unpacks both, in order, so a file here replaces the first archive's.
  */
-export function initrdWithOverlay(dir: string, files: Record<string, string>): string {
-  const stage = join(dir, "overlay", "overlay");
+export function initrdWith(dir: string, files: Record<string, string>): string {
+  const stage = join(dir, "initrd-extra");
   for (const [path, content] of Object.entries(files)) {
     const target = join(stage, path);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, content, { mode: content.startsWith("#!") ? 0o755 : 0o644 }); // scripts stay executable
   }
-  const cpio = Bun.spawnSync(["sh", "-c", "find . -mindepth 1 | cpio -o -H newc -R 0:0 --quiet"], { cwd: dirname(stage) });
+  const cpio = Bun.spawnSync(["sh", "-c", "find . -mindepth 1 | cpio -o -H newc -R 0:0 --quiet"], { cwd: stage });
   if (cpio.exitCode !== 0) throw new Error(`cpio: ${cpio.stderr.toString()}`);
   const out = join(dir, "initramfs.cpio");
   copyFileSync(join(OUT, "initramfs.cpio"), out);
@@ -83,6 +83,11 @@ export function initrdWithOverlay(dir: string, files: Record<string, string>): s
   const pad = new Uint8Array((4 - (base % 4)) % 4);
   writeFileSync(out, Buffer.concat([pad, cpio.stdout]), { flag: "a" });
   return out;
+}
+
+/** The same with the files under /overlay: initramfs/init copies them over the system before it switches. */
+export function initrdWithOverlay(dir: string, files: Record<string, string>): string {
+  return initrdWith(dir, Object.fromEntries(Object.entries(files).map(([path, content]) => [join("overlay", path), content])));
 }
 
 export function qemuArgv(env: Record<string, string>): string[] {
