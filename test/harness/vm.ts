@@ -107,6 +107,8 @@ export class Vm {
   /** Host ports of the extra forwards, by guest port. */
   forwarded: Record<number, number> = {};
   readonly exited: Promise<number>;
+  /** QEMU's exit status once it has exited. */
+  private exitCode: number | null = null;
   private readonly waiters = new Set<() => void>();
 
   private constructor(
@@ -120,7 +122,10 @@ export class Vm {
     void proc.exited.then(() => live.delete(proc));
     void this.pump(proc.stdout);
     void this.pump(proc.stderr);
-    void this.exited.then(() => this.notify());
+    void this.exited.then((code) => {
+      this.exitCode = code;
+      this.notify();
+    });
   }
 
   static boot(opts: VmOptions = {}): Vm {
@@ -173,7 +178,7 @@ export class Vm {
     for (;;) {
       const m = this.output.slice(from).match(re);
       if (m) return m;
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${re}; console tail:\n${this.output.slice(-3000)}`);
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${re} (${this.state()}); console tail:\n${this.output.slice(-3000)}`);
       let settled = false;
       await new Promise<void>((resolve) => {
         const wake = () => {
@@ -186,6 +191,11 @@ export class Vm {
         setTimeout(wake, 200);
       });
     }
+  }
+
+  /** Whether QEMU still runs, and how much CPU it has used: a silent console reads differently if QEMU is gone, spinning or idle. */
+  private state(): string {
+    return this.exitCode === null ? `QEMU running, ${Math.round(this.cpuMs())} ms of CPU used` : `QEMU exited with ${this.exitCode}`;
   }
 
   /**
