@@ -167,21 +167,21 @@ describe("SlotFile", () => {
 });
 
 describe("Staging", () => {
-  test.each([false, true])("files are staged in the spool, pending until settled, then in place; nothing left behind (renames off the main thread: %p)", async (offThread) => {
+  test.each([false, true])("files are staged in the spool, pending until settled, then in place; nothing left behind (flushed with the whole filesystem: %p)", async (shared) => {
     const spool = join(dir, "spool");
-    const target = join(dir, `app${offThread ? 2 : 1}.conf`);
+    const target = join(dir, `app${shared ? 2 : 1}.conf`);
     writeFileSync(target, "old");
     chmodSync(target, 0o640);
-    const s = new Staging(`c7${offThread}`, spool);
+    const s = new Staging(`c7${shared}`, spool);
     s.write(target, "new");
-    expect(s.plan).toEqual([{ tmp: join(spool, `c7${offThread}.0`), target, sha256: new Bun.CryptoHasher("sha256").update("new").digest("hex") }]);
+    expect(s.plan).toEqual([{ tmp: join(spool, `c7${shared}.0`), target, sha256: new Bun.CryptoHasher("sha256").update("new").digest("hex") }]);
     expect(readFileSync(target, "utf8")).toBe("old"); // not in place before commit
     const waiting = pendingAt(dir);
     expect(waiting).toBeDefined();
     expect(pendingAt(join(dir, "elsewhere"))).toBeUndefined();
-    await s.prepare(offThread);
-    await s.commit(offThread);
-    await s.settle();
+    await s.prepare(shared);
+    s.commit();
+    await s.settle(shared);
     await waiting;
     expect(readFileSync(target, "utf8")).toBe("new");
     expect(statSync(target).mode & 0o777).toBe(0o640);
@@ -189,16 +189,16 @@ describe("Staging", () => {
     expect(pendingAt(target)).toBeUndefined();
   });
 
-  test.skipIf(process.getuid?.() !== 0).each([false, true])("a staged file keeps the target's owner, set-id bits and a given mtime (written off the main thread: %p)", async (offThread) => {
-    const target = join(dir, `owned${offThread ? 2 : 1}`);
+  test.skipIf(process.getuid?.() !== 0).each([false, true])("a staged file keeps the target's owner, set-id bits and a given mtime (flushed with the whole filesystem: %p)", async (shared) => {
+    const target = join(dir, `owned${shared ? 2 : 1}`);
     writeFileSync(target, "old");
     chownSync(target, 4321, 4322);
     chmodSync(target, 0o2750);
-    const s = new Staging(`c12${offThread}`, join(dir, "spool"));
+    const s = new Staging(`c12${shared}`, join(dir, "spool"));
     s.write(target, "new", { mtimeMs: 1_000_000_000_000 });
-    await s.prepare(offThread);
-    await s.commit(offThread);
-    await s.settle();
+    await s.prepare(shared);
+    s.commit();
+    await s.settle(shared);
     const st = statSync(target);
     expect([st.uid, st.gid, st.mode & 0o7777, st.mtimeMs, readFileSync(target, "utf8")]).toEqual([4321, 4322, 0o2750, 1_000_000_000_000, "new"]);
   });

@@ -95,15 +95,15 @@ export class CallCommits {
     let unrecorded: unknown;
     this.applying++;
     try {
-      // With other calls in flight, the files are written (and below renamed) on the thread pool.
-      const offThread = this.applying > 1;
-      await Promise.all([written.catch((err) => Promise.reject(err instanceof LedgerError ? err : (unrecorded = err))), staging.prepare(offThread)]);
-      await staging.commit(offThread);
+      // With other calls putting files in place too, one flush of each filesystem serves them all.
+      const shared = this.applying > 1;
+      await Promise.all([written.catch((err) => Promise.reject(err instanceof LedgerError ? err : (unrecorded = err))), staging.prepare(shared)]);
+      staging.commit();
       // The plan is done once the renames are: its row is cleared in the next call's transaction
       // (queued before settle() lets a writer of the same paths go on, so it precedes that writer's
       // own plan), never in a commit of its own. If a crash loses it, boot finds the renames done.
       this.cleared.push(seq);
-      await staging.settle();
+      await staging.settle(shared);
     } catch (err) {
       staging.abort();
       if (unrecorded !== undefined) throw unrecorded; // its result row was taken back: nothing promised, nothing to abandon

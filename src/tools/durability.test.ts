@@ -47,7 +47,7 @@ for (const [mark, tool, args] of [["WRITE", "fs.write", { path: "/srv/x.conf", c
   await sys.executor.call({ tool, args, agent: "t" });
   writeSync(marks, mark + "-ACK\\n");
 }
-// Calls in flight together: staged files written and renamed on the thread pool, results in one commit.
+// Calls in flight together: results in one commit, staged files made durable by shared flushes.
 writeSync(marks, "BURST-BEGIN\\n");
 await Promise.all(Array.from({ length: 8 }, (_, i) => sys.executor.call({ tool: "fs.write", args: { path: "/srv/b" + i + ".conf", content: "burst " + i }, agent: "t" })));
 writeSync(marks, "BURST-ACK\\n");
@@ -59,6 +59,8 @@ interface Sys {
   args: string;
   /** Line index of the call's completion. */
   at: number;
+  /** Line index of its start (the same line unless strace split it). */
+  start: number;
   ret: string;
   /** The path behind the fd argument, at the time of the call. */
   path?: string;
@@ -67,28 +69,30 @@ interface Sys {
 /** Parses `strace -f` output into completed calls in completion order, resolving fds to paths. */
 function parse(text: string): Sys[] {
   const fds = new Map<string, string>();
-  const open = new Map<string, { name: string; args: string }>(); // pid → unfinished call
+  const open = new Map<string, { name: string; args: string; start: number }>(); // pid → unfinished call
   const out: Sys[] = [];
   text.split("\n").forEach((line, i) => {
     let m = /^(\d+) +(\w+)\((.*) <unfinished \.\.\.>$/.exec(line);
-    if (m) return void open.set(m[1]!, { name: m[2]!, args: m[3]! });
+    if (m) return void open.set(m[1]!, { name: m[2]!, args: m[3]!, start: i });
     let name: string;
     let args: string;
     let ret: string;
+    let start = i;
     m = /^(\d+) +<\.\.\. (\w+) resumed>(.*)\) += (.*)$/.exec(line);
     if (m) {
-      const start = open.get(m[1]!);
+      const begun = open.get(m[1]!);
       open.delete(m[1]!);
       name = m[2]!;
-      args = (start?.args ?? "") + m[3]!;
+      args = (begun?.args ?? "") + m[3]!;
       ret = m[4]!;
+      start = begun?.start ?? i;
     } else {
       m = /^(\d+) +(\w+)\((.*)\) += (.*)$/.exec(line);
       if (!m) return;
       [name, args, ret] = [m[2]!, m[3]!, m[4]!];
     }
     const fd = /^(\d+)/.exec(args)?.[1];
-    const call: Sys = { name, args, at: i, ret, path: fd ? fds.get(fd) : undefined };
+    const call: Sys = { name, args, at: i, start, ret, path: fd ? fds.get(fd) : undefined };
     if (name === "openat" && /^\d+/.test(ret)) fds.set(/^\d+/.exec(ret)![0], /"([^"]*)"/.exec(args)?.[1] ?? "?");
     if (name === "close" && fd) fds.delete(fd);
     out.push(call);
@@ -100,11 +104,14 @@ describe.skipIf(!canTrace)("nothing is answered before it is on disk (strace)", 
   const script = join(dir, "run.ts");
   writeFileSync(script, SCRIPT);
   const trace = join(dir, "trace.txt");
-  const run = Bun.spawnSync(["strace", "-f", "-qq", "-e", "trace=openat,close,fsync,fdatasync,rename,renameat,renameat2,write", "-o", trace, process.execPath, script, join(dir, "state")], { stderr: "pipe", stdout: "pipe" });
+  const run = Bun.spawnSync(["strace", "-f", "-qq", "-e", "trace=openat,close,fsync,fdatasync,syncfs,rename,renameat,renameat2,write", "-o", trace, process.execPath, script, join(dir, "state")], { stderr: "pipe", stdout: "pipe" });
   const calls = run.exitCode === 0 ? parse(readFileSync(trace, "utf8")) : [];
   const mark = (text: string) => calls.findIndex((c) => c.name === "write" && c.args.includes(`"${text}\\n"`));
   const between = (from: string, to: string) => calls.slice(mark(from) + 1, mark(to));
-  const synced = (c: Sys) => (c.name === "fsync" || c.name === "fdatasync") && c.ret === "0";
+  const synced = (c: Sys) => (c.name === "fsync" || c.name === "fdatasync" || c.name === "syncfs") && c.ret === "0";
+  /** A flush of `path` itself, or of its whole filesystem (syncfs: the sandbox is on one), begun after line `after` and done before line `before`. */
+  const flushed = (span: Sys[], path: string, after: number, before: number) =>
+    span.some((c) => synced(c) && (c.path === path || c.name === "syncfs") && c.start > after && c.at < before);
 
   test("the child ran", () => {
     expect(run.stderr.toString()).toBe("");
@@ -125,16 +132,23 @@ describe.skipIf(!canTrace)("nothing is answered before it is on disk (strace)", 
     expect(wal).toBeLessThan(rename); // the result row (and the plan) is durable before the file is put in place
   });
 
-  test("calls in flight together: each staged file synced before its rename, the ledger synced before any, the directory after all, then the answers", () => {
+  test("calls in flight together: each staged file synced after it was written and before its rename, the ledger synced before any, the directory after all, then the answers", () => {
     const span = between("BURST-BEGIN", "BURST-ACK");
     const renames = Array.from({ length: 8 }, (_, i) => span.findIndex((c) => c.name.startsWith("rename") && c.args.includes(`"${join(dir, `state/sandbox/srv/b${i}.conf`)}"`)));
     expect(renames.every((r) => r >= 0)).toBe(true);
     for (const r of renames) {
       const tmp = /"([^"]+)"/.exec(span[r]!.args)![1]!;
-      expect(span.slice(0, r).some((c) => synced(c) && c.path === tmp)).toBe(true);
+      const written = span.findLastIndex((c, i) => i < r && c.name === "write" && c.path === tmp);
+      expect(written).toBeGreaterThanOrEqual(0);
+      expect(flushed(span, tmp, span[written]!.at, span[r]!.start)).toBe(true);
       expect(span.slice(0, r).some((c) => synced(c) && c.path?.endsWith("audit.db-wal"))).toBe(true);
     }
-    expect(span.slice(Math.max(...renames)).some((c) => synced(c) && c.path === join(dir, "state/sandbox/srv"))).toBe(true);
+    const last = Math.max(...renames.map((r) => span[r]!.at));
+    expect(flushed(span, join(dir, "state/sandbox/srv"), last, Number.POSITIVE_INFINITY)).toBe(true);
+    // Shared: the eight files and their renames waited on fewer filesystem flushes than there are files.
+    const flushes = span.filter((c) => c.name === "syncfs" && synced(c)).length;
+    expect(flushes).toBeGreaterThan(0);
+    expect(flushes).toBeLessThan(8);
   });
 
   test("a read: its result row synced before the answer", () => {

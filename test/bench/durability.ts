@@ -14,9 +14,16 @@
  * - the package installer on nginx's closure (out/build/repo, `make repo`):
  *   durable (syncfs before the renames and before recording) against the
  *   same unpack with syncfs skipped, which is what it wrote before.
+ *
+ * Where: what an fsync costs depends on the filesystem and how it is
+ * mounted, so the calls are measured twice. First on ext4 made and mounted
+ * as aios-data is (mke2fs defaults, with its journal; noatime), in an image
+ * loop-mounted on the build disk (as root, with mke2fs; skipped otherwise):
+ * the filesystem aiOS writes to, and the figures the targets are read from.
+ * Then on the build tree's own filesystem, whatever it is (here ext4 mounted
+ * with `discard`, where freeing a replaced file's blocks costs more).
  */
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, existsSync, copyFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_FS_ROOTS } from "../../src/config";
 import { isSyncing, setSink, setSyncing, writeFileDurable } from "../../src/sys";
@@ -33,13 +40,46 @@ const REPO = join(import.meta.dir, "../../out/build/repo");
 const PROVIDED = join(import.meta.dir, "../../out/build/provided");
 
 setSink(() => {});
-// On the build tree's filesystem (a disk), not /tmp, which may be a tmpfs where fsync costs nothing.
+// On a disk, not /tmp, which may be a tmpfs where fsync costs nothing.
 const base = join(import.meta.dir, "../../out/bench");
 mkdirSync(base, { recursive: true });
-const dir = realpathSync(mkdtempSync(join(base, "durability-")));
-process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+const buildDir = realpathSync(mkdtempSync(join(base, "durability-")));
+const cleanups: Array<() => void> = [() => rmSync(buildDir, { recursive: true, force: true })];
+process.on("exit", () => {
+  for (const c of cleanups.reverse()) c();
+});
 
-async function system(name: string): Promise<{ sys: ToolSystem; host: (g: string) => string }> {
+/** The filesystem at `path`, as /proc/self/mounts has it: type, device, options. */
+function mountOf(path: string): string {
+  let best = { at: "", line: "" };
+  for (const line of readFileSync("/proc/self/mounts", "utf8").split("\n")) {
+    const [dev, at, type, opts] = line.split(" ");
+    if (at && (path === at || path.startsWith(at === "/" ? "/" : `${at}/`)) && at.length >= best.at.length) best = { at, line: `${type} on ${dev} (${opts})` };
+  }
+  return best.line;
+}
+
+/** A fresh ext4 made and mounted as aios-data is (storage.ts: mke2fs defaults, noatime), in a loop-mounted image on the build disk; null where that cannot be done. */
+function aiosDataFs(): string | null {
+  if (process.getuid?.() !== 0) return null;
+  const img = join(base, "aios-data-bench.img");
+  const at = join(base, "aios-data-bench");
+  const run = (cmd: string[]) => Bun.spawnSync(cmd, { env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` }, stderr: "pipe" }).exitCode === 0;
+  run(["umount", at]); // one a killed run left behind
+  rmSync(img, { force: true });
+  mkdirSync(at, { recursive: true });
+  if (!run(["truncate", "-s", "4G", img]) || !run(["mke2fs", "-q", "-t", "ext4", "-F", img]) || !run(["mount", "-o", "loop,noatime", img, at])) {
+    rmSync(img, { force: true });
+    return null;
+  }
+  cleanups.push(() => {
+    run(["umount", at]);
+    rmSync(img, { force: true });
+  });
+  return realpathSync(at);
+}
+
+async function system(dir: string, name: string): Promise<{ sys: ToolSystem; host: (g: string) => string }> {
   const root = join(dir, name, "sandbox");
   for (const r of DEFAULT_FS_ROOTS) mkdirSync(join(root, r), { recursive: true });
   const paths = { data: join(dir, name, "data"), log: join(dir, name, "log"), run: join(dir, name, "run"), secrets: join(dir, name, "data/secrets") };
@@ -145,42 +185,61 @@ const write = (sys: ToolSystem, i: number, files: number) => sys.executor.call({
 const stat = (sys: ToolSystem) => sys.executor.call({ tool: "fs.stat", args: { path: "/srv/bench" }, agent: "bench" });
 
 // ---- sequential, then 64 concurrent callers ------------------------------------------
-const bareDir = join(dir, "bare");
-mkdirSync(bareDir);
-const off = await system("unsynced");
-const on = await system("durable");
-const [bare, seqUnsynced, seqDurable, seqReadDurable] = await interleaved(
-  [
-    { fn: (i) => writeFileDurable(join(bareDir, `f${i % 100}.conf`), CONTENT) },
-    { fn: (i) => write(off.sys, i, 100), unsynced: true },
-    { fn: (i) => write(on.sys, i, 100) },
-    { fn: () => stat(on.sys) },
-  ],
-  N,
-) as [Stats, Stats, Stats, Stats];
-const [conUnsynced, conDurable, conReadUnsynced, conReadDurable] = await concurrent(
-  [
-    { fn: (i) => write(off.sys, i, 1000), unsynced: true },
-    { fn: (i) => write(on.sys, i, 1000) },
-    { fn: () => stat(off.sys), unsynced: true },
-    { fn: () => stat(on.sys) },
-  ],
-  CONCURRENT_CALLS,
-) as [Stats, Stats, Stats, Stats];
-
-for (const s of [on, off]) {
-  const v = s.sys.ledger.verify();
-  if (!v.ok) throw new Error(`ledger chain broken after the benchmark: ${JSON.stringify(v)}`);
+interface Figures {
+  where: string;
+  bare: Stats;
+  seqUnsynced: Stats;
+  seqDurable: Stats;
+  seqReadDurable: Stats;
+  conUnsynced: Stats;
+  conDurable: Stats;
+  conReadUnsynced: Stats;
+  conReadDurable: Stats;
 }
-const last = await on.sys.executor.call({ tool: "fs.write", args: { path: "/srv/bench/check", content: "last" }, agent: "bench" });
-if (readFileSync(on.host("/srv/bench/check"), "utf8") !== "last" || last.status !== "done") throw new Error("the durable write did not land");
-await on.sys.close();
-await off.sys.close();
-if (!isSyncing()) throw new Error("syncs left off");
+
+async function measure(dir: string): Promise<Figures> {
+  const bareDir = join(dir, "bare");
+  mkdirSync(bareDir);
+  const off = await system(dir, "unsynced");
+  const on = await system(dir, "durable");
+  const [bare, seqUnsynced, seqDurable, seqReadDurable] = (await interleaved(
+    [
+      { fn: (i) => writeFileDurable(join(bareDir, `f${i % 100}.conf`), CONTENT) },
+      { fn: (i) => write(off.sys, i, 100), unsynced: true },
+      { fn: (i) => write(on.sys, i, 100) },
+      { fn: () => stat(on.sys) },
+    ],
+    N,
+  )) as [Stats, Stats, Stats, Stats];
+  const [conUnsynced, conDurable, conReadUnsynced, conReadDurable] = (await concurrent(
+    [
+      { fn: (i) => write(off.sys, i, 1000), unsynced: true },
+      { fn: (i) => write(on.sys, i, 1000) },
+      { fn: () => stat(off.sys), unsynced: true },
+      { fn: () => stat(on.sys) },
+    ],
+    CONCURRENT_CALLS,
+  )) as [Stats, Stats, Stats, Stats];
+
+  for (const s of [on, off]) {
+    const v = s.sys.ledger.verify();
+    if (!v.ok) throw new Error(`ledger chain broken after the benchmark: ${JSON.stringify(v)}`);
+  }
+  const last = await on.sys.executor.call({ tool: "fs.write", args: { path: "/srv/bench/check", content: "last" }, agent: "bench" });
+  if (readFileSync(on.host("/srv/bench/check"), "utf8") !== "last" || last.status !== "done") throw new Error("the durable write did not land");
+  await on.sys.close();
+  await off.sys.close();
+  if (!isSyncing()) throw new Error("syncs left off");
+  return { where: mountOf(dir), bare, seqUnsynced, seqDurable, seqReadDurable, conUnsynced, conDurable, conReadUnsynced, conReadDurable };
+}
+
+const dataFs = aiosDataFs();
+const onData = dataFs ? await measure(realpathSync(mkdtempSync(join(dataFs, "durability-")))) : null;
+const onBuild = await measure(buildDir);
 
 // ---- the installer on nginx's closure ----------------------------------------------
 async function installNginx(sync: boolean): Promise<{ ms: number; files: number; packages: number }> {
-  const d = join(dir, `nginx-${sync ? "durable" : "unsynced"}`);
+  const d = join(dataFs ?? buildDir, `nginx-${sync ? "durable" : "unsynced"}`);
   const root = join(d, "root");
   for (const p of ["usr/bin", "usr/sbin", "usr/lib/x86_64-linux-gnu", "usr/lib64", "etc/aios/pkg", "var/log", "run", "tmp"]) mkdirSync(join(root, p), { recursive: true });
   for (const [link, to] of [["bin", "usr/bin"], ["sbin", "usr/sbin"], ["lib", "usr/lib"], ["lib64", "usr/lib64"]]) symlinkSync(to!, join(root, link!));
@@ -211,30 +270,45 @@ const nginxDurable = haveRepo ? await installNginx(true) : null;
 const us = (x: number) => x.toFixed(1);
 const k = (x: number) => Math.round(x).toLocaleString("en-US");
 const row = (name: string, r: Stats, ref: Stats) => `| ${name} | ${k(r.perSec)} | ${us(r.median)} | ${us(r.p99)} | ${(r.median / ref.median).toFixed(2)}× |`;
-const overhead = seqDurable.median - bare.median;
-console.log(`## Durability: nothing acknowledged before it is on disk
-
-### Sequential, ${N.toLocaleString("en-US")} calls each (one caller)
+const tables = (f: Figures) => `### Sequential, ${N.toLocaleString("en-US")} calls each (one caller)
 
 | path | calls/s | median µs | p99 µs | vs bare durable write |
 |---|---:|---:|---:|---:|
-${row("bare durable write (temp file, fsync, rename, directory fsync)", bare, bare)}
-${row("audited \`fs.write\`, syncs skipped (the unsynced path)", seqUnsynced, bare)}
-${row("audited \`fs.write\`, durable (request, undo and result rows + file + rename on disk before the answer)", seqDurable, bare)}
-${row("audited \`fs.stat\`, durable (its result row on disk before the answer)", seqReadDurable, bare)}
+${row("bare durable write (temp file, fsync, rename, directory fsync)", f.bare, f.bare)}
+${row("audited \`fs.write\`, syncs skipped (the unsynced path)", f.seqUnsynced, f.bare)}
+${row("audited \`fs.write\`, durable (request, undo and result rows + file + rename on disk before the answer)", f.seqDurable, f.bare)}
+${row("audited \`fs.stat\`, durable (its result row on disk before the answer)", f.seqReadDurable, f.bare)}
 
-Durable audited \`fs.write\` over the bare durable write: **${us(overhead)} µs** median (target ≤ 50 µs); durability costs ${(seqDurable.median / seqUnsynced.median).toFixed(1)}× the unsynced path's median.
+Durable audited \`fs.write\` over the bare durable write: **${us(f.seqDurable.median - f.bare.median)} µs** median (target ≤ 50 µs); durability costs ${(f.seqDurable.median / f.seqUnsynced.median).toFixed(1)}× the unsynced path's median.
 
 ### ${CONCURRENT} concurrent callers, ${CONCURRENT_CALLS.toLocaleString("en-US")} calls each (group commit)
 
 | path | calls/s | median µs | p99 µs | vs unsynced |
 |---|---:|---:|---:|---:|
-| audited \`fs.write\`, syncs skipped | ${k(conUnsynced.perSec)} | ${us(conUnsynced.median)} | ${us(conUnsynced.p99)} | 1.00× |
-| audited \`fs.write\`, durable | ${k(conDurable.perSec)} | ${us(conDurable.median)} | ${us(conDurable.p99)} | ${(conDurable.perSec / conUnsynced.perSec).toFixed(2)}× |
-| audited \`fs.stat\`, syncs skipped | ${k(conReadUnsynced.perSec)} | ${us(conReadUnsynced.median)} | ${us(conReadUnsynced.p99)} | 1.00× |
-| audited \`fs.stat\`, durable | ${k(conReadDurable.perSec)} | ${us(conReadDurable.median)} | ${us(conReadDurable.p99)} | ${(conReadDurable.perSec / conReadUnsynced.perSec).toFixed(2)}× |
+| audited \`fs.write\`, syncs skipped | ${k(f.conUnsynced.perSec)} | ${us(f.conUnsynced.median)} | ${us(f.conUnsynced.p99)} | 1.00× |
+| audited \`fs.write\`, durable | ${k(f.conDurable.perSec)} | ${us(f.conDurable.median)} | ${us(f.conDurable.p99)} | ${(f.conDurable.perSec / f.conUnsynced.perSec).toFixed(2)}× |
+| audited \`fs.stat\`, syncs skipped | ${k(f.conReadUnsynced.perSec)} | ${us(f.conReadUnsynced.median)} | ${us(f.conReadUnsynced.p99)} | 1.00× |
+| audited \`fs.stat\`, durable | ${k(f.conReadDurable.perSec)} | ${us(f.conReadDurable.median)} | ${us(f.conReadDurable.p99)} | ${(f.conReadDurable.perSec / f.conReadUnsynced.perSec).toFixed(2)}× |
 
-Durable audited \`fs.write\` with ${CONCURRENT} callers: **${k(conDurable.perSec)} calls/s** (target ≥ 5,000); durable reads: **${k(conReadDurable.perSec)} calls/s**.
+Durable audited \`fs.write\` with ${CONCURRENT} callers: **${k(f.conDurable.perSec)} calls/s** (target ≥ 5,000); durable reads: **${k(f.conReadDurable.perSec)} calls/s**.`;
+
+console.log(`## Durability: nothing acknowledged before it is on disk
+
+${
+  onData
+    ? `On ext4 made and mounted as aios-data is (mke2fs defaults, journal, noatime), a loop-mounted image on the build disk: ${onData.where}. The targets are read here.
+
+${tables(onData)}
+
+## Durability, on the build tree's own filesystem
+
+${onBuild.where}. The same calls; figures only, for comparison.
+
+${tables(onBuild)}`
+    : `_No aios-data-like filesystem (needs root and mke2fs): on the build tree's filesystem, ${onBuild.where}._
+
+${tables(onBuild)}`
+}
 
 ### Package installer, nginx's closure
 
@@ -245,6 +319,6 @@ ${
 | syncfs skipped (what it wrote before) | ${Math.round(nginxUnsynced.ms)} | 1.00× |
 | durable (staged, syncfs, renames, syncfs, recorded) | ${Math.round(nginxDurable.ms)} | ${(nginxDurable.ms / nginxUnsynced.ms).toFixed(2)}× |
 
-${nginxDurable.packages} packages, ${nginxDurable.files} files, .debs already in the cache.`
-    : "_skipped: no out/build/repo (run `make repo`)_"
+${nginxDurable.packages} packages, ${nginxDurable.files} files, .debs already in the cache; on the first filesystem above.`
+    : "_skipped: no out/build/repo (run \`make repo\`)_"
 }`);

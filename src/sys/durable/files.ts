@@ -100,7 +100,7 @@ export function ownership(path: string, opts: DurableWriteOptions): { mode: numb
 }
 
 /** A new file's mode, owner and mtime set on its descriptor (no second path lookup, so no name swapped for a link in between). */
-export function fixOwnership(fd: number, own: { mode: number; uid?: number; gid?: number; mtimeMs?: number }): void {
+function fixOwnership(fd: number, own: { mode: number; uid?: number; gid?: number; mtimeMs?: number }): void {
   // The umask may have cleared bits, and set-id or sticky bits need chmod.
   fchmodSync(fd, own.mode);
   if ((own.uid !== undefined && own.uid !== process.getuid?.()) || (own.gid !== undefined && own.gid !== process.getgid?.())) fchownSync(fd, own.uid ?? -1, own.gid ?? -1);
