@@ -19,3 +19,4 @@ export * from "./kernel-watchdog";
 export * from "./cron";
 export * from "./text";
 export * from "./walk";
+export * from "./worker-client";

@@ -16,59 +16,29 @@
  * computed during the forward pass the round trip is off the decoder's
  * critical path; what remained there was applying the mask (see apply()).
  */
-import { log } from "../../sys";
+import { log, WorkerClient, workerUrl } from "../../sys";
 import type { CoreOp, Step, WireVocab } from "./core";
 import type { PreparedSchema } from "./schema";
 import type { VocabInfo } from "./vocab";
 
 export { vocabInfo, type VocabInfo } from "./vocab";
 
-/** Where the worker's module is: beside this file from source; in aios-init, embedded under the entry's folder (src/) by build/compile.ts. */
-function workerUrl(): string {
-  return import.meta.url.includes("/$bunfs/") ? "file:///$bunfs/root/inference/grammar/worker.ts" : new URL("./worker.ts", import.meta.url).href;
-}
-
-interface Pending {
-  resolve: (v: unknown) => void;
-  reject: (e: Error) => void;
-}
-
-/** The one grammar worker of this process, with its calls in flight. */
+/** The one grammar worker of this process (its requests are `{ op, args }`: worker.ts). */
 class GrammarWorker {
-  private readonly pending = new Map<number, Pending>();
-  private seq = 0;
-  private readonly worker: Worker;
-  dead = false;
+  private readonly client: WorkerClient;
 
   constructor() {
-    this.worker = new Worker(workerUrl());
-    this.worker.unref();
-    this.worker.onmessage = (e: MessageEvent<{ id: number; value?: unknown; error?: { message: string } }>) => {
-      const p = this.pending.get(e.data.id);
-      if (!p) return;
-      this.pending.delete(e.data.id);
-      if (e.data.error) p.reject(new Error(e.data.error.message));
-      else p.resolve(e.data.value);
-    };
-    // A worker that fails to start or dies fails every call in flight; the next request starts another.
-    this.worker.onerror = (e: ErrorEvent) => this.fail(new Error(`grammar worker failed: ${e.message}`));
-    this.worker.addEventListener("close", () => this.fail(new Error("grammar worker exited")));
+    this.client = new WorkerClient(workerUrl(import.meta.url, "./worker.ts", "inference/grammar/worker.ts"), "grammar", () => {
+      if (running === this) running = undefined;
+    });
   }
 
-  private fail(err: Error): void {
-    this.dead = true;
-    if (running === this) running = undefined;
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
+  get dead(): boolean {
+    return this.client.dead;
   }
 
   call<T>(op: CoreOp, ...args: unknown[]): Promise<T> {
-    if (this.dead) return Promise.reject(new Error("grammar worker exited"));
-    const id = ++this.seq;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ id, op, args });
-    });
+    return this.client.request<T>({ op, args });
   }
 
   /** Frees a handle; nothing waits for it. */

@@ -1,7 +1,8 @@
 /**
  * The syncfs worker: one thread that runs syncfs(2), which blocks for a disk
  * flush and which node:fs cannot put on the thread pool (it has no syncfs).
- * Requests are `{ id, fd }`; answers `{ id }` or `{ id, error }`, one each.
+ * Requests are `{ id, fd, what }`; answers `{ id }` or `{ id, error }`, one
+ * each (../worker-client.ts).
  * The descriptor is the main thread's: descriptors are the process's.
  */
 import { syncfs } from "../libc";

@@ -18,55 +18,17 @@
 import { closeSync, constants, openSync } from "node:fs";
 import { isSyncing } from "./files";
 import { GroupCommit } from "./group";
+import { WorkerClient, workerUrl } from "../worker-client";
 
-/** Where the worker's module is: beside this file from source; in aios-init, embedded under src/ by build/compile.ts. */
-function workerUrl(): string {
-  return import.meta.url.includes("/$bunfs/") ? "file:///$bunfs/root/sys/durable/syncfs-worker.ts" : new URL("./syncfs-worker.ts", import.meta.url).href;
+let running: WorkerClient | undefined;
+
+function syncfsWorker(): WorkerClient {
+  if (running && !running.dead) return running;
+  const w: WorkerClient = new WorkerClient(workerUrl(import.meta.url, "./syncfs-worker.ts", "sys/durable/syncfs-worker.ts"), "syncfs", () => {
+    if (running === w) running = undefined;
+  });
+  return (running = w);
 }
-
-interface Pending {
-  resolve(): void;
-  reject(err: Error): void;
-}
-
-class SyncfsWorker {
-  private readonly pending = new Map<number, Pending>();
-  private seq = 0;
-  private readonly worker = new Worker(workerUrl());
-  dead = false;
-
-  constructor() {
-    this.worker.unref();
-    this.worker.onmessage = (e: MessageEvent<{ id: number; error?: { message: string; code?: string } }>) => {
-      const p = this.pending.get(e.data.id);
-      if (!p) return;
-      this.pending.delete(e.data.id);
-      if (e.data.error) p.reject(Object.assign(new Error(e.data.error.message), { code: e.data.error.code }));
-      else p.resolve();
-    };
-    // A worker that fails to start or dies fails every flush in flight; the next one starts another.
-    this.worker.onerror = (e: ErrorEvent) => this.fail(new Error(`syncfs worker failed: ${e.message}`));
-    this.worker.addEventListener("close", () => this.fail(new Error("syncfs worker exited")));
-  }
-
-  private fail(err: Error): void {
-    this.dead = true;
-    if (running === this) running = undefined;
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
-  }
-
-  syncfs(fd: number, what: string): Promise<void> {
-    if (this.dead) return Promise.reject(new Error("syncfs worker exited"));
-    const id = ++this.seq;
-    return new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, fd, what });
-    });
-  }
-}
-
-let running: SyncfsWorker | undefined;
 
 /** syncfs(2) of the filesystem that holds `path`, off the main thread. */
 export async function syncfsAsync(path: string): Promise<void> {
@@ -74,8 +36,7 @@ export async function syncfsAsync(path: string): Promise<void> {
   // Opened for this flush only: a descriptor kept open would hold the filesystem busy (umount: EBUSY).
   const fd = openSync(path, constants.O_RDONLY);
   try {
-    running ??= new SyncfsWorker();
-    await running.syncfs(fd, `syncfs ${path}`);
+    await syncfsWorker().request({ fd, what: `syncfs ${path}` });
   } finally {
     closeSync(fd);
   }
