@@ -3,21 +3,11 @@
  * them, and the queries that find them. The ledger (ledger.ts) owns the
  * table and runs these after its queued writes; nothing here writes.
  */
+import type { AuditRow } from "./audit-row";
 import type { RawRow } from "./chain";
 import type { Db } from "./db";
 
-export interface AuditRow {
-  seq: number;
-  ts: number;
-  kind: string;
-  callId: string | null;
-  tool: string | null;
-  agent: string | null;
-  correlationId: string | null;
-  data: unknown;
-  prevHash: string;
-  hash: string;
-}
+export type { AuditRow } from "./audit-row";
 
 export interface AuditQuery {
   limit?: number;

@@ -1,22 +1,11 @@
 /** The hash-chained audit ledger: newest first, a page at a time (cursor pagination where the API has it), and a chain check. */
 import { useState } from "hono/jsx/dom";
+import type { AuditRow } from "../../../memory/audit-row";
 import { get, post } from "../api";
 import { Badge, ErrorNote, Json, Pending, Table, Title, useLoad, when } from "../ui";
 
-interface Row {
-  seq: number;
-  ts: number;
-  kind: string;
-  callId: string | null;
-  tool: string | null;
-  agent: string | null;
-  correlationId: string | null;
-  data: unknown;
-  hash: string;
-}
-
 interface Page {
-  rows: Row[];
+  rows: AuditRow[];
   next?: string | null;
 }
 
