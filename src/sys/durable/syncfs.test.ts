@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { syncFilesystemShared, syncfsAsync } from "./syncfs";
@@ -30,4 +30,22 @@ test("a flush that fails rejects every writer waiting on it, naming the director
   const gone = join(dir, "gone");
   const dev = statSync(dir).dev + 1_000_003; // a queue of its own
   await expect(syncFilesystemShared(dev, gone)).rejects.toThrow("gone");
+});
+
+test("a directory removed since it was named is passed over for another on the same filesystem", async () => {
+  const [a, b] = [join(dir, "a"), join(dir, "b")];
+  mkdirSync(a);
+  mkdirSync(b);
+  const dev = statSync(dir).dev;
+  // The first flush starts at once (nobody waits for company); these two share the next one.
+  const first = syncFilesystemShared(dev, dir);
+  const both = Promise.all([syncFilesystemShared(dev, a), syncFilesystemShared(dev, b)]);
+  rmSync(b, { recursive: true });
+  await first;
+  await both;
+});
+
+test("a directory that is not on the filesystem named is never flushed in its place", async () => {
+  const dev = statSync(dir).dev + 1_000_033; // what the directory would be if it had been swapped for another filesystem's
+  await expect(syncFilesystemShared(dev, dir)).rejects.toThrow("no longer on the filesystem written to");
 });

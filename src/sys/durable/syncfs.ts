@@ -15,7 +15,8 @@
  * 3.8 MiB of RSS, ~27 µs a round trip), unref'd, so it never keeps a
  * process alive.
  */
-import { closeSync, constants, openSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync } from "node:fs";
+import { errorMessage } from "../errors";
 import { isSyncing } from "./files";
 import { GroupCommit } from "./group";
 import { WorkerClient, workerUrl } from "../worker-client";
@@ -42,12 +43,44 @@ export async function syncfsAsync(path: string): Promise<void> {
   }
 }
 
-/** Each filesystem's flush queue, with the directory on it named last (the one the next flush opens). */
+/** Each filesystem's flush queue, with the directories its waiters named since the last flush began. */
 interface FsQueue {
   group: GroupCommit;
-  at: string;
+  dirs: Set<string>;
 }
 const queues = new Map<number, FsQueue>();
+
+/**
+ * One flush of filesystem `dev`, through the first of the waiters'
+ * directories (newest first) that still opens as a directory on it: one may
+ * have been removed since, or swapped for a link to another filesystem,
+ * whose flush would leave this one's writes unsynced.
+ */
+async function flushFilesystem(dev: number, queue: FsQueue): Promise<void> {
+  const dirs = [...queue.dirs].reverse();
+  queue.dirs.clear();
+  if (!isSyncing()) return;
+  let why: unknown;
+  for (const dir of dirs) {
+    let fd: number;
+    try {
+      fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+    } catch (err) {
+      why = err;
+      continue;
+    }
+    try {
+      if (fstatSync(fd).dev !== dev) {
+        why = new Error(`${dir} is no longer on the filesystem written to`);
+        continue;
+      }
+      return await syncfsWorker().request({ fd, what: `syncfs ${dir}` });
+    } finally {
+      closeSync(fd);
+    }
+  }
+  throw new Error(`syncfs: no directory written to opens on that filesystem any more (${errorMessage(why)})`, { cause: why });
+}
 
 /**
  * Resolves once everything written to filesystem `dev` before this call is
@@ -59,9 +92,9 @@ export function syncFilesystemShared(dev: number, dir: string): Promise<void> {
   let q = queues.get(dev);
   if (!q) {
     const queue: FsQueue = {
-      at: dir,
+      dirs: new Set(),
       group: new GroupCommit(
-        () => syncfsAsync(queue.at),
+        () => flushFilesystem(dev, queue),
         () => {
           if (queues.get(dev) === queue && !queue.group.busy) queues.delete(dev);
         },
@@ -69,6 +102,7 @@ export function syncFilesystemShared(dev: number, dir: string): Promise<void> {
     };
     queues.set(dev, (q = queue));
   }
-  q.at = dir;
+  q.dirs.delete(dir); // re-added as the newest
+  q.dirs.add(dir);
   return q.group.wait();
 }
