@@ -16,7 +16,7 @@
  * process alive.
  */
 import { closeSync, constants, fstatSync, openSync } from "node:fs";
-import { errorMessage } from "../errors";
+import { AiosError, errorMessage } from "../errors";
 import { isSyncing } from "./files";
 import { GroupCommit } from "./group";
 import { WorkerClient, workerUrl } from "../worker-client";
@@ -79,7 +79,7 @@ async function flushFilesystem(dev: number, queue: FsQueue): Promise<void> {
       closeSync(fd);
     }
   }
-  throw new Error(`syncfs: no directory written to opens on that filesystem any more (${errorMessage(why)})`, { cause: why });
+  throw new AiosError("not_durable", `syncfs: no directory written to opens on that filesystem any more (${errorMessage(why)})`, { cause: why });
 }
 
 /**
