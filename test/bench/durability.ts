@@ -74,7 +74,8 @@ function aiosDataFs(): string | null {
     return null;
   }
   cleanups.push(() => {
-    run(["umount", at]);
+    // Lazily if something still holds it, so no mount outlives the run; then the empty mount point.
+    if (run(["umount", at]) || run(["umount", "-l", at])) rmSync(at, { recursive: true, force: true });
     rmSync(img, { force: true });
   });
   return realpathSync(at);
@@ -194,7 +195,7 @@ const stat = (sys: ToolSystem) => sys.executor.call({ tool: "fs.stat", args: { p
  * between this and the bare durable write is the cost of a second file on
  * the disk; between this and the audited write, the pipeline's.
  */
-function protocol(dir: string): (i: number) => Promise<void> {
+function protocol(dir: string): { call: (i: number) => Promise<void>; close: () => void } {
   const spool = join(dir, "spool");
   const target = join(dir, "target");
   mkdirSync(spool);
@@ -204,7 +205,7 @@ function protocol(dir: string): (i: number) => Promise<void> {
   const log = openSync(join(dir, "log"), "w+");
   writeSync(log, Buffer.alloc(LOG + frames.length), 0, LOG + frames.length, 0);
   let at = 0;
-  return async (i) => {
+  const call = async (i: number) => {
     writeSync(log, frames, 0, frames.length, at);
     at = (at + frames.length) % LOG;
     const logged = fdatasyncAsync(log);
@@ -219,6 +220,7 @@ function protocol(dir: string): (i: number) => Promise<void> {
     renameSync(tmp, join(target, `f${i % 100}.conf`));
     await syncDir(target);
   };
+  return { call, close: () => closeSync(log) };
 }
 
 // ---- sequential, then 64 concurrent callers ------------------------------------------
@@ -245,13 +247,14 @@ async function measure(dir: string): Promise<Figures> {
   const [bare, seqProtocol, seqUnsynced, seqDurable, seqReadDurable] = (await interleaved(
     [
       { fn: (i) => writeFileDurable(join(bareDir, `f${i % 100}.conf`), CONTENT) },
-      { fn: protocolCall },
+      { fn: protocolCall.call },
       { fn: (i) => write(off.sys, i, 100), unsynced: true },
       { fn: (i) => write(on.sys, i, 100) },
       { fn: () => stat(on.sys) },
     ],
     N,
   )) as [Stats, Stats, Stats, Stats, Stats];
+  protocolCall.close(); // nothing left open on the filesystem, which is unmounted at exit
   const [conUnsynced, conDurable, conReadUnsynced, conReadDurable] = (await concurrent(
     [
       { fn: (i) => write(off.sys, i, 1000), unsynced: true },
