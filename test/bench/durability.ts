@@ -18,7 +18,7 @@
  *
  * Where: what an fsync costs depends on the filesystem and how it is
  * mounted, so the calls are measured twice. First on ext4 made and mounted
- * as aios-data is (mke2fs defaults, with its journal; noatime), in an image
+ * as aios-data is (image.mk's mke2fs, with its journal; noatime), in an image
  * loop-mounted on the build disk (as root, with mke2fs; skipped otherwise):
  * the filesystem aiOS writes to, and the figures the targets are read from.
  * Then on the build tree's own filesystem, whatever it is (here ext4 mounted
@@ -60,7 +60,11 @@ function mountOf(path: string): string {
   return best.line;
 }
 
-/** A fresh ext4 made and mounted as aios-data is (storage.ts: mke2fs defaults, noatime), in a loop-mounted image on the build disk; null where that cannot be done. */
+/**
+ * A fresh ext4 made and mounted as aios-data is (build/image.mk's mke2fs, with its tables written at
+ * once, so no lazy-init thread writes in the background of the figures; storage.ts's noatime), in a
+ * loop-mounted image on the build disk; null where that cannot be done.
+ */
 function aiosDataFs(): string | null {
   if (process.getuid?.() !== 0) return null;
   const img = join(base, "aios-data-bench.img");
@@ -69,7 +73,7 @@ function aiosDataFs(): string | null {
   run(["umount", at]); // one a killed run left behind
   rmSync(img, { force: true });
   mkdirSync(at, { recursive: true });
-  if (!run(["truncate", "-s", "4G", img]) || !run(["mke2fs", "-q", "-t", "ext4", "-F", img]) || !run(["mount", "-o", "loop,noatime", img, at])) {
+  if (!run(["truncate", "-s", "4G", img]) || !run(["mke2fs", "-q", "-t", "ext4", "-E", "lazy_itable_init=0,lazy_journal_init=0", "-F", img]) || !run(["mount", "-o", "loop,noatime", img, at])) {
     rmSync(img, { force: true });
     return null;
   }
@@ -341,7 +345,7 @@ console.log(`## Durability: nothing acknowledged before it is on disk
 
 ${
   onData
-    ? `On ext4 made and mounted as aios-data is (mke2fs defaults, journal, noatime), a loop-mounted image on the build disk: ${onData.where}. The targets are read here.
+    ? `On ext4 made and mounted as aios-data is (build/image.mk's mke2fs, journal, noatime), a loop-mounted image on the build disk: ${onData.where}. The targets are read here.
 
 ${tables(onData)}
 
