@@ -20,6 +20,7 @@ import {
   tempNameFor,
   writeFileDurable,
 } from "./durable";
+import { deferFlushesFor } from "./durable/deferred";
 
 let dir: string;
 beforeEach(() => {
@@ -167,7 +168,7 @@ describe("SlotFile", () => {
 });
 
 describe("Staging", () => {
-  test.each([false, true])("files are staged in the spool, pending until settled, then in place; nothing left behind (flushed with the whole filesystem: %p)", async (shared) => {
+  test.each([false, true])("files are staged in the spool, in place at commit, pending until their directory is flushed, which a waiter hurries; nothing left behind (flushed with the whole filesystem: %p)", async (shared) => {
     const spool = join(dir, "spool");
     const target = join(dir, `app${shared ? 2 : 1}.conf`);
     writeFileSync(target, "old");
@@ -181,9 +182,18 @@ describe("Staging", () => {
     expect(pendingAt(join(dir, "elsewhere"))).toBeUndefined();
     await s.prepare(shared);
     s.commit();
-    await s.settle(shared);
+    expect(readFileSync(target, "utf8")).toBe("new"); // in place at once; its directory flushed later
+    const was = deferFlushesFor(60_000); // the flush runs only because someone waits on the path
+    try {
+      const settled = s.settle();
+      const again = pendingAt(target);
+      expect(again).toBeDefined();
+      await again;
+      await settled;
+    } finally {
+      deferFlushesFor(was);
+    }
     await waiting;
-    expect(readFileSync(target, "utf8")).toBe("new");
     expect(statSync(target).mode & 0o777).toBe(0o640);
     expect(readdirSync(spool)).toEqual([]);
     expect(pendingAt(target)).toBeUndefined();
@@ -198,7 +208,7 @@ describe("Staging", () => {
     s.write(target, "new", { mtimeMs: 1_000_000_000_000 });
     await s.prepare(shared);
     s.commit();
-    await s.settle(shared);
+    await s.settle();
     const st = statSync(target);
     expect([st.uid, st.gid, st.mode & 0o7777, st.mtimeMs, readFileSync(target, "utf8")]).toEqual([4321, 4322, 0o2750, 1_000_000_000_000, "new"]);
   });
@@ -220,18 +230,23 @@ describe("Staging", () => {
     expect(pendingAt(dir)).toBeUndefined();
   });
 
-  test("a staged file is written by prepare(), not before; a plan whose file never was is found changed by redo", async () => {
+  test("a lone call's staged file is written at once; with another staging, by prepare(); a plan whose file never was is found changed by redo", async () => {
     const spool = join(dir, "spool");
     const target = join(dir, "late.conf");
     writeFileSync(target, "old");
-    const s = new Staging("c11", spool);
+    const first = new Staging("c11", spool);
+    first.write(join(dir, "first.conf"), "first");
+    expect(readFileSync(first.plan[0]!.tmp, "utf8")).toBe("first"); // alone: written (and its flush begun) at once
+    const s = new Staging("c12", spool);
     s.write(target, "new");
-    expect(existsSync(s.plan[0]!.tmp)).toBe(false);
+    expect(existsSync(s.plan[0]!.tmp)).toBe(false); // another is staging: left for prepare(), to share a flush
     expect(redoStaged(s.plan).map((o) => o.outcome)).toEqual(["changed"]); // the power went before it was written
-    await s.prepare();
+    await s.prepare(true);
     expect(readFileSync(s.plan[0]!.tmp, "utf8")).toBe("new");
     s.abort();
+    first.abort();
     expect(readFileSync(target, "utf8")).toBe("old");
+    expect(existsSync(first.plan[0]!.tmp)).toBe(false);
   });
 
   test("abort removes what was staged and leaves the target", () => {

@@ -53,17 +53,20 @@ describe("addIpv4Address, addDefaultRoute", () => {
 });
 
 test("threadCpuMs counts this thread's work to well under a millisecond, and no time spent asleep", async () => {
-  let started = threadCpuMs();
+  const started = threadCpuMs();
   // Asleep for 100 ms: a clock that counted it would say 100 or more. The bound leaves room for
   // what else this thread runs meanwhile (a collection, the test runner): 5 ms of it in 30 ms
   // failed a make test on a busy machine.
   await Bun.sleep(100);
   expect(threadCpuMs() - started).toBeLessThan(25);
-  started = threadCpuMs();
-  const until = performance.now() + 0.3;
-  while (performance.now() < until);
-  const spent = threadCpuMs() - started;
-  // A tick-based clock would say 0 or 4 ms for 0.3 ms of work.
-  expect(spent).toBeGreaterThan(0);
-  expect(spent).toBeLessThan(3.5);
+  // A tick-based clock would say 0 or 4 ms for 0.3 ms of work. The least of five tries: one that a
+  // collection on this thread lands in can count 5 ms (seen in a make test on a busy machine).
+  const tries = Array.from({ length: 5 }, () => {
+    const from = threadCpuMs();
+    const until = performance.now() + 0.3;
+    while (performance.now() < until);
+    return threadCpuMs() - from;
+  });
+  expect(Math.min(...tries)).toBeGreaterThan(0);
+  expect(Math.min(...tries)).toBeLessThan(3.5);
 });

@@ -84,21 +84,24 @@ export const fsWrite = defineTool({
       if (existing?.isDirectory()) throw new FsError("EISDIR", tool, args.path, "EISDIR (is a directory)");
       const dirs = !existing && args.createParents ? missingParents(ctx.env, tool, args.path, r) : [];
       const store = storeFor(ctx);
-      const before = existing ? snapshot(tool, args.path, r.host, store) : null;
-      const undo: WriteUndo = { path: r.real, before, dirs, store: storeId(ctx, store) };
       const data = decode(args.content, args.encoding);
       const mode = args.mode === undefined ? undefined : parseMode(args.mode);
       // The replaced file's owner and mode, as looked at above: the staging need not look again.
       const own = existing?.isFile() ? { mode: mode ?? existing.mode & 0o7777, uid: existing.uid, gid: existing.gid } : { mode };
-      // Directories are made in place, so their undo record goes to disk first; a staged file's goes with the result.
-      const staged = ctx.staging !== undefined;
-      if (dirs.length > 0 || !staged) ctx.saveUndo(undo);
-      makeDirs(ctx.env, tool, dirs);
-      attempt(tool, args.path, () => {
-        if (ctx.staging) ctx.staging.write(r.host, data, own);
-        else writeFileDurable(r.host, data, { mode });
-      });
-      if (dirs.length === 0 && staged) ctx.saveUndo(undo);
+      const undo = (): WriteUndo => ({ path: r.real, before: existing ? snapshot(tool, args.path, r.host, store) : null, dirs, store: storeId(ctx, store) });
+      const staging = ctx.staging;
+      if (staging && dirs.length === 0) {
+        // Nothing changes in place before the result, which carries the undo record. The file is
+        // staged before the old content is read for that record: its flush, the longest on the
+        // call's path, starts sooner (Staging.write).
+        attempt(tool, args.path, () => staging.write(r.host, data, own));
+        ctx.saveUndo(undo());
+      } else {
+        // Directories are made (or the file written) in place: the undo record goes to disk first.
+        ctx.saveUndo(undo());
+        makeDirs(ctx.env, tool, dirs);
+        attempt(tool, args.path, () => (staging ? staging.write(r.host, data, own) : writeFileDurable(r.host, data, { mode })));
+      }
       return { path: r.guest, bytes: data.length, created: !existing };
     });
   },
