@@ -99,11 +99,17 @@ export function ownership(path: string, opts: DurableWriteOptions): { mode: numb
   return { mode: opts.mode ?? old?.mode ?? 0o644, uid: opts.uid ?? old?.uid, gid: opts.gid ?? old?.gid, mtimeMs: opts.mtimeMs };
 }
 
+/**
+ * This process's user and group, asked once: each ask is a system call, on
+ * every staged file's path, and aios-init never changes them.
+ */
+const SELF = { uid: process.getuid?.(), gid: process.getgid?.() };
+
 /** A new file's mode, owner and mtime set on its descriptor (no second path lookup, so no name swapped for a link in between). */
 function fixOwnership(fd: number, own: { mode: number; uid?: number; gid?: number; mtimeMs?: number }): void {
   // The umask may have cleared bits, and set-id or sticky bits need chmod.
   fchmodSync(fd, own.mode);
-  if ((own.uid !== undefined && own.uid !== process.getuid?.()) || (own.gid !== undefined && own.gid !== process.getgid?.())) fchownSync(fd, own.uid ?? -1, own.gid ?? -1);
+  if ((own.uid !== undefined && own.uid !== SELF.uid) || (own.gid !== undefined && own.gid !== SELF.gid)) fchownSync(fd, own.uid ?? -1, own.gid ?? -1);
   // chown clears set-id bits: the mode again after it.
   if (own.mode & 0o6000) fchmodSync(fd, own.mode);
   if (own.mtimeMs !== undefined) futimesSync(fd, new Date(), new Date(own.mtimeMs));
