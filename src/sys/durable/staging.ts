@@ -164,11 +164,12 @@ export class Staging {
    * prepare(), where one flush of the filesystem serves them all. Either way
    * a power cut can leave a staged file no durable record claims (the boot
    * sweep removes it: clearSpool) or a record whose staged file is not on
-   * disk (which redo reports as `changed`).
+   * disk (which redo reports as `changed`). `opts.dev`: the target's
+   * filesystem, where the caller has just looked (else its directory is).
    */
-  write(target: string, data: string | Uint8Array, opts: DurableWriteOptions = {}): void {
+  write(target: string, data: string | Uint8Array, opts: DurableWriteOptions & { dev?: number } = {}): void {
     const own = ownership(target, opts);
-    const { tmp, dev } = this.tmpFor(target);
+    const { tmp, dev } = this.tmpFor(target, opts.dev);
     let release!: () => void;
     const done = new Promise<void>((resolve) => (release = resolve));
     const s: Staged = { tmp, target, sha256: sha256(data), data, own, dev, fd: null, synced: null, deferred: false, done, release };
@@ -209,10 +210,10 @@ export class Staging {
     return f.synced;
   }
 
-  private tmpFor(target: string): { tmp: string; dev: number } {
+  private tmpFor(target: string, known?: number): { tmp: string; dev: number } {
     const name = `${this.tag}.${this.next++}`;
     // The target's filesystem: where its temporary file goes and which filesystem's flush covers both (syncfs.ts).
-    const dev = statSync(dirname(target)).dev;
+    const dev = known ?? statSync(dirname(target)).dev;
     const beside = { tmp: join(dirname(target), `.${basename(target)}.aios-${name}`), dev };
     if (this.spool !== undefined) {
       let spoolDev: number | null | undefined = spools.get(this.spool);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdirSync, rmdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, rmdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FsPathError } from "./errors";
 import { normalizeGuest, pathRisk, resolvePath } from "./paths";
@@ -34,7 +34,25 @@ describe("normalizeGuest", () => {
 describe("resolvePath", () => {
   test("a path inside a root maps under the sandbox", () => {
     const r = resolvePath(t.env, "fs.read", "/etc/nginx/../hostname");
-    expect(r).toEqual({ guest: "/etc/hostname", real: "/etc/hostname", host: join(t.root, "etc/hostname") });
+    expect(r).toMatchObject({ guest: "/etc/hostname", real: "/etc/hostname", host: join(t.root, "etc/hostname") });
+  });
+
+  test("the walk hands its lstat of the path on: what is there (through a link, its target), null where nothing is, nothing through a file", () => {
+    writeFileSync(join(t.root, "etc/hostname"), "aios\n");
+    const file = resolvePath(t.env, "fs.read", "/etc/hostname");
+    expect(file.stat?.ino).toBe(lstatSync(file.host).ino);
+    expect(resolvePath(t.env, "fs.read", "/etc/absent").stat).toBeNull();
+    expect(resolvePath(t.env, "fs.read", "/etc/absent/below").stat).toBeNull();
+    expect(resolvePath(t.env, "fs.read", "/etc/hostname/below").stat).toBeUndefined(); // the caller's own lstat names ENOTDIR
+    symlinkSync("hostname", join(t.root, "etc/name-link"));
+    const followed = resolvePath(t.env, "fs.read", "/etc/name-link");
+    expect([followed.stat?.isFile(), followed.stat?.ino]).toEqual([true, lstatSync(join(t.root, "etc/hostname")).ino]);
+    expect(resolvePath(t.env, "fs.read", "/etc/name-link", { follow: false }).stat?.isSymbolicLink()).toBe(true);
+    symlinkSync("..", join(t.root, "etc/up"));
+    expect(resolvePath(t.env, "fs.read", "/etc/up/etc/hostname").stat?.ino).toBe(lstatSync(join(t.root, "etc/hostname")).ino);
+    mkdirSync(join(t.root, "etc/sub"));
+    symlinkSync("..", join(t.root, "etc/sub/up"));
+    expect(resolvePath(t.env, "fs.read", "/etc/sub/up").stat).toBeUndefined(); // a ".." ended the walk: not looked at, left to the caller
   });
 
   test("relative paths and NUL bytes are malformed", () => {

@@ -37,6 +37,12 @@ export interface Resolved {
   real: string;
   /** Host path of `real`, for node:fs. */
   host: string;
+  /**
+   * lstat of `host` as the walk that resolved it found it (null: nothing
+   * there), in this same turn; undefined when the walk did not look at it.
+   * A tool that would lstat `host` next takes this instead.
+   */
+  stat?: Stats | null;
 }
 
 export interface ResolveOptions {
@@ -136,36 +142,49 @@ function hostToGuest(realRoot: string, host: string): string | null {
  * does: `..` goes to the parent of what was actually reached, a symlink's
  * target is spliced in (absolute targets restart at `/`). Stops at the first
  * component that does not exist and appends the rest; those cannot be links.
+ * `seen.stat` gets the lstat of the path returned, where the walk made it
+ * (null: nothing there), so its caller need not make it again.
  */
-export function walk(start: string, components: readonly string[], followFinal: boolean): string {
+export function walk(start: string, components: readonly string[], followFinal: boolean, seen?: { stat?: Stats | null }): string {
   let done = start;
   const todo = [...components].reverse();
   let links = 0;
+  let last: Stats | null | undefined;
   while (todo.length > 0) {
     const name = todo.pop() as string;
     if (name === "" || name === ".") continue;
     if (name === "..") {
       done = dirname(done);
+      last = undefined;
       continue;
     }
     const next = done === "/" ? `/${name}` : `${done}/${name}`;
     let st: Stats | undefined;
+    let notDir = false;
     try {
       st = lstatSync(next, { throwIfNoEntry: false });
     } catch (err) {
       if (errorCode(err) !== "ENOTDIR") throw err;
+      notDir = true;
     }
-    if (!st) return join(next, ...todo.reverse());
+    if (!st) {
+      // Nothing there, so nothing below it either; but a path through a file is an error its lstat names.
+      if (seen) seen.stat = notDir ? undefined : null;
+      return join(next, ...todo.reverse());
+    }
     if (st.isSymbolicLink() && (todo.length > 0 || followFinal)) {
       if (++links > MAX_LINKS) throw Object.assign(new Error(`${next}: too many levels of symbolic links`), { code: "ELOOP" });
       const target = readlinkSync(next);
       if (target.startsWith("/")) done = "/";
       const parts = target.split("/");
       for (let i = parts.length - 1; i >= 0; i--) todo.push(parts[i] as string);
+      last = undefined; // where the link leads is looked at next, if anywhere
       continue;
     }
     done = next;
+    last = st;
   }
+  if (seen) seen.stat = done === start ? undefined : last;
   return done;
 }
 
@@ -181,11 +200,11 @@ function printable(path: string): string {
  * links) or drops it, and the turn's end drops it, so it never outlives a
  * moment in which this process could have changed the tree.
  */
-let lastWalk: { env: ToolEnv; guest: string; host: string } | null = null;
+let lastWalk: { env: ToolEnv; guest: string; host: string; stat?: Stats | null } | null = null;
 
-function rememberWalk(env: ToolEnv, guest: string, host: string): void {
+function rememberWalk(env: ToolEnv, guest: string, host: string, stat: Stats | null | undefined): void {
   if (lastWalk === null) queueMicrotask(() => (lastWalk = null));
-  lastWalk = { env, guest, host };
+  lastWalk = { env, guest, host, stat };
 }
 
 /** Checks a guest path and returns where it really leads; throws FsPathError naming the path and the reason. */
@@ -200,9 +219,13 @@ export function resolvePath(env: ToolEnv, tool: string, path: string, opts: Reso
     throw new FsPathError("outside_roots", tool, path, "outside the allowed roots");
   }
   let host: string;
+  const seen: { stat?: Stats | null } = {};
   try {
     const follow = opts.follow ?? true;
-    host = follow && walked?.env === env && walked.guest === guest ? walked.host : walk(r.realRoot, guest.split("/"), follow);
+    if (follow && walked?.env === env && walked.guest === guest) {
+      host = walked.host;
+      seen.stat = walked.stat;
+    } else host = walk(r.realRoot, guest.split("/"), follow, seen);
   } catch (err) {
     throw fsFailure(tool, path, err);
   }
@@ -211,7 +234,7 @@ export function resolvePath(env: ToolEnv, tool: string, path: string, opts: Reso
     throw new FsPathError("outside_roots", tool, path, "outside the allowed roots (through a symlink)");
   }
   if (r.reserved.some((d) => within(guest, d) || within(real, d))) throw reservedError(tool, path);
-  return { guest, real, host };
+  return { guest, real, host, stat: seen.stat };
 }
 
 function reservedError(tool: string, path: string): FsPathError {
@@ -232,8 +255,9 @@ export function pathRisk(env: ToolEnv, path: string, write: boolean): Risk | und
   if (hit(guest)) return "high";
   try {
     const r = roots(env);
-    const host = walk(r.realRoot, guest.split("/"), true);
-    rememberWalk(env, guest, host);
+    const seen: { stat?: Stats | null } = {};
+    const host = walk(r.realRoot, guest.split("/"), true, seen);
+    rememberWalk(env, guest, host, seen.stat);
     const real = hostToGuest(r.realRoot, host);
     if (real !== null && hit(real)) return "high";
   } catch {

@@ -7,7 +7,7 @@
  * copy is on disk before the change it undoes is made. Putting a snapshot
  * back is durable too.
  */
-import { chmodSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, type Stats, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { copyFileDurable, fsyncParent, fsyncPath, mkdirDurable, syncTree, writeFileDurable } from "../../sys";
 
@@ -66,8 +66,9 @@ export class UndoStore {
 }
 
 /** The node at `host` (not following a final symlink), or null when nothing is there. */
-export function capture(host: string, store: UndoStore): Snapshot | null {
-  const st = lstatSync(host, { throwIfNoEntry: false });
+/** `stat`: lstat of `host` made this same turn by the caller, if it has one. */
+export function capture(host: string, store: UndoStore, stat?: Stats): Snapshot | null {
+  const st = stat ?? lstatSync(host, { throwIfNoEntry: false });
   if (!st) return null;
   store.count(st.isFile() ? st.size : 0);
   if (st.isSymbolicLink()) return { type: "symlink", target: readlinkSync(host), uid: st.uid, gid: st.gid };

@@ -3,7 +3,7 @@
  * copies, the directories a call created, and re-resolving a recorded path at
  * undo time (the tree may have changed since, so it is checked again).
  */
-import { lstatSync, mkdirSync, rmdirSync } from "node:fs";
+import { lstatSync, mkdirSync, rmdirSync, type Stats } from "node:fs";
 import { dirname } from "node:path";
 import { errorCode, fsyncParent, pendingAt } from "../../sys";
 import type { ToolContext, ToolEnv } from "../define";
@@ -26,9 +26,9 @@ export function storeId(ctx: ToolContext, store: UndoStore): string | undefined 
 }
 
 /** A snapshot for undo, with a refusal that names the path when it is too big to keep. */
-export function snapshot(tool: string, path: string, host: string, store: UndoStore): Snapshot | null {
+export function snapshot(tool: string, path: string, host: string, store: UndoStore, stat?: Stats): Snapshot | null {
   try {
-    return capture(host, store);
+    return capture(host, store, stat);
   } catch (err) {
     if (err instanceof SnapshotLimitError) {
       store.discard();

@@ -80,7 +80,8 @@ export const fsWrite = defineTool({
     const tool = "fs.write";
     const r = resolvePath(ctx.env, tool, args.path);
     return whenSettled([r.host], () => {
-      const existing = attempt(tool, args.path, () => lstatSync(r.host, { throwIfNoEntry: false }));
+      // As the walk that resolved the path found it (this turn), else looked at now.
+      const existing = r.stat !== undefined ? (r.stat ?? undefined) : attempt(tool, args.path, () => lstatSync(r.host, { throwIfNoEntry: false }));
       if (existing?.isDirectory()) throw new FsError("EISDIR", tool, args.path, "EISDIR (is a directory)");
       const dirs = !existing && args.createParents ? missingParents(ctx.env, tool, args.path, r) : [];
       const store = storeFor(ctx);
@@ -88,13 +89,13 @@ export const fsWrite = defineTool({
       const mode = args.mode === undefined ? undefined : parseMode(args.mode);
       // The replaced file's owner and mode, as looked at above: the staging need not look again.
       const own = existing?.isFile() ? { mode: mode ?? existing.mode & 0o7777, uid: existing.uid, gid: existing.gid } : { mode };
-      const undo = (): WriteUndo => ({ path: r.real, before: existing ? snapshot(tool, args.path, r.host, store) : null, dirs, store: storeId(ctx, store) });
+      const undo = (): WriteUndo => ({ path: r.real, before: existing ? snapshot(tool, args.path, r.host, store, existing) : null, dirs, store: storeId(ctx, store) });
       const staging = ctx.staging;
       if (staging && dirs.length === 0) {
         // Nothing changes in place before the result, which carries the undo record. The file is
         // staged before the old content is read for that record: its flush, the longest on the
         // call's path, starts sooner (Staging.write).
-        attempt(tool, args.path, () => staging.write(r.host, data, own));
+        attempt(tool, args.path, () => staging.write(r.host, data, { ...own, dev: existing?.isFile() ? existing.dev : undefined }));
         ctx.saveUndo(undo());
       } else {
         // Directories are made (or the file written) in place: the undo record goes to disk first.
