@@ -6,7 +6,7 @@
  * power cut itself is test/vm/powercut.test.ts.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setSink, Staging } from "../sys";
 import { fsTools } from "./fs";
@@ -125,6 +125,17 @@ describe("staged files", () => {
     await s.executor.rollback(a.callId, "t");
     expect(readFileSync(s.host("/srv/same"), "utf8")).toBe("0");
   });
+});
+
+test("a write that waited for another to the same file looks at the file again: it keeps the mode the first one gave", async () => {
+  writeFileSync(s.host("/srv/moded"), "0");
+  chmodSync(s.host("/srv/moded"), 0o644);
+  await Promise.all([
+    s.executor.call({ tool: "fs.write", args: { path: "/srv/moded", content: "first", mode: "0600" }, agent: "ops" }),
+    s.executor.call({ tool: "fs.write", args: { path: "/srv/moded", content: "second, longer" }, agent: "ops" }),
+  ]);
+  expect(readFileSync(s.host("/srv/moded"), "utf8")).toBe("second, longer");
+  expect(statSync(s.host("/srv/moded")).mode & 0o777).toBe(0o600);
 });
 
 describe("call ids", () => {

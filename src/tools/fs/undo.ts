@@ -76,11 +76,12 @@ export function makeDirs(env: ToolEnv, tool: string, guests: readonly string[], 
  * Runs `body` once no staged write (another call's fs.write, not yet in
  * place) is pending at, under or above these host paths: at once and
  * synchronously in the usual case, so a tool's look-then-change stays one
- * step no other call can come between.
+ * step no other call can come between. `body(now)`: now is false when it
+ * waited, so what was looked at before (a Resolved's stat) is stale.
  */
-export function whenSettled<T>(hosts: readonly string[], body: () => T): T | Promise<T> {
+export function whenSettled<T>(hosts: readonly string[], body: (now: boolean) => T): T | Promise<T> {
   const wait = pendingAt(...hosts);
-  return wait ? wait.then(() => whenSettled(hosts, body)) : body();
+  return wait ? wait.then(() => whenSettled(hosts, () => body(false))) : body(true);
 }
 
 /** Removes directories a call created, innermost first; one that gained entries since is left and reported. */

@@ -79,9 +79,9 @@ export const fsWrite = defineTool({
   execute(args, ctx) {
     const tool = "fs.write";
     const r = resolvePath(ctx.env, tool, args.path);
-    return whenSettled([r.host], () => {
-      // As the walk that resolved the path found it (this turn), else looked at now.
-      const existing = r.stat !== undefined ? (r.stat ?? undefined) : attempt(tool, args.path, () => lstatSync(r.host, { throwIfNoEntry: false }));
+    return whenSettled([r.host], (now) => {
+      // As the walk that resolved the path found it, in this same turn; looked at again after a wait.
+      const existing = now && r.stat !== undefined ? (r.stat ?? undefined) : attempt(tool, args.path, () => lstatSync(r.host, { throwIfNoEntry: false }));
       if (existing?.isDirectory()) throw new FsError("EISDIR", tool, args.path, "EISDIR (is a directory)");
       const dirs = !existing && args.createParents ? missingParents(ctx.env, tool, args.path, r) : [];
       const store = storeFor(ctx);
