@@ -19,8 +19,8 @@ import { syncFilesystemShared } from "./syncfs";
 /**
  * How long a directory flush waits for others to share it. Measured with one
  * caller writing on ext4 with its journal: a flush after every call, even
- * off the call's path, cost each call ~25% (it competes with the next
- * call's flushes); one per 50 ms costs ~2%.
+ * off the call's path, made each call a third slower (it competes with the
+ * next call's flushes); one per 50 ms costs ~2%.
  */
 export const DEFER_MS = 50;
 let deferMs = DEFER_MS;

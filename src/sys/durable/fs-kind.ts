@@ -7,7 +7,7 @@
  * fsync commits that transaction; without one, ext4_sync_parent() flushes the
  * directories of an inode created since (fs/ext4/fsync.c). aios-data is
  * ext4, and on a staged write's path that directory flush was a third flush
- * running beside the file's and the ledger's (~15% of a sequential call,
+ * running beside the file's and the ledger's (~10% of a sequential call,
  * measured with its journal), so it is skipped there and nowhere else.
  */
 import { readFileSync } from "node:fs";
@@ -44,7 +44,12 @@ export function fsTypeOf(dev: number, mountinfo = "/proc/self/mountinfo"): strin
   return null;
 }
 
-/** Whether fsync of a file newly created on filesystem `dev` also makes its name durable (cached per device). */
+/**
+ * Whether fsync of a file newly created on filesystem `dev` also makes its
+ * name durable. Cached per device for the process's life: aios-init mounts
+ * its disks once, and reading mountinfo on every staged file would cost more
+ * than the flush it saves.
+ */
 export function fsyncKeepsNewName(dev: number): boolean {
   let known = byDev.get(dev);
   if (known === undefined) byDev.set(dev, (known = NAME_WITH_FSYNC.has(fsTypeOf(dev) ?? "")));
