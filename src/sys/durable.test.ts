@@ -20,7 +20,6 @@ import {
   tempNameFor,
   writeFileDurable,
 } from "./durable";
-import { deferFlushesFor } from "./durable/deferred";
 
 let dir: string;
 beforeEach(() => {
@@ -168,7 +167,7 @@ describe("SlotFile", () => {
 });
 
 describe("Staging", () => {
-  test.each([false, true])("files are staged in the spool, in place at commit, pending until their directory is flushed, which a waiter hurries; nothing left behind (flushed with the whole filesystem: %p)", async (shared) => {
+  test.each([false, true])("files are staged in the spool, in place at commit, pending until their directory is flushed; nothing left behind (flushed with the whole filesystem: %p)", async (shared) => {
     const spool = join(dir, "spool");
     const target = join(dir, `app${shared ? 2 : 1}.conf`);
     writeFileSync(target, "old");
@@ -182,17 +181,9 @@ describe("Staging", () => {
     expect(pendingAt(join(dir, "elsewhere"))).toBeUndefined();
     await s.prepare(shared);
     s.commit();
-    expect(readFileSync(target, "utf8")).toBe("new"); // in place at once; its directory flushed later
-    const was = deferFlushesFor(60_000); // the flush runs only because someone waits on the path
-    try {
-      const settled = s.settle();
-      const again = pendingAt(target);
-      expect(again).toBeDefined();
-      await again;
-      await settled;
-    } finally {
-      deferFlushesFor(was);
-    }
+    expect(readFileSync(target, "utf8")).toBe("new"); // in place at commit
+    expect(pendingAt(target)).toBeDefined(); // until its directory is flushed
+    await s.settle(shared);
     await waiting;
     expect(statSync(target).mode & 0o777).toBe(0o640);
     expect(readdirSync(spool)).toEqual([]);
@@ -208,7 +199,7 @@ describe("Staging", () => {
     s.write(target, "new", { mtimeMs: 1_000_000_000_000 });
     await s.prepare(shared);
     s.commit();
-    await s.settle();
+    await s.settle(shared);
     const st = statSync(target);
     expect([st.uid, st.gid, st.mode & 0o7777, st.mtimeMs, readFileSync(target, "utf8")]).toEqual([4321, 4322, 0o2750, 1_000_000_000_000, "new"]);
   });

@@ -7,9 +7,7 @@
  *
  * - replace: new content to a temporary file in the same directory, fsync it,
  *   rename it over the target, fsync the directory (the rename is atomic: a
- *   reader or a reboot sees the old file or the new one, never a mix); a
- *   staged write, whose rename a durable record lets boot redo, flushes the
- *   directory after its answer (durable/deferred.ts);
+ *   reader or a reboot sees the old file or the new one, never a mix);
  * - append: write at the end, fsync the file, and fsync the directory when the
  *   append created it.
  *
@@ -18,11 +16,9 @@
  * asynchronous ones that let concurrent writers share a flush
  * (durable/group.ts), the two-slot record file the audit ledger anchors its
  * head in (durable/slots.ts), and staged writes that are put in place only
- * once the ledger says so (durable/staging.ts), their directories flushed
- * after the answer while the ledger's plan covers them (durable/deferred.ts).
+ * once the ledger says so (durable/staging.ts).
  */
 export * from "./durable/files";
 export { fdatasyncAsync, fsyncAsync, GroupCommit, syncDir } from "./durable/group";
-export { flushDeferred } from "./durable/deferred";
 export { SlotFile } from "./durable/slots";
 export { clearSpool, pendingAt, redoStaged, type RedoOutcome, type StagedRename, Staging } from "./durable/staging";

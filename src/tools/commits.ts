@@ -13,7 +13,7 @@
  * cleared in a later transaction, never in a commit of its own.
  */
 import type { AuditInput, AuditLedger, CallStore, NewCall } from "../memory";
-import { errorMessage, log, type Staging } from "../sys";
+import { errorMessage, type Staging } from "../sys";
 import { ToolExecutionError } from "./errors";
 import { LedgerError } from "../memory";
 import { callId } from "./views";
@@ -88,9 +88,8 @@ export class CallCommits {
    * Puts a call's staged files in place once `written` (its result, with the
    * plan) is durable: the staged files are written while the result's flush
    * runs (it was queued first), both reach the disk in one parallel flush,
-   * then the renames, and the call is answered. Their directories are flushed
-   * after, shared with the calls around it (Staging.settle): until then a
-   * power cut can take a rename, and boot redoes it from the plan.
+   * then the renames, then their directories. A crash in between leaves a
+   * plan boot finishes.
    */
   async apply(seq: number, audit: AuditInput, staging: Staging, written: Promise<void>): Promise<void> {
     let unrecorded: unknown;
@@ -100,6 +99,11 @@ export class CallCommits {
       const shared = this.applying > 1;
       await Promise.all([written.catch((err) => Promise.reject(err instanceof LedgerError ? err : (unrecorded = err))), staging.prepare(shared)]);
       staging.commit();
+      // The plan is done once the renames are: its row is cleared in the next call's transaction
+      // (queued before settle() lets a writer of the same paths go on, so it precedes that writer's
+      // own plan), never in a commit of its own. If a crash loses it, boot finds the renames done.
+      this.cleared.push(seq);
+      await staging.settle(shared);
     } catch (err) {
       staging.abort();
       if (unrecorded !== undefined) throw unrecorded; // its result row was taken back: nothing promised, nothing to abandon
@@ -112,10 +116,6 @@ export class CallCommits {
     } finally {
       this.applying--;
     }
-    // The plan is done once the renames are on disk: its row is cleared in the next call's transaction
-    // (queued before settle() lets a writer of the same paths go on, so it precedes that writer's own
-    // plan), never in a commit of its own. If a crash loses it, boot finds the renames done.
-    void staging.settle(() => this.cleared.push(seq)).catch((err) => log.warn(`tools: ${callId(seq)} ${audit.tool}: its directories were not flushed; boot will check its renames (${errorMessage(err)})`));
   }
 
   /** At a clean stop: the plans done are cleared, and the ids reserved and not used freed (the next boot goes on from the last one used). */

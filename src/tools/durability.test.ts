@@ -3,11 +3,10 @@
  * executor with a real ledger runs in a child under strace, and the system
  * calls between a call's start and its answer must show the whole protocol:
  * for fs.write the ledger's write-ahead log (the result, with its plan of
- * renames) and the staged file, content and name, fsynced before its rename
- * and the answer, and the target's directory fsynced after the rename (later:
- * until then boot redoes the rename from the plan); for a read the log
- * fdatasynced before the answer. (A power cut keeps only what was synced:
- * test/vm/powercut.test.ts cuts the power.)
+ * renames) and the staged file, content and name, fsynced before its rename,
+ * and the target's directory fsynced after it, all before the answer; for a
+ * read the log fdatasynced before the answer. (A power cut keeps only what
+ * was synced: test/vm/powercut.test.ts cuts the power.)
  * Skipped where strace or ptrace is not available.
  */
 import { afterAll, describe, expect, test } from "bun:test";
@@ -50,8 +49,6 @@ for (const [mark, tool, args] of [["WRITE", "fs.write", { path: "/srv/x.conf", c
   await sys.executor.call({ tool, args, agent: "t" });
   writeSync(marks, mark + "-ACK\\n");
 }
-await Bun.sleep(300); // the write's deferred directory flush runs on its own meanwhile
-writeSync(marks, "IDLE\\n");
 // Calls in flight together: results in one commit, staged files made durable by shared flushes.
 writeSync(marks, "BURST-BEGIN\\n");
 await Promise.all(Array.from({ length: 8 }, (_, i) => sys.executor.call({ tool: "fs.write", args: { path: "/srv/b" + i + ".conf", content: "burst " + i }, agent: "t" })));
@@ -124,7 +121,7 @@ describe.skipIf(!canTrace)("nothing is answered before it is on disk (strace)", 
     expect(mark("WRITE-ACK")).toBeGreaterThan(mark("WRITE-BEGIN"));
   });
 
-  test("fs.write: ledger and staged file synced, renamed into place, answered; the directory synced after", () => {
+  test("fs.write: ledger and staged file synced, renamed into place, directory synced, then the answer", () => {
     const span = between("WRITE-BEGIN", "WRITE-ACK");
     const target = join(dir, "state/sandbox/srv/x.conf");
     const rename = span.findIndex((c) => c.name.startsWith("rename") && c.args.includes(`"${target}"`));
@@ -137,12 +134,10 @@ describe.skipIf(!canTrace)("nothing is answered before it is on disk (strace)", 
     const wal = span.findIndex((c) => synced(c) && c.path?.endsWith("audit.db-wal"));
     expect(wal).toBeGreaterThanOrEqual(0);
     expect(wal).toBeLessThan(rename); // the result row (and the plan) is durable before the file is put in place
-    // The rename reaches the disk later, in a deferred flush of its directory, which runs on its own within a moment.
-    const after = calls.slice(mark("WRITE-BEGIN") + 1 + rename + 1, mark("IDLE"));
-    expect(after.some((c) => synced(c) && c.path === join(dir, "state/sandbox/srv"))).toBe(true);
+    expect(span.slice(rename).some((c) => synced(c) && c.path === join(dir, "state/sandbox/srv"))).toBe(true); // the rename on disk before the answer
   });
 
-  test("calls in flight together: each staged file synced after it was written and before its rename, the ledger synced before any, the directory after all", () => {
+  test("calls in flight together: each staged file synced after it was written and before its rename, the ledger synced before any, the directory after all, then the answers", () => {
     const span = between("BURST-BEGIN", "BURST-ACK");
     const renames = Array.from({ length: 8 }, (_, i) => span.findIndex((c) => c.name.startsWith("rename") && c.args.includes(`"${join(dir, `state/sandbox/srv/b${i}.conf`)}"`)));
     expect(renames.every((r) => r >= 0)).toBe(true);
@@ -153,9 +148,8 @@ describe.skipIf(!canTrace)("nothing is answered before it is on disk (strace)", 
       expect(flushed(span, tmp, span[written]!.at, span[r]!.start)).toBe(true);
       expect(span.slice(0, r).some((c) => synced(c) && c.path?.endsWith("audit.db-wal"))).toBe(true);
     }
-    // The directory after all the renames: deferred, so perhaps after the answers, before the program ends.
     const last = Math.max(...renames.map((r) => span[r]!.at));
-    expect(flushed(calls, join(dir, "state/sandbox/srv"), last, Number.POSITIVE_INFINITY)).toBe(true);
+    expect(flushed(span, join(dir, "state/sandbox/srv"), last, Number.POSITIVE_INFINITY)).toBe(true);
     // Shared: the eight files and their renames waited on fewer filesystem flushes than there are files.
     const flushes = span.filter((c) => c.name === "syncfs" && synced(c)).length;
     expect(flushes).toBeGreaterThan(0);

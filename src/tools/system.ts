@@ -5,7 +5,6 @@
  */
 import { join } from "node:path";
 import { AuditLedger, type Db, openDatabase } from "../memory";
-import { errorMessage, flushDeferred, log } from "../sys";
 import { Capabilities } from "./capabilities";
 import { CATALOG, HOST_PROVIDERS, type HostPart, type HostProvider } from "./catalog";
 import type { Tool, ToolEnv, ToolHost } from "./define";
@@ -73,8 +72,6 @@ export async function openToolSystem(opts: ToolSystemOptions): Promise<ToolSyste
       capabilities,
       ledger,
       close: async () => {
-        // Staged writes' directories flushed now, so close() clears their plans (else boot redoes them: harmless, and slower).
-        await flushDeferred().catch((err) => log.warn(`tools: flushing directories at close: ${errorMessage(err)}`));
         executor.close();
         for (const p of parts.reverse()) await p.stop?.();
         ownWorking?.close();

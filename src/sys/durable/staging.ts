@@ -10,21 +10,15 @@
  * renames from the plan (`redoStaged`), reporting a staged file the cut took
  * as `changed` or `damaged` (the call was never answered).
  *
- * The renames are answered before their directories are flushed: the plan
- * covers them until then (deferred.ts), and that flush is shared by every
- * call renaming within its window.
- *
  * Temporary files go into a spool directory when the target is on the same
  * filesystem (so a crash never leaves hidden files among the user's), else
- * beside the target. A target with a staged write pending (not yet in place,
- * or in place and its directory not yet flushed) is visible through
+ * beside the target. A target with a staged write pending is visible through
  * `pendingAt`, so another change to it waits rather than interleaving.
  */
 import { closeSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { errorCode } from "../errors";
 import { createFile, type DurableWriteOptions, fsyncPath, mkdirDurable, ownership, renameDurable } from "./files";
-import { flushLater, hurry } from "./deferred";
 import { fsyncKeepsNewName } from "./fs-kind";
 import { fsyncAsync, syncDir } from "./group";
 import { syncFilesystemShared } from "./syncfs";
@@ -45,8 +39,6 @@ interface Staged extends StagedRename {
   fd: number | null;
   /** Its content's and its name's flush, once it is written. */
   synced: Promise<void> | null;
-  /** In place, waiting for the deferred flush of its directory (settle). */
-  deferred: boolean;
   done: Promise<void>;
   release(): void;
 }
@@ -111,18 +103,12 @@ const near = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.sta
 export function pendingAt(...paths: string[]): Promise<void> | undefined {
   if (pending.size === 0) return undefined;
   const waits = new Set<Promise<void>>();
-  let deferred = false;
-  const add = (s: Staged, p: string) => {
-    if (!near(s.target, p)) return;
-    waits.add(s.done);
-    deferred ||= s.deferred;
-  };
+  const add = (s: Staged, p: string) => near(s.target, p) && waits.add(s.done);
   for (const p of paths) {
     for (const s of byTarget.get(p) ?? []) add(s, p);
     for (const a of ancestors(p)) for (const s of byTarget.get(a) ?? []) add(s, p);
     if (under.has(p)) for (const s of pending.values()) add(s, p); // a whole tree pending: rare, looked through
   }
-  if (deferred) hurry(); // someone waits on it: no reason left to wait for others to share the flush
   return waits.size ? Promise.all(waits).then(() => {}) : undefined;
 }
 
@@ -172,7 +158,7 @@ export class Staging {
     const { tmp, dev } = this.tmpFor(target, opts.dev);
     let release!: () => void;
     const done = new Promise<void>((resolve) => (release = resolve));
-    const s: Staged = { tmp, target, sha256: sha256(data), data, own, dev, fd: null, synced: null, deferred: false, done, release };
+    const s: Staged = { tmp, target, sha256: sha256(data), data, own, dev, fd: null, synced: null, done, release };
     if (this.files.length === 0) staging++;
     this.files.push(s);
     track(s);
@@ -259,21 +245,17 @@ export class Staging {
   }
 
   /**
-   * Makes the renames durable in the next deferred flush of their
-   * directories (deferred.ts), runs `flushed` (before any writer of the same
-   * paths can go on: it clears the plan), then lets waiting writers go on.
-   * The targets' directories only: the old name in the spool is no promise.
-   * If a power cut brings it back, it is the file now in place under a
-   * second name, which boot's redo (while the plan is recorded) or the spool
-   * sweep (once it is not) deals with. Rejects if the flush failed: the plan
-   * is then left for boot's redo, which finds the renames done or does them.
+   * Makes the renames durable, then lets waiting writers of the same paths go
+   * on. The targets' directories only: the old name in the spool is no
+   * promise. If a power cut brings it back, it is the file now in place under
+   * a second name, which boot's redo (while the plan is recorded) or the
+   * spool sweep (once it is not) deals with; syncing the spool here would be
+   * a third flush on every call's path for nothing.
    */
-  async settle(flushed?: () => void): Promise<void> {
+  async settle(shared = false): Promise<void> {
     const dirs = new Map(this.files.map((f) => [dirname(f.target), f.dev]));
-    for (const f of this.files) f.deferred = true;
     try {
-      await flushLater(dirs);
-      flushed?.();
+      await Promise.all([...dirs].map(([dir, dev]) => (shared ? syncFilesystemShared(dev, dir) : syncDir(dir))));
     } finally {
       this.release();
     }

@@ -84,12 +84,11 @@ async function flushFilesystem(dev: number, queue: FsQueue): Promise<void> {
 
 /**
  * Resolves once everything written to filesystem `dev` before this call is
- * on disk; `dir` is a directory on it (or several: the flush goes through the
- * first that still opens there). Writers arriving while a flush runs
+ * on disk; `dir` is a directory on it. Writers arriving while a flush runs
  * share the next one (group commit), so N concurrent writers on one
  * filesystem cost about one syncfs per flush time.
  */
-export function syncFilesystemShared(dev: number, dir: string | readonly string[]): Promise<void> {
+export function syncFilesystemShared(dev: number, dir: string): Promise<void> {
   let q = queues.get(dev);
   if (!q) {
     const queue: FsQueue = {
@@ -103,9 +102,7 @@ export function syncFilesystemShared(dev: number, dir: string | readonly string[
     };
     queues.set(dev, (q = queue));
   }
-  for (const d of typeof dir === "string" ? [dir] : dir) {
-    q.dirs.delete(d); // re-added as the newest
-    q.dirs.add(d);
-  }
+  q.dirs.delete(dir); // re-added as the newest
+  q.dirs.add(dir);
   return q.group.wait();
 }
