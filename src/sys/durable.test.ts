@@ -240,6 +240,18 @@ describe("Staging", () => {
     expect(existsSync(first.plan[0]!.tmp)).toBe(false);
   });
 
+  test("nothing is staged once the call has ended (a tool still running after its timeout)", () => {
+    const s = new Staging("c13", join(dir, "spool"));
+    s.abort();
+    expect(() => s.write(join(dir, "late"), "x")).toThrow("the call has ended");
+    expect(existsSync(join(dir, "late"))).toBe(false);
+    // And a lone call after it still stages at once: the ended one is not counted as in progress.
+    const next = new Staging("c14", join(dir, "spool"));
+    next.write(join(dir, "next"), "y");
+    expect(existsSync(next.plan[0]!.tmp)).toBe(true);
+    next.abort();
+  });
+
   test("abort removes what was staged and leaves the target", () => {
     const target = join(dir, "x");
     const s = new Staging("c8", join(dir, "spool"));

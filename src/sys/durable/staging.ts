@@ -154,6 +154,8 @@ export class Staging {
    * filesystem, where the caller has just looked (else its directory is).
    */
   write(target: string, data: string | Uint8Array, opts: DurableWriteOptions & { dev?: number } = {}): void {
+    // A tool still running after its call ended (timed out, cancelled) stages nothing: no plan would list it.
+    if (this.ended) throw new Error(`${target}: not staged: the call has ended`);
     const own = ownership(target, opts);
     const { tmp, dev } = this.tmpFor(target, opts.dev);
     let release!: () => void;
@@ -275,11 +277,11 @@ export class Staging {
     this.release();
   }
 
-  /** No longer among the stagings in progress (commit or abort, once). */
+  /** Ended (commit or abort): no longer among the stagings in progress, and nothing more is staged. */
   private closed(): void {
-    if (this.files.length === 0 || this.ended) return;
+    if (this.ended) return;
     this.ended = true;
-    staging--;
+    if (this.files.length > 0) staging--;
   }
 
   private closeFd(f: Staged): void {
