@@ -140,7 +140,8 @@ export class Vm {
       MEM: String(opts.mem ?? 1024),
       DATA_IMG: dataImg,
       INITRD: initrd,
-      CMDLINE_EXTRA: `aios.token=${TOKEN} ${opts.cmdlineExtra ?? ""}`.trim(),
+      // sysrq_always_enabled: a wait that times out asks the kernel where it is (kernelView).
+      CMDLINE_EXTRA: `aios.token=${TOKEN} sysrq_always_enabled ${opts.cmdlineExtra ?? ""}`.trim(),
       SYSTEM_IMG: opts.systemImg ?? join(OUT, "system.img"),
       SYSTEM_READONLY: opts.systemImg ? "0" : "1",
       ...(opts.repoImg !== undefined ? { REPO_IMG: opts.repoImg } : {}),
@@ -178,7 +179,11 @@ export class Vm {
     for (;;) {
       const m = this.output.slice(from).match(re);
       if (m) return m;
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${re} (${this.state()}); console tail:\n${this.output.slice(-3000)}`);
+      if (Date.now() > deadline) {
+        const tail = this.output.slice(-3000);
+        const state = this.state();
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${re} (${state}); console tail:\n${tail}${await this.kernelView()}`);
+      }
       let settled = false;
       await new Promise<void>((resolve) => {
         const wake = () => {
@@ -191,6 +196,32 @@ export class Vm {
         setTimeout(wake, 200);
       });
     }
+  }
+
+  /**
+   * Where the guest's kernel is, asked over the serial line with magic SysRq
+   * (a BREAK, then the key; boot enables it: sysrq_always_enabled): the
+   * console's log level up (9), the tasks blocked (w) and every CPU's
+   * backtrace (l), after whether the API answers. A boot that hangs before
+   * aios-init prints anything (the kernel runs `quiet`, /init keeps the
+   * console for errors) otherwise says nothing of where it stopped. Empty
+   * once QEMU is gone.
+   */
+  private async kernelView(): Promise<string> {
+    if (this.exitCode !== null) return "";
+    // A guest that is up while the console stays silent points at the console's pipe, not the guest.
+    const api = await fetch(`http://127.0.0.1:${this.port}/health`, { signal: AbortSignal.timeout(3000) }).then(
+      (r) => `HTTP ${r.status}`,
+      (err) => `no answer (${(err as Error).message})`,
+    );
+    const from = this.output.length;
+    for (const key of ["9", "w", "l"]) {
+      this.type("\x01b"); // QEMU's serial mux: Ctrl-A b sends a BREAK
+      await Bun.sleep(300);
+      this.type(key);
+      await Bun.sleep(2000);
+    }
+    return `\nthe API's /health: ${api}\nthe kernel, asked with SysRq 9, w, l:\n${this.output.slice(from, from + 12_000)}`;
   }
 
   /** Whether QEMU still runs, and how much CPU it has used: a silent console reads differently if QEMU is gone, spinning or idle. */
