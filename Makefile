@@ -85,8 +85,14 @@ typecheck: $(NPM_STAMP)
 	$(Q)node_modules/.bin/tsc --noEmit -p .
 	$(Q)node_modules/.bin/tsc --noEmit -p src/web/client
 
+# The power-cut test last, on its own: the longest, and what it prints (its
+# figures, or why it failed) then ends the log, which is what CI shows.
+POWERCUT_TEST := test/vm/powercut.test.ts
+VM_TESTS := $(filter-out $(POWERCUT_TEST),$(wildcard test/vm/*.test.ts))
+
 test-vm: image $(REPO_IMG) $(NPM_STAMP)
-	$(Q)$(BUN) test test/vm --timeout 600000
+	$(Q)$(BUN) test $(addprefix ./,$(VM_TESTS)) --timeout 600000
+	$(Q)$(BUN) test ./$(POWERCUT_TEST) --timeout 3600000
 
 bench: bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals eval bench-fleet bench-decoding bench-api bench-durability
 
@@ -165,7 +171,7 @@ help:
 	@echo '  test           test-unit, then test-vm'
 	@echo '  test-unit      typecheck, then bun test src and the goal corpus (test/goals)'
 	@echo '  typecheck      tsc --noEmit over src, test and build'
-	@echo '  test-vm        bun test test/vm (boots QEMU; builds the image first)'
+	@echo '  test-vm        bun test test/vm, the power-cut test last (boots QEMU; builds the image first)'
 	@echo '  bench          all benchmarks (bench-boot, bench-inference, bench-tools, bench-actors, bench-memory, bench-goals, bench-du, bench-fleet, bench-decoding, bench-api, bench-durability)'
 	@echo '  bench-boot     boot-time benchmark against the BusyBox-only floor'
 	@echo '  bench-inference embedding throughput (tiny BERT); PP-OCRv4 through the runtime queue vs raw onnxruntime'
