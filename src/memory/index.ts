@@ -1,5 +1,5 @@
 /** The memory layer: the only code that opens SQLite databases. */
-export { anchorPath, AuditLedger, GENESIS_HASH, LEDGER_ERROR_CODES, LedgerError, payloadHash, type LedgerErrorCode, type AuditInput, type AuditQuery, type AuditRow, type VerifyResult } from "./ledger";
+export { anchorPath, AuditLedger, GENESIS_HASH, LEDGER_ERROR_CODES, LedgerError, payloadHash, type LedgerErrorCode, type AuditInput, type AuditQuery, type AuditRow, type LedgerMark, type VerifyResult } from "./ledger";
 export { MIGRATION_ERROR_CODES, MigrationError, type Migration, type MigrationErrorCode } from "./db";
 export { applyMigrations, openDatabase, schemaVersion, type Changes, type Db, type SQLQueryBindings, type Statement } from "./db";
 export { CallStore, CALL_STATUSES, type CallFinish, type CallRecord, type CallStatus, type NewCall } from "./calls";

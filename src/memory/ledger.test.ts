@@ -1,10 +1,10 @@
 import { Database } from "bun:sqlite";
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { rowHashV1 } from "./chain";
-import { AuditLedger, GENESIS_HASH } from "./ledger";
+import { AuditLedger, GENESIS_HASH, type LedgerMark } from "./ledger";
 import { AUDIT_MIGRATIONS } from "./migrations/audit";
 
 let dir: string;
@@ -144,6 +144,34 @@ describe("durability: group commit and the anchored head", () => {
     await a.durable(); // nothing new: at once
     a.close();
     expect(existsSync(join(dir, "ledger/audit.anchor"))).toBe(true);
+  });
+
+  test("commitWritten(): queued as commit() is, resolved with what was written out; durable (and anchored) only once persisted() says so", async () => {
+    const a = AuditLedger.open(path);
+    const extra = join(dir, "staged");
+    await Bun.write(extra, "staged content");
+    const fd = openSync(extra, "r");
+    const marks = await Promise.allSettled(
+      [0, 1, 2].map((i) =>
+        a.commitWritten(
+          () => {
+            a.appendJson({ kind: "result", callId: `w${i}` }, "{}");
+            if (i === 1) throw new Error("no");
+          },
+          [fd],
+        ),
+      ),
+    );
+    closeSync(fd);
+    expect(marks.map((m) => m.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    const mark = (marks[2] as PromiseFulfilledResult<LedgerMark>).value;
+    expect(mark.head).toEqual({ seq: 2, hash: a.query({ limit: 1 })[0]!.hash }); // w0 and w2: w1 was taken back
+    await Bun.sleep(30);
+    expect(a.anchored()?.seq ?? 0).toBeLessThan(2); // written out is not durable: nothing anchored past it
+    a.persisted(mark); // the caller's flush of the filesystem, begun after the write-out, has completed
+    for (let i = 0; i < 50 && a.anchored()?.seq !== 2; i++) await Bun.sleep(10);
+    expect(a.anchored()).toEqual(mark.head);
+    a.close();
   });
 
   test("a tail lost while the ledger is open is reported against the anchor", async () => {

@@ -18,6 +18,7 @@ import {
   syncDir,
   syncTree,
   tempNameFor,
+  writeOutAsync,
   writeFileDurable,
 } from "./durable";
 
@@ -238,6 +239,44 @@ describe("Staging", () => {
     first.abort();
     expect(readFileSync(target, "utf8")).toBe("old");
     expect(existsSync(first.plan[0]!.tmp)).toBe(false);
+  });
+
+  test("on the record's filesystem (one-flush protocol): written at once and never flushed alone; written() gives the files to write out, then commit and settle put them in place", async () => {
+    const spool = join(dir, "spool");
+    const dev = statSync(dir).dev;
+    const target = join(dir, "ordered.conf");
+    writeFileSync(target, "old");
+    const s = new Staging("c15", spool, dev);
+    s.write(target, "new");
+    expect(s.ordered).toBe(true);
+    expect(readFileSync(s.plan[0]!.tmp, "utf8")).toBe("new"); // alone: written at once, into the page cache
+    const fds = s.written();
+    expect(fds).toHaveLength(1);
+    expect(readFileSync(`/proc/self/fd/${fds[0]}`, "utf8")).toBe("new");
+    await writeOutAsync(fds, "test");
+    s.commit();
+    await s.settle();
+    expect(readFileSync(target, "utf8")).toBe("new");
+    expect(readdirSync(spool)).toEqual([]);
+  });
+
+  test("a call with a file off the record's filesystem flushes all of its files, the one written at once on the record's too", async () => {
+    const spool = join(dir, "spool");
+    const s = new Staging("c16", spool, statSync(dir).dev + 1); // the record lies elsewhere: nothing here is ordered
+    s.write(join(dir, "m1"), "1");
+    expect(s.ordered).toBe(false);
+    const onShm = existsSync("/dev/shm") && statSync("/dev/shm").dev !== statSync(dir).dev;
+    const mixed = new Staging("c17", spool, statSync(dir).dev);
+    mixed.write(join(dir, "m2"), "2"); // on the record's filesystem: written at once, its flush left for later
+    if (onShm) mixed.write(join("/dev/shm", `aios-m3-${process.pid}`), "3");
+    expect(mixed.ordered).toBe(!onShm);
+    await s.prepare();
+    if (onShm) await mixed.prepare(); // flushes m2 as well
+    else await writeOutAsync(mixed.written(), "test");
+    for (const x of [s, mixed]) x.commit();
+    await Promise.all([s.settle(), mixed.settle()]);
+    expect(["m1", "m2"].map((n) => readFileSync(join(dir, n), "utf8"))).toEqual(["1", "2"]);
+    if (onShm) rmSync(join("/dev/shm", `aios-m3-${process.pid}`));
   });
 
   test("nothing is staged once the call has ended (a tool still running after its timeout)", () => {

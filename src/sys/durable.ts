@@ -11,6 +11,13 @@
  * - append: write at the end, fsync the file, and fsync the directory when the
  *   append created it.
  *
+ * Where a journal commit persists every write the disk completed before it
+ * (ext4 with its journal: durable/fs-kind.ts commitKeepsWritten), a staged
+ * write under the executor takes one flush instead: its file and the
+ * ledger's log are written out to the disk (sync_file_range, no flush), then
+ * the rename, then the directory's fsync, whose journal commit persists all
+ * three before it can persist the rename (tools/commits.ts apply).
+ *
  * Tools call these, never writeFileSync on a live path. This module is the one
  * surface for it: the synchronous helpers (durable/files.ts), the
  * asynchronous ones that let concurrent writers share a flush
@@ -20,5 +27,7 @@
  */
 export * from "./durable/files";
 export { fdatasyncAsync, fsyncAsync, GroupCommit, syncDir } from "./durable/group";
+export { commitKeepsWritten } from "./durable/fs-kind";
 export { SlotFile } from "./durable/slots";
+export { writeOutAsync, writeOutFds } from "./durable/syncfs";
 export { clearSpool, pendingAt, redoStaged, type RedoOutcome, type StagedRename, Staging } from "./durable/staging";

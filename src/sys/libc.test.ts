@@ -1,6 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addDefaultRoute, addIpv4Address, linkUp, threadCpuMs } from "./libc";
+import { addDefaultRoute, addIpv4Address, linkUp, threadCpuMs, writeOut } from "./libc";
 
 // Changing a link needs CAP_NET_ADMIN; a fresh network namespace has its own lo, so the host's is never touched.
 const inNetns = (sh: string) => Bun.spawnSync(["unshare", "-n", "sh", "-c", sh], { stderr: "pipe", stdout: "pipe" });
@@ -69,4 +71,20 @@ test("threadCpuMs counts this thread's work to well under a millisecond, and no 
   });
   expect(Math.min(...tries)).toBeGreaterThan(0);
   expect(Math.min(...tries)).toBeLessThan(3.5);
+});
+
+describe("writeOut", () => {
+  test("writes files' dirty pages out (no flush) and names what failed", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aios-writeout-"));
+    try {
+      const fd = openSync(join(dir, "f"), "w");
+      writeSync(fd, "pages");
+      writeOut([fd], "write out f");
+      closeSync(fd);
+      expect(readFileSync(join(dir, "f"), "utf8")).toBe("pages");
+      expect(() => writeOut([fd], "write out a closed file")).toThrow(/write out a closed file.*EBADF|EBADF.*write out a closed file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -18,6 +18,7 @@ const symbols = {
   kill: { args: [i32, i32], returns: i32 },
   sync: { args: [], returns: FFIType.void },
   syncfs: { args: [i32], returns: i32 },
+  sync_file_range: { args: [i32, i64, i64, FFIType.u32], returns: i32 },
   // syscall(2) is variadic; on x86-64 its integer arguments travel in the same registers as fixed ones.
   syscall: { args: [i64, i32, pointer, i32], returns: i64 },
   socket: { args: [i32, i32, i32], returns: i32 },
@@ -107,6 +108,24 @@ export function sync(): void {
  */
 export function syncfs(fd: number, what: string): void {
   check(lib().syncfs(fd), what);
+}
+
+/** sync_file_range(2) flags: wait for writeback already running, start it, wait for it. */
+const SYNC_FILE_RANGE_WAIT_BEFORE = 1;
+const SYNC_FILE_RANGE_WRITE = 2;
+const SYNC_FILE_RANGE_WAIT_AFTER = 4;
+
+/**
+ * Starts writing every dirty page of each file in `fds` to its disk (all
+ * first, so the writes run together), then waits until each has been
+ * written: sync_file_range(2) over the whole file. No flush and no journal
+ * commit: what was written sits in the disk's volatile cache until the next
+ * flush of that disk (see fs-kind.ts for the filesystems where that is a
+ * promise worth building on).
+ */
+export function writeOut(fds: readonly number[], what: string): void {
+  for (const fd of fds) check(lib().sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE), what);
+  for (const fd of fds) check(lib().sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER), what);
 }
 
 const SYS_finit_module = 313; // x86-64; glibc has no wrapper

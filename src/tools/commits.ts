@@ -9,10 +9,12 @@
  * and `request` row) rides in the first transaction that needs it. Results
  * go through the ledger's commit queue (AuditLedger.commit): those of calls
  * ending together share one transaction and one flush. Staged files are put
- * in place only once the result that lists them is durable, and the plan is
- * cleared in a later transaction, never in a commit of its own.
+ * in place only once the result that lists them is durable, or, where one
+ * journal commit after the renames persists it first, written out to the
+ * disk (apply); the plan is cleared in a later transaction, never in a
+ * commit of its own.
  */
-import type { AuditInput, AuditLedger, CallStore, NewCall } from "../memory";
+import type { AuditInput, AuditLedger, CallStore, LedgerMark, NewCall } from "../memory";
 import { errorMessage, type Staging } from "../sys";
 import { ToolExecutionError } from "./errors";
 import { LedgerError } from "../memory";
@@ -84,26 +86,44 @@ export class CallCommits {
     return this.ledger.commit(() => this.finishTx(b, seq, f, audit, json));
   }
 
+  /** finish(), written to the disk but not flushed: for apply's one-flush protocol (Staging's `ordered`). */
+  finishWritten(b: Begin | null, seq: number, f: Finish, audit: AuditInput, json: string, fds: readonly number[], alone: boolean): Promise<LedgerMark> {
+    return this.ledger.commitWritten(() => this.finishTx(b, seq, f, audit, json), fds, alone);
+  }
+
   /**
-   * Puts a call's staged files in place once `written` (its result, with the
-   * plan) is durable: the staged files are written while the result's flush
-   * runs (it was queued first), both reach the disk in one parallel flush,
-   * then the renames, then their directories. A crash in between leaves a
-   * plan boot finishes.
+   * Puts a call's staged files in place once `record` (its result, with the
+   * plan) is on the disk. Two protocols:
+   * - `staging.ordered` (every file on the ledger's filesystem, whose journal
+   *   commit persists what was written before it): `record(fds)` writes the
+   *   result and the files out to the disk together, no flush; then the
+   *   renames; then one journal commit (settle), which persists them before
+   *   any rename. The ledger learns its rows are durable after it.
+   * - otherwise `record(null)` flushes the result while the files are
+   *   flushed (in parallel), then the renames, then their directories.
+   * A crash in between leaves a plan boot finishes.
    */
-  async apply(seq: number, audit: AuditInput, staging: Staging, written: Promise<void>): Promise<void> {
+  async apply(seq: number, audit: AuditInput, staging: Staging, record: (withFiles: number[] | null) => Promise<LedgerMark | void>): Promise<void> {
     let unrecorded: unknown;
     this.applying++;
     try {
       // With other calls putting files in place too, one flush of each filesystem serves them all.
       const shared = this.applying > 1;
-      await Promise.all([written.catch((err) => Promise.reject(err instanceof LedgerError ? err : (unrecorded = err))), staging.prepare(shared)]);
+      let fds: number[] | null = null;
+      try {
+        if (staging.ordered) fds = staging.written();
+      } catch {
+        // Not written: prepare() below tries again and reports it, after the result is queued.
+      }
+      const recorded = record(fds).catch((err) => Promise.reject(err instanceof LedgerError ? err : (unrecorded = err)));
+      const [mark] = await Promise.all([recorded, fds ? null : staging.prepare(shared)]);
       staging.commit();
       // The plan is done once the renames are: its row is cleared in the next call's transaction
       // (queued before settle() lets a writer of the same paths go on, so it precedes that writer's
       // own plan), never in a commit of its own. If a crash loses it, boot finds the renames done.
       this.cleared.push(seq);
       await staging.settle(shared);
+      if (mark) this.ledger.persisted(mark);
     } catch (err) {
       staging.abort();
       if (unrecorded !== undefined) throw unrecorded; // its result row was taken back: nothing promised, nothing to abandon

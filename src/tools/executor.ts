@@ -28,7 +28,7 @@
  */
 import { join } from "node:path";
 import { type AuditInput, type AuditLedger, type AuditRow, CallStore, GrantStore, type NewCall } from "../memory";
-import { log, Staging, withLogFields } from "../sys";
+import { commitKeepsWritten, log, Staging, withLogFields } from "../sys";
 import { bounded, isPromiseLike } from "./bounded";
 import { type Begin, CallCommits, type Finish } from "./commits";
 import type { Capabilities } from "./capabilities";
@@ -114,6 +114,25 @@ export class Executor implements ToolCaller {
     this.commits = new CallCommits(this.ledger, this.calls);
   }
 
+  private orderedOn: number | undefined | null = null;
+  /** Calls between their start and their answer: one alone writes its record out on this thread (AuditLedger.commitWritten). */
+  private running = 0;
+
+  /**
+   * The ledger's filesystem where one journal commit there persists what
+   * was written before it (sys commitKeepsWritten): staged files on it take
+   * the one-flush protocol (CallCommits.apply). Looked at on the first call,
+   * once: the disks are mounted by then and stay.
+   */
+  private recordOn(): number | undefined {
+    if (this.orderedOn === null) {
+      const dev = this.ledger.device;
+      this.orderedOn = dev !== null && commitKeepsWritten(dev) ? dev : undefined;
+      log.info(`tools: files written beside the ledger take ${this.orderedOn === undefined ? "two flushes a call (its filesystem's journal commit does not persist what was written before it)" : "one flush a call (a journal commit persists what was written before it)"}`);
+    }
+    return this.orderedOn;
+  }
+
   /** Boot: finishes what a crash left half done, before the first call (see tools/recovery.ts). */
   recover(): Promise<Recovery> {
     const { registry, ledger, calls, env, host, spool, defaultTimeoutMs } = this;
@@ -196,7 +215,16 @@ export class Executor implements ToolCaller {
    * synchronously, changing nothing in place, was never seen by anyone before
    * its result: its request and result go in one commit, not two.
    */
-  private async run(seq: number, tool: Tool, args: unknown, agent: string, correlationId: string | undefined, signal?: AbortSignal, onBehalfOf?: string, begin: Begin | null = null): Promise<unknown> {
+  private async run(...call: Parameters<Executor["runCall"]>): Promise<unknown> {
+    this.running++;
+    try {
+      return await this.runCall(...call);
+    } finally {
+      this.running--;
+    }
+  }
+
+  private async runCall(seq: number, tool: Tool, args: unknown, agent: string, correlationId: string | undefined, signal?: AbortSignal, onBehalfOf?: string, begin: Begin | null = null): Promise<unknown> {
     const id = callId(seq);
     let unwritten = begin;
     /** Runs a write with the call's begin, if not written yet, in its transaction; written once that commits. */
@@ -206,7 +234,7 @@ export class Executor implements ToolCaller {
     };
     let undo: unknown = NO_UNDO;
     let answered = false;
-    const staging = new Staging(id, this.spool); // cheap: nothing is created until a tool stages a file
+    const staging = new Staging(id, this.spool, this.recordOn()); // cheap: nothing is created until a tool stages a file
     const controller = new AbortController();
     const ctx: ToolContext = {
       callId: id,
@@ -280,6 +308,11 @@ export class Executor implements ToolCaller {
       unwritten = null;
       return this.commits.finish(b, seq, f, audit, json);
     };
+    const finishWritten = (f: Finish, json: string, fds: number[]) => {
+      const b = unwritten;
+      unwritten = null;
+      return this.commits.finishWritten(b, seq, f, audit, json, fds, this.running === 1);
+    };
     if (error) {
       staging.abort(); // nothing staged goes in place
       const errJson = redactJson(JSON.stringify({ code: error.code, message: error.message }));
@@ -290,9 +323,9 @@ export class Executor implements ToolCaller {
     }
     const pending = staging.empty ? null : JSON.stringify(staging.plan);
     const f = { status: "done" as const, result: resultJson, errorCode: null, errorMessage: null, undo: undoJson, finishedAt: Date.now(), pending };
-    const written = finish(f, `{"ok":true,"ms":${ms},"result":${resultJson}${undoJson ? ',"undo":true' : ""}${pending ? `,"staged":${staging.plan.length}` : ""}}`);
-    if (pending) await this.commits.apply(seq, audit, staging, written);
-    else await written;
+    const json = `{"ok":true,"ms":${ms},"result":${resultJson}${undoJson ? ',"undo":true' : ""}${pending ? `,"staged":${staging.plan.length}` : ""}}`;
+    if (pending) await this.commits.apply(seq, audit, staging, (fds) => (fds ? finishWritten(f, json, fds) : finish(f, json)));
+    else await finish(f, json);
     return result;
   }
 

@@ -355,6 +355,8 @@ describe(`${CUTS} power cuts (seed ${SEED})`, () => {
         await vm.waitFor(READY, 180_000);
         await vm.waitFor(PROMPT);
         await checkGuest(vm, CUTS + 1);
+        // The writes above took the one-flush protocol: aios-data's journal commit persists what was written before it (fs-kind.ts).
+        expect(vm.output).toContain("files written beside the ledger take one flush a call");
         if (nginx) expect(await nginxPresent(vm)).toBe(true);
         // Renames a cut took before their directory was flushed, put back by boot from the plan (said, not asserted: a cut may miss that window).
         const recovered = (await (await vm.api("/api/v1/audit?kind=recovered&limit=1000")).json()) as { rows: Array<{ data: { staged?: Array<{ outcome: string }> } }> };

@@ -27,8 +27,8 @@ export function fdatasyncAsync(fd: number): Promise<void> {
   return new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
 }
 
-interface Waiter {
-  resolve(): void;
+interface Waiter<T> {
+  resolve(value: T): void;
   reject(err: unknown): void;
 }
 
@@ -37,19 +37,20 @@ interface Waiter {
  * whoever needs durability calls `wait()`; the first waiter starts a flush at
  * once, and everyone who arrives while it runs shares the next one. `flush`
  * must capture what it makes durable when it is called (synchronously), since
- * only waiters that arrived before that moment are answered by it.
+ * only waiters that arrived before that moment are answered by it. What the
+ * flush resolves with (what it covered, say) is every one of its waiters'.
  */
-export class GroupCommit {
+export class GroupCommit<T = void> {
   private running = false;
-  private waiting: Waiter[] = [];
+  private waiting: Waiter<T>[] = [];
 
   constructor(
-    private readonly flush: () => Promise<void>,
+    private readonly flush: () => Promise<T>,
     private readonly onIdle?: () => void,
   ) {}
 
-  wait(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  wait(): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
       this.waiting.push({ resolve, reject });
       if (!this.running) void this.drain();
     });
@@ -66,8 +67,8 @@ export class GroupCommit {
       const batch = this.waiting;
       this.waiting = [];
       try {
-        await this.flush();
-        for (const w of batch) w.resolve();
+        const value = await this.flush();
+        for (const w of batch) w.resolve(value);
       } catch (err) {
         for (const w of batch) w.reject(err);
       }

@@ -8,7 +8,10 @@
  * which are written while that flush runs: after a power cut either nothing
  * of the call is in place, or its result is on disk and boot finishes the
  * renames from the plan (`redoStaged`), reporting a staged file the cut took
- * as `changed` or `damaged` (the call was never answered).
+ * as `changed` or `damaged` (the call was never answered). On a filesystem
+ * whose journal commit persists what was written before it, record and files
+ * are only written out before the renames and the commit after them makes
+ * all durable (`ordered`): no commit can carry a rename without them.
  *
  * Temporary files go into a spool directory when the target is on the same
  * filesystem (so a crash never leaves hidden files among the user's), else
@@ -37,7 +40,9 @@ interface Staged extends StagedRename {
   /** The filesystem of the target and of its temporary file (beside it, or in a spool on the same one). */
   dev: number;
   fd: number | null;
-  /** Its content's and its name's flush, once it is written. */
+  /** On the filesystem of the record (see Staging's `ordered`). */
+  ordered: boolean;
+  /** Its flush (content and name), once started: never for a call that takes the one-flush protocol. */
   synced: Promise<void> | null;
   done: Promise<void>;
   release(): void;
@@ -112,6 +117,12 @@ export function pendingAt(...paths: string[]): Promise<void> | undefined {
   return waits.size ? Promise.all(waits).then(() => {}) : undefined;
 }
 
+/**
+ * How a staged file reaches the disk: `own`, its own fsync; `shared`, one
+ * syncfs of its filesystem with every other call staging files now.
+ */
+type How = "own" | "shared";
+
 /** Stagings with files not yet put in place or dropped: while this one is the only one, its files are written at once (see write). */
 let staging = 0;
 
@@ -124,14 +135,34 @@ export class Staging {
    * @param tag goes into the temporary names (the call id: never reused, so
    *   no two runs' names collide)
    * @param spool directory for temporary files on its filesystem; created on first use
+   * @param recordOn the filesystem of the caller's record (the ledger's)
+   *   where one journal commit there persists what was written before it
+   *   (commitKeepsWritten); undefined where not. Files staged on it are
+   *   written out, not flushed: see `ordered`.
    */
   constructor(
     private readonly tag: string,
     private readonly spool?: string,
+    private readonly recordOn?: number,
   ) {}
 
   get empty(): boolean {
     return this.files.length === 0;
+  }
+
+  /**
+   * Every file staged lies on the record's filesystem (constructor), so one
+   * protocol of a single flush serves the call: its record and its files
+   * (written()) are written out to the disk together (no flush), then the
+   * renames, then settle()'s
+   * journal commit, which persists all of them before it persists a rename.
+   * A cut before that commit leaves the renames undone (the record, if the
+   * disk kept it, is redone at boot as before); no commit can carry a rename
+   * without what was written before it. Otherwise files and record are each
+   * flushed before the renames, as prepare() does.
+   */
+  get ordered(): boolean {
+    return this.files.length > 0 && this.files.every((f) => f.ordered);
   }
 
   /** The renames commit() will make, in order: what a redo after a crash needs. */
@@ -143,12 +174,13 @@ export class Staging {
    * Stages `data` to replace `target` at commit (mode and owner as
    * writeFileDurable): its temporary name and digest are settled now, for the
    * plan. The file itself is written at once when no other call is staging
-   * files, and its own flush starts: it is the longest one on a lone call's
-   * path (a new file's is a journal commit), and starting it here overlaps
-   * the work before the caller's record is flushed (measured 235-275 µs a
-   * call on ext4 with its journal, calls interleaved). With others staging
-   * it waits for prepare(), where one flush of the filesystem serves them
-   * all. Either way a power cut can leave a staged file no durable record
+   * files, and, unless the call takes the one-flush protocol (`ordered`),
+   * its own flush starts: it is the longest one on a lone call's path (a new
+   * file's is a journal commit), and starting it here overlaps the work
+   * before the caller's record is flushed (measured 235-275 µs a call on
+   * ext4 with its journal, calls interleaved). With others staging it waits
+   * for prepare() or written(), where one flush of the filesystem, or one
+   * write-out, serves them all. Either way a power cut can leave a staged file no durable record
    * claims (the boot sweep removes it: clearSpool) or a record whose staged
    * file is not on disk (which redo reports as `changed`). `opts.dev`: the
    * target's filesystem, where the caller has just looked (else its
@@ -161,27 +193,23 @@ export class Staging {
     const { tmp, dev } = this.tmpFor(target, opts.dev);
     let release!: () => void;
     const done = new Promise<void>((resolve) => (release = resolve));
-    const s: Staged = { tmp, target, sha256: sha256(data), data, own, dev, fd: null, synced: null, done, release };
+    const ordered = this.recordOn !== undefined && dev === this.recordOn;
+    const s: Staged = { tmp, target, sha256: sha256(data), data, own, dev, fd: null, ordered, synced: null, done, release };
     if (this.files.length === 0) staging++;
     this.files.push(s);
     track(s);
     if (staging > 1) return;
     try {
-      this.create(s, false).catch(() => {}); // prepare() awaits it and reports a failure
+      this.create(s);
+      if (!ordered) this.flush(s, "own").catch(() => {}); // prepare() awaits it and reports a failure
     } catch {
       // not written: prepare() tries again and reports it
     }
   }
 
-  /**
-   * Writes a staged file under its temporary name and starts its flush: its
-   * own (fsync of the file and, where that fsync does not keep a new name
-   * (fs-kind.ts), of its directory, shared with concurrent writers into it)
-   * or, `shared`, the flush of its whole filesystem with every other call
-   * staging files now (syncfs.ts).
-   */
-  private create(f: Staged, shared: boolean): Promise<void> {
-    if (f.synced) return f.synced;
+  /** Writes a staged file under its temporary name, once (into the page cache: no flush). */
+  private create(f: Staged): number {
+    if (f.fd !== null) return f.fd;
     const data = f.data as string | Uint8Array;
     try {
       f.fd = createFile(f.tmp, data, f.own);
@@ -193,9 +221,21 @@ export class Staging {
       f.fd = createFile(f.tmp, data, f.own);
     }
     f.data = null;
-    if (shared) f.synced = syncFilesystemShared(f.dev, dirname(f.tmp));
-    else if (fsyncKeepsNewName(f.dev)) f.synced = fsyncAsync(f.fd);
-    else f.synced = Promise.all([fsyncAsync(f.fd), syncDir(dirname(f.tmp))]).then(() => {});
+    return f.fd;
+  }
+
+  /**
+   * Starts a written file's flush, once: `own`, an fsync of the file and,
+   * where that does not keep a new name (fs-kind.ts), of its directory,
+   * shared with concurrent writers into it; `shared`, the flush of its whole
+   * filesystem with every other call staging files now (syncfs.ts).
+   */
+  private flush(f: Staged, how: How): Promise<void> {
+    if (f.synced) return f.synced;
+    const fd = f.fd as number;
+    if (how === "shared") f.synced = syncFilesystemShared(f.dev, dirname(f.tmp));
+    else if (fsyncKeepsNewName(f.dev)) f.synced = fsyncAsync(fd);
+    else f.synced = Promise.all([fsyncAsync(fd), syncDir(dirname(f.tmp))]).then(() => {});
     return f.synced;
   }
 
@@ -231,11 +271,23 @@ export class Staging {
   async prepare(shared = false): Promise<void> {
     const synced: Promise<void>[] = [];
     try {
-      for (const f of this.files) synced.push(this.create(f, shared));
+      for (const f of this.files) {
+        this.create(f);
+        synced.push(this.flush(f, shared ? "shared" : "own"));
+      }
     } finally {
       await Promise.allSettled(synced); // none left running on a descriptor abort() closes
     }
     await Promise.all(synced); // their descriptors are closed by commit() or abort()
+  }
+
+  /**
+   * For the one-flush protocol (`ordered`): writes every staged file, not
+   * flushed, and returns their descriptors, for the caller to write out to
+   * the disk with its record (libc writeOut) before commit().
+   */
+  written(): number[] {
+    return this.files.map((f) => this.create(f));
   }
 
   /** Puts each staged file in place (atomic renames, in order, not yet durable: settle() makes them so). */
@@ -248,8 +300,9 @@ export class Staging {
   }
 
   /**
-   * Makes the renames durable, then lets waiting writers of the same paths go
-   * on. The targets' directories only: the old name in the spool is no
+   * Makes the renames durable (and, `ordered`, the files and the record
+   * written out before them: this is a flush of the record's filesystem),
+   * then lets waiting writers of the same paths go on. The targets' directories only: the old name in the spool is no
    * promise. If a power cut brings it back, it is the file now in place under
    * a second name, which boot's redo (while the plan is recorded) or the
    * spool sweep (once it is not) deals with; syncing the spool here would be
@@ -257,8 +310,11 @@ export class Staging {
    */
   async settle(shared = false): Promise<void> {
     const dirs = new Map(this.files.map((f) => [dirname(f.target), f.dev]));
+    // One-flush protocol: a directory's fsync is the journal commit needed; a syncfs would also write
+    // back every file other calls are staging now, for nothing.
+    const fs = shared && !this.ordered;
     try {
-      await Promise.all([...dirs].map(([dir, dev]) => (shared ? syncFilesystemShared(dev, dir) : syncDir(dir))));
+      await Promise.all([...dirs].map(([dir, dev]) => (fs ? syncFilesystemShared(dev, dir) : syncDir(dir))));
     } finally {
       this.release();
     }

@@ -20,6 +20,7 @@ import { AiosError, errorMessage } from "../errors";
 import { isSyncing } from "./files";
 import { GroupCommit } from "./group";
 import { WorkerClient, workerUrl } from "../worker-client";
+import { writeOut } from "../libc";
 
 let running: WorkerClient | undefined;
 
@@ -37,10 +38,26 @@ export async function syncfsAsync(path: string): Promise<void> {
   // Opened for this flush only: a descriptor kept open would hold the filesystem busy (umount: EBUSY).
   const fd = openSync(path, constants.O_RDONLY);
   try {
-    await syncfsWorker().request({ fd, what: `syncfs ${path}` });
+    await syncfsWorker().request({ op: "syncfs", fds: [fd], what: `syncfs ${path}` });
   } finally {
     closeSync(fd);
   }
+}
+
+/** The same as writeOutAsync, on this thread: for a few small files, where the hop to the worker costs more. */
+export function writeOutFds(fds: readonly number[], what: string): void {
+  if (isSyncing() && fds.length > 0) writeOut(fds, what);
+}
+
+/**
+ * Writes the dirty pages of the files open at `fds` to their disk and waits
+ * for the writes, off the main thread; no flush (libc.ts writeOut). On a
+ * filesystem whose next journal commit persists what was written before it
+ * (fs-kind.ts), that commit then makes them durable.
+ */
+export async function writeOutAsync(fds: readonly number[], what: string): Promise<void> {
+  if (!isSyncing() || fds.length === 0) return;
+  await syncfsWorker().request({ op: "writeOut", fds: [...fds], what });
 }
 
 /** Each filesystem's flush queue, with the directories its waiters named since the last flush began. */
@@ -74,7 +91,7 @@ async function flushFilesystem(dev: number, queue: FsQueue): Promise<void> {
         why = new Error(`${dir} is no longer on the filesystem written to`);
         continue;
       }
-      return await syncfsWorker().request({ fd, what: `syncfs ${dir}` });
+      return await syncfsWorker().request({ op: "syncfs", fds: [fd], what: `syncfs ${dir}` });
     } finally {
       closeSync(fd);
     }
