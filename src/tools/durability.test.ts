@@ -17,7 +17,7 @@ import { commitKeepsWritten, fsyncKeepsNewName } from "../sys/durable/fs-kind";
 
 const SRC = join(import.meta.dir, "..");
 const dir = realpathSync(mkdtempSync(join(tmpdir(), "aios-durability-")));
-/** Unmounts what journaledExt4() mounted: before the directory it is in is removed. */
+/** Unmounts what loopExt4() mounted: before the directory it is in is removed. */
 const unmount: Array<() => void> = [];
 afterAll(() => {
   for (const u of unmount) u();
@@ -25,15 +25,17 @@ afterAll(() => {
 });
 
 /**
- * A small ext4 with its journal, made and mounted as aios-data is, where one
- * journal commit persists what was written before it (fs-kind.ts
- * commitKeepsWritten): the executor takes its one-flush protocol there.
- * Null where it cannot be made (not root, no mke2fs, no loop devices).
+ * A small loop-mounted ext4, with its journal (as aios-data is: one journal
+ * commit persists what was written before it, fs-kind.ts commitKeepsWritten,
+ * and the executor takes its one-flush protocol there) or without (the
+ * two-phase protocol). Null where it cannot be made (not root, no mke2fs, no
+ * loop devices).
  */
-function journaledExt4(): string | null {
+function loopExt4(journal: boolean): string | null {
   if (process.getuid?.() !== 0) return null;
-  const img = join(dir, "ext4.img");
-  const at = join(dir, "ext4");
+  const name = journal ? "ext4" : "ext4-nojournal";
+  const img = join(dir, `${name}.img`);
+  const at = join(dir, name);
   const run = (cmd: string[]) => {
     try {
       return Bun.spawnSync(cmd, { env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` }, stderr: "pipe", stdout: "pipe" }).exitCode === 0;
@@ -42,7 +44,8 @@ function journaledExt4(): string | null {
     }
   };
   mkdirSync(at);
-  if (!run(["truncate", "-s", "64M", img]) || !run(["mke2fs", "-q", "-t", "ext4", "-F", img]) || !run(["mount", "-o", "loop,noatime", img, at])) return null;
+  const format = ["mke2fs", "-q", "-t", "ext4", ...(journal ? [] : ["-O", "^has_journal"]), "-F", img];
+  if (!run(["truncate", "-s", "64M", img]) || !run(format) || !run(["mount", "-o", "loop,noatime", img, at])) return null;
   unmount.push(() => void (run(["umount", at]) || run(["umount", "-l", at])));
   return at;
 }
@@ -140,9 +143,14 @@ function traced(base: string): { run: { exitCode: number; stderr: Buffer }; call
   return { run: { exitCode: run.exitCode, stderr: run.stderr ?? Buffer.alloc(0) }, calls: run.exitCode === 0 ? parse(readFileSync(trace, "utf8")) : [] };
 }
 
-// Where this host's temporary directory is such a filesystem, both suites below see the one-flush protocol.
-describe.skipIf(!canTrace || commitKeepsWritten(statSync(dir).dev))("nothing is answered before it is on disk (strace)", () => {
-  const { run, calls } = traced(dir);
+// The two-phase protocol: in this host's temporary directory, or where a journal's commit there would
+// give the one-flush protocol instead, on an ext4 without one.
+const twoPhase = !canTrace ? null : !commitKeepsWritten(statSync(dir).dev) ? dir : loopExt4(false);
+
+// Skipped where strace is not available, or where the temporary directory keeps written pages at a commit and no ext4 without a journal can be mounted.
+describe.skipIf(twoPhase === null)("nothing is answered before it is on disk (strace)", () => {
+  const base = twoPhase as string;
+  const { run, calls } = traced(base);
   const mark = (text: string) => calls.findIndex((c) => c.name === "write" && c.args.includes(`"${text}\\n"`));
   const between = (from: string, to: string) => calls.slice(mark(from) + 1, mark(to));
   const synced = (c: Sys) => (c.name === "fsync" || c.name === "fdatasync" || c.name === "syncfs") && c.ret === "0";
@@ -158,23 +166,23 @@ describe.skipIf(!canTrace || commitKeepsWritten(statSync(dir).dev))("nothing is 
 
   test("fs.write: ledger and staged file synced, renamed into place, directory synced, then the answer", () => {
     const span = between("WRITE-BEGIN", "WRITE-ACK");
-    const target = join(dir, "state/sandbox/srv/x.conf");
+    const target = join(base, "state/sandbox/srv/x.conf");
     const rename = span.findIndex((c) => c.name.startsWith("rename") && c.args.includes(`"${target}"`));
     expect(rename).toBeGreaterThanOrEqual(0);
     const tmp = /"([^"]+)"/.exec(span[rename]!.args)![1]!;
     expect(span.slice(0, rename).some((c) => synced(c) && c.path === tmp)).toBe(true); // content on disk before the rename
     // Its name too: its directory flushed, or a filesystem whose fsync of a new file keeps its name (fs-kind.ts).
-    const nameKept = fsyncKeepsNewName(statSync(dir).dev) || span.slice(0, rename).some((c) => synced(c) && c.path === dirname(tmp));
+    const nameKept = fsyncKeepsNewName(statSync(base).dev) || span.slice(0, rename).some((c) => synced(c) && c.path === dirname(tmp));
     expect(nameKept).toBe(true);
     const wal = span.findIndex((c) => synced(c) && c.path?.endsWith("audit.db-wal"));
     expect(wal).toBeGreaterThanOrEqual(0);
     expect(wal).toBeLessThan(rename); // the result row (and the plan) is durable before the file is put in place
-    expect(span.slice(rename).some((c) => synced(c) && c.path === join(dir, "state/sandbox/srv"))).toBe(true); // the rename on disk before the answer
+    expect(span.slice(rename).some((c) => synced(c) && c.path === join(base, "state/sandbox/srv"))).toBe(true); // the rename on disk before the answer
   });
 
   test("calls in flight together: each staged file synced after it was written and before its rename, the ledger synced before any, the directory after all, then the answers", () => {
     const span = between("BURST-BEGIN", "BURST-ACK");
-    const renames = Array.from({ length: 8 }, (_, i) => span.findIndex((c) => c.name.startsWith("rename") && c.args.includes(`"${join(dir, `state/sandbox/srv/b${i}.conf`)}"`)));
+    const renames = Array.from({ length: 8 }, (_, i) => span.findIndex((c) => c.name.startsWith("rename") && c.args.includes(`"${join(base, `state/sandbox/srv/b${i}.conf`)}"`)));
     expect(renames.every((r) => r >= 0)).toBe(true);
     for (const r of renames) {
       const tmp = /"([^"]+)"/.exec(span[r]!.args)![1]!;
@@ -184,7 +192,7 @@ describe.skipIf(!canTrace || commitKeepsWritten(statSync(dir).dev))("nothing is 
       expect(span.slice(0, r).some((c) => synced(c) && c.path?.endsWith("audit.db-wal"))).toBe(true);
     }
     const last = Math.max(...renames.map((r) => span[r]!.at));
-    expect(flushed(span, join(dir, "state/sandbox/srv"), last, Number.POSITIVE_INFINITY)).toBe(true);
+    expect(flushed(span, join(base, "state/sandbox/srv"), last, Number.POSITIVE_INFINITY)).toBe(true);
     // Shared: the eight files and their renames waited on fewer filesystem flushes than there are files.
     const flushes = span.filter((c) => c.name === "syncfs" && synced(c)).length;
     expect(flushes).toBeGreaterThan(0);
@@ -196,7 +204,7 @@ describe.skipIf(!canTrace || commitKeepsWritten(statSync(dir).dev))("nothing is 
   });
 });
 
-const ext4 = canTrace ? journaledExt4() : null;
+const ext4 = canTrace ? loopExt4(true) : null;
 
 // Skipped where strace, or a loop-mounted ext4 (root, mke2fs, a loop device), is not available.
 describe.skipIf(ext4 === null)("on ext4 with its journal: one flush, a journal commit after the renames, before the answer (strace)", () => {
