@@ -22,7 +22,7 @@
  * rows are read through audit-rows.ts, after the queued writes.
  */
 import { closeSync, constants, openSync, statSync } from "node:fs";
-import { AiosError, errorCode, errorMessage, fdatasyncAsync, fdatasyncFd, fsyncParent, GroupCommit, log, writeOutAsync, writeOutFds } from "../sys";
+import { AiosError, errorCode, errorMessage, fdatasyncAsync, fdatasyncFd, fsyncParent, GroupCommit, log, mayBlock, writeOutAsync, writeOutFds } from "../sys";
 import {
   GENESIS_HASH,
   type HashedFields,
@@ -258,15 +258,15 @@ export class AuditLedger {
    * The commit() queue's other flush: the log's pages, and the files its
    * callers named, written to the disk together, not flushed (see
    * commitWritten). A lone caller's write-out runs here, on the main
-   * thread: its two or three small writes take less than a hop to the
-   * worker and back (measured on ext4 over a loop device: ~100 µs against
-   * ~125 µs for the hop alone). Any other goes to the worker, so that the
+   * thread, while the disk answers quickly (sys mayBlock): its two or three
+   * small writes take less than a hop to the worker and back (measured on
+   * ext4 over a loop device: ~100 µs against ~125 µs for the hop alone). Any other goes to the worker, so that the
    * calls in progress go on meanwhile: with 64 callers, each write-out
    * blocking this thread left it idle a fifth of the time.
    */
   private async writeOut(): Promise<LedgerMark> {
     if (this.failed) throw this.failed;
-    const lone = this.alone && this.queued.length <= 1;
+    const lone = this.alone && this.queued.length <= 1 && mayBlock();
     this.alone = false;
     this.settle();
     const mark = { head: { seq: this.lastSeq, hash: this.lastHash }, changes: this.changes() };

@@ -1,12 +1,14 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { noteFlush } from "./durable/group";
 import { join } from "node:path";
 import {
   appendFileDurable,
   clearSpool,
   copyFileDurable,
   GroupCommit,
+  mayBlock,
   mkdirDurable,
   pendingAt,
   redoStaged,
@@ -135,6 +137,25 @@ describe("GroupCommit", () => {
 
   test("syncDir: sixty-four callers on one directory", async () => {
     await Promise.all(Array.from({ length: 64 }, () => syncDir(dir)));
+  });
+
+  test("what a flush resolves with is every waiter's", async () => {
+    let n = 0;
+    const g = new GroupCommit(async () => {
+      await Bun.sleep(1);
+      return ++n;
+    });
+    // The first starts a flush at once; the two arriving during it share the next.
+    expect(await Promise.all([g.wait(), g.wait(), g.wait()])).toEqual([1, 2, 2]);
+  });
+
+  test("mayBlock: a lone caller may wait on its own thread only while the last flush was quick", () => {
+    noteFlush(0.4);
+    expect(mayBlock()).toBe(true);
+    noteFlush(25); // a slow disk: everyone to the pool
+    expect(mayBlock()).toBe(false);
+    noteFlush(0.7); // quick again
+    expect(mayBlock()).toBe(true);
   });
 });
 

@@ -26,7 +26,7 @@
  * once the ledger says so (durable/staging.ts).
  */
 export * from "./durable/files";
-export { fdatasyncAsync, fsyncAsync, GroupCommit, syncDir } from "./durable/group";
+export { fdatasyncAsync, fsyncAsync, GroupCommit, mayBlock, syncDir } from "./durable/group";
 export { commitKeepsWritten } from "./durable/fs-kind";
 export { SlotFile } from "./durable/slots";
 export { writeOutAsync, writeOutFds } from "./durable/syncfs";

@@ -101,9 +101,10 @@ export class CallCommits {
    *   any rename. The ledger learns its rows are durable after it.
    * - otherwise `record(null)` flushes the result while the files are
    *   flushed (in parallel), then the renames, then their directories.
-   * A crash in between leaves a plan boot finishes.
+   * A crash in between leaves a plan boot finishes. `alone`: no other call
+   * is in flight (the flushes may run on this thread: sys mayBlock).
    */
-  async apply(seq: number, audit: AuditInput, staging: Staging, record: (withFiles: number[] | null) => Promise<LedgerMark | void>): Promise<void> {
+  async apply(seq: number, audit: AuditInput, staging: Staging, record: (withFiles: number[] | null) => Promise<LedgerMark | void>, alone = false): Promise<void> {
     let unrecorded: unknown;
     this.applying++;
     try {
@@ -122,7 +123,7 @@ export class CallCommits {
       // (queued before settle() lets a writer of the same paths go on, so it precedes that writer's
       // own plan), never in a commit of its own. If a crash loses it, boot finds the renames done.
       this.cleared.push(seq);
-      await staging.settle(shared);
+      await staging.settle(shared, alone);
       if (mark) this.ledger.persisted(mark);
     } catch (err) {
       staging.abort();

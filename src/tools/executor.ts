@@ -324,7 +324,7 @@ export class Executor implements ToolCaller {
     const pending = staging.empty ? null : JSON.stringify(staging.plan);
     const f = { status: "done" as const, result: resultJson, errorCode: null, errorMessage: null, undo: undoJson, finishedAt: Date.now(), pending };
     const json = `{"ok":true,"ms":${ms},"result":${resultJson}${undoJson ? ',"undo":true' : ""}${pending ? `,"staged":${staging.plan.length}` : ""}}`;
-    if (pending) await this.commits.apply(seq, audit, staging, (fds) => (fds ? finishWritten(f, json, fds) : finish(f, json)));
+    if (pending) await this.commits.apply(seq, audit, staging, (fds) => (fds ? finishWritten(f, json, fds) : finish(f, json)), this.running === 1);
     else await finish(f, json);
     return result;
   }

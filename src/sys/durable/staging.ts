@@ -21,9 +21,9 @@
 import { closeSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { errorCode } from "../errors";
-import { createFile, type DurableWriteOptions, fsyncPath, mkdirDurable, ownership, renameDurable } from "./files";
+import { createFile, type DurableWriteOptions, fsyncPath, isSyncing, mkdirDurable, ownership, renameDurable } from "./files";
 import { fsyncKeepsNewName } from "./fs-kind";
-import { fsyncAsync, syncDir } from "./group";
+import { fsyncAsync, mayBlock, syncDir, timedFlush } from "./group";
 import { syncFilesystemShared } from "./syncfs";
 
 /** One promised rename: `tmp` (content with digest `sha256`) takes `target`'s place. */
@@ -302,19 +302,22 @@ export class Staging {
   /**
    * Makes the renames durable (and, `ordered`, the files and the record
    * written out before them: this is a flush of the record's filesystem),
-   * then lets waiting writers of the same paths go on. The targets' directories only: the old name in the spool is no
+   * then lets waiting writers of the same paths go on. `alone`: the caller
+   * has nothing else in flight (see mayBlock). The targets' directories only: the old name in the spool is no
    * promise. If a power cut brings it back, it is the file now in place under
    * a second name, which boot's redo (while the plan is recorded) or the
    * spool sweep (once it is not) deals with; syncing the spool here would be
    * a third flush on every call's path for nothing.
    */
-  async settle(shared = false): Promise<void> {
+  async settle(shared = false, alone = false): Promise<void> {
     const dirs = new Map(this.files.map((f) => [dirname(f.target), f.dev]));
     // One-flush protocol: a directory's fsync is the journal commit needed; a syncfs would also write
     // back every file other calls are staging now, for nothing.
     const fs = shared && !this.ordered;
     try {
-      await Promise.all([...dirs].map(([dir, dev]) => (fs ? syncFilesystemShared(dev, dir) : syncDir(dir))));
+      // A call with nothing else in flight waits on this thread while the disk answers quickly (mayBlock).
+      if (alone && !shared && mayBlock() && isSyncing()) for (const dir of dirs.keys()) timedFlush(() => fsyncPath(dir));
+      else await Promise.all([...dirs].map(([dir, dev]) => (fs ? syncFilesystemShared(dev, dir) : syncDir(dir))));
     } finally {
       this.release();
     }

@@ -18,7 +18,7 @@
 import { closeSync, constants, fstatSync, openSync } from "node:fs";
 import { AiosError, errorMessage } from "../errors";
 import { isSyncing } from "./files";
-import { GroupCommit } from "./group";
+import { GroupCommit, noteFlush, timedFlush } from "./group";
 import { WorkerClient, workerUrl } from "../worker-client";
 import { writeOut } from "../libc";
 
@@ -46,7 +46,7 @@ export async function syncfsAsync(path: string): Promise<void> {
 
 /** The same as writeOutAsync, on this thread: for a few small files, where the hop to the worker costs more. */
 export function writeOutFds(fds: readonly number[], what: string): void {
-  if (isSyncing() && fds.length > 0) writeOut(fds, what);
+  if (isSyncing() && fds.length > 0) timedFlush(() => writeOut(fds, what));
 }
 
 /**
@@ -57,7 +57,9 @@ export function writeOutFds(fds: readonly number[], what: string): void {
  */
 export async function writeOutAsync(fds: readonly number[], what: string): Promise<void> {
   if (!isSyncing() || fds.length === 0) return;
+  const t0 = performance.now();
   await syncfsWorker().request({ op: "writeOut", fds: [...fds], what });
+  noteFlush(performance.now() - t0);
 }
 
 /** Each filesystem's flush queue, with the directories its waiters named since the last flush began. */
