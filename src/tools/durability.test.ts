@@ -134,6 +134,22 @@ function parse(text: string): Sys[] {
   return out;
 }
 
+/** Where SCRIPT wrote a mark; the calls between two of them. */
+const mark = (calls: Sys[], text: string) => calls.findIndex((c) => c.name === "write" && c.args.includes(`"${text}\\n"`));
+const between = (calls: Sys[], from: string, to: string) => calls.slice(mark(calls, from) + 1, mark(calls, to));
+
+/** In the burst's span, each of its eight files: its rename, its temporary name, and the last write to that name before the rename. */
+function burst(span: Sys[], srv: string): Array<{ rename: number; tmp: string; written: number }> {
+  return Array.from({ length: 8 }, (_, i) => {
+    const rename = span.findIndex((c) => c.name.startsWith("rename") && c.args.includes(`"${join(srv, `b${i}.conf`)}"`));
+    expect(rename).toBeGreaterThanOrEqual(0);
+    const tmp = /"([^"]+)"/.exec(span[rename]!.args)![1]!;
+    const written = span.findLastIndex((c, k) => k < rename && c.name === "write" && c.path === tmp);
+    expect(written).toBeGreaterThanOrEqual(0);
+    return { rename, tmp, written };
+  });
+}
+
 /** Runs SCRIPT under strace with its state in `base`, and parses what it did. */
 function traced(base: string): { run: { exitCode: number; stderr: Buffer }; calls: Sys[] } {
   const script = join(base, "run.ts");
@@ -151,8 +167,6 @@ const twoPhase = !canTrace ? null : !commitKeepsWritten(statSync(dir).dev) ? dir
 describe.skipIf(twoPhase === null)("nothing is answered before it is on disk (strace)", () => {
   const base = twoPhase as string;
   const { run, calls } = traced(base);
-  const mark = (text: string) => calls.findIndex((c) => c.name === "write" && c.args.includes(`"${text}\\n"`));
-  const between = (from: string, to: string) => calls.slice(mark(from) + 1, mark(to));
   const synced = (c: Sys) => (c.name === "fsync" || c.name === "fdatasync" || c.name === "syncfs") && c.ret === "0";
   /** A flush of `path` itself, or of its whole filesystem (syncfs: the sandbox is on one), begun after line `after` and done before line `before`. */
   const flushed = (span: Sys[], path: string, after: number, before: number) =>
@@ -161,11 +175,11 @@ describe.skipIf(twoPhase === null)("nothing is answered before it is on disk (st
   test("the child ran", () => {
     expect(run.stderr.toString()).toBe("");
     expect(run.exitCode).toBe(0);
-    expect(mark("WRITE-ACK")).toBeGreaterThan(mark("WRITE-BEGIN"));
+    expect(mark(calls, "WRITE-ACK")).toBeGreaterThan(mark(calls, "WRITE-BEGIN"));
   });
 
   test("fs.write: ledger and staged file synced, renamed into place, directory synced, then the answer", () => {
-    const span = between("WRITE-BEGIN", "WRITE-ACK");
+    const span = between(calls, "WRITE-BEGIN", "WRITE-ACK");
     const target = join(base, "state/sandbox/srv/x.conf");
     const rename = span.findIndex((c) => c.name.startsWith("rename") && c.args.includes(`"${target}"`));
     expect(rename).toBeGreaterThanOrEqual(0);
@@ -181,17 +195,13 @@ describe.skipIf(twoPhase === null)("nothing is answered before it is on disk (st
   });
 
   test("calls in flight together: each staged file synced after it was written and before its rename, the ledger synced before any, the directory after all, then the answers", () => {
-    const span = between("BURST-BEGIN", "BURST-ACK");
-    const renames = Array.from({ length: 8 }, (_, i) => span.findIndex((c) => c.name.startsWith("rename") && c.args.includes(`"${join(base, `state/sandbox/srv/b${i}.conf`)}"`)));
-    expect(renames.every((r) => r >= 0)).toBe(true);
-    for (const r of renames) {
-      const tmp = /"([^"]+)"/.exec(span[r]!.args)![1]!;
-      const written = span.findLastIndex((c, i) => i < r && c.name === "write" && c.path === tmp);
-      expect(written).toBeGreaterThanOrEqual(0);
+    const span = between(calls, "BURST-BEGIN", "BURST-ACK");
+    const files = burst(span, join(base, "state/sandbox/srv"));
+    for (const { rename: r, tmp, written } of files) {
       expect(flushed(span, tmp, span[written]!.at, span[r]!.start)).toBe(true);
       expect(span.slice(0, r).some((c) => synced(c) && c.path?.endsWith("audit.db-wal"))).toBe(true);
     }
-    const last = Math.max(...renames.map((r) => span[r]!.at));
+    const last = Math.max(...files.map((f) => span[f.rename]!.at));
     expect(flushed(span, join(base, "state/sandbox/srv"), last, Number.POSITIVE_INFINITY)).toBe(true);
     // Shared: the eight files and their renames waited on fewer filesystem flushes than there are files.
     const flushes = span.filter((c) => c.name === "syncfs" && synced(c)).length;
@@ -200,7 +210,7 @@ describe.skipIf(twoPhase === null)("nothing is answered before it is on disk (st
   });
 
   test("a read: its result row synced before the answer", () => {
-    expect(between("READ-BEGIN", "READ-ACK").some((c) => synced(c) && c.path?.endsWith("audit.db-wal"))).toBe(true);
+    expect(between(calls, "READ-BEGIN", "READ-ACK").some((c) => synced(c) && c.path?.endsWith("audit.db-wal"))).toBe(true);
   });
 });
 
@@ -210,8 +220,6 @@ const ext4 = canTrace ? loopExt4(true) : null;
 describe.skipIf(ext4 === null)("on ext4 with its journal: one flush, a journal commit after the renames, before the answer (strace)", () => {
   const base = ext4 as string;
   const { run, calls } = traced(base);
-  const mark = (text: string) => calls.findIndex((c) => c.name === "write" && c.args.includes(`"${text}\\n"`));
-  const between = (from: string, to: string) => calls.slice(mark(from) + 1, mark(to));
   const flush = (c: Sys) => (c.name === "fsync" || c.name === "fdatasync" || c.name === "syncfs") && c.ret === "0";
   /** sync_file_range(fd, 0, 0, WAIT_BEFORE|WRITE|WAIT_AFTER): the file's pages written to the disk and waited for. */
   const writtenOut = (c: Sys) => c.name === "sync_file_range" && /SYNC_FILE_RANGE_WAIT_BEFORE\|SYNC_FILE_RANGE_WRITE\|SYNC_FILE_RANGE_WAIT_AFTER|, 7\)?$/.test(c.args) && c.ret === "0";
@@ -224,7 +232,7 @@ describe.skipIf(ext4 === null)("on ext4 with its journal: one flush, a journal c
   });
 
   test("fs.write: the result and the staged file written out, then the rename, then one flush (the directory's), then the answer", () => {
-    const span = between("WRITE-BEGIN", "WRITE-ACK");
+    const span = between(calls, "WRITE-BEGIN", "WRITE-ACK");
     const rename = span.findIndex((c) => c.name.startsWith("rename") && c.args.includes(`"${join(srv, "x.conf")}"`));
     expect(rename).toBeGreaterThanOrEqual(0);
     const tmp = /"([^"]+)"/.exec(span[rename]!.args)![1]!;
@@ -241,21 +249,17 @@ describe.skipIf(ext4 === null)("on ext4 with its journal: one flush, a journal c
   });
 
   test("calls in flight together: every staged file and the result written out before its rename, the directory flushed after all, then the answers", () => {
-    const span = between("BURST-BEGIN", "BURST-ACK");
-    const renames = Array.from({ length: 8 }, (_, i) => span.findIndex((c) => c.name.startsWith("rename") && c.args.includes(`"${join(srv, `b${i}.conf`)}"`)));
-    expect(renames.every((r) => r >= 0)).toBe(true);
-    for (const r of renames) {
-      const tmp = /"([^"]+)"/.exec(span[r]!.args)![1]!;
-      const written = span.findLastIndex((c, i) => i < r && c.name === "write" && c.path === tmp);
-      expect(written).toBeGreaterThanOrEqual(0);
+    const span = between(calls, "BURST-BEGIN", "BURST-ACK");
+    const files = burst(span, srv);
+    for (const { rename: r, tmp, written } of files) {
       expect(span.some((c) => writtenOut(c) && c.path === tmp && c.start > span[written]!.at && c.at < span[r]!.start)).toBe(true);
       expect(span.slice(0, r).some((c) => writtenOut(c) && c.path?.endsWith("audit.db-wal"))).toBe(true);
     }
-    const last = Math.max(...renames.map((r) => span[r]!.at));
+    const last = Math.max(...files.map((f) => span[f.rename]!.at));
     expect(span.some((c) => flush(c) && c.path === srv && c.start > last)).toBe(true);
   });
 
   test("a read: its result row flushed before the answer", () => {
-    expect(between("READ-BEGIN", "READ-ACK").some((c) => flush(c) && c.path?.endsWith("audit.db-wal"))).toBe(true);
+    expect(between(calls, "READ-BEGIN", "READ-ACK").some((c) => flush(c) && c.path?.endsWith("audit.db-wal"))).toBe(true);
   });
 });
