@@ -154,12 +154,12 @@ export class Staging {
    * Every file staged lies on the record's filesystem (constructor), so one
    * protocol of a single flush serves the call: its record and its files
    * (written()) are written out to the disk together (no flush), then the
-   * renames, then settle()'s
-   * journal commit, which persists all of them before it persists a rename.
-   * A cut before that commit leaves the renames undone (the record, if the
-   * disk kept it, is redone at boot as before); no commit can carry a rename
-   * without what was written before it. Otherwise files and record are each
-   * flushed before the renames, as prepare() does.
+   * renames, then settle()'s journal commit, which persists all of them
+   * before it persists a rename. A cut before that commit leaves the renames
+   * undone (the record, if the disk kept it, is redone at boot as before);
+   * no commit can carry a rename without what was written before it.
+   * Otherwise files and record are each flushed before the renames, as
+   * prepare() does.
    */
   get ordered(): boolean {
     return this.files.length > 0 && this.files.every((f) => f.ordered);
@@ -180,11 +180,11 @@ export class Staging {
    * before the caller's record is flushed (measured 235-275 µs a call on
    * ext4 with its journal, calls interleaved). With others staging it waits
    * for prepare() or written(), where one flush of the filesystem, or one
-   * write-out, serves them all. Either way a power cut can leave a staged file no durable record
-   * claims (the boot sweep removes it: clearSpool) or a record whose staged
-   * file is not on disk (which redo reports as `changed`). `opts.dev`: the
-   * target's filesystem, where the caller has just looked (else its
-   * directory is).
+   * write-out, serves them all. Either way a power cut can leave a staged
+   * file no durable record claims (the boot sweep removes it: clearSpool) or
+   * a record whose staged file is not on disk (which redo reports as
+   * `changed`). `opts.dev`: the target's filesystem, where the caller has
+   * just looked (else its directory is).
    */
   write(target: string, data: string | Uint8Array, opts: DurableWriteOptions & { dev?: number } = {}): void {
     // A tool still running after its call ended (timed out, cancelled) stages nothing: no plan would list it.
