@@ -78,7 +78,7 @@ test:
 
 test-unit: typecheck
 	$(Q)$(BUN) test src
-	$(Q)$(BUN) test test/goals
+	$(Q)$(BUN) test test/goals test/harness
 
 typecheck: $(NPM_STAMP)
 	$(call msg,TSC,--noEmit)
@@ -90,9 +90,19 @@ typecheck: $(NPM_STAMP)
 POWERCUT_TEST := test/vm/powercut.test.ts
 VM_TESTS := $(filter-out $(POWERCUT_TEST),$(wildcard test/vm/*.test.ts))
 
+# CI shows only the last lines of the log, and bun's closing summary names a
+# failed test without its reason: after a failure each run prints, last, the
+# failed tests' places and first lines (from a JUnit report; a VM wait's first
+# line says where the guest was: test/harness/vm.ts).
+VM_REPORT := out/test-artifacts/vm-junit.xml
+vm-run = $(BUN) test $(1) --reporter=junit --reporter-outfile=$(VM_REPORT) || \
+	{ status=$$?; $(BUN) test/harness/failures.ts $(VM_REPORT); exit $$status; }
+
 test-vm: image $(REPO_IMG) $(NPM_STAMP)
-	$(Q)$(BUN) test $(addprefix ./,$(VM_TESTS)) --timeout 600000
-	$(Q)$(BUN) test ./$(POWERCUT_TEST) --timeout 3600000
+	$(Q)rm -f $(VM_REPORT) && mkdir -p $(dir $(VM_REPORT))
+	$(Q)$(call vm-run,$(addprefix ./,$(VM_TESTS)) --timeout 600000)
+	$(Q)rm -f $(VM_REPORT) && mkdir -p $(dir $(VM_REPORT))
+	$(Q)$(call vm-run,./$(POWERCUT_TEST) --timeout 3600000)
 
 bench: bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals eval bench-fleet bench-decoding bench-api bench-durability
 

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, copyFileSy
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { Subprocess } from "bun";
+import { kernelDigest } from "./kernel-digest";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 export const OUT = join(ROOT, "out");
@@ -110,6 +111,8 @@ export class Vm {
   /** QEMU's exit status once it has exited. */
   private exitCode: number | null = null;
   private readonly waiters = new Set<() => void>();
+  /** When the console last said anything (at first: when QEMU started). */
+  private lastOutputAt = Date.now();
 
   private constructor(
     private readonly proc: Subprocess<"pipe", "pipe", "pipe">,
@@ -165,6 +168,7 @@ export class Vm {
       const partial = text.match(/\x1b(\[6?)?$/);
       held = partial ? partial[0] : "";
       this.output += text.slice(0, text.length - held.length).replaceAll(CURSOR_QUERY, "");
+      this.lastOutputAt = Date.now();
       this.notify();
     }
   }
@@ -179,11 +183,7 @@ export class Vm {
     for (;;) {
       const m = this.output.slice(from).match(re);
       if (m) return m;
-      if (Date.now() > deadline) {
-        const tail = this.output.slice(-3000);
-        const state = this.state();
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${re} (${state}); console tail:\n${tail}${await this.kernelView()}`);
-      }
+      if (Date.now() > deadline) throw new Error(await this.stuck(`timed out after ${timeoutMs} ms waiting for ${re}`));
       let settled = false;
       await new Promise<void>((resolve) => {
         const wake = () => {
@@ -199,16 +199,34 @@ export class Vm {
   }
 
   /**
+   * Why a wait failed: first one line that says where the guest is (CI shows
+   * only the end of its log, and test/harness/failures.ts prints this line
+   * there), then the console's tail and the kernel's own words.
+   */
+  private async stuck(what: string): Promise<string> {
+    const state = this.state();
+    const silent = ((Date.now() - this.lastOutputAt) / 1000).toFixed(1);
+    const tail = this.output.slice(-3000);
+    const last = tail.trimEnd().split("\n").at(-1)!.slice(-120);
+    const chars = this.output.length; // before SysRq's answer joins it
+    const { api, kernel } = await this.kernelView();
+    const where = kernelDigest(kernel) || (this.exitCode === null ? "said nothing to SysRq" : "gone with QEMU");
+    return (
+      `${what}: ${state}; console ${chars} chars, silent for ${silent} s, last line ${JSON.stringify(last)}; ` +
+      `API /health ${api}; kernel: ${where}\nconsole tail:\n${tail}\nthe kernel, asked with SysRq 9, w, l:\n${kernel}`
+    );
+  }
+
+  /**
    * Where the guest's kernel is, asked over the serial line with magic SysRq
    * (a BREAK, then the key; boot enables it: sysrq_always_enabled): the
    * console's log level up (9), the tasks blocked (w) and every CPU's
    * backtrace (l), after whether the API answers. A boot that hangs before
    * aios-init prints anything (the kernel runs `quiet`, /init keeps the
-   * console for errors) otherwise says nothing of where it stopped. Empty
-   * once QEMU is gone.
+   * console for errors) otherwise says nothing of where it stopped.
    */
-  private async kernelView(): Promise<string> {
-    if (this.exitCode !== null) return "";
+  private async kernelView(): Promise<{ api: string; kernel: string }> {
+    if (this.exitCode !== null) return { api: "not asked (QEMU exited)", kernel: "" };
     // A guest that is up while the console stays silent points at the console's pipe, not the guest.
     const api = await fetch(`http://127.0.0.1:${this.port}/health`, { signal: AbortSignal.timeout(3000) }).then(
       (r) => `HTTP ${r.status}`,
@@ -221,7 +239,7 @@ export class Vm {
       this.type(key);
       await Bun.sleep(2000);
     }
-    return `\nthe API's /health: ${api}\nthe kernel, asked with SysRq 9, w, l:\n${this.output.slice(from, from + 12_000)}`;
+    return { api, kernel: this.output.slice(from, from + 12_000) };
   }
 
   /** Whether QEMU still runs, and how much CPU it has used: a silent console reads differently if QEMU is gone, spinning or idle. */
@@ -268,8 +286,9 @@ export class Vm {
 
   /** Waits for QEMU to exit on its own (a guest poweroff) and returns its exit code. */
   async waitExit(timeoutMs = 60_000): Promise<number> {
-    const timeout = Bun.sleep(timeoutMs).then(() => {
-      throw new Error(`QEMU still running after ${timeoutMs} ms; console tail:\n${this.output.slice(-2000)}`);
+    const timeout = Bun.sleep(timeoutMs).then(async () => {
+      if (this.exitCode !== null) return this.exitCode; // it exited: the race is won already
+      throw new Error(await this.stuck(`QEMU still running after ${timeoutMs} ms`));
     });
     return Promise.race([this.exited, timeout]);
   }
