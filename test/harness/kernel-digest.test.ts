@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { kernelDigest } from "./kernel-digest";
+import { kernelDigest, registersDigest } from "./kernel-digest";
 
 describe("kernelDigest", () => {
   test("a guest idle in an init that sleeps: both CPUs idle, nothing blocked (as a real boot printed it)", () => {
@@ -46,5 +46,27 @@ describe("kernelDigest", () => {
   test("nothing answered: empty, so the caller says so", () => {
     expect(kernelDigest("")).toBe("");
     expect(kernelDigest("[    1.0] random: crng init done\n")).toBe("");
+  });
+});
+
+describe("registersDigest", () => {
+  test("QEMU's registers of a guest whose init spins: one vCPU halted in the kernel, the other running user code (as QEMU 7.2 printed them)", () => {
+    const text = [
+      "CPU#0",
+      "RAX=000000000001ad40 RBX=0000000000000000 RCX=7ffffffe1e64fbff RDX=4000000000000000",
+      "RIP=ffffffff81a17a0b RFL=00000246 [---Z-P-] CPL=0 II=0 A20=1 SMM=0 HLT=1",
+      "CS =0010 0000000000000000 ffffffff 00af9b00 DPL=0 CS64 [-RA]",
+      "CPU#1",
+      "RAX=0000000000000000 RBX=0000000000000000 RCX=00000000fbad2084 RDX=0000000000000000",
+      "RIP=000000000052e958 RFL=00000246 [---Z-P-] CPL=3 II=0 A20=1 SMM=0 HLT=0",
+    ].join("\n");
+    expect(registersDigest(text)).toBe("cpu0 halted (kernel), cpu1 running user at 52e958");
+  });
+
+  test("a kernel spinning with interrupts off says so; nothing read is empty", () => {
+    expect(registersDigest("CPU#0\nRAX=0\nRIP=ffffffff81000010 RFL=00000046 [---Z-P-] CPL=0 II=0 A20=1 SMM=0 HLT=0")).toBe(
+      "cpu0 running kernel at ffffffff81000010, interrupts off",
+    );
+    expect(registersDigest("")).toBe("");
   });
 });

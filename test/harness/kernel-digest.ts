@@ -60,3 +60,20 @@ export function kernelDigest(text: string): string {
   const at = uptime ? `at ${Number(uptime).toFixed(1)} s of guest uptime, ` : "";
   return `${at}${cpus.join(", ") || "no CPU backtrace"}; ${blocked.length ? `blocked: ${blocked.join("; ")}` : "no task blocked"}`;
 }
+
+/**
+ * One line from QEMU's monitor `info registers -a`: for each vCPU whether it
+ * is halted, in the kernel or in user space (CPL), with interrupts on or off
+ * (RFLAGS.IF) and its RIP. It answers where SysRq cannot: a kernel spinning
+ * with interrupts off, or not started at all.
+ */
+export function registersDigest(text: string): string {
+  const cpus: string[] = [];
+  for (const m of text.matchAll(/CPU#(\d+)\s*\nRAX=[\s\S]*?RIP=([0-9a-f]+) RFL=([0-9a-f]+)[^\n]*?CPL=(\d)[^\n]*?HLT=(\d)/g)) {
+    const [, n, rip, rfl, cpl, hlt] = m;
+    const irq = (parseInt(rfl!, 16) & 0x200) !== 0 ? "" : ", interrupts off";
+    const mode = cpl === "3" ? "user" : "kernel";
+    cpus.push(hlt === "1" ? `cpu${n} halted (${mode}${irq})` : `cpu${n} running ${mode} at ${rip!.replace(/^0+(?=.)/, "")}${irq}`);
+  }
+  return cpus.join(", ");
+}

@@ -2,11 +2,11 @@
  * Boots the real image under QEMU (TCG) exactly as `make run` does, through
  * build/qemu-cmd.sh, and scripts the serial console over pipes.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, copyFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { Subprocess } from "bun";
-import { kernelDigest } from "./kernel-digest";
+import { kernelDigest, registersDigest } from "./kernel-digest";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 export const OUT = join(ROOT, "out");
@@ -111,8 +111,10 @@ export class Vm {
   /** QEMU's exit status once it has exited. */
   private exitCode: number | null = null;
   private readonly waiters = new Set<() => void>();
+  /** When QEMU was started. */
+  private readonly startedAt = Date.now();
   /** When the console last said anything (at first: when QEMU started). */
-  private lastOutputAt = Date.now();
+  private lastOutputAt = this.startedAt;
 
   private constructor(
     private readonly proc: Subprocess<"pipe", "pipe", "pipe">,
@@ -209,11 +211,16 @@ export class Vm {
     const tail = this.output.slice(-3000);
     const last = tail.trimEnd().split("\n").at(-1)!.slice(-120);
     const chars = this.output.length; // before SysRq's answer joins it
+    // The guest mounts the data disk read-write early in /init: an image QEMU never wrote to means the boot stopped before.
+    const written = statSync(this.dataImg, { throwIfNoEntry: false });
+    const disk = written === undefined ? "gone" : written.mtimeMs >= this.startedAt ? "written" : "never written";
     const { api, kernel } = await this.kernelView();
+    const registers = await this.registersView();
     const where = kernelDigest(kernel) || (this.exitCode === null ? "said nothing to SysRq" : "gone with QEMU");
     return (
-      `${what}: ${state}; console ${chars} chars, silent for ${silent} s, last line ${JSON.stringify(last)}; ` +
-      `API /health ${api}; kernel: ${where}\nconsole tail:\n${tail}\nthe kernel, asked with SysRq 9, w, l:\n${kernel}`
+      `${what}: ${state}; console ${chars} chars, silent for ${silent} s, last line ${JSON.stringify(last)}; data disk ${disk} since boot; ` +
+      `API /health ${api}; kernel: ${where}; vCPUs: ${registersDigest(registers) || "not read"}` +
+      `\nconsole tail:\n${tail}\nthe kernel, asked with SysRq 9, w, l:\n${kernel}\nQEMU's monitor, info registers -a:\n${registers}`
     );
   }
 
@@ -240,6 +247,24 @@ export class Vm {
       await Bun.sleep(2000);
     }
     return { api, kernel: this.output.slice(from, from + 12_000) };
+  }
+
+  /**
+   * The vCPUs' registers from QEMU's monitor (Ctrl-A c switches the serial
+   * mux to it and back): read by QEMU, so they answer even when the guest's
+   * kernel cannot (interrupts off, or not started). Empty once QEMU is gone.
+   */
+  private async registersView(): Promise<string> {
+    if (this.exitCode !== null) return "";
+    const from = this.output.length;
+    this.type("\x01c");
+    await Bun.sleep(300);
+    this.type("info registers -a\r");
+    await Bun.sleep(1500);
+    this.type("\x01c");
+    await Bun.sleep(300);
+    // Only the general registers: the FPU and vector ones say nothing of where the CPU is.
+    return this.output.slice(from).split("\n").filter((l) => /^(CPU#|RAX=|RSI=|R8 |R12=|RIP=|CS =|CR0=)/.test(l)).join("\n");
   }
 
   /** Whether QEMU still runs, and how much CPU it has used: a silent console reads differently if QEMU is gone, spinning or idle. */
