@@ -94,15 +94,19 @@ VM_TESTS := $(filter-out $(POWERCUT_TEST),$(wildcard test/vm/*.test.ts))
 # failed test without its reason: after a failure each run prints, last, the
 # failed tests' places and first lines (from a JUnit report; a VM wait's first
 # line says where the guest was: test/harness/vm.ts).
+# Boots that stalled and were started again (test/harness/vm.ts) are listed
+# last too, after a passing run as well.
 VM_REPORT := out/test-artifacts/vm-junit.xml
+VM_STALLS := out/test-artifacts/vm-stalls.txt
 vm-run = $(BUN) test $(1) --reporter=junit --reporter-outfile=$(VM_REPORT) || \
-	{ status=$$?; $(BUN) test/harness/failures.ts $(VM_REPORT); exit $$status; }
+	{ status=$$?; $(BUN) test/harness/failures.ts $(VM_REPORT) --stalls $(VM_STALLS); exit $$status; }
 
 test-vm: image $(REPO_IMG) $(NPM_STAMP)
-	$(Q)rm -f $(VM_REPORT) && mkdir -p $(dir $(VM_REPORT))
+	$(Q)rm -f $(VM_REPORT) $(VM_STALLS) && mkdir -p $(dir $(VM_REPORT))
 	$(Q)$(call vm-run,$(addprefix ./,$(VM_TESTS)) --timeout 600000)
-	$(Q)rm -f $(VM_REPORT) && mkdir -p $(dir $(VM_REPORT))
+	$(Q)rm -f $(VM_REPORT)
 	$(Q)$(call vm-run,./$(POWERCUT_TEST) --timeout 3600000)
+	$(Q)$(BUN) test/harness/failures.ts --stalls $(VM_STALLS)
 
 bench: bench-boot bench-inference bench-tools bench-actors bench-memory bench-goals bench-du eval-goals eval bench-fleet bench-decoding bench-api bench-durability
 

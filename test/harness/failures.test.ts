@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { failuresOf, summary } from "./failures";
+import { failuresOf, stallsSummary, summary } from "./failures";
 
 describe("failures", () => {
   test("bun's JUnit report of a real run: each failed test's place and its message's first line, entities decoded", () => {
@@ -35,5 +35,13 @@ describe("failures", () => {
     expect(text.length).toBeLessThan(1700);
     expect(text).toContain("- x.test.ts:4 t4");
     expect(summary([])).toMatch(/no failed test/);
+  });
+
+  test("stalled boots: counted, the last two shown; none prints nothing", () => {
+    const lines = ["t1 boot stalled: a", "t2 boot stalled: b", "t3 boot stalled: c"];
+    expect(stallsSummary(lines)).toBe(
+      "3 VM boot(s) stalled before the guest wrote anything and were booted again (test/harness/vm.ts STALL_MS):\n  t2 boot stalled: b\n  t3 boot stalled: c",
+    );
+    expect(stallsSummary([])).toBe("");
   });
 });

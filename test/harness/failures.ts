@@ -1,5 +1,7 @@
 /**
- * failures.ts JUNIT_XML — what failed, in a few lines, for the end of a log.
+ * failures.ts [JUNIT_XML] [--stalls FILE] — what failed, in a few lines, for
+ * the end of a log; with --stalls, also the boots that stalled and were
+ * started again (test/harness/vm.ts), which a passing run reports too.
  *
  * CI shows only the last lines of `make test`'s output, where bun's summary
  * names a failed test but not why it failed (the message is printed far
@@ -48,11 +50,22 @@ export function summary(failures: Failure[]): string {
   return lines.join("\n");
 }
 
+/** The boots the harness found stalled and started again (vm.ts STALLS), cut to fit; empty when none. */
+export function stallsSummary(lines: string[]): string {
+  if (lines.length === 0) return "";
+  const shown = lines.slice(-SHOWN).map((l) => `  ${l.length > MESSAGE_CHARS ? `${l.slice(0, MESSAGE_CHARS)}…` : l}`);
+  return [`${lines.length} VM boot(s) stalled before the guest wrote anything and were booted again (test/harness/vm.ts STALL_MS):`, ...shown].join("\n");
+}
+
 if (import.meta.main) {
-  const file = process.argv[2];
-  if (!file) {
-    console.error("usage: failures.ts JUNIT_XML");
-    process.exit(2);
-  }
-  console.log(existsSync(file) ? summary(failuresOf(readFileSync(file, "utf8"))) : `no report at ${file} (the runner did not write one: see above)`);
+  // failures.ts [JUNIT_XML] [--stalls FILE]
+  const args = process.argv.slice(2);
+  const at = args.indexOf("--stalls");
+  const stalls = at >= 0 ? args.splice(at, 2)[1] : undefined;
+  const report = args[0];
+  const out: string[] = [];
+  if (stalls && existsSync(stalls)) out.push(stallsSummary(readFileSync(stalls, "utf8").split("\n").filter((l) => l !== "")));
+  if (report) out.push(existsSync(report) ? summary(failuresOf(readFileSync(report, "utf8"))) : `no report at ${report} (the runner did not write one: see above)`);
+  const text = out.filter((t) => t !== "").join("\n");
+  if (text) console.log(text);
 }
