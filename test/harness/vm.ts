@@ -113,10 +113,10 @@ process.on("exit", () => {
  * A boot that has printed nothing and never written its data disk this long
  * after QEMU started has stalled before /init mounted that disk: a boot
  * writes it within ~3 s, ~15 s on a host at load 8, and prints aios-init's
- * first line soon after. Seen in about one make-test run in four (CI and
- * here) and never in a thousand boots tried alone; where it stops is not
- * known yet. Such a boot is recorded (STALLS, printed at the end of `make
- * test-vm`) and started once more.
+ * first line soon after. Seen in whole make-test runs (two of CI's, two
+ * here) and never in over a thousand boots tried alone; where the guest
+ * stops is not known yet. Such a boot is recorded (STALLS, printed at the
+ * end of `make test-vm`) and started once more.
  */
 const STALL_MS = 30_000;
 /** One line per stalled boot: the first line of its diagnostics. */
