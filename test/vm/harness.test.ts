@@ -22,7 +22,8 @@ test("a boot that stalls before it writes anything is recorded and booted once m
       copyFileSync(join(OUT, "initramfs.cpio"), join(dir, "next.cpio"));
       renameSync(join(dir, "next.cpio"), initrd);
       await vm.waitFor(/aios> $/, 60_000);
-      expect(vm.stalled).toMatch(/^boot stalled: nothing on the console and the data disk never written 6 s after QEMU started: QEMU running, .*console 0 chars.*; kernel: .*cpu\d idle.*; vCPUs: cpu0 /);
+      // Where the guest was: the kernel's answer is timing-dependent under load, QEMU's registers are not.
+      expect(vm.stalled).toMatch(/^boot stalled: nothing on the console and the data disk never written 6 s after QEMU started: QEMU running, .*console 0 chars.*; kernel: .*; vCPUs: cpu0 (halted|running)/);
       expect(readFileSync(log, "utf8")).toMatch(/^\S+ boot stalled: .*\n$/);
       expect(vm.output).not.toContain("sysrq"); // the new boot's console starts empty
       expect(await (await vm.api("/health", { auth: false })).json()).toMatchObject({ status: "ok" });
