@@ -1,8 +1,10 @@
 /**
- * The main-thread side of a worker thread that answers requests one by one:
- * each request is posted as `{ id, ...message }` and answered `{ id, value }`
- * or `{ id, error: { message, code? } }`. The grammar worker (XGrammar) and
- * the syncfs worker use it. The worker is unref'd (it never keeps a process
+ * The main-thread side of a worker thread that answers requests: each
+ * request is posted as `{ id, ...message }` and answered `{ id, value }` or
+ * `{ id, error: { message, code?, field? } }`, after any number of
+ * `{ id, event }` (a stream's pieces); a caller's abort posts
+ * `{ op: "abort", of: id }`. The grammar worker (XGrammar), the syncfs worker
+ * and the inference engine's thread use it. The worker is unref'd (it never keeps a process
  * alive); one that fails to start or dies fails every request in flight and
  * is dead from then on, so its owner starts another on the next request.
  */
@@ -19,12 +21,41 @@ export function workerUrl(callerUrl: string, relative: string, embedded: string)
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
+  onEvent?: (event: unknown) => void;
 }
 
-type Answer = { id: number; value?: unknown; error?: { message: string; code?: string } };
+/** An error as it crosses the thread: its message, its code, and the field it names, if any. */
+export interface WireError {
+  message: string;
+  code?: string;
+  field?: string;
+}
+
+/** `{ id, event }` is one of several events of a request still running; `value` or `error` ends it. */
+type Answer = { id: number; value?: unknown; error?: WireError; event?: unknown };
+
+/** What a worker posts for an error it caught. */
+export function wireError(err: unknown): WireError {
+  const e = err as { message?: string; code?: unknown; field?: unknown };
+  return {
+    message: e?.message ?? String(err),
+    ...(typeof e?.code === "string" ? { code: e.code } : {}),
+    ...(typeof e?.field === "string" ? { field: e.field } : {}),
+  };
+}
+
+export interface RequestOptions {
+  /** Called for each `{ id, event }` the worker posts before its answer. */
+  onEvent?: (event: unknown) => void;
+  /** Rejects the request with the signal's reason and posts `{ op: "abort", of: id }` so the worker can stop. */
+  signal?: AbortSignal;
+  /** Turns the worker's error into the caller's typed one (default: an Error with its code). */
+  error?: (e: WireError) => Error;
+}
 
 export class WorkerClient {
   private readonly pending = new Map<number, Pending>();
+  private readonly errors = new Map<number, (e: WireError) => Error>();
   private seq = 0;
   private readonly worker: Worker;
   dead = false;
@@ -39,9 +70,14 @@ export class WorkerClient {
     this.worker.onmessage = (e: MessageEvent<Answer>) => {
       const p = this.pending.get(e.data.id);
       if (!p) return;
+      if ("event" in e.data) {
+        p.onEvent?.(e.data.event);
+        return;
+      }
       this.pending.delete(e.data.id);
-      if (e.data.error) p.reject(Object.assign(new Error(e.data.error.message), e.data.error.code ? { code: e.data.error.code } : {}));
+      if (e.data.error) p.reject(this.errors.get(e.data.id)?.(e.data.error) ?? Object.assign(new Error(e.data.error.message), e.data.error.code ? { code: e.data.error.code } : {}));
       else p.resolve(e.data.value);
+      this.errors.delete(e.data.id);
     };
     this.worker.onerror = (e: ErrorEvent) => this.fail(new Error(`${name} worker failed: ${e.message}`));
     this.worker.addEventListener("close", () => this.fail(new Error(`${name} worker exited`)));
@@ -52,14 +88,29 @@ export class WorkerClient {
     this.dead = true;
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
+    this.errors.clear();
   }
 
   /** Posts `message` with a fresh id and resolves with the worker's answer to it. */
-  request<T>(message: Record<string, unknown>): Promise<T> {
+  request<T>(message: Record<string, unknown>, opts: RequestOptions = {}): Promise<T> {
     if (this.dead) return Promise.reject(new Error(`${this.name} worker exited`));
+    if (opts.signal?.aborted) return Promise.reject(opts.signal.reason);
     const id = ++this.seq;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      const signal = opts.signal;
+      const abort = () => {
+        if (!this.pending.delete(id)) return;
+        this.errors.delete(id);
+        this.worker.postMessage({ op: "abort", of: id });
+        reject(signal!.reason);
+      };
+      const settle = <A>(fn: (a: A) => void) => (a: A) => {
+        signal?.removeEventListener("abort", abort);
+        fn(a);
+      };
+      this.pending.set(id, { resolve: settle(resolve as (v: unknown) => void), reject: settle(reject), onEvent: opts.onEvent });
+      if (opts.error) this.errors.set(id, opts.error);
+      signal?.addEventListener("abort", abort, { once: true });
       this.worker.postMessage({ ...message, id });
     });
   }
