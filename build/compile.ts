@@ -18,8 +18,8 @@ const entry = process.argv[2] ?? process.env.ENTRY ?? "src/main.ts";
 const outfile = process.argv[3] ?? "out/aios-init";
 
 const result = await Bun.build({
-  // The workers are entry points too, embedded beside the program (xgrammar.ts and syncfs.ts find them under root).
-  entrypoints: [entry, "src/inference/grammar/worker.ts", "src/sys/durable/syncfs-worker.ts"],
+  // The workers are entry points too, embedded beside the program (xgrammar.ts, syncfs.ts and engine-client.ts find them under root).
+  entrypoints: [entry, "src/inference/grammar/worker.ts", "src/sys/durable/syncfs-worker.ts", "src/inference/engine-thread.ts"],
   root: "src",
   target: "bun",
   format: "esm", // bytecode defaults to CommonJS, which has no top-level await

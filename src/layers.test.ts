@@ -130,6 +130,14 @@ describe("import graph", () => {
     expect(upward).toEqual([]);
   });
 
+  test("only the engine's thread imports the engine, and only the engine imports transformers.js and onnxruntime: no tokenizer or session runs on PID 1's event loop", () => {
+    const engine = [...graph].filter(([, targets]) => targets.includes("inference/engine.ts")).map(([f]) => f);
+    expect(engine).toEqual(["inference/engine-thread.ts"]);
+    const libs = /^(onnxruntime-node|@huggingface\/transformers)$/;
+    const importers = [...graph.keys()].filter((f) => [...readFileSync(join(SRC, f), "utf8").matchAll(IMPORT)].some((m) => libs.test(m[1] ?? m[2] ?? m[3]!)));
+    expect(importers).toEqual(["inference/engine.ts"]);
+  });
+
   test("code that ships never imports test-only code (*.testing.ts, testing.ts, test/)", () => {
     const testOnly = (f: string) => /(^|\/|\.)testing\.tsx?$/.test(f);
     const shipped = [...graph.keys()].filter((f) => !testOnly(f));

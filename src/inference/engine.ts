@@ -1,8 +1,10 @@
 /**
  * The engine: transformers.js pipelines and raw onnxruntime sessions over a
  * model folder. This is the only module that imports @huggingface/transformers
- * and onnxruntime-node, and the runtime imports it lazily (`await import`), so
- * neither the binding nor 1.3 MB of library JavaScript is initialised at boot.
+ * and onnxruntime-node. It runs on the engine's thread (engine-thread.ts),
+ * never on PID 1's: the runtime talks to it through engine-client.ts, and the
+ * thread starts on the first load, so neither the binding nor 1.3 MB of
+ * library JavaScript is initialised at boot.
  * Models are loaded from absolute paths with remote access off: nothing here
  * ever touches the network.
  */
@@ -78,7 +80,7 @@ export async function loadModel(dir: string, m: Manifest, opts: EngineOptions): 
   const templateFile = join(dir, "chat_template.jinja");
   if (!tokenizer.chat_template && existsSync(templateFile)) tokenizer.chat_template = readFileSync(templateFile, "utf8");
 
-  const countTokens = (text: string): number => tokenizer.encode(text).length;
+  const countTokens = async (text: string): Promise<number> => tokenizer.encode(text).length;
   // Usage counts come from the pipeline's own tokenization rather than a second
   // pass: the pipelines call the tokenizer synchronously as they start.
   let lastTokens = 0;
@@ -135,7 +137,7 @@ export async function loadModel(dir: string, m: Manifest, opts: EngineOptions): 
       return { labels, tokens };
     },
 
-    countPrompt(req: GenerateRequest): number {
+    async countPrompt(req: GenerateRequest): Promise<number> {
       const { prompt, templated } = buildPrompt(req);
       return tokenizer.encode(prompt, { add_special_tokens: !templated }).length;
     },

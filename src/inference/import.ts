@@ -137,7 +137,7 @@ function sha256(path: string): string {
 /** Loads the staged model through the engine and runs it once; returns a line saying what came out. */
 async function check(dir: string, m: Manifest, opts: ImportOptions): Promise<string> {
   if (opts.runtimeDir) await preloadOrt(opts.runtimeDir);
-  const engine = await import("./engine");
+  const engine = await import("./engine-client");
   let model: LoadedModel | undefined;
   try {
     model = await engine.loadModel(dir, m, { threads: opts.threads ?? 0 });

@@ -15,7 +15,7 @@ import { InferenceQueue, type Priority, type QueueStats } from "./queue";
 import { ModelRegistry, type ModelEntry, type ModelOrigin } from "./registry";
 import type { ClassifyResult, EmbedResult, Embedder, GenerateHooks, GenerateRequest, GenerateResult, LoadedModel, TensorData } from "./types";
 
-type Engine = typeof import("./engine");
+type Engine = typeof import("./engine-client");
 
 interface Slot {
   entry: ModelEntry;
@@ -146,7 +146,7 @@ export class InferenceRuntime {
       const started = performance.now();
       try {
         await preloadOrt(this.options.runtimeDir);
-        const engine = await import("./engine");
+        const engine = await import("./engine-client");
         this.engineLoadMs = Math.round(performance.now() - started);
         log.info(`models: inference engine loaded in ${this.engineLoadMs} ms`);
         return engine;
@@ -302,7 +302,7 @@ export class InferenceRuntime {
       if (maxTokens > cap) throw new LimitError(`max_tokens: ${maxTokens} is more than model ${m.name} allows (${cap}: models.${m.tier}.max_tokens / the model's limit)`, "max_tokens");
       const full = { ...req, maxTokens, temperature: req.temperature ?? policy.temperature };
       if (m.limits.context) {
-        const promptTokens = model.countPrompt(full);
+        const promptTokens = await model.countPrompt(full);
         if (promptTokens + maxTokens > m.limits.context) {
           throw new LimitError(`messages: ${promptTokens} prompt tokens + max_tokens ${maxTokens} exceed the ${m.limits.context}-token context of ${m.name}`, "messages");
         }

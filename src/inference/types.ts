@@ -104,9 +104,9 @@ export interface GenerateHooks {
 
 /** A model held in memory by the engine. */
 export interface LoadedModel {
-  countTokens(text: string): number;
+  countTokens(text: string): Promise<number>;
   /** Tokens of the prompt `generate` would feed for this request. */
-  countPrompt(req: GenerateRequest): number;
+  countPrompt(req: GenerateRequest): Promise<number>;
   embed(texts: string[]): Promise<EmbedResult>;
   classify(texts: string[], topK: number): Promise<ClassifyResult>;
   generate(req: GenerateRequest, hooks: GenerateHooks): Promise<GenerateResult>;
