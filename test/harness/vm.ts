@@ -365,6 +365,15 @@ export class Vm {
     return this.output.slice(from, from + m.index! + m[0].length);
   }
 
+  /**
+   * The REPL's `boot` table, up to the prompt after its header: a log line
+   * that arrives first (the agents' health summary, soon after ready)
+   * redraws a prompt of its own, which must not end the wait.
+   */
+  bootTable(timeoutMs?: number): Promise<string> {
+    return this.run("boot", /PHASE\s+STATUS[\s\S]*?aios> $/, timeoutMs);
+  }
+
   api(path: string, init: RequestInit & { auth?: boolean } = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (init.auth !== false) headers.set("authorization", `Bearer ${TOKEN}`);

@@ -74,7 +74,7 @@ describe("a booted image", () => {
     const help = await vm.run("help", PROMPT);
     for (const c of ["help", "status", "boot", "shell", "poweroff", "reboot"]) expect(help).toContain(c);
     expect(await vm.run("status", PROMPT)).toMatch(/pid\s+1\n/);
-    const boot = await vm.run("boot", PROMPT);
+    const boot = await vm.bootTable();
     expect(boot).toMatch(/mount \/sys\s+already/); // initramfs/init mounted /proc, /sys and /dev and moved them over
     expect(boot).toMatch(/mount \/dev\/pts\s+done/);
     expect(boot).toMatch(/mount data\s+already/); // initramfs/init mounted it to read the boot state

@@ -38,7 +38,7 @@ describe("inference in the guest", () => {
     console.log(`ready in ${readyMs} ms; ai-runtime phase ${phase.ms} ms`);
     // The first boot embeds aiOS's own documentation with the configured embedding model; nothing else is loaded.
     expect(vm.output).not.toContain("load tiny-random-gpt2");
-    const boot = await vm.run("boot", PROMPT);
+    const boot = await vm.bootTable();
     expect(boot).toMatch(/runtime files\s+done\s+\d+\s+onnxruntime in \/usr\/lib\/aios/);
     expect(boot).toMatch(/registry\s+done\s+\d+\s+3 models, embedding: tiny-random-bert/);
   });
