@@ -79,6 +79,20 @@ async function answer(id: number, r: EngineRequest): Promise<unknown> {
   }
 }
 
+/**
+ * The buffers of the typed arrays in an answer (tensors, vectors), moved to
+ * the main thread rather than copied: a tensor model's output is often
+ * megabytes, and nothing here keeps it.
+ */
+function buffersOf(value: unknown, depth = 0, out = new Set<ArrayBuffer>()): ArrayBuffer[] {
+  if (ArrayBuffer.isView(value)) {
+    if (value.buffer instanceof ArrayBuffer) out.add(value.buffer);
+  } else if (value && typeof value === "object" && depth < 3) {
+    for (const v of Object.values(value)) buffersOf(v, depth + 1, out);
+  }
+  return [...out];
+}
+
 self.onmessage = async (e: MessageEvent<(EngineRequest & { id: number }) | { op: "abort"; of: number }>) => {
   const msg = e.data;
   if (msg.op === "abort") {
@@ -86,7 +100,8 @@ self.onmessage = async (e: MessageEvent<(EngineRequest & { id: number }) | { op:
     return;
   }
   try {
-    self.postMessage({ id: msg.id, value: await answer(msg.id, msg) });
+    const value = await answer(msg.id, msg);
+    self.postMessage({ id: msg.id, value }, { transfer: buffersOf(value) });
   } catch (err) {
     self.postMessage({ id: msg.id, error: wireError(err) });
   }

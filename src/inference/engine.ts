@@ -33,7 +33,8 @@ env.logLevel = LogLevel.ERROR;
 
 const PIPELINE_TASK = { embed: "feature-extraction", generate: "text-generation", classify: "text-classification" } as const;
 
-function sessionOptions(opts: EngineOptions) {
+/** The session options of every model the engine loads (the bench gives its baselines the same). */
+export function sessionOptions(opts: EngineOptions) {
   return {
     ...(opts.threads > 0 ? { intraOpNumThreads: opts.threads } : {}),
     interOpNumThreads: 1,
