@@ -4,9 +4,10 @@
  * `{ id, error: { message, code?, field? } }`, after any number of
  * `{ id, event }` (a stream's pieces); a caller's abort posts
  * `{ op: "abort", of: id }`. The grammar worker (XGrammar), the syncfs worker
- * and the inference engine's thread use it. The worker is unref'd (it never keeps a process
- * alive); one that fails to start or dies fails every request in flight and
- * is dead from then on, so its owner starts another on the next request.
+ * and the inference engine's thread use it. The worker is unref'd while idle
+ * (it never keeps a process alive); one that fails to start or dies fails
+ * every request in flight and is dead from then on, so its owner starts
+ * another on the next request.
  */
 
 /**
@@ -83,12 +84,25 @@ export class WorkerClient {
     this.worker.addEventListener("close", () => this.fail(new Error(`${name} worker exited`)));
   }
 
+  /**
+   * Unref'd while nothing is asked of it, so it never keeps a process alive;
+   * ref'd while a request waits, which the caller awaits anyway. (An unref'd
+   * worker that a request waits on makes Bun's event loop poll instead of
+   * sleep: the main thread then burnt a core, 800 ms of CPU in 821 ms, that
+   * the worker's onnxruntime threads needed.)
+   */
+  private idle(): void {
+    if (this.pending.size === 0 && !this.dead) this.worker.unref();
+  }
+
   private fail(err: Error): void {
     if (!this.dead) this.onDead();
     this.dead = true;
-    for (const p of this.pending.values()) p.reject(err);
+    const lost = [...this.pending.values()];
     this.pending.clear();
     this.errors.clear();
+    this.worker.unref();
+    for (const p of lost) p.reject(err);
   }
 
   /** Posts `message` with a fresh id and resolves with the worker's answer to it. */
@@ -102,12 +116,15 @@ export class WorkerClient {
         if (!this.pending.delete(id)) return;
         this.errors.delete(id);
         this.worker.postMessage({ op: "abort", of: id });
+        this.idle();
         reject(signal!.reason);
       };
       const settle = <A>(fn: (a: A) => void) => (a: A) => {
         signal?.removeEventListener("abort", abort);
+        this.idle();
         fn(a);
       };
+      if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve: settle(resolve as (v: unknown) => void), reject: settle(reject), onEvent: opts.onEvent });
       if (opts.error) this.errors.set(id, opts.error);
       signal?.addEventListener("abort", abort, { once: true });
