@@ -9,7 +9,7 @@
 import { workerUrl, WorkerClient, type WireError } from "../sys/worker-client";
 import { LimitError } from "./errors";
 import { GrammarError } from "./grammar/errors";
-import type { EngineEvent, EngineRequest } from "./engine-thread";
+import type { EngineEvent, EngineRequest, PackedEmbeddings } from "./engine-thread";
 import type { Manifest } from "./manifest";
 import type { EngineOptions, LoadedModel } from "./types";
 
@@ -39,7 +39,10 @@ export async function loadModel(dir: string, m: Manifest, opts: EngineOptions): 
   return {
     countTokens: (text) => call({ op: "countTokens", text }),
     countPrompt: (req) => call({ op: "countPrompt", req }),
-    embed: (texts) => call({ op: "embed", texts }),
+    embed: async (texts) => {
+      const { data, dims, tokens } = await call<PackedEmbeddings>({ op: "embed", texts });
+      return { vectors: Array.from({ length: dims ? data.length / dims : 0 }, (_, i) => data.subarray(i * dims, (i + 1) * dims)), tokens };
+    },
     classify: (texts, topK) => call({ op: "classify", texts, topK }),
     generate: (req, hooks) =>
       call({ op: "generate", req }, {

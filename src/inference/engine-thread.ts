@@ -25,6 +25,13 @@ export type EngineRequest =
   | { op: "run"; handle: number; feeds: Record<string, TensorData> }
   | { op: "dispose"; handle: number };
 
+/** A batch's vectors in one buffer, `dims` apart (engine-client.ts gives them back as vectors). */
+export interface PackedEmbeddings {
+  data: Float32Array;
+  dims: number;
+  tokens: number;
+}
+
 /** A generation's piece, as the main thread's hooks take it. */
 export type EngineEvent = { text: string } | { toolCall: { index: number; id?: string; name?: string; arguments: string } };
 
@@ -50,8 +57,14 @@ async function answer(id: number, r: EngineRequest): Promise<unknown> {
       return model(r.handle).countTokens(r.text);
     case "countPrompt":
       return model(r.handle).countPrompt(r.req);
-    case "embed":
-      return model(r.handle).embed(r.texts);
+    case "embed": {
+      // One buffer for the batch: moving one is cheaper than moving a small one per vector.
+      const { vectors, tokens } = await model(r.handle).embed(r.texts);
+      const dims = vectors[0]?.length ?? 0;
+      const data = new Float32Array(vectors.length * dims);
+      vectors.forEach((v, i) => data.set(v, i * dims));
+      return { data, dims, tokens } satisfies PackedEmbeddings;
+    }
     case "classify":
       return model(r.handle).classify(r.texts, r.topK);
     case "run":
