@@ -23,6 +23,7 @@ interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   onEvent?: (event: unknown) => void;
+  error?: (e: WireError) => Error;
 }
 
 /** An error as it crosses the thread: its message, its code, and the field it names, if any. */
@@ -56,7 +57,6 @@ export interface RequestOptions {
 
 export class WorkerClient {
   private readonly pending = new Map<number, Pending>();
-  private readonly errors = new Map<number, (e: WireError) => Error>();
   private seq = 0;
   private readonly worker: Worker;
   dead = false;
@@ -76,9 +76,8 @@ export class WorkerClient {
         return;
       }
       this.pending.delete(e.data.id);
-      if (e.data.error) p.reject(this.errors.get(e.data.id)?.(e.data.error) ?? Object.assign(new Error(e.data.error.message), e.data.error.code ? { code: e.data.error.code } : {}));
+      if (e.data.error) p.reject(p.error?.(e.data.error) ?? Object.assign(new Error(e.data.error.message), e.data.error.code ? { code: e.data.error.code } : {}));
       else p.resolve(e.data.value);
-      this.errors.delete(e.data.id);
     };
     this.worker.onerror = (e: ErrorEvent) => this.fail(new Error(`${name} worker failed: ${e.message}`));
     this.worker.addEventListener("close", () => this.fail(new Error(`${name} worker exited`)));
@@ -100,7 +99,6 @@ export class WorkerClient {
     this.dead = true;
     const lost = [...this.pending.values()];
     this.pending.clear();
-    this.errors.clear();
     this.worker.unref();
     for (const p of lost) p.reject(err);
   }
@@ -114,7 +112,6 @@ export class WorkerClient {
       const signal = opts.signal;
       const abort = () => {
         if (!this.pending.delete(id)) return;
-        this.errors.delete(id);
         this.worker.postMessage({ op: "abort", of: id });
         this.idle();
         reject(signal!.reason);
@@ -125,8 +122,7 @@ export class WorkerClient {
         fn(a);
       };
       if (this.pending.size === 0) this.worker.ref();
-      this.pending.set(id, { resolve: settle(resolve as (v: unknown) => void), reject: settle(reject), onEvent: opts.onEvent });
-      if (opts.error) this.errors.set(id, opts.error);
+      this.pending.set(id, { resolve: settle(resolve as (v: unknown) => void), reject: settle(reject), onEvent: opts.onEvent, error: opts.error });
       signal?.addEventListener("abort", abort, { once: true });
       this.worker.postMessage({ ...message, id });
     });
