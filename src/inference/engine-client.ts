@@ -2,9 +2,12 @@
  * The engine as the runtime sees it: `loadModel` with engine.ts's signature,
  * whose models live on the engine's thread (engine-thread.ts) so that no
  * tokenizer or onnxruntime session ever runs on PID 1's event loop. One
- * thread serves every model; one that dies fails what was in flight, and the
- * next load starts another (a model of the dead one fails each call until
- * the runtime unloads it).
+ * thread serves every model of a runtime; one that dies fails what was in
+ * flight, and the next load starts another (a model of the dead one fails
+ * each call until the runtime unloads it). Stopping ends the thread with
+ * every model in it, without waiting for a native call in progress: at
+ * poweroff one embedding batch of the docs still running took longer than
+ * the 3 s that shutdown gives inference.
  */
 import { workerUrl, WorkerClient, type WireError } from "../sys/worker-client";
 import { LimitError } from "./errors";
@@ -12,15 +15,6 @@ import { GrammarError } from "./grammar/errors";
 import type { EngineEvent, EngineRequest, PackedEmbeddings } from "./engine-thread";
 import type { Manifest } from "./manifest";
 import type { EngineOptions, LoadedModel } from "./types";
-
-let thread: WorkerClient | undefined;
-
-function engineThread(): WorkerClient {
-  thread ??= new WorkerClient(workerUrl(import.meta.url, "./engine-thread.ts", "inference/engine-thread.ts"), "inference engine", () => {
-    thread = undefined;
-  });
-  return thread;
-}
 
 /** The engine's typed errors again, as the API maps them (the field a LimitError or GrammarError names). */
 function typed(e: WireError): Error {
@@ -31,8 +25,28 @@ function typed(e: WireError): Error {
 
 type Op<R extends EngineRequest = EngineRequest> = R extends unknown ? Omit<R, "op" | "handle"> & { op: R["op"] } : never;
 
-export async function loadModel(dir: string, m: Manifest, opts: EngineOptions): Promise<LoadedModel> {
-  const w = engineThread();
+/** An engine: its own thread, started on the first load; `stop` ends it with every model in it. */
+export interface Engine {
+  loadModel(dir: string, m: Manifest, opts: EngineOptions): Promise<LoadedModel>;
+  stop(): void;
+}
+
+export function startEngine(): Engine {
+  let thread: WorkerClient | undefined;
+  const engineThread = (): WorkerClient =>
+    (thread ??= new WorkerClient(workerUrl(import.meta.url, "./engine-thread.ts", "inference/engine-thread.ts"), "inference engine", () => {
+      thread = undefined;
+    }));
+  return {
+    loadModel: (dir, m, opts) => loadOn(engineThread(), dir, m, opts),
+    stop: () => {
+      thread?.terminate();
+      thread = undefined;
+    },
+  };
+}
+
+async function loadOn(w: WorkerClient, dir: string, m: Manifest, opts: EngineOptions): Promise<LoadedModel> {
   const { handle, inputNames } = await w.request<{ handle: number; inputNames: string[] }>({ op: "load", dir, manifest: m, opts }, { error: typed });
   const call = <T>(req: Op, extra: { signal?: AbortSignal; onEvent?: (e: unknown) => void } = {}) =>
     w.request<T>({ ...req, handle }, { ...extra, error: typed });

@@ -137,7 +137,7 @@ function sha256(path: string): string {
 /** Loads the staged model through the engine and runs it once; returns a line saying what came out. */
 async function check(dir: string, m: Manifest, opts: ImportOptions): Promise<string> {
   if (opts.runtimeDir) await preloadOrt(opts.runtimeDir);
-  const engine = await import("./engine-client");
+  const engine = (await import("./engine-client")).startEngine();
   let model: LoadedModel | undefined;
   try {
     model = await engine.loadModel(dir, m, { threads: opts.threads ?? 0 });
@@ -163,6 +163,7 @@ async function check(dir: string, m: Manifest, opts: ImportOptions): Promise<str
     return m.task satisfies never;
   } finally {
     await model?.dispose();
+    engine.stop();
   }
 }
 

@@ -15,7 +15,7 @@ import { InferenceQueue, type Priority, type QueueStats } from "./queue";
 import { ModelRegistry, type ModelEntry, type ModelOrigin } from "./registry";
 import type { ClassifyResult, EmbedResult, Embedder, GenerateHooks, GenerateRequest, GenerateResult, LoadedModel, TensorData } from "./types";
 
-type Engine = typeof import("./engine-client");
+type Engine = import("./engine-client").Engine;
 
 interface Slot {
   entry: ModelEntry;
@@ -146,7 +146,7 @@ export class InferenceRuntime {
       const started = performance.now();
       try {
         await preloadOrt(this.options.runtimeDir);
-        const engine = await import("./engine-client");
+        const engine = (await import("./engine-client")).startEngine();
         this.engineLoadMs = Math.round(performance.now() - started);
         log.info(`models: inference engine loaded in ${this.engineLoadMs} ms`);
         return engine;
@@ -340,6 +340,8 @@ export class InferenceRuntime {
     if (this.closed) return;
     this.closed = true;
     this.queue.drain("runtime stopping");
+    // The engine's thread ends with every model in it, a call in progress included; the slots then go without a dispose each.
+    (await this.enginePromise?.catch(() => undefined))?.stop();
     await this.serialize(async () => {
       for (const slot of [...this.slots.values()]) await this.dropSlot(slot, "runtime stopping");
     });

@@ -90,4 +90,13 @@ describe("streams, aborts and typed errors", () => {
     expect(err).toMatchObject({ message: "x: too long", field: "messages" });
     expect(await w.request({ fail: true }).catch((e) => e)).toMatchObject({ message: "x: too long", code: "over_limit" });
   });
+
+  test("terminate ends the worker at once: what is in flight fails, and so does what follows", async () => {
+    const t = new WorkerClient(streamingUrl(), "test");
+    const running = t.request({ n: 1000 });
+    t.terminate();
+    await expect(running).rejects.toThrow("test worker stopped");
+    expect(t.dead).toBe(true);
+    await expect(t.request({ n: 1 })).rejects.toThrow("test worker exited");
+  });
 });

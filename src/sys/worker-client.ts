@@ -103,6 +103,13 @@ export class WorkerClient {
     for (const p of lost) p.reject(err);
   }
 
+  /** Ends the worker now, failing what is in flight (a native call it is in is not waited for). */
+  terminate(): void {
+    if (this.dead) return;
+    this.worker.terminate();
+    this.fail(new Error(`${this.name} worker stopped`));
+  }
+
   /** Posts `message` with a fresh id and resolves with the worker's answer to it. */
   request<T>(message: Record<string, unknown>, opts: RequestOptions = {}): Promise<T> {
     if (this.dead) return Promise.reject(new Error(`${this.name} worker exited`));
