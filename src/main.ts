@@ -11,12 +11,12 @@ import type { Channel, InitEvent } from "./init";
 if (process.argv[2] === "ctl" && process.pid !== 1) process.exit(await (await import("./cli")).ctl(process.argv.slice(3)));
 const { API_URL, createContext, failTrialAndReboot, modelsCommand, PHASES, resolveOptions, runDeferred, runPhases, shutdownTarget, USAGE, UsageError } = await import("./boot");
 const { Channel: EventChannel, consoleShell, DEV_SIGNALS, PID1_SIGNALS, shutdown, trapSignals } = await import("./init");
-const { buildInfo, errorMessage, log, reapOrphansSliced, uptimeMs, watchEventLoop } = await import("./sys");
+const { bootClockMs, buildInfo, errorMessage, log, reapOrphansSliced, watchEventLoop } = await import("./sys");
 
 const REAP_INTERVAL_MS = 500;
 
 async function main(): Promise<void> {
-  const mainMs = clockMs();
+  const mainMs = bootClockMs();
   // A tool, not the system: `aios-init models import DIR` from a shell or the build.
   if (process.argv[2] === "models" && process.pid !== 1) process.exit(await modelsCommand(process.argv.slice(3)));
   const events = new EventChannel<InitEvent>();
@@ -76,13 +76,8 @@ async function failTrial(phase: { name: string; steps: Array<{ name: string; err
   await failTrialAndReboot(ctx, `boot phase ${phase.name} failed${failed ? ` at ${failed.name}: ${failed.error}` : ""}`);
 }
 
-/** As PID 1, milliseconds since the kernel started; on a host, since the process started. */
-function clockMs(): number {
-  return process.pid === 1 ? uptimeMs() : Math.round(performance.now());
-}
-
 async function announceReady(ctx: BootContext): Promise<void> {
-  ctx.report.readyMs = clockMs();
+  ctx.report.readyMs = bootClockMs();
   const api = ctx.products.find(API_URL);
   log.always(`ready in ${ctx.report.readyMs} ms${api ? ` (api ${api})` : ""}`);
   await runDeferred(ctx); // the steps ready does not need, still rows of the boot table

@@ -18,6 +18,8 @@ export interface PhaseResult {
   /** The phase's own `required` (a failed one drops to the emergency shell, or fails a trial boot). */
   required?: boolean;
   status: PhaseStatus;
+  /** When it started, on the boot report's clock (sys bootClockMs: ms since the kernel started, as PID 1). */
+  startMs?: number;
   ms: number;
   steps: StepResult[];
   reason?: string;

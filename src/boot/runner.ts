@@ -5,7 +5,7 @@
  * runs alongside the phases after it and is waited for before ready; deferred
  * steps run right after ready (runDeferred), each still a row of the boot table.
  */
-import { errorCode, errorMessage, log } from "../sys";
+import { bootClockMs, errorCode, errorMessage, log } from "../sys";
 import type { BootContext } from "./context";
 import { ProductError, type Token } from "./products";
 import type { Phase, PhaseResult, PhaseStatus, Step, StepResult } from "./step";
@@ -102,10 +102,19 @@ function logStep(phase: Phase, step: Step<any>, r: StepResult): void {
   if (r.status === "failed") (step.required !== false ? log.error : log.warn)(`boot: ${phase.name}: ${r.name} failed: ${r.error}`);
 }
 
+/**
+ * Most steps never wait on I/O, so awaiting them runs the next at once, as a microtask: without a
+ * turn of the event loop between them, a boot would hold it from main() to ready (~1.3 s under
+ * TCG). Timers, a concurrent phase's child process (DHCP) and the event-loop watchdog's probe then
+ * all waited for ready, and the watchdog reported the whole boot as one stall just after it.
+ */
+const turnOfTheLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Runs the phase's steps but its deferred ones, which wait for runDeferred with a `deferred` row. */
 export async function runPhase(ctx: BootContext, phase: Phase): Promise<PhaseResult> {
   if (phase.pending) return { name: phase.name, required: phase.required, status: "skipped", ms: 0, steps: [], reason: phase.pending };
   const started = performance.now();
+  const startMs = bootClockMs();
   const steps: StepResult[] = [];
   const later: Step<any>[] = [];
   for (const step of phase.steps) {
@@ -118,8 +127,9 @@ export async function runPhase(ctx: BootContext, phase: Phase): Promise<PhaseRes
     steps.push(r);
     logStep(phase, step, r);
     if (r.status === "failed" && step.required !== false) break;
+    await turnOfTheLoop();
   }
-  const result: PhaseResult = { name: phase.name, required: phase.required, status: phaseStatus(phase, steps), ms: Math.round(performance.now() - started), steps };
+  const result: PhaseResult = { name: phase.name, required: phase.required, status: phaseStatus(phase, steps), startMs, ms: Math.round(performance.now() - started), steps };
   // A required step that failed stopped the phase: what came after it, deferred or not, does not run.
   const stopped = steps.some((s, i) => s.status === "failed" && phase.steps[i]?.required !== false);
   if (stopped) for (const s of steps) if (s.status === "deferred") Object.assign(s, { status: "skipped", detail: "the phase stopped before ready" });

@@ -3,7 +3,8 @@ import { hostname } from "node:os";
 import { kernelRelease, meminfo, rssBytes, rssSplit, uptimeMs } from "./proc";
 import { type EventLoopStats, eventLoopStats } from "./watchdog";
 
-export interface PhaseSummary { name: string; status: string; ms: number }
+/** startMs: when the phase started, on the boot clock (ms since the kernel started, as PID 1). */
+export interface PhaseSummary { name: string; status: string; startMs?: number; ms: number }
 
 export interface SystemInfo {
   pid: number;
@@ -54,7 +55,7 @@ export function systemInfo(boot: BootTimes & { phases: PhaseSummary[] }): System
       mainMs: boot.mainMs ?? null,
       ...(boot.helloMs ? { helloMs: boot.helloMs } : {}),
       ...(boot.initramfs ? { initramfs: boot.initramfs } : {}),
-      phases: boot.phases.map(({ name, status, ms }) => ({ name, status, ms })),
+      phases: boot.phases.map(({ name, status, startMs, ms }) => ({ name, status, ...(startMs === undefined ? {} : { startMs }), ms })),
     },
     eventLoop: eventLoopStats(),
   };

@@ -24,6 +24,11 @@ export function uptimeMs(): number {
   return parseUptimeMs(readText("/proc/uptime"));
 }
 
+/** The boot report's clock: as PID 1, milliseconds since the kernel started (/proc/uptime, in 10 ms steps); on a host, since this process started. */
+export function bootClockMs(): number {
+  return process.pid === 1 ? uptimeMs() : Math.round(performance.now());
+}
+
 export interface MemInfo { totalBytes: number; availableBytes: number }
 
 export function parseMeminfo(text: string): MemInfo {
