@@ -45,6 +45,25 @@ function step(name: string, ran: string[], behaviour: Partial<Step> & { throws?:
 const noEmergency = { emergency: async () => { throw new Error("emergency must not be called"); } };
 
 describe("runPhase", () => {
+  test("the event loop turns between steps (a timer due meanwhile runs), and the phase says when it started", async () => {
+    const ran: string[] = [];
+    const before = Math.round(performance.now());
+    const first = defineStep({
+      name: "first",
+      describe: () => "true",
+      run: () => {
+        setTimeout(() => ran.push("timer"), 0);
+        const until = performance.now() + 5; // a step that holds the loop, as most do
+        while (performance.now() < until);
+        ran.push("first");
+      },
+    });
+    const r = await runPhase(ctxFor("dev"), definePhase({ name: "p", required: true, steps: [first, step("second", ran)] }));
+    expect(ran).toEqual(["first", "timer", "second"]);
+    expect(r.startMs).toBeGreaterThanOrEqual(before); // dev mode: ms since this process started
+    expect(r.startMs).toBeLessThanOrEqual(Math.round(performance.now()));
+  });
+
   test("EBUSY and EEXIST count as already done", async () => {
     const ran: string[] = [];
     const phase = definePhase({

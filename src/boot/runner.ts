@@ -108,7 +108,7 @@ function logStep(phase: Phase, step: Step<any>, r: StepResult): void {
  * TCG). Timers, a concurrent phase's child process (DHCP) and the event-loop watchdog's probe then
  * all waited for ready, and the watchdog reported the whole boot as one stall just after it.
  */
-const turnOfTheLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+const turnOfTheLoop = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve))); // Bun runs timers after the immediates of a turn: one immediate would run the next step before them
 
 /** Runs the phase's steps but its deferred ones, which wait for runDeferred with a `deferred` row. */
 export async function runPhase(ctx: BootContext, phase: Phase): Promise<PhaseResult> {
