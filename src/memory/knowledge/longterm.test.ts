@@ -113,8 +113,11 @@ describe("ingestion and full-text search on the held corpus", () => {
   test("filters by kind and by time", async () => {
     const m = lt();
     await m.ingestMany(loadCorpus());
+    // Wall-clock times, as the store keeps them: a margin each side of t0, so that a host clock stepped
+    // back a few ms cannot flip the test (with 5 ms, a corpus document once came out "since t0").
+    await Bun.sleep(50);
     const t0 = Date.now();
-    await Bun.sleep(5);
+    await Bun.sleep(50);
     await m.recordProcedure({ title: "Put nginx behind a reverse proxy", steps: ["install nginx", "write the upstream block", "nginx -t and reload"], goal: "serve the app on port 80" });
     await m.recordDecision({ title: "Use nginx, not haproxy", decision: "nginx as the reverse proxy", rationale: "already installed" });
     const procs = await m.search("nginx reverse proxy", { kinds: ["procedure"] });
