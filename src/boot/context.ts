@@ -91,6 +91,8 @@ export interface LoaderInfo {
   /** When /init started and when it switched to the system, ms since the kernel started. */
   startMs?: number;
   switchMs?: number;
+  /** /init started reading ahead the blocks of boot/readahead (src/sys/readahead.ts). */
+  readahead?: boolean;
 }
 
 export interface BootContext extends BootOptions {

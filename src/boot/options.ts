@@ -95,9 +95,9 @@ export async function resolveOptions(argv: string[], pid: number = process.pid):
 
 /**
  * What initramfs/init passed in the environment: the slot it booted, whether
- * this is the slot's trial, a note (why it skipped a slot), and when it
- * started and switched (seconds since the kernel started, /proc/uptime's
- * 10 ms). They are removed from the environment, so no child inherits them.
+ * this is the slot's trial, a note (why it skipped a slot), whether it
+ * started reading ahead (AIOS_READAHEAD=1), and when it started and
+ * switched (seconds since the kernel started, /proc/uptime's 10 ms). They are removed from the environment, so no child inherits them.
  */
 export function takeLoaderEnv(env: Record<string, string | undefined>): LoaderInfo | undefined {
   const slot = env.AIOS_SLOT;
@@ -109,8 +109,9 @@ export function takeLoaderEnv(env: Record<string, string | undefined>): LoaderIn
         note: env.AIOS_BOOT_NOTE || undefined,
         startMs: times.length === 2 && times.every((t) => Number.isFinite(t) && t > 0) ? times[0] : undefined,
         switchMs: times.length === 2 && times.every((t) => Number.isFinite(t) && t > 0) ? times[1] : undefined,
+        readahead: env.AIOS_READAHEAD === "1",
       }
     : undefined;
-  for (const k of ["AIOS_SLOT", "AIOS_TRIAL", "AIOS_BOOT_NOTE", "AIOS_INITRAMFS"]) delete env[k];
+  for (const k of ["AIOS_SLOT", "AIOS_TRIAL", "AIOS_BOOT_NOTE", "AIOS_INITRAMFS", "AIOS_READAHEAD"]) delete env[k];
   return info;
 }

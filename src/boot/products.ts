@@ -74,6 +74,8 @@ export interface Hardware {
 }
 
 // What the early phases find out, in the order they do.
+/** The system files' pages in the page cache as the boot began (boot/phases/readahead.ts), when a readahead list is to be recorded. */
+export const READAHEAD_START = token<Map<string, Uint8Array>>("readahead-start", "initramfs/init read ahead: no list to record");
 export const HARDWARE = token<Hardware>("hardware", "the hardware was not enumerated");
 /** Where the data disk was mounted (recorded before mounting: an EBUSY mount is still unmounted at shutdown). */
 export const DATA_MOUNT = token<string>("data-mount", "no data disk was mounted");

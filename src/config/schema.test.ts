@@ -15,7 +15,7 @@ describe("defaultConfig", () => {
     expect(config.network.dns_servers).toEqual(["10.0.2.3"]);
     expect(config.network.dhcp).toBe(true);
     expect(config.system).toEqual({ hostname: "aios", timezone: "UTC", log_level: "info", autonomy_level: "supervised" });
-    expect(config.boot).toEqual({ min_memory_mb: 256, min_cpus: 1, data_device: "/dev/vda", shell: "/bin/sh" });
+    expect(config.boot).toEqual({ min_memory_mb: 256, min_cpus: 1, data_device: "/dev/vda", shell: "/bin/sh", readahead: true });
     expect(config.models.operational.max_tokens).toBe(512);
     expect(config.models.operational.temperature).toBe(0.1);
     expect(config.models.tactical.max_tokens).toBe(2048);

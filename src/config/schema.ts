@@ -139,6 +139,12 @@ export const ConfigSchema = v.strictObject(
       data_device: v.optional(v.string(), "/dev/vda"),
       /** Shell for the REPL's `shell` command and the emergency console. */
       shell: v.optional(v.string(), "/bin/sh"),
+      /**
+       * Read ahead, while aios-init starts, what the last boot of this image read from the system
+       * image (initramfs/init; src/sys/readahead.ts). In config.toml it takes effect at the next
+       * boot; aios.boot.readahead=false on the kernel command line turns it off for that boot.
+       */
+      readahead: v.optional(v.boolean(), true),
     }),
     models: section({
       runtime: v.optional(v.picklist(["onnx"], "must be onnx"), "onnx"),

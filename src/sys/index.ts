@@ -20,3 +20,4 @@ export * from "./cron";
 export * from "./text";
 export * from "./walk";
 export * from "./worker-client";
+export * from "./readahead";

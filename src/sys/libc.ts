@@ -4,7 +4,7 @@
  * auditable. libc is opened lazily so that dev mode and unit tests, which never
  * mount or reboot, pay nothing for it.
  */
-import { dlopen, FFIType, read, ptr } from "bun:ffi";
+import { dlopen, FFIType, type Pointer, read, ptr } from "bun:ffi";
 import { SysError } from "./errors";
 
 const { i32, i64, u64, ptr: pointer } = FFIType;
@@ -26,6 +26,10 @@ const symbols = {
   close: { args: [i32], returns: i32 },
   __errno_location: { args: [], returns: pointer },
   clock_gettime: { args: [i32, pointer], returns: i32 },
+  // mmap's result as u64: MAP_FAILED is (void *)-1, which a pointer result turns into an inexact double.
+  mmap: { args: [pointer, u64, i32, i32, i32, i64], returns: u64 },
+  munmap: { args: [pointer, u64], returns: i32 },
+  mincore: { args: [pointer, u64, pointer], returns: i32 },
 } as const;
 
 type Libc = ReturnType<typeof dlopen<typeof symbols>>["symbols"];
@@ -230,4 +234,29 @@ const timespec = new BigInt64Array(2);
 export function threadCpuMs(): number {
   check(lib().clock_gettime(CLOCK_THREAD_CPUTIME_ID, ptr(timespec)), "clock_gettime");
   return Number(timespec[0]) * 1e3 + Number(timespec[1]) / 1e6;
+}
+
+/** The page size of x86-64 Linux, the only target: mincore(2) reports in these. */
+export const PAGE_SIZE = 4096;
+const PROT_READ = 1;
+const MAP_SHARED = 1;
+const MAP_FAILED = 0xffff_ffff_ffff_ffffn;
+
+/**
+ * Which pages of an open file are in the page cache: mincore(2) over a read-only
+ * shared mapping of it, one byte a page, bit 0 set when resident. Neither call
+ * reads the file or touches a page, so asking changes nothing.
+ */
+export function residentPages(fd: number, size: number): Uint8Array {
+  const vec = new Uint8Array(Math.ceil(size / PAGE_SIZE));
+  if (size === 0) return vec;
+  const at = lib().mmap(null, size, PROT_READ, MAP_SHARED, fd, 0);
+  if (at === MAP_FAILED) throw new SysError(errno(), "mmap");
+  const addr = Number(at) as Pointer; // user addresses are below 2^47: exact as a double
+  try {
+    check(lib().mincore(addr, size, ptr(vec)), "mincore");
+  } finally {
+    lib().munmap(addr, size);
+  }
+  return vec;
 }

@@ -78,6 +78,9 @@ describe("a booted image", () => {
     expect(boot).toMatch(/mount \/sys\s+already/); // initramfs/init mounted /proc, /sys and /dev and moved them over
     expect(boot).toMatch(/mount \/dev\/pts\s+done/);
     expect(boot).toMatch(/mount data\s+already/); // initramfs/init mounted it to read the boot state
+    // A blank data disk has no readahead list: this boot takes what Bun's start read, then records the list.
+    expect(boot).toMatch(/readahead snapshot\s+done/);
+    expect(boot).toMatch(/readahead\s+done\s+\d+\s+recorded \d+ runs, \d+\.\d MiB of \/usr\/sbin\/aios-init/);
     expect(await vm.run("frobnicate", PROMPT)).toContain("frobnicate: unknown command; type help for the list");
   });
 
@@ -111,8 +114,16 @@ describe("a booted image", () => {
     try {
       await again.waitFor(READY, 120_000);
       await again.waitFor(PROMPT);
+      // The list the first boot recorded, for this image, read ahead by /init on this one.
+      const boot = await again.bootTable();
+      expect(boot).toMatch(/readahead\s+done\s+\d+\s+read ahead by \/init: \d+ runs/);
+      expect(boot).toMatch(/readahead snapshot\s+skipped/);
       await again.run("shell", /aios-sh# $/);
       expect(await again.run("cat /var/lib/aios/marker", /aios-sh# $/)).toContain("persisted-42");
+      const image = /^image \S+ \S+(?=\r?$)/m.exec(await again.run('. /usr/lib/os-release; echo "image $IMAGE_VERSION $BUILD_ID"', /aios-sh# $/))?.[0];
+      const list = (await again.run("head -n 3 /var/lib/aios/boot/readahead", /aios-sh# $/)).split(/\r?\n/);
+      expect(image).toBeDefined();
+      expect(list.slice(1, 4)).toEqual([image!, "unit 262144", expect.stringMatching(/^\/usr\/sbin\/aios-init \d+ \d+$/)]);
       await again.run("exit", PROMPT);
       const res = await again.api("/api/v1/power", { method: "POST", body: JSON.stringify({ action: "poweroff" }) });
       expect(res.status).toBe(202);

@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { libc } from "../../sys";
 import { definePhase, defineStep, type Step } from "../step";
+import { readaheadStartStep } from "./readahead";
 import { watchdogStep } from "./slot";
 
 interface MountEntry {
@@ -71,6 +72,7 @@ export const early = definePhase({
   required: true,
   steps: [
     watchdogStep, // first: /init's watchdog waits for PID 1 to take it over
+    readaheadStartStep, // before the phases read more of the system image
     ...EARLY_MOUNTS.map(mountStep),
     defineStep({
       name: "hostname",

@@ -53,6 +53,6 @@ describe("classifyDisk", () => {
 describe("storage phase", () => {
   test("required, with the disk steps pid1Only and layout always run", () => {
     expect(storage.required).toBe(true);
-    expect(storage.steps.map((s) => [s.name, s.pid1Only === true])).toEqual([["data disk", true], ["mount data", true], ["layout", false], ["last good config", false], ["hostname and time zone", true], ["system slot", false]]);
+    expect(storage.steps.map((s) => [s.name, s.pid1Only === true])).toEqual([["data disk", true], ["mount data", true], ["layout", false], ["last good config", false], ["hostname and time zone", true], ["system slot", false], ["readahead", true]]);
   });
 });

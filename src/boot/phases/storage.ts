@@ -12,6 +12,7 @@ import { DATA_DIRS } from "../context";
 import { keepLastGood, lastGoodPath } from "../lastgood";
 import { DATA_MOUNT } from "../products";
 import { definePhase, defineStep } from "../step";
+import { readaheadStep } from "./readahead";
 import { settingsStep } from "./restore";
 import { slotStep } from "./slot";
 
@@ -100,5 +101,6 @@ export const storage = definePhase({
     }),
     settingsStep,
     slotStep,
+    readaheadStep,
   ],
 });
