@@ -12,6 +12,8 @@ export const ROOT = resolve(import.meta.dir, "../..");
 export const OUT = join(ROOT, "out");
 export const TOKEN = "vm-test-token";
 const CURSOR_QUERY = "\x1b[6n";
+/** How long after QEMU exits a wait still looks at its output (the pipes' last bytes) before it fails. */
+const EXIT_DRAIN_MS = 1000;
 /** USER_HZ: /proc/PID/stat counts CPU time in these (100 on every Linux this runs on). */
 const CLOCK_TICKS = 100;
 
@@ -131,6 +133,8 @@ export class Vm {
   private proc!: Subprocess<"pipe", "pipe", "pipe">;
   /** QEMU's exit status once it has exited. */
   private exitCode: number | null = null;
+  /** When QEMU exited (Date.now()), once it has. */
+  private exitedAt = 0;
   private readonly waiters = new Set<() => void>();
   /** When this QEMU was started. */
   private startedAt = 0;
@@ -165,6 +169,7 @@ export class Vm {
       live.delete(proc);
       if (proc !== this.proc) return; // a stalled boot's QEMU, replaced
       this.exitCode = code;
+      this.exitedAt = Date.now();
       this.notify();
     });
     void this.pump(proc, proc.stdout);
@@ -250,6 +255,8 @@ export class Vm {
       if (m) return m;
       // A boot started again after a stall gets the whole wait from its start.
       if (Date.now() > Math.max(began, this.startedAt) + timeoutMs) throw new Error(await this.stuck(`timed out after ${timeoutMs} ms waiting for ${re}`));
+      // An exited QEMU prints nothing more once its pipes are drained (a second is plenty): no use waiting out the timeout.
+      if (this.exitCode !== null && Date.now() > this.exitedAt + EXIT_DRAIN_MS) throw new Error(await this.stuck(`QEMU exited while waiting for ${re}`));
       let settled = false;
       await new Promise<void>((resolve) => {
         const wake = () => {

@@ -109,7 +109,7 @@ describe("a booted image", () => {
     expect(vm.output).toContain("shutdown: unmounted /var/lib/aios");
   });
 
-  test("the data disk keeps its files across a poweroff, and the API powers off too", async () => {
+  test("the data disk keeps its files across a poweroff, the API powers off too, and the next boot reads ahead what this one read", async () => {
     const again = Vm.boot({ dataImg });
     try {
       await again.waitFor(READY, 120_000);
@@ -124,12 +124,24 @@ describe("a booted image", () => {
       const list = (await again.run("head -n 3 /var/lib/aios/boot/readahead", /aios-sh# $/)).split(/\r?\n/);
       expect(image).toBeDefined();
       expect(list.slice(1, 4)).toEqual([image!, "unit 262144", expect.stringMatching(/^\/usr\/sbin\/aios-init \d+ \d+$/)]);
+      // A list recorded on another image (an update, a fallback): the next boot reads nothing ahead and records its own.
+      await again.run("printf 'image 0.0.1 other\\nunit 262144\\n/usr/sbin/aios-init 0 1\\n' >/var/lib/aios/boot/readahead", /aios-sh# $/);
       await again.run("exit", PROMPT);
       const res = await again.api("/api/v1/power", { method: "POST", body: JSON.stringify({ action: "poweroff" }) });
       expect(res.status).toBe(202);
       expect(await again.waitExit()).toBe(0);
     } finally {
       await again.dispose();
+    }
+    const third = Vm.boot({ dataImg });
+    try {
+      await third.waitFor(READY, 120_000);
+      await third.waitFor(PROMPT);
+      const boot = await third.bootTable();
+      expect(boot).toMatch(/readahead snapshot\s+done/);
+      expect(boot).toMatch(/readahead\s+done\s+\d+\s+recorded \d+ runs/);
+    } finally {
+      await third.dispose();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,7 +1,8 @@
 /**
  * The harness itself, on a real boot: a boot that stalls before it writes
  * anything (an /init that only sleeps) is reported with where the guest was,
- * recorded, and booted once more, and the wait counts from the new boot.
+ * recorded, and booted once more, and the wait counts from the new boot; a
+ * wait on a QEMU that has exited fails at once.
  */
 import { expect, test } from "bun:test";
 import { copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
@@ -31,6 +32,24 @@ test("a boot that stalls before it writes anything is recorded and booted once m
       await vm.dispose();
     }
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a wait on a QEMU that has exited fails at once, not at its timeout, and says so", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "aios-vm-exit-"));
+  const initrd = initrdWith(dir, { init: "#!/bin/busybox sh\necho 'floor: pid1'\nexec /bin/busybox poweroff -f\n" });
+  const vm = Vm.boot({ initrd, retryStall: false });
+  try {
+    await vm.waitExit();
+    const began = Date.now();
+    const err = await vm.waitFor(/never printed/, 120_000).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/^QEMU exited while waiting for \/never printed\/: QEMU exited with 0/);
+    expect(Date.now() - began).toBeLessThan(30_000);
+    expect((await vm.waitFor(/floor: pid1/, 1000))[0]).toBe("floor: pid1"); // what it did print is still found
+  } finally {
+    await vm.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
 });
