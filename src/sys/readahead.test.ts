@@ -48,7 +48,7 @@ describe("the list's text", () => {
   test("round-trips, and is what initramfs/init reads: an image line, a unit line, then path start count", () => {
     const list = { image: "0.1.0 19f9f7d2ee98-dirty", unit: READAHEAD_UNIT, ranges: [{ path: "/usr/sbin/aios-init", start: 96, count: 71 }] };
     const text = formatReadahead(list);
-    expect(text).toBe("image 0.1.0 19f9f7d2ee98-dirty\nunit 262144\n/usr/sbin/aios-init 96 71\n");
+    expect(text).toBe("image 0.1.0 19f9f7d2ee98-dirty\nunit 524288\n/usr/sbin/aios-init 96 71\n");
     expect(parseReadahead(text)).toEqual(list);
   });
 

@@ -10,7 +10,7 @@
  * BusyBox sh reads it:
  *
  *     image 0.1.0 19f9f7d2ee98          IMAGE_VERSION and BUILD_ID of the image it was recorded on
- *     unit 262144                       bytes a block (dd's bs)
+ *     unit 524288                       bytes a block (dd's bs)
  *     /usr/sbin/aios-init 0 6           a file, its first block, how many blocks
  *
  * A list of another image is ignored (and recorded again); a wrong list costs
@@ -21,10 +21,10 @@ import { writeFileDurable } from "./durable";
 import { PAGE_SIZE, residentPages } from "./libc";
 
 /**
- * The system image's squashfs block size (build/system.mk, SQUASHFS_OPTS -b 256K): reading
+ * The system image's squashfs block size (build/system.mk, SQUASHFS_OPTS -b 512K): reading
  * one page decompresses its whole block into the page cache, so whole blocks are what a boot read.
  */
-export const READAHEAD_UNIT = 256 * 1024;
+export const READAHEAD_UNIT = 512 * 1024;
 /** Runs of blocks this close are read as one (one dd fewer, a block or so more to read). */
 const MERGE_GAP_BLOCKS = 1;
 

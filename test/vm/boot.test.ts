@@ -123,9 +123,9 @@ describe("a booted image", () => {
       const image = /^image \S+ \S+(?=\r?$)/m.exec(await again.run('. /usr/lib/os-release; echo "image $IMAGE_VERSION $BUILD_ID"', /aios-sh# $/))?.[0];
       const list = (await again.run("head -n 3 /var/lib/aios/boot/readahead", /aios-sh# $/)).split(/\r?\n/);
       expect(image).toBeDefined();
-      expect(list.slice(1, 4)).toEqual([image!, "unit 262144", expect.stringMatching(/^\/usr\/sbin\/aios-init \d+ \d+$/)]);
+      expect(list.slice(1, 4)).toEqual([image!, "unit 524288", expect.stringMatching(/^\/usr\/sbin\/aios-init \d+ \d+$/)]);
       // A list recorded on another image (an update, a fallback): the next boot reads nothing ahead and records its own.
-      await again.run("printf 'image 0.0.1 other\\nunit 262144\\n/usr/sbin/aios-init 0 1\\n' >/var/lib/aios/boot/readahead", /aios-sh# $/);
+      await again.run("printf 'image 0.0.1 other\\nunit 524288\\n/usr/sbin/aios-init 0 1\\n' >/var/lib/aios/boot/readahead", /aios-sh# $/);
       await again.run("exit", PROMPT);
       const res = await again.api("/api/v1/power", { method: "POST", body: JSON.stringify({ action: "poweroff" }) });
       expect(res.status).toBe(202);
