@@ -109,7 +109,7 @@ describe("a booted image", () => {
     expect(vm.output).toContain("shutdown: unmounted /var/lib/aios");
   });
 
-  test("the data disk keeps its files across a poweroff, the API powers off too, and the next boot reads ahead what this one read", async () => {
+  test("the data disk keeps its files across a poweroff, the API powers off too, and the next boot reads ahead what this one read, never another image's list or a hostile one", async () => {
     const again = Vm.boot({ dataImg });
     try {
       await again.waitFor(READY, 120_000);
@@ -140,8 +140,25 @@ describe("a booted image", () => {
       const boot = await third.bootTable();
       expect(boot).toMatch(/readahead snapshot\s+done/);
       expect(boot).toMatch(/readahead\s+done\s+\d+\s+recorded \d+ runs/);
+      // A list for this image that asks for a 95 MiB buffer and a device: /init reads nothing, and it is recorded again.
+      await third.run("shell", /aios-sh# $/);
+      await third.run(". /usr/lib/os-release; echo \"image $IMAGE_VERSION $BUILD_ID\" >/tmp/ra", /aios-sh# $/);
+      await third.run("printf 'unit 99999999\\n/dev/watchdog 0 1\\n' >>/tmp/ra; mv /tmp/ra /var/lib/aios/boot/readahead", /aios-sh# $/);
+      await third.run("exit", PROMPT);
+      third.type("poweroff\r");
+      expect(await third.waitExit()).toBe(0);
     } finally {
       await third.dispose();
+    }
+    const fourth = Vm.boot({ dataImg });
+    try {
+      await fourth.waitFor(READY, 120_000);
+      await fourth.waitFor(PROMPT);
+      const boot = await fourth.bootTable();
+      expect(boot).toMatch(/readahead snapshot\s+done/); // /init did not read ahead
+      expect(boot).toMatch(/readahead\s+done\s+\d+\s+recorded \d+ runs/);
+    } finally {
+      await fourth.dispose();
       rmSync(dir, { recursive: true, force: true });
     }
   });

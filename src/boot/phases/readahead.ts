@@ -11,7 +11,7 @@
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { osRelease, parseReadahead, readaheadSize, recordReadahead, residentFiles } from "../../sys";
+import { osRelease, parseReadahead, READAHEAD_UNIT, readaheadSize, recordReadahead, residentFiles } from "../../sys";
 import type { BootContext } from "../context";
 import { DATA_MOUNT, READAHEAD_START } from "../products";
 import { defineStep } from "../step";
@@ -60,7 +60,7 @@ export const readaheadStep = defineStep({
     const image = imageKey(ctx);
     if (!image) return { skip: "no IMAGE_VERSION and BUILD_ID in /usr/lib/os-release" };
     const kept = existsSync(path) ? parseReadahead(readFileSync(path, "utf8")) : null;
-    if (kept?.image === image) {
+    if (kept?.image === image && kept.unit === READAHEAD_UNIT) { // another unit: not a list this build wrote (/init may have refused it)
       const { bytes } = readaheadSize(kept);
       return `${ctx.loader?.readahead ? "read ahead by /init" : "not read ahead by /init"}: ${kept.ranges.length} runs, ${mib(bytes)} (recorded at an earlier boot of this image)`;
     }
