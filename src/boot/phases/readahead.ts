@@ -4,10 +4,10 @@
  * system image is still in the page cache, the blocks of aios-init it read are
  * written to boot/readahead, once per image; those already read when the boot
  * phases began (Bun's start, the modules: the snapshot step, first of the
- * early phase) first, so that the next boot reads them first. A list recorded on another image
- * is replaced; with boot.readahead off in config.toml it is removed, so /init
- * reads nothing (aios.boot.readahead=false on the kernel command line is for
- * that boot only: /init reads nothing and the list stays).
+ * early phase) first, so that the next boot reads them first. A list recorded
+ * on another image is replaced; with boot.readahead off in config.toml it is
+ * removed, so /init reads nothing (aios.boot.readahead=false on the kernel
+ * command line is for that boot only: /init reads nothing and the list stays).
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
