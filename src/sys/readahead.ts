@@ -1,5 +1,5 @@
 /**
- * Boot readahead, as systemd-readahead and Windows' prefetcher do it: after
+ * Boot readahead, as systemd-readahead did it and Windows' prefetcher does: after
  * ready, aios-init records which blocks of the system image's files the boot
  * read (what is in the page cache); at the next boot of the same image,
  * initramfs/init reads those blocks on the second vCPU while Bun starts on
