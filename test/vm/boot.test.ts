@@ -13,15 +13,26 @@ import { freshDataImage, Vm } from "../harness/vm";
 const READY = /aios: ready in (\d+) ms/;
 const PROMPT = /aios> $/;
 
+/** A boot of `dataImg` at the REPL's prompt (disposed again if it never gets there). */
+async function bootToPrompt(dataImg: string): Promise<Vm> {
+  const vm = Vm.boot({ dataImg });
+  try {
+    await vm.waitFor(READY, 120_000);
+    await vm.waitFor(PROMPT);
+    return vm;
+  } catch (err) {
+    await vm.dispose();
+    throw err;
+  }
+}
+
 describe("a booted image", () => {
   const dir = mkdtempSync(join(tmpdir(), "aios-vmtest-"));
   const dataImg = freshDataImage(dir);
   let vm: Vm;
 
   beforeAll(async () => {
-    vm = Vm.boot({ dataImg });
-    await vm.waitFor(READY, 120_000);
-    await vm.waitFor(PROMPT);
+    vm = await bootToPrompt(dataImg);
   });
   afterAll(async () => {
     await vm.dispose();
@@ -110,10 +121,8 @@ describe("a booted image", () => {
   });
 
   test("the data disk keeps its files across a poweroff, the API powers off too, and the next boot reads ahead what this one read, never another image's list or a hostile one", async () => {
-    const again = Vm.boot({ dataImg });
+    const again = await bootToPrompt(dataImg);
     try {
-      await again.waitFor(READY, 120_000);
-      await again.waitFor(PROMPT);
       // The list the first boot recorded, for this image, read ahead by /init on this one.
       const boot = await again.bootTable();
       expect(boot).toMatch(/readahead\s+done\s+\d+\s+read ahead by \/init: \d+ runs/);
@@ -133,10 +142,8 @@ describe("a booted image", () => {
     } finally {
       await again.dispose();
     }
-    const third = Vm.boot({ dataImg });
+    const third = await bootToPrompt(dataImg);
     try {
-      await third.waitFor(READY, 120_000);
-      await third.waitFor(PROMPT);
       const boot = await third.bootTable();
       expect(boot).toMatch(/readahead snapshot\s+done/);
       expect(boot).toMatch(/readahead\s+done\s+\d+\s+recorded \d+ runs/);
@@ -150,10 +157,8 @@ describe("a booted image", () => {
     } finally {
       await third.dispose();
     }
-    const fourth = Vm.boot({ dataImg });
+    const fourth = await bootToPrompt(dataImg);
     try {
-      await fourth.waitFor(READY, 120_000);
-      await fourth.waitFor(PROMPT);
       const boot = await fourth.bootTable();
       expect(boot).toMatch(/readahead snapshot\s+done/); // /init did not read ahead
       expect(boot).toMatch(/readahead\s+done\s+\d+\s+recorded \d+ runs/);
